@@ -98,12 +98,38 @@ export interface WrapperDef {
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';
 
+/** One line of a cost breakdown: "33 × INVLPG at 0.1 µs". */
+export interface BreakdownTerm {
+  /** Stable parameter/term id from the model (`c_invlpg`). */
+  term: string;
+  /** Plain words ("per-page TLB invalidation"). */
+  label: string;
+  count: number;
+  unitNs: Nanoseconds;
+  ns: Nanoseconds;
+  /** Fraction of the total, 0..1. */
+  share: number;
+}
+
+/** A modelled cost of one operation, small enough to travel in JSON and hovers. */
+export interface EstimateSummary {
+  /** Operation name as `pagecost explain --op` spells it (`mremap-move`, `memcpy-warm`, ...). */
+  op: string;
+  ns: Nanoseconds;
+  breakdown: BreakdownTerm[];
+}
+
 /** A message about one call site, ready for any output (diagnostic, CLI line, SARIF result). */
 export interface Finding {
   site: CallSite;
+  /** Stable rule id (`mremap-slower-than-memcpy`); documented in docs/RULES.md. */
   rule: string;
   severity: Severity;
   message: string;
+  /** What the call is modelled to cost, when its size is known. */
+  estimate: EstimateSummary | null;
+  /** What the cheaper or usual alternative is modelled to cost. */
+  alternative: EstimateSummary | null;
 }
 
 /** A problem with an input file that did not stop the scan. */
