@@ -14,6 +14,8 @@ mkdirSync(dist, { recursive: true });
 const wasm = [
   [require.resolve('web-tree-sitter/tree-sitter.wasm'), 'tree-sitter.wasm'],
   [require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+  // The benchmark harness is compiled on the user's machine, so its source ships in dist/.
+  ...(existsSync(join(root, "src/core/bench/harness.c")) ? [[join(root, "src/core/bench/harness.c"), "harness.c"]] : []),
 ];
 for (const [from, name] of wasm) copyFileSync(from, join(dist, name));
 
