@@ -1,0 +1,744 @@
+/*
+ * pagecost benchmark harness.
+ *
+ * Times the memory operations of pagecost's cost model on this machine and prints one JSON
+ * object per line on stdout, so that the caller can show progress while the sweep runs:
+ *
+ *   {"type":"hello", ...machine facts...}          first line
+ *   {"type":"point","op":..,"bytes":..,"threads":..,"huge":..,"aligned":..,
+ *    "median":..,"p10":..,"p90":..,"reps":..}      one per measured point, times in ns
+ *   {"type":"skipped", ...same keys..., "reason":".."}   a point that cannot run here
+ *   {"type":"error", ...same keys..., "message":".."}     a point that failed (e.g. ENOMEM)
+ *   {"type":"end","points":..,"interrupted":..,"elapsed_ms":..}   last line
+ *
+ * Only the operation itself is inside the clock_gettime pair; mapping and writing the source,
+ * and cleaning up, happen outside it. SIGTERM/SIGINT end the sweep after the current
+ * repetition, with the "end" line. Diagnostics go to stderr.
+ *
+ * Build: cc -std=c11 -O2 -Wall -Wextra -pthread -o harness harness.c   (Linux only)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <gnu/libc-version.h>
+
+#define HARNESS_VERSION 1
+#define PAGE 4096UL
+#define PMD (2UL * 1024 * 1024)
+#define MAX_SIZES 64
+#define MAX_THREADS_ARGS 16
+#define MAX_REPS 100000
+#define SYSCALL_BATCH 200
+
+/* ---------------------------------------------------------------- options and state */
+
+enum op_id {
+  OP_MREMAP_MOVE, OP_MREMAP_GROW, OP_MREMAP_GROW_INPLACE, OP_MREMAP_SHRINK,
+  OP_MEMCPY_WARM, OP_MEMCPY_COLD, OP_MALLOC_COPY_FREE, OP_REALLOC_GROW, OP_MUNMAP,
+  OP_SYSCALL, OP_FAULT_4K, OP_FAULT_2M, OP_SWAP_MREMAP, OP_SWAP_MEMCPY, OP_COUNT
+};
+
+static const char *const op_names[OP_COUNT] = {
+  "mremap-move", "mremap-grow", "mremap-grow-inplace", "mremap-shrink",
+  "memcpy-warm", "memcpy-cold", "malloc-copy-free", "realloc-grow", "munmap",
+  "syscall", "fault-4k", "fault-2m", "swap-pages-mremap", "swap-pages-memcpy",
+};
+
+struct options {
+  int ops[OP_COUNT];
+  int n_ops;
+  size_t sizes[MAX_SIZES];
+  int n_sizes;
+  int threads[MAX_THREADS_ARGS];
+  int n_threads;
+  int reps;          /* upper bound of timed repetitions per point */
+  int min_reps;      /* lower bound, even when the time budget is spent */
+  double budget_ns;  /* wall time per point, setup included */
+};
+
+/* One point of the sweep: an operation on a size, with a variant. */
+struct point {
+  enum op_id op;
+  size_t bytes;
+  int threads;
+  int huge;    /* source (or faulted region) advised MADV_HUGEPAGE */
+  int aligned; /* mremap-move: source and destination mutually 2 MiB aligned */
+};
+
+static volatile sig_atomic_t stop_requested = 0;
+static int cpu_list[1024];
+static int n_cpus = 0;
+static int thp_available = 0;
+static double *samples = NULL;
+
+static void on_stop_signal(int sig) {
+  (void)sig;
+  stop_requested = 1;
+}
+
+/* ---------------------------------------------------------------- small utilities */
+
+static double now_ns(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+/* Keeps the compiler from dropping stores and copies whose results are never read. */
+static void escape(void *p) { __asm__ volatile("" : : "g"(p) : "memory"); }
+
+static void fail_usage(const char *msg, const char *arg) {
+  fprintf(stderr, "harness: %s%s%s\n", msg, arg ? ": " : "", arg ? arg : "");
+  exit(2);
+}
+
+static void json_string(FILE *f, const char *s) {
+  fputc('"', f);
+  for (; *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\') fprintf(f, "\\%c", c);
+    else if (c < 0x20) fprintf(f, "\\u%04x", c);
+    else fputc(c, f);
+  }
+  fputc('"', f);
+}
+
+/* Reads the first line of a small text file; returns 0 on failure. */
+static int read_line(const char *path, char *buf, size_t len) {
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  int ok = fgets(buf, (int)len, f) != NULL;
+  fclose(f);
+  if (!ok) return 0;
+  buf[strcspn(buf, "\n")] = 0;
+  return 1;
+}
+
+/*
+ * Maps exactly [a, a+len) read-write, where a ≡ off (mod 2 MiB), with nothing else mapped
+ * around it: the surplus of an over-sized reservation is unmapped, so the mapping is its own
+ * VMA, as in the model (a moved source's page tables can then be freed).
+ */
+static char *map_at(size_t len, size_t off, int huge) {
+  size_t span = len + off + PMD;
+  char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (r == MAP_FAILED) return NULL;
+  char *a = (char *)(((uintptr_t)r + PMD - 1) & ~(uintptr_t)(PMD - 1)) + off;
+  if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) {
+    munmap(r, span);
+    return NULL;
+  }
+  if (a > r) munmap(r, (size_t)(a - r));
+  if (r + span > a + len) munmap(a + len, (size_t)(r + span - (a + len)));
+  /* Without advice the "always" THP mode would hand out huge pages to 4 KiB cases. */
+  if (thp_available) madvise(a, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+  return a;
+}
+
+/* An unmapped range of len bytes at ≡ off (mod 2 MiB): a target for MREMAP_FIXED. */
+static char *find_hole(size_t len, size_t off) {
+  size_t span = len + off + PMD;
+  char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (r == MAP_FAILED) return NULL;
+  char *a = (char *)(((uintptr_t)r + PMD - 1) & ~(uintptr_t)(PMD - 1)) + off;
+  munmap(r, span);
+  return a;
+}
+
+/* kB of anonymous huge pages in this process (smaps_rollup), or -1 when unreadable. */
+static long anon_huge_kb(void) {
+  FILE *f = fopen("/proc/self/smaps_rollup", "r");
+  if (!f) return -1;
+  char line[256];
+  long kb = -1;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1) break;
+  }
+  fclose(f);
+  return kb;
+}
+
+/* ---------------------------------------------------------------- spinner threads */
+
+static atomic_int spin_stop;
+static atomic_int spin_ready;
+static pthread_t spinners[1024];
+static int n_spinners = 0;
+
+static void *spin(void *arg) {
+  int cpu = (int)(intptr_t)arg;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+  atomic_fetch_add(&spin_ready, 1);
+  /* Busy, never sleeping: the mm stays active on this CPU, so every flush must reach it. */
+  while (!atomic_load_explicit(&spin_stop, memory_order_relaxed)) __asm__ volatile("" ::: "memory");
+  return NULL;
+}
+
+static int start_spinners(int count) {
+  atomic_store(&spin_stop, 0);
+  atomic_store(&spin_ready, 0);
+  n_spinners = 0;
+  for (int i = 0; i < count; i++) {
+    if (pthread_create(&spinners[i], NULL, spin, (void *)(intptr_t)cpu_list[1 + i]) != 0) return -1;
+    n_spinners++;
+  }
+  while (atomic_load(&spin_ready) < n_spinners) sched_yield();
+  return 0;
+}
+
+static void stop_spinners(void) {
+  atomic_store(&spin_stop, 1);
+  for (int i = 0; i < n_spinners; i++) pthread_join(spinners[i], NULL);
+  n_spinners = 0;
+}
+
+/* ---------------------------------------------------------------- one repetition per op */
+
+/*
+ * Runs one repetition of the point: sets up fresh state, times the operation alone, cleans
+ * up. Returns the time in ns, or a negative value with *err set when the setup failed.
+ * *huge_missing is set when a huge-page case did not actually get a huge page.
+ */
+static double run_once(const struct point *pt, const char **err, int *huge_missing) {
+  size_t n = pt->bytes;
+  double t0, t1;
+  *err = NULL;
+
+  switch (pt->op) {
+  case OP_MREMAP_MOVE: {
+    /* Misaligned: source at +4 KiB and target at +12 KiB in their 2 MiB slots, so no extent
+     * can be moved as a whole page table. Huge sources must start on a 2 MiB boundary to
+     * get THPs; a misaligned target then forces a split. */
+    size_t src_off = pt->aligned || pt->huge ? 0 : 0x1000;
+    size_t dst_off = pt->aligned ? 0 : 0x3000;
+    long huge_before = pt->huge ? anon_huge_kb() : 0;
+    char *src = map_at(n, src_off, pt->huge);
+    if (!src) { *err = "mmap of the source failed"; return -1; }
+    memset(src, 0x5a, n);
+    if (pt->huge && anon_huge_kb() - huge_before < (long)(n / 1024)) *huge_missing = 1;
+    char *dst = find_hole(n, dst_off);
+    if (!dst) { munmap(src, n); *err = "no room for the target"; return -1; }
+    t0 = now_ns();
+    void *r = mremap(src, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
+    t1 = now_ns();
+    if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
+    munmap(dst, n);
+    break;
+  }
+  case OP_MREMAP_GROW: {
+    /* A PROT_NONE guard page right after the source blocks in-place growth, so the kernel
+     * must move the mapping to an address of its choosing, as glibc's realloc does. */
+    char *src = map_at(n + PAGE, 0x1000, 0);
+    if (!src) { *err = "mmap of the source failed"; return -1; }
+    mprotect(src + n, PAGE, PROT_NONE);
+    memset(src, 0x5a, n);
+    t0 = now_ns();
+    char *r = mremap(src, n, 2 * n, MREMAP_MAYMOVE);
+    t1 = now_ns();
+    if (r == MAP_FAILED) { munmap(src, n + PAGE); *err = "mremap failed"; return -1; }
+    munmap(r, 2 * n);
+    munmap(src + n, PAGE);
+    if (r == src) { *err = "the mapping grew in place despite the guard page"; return -1; }
+    break;
+  }
+  case OP_MREMAP_GROW_INPLACE: {
+    char *src = map_at(2 * n, 0x1000, 0);
+    if (!src) { *err = "mmap of the source failed"; return -1; }
+    munmap(src + n, n); /* the next n bytes are free, so the VMA can just be extended */
+    memset(src, 0x5a, n);
+    t0 = now_ns();
+    char *r = mremap(src, n, 2 * n, 0);
+    t1 = now_ns();
+    if (r == MAP_FAILED) { munmap(src, n); *err = "in-place mremap failed"; return -1; }
+    munmap(r, 2 * n);
+    break;
+  }
+  case OP_MREMAP_SHRINK: {
+    size_t half = (n / 2 + PAGE - 1) & ~(PAGE - 1);
+    char *src = map_at(n, 0x1000, 0);
+    if (!src) { *err = "mmap of the source failed"; return -1; }
+    memset(src, 0x5a, n);
+    t0 = now_ns();
+    char *r = mremap(src, n, half, 0);
+    t1 = now_ns();
+    if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
+    munmap(r, half);
+    break;
+  }
+  case OP_MEMCPY_WARM: {
+    /* Buffers persist across repetitions (static), so source and destination stay faulted
+     * and as cache-resident as their size allows: the "hot copy" of the model. */
+    static char *src, *dst;
+    static size_t have;
+    if (have != n) {
+      if (have) { munmap(src, have); munmap(dst, have); }
+      have = 0;
+      src = map_at(n, 0x1000, 0);
+      dst = map_at(n, 0x3000, 0);
+      if (!src || !dst) { *err = "mmap failed"; return -1; }
+      memset(src, 0x5a, n);
+      memset(dst, 0x33, n);
+      have = n;
+    }
+    t0 = now_ns();
+    memcpy(dst, src, n);
+    escape(dst);
+    t1 = now_ns();
+    break;
+  }
+  case OP_MEMCPY_COLD: {
+    char *src = map_at(n, 0x1000, 0);
+    char *dst = map_at(n, 0x3000, 0);
+    if (!src || !dst) { *err = "mmap failed"; return -1; }
+    memset(src, 0x5a, n);
+    t0 = now_ns();
+    memcpy(dst, src, n); /* every destination page faults in during the copy */
+    escape(dst);
+    t1 = now_ns();
+    munmap(src, n);
+    munmap(dst, n);
+    break;
+  }
+  case OP_MALLOC_COPY_FREE: {
+    char *old = malloc(n);
+    if (!old) { *err = "malloc failed"; return -1; }
+    memset(old, 0x5a, n);
+    t0 = now_ns();
+    char *p = malloc(2 * n);
+    if (p) { memcpy(p, old, n); escape(p); }
+    free(old);
+    t1 = now_ns();
+    if (!p) { *err = "malloc failed"; return -1; }
+    free(p);
+    break;
+  }
+  case OP_REALLOC_GROW: {
+    char *old = malloc(n);
+    if (!old) { *err = "malloc failed"; return -1; }
+    memset(old, 0x5a, n);
+    t0 = now_ns();
+    char *p = realloc(old, 2 * n);
+    t1 = now_ns();
+    if (!p) { free(old); *err = "realloc failed"; return -1; }
+    escape(p);
+    free(p);
+    break;
+  }
+  case OP_MUNMAP: {
+    char *src = map_at(n, 0x1000, 0);
+    if (!src) { *err = "mmap failed"; return -1; }
+    memset(src, 0x5a, n);
+    t0 = now_ns();
+    munmap(src, n);
+    t1 = now_ns();
+    break;
+  }
+  case OP_SYSCALL: {
+    /* A batch amortises the ~20 ns of clock_gettime; the result is per call. getppid has
+     * no glibc cache, unlike getpid in old glibc versions. */
+    t0 = now_ns();
+    for (int i = 0; i < SYSCALL_BATCH; i++) syscall(SYS_getppid);
+    t1 = now_ns();
+    return (t1 - t0) / SYSCALL_BATCH;
+  }
+  case OP_FAULT_4K:
+  case OP_FAULT_2M: {
+    int huge = pt->op == OP_FAULT_2M;
+    long huge_before = huge ? anon_huge_kb() : 0;
+    char *p = map_at(n, 0, huge);
+    if (!p) { *err = "mmap failed"; return -1; }
+    size_t step = huge ? PMD : PAGE;
+    t0 = now_ns();
+    for (size_t i = 0; i < n; i += step) p[i] = 1; /* write faults: allocate + zero */
+    escape(p);
+    t1 = now_ns();
+    if (huge && anon_huge_kb() - huge_before < (long)(n / 1024)) *huge_missing = 1;
+    munmap(p, n);
+    break;
+  }
+  case OP_SWAP_MREMAP: {
+    /* Two adjacent blocks of one mapping, exchanged through a hole with three moves. */
+    char *a = map_at(2 * n, 0x1000, 0);
+    if (!a) { *err = "mmap failed"; return -1; }
+    char *b = a + n;
+    memset(a, 'A', n);
+    memset(b, 'B', n);
+    char *tmp = find_hole(n, 0x5000);
+    if (!tmp) { munmap(a, 2 * n); *err = "no room for the temporary"; return -1; }
+    const int f = MREMAP_MAYMOVE | MREMAP_FIXED;
+    t0 = now_ns();
+    void *r1 = mremap(a, n, n, f, tmp);
+    void *r2 = mremap(b, n, n, f, a);
+    void *r3 = mremap(tmp, n, n, f, b);
+    t1 = now_ns();
+    int ok = r1 != MAP_FAILED && r2 != MAP_FAILED && r3 != MAP_FAILED && a[0] == 'B' && b[n - 1] == 'A';
+    munmap(a, 2 * n);
+    munmap(tmp, n);
+    if (!ok) { *err = "the three mremaps did not swap the blocks"; return -1; }
+    break;
+  }
+  case OP_SWAP_MEMCPY: {
+    static char *buf;
+    static size_t have;
+    if (have != n) {
+      if (have) munmap(buf, 3 * have);
+      have = 0;
+      buf = map_at(3 * n, 0x1000, 0);
+      if (!buf) { *err = "mmap failed"; return -1; }
+      memset(buf, 0x5a, 3 * n);
+      have = n;
+    }
+    char *a = buf, *b = buf + n, *tmp = buf + 2 * n;
+    t0 = now_ns();
+    memcpy(tmp, a, n);
+    memcpy(a, b, n);
+    memcpy(b, tmp, n);
+    escape(buf);
+    t1 = now_ns();
+    break;
+  }
+  default:
+    *err = "unknown op";
+    return -1;
+  }
+  return t1 - t0;
+}
+
+/* ---------------------------------------------------------------- statistics and output */
+
+static int cmp_double(const void *a, const void *b) {
+  double x = *(const double *)a, y = *(const double *)b;
+  return (x > y) - (x < y);
+}
+
+/* Linear interpolation between order statistics; q in [0,1] on sorted data. */
+static double quantile(const double *v, int n, double q) {
+  double pos = q * (n - 1);
+  int lo = (int)pos;
+  int hi = lo + 1 < n ? lo + 1 : lo;
+  return v[lo] + (v[hi] - v[lo]) * (pos - lo);
+}
+
+static void print_keys(const struct point *pt, const char *type) {
+  printf("{\"type\":\"%s\",\"op\":\"%s\",\"bytes\":%zu,\"threads\":%d,\"huge\":%s,\"aligned\":%s",
+         type, op_names[pt->op], pt->bytes, pt->threads, pt->huge ? "true" : "false",
+         pt->aligned ? "true" : "false");
+}
+
+static void print_skipped(const struct point *pt, const char *reason) {
+  print_keys(pt, "skipped");
+  printf(",\"reason\":");
+  json_string(stdout, reason);
+  printf("}\n");
+  fflush(stdout);
+}
+
+static void print_error(const struct point *pt, const char *message) {
+  char buf[300];
+  snprintf(buf, sizeof buf, "%s (%s)", message, strerror(errno));
+  print_keys(pt, "error");
+  printf(",\"message\":");
+  json_string(stdout, buf);
+  printf("}\n");
+  fflush(stdout);
+}
+
+/* Why a point cannot run on this machine, or NULL when it can. */
+static const char *skip_reason(const struct point *pt) {
+  if (pt->threads > n_cpus) return "needs as many CPUs as threads; this process may use fewer";
+  if (pt->op != OP_SYSCALL && (pt->bytes == 0 || pt->bytes % PAGE != 0))
+    return "size is not a positive multiple of 4 KiB";
+  if (pt->op == OP_MREMAP_SHRINK && pt->bytes < 2 * PAGE) return "shrinking needs at least 2 pages";
+  if ((pt->huge || pt->op == OP_FAULT_2M) && !thp_available)
+    return "transparent huge pages are not available (THP mode never, or no THP support)";
+  if ((pt->huge || pt->op == OP_FAULT_2M) && pt->bytes % PMD != 0) return "huge pages need a multiple of 2 MiB";
+  return NULL;
+}
+
+/* Measures one point: warm-up, then timed repetitions until reps or the budget runs out. */
+static int measure(const struct point *pt, const struct options *o) {
+  const char *reason = skip_reason(pt);
+  if (reason) { print_skipped(pt, reason); return 0; }
+  double start = now_ns();
+  const char *err = NULL;
+  int huge_missing = 0;
+  /* Warm-up: allocator, page-table pages and the host's page reporting settle during the
+   * first repetitions; at least one, more while they are cheap. */
+  for (int w = 0; w < 5 && !stop_requested; w++) {
+    double t = run_once(pt, &err, &huge_missing);
+    if (t < 0) { print_error(pt, err); return 0; }
+    if (now_ns() - start > 0.2 * o->budget_ns) break;
+  }
+  huge_missing = 0;
+  int done = 0;
+  while (done < o->reps && !stop_requested) {
+    if (done >= o->min_reps && now_ns() - start > o->budget_ns) break;
+    double t = run_once(pt, &err, &huge_missing);
+    if (t < 0) { print_error(pt, err); return 0; }
+    samples[done++] = t;
+  }
+  if (done == 0) return 0; /* interrupted during warm-up */
+  qsort(samples, (size_t)done, sizeof *samples, cmp_double);
+  print_keys(pt, "point");
+  printf(",\"median\":%.3f,\"p10\":%.3f,\"p90\":%.3f,\"reps\":%d", quantile(samples, done, 0.5),
+         quantile(samples, done, 0.1), quantile(samples, done, 0.9), done);
+  if (huge_missing) printf(",\"note\":\"the kernel did not provide huge pages in every repetition\"");
+  printf("}\n");
+  fflush(stdout);
+  return 1;
+}
+
+static void print_hello(const struct options *o) {
+  struct utsname u;
+  uname(&u);
+  char thp[128] = "", meltdown[160] = "", ceiling[32] = "", model[256] = "";
+  if (!read_line("/sys/kernel/mm/transparent_hugepage/enabled", thp, sizeof thp)) strcpy(thp, "unavailable");
+  if (!read_line("/sys/devices/system/cpu/vulnerabilities/meltdown", meltdown, sizeof meltdown)) strcpy(meltdown, "unknown");
+  read_line("/sys/kernel/debug/x86/tlb_single_page_flush_ceiling", ceiling, sizeof ceiling);
+
+  /* CPU flags that change the model (PCID, INVLPGB, ERMS/FSRM, running under a hypervisor). */
+  static const char *const wanted[] = {"pcid", "invlpgb", "erms", "fsrm", "hypervisor", "avx512f"};
+  int have[6] = {0};
+  FILE *f = fopen("/proc/cpuinfo", "r");
+  if (f) {
+    char line[8192];
+    int seen_flags = 0;
+    while (fgets(line, sizeof line, f)) {
+      if (!model[0] && strncmp(line, "model name", 10) == 0) {
+        char *c = strchr(line, ':');
+        if (c) { snprintf(model, sizeof model, "%s", c + 2); model[strcspn(model, "\n")] = 0; }
+      }
+      if (!seen_flags && strncmp(line, "flags", 5) == 0) {
+        seen_flags = 1;
+        for (char *tok = strtok(strchr(line, ':') ? strchr(line, ':') + 1 : line, " \n"); tok; tok = strtok(NULL, " \n"))
+          for (int i = 0; i < 6; i++) if (strcmp(tok, wanted[i]) == 0) have[i] = 1;
+      }
+    }
+    fclose(f);
+  }
+  long l1 = -1, l2 = -1, l3 = -1;
+  for (int i = 0; i < 8; i++) {
+    char path[128], buf[64], type[32];
+    int level;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+    if (!read_line(path, buf, sizeof buf)) break;
+    level = atoi(buf);
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+    if (!read_line(path, type, sizeof type) || strcmp(type, "Instruction") == 0) continue;
+    snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+    if (!read_line(path, buf, sizeof buf)) continue;
+    long kb = atol(buf);
+    if (strchr(buf, 'M')) kb *= 1024;
+    if (level == 1) l1 = kb * 1024; else if (level == 2) l2 = kb * 1024; else if (level == 3) l3 = kb * 1024;
+  }
+  /* Cost of the clock itself, so that readers can judge the smallest medians. */
+  double c0 = now_ns();
+  for (int i = 0; i < 1000; i++) now_ns();
+  double clock_ns = (now_ns() - c0) / 1000;
+
+  printf("{\"type\":\"hello\",\"harness\":%d,\"kernel\":", HARNESS_VERSION);
+  json_string(stdout, u.release);
+  printf(",\"arch\":");
+  json_string(stdout, u.machine);
+  printf(",\"cpu_model\":");
+  json_string(stdout, model);
+  printf(",\"cpus\":%d,\"online_cpus\":%ld,\"page_size\":%ld,\"thp\":", n_cpus, sysconf(_SC_NPROCESSORS_ONLN),
+         sysconf(_SC_PAGESIZE));
+  json_string(stdout, thp);
+  printf(",\"meltdown\":");
+  json_string(stdout, meltdown);
+  printf(",\"tlb_flush_ceiling\":%s", ceiling[0] ? ceiling : "null");
+  printf(",\"glibc\":");
+  json_string(stdout, gnu_get_libc_version());
+  printf(",\"flags\":[");
+  int first = 1;
+  for (int i = 0; i < 6; i++) if (have[i]) { printf("%s\"%s\"", first ? "" : ",", wanted[i]); first = 0; }
+  printf("],\"l1d\":%ld,\"l2\":%ld,\"l3\":%ld,\"clock_ns\":%.1f,\"mmap_threshold\":%d", l1, l2, l3, clock_ns, 128 * 1024);
+  printf(",\"reps\":%d,\"min_reps\":%d,\"budget_ms\":%.0f}\n", o->reps, o->min_reps, o->budget_ns / 1e6);
+  fflush(stdout);
+}
+
+/* ---------------------------------------------------------------- command line */
+
+static size_t parse_size(const char *s) {
+  char *end;
+  errno = 0;
+  unsigned long long v = strtoull(s, &end, 10);
+  if (errno || end == s) fail_usage("bad size", s);
+  unsigned long long mul = 1;
+  if (*end == 'K' || *end == 'k') mul = 1024, end++;
+  else if (*end == 'M' || *end == 'm') mul = 1024 * 1024, end++;
+  else if (*end == 'G' || *end == 'g') mul = 1024ULL * 1024 * 1024, end++;
+  else if (*end == 'p') mul = PAGE, end++;
+  if (*end == 'i' && end[1] == 'B') end += 2;
+  if (*end) fail_usage("bad size", s);
+  return (size_t)(v * mul);
+}
+
+static void parse_list(const char *arg, void (*each)(const char *, struct options *), struct options *o) {
+  char *copy = strdup(arg);
+  for (char *tok = strtok(copy, ","); tok; tok = strtok(NULL, ",")) each(tok, o);
+  free(copy);
+}
+
+static void add_op(const char *name, struct options *o) {
+  if (strcmp(name, "all") == 0) {
+    for (int i = 0; i < OP_COUNT; i++) o->ops[o->n_ops++] = i;
+    return;
+  }
+  for (int i = 0; i < OP_COUNT; i++)
+    if (strcmp(name, op_names[i]) == 0) {
+      if (o->n_ops < OP_COUNT) o->ops[o->n_ops++] = i;
+      return;
+    }
+  fail_usage("unknown op", name);
+}
+
+static void add_size(const char *s, struct options *o) {
+  if (o->n_sizes >= MAX_SIZES) fail_usage("too many sizes", s);
+  o->sizes[o->n_sizes++] = parse_size(s);
+}
+
+static void add_threads(const char *s, struct options *o) {
+  int t = atoi(s);
+  if (t < 1 || t > 1024) fail_usage("bad thread count", s);
+  if (o->n_threads >= MAX_THREADS_ARGS) fail_usage("too many thread counts", s);
+  o->threads[o->n_threads++] = t;
+}
+
+static void usage(void) {
+  printf("usage: harness [--quick] [--ops LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
+         "               [--min-reps N] [--time-budget-ms MS] [--list-ops]\n"
+         "sizes: bytes, or with K/M/G (KiB...) or p (4 KiB pages): 4K,33p,2M\n"
+         "output: one JSON object per line on stdout; times in nanoseconds\n");
+}
+
+int main(int argc, char **argv) {
+  struct options o = {.reps = 200, .min_reps = 5, .budget_ns = 300e6};
+  int quick = 0;
+  for (int i = 1; i < argc; i++) {
+    const char *a = argv[i];
+    const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(a, "--quick") == 0) quick = 1;
+    else if (strcmp(a, "--help") == 0) { usage(); return 0; }
+    else if (strcmp(a, "--list-ops") == 0) {
+      for (int k = 0; k < OP_COUNT; k++) printf("%s\n", op_names[k]);
+      return 0;
+    } else if (!v) fail_usage("missing value after", a);
+    else if (strcmp(a, "--ops") == 0) parse_list(v, add_op, &o), i++;
+    else if (strcmp(a, "--sizes") == 0) parse_list(v, add_size, &o), i++;
+    else if (strcmp(a, "--threads") == 0) parse_list(v, add_threads, &o), i++;
+    else if (strcmp(a, "--reps") == 0) o.reps = atoi(v), i++;
+    else if (strcmp(a, "--min-reps") == 0) o.min_reps = atoi(v), i++;
+    else if (strcmp(a, "--time-budget-ms") == 0) o.budget_ns = atof(v) * 1e6, i++;
+    else fail_usage("unknown option", a);
+  }
+  if (o.reps < 1 || o.reps > MAX_REPS) fail_usage("--reps must be 1..100000", NULL);
+  if (o.min_reps < 1) o.min_reps = 1;
+  if (o.min_reps > o.reps) o.min_reps = o.reps;
+  if (!(o.budget_ns > 0)) fail_usage("--time-budget-ms must be positive", NULL);
+
+  /* Defaults when the caller gives no lists; pagecost itself always passes explicit ones. */
+  if (o.n_ops == 0) add_op("all", &o);
+  if (o.n_sizes == 0) {
+    const char *q = "4K,64K,33p,34p,1M,2M,16M";
+    const char *full = "4K,16K,64K,32p,33p,34p,256K,1M,2M,4M,16M,64M,256M";
+    parse_list(quick ? q : full, add_size, &o);
+  }
+  if (quick && o.reps > 50) o.reps = 50;
+  if (quick && o.budget_ns > 150e6) o.budget_ns = 150e6;
+
+  samples = malloc(sizeof *samples * (size_t)o.reps);
+  if (!samples) return 1;
+
+  /* The main thread runs on the first CPU we may use; spinners take the next ones. */
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  if (sched_getaffinity(0, sizeof set, &set) == 0) {
+    for (int c = 0; c < CPU_SETSIZE && n_cpus < 1024; c++)
+      if (CPU_ISSET(c, &set)) cpu_list[n_cpus++] = c;
+  }
+  if (n_cpus == 0) cpu_list[n_cpus++] = 0;
+  CPU_ZERO(&set);
+  CPU_SET(cpu_list[0], &set);
+  sched_setaffinity(0, sizeof set, &set);
+
+  if (o.n_threads == 0) {
+    add_threads("1", &o);
+    if (n_cpus >= 2) add_threads("2", &o);
+  }
+
+  char thp[128];
+  thp_available = read_line("/sys/kernel/mm/transparent_hugepage/enabled", thp, sizeof thp) && !strstr(thp, "[never]");
+
+  /* glibc raises its mmap threshold dynamically after frees of large mmapped blocks; fixing
+   * it at the 128 KiB default keeps "mmapped or not" a function of the size alone. */
+  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_handler = on_stop_signal;
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  /* If the caller dies without stopping us, stop too rather than spin on its CPUs. */
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (getppid() == 1) stop_requested = 1;
+
+  print_hello(&o);
+  double start = now_ns();
+  int points = 0;
+  for (int ti = 0; ti < o.n_threads && !stop_requested; ti++) {
+    int threads = o.threads[ti];
+    int runnable = threads <= n_cpus;
+    if (runnable && threads > 1 && start_spinners(threads - 1) != 0) {
+      stop_spinners();
+      fprintf(stderr, "harness: could not start %d spinner threads\n", threads - 1);
+      runnable = 0;
+    }
+    for (int oi = 0; oi < o.n_ops && !stop_requested; oi++) {
+      enum op_id op = (enum op_id)o.ops[oi];
+      int n_sizes = op == OP_SYSCALL ? 1 : o.n_sizes; /* the round trip has no size */
+      for (int si = 0; si < n_sizes && !stop_requested; si++) {
+        struct point pt = {op, op == OP_SYSCALL ? 0 : o.sizes[si], threads, op == OP_FAULT_2M, 0};
+        if (!runnable && threads <= n_cpus) {
+          print_skipped(&pt, "could not start the spinner threads");
+          continue;
+        }
+        points += measure(&pt, &o);
+        if (op == OP_MREMAP_MOVE && pt.bytes % PMD == 0) {
+          /* 2 MiB multiples: the mutually aligned fast path, with 4 KiB pages and with THPs,
+           * and THPs moved to a misaligned target (split). */
+          struct point aligned = pt, huge = pt, split = pt;
+          aligned.aligned = 1;
+          huge.aligned = 1, huge.huge = 1;
+          split.huge = 1;
+          if (!stop_requested) points += measure(&aligned, &o);
+          if (!stop_requested) points += measure(&huge, &o);
+          if (!stop_requested) points += measure(&split, &o);
+        }
+      }
+    }
+    if (n_spinners) stop_spinners();
+  }
+  printf("{\"type\":\"end\",\"points\":%d,\"interrupted\":%s,\"elapsed_ms\":%.0f}\n", points,
+         stop_requested ? "true" : "false", (now_ns() - start) / 1e6);
+  fflush(stdout);
+  return 0;
+}
