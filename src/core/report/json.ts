@@ -1,0 +1,99 @@
+// The JSON report (`--format json`). Other tools read it: the shape is versioned and every
+// field below is documented in the README. Add fields freely; renaming or removing one means
+// bumping `version`.
+import type { EstimateSummary, FileError, Finding, CallKind, Growth, Language, Severity } from '../types';
+
+export const jsonReportVersion = 1;
+
+export interface ScanStats {
+  /** C files considered (after walking, ignores and excludes). */
+  files: number;
+  /** Files parsed with tree-sitter (the others never mention a relevant name). */
+  parsedFiles: number;
+  /** Bytes read. */
+  bytes: number;
+  /** Wall-clock milliseconds of the scan. */
+  ms: number;
+  /** Wrapper functions/macros known at the end (found + configured). */
+  wrappers?: number;
+  rounds?: number;
+}
+
+export interface JsonFinding {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  callee: string;
+  kind: CallKind;
+  via: string[];
+  language: Language;
+  oldBytes: number | null;
+  newBytes: number | null;
+  sizeText: string;
+  sizeNote: string;
+  flags: string[] | null;
+  growth: Growth | null;
+  function: string | null;
+  inLoop: boolean;
+  rule: string;
+  severity: Severity;
+  message: string;
+  estimate: EstimateSummary | null;
+  alternative: EstimateSummary | null;
+}
+
+export interface JsonReport {
+  version: number;
+  findings: JsonFinding[];
+  errors: FileError[];
+  stats: ScanStats;
+}
+
+/** Strips `root` from absolute paths so every path in the report is relative to the scan root. */
+export function relativeTo(root: string, file: string): string {
+  const r = root.endsWith('/') ? root : `${root}/`;
+  return file.startsWith(r) ? file.slice(r.length) : file;
+}
+
+export function jsonFinding(f: Finding, root: string): JsonFinding {
+  const s = f.site;
+  return {
+    file: relativeTo(root, s.file),
+    line: s.nameRange.start.line,
+    column: s.nameRange.start.column,
+    endLine: s.nameRange.end.line,
+    endColumn: s.nameRange.end.column,
+    callee: s.callee,
+    kind: s.kind,
+    via: s.via,
+    language: s.language,
+    oldBytes: s.oldSize?.bytes ?? null,
+    newBytes: s.newSize?.bytes ?? null,
+    sizeText: s.newSize?.text ?? '',
+    sizeNote: s.newSize?.note ?? (s.kind === 'reference' ? 'not a call: no size' : 'no size argument'),
+    flags: s.flags,
+    growth: s.growth,
+    function: s.enclosingFunction,
+    inLoop: s.inLoop,
+    rule: f.rule,
+    severity: f.severity,
+    message: f.message,
+    estimate: f.estimate,
+    alternative: f.alternative,
+  };
+}
+
+export function toJsonReport(findings: Finding[], errors: FileError[], stats: ScanStats, root: string): JsonReport {
+  return {
+    version: jsonReportVersion,
+    findings: findings.map((f) => jsonFinding(f, root)),
+    errors: errors.map((e) => ({ file: relativeTo(root, e.file), message: e.message })),
+    stats,
+  };
+}
+
+export function toJson(findings: Finding[], errors: FileError[], stats: ScanStats, root: string): string {
+  return `${JSON.stringify(toJsonReport(findings, errors, stats, root), null, 2)}\n`;
+}

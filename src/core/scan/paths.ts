@@ -1,0 +1,30 @@
+// Minimal POSIX path arithmetic for include resolution, so src/core needs no Node APIs.
+// Paths handed to the scan use '/' separators (the CLI converts on Windows).
+
+export function dirnameOf(path: string): string {
+  const i = path.lastIndexOf('/');
+  if (i < 0) return '.';
+  if (i === 0) return '/';
+  return path.slice(0, i);
+}
+
+export function joinPath(dir: string, rel: string): string {
+  if (rel.startsWith('/')) return normalizePath(rel);
+  return normalizePath(dir === '' ? rel : `${dir}/${rel}`);
+}
+
+export function normalizePath(path: string): string {
+  const absolute = path.startsWith('/');
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') {
+      if (out.length && out[out.length - 1] !== '..') out.pop();
+      else if (!absolute) out.push('..');
+      continue;
+    }
+    out.push(part);
+  }
+  const joined = out.join('/');
+  return absolute ? `/${joined}` : joined || '.';
+}

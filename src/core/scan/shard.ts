@@ -1,0 +1,266 @@
+// One share of a project scan: the files assigned to it, their text, and the trees of those it
+// parsed. A shard lives in one worker thread (or in-process), so a file is read and parsed once,
+// by the shard that owns it, and its tree is reused from the wrapper rounds to the call sites.
+// Pure: files come through the SourceReader, grammar paths or bytes through GrammarFiles.
+import type { Parser, Tree, Node } from 'web-tree-sitter';
+import type { CallSite, FileError, WrapperDef } from '../types';
+import { createCParser, type GrammarFiles } from '../analysis/c/parser';
+import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
+import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
+import { decodeSource, tooLargeMessage } from './input';
+import { mentionsAny, namesPattern } from './prefilter';
+import { findCallSites, findWrappers, primitives } from './analysis';
+import { dirnameOf, joinPath } from './paths';
+
+/**
+ * Reads a file's bytes; throws an Error whose message says why it cannot (in words, not errno).
+ * With `maxBytes`, a larger file is not read: the reader returns its size instead.
+ */
+export interface SourceReader {
+  read(path: string, maxBytes?: number): Uint8Array | { size: number };
+}
+
+export interface ScanFileRef {
+  /** What the reader opens (absolute in the CLI). '/' separators. */
+  path: string;
+  /** What outputs show: relative to the scan root, '/' separators. */
+  rel: string;
+}
+
+export interface ShardOptions {
+  maxFileSize: number;
+  size: SizeOptions;
+  /** Scan roots (reader paths): `#include "x.h"` falls back to `<root>/x.h`. */
+  roots: string[];
+  /** How deep `#include "..."` chains are followed for symbols. */
+  includeDepth?: number;
+}
+
+export interface LoadReport {
+  errors: FileError[];
+  files: number;
+  bytes: number;
+}
+export interface WrapperRoundReport {
+  wrappers: WrapperDef[];
+  parsed: number;
+}
+export interface SitesReport {
+  sites: CallSite[];
+  errors: FileError[];
+  /** Distinct files this shard parsed over the whole scan (sources, not headers read for symbols). */
+  parsedFiles: number;
+}
+
+interface Loaded {
+  ref: ScanFileRef;
+  text: string;
+  tree: Tree | null;
+}
+
+const maxHeadersPerFile = 48;
+
+export class ScanShard {
+  private readonly files: Loaded[] = [];
+  private parser: Parser | null = null;
+  private readonly headerSymbols = new Map<string, FileSymbols | null>();
+  private readonly parsed = new Set<string>();
+
+  constructor(
+    private readonly reader: SourceReader,
+    private readonly grammar: GrammarFiles,
+    private readonly options: ShardOptions,
+  ) {}
+
+  /** Reads and checks the shard's files; bad ones are reported and dropped. */
+  load(files: ScanFileRef[]): LoadReport {
+    const errors: FileError[] = [];
+    let bytes = 0;
+    for (const ref of files) {
+      let data: Uint8Array | { size: number };
+      try {
+        data = this.reader.read(ref.path, this.options.maxFileSize);
+      } catch (e) {
+        errors.push({ file: ref.rel, message: `cannot read: ${(e as Error).message}` });
+        continue;
+      }
+      if (!(data instanceof Uint8Array)) {
+        errors.push({ file: ref.rel, message: tooLargeMessage(data.size, this.options.maxFileSize) });
+        continue;
+      }
+      bytes += data.length;
+      const decoded = decodeSource(data, this.options.maxFileSize);
+      if (!decoded.ok) {
+        errors.push({ file: ref.rel, message: decoded.message });
+        continue;
+      }
+      if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
+      this.files.push({ ref, text: decoded.text, tree: null });
+    }
+    return { errors, files: files.length, bytes };
+  }
+
+  /** Wrapper definitions in the files that mention any of `names`, given every wrapper known so far. */
+  async wrapperRound(names: string[], known: WrapperDef[]): Promise<WrapperRoundReport> {
+    const pattern = namesPattern(names);
+    const knownMap = knownNames(known);
+    const wrappers: WrapperDef[] = [];
+    let parsed = 0;
+    for (const f of this.files) {
+      if (!mentionsAny(f.text, pattern)) continue;
+      const tree = await this.treeOf(f);
+      if (!tree) continue;
+      parsed++;
+      wrappers.push(...findWrappers(tree.rootNode, f.ref.rel, knownMap));
+    }
+    return { wrappers, parsed };
+  }
+
+  /** Call sites of every known name; frees the trees afterwards (the scan is over). */
+  async callSites(known: WrapperDef[]): Promise<SitesReport> {
+    const pattern = namesPattern(knownNames(known).keys());
+    const knownMap = knownNames(known);
+    const sites: CallSite[] = [];
+    const errors: FileError[] = [];
+    for (const f of this.files) {
+      if (!mentionsAny(f.text, pattern)) continue;
+      const tree = await this.treeOf(f);
+      if (!tree) continue;
+      const root = tree.rootNode;
+      if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
+      sites.push(...findCallSites(root, f.ref.rel, knownMap, this.scopeFor(f, root)));
+    }
+    for (const f of this.files) {
+      f.tree?.delete();
+      f.tree = null;
+    }
+    return { sites, errors, parsedFiles: this.parsed.size };
+  }
+
+  dispose(): void {
+    for (const f of this.files) f.tree?.delete();
+    this.files.length = 0;
+    this.parser?.delete();
+    this.parser = null;
+  }
+
+  private async treeOf(f: Loaded): Promise<Tree | null> {
+    if (f.tree) return f.tree;
+    this.parser ??= await createCParser(this.grammar);
+    f.tree = this.parser.parse(f.text);
+    this.parsed.add(f.ref.path);
+    return f.tree;
+  }
+
+  /**
+   * The evaluator's view of a file. Symbols are collected lazily (getters): most call sites
+   * have literal or runtime sizes and never look at a macro, so most headers are never parsed.
+   */
+  private scopeFor(f: Loaded, root: Node): Scope {
+    const size = this.options.size ?? defaultSizeOptions;
+    let own: FileSymbols | null = null;
+    let headers: FileSymbols[] | null = null;
+    // Getters of an object literal see the literal as `this`; reach the shard through `self`.
+    const self = this;
+    return {
+      get file() {
+        return (own ??= collectSymbols(root, f.ref.rel));
+      },
+      get headers() {
+        return (headers ??= self.headersOf(f.ref.path, f.text));
+      },
+      options: size,
+    } as Scope;
+  }
+
+  /** Symbols of the headers reachable through `#include "..."`, nearest first, each once. */
+  private headersOf(path: string, text: string): FileSymbols[] {
+    const out: FileSymbols[] = [];
+    const seen = new Set<string>([path]);
+    let frontier: Array<{ from: string; text: string }> = [{ from: path, text }];
+    for (let depth = 0; depth < (this.options.includeDepth ?? 3) && frontier.length; depth++) {
+      const next: typeof frontier = [];
+      for (const { from, text: src } of frontier) {
+        for (const name of quotedIncludes(src)) {
+          const resolved = this.resolveInclude(from, name, seen);
+          if (!resolved) continue;
+          seen.add(resolved.path);
+          out.push(resolved.symbols);
+          next.push({ from: resolved.path, text: resolved.text });
+          if (out.length >= maxHeadersPerFile) return out;
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+
+  private headerTexts = new Map<string, string>();
+
+  private resolveInclude(from: string, name: string, seen: Set<string>): { path: string; symbols: FileSymbols; text: string } | null {
+    const candidates = [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
+    for (const candidate of candidates) {
+      if (seen.has(candidate)) return null;
+      const cached = this.headerSymbols.get(candidate);
+      if (cached === null) continue;
+      if (cached) return { path: candidate, symbols: cached, text: this.headerTexts.get(candidate) ?? '' };
+      let decoded;
+      try {
+        const data = this.reader.read(candidate, this.options.maxFileSize);
+        decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;
+      } catch {
+        this.headerSymbols.set(candidate, null);
+        continue;
+      }
+      if (!decoded?.ok || !this.parser) {
+        this.headerSymbols.set(candidate, null);
+        continue;
+      }
+      const tree = this.parser.parse(decoded.text);
+      if (!tree) continue;
+      const symbols = collectSymbols(tree.rootNode, candidate);
+      tree.delete();
+      this.headerSymbols.set(candidate, symbols);
+      this.headerTexts.set(candidate, decoded.text);
+      return { path: candidate, symbols, text: decoded.text };
+    }
+    return null;
+  }
+}
+
+const includeRe = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
+
+export function quotedIncludes(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(includeRe)) out.push(m[1]!);
+  return out;
+}
+
+export function knownNames(known: WrapperDef[]): Map<string, WrapperDef | (typeof primitives)[number]> {
+  const map = new Map<string, WrapperDef | (typeof primitives)[number]>();
+  for (const p of primitives) map.set(p, p);
+  for (const w of known) if (!map.has(w.name)) map.set(w.name, w);
+  return map;
+}
+
+/** "syntax error on line N": the first ERROR or MISSING node, found by descending only into erroneous subtrees. */
+export function syntaxErrorMessage(root: Node): string {
+  let node: Node | null = root;
+  let count = 0;
+  while (node) {
+    if (node.isError || node.isMissing) {
+      const what = node.isMissing ? `missing \`${node.type}\`` : 'unexpected text';
+      return `syntax error on line ${node.startPosition.row + 1} (${what}); call sites in the broken part may be missed — does it compile?`;
+    }
+    let next: Node | null = null;
+    for (const child of node.children) {
+      if (child && (child.hasError || child.isMissing || child.isError)) {
+        next = child;
+        break;
+      }
+    }
+    node = next;
+    if (++count > 10000) break;
+  }
+  return `syntax error (tree-sitter could not parse part of the file); call sites there may be missed — does it compile?`;
+}
