@@ -1,8 +1,293 @@
-// PLACEHOLDER: replaced by the real `pagecost bench` implementation.
-import type { Subcommand } from './io';
+// `pagecost bench` and `pagecost calibrate`: run the C harness over a sweep, then print measured
+// against modelled (bench) or write the measurements file (calibrate). Flag parsing and output
+// are here; compiling and running live in src/core/bench/runner.ts, Node access in benchHost.ts.
+import { promises as fs } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve as resolvePath } from 'node:path';
+import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../core/bench/measurements';
+import type { HarnessEvent, ParsedOutput } from '../core/bench/protocol';
+import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core/bench/runner';
+import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
+import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
+import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from './benchHost';
+import { UsageError, type CliIO, type Subcommand } from './io';
 
-export const bench: Subcommand = async (_argv, io) => {
-  io.stderr('pagecost bench: not available in this build yet\n');
-  return 2;
-};
-export const calibrate: Subcommand = bench;
+export const BENCH_USAGE = `usage: pagecost bench [--quick] [--ops LIST] [--sizes LIST] [--threads LIST] [--json|--csv]
+       pagecost calibrate [--quick] [--ops ...] --out FILE
+options:
+  --quick               the short sweep (under a minute on 2 cores); default is the full sweep
+  --ops LIST            comma-separated: ${BENCH_OPS.join(', ')}
+  --sizes LIST          4K, 64KiB, 33p (pages), 2M, 1G or bytes; multiples of 4 KiB
+  --threads LIST        total threads, e.g. 1,2,4 (extra threads spin on other CPUs)
+  --reps N              at most N timed repetitions per point
+  --time-budget-ms MS   wall time per point before moving on (at least 5 repetitions)
+  --time-limit SECONDS  stop the whole run after this long
+  --cc PATH             C compiler (default: $CC, else cc, gcc, clang on PATH)
+  --cache-dir DIR       where the compiled harness is kept (default: $XDG_CACHE_HOME/pagecost)
+  --profile FILE        model profile for the "modelled" column (default: built-in)
+  --json | --csv        machine-readable output instead of the table (bench)
+  --out FILE            where calibrate writes the measurements (JSON)
+`;
+
+export interface BenchArgs {
+  quick: boolean;
+  sweep: Sweep;
+  format: 'table' | 'json' | 'csv';
+  cc?: string;
+  cacheDir?: string;
+  profile?: string;
+  out?: string;
+}
+
+function list(value: string, flag: string): string[] {
+  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (items.length === 0) throw new UsageError(`${flag} needs a comma-separated list`);
+  return items;
+}
+
+function positiveInt(value: string, flag: string, max: number): number {
+  if (!/^\d+$/.test(value)) throw new UsageError(`${flag} needs a whole number, got "${value}"`);
+  const n = Number(value);
+  if (n < 1 || n > max) throw new UsageError(`${flag} must be between 1 and ${max}, got ${n}`);
+  return n;
+}
+
+/** Parses the flags shared by bench and calibrate. Throws UsageError with what was wrong. */
+export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 'calibrate'): BenchArgs {
+  const valued = new Set(['--ops', '--sizes', '--threads', '--reps', '--time-budget-ms', '--time-limit', '--cc', '--cache-dir', '--profile', '--out']);
+  const flags = new Map<string, string>();
+  let quick = false;
+  let format: BenchArgs['format'] = 'table';
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    let inline: string | undefined;
+    const eq = a.indexOf('=');
+    if (a.startsWith('--') && eq > 0) {
+      inline = a.slice(eq + 1);
+      a = a.slice(0, eq);
+    }
+    if (a === '--quick') quick = true;
+    else if (a === '--json' || a === '--csv') {
+      if (command === 'calibrate') throw new UsageError(`${a} is for bench; calibrate always writes JSON to --out`);
+      const f = a === '--json' ? 'json' : 'csv';
+      if (format !== 'table' && format !== f) throw new UsageError('choose one of --json and --csv');
+      format = f;
+    } else if (valued.has(a)) {
+      const v = inline ?? argv[++i];
+      if (v === undefined || (inline === undefined && v.startsWith('--'))) throw new UsageError(`${a} needs a value`);
+      if (a === '--out' && command === 'bench') throw new UsageError('--out is for calibrate; bench prints to stdout');
+      flags.set(a, v);
+    } else if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+    else throw new UsageError(`unexpected argument "${a}"`);
+  }
+
+  const sweep = quick ? quickSweep(cpus) : fullSweep(cpus);
+  if (flags.has('--ops')) {
+    const ops = list(flags.get('--ops')!, '--ops');
+    const bad = ops.filter((o) => o !== 'all' && !isBenchOp(o));
+    if (bad.length) throw new UsageError(`unknown op${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${BENCH_OPS.join(', ')}`);
+    sweep.ops = ops.includes('all') ? [...BENCH_OPS] : [...new Set(ops as BenchOp[])];
+  }
+  if (flags.has('--sizes')) {
+    sweep.sizes = list(flags.get('--sizes')!, '--sizes').map((s) => {
+      const n = parseSize(s);
+      if (n === null) throw new UsageError(`--sizes: "${s}" is not a size (examples: 4096, 4K, 64KiB, 33p, 2M)`);
+      if (n <= 0 || n % 4096 !== 0) throw new UsageError(`--sizes: ${s} is not a positive multiple of 4 KiB`);
+      if (n > 4 * 1024 ** 3) throw new UsageError(`--sizes: ${s} is above the 4 GiB limit`);
+      return n;
+    });
+    if (sweep.sizes.length > 64) throw new UsageError('--sizes: at most 64 sizes');
+  }
+  if (flags.has('--threads')) {
+    sweep.threads = [...new Set(list(flags.get('--threads')!, '--threads').map((t) => positiveInt(t, '--threads', 1024)))];
+    if (sweep.threads.length > 16) throw new UsageError('--threads: at most 16 thread counts');
+  }
+  if (flags.has('--reps')) {
+    sweep.reps = positiveInt(flags.get('--reps')!, '--reps', 100000);
+    sweep.minReps = Math.min(sweep.minReps, sweep.reps);
+  }
+  if (flags.has('--time-budget-ms')) sweep.timeBudgetMs = positiveInt(flags.get('--time-budget-ms')!, '--time-budget-ms', 600_000);
+  if (flags.has('--time-limit')) sweep.timeLimitMs = positiveInt(flags.get('--time-limit')!, '--time-limit', 86_400) * 1000;
+  if (command === 'calibrate' && !flags.has('--out')) throw new UsageError('calibrate needs --out FILE');
+
+  const args: BenchArgs = { quick, sweep, format };
+  if (flags.has('--cc')) args.cc = flags.get('--cc')!;
+  if (flags.has('--cache-dir')) args.cacheDir = flags.get('--cache-dir')!;
+  if (flags.has('--profile')) args.profile = flags.get('--profile')!;
+  if (flags.has('--out')) args.out = flags.get('--out')!;
+  return args;
+}
+
+/** What the subcommands need from outside; tests pass fakes. */
+export interface BenchDeps {
+  host: BenchHost;
+  cpus: number;
+  sourcePaths: string[];
+  /** The "modelled" column; null when no cost model is available in this build. */
+  loadModel: (profilePath: string | undefined, facts: ParsedOutput['facts']) => Promise<ModelFn | null>;
+  writeFile: (path: string, text: string) => Promise<void>;
+  /** Installs the Ctrl-C handler; returns its remover. */
+  onInterrupt: (controller: AbortController) => () => void;
+  now: () => number;
+}
+
+/**
+ * The cost model's estimate for a measured point. The model (src/core/model) has not landed in
+ * this build yet, so there is nothing to compare with: the column shows "—". This is the one
+ * place to connect it.
+ */
+async function noModel(profilePath: string | undefined): Promise<ModelFn | null> {
+  if (profilePath) throw new BenchError('bad-sweep', `--profile ${profilePath}: this build has no cost model to apply a profile to yet.`);
+  return null;
+}
+
+function defaultDeps(): BenchDeps {
+  return {
+    host: nodeBenchHost(),
+    cpus: availableParallelism(),
+    sourcePaths: harnessSourcePaths(),
+    loadModel: noModel,
+    writeFile: (p, t) => fs.writeFile(p, t, 'utf8'),
+    onInterrupt: abortOnInterrupt,
+    now: () => Date.now(),
+  };
+}
+
+/** A progress line on a terminal, redrawn in place; nothing when stderr is not a terminal. */
+function progress(io: CliIO, total: number): { event: (e: HarnessEvent) => void; clear: () => void } {
+  let done = 0;
+  let drawn = false;
+  return {
+    event(e) {
+      if (e.kind !== 'point' && e.kind !== 'skipped' && e.kind !== 'error') return;
+      done++;
+      if (!io.stderrIsTTY) return;
+      const p = e.point;
+      const what = `${p.op} ${formatBytes(p.bytes)} ${p.threads}T${p.aligned ? ' aligned' : ''}${p.huge && p.op !== 'fault-2m' ? ' THP' : ''}`;
+      const result = e.kind === 'point' ? formatNs(e.point.medianNs) : e.kind;
+      io.stderr(`\r\x1b[K[${String(done).padStart(String(total).length)}/${total}] ${what}: ${result}`);
+      drawn = true;
+    },
+    clear() {
+      if (drawn) io.stderr('\r\x1b[K');
+      drawn = false;
+    },
+  };
+}
+
+async function measure(args: BenchArgs, io: CliIO, deps: BenchDeps, command: string): Promise<{ run: BenchRun | null; partial: ParsedOutput | null; error: BenchError | null }> {
+  const total = expectedLines(args.sweep);
+  const bar = progress(io, total);
+  const controller = new AbortController();
+  const uninstall = deps.onInterrupt(controller);
+  io.stderr(`pagecost ${command}: ${total} points (${args.quick ? 'quick' : 'full'} sweep); Ctrl-C stops it\n`);
+  try {
+    const run = await runBenchmark(deps.host, {
+      sweep: args.sweep,
+      cc: args.cc,
+      cacheDir: args.cacheDir,
+      sourcePaths: deps.sourcePaths,
+      signal: controller.signal,
+      onEvent: bar.event,
+      onBuild: (h) => {
+        if (h.built) io.stderr(`built the benchmark harness with ${h.compiler.path} (${h.compiler.version})\n`);
+      },
+    });
+    bar.clear();
+    return { run, partial: null, error: null };
+  } catch (e) {
+    bar.clear();
+    if (e instanceof BenchError) return { run: null, partial: e.partial, error: e };
+    throw e;
+  } finally {
+    uninstall();
+  }
+}
+
+export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Promise<number> {
+  const args = parseBenchArgs(argv, deps.cpus, 'bench');
+  let model: ModelFn | null;
+  try {
+    model = await deps.loadModel(args.profile, null);
+  } catch (e) {
+    io.stderr(`pagecost bench: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const started = deps.now();
+  const { run, partial, error } = await measure(args, io, deps, 'bench');
+  const output = run?.output ?? partial;
+  if (error) io.stderr(`pagecost bench: ${error.message}\n`);
+  if (!output || (output.points.length === 0 && error)) return error?.kind === 'cancelled' ? 130 : 1;
+
+  const rows = compareRows(output.points, model);
+  if (args.format === 'json') {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          format: 'pagecost-bench',
+          version: 1,
+          complete: error === null,
+          machine: output.facts,
+          model: model ? (args.profile ?? 'built-in') : null,
+          points: rows,
+          skipped: output.skipped,
+          failed: output.failed,
+          elapsedMs: deps.now() - started,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else if (args.format === 'csv') {
+    io.stdout(renderCsv(rows, output.skipped, output.failed));
+  } else {
+    io.stdout(renderTable(rows, output.skipped, output.failed));
+    if (!model) io.stdout('\nmodelled: — (the cost model is not part of this build yet)\n');
+    if (output.facts) {
+      const f = output.facts;
+      io.stdout(`machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', virtual machine' : ''}\n`);
+    }
+  }
+  io.stderr(`measured ${output.points.length} points in ${((deps.now() - started) / 1000).toFixed(1)} s${error ? ' (incomplete)' : ''}\n`);
+  if (error) return error.kind === 'cancelled' ? 130 : 1;
+  return 0;
+}
+
+export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): Promise<number> {
+  const args = parseBenchArgs(argv, deps.cpus, 'calibrate');
+  const outPath = resolvePath(io.cwd, args.out!);
+  const started = deps.now();
+  const { run, error } = await measure(args, io, deps, 'calibrate');
+  if (error || !run) {
+    // A partial sweep would calibrate from a biased subset; write nothing.
+    io.stderr(`pagecost calibrate: ${error?.message ?? 'no result'}\nNothing was written to ${outPath}.\n`);
+    return error?.kind === 'cancelled' ? 130 : 1;
+  }
+  const o = run.output;
+  const file: MeasurementsFile = {
+    format: MEASUREMENTS_FORMAT,
+    version: MEASUREMENTS_VERSION,
+    measuredAt: new Date(deps.now()).toISOString(),
+    machine: o.facts!,
+    harness: { key: run.harness.key, compiler: run.harness.compiler.path, compilerVersion: run.harness.compiler.version },
+    sweep: args.sweep,
+    elapsedMs: deps.now() - started,
+    points: o.points,
+    skipped: o.skipped,
+    failed: o.failed,
+  };
+  try {
+    await deps.writeFile(outPath, `${JSON.stringify(file, null, 2)}\n`);
+  } catch (e) {
+    io.stderr(`pagecost calibrate: cannot write ${outPath}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  io.stderr(
+    `wrote ${o.points.length} measured points (${o.skipped.length} skipped, ${o.failed.length} failed) to ${outPath}\n` +
+      'Fitting the model parameters to these measurements is not part of this build yet; the file keeps them for it.\n',
+  );
+  return 0;
+}
+
+export const bench: Subcommand = (argv, io) => runBench(argv, io, defaultDeps());
+export const calibrate: Subcommand = (argv, io) => runCalibrate(argv, io, defaultDeps());

@@ -1,0 +1,42 @@
+// The file `pagecost calibrate --out FILE` writes: the measured points of a sweep plus the facts
+// of the machine and of the build that measured them. Versioned, so a fit written later can
+// refuse (or convert) files it does not understand. Pure.
+import type { FailedPoint, MachineFacts, MeasuredPoint, SkippedPoint } from './protocol';
+import type { Sweep } from './sweep';
+
+export const MEASUREMENTS_FORMAT = 'pagecost-measurements';
+export const MEASUREMENTS_VERSION = 1;
+
+export interface MeasurementsFile {
+  format: typeof MEASUREMENTS_FORMAT;
+  version: typeof MEASUREMENTS_VERSION;
+  /** ISO 8601 time the run finished. */
+  measuredAt: string;
+  machine: MachineFacts;
+  harness: { key: string; compiler: string; compilerVersion: string };
+  sweep: Sweep;
+  elapsedMs: number;
+  /** Times in ns. */
+  points: MeasuredPoint[];
+  skipped: SkippedPoint[];
+  failed: FailedPoint[];
+}
+
+/** Reads a measurements file's JSON, or says why it is not one this version understands. */
+export function checkMeasurements(value: unknown): { ok: true; file: MeasurementsFile } | { ok: false; error: string } {
+  if (typeof value !== 'object' || value === null) return { ok: false, error: 'not a JSON object' };
+  const v = value as Record<string, unknown>;
+  if (v.format !== MEASUREMENTS_FORMAT) return { ok: false, error: `"format" is not "${MEASUREMENTS_FORMAT}"` };
+  if (v.version !== MEASUREMENTS_VERSION) {
+    return { ok: false, error: `version ${String(v.version)} is not supported (this build reads version ${MEASUREMENTS_VERSION})` };
+  }
+  if (!Array.isArray(v.points)) return { ok: false, error: '"points" is not an array' };
+  for (const [i, p] of (v.points as unknown[]).entries()) {
+    const q = p as Record<string, unknown>;
+    if (typeof q?.op !== 'string' || typeof q.bytes !== 'number' || typeof q.threads !== 'number' || typeof q.medianNs !== 'number' || !(q.medianNs >= 0)) {
+      return { ok: false, error: `points[${i}] lacks op/bytes/threads/medianNs` };
+    }
+  }
+  if (typeof v.machine !== 'object' || v.machine === null) return { ok: false, error: '"machine" is missing' };
+  return { ok: true, file: value as MeasurementsFile };
+}
