@@ -34,6 +34,10 @@ await esbuild.build({
   format: 'cjs',
   sourcemap: true,
   external: ['vscode'],
+  // web-tree-sitter's ESM build (picked for our `import`s) asks `import.meta.url` where it lives;
+  // in a CommonJS bundle that is empty and Parser.init() throws, so give it the bundle's own URL.
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 });
 console.log(`built ${nodeEntries.map((e) => e.out).join(', ')} + ${wasm.length} wasm into dist/`);

@@ -1,0 +1,97 @@
+// `pagecost` entry: picks the subcommand, turns every failure into one line on stderr and an
+// exit code. Stack traces only with PAGECOST_DEBUG=1: users get words, developers get details.
+import { UsageError, type CliIO, type Subcommand } from './io';
+import { scan, scanUsage } from './scan';
+import { explain } from './explain';
+import { bench, calibrate } from './bench';
+import pkg from '../../package.json';
+
+export const usage = `usage: pagecost <command> [options]
+
+commands:
+  scan PATH...     find realloc/mremap call sites in C files; text, JSON or SARIF
+  explain          show the cost model's breakdown for one operation
+  bench            measure the modelled operations on this machine
+  calibrate        fit the model to this machine's measurements
+
+  pagecost <command> --help   options of one command
+  pagecost --version          version
+
+exit codes: 0 ok; 1 findings at/above --fail-on; 2 bad command line or config;
+            3 unreadable/skipped files with --fail-on-file-errors; 4 internal error
+`;
+
+const commands: Record<string, { run: Subcommand; usage?: string }> = {
+  scan: { run: scan, usage: scanUsage },
+  explain: { run: explain },
+  bench: { run: bench },
+  calibrate: { run: calibrate },
+};
+
+export const exitInternalError = 4;
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined) {
+    io.stderr(usage);
+    return 2;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout(usage);
+    return 0;
+  }
+  if (command === '--version' || command === '-V') {
+    io.stdout(`${pkg.version}\n`);
+    return 0;
+  }
+  const sub = commands[command];
+  try {
+    if (!sub) throw new UsageError(`unknown command '${command}'`);
+    return await sub.run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      // One line saying what is wrong, one saying how it is used; --help has the rest.
+      const synopsis = (sub?.usage ?? usage).split('\n')[0];
+      io.stderr(`pagecost: ${e.message}\n${synopsis}  (see pagecost ${sub ? `${command} ` : ''}--help)\n`);
+      return 2;
+    }
+    io.stderr(`pagecost: internal error: ${oneLine(e)}${debug() ? '' : ' (set PAGECOST_DEBUG=1 for details)'}\n`);
+    if (debug() && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return exitInternalError;
+  }
+}
+
+function debug(): boolean {
+  return process.env.PAGECOST_DEBUG === '1';
+}
+
+function oneLine(e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return text.split('\n')[0]!.slice(0, 300);
+}
+
+export const processIO: CliIO = {
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  cwd: process.cwd(),
+  stderrIsTTY: !!process.stderr.isTTY,
+};
+
+// Run when loaded as the CLI bundle (bin/pagecost.js requires dist/cli.js) or directly; not
+// when a test imports this module.
+if (require.main === module || /[\\/]dist[\\/]cli\.js$/.test(__filename)) {
+  const last = (e: unknown) => {
+    process.stderr.write(`pagecost: internal error: ${oneLine(e)}\n`);
+    if (debug() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
+    process.exit(exitInternalError);
+  };
+  process.on('uncaughtException', last);
+  process.on('unhandledRejection', last);
+  // EPIPE (`pagecost scan . | head`) is not an error worth a word.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  main(process.argv.slice(2), processIO).then((code) => {
+    process.exitCode = code;
+  }, last);
+}

@@ -1,0 +1,189 @@
+// `pagecost scan PATH...`: walk → read/check → wrapper rounds → call sites → advice → report.
+// Exit codes (also in `pagecost --help` and the README): 0 done, 1 a finding at or above
+// --fail-on, 2 bad command line or config, 3 file problems with --fail-on-file-errors.
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import type { CallSite, Finding, Severity } from '../core/types';
+import { adviseSites } from '../core/advice/index';
+import { ConfigSyntaxError, configFileName, parseConfig, type ProjectConfig } from '../core/scan/config';
+import { defaultMaxFileSize } from '../core/scan/input';
+import { scanProject, type ScanProgress } from '../core/scan/orchestrate';
+import { toJson, toSarif, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
+import { parseArgs, type FlagSpec } from './args';
+import { UsageError, type Subcommand } from './io';
+import { collectFiles } from './walk';
+import { createPool, defaultJobs } from './pool';
+import pkg from '../../package.json';
+
+export const scanUsage = `usage: pagecost scan [options] PATH...
+
+Finds realloc/mremap call sites (and wrappers of them) in the C files under each PATH.
+
+options:
+  --format text|json|sarif   output format (default text)
+  --fail-on warning|error    exit 1 when a finding has this severity or worse
+  --fail-on-file-errors      exit 3 when a file could not be scanned (binary, too large, unreadable, broken C)
+  --max-file-size SIZE       skip larger files (default 2M; e.g. 512K, 8M)
+  --config FILE              project config (default: PATH/.pagecost.json when it exists)
+  --target lp64|ilp32        data model for sizeof (default lp64)
+  --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
+  --profile FILE             calibrated machine profile for the cost model
+  --threads N                threads assumed to share the mapping (TLB shootdowns)
+  --jobs N                   worker threads (default: one per core on large scans)
+  --no-gitignore             scan files that .gitignore excludes too
+  --quiet                    no progress or summary on stderr
+  -h, --help                 this text
+`;
+
+const specs: Record<string, FlagSpec> = {
+  format: { type: 'string', choices: ['text', 'json', 'sarif'] },
+  'fail-on': { type: 'string', choices: ['warning', 'error', 'info', 'hint'] },
+  'fail-on-file-errors': { type: 'boolean' },
+  'max-file-size': { type: 'bytes', min: 1 },
+  config: { type: 'string' },
+  target: { type: 'string', choices: ['lp64', 'ilp32'] },
+  'page-size': { type: 'bytes', min: 512 },
+  profile: { type: 'string' },
+  threads: { type: 'int', min: 1 },
+  jobs: { type: 'int', min: 1 },
+  'no-gitignore': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', alias: 'h' },
+};
+
+const severityRank: Record<Severity, number> = { hint: 0, info: 1, warning: 2, error: 3 };
+
+/** Exit code for a finished scan; documented in scanUsage and the README. */
+export function exitCodeFor(findings: Finding[], fileErrors: number, failOn: Severity | undefined, failOnFileErrors: boolean): number {
+  if (failOn && findings.some((f) => severityRank[f.severity] >= severityRank[failOn])) return 1;
+  if (failOnFileErrors && fileErrors > 0) return 3;
+  return 0;
+}
+
+/** Options the cost model may take; passed through to adviseSites as its second argument. */
+export interface AdviceCliOptions {
+  profile?: string;
+  threads?: number;
+  pageSize: number;
+  target: 'lp64' | 'ilp32';
+}
+
+export const scan: Subcommand = async (argv, io) => {
+  const { positionals, flags } = parseArgs(argv, specs, 'scan');
+  if (flags.get('help')) {
+    io.stdout(scanUsage);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('scan: missing PATH (a file or directory to scan)');
+  const roots = positionals.map((p) => resolve(io.cwd, p));
+  for (const [i, root] of roots.entries()) {
+    if (!existsSync(root)) throw new UsageError(`scan: no such file or directory: '${positionals[i]}'`);
+  }
+  const base = roots.length === 1 ? (statSync(roots[0]!).isDirectory() ? roots[0]! : dirname(roots[0]!)) : io.cwd;
+
+  // Config: --config wins; otherwise .pagecost.json at the scan root, when there is one.
+  const configPath = flags.has('config') ? resolve(io.cwd, String(flags.get('config'))) : resolve(base, configFileName);
+  if (flags.has('config') && !existsSync(configPath)) throw new UsageError(`scan: config file not found: '${flags.get('config')}'`);
+  let config: ProjectConfig = { wrappers: [], exclude: [] };
+  const configProblems: { file: string; message: string }[] = [];
+  if (existsSync(configPath)) {
+    try {
+      const parsed = parseConfig(readFileSync(configPath, 'utf8'), toSlash(configPath));
+      config = parsed.config;
+      configProblems.push(...parsed.problems);
+    } catch (e) {
+      if (e instanceof ConfigSyntaxError) {
+        io.stderr(`pagecost: ${e.message}\n`);
+        return 2;
+      }
+      throw e;
+    }
+  }
+
+  const format = (flags.get('format') as string | undefined) ?? 'text';
+  const quiet = flags.get('quiet') === true;
+  const maxFileSize = (flags.get('max-file-size') as number | undefined) ?? config.maxFileSize ?? defaultMaxFileSize;
+  const pageSize = (flags.get('page-size') as number | undefined) ?? config.pageSize ?? 4096;
+  const target = (flags.get('target') as 'lp64' | 'ilp32' | undefined) ?? config.target ?? 'lp64';
+  const started = Date.now();
+  const progress = progressReporter(io, quiet, started);
+
+  const walked = await collectFiles(roots, {
+    base,
+    exclude: config.exclude,
+    gitignore: flags.get('no-gitignore') !== true,
+  });
+  const jobs = (flags.get('jobs') as number | undefined) ?? defaultJobs(walked.files.length);
+  const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash) });
+  let result;
+  try {
+    result = await scanProject(walked.files, pool.shards, {
+      configWrappers: config.wrappers,
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.stop();
+    await pool.close();
+  }
+
+  const adviceOptions: AdviceCliOptions = { pageSize, target };
+  if (flags.has('profile')) adviceOptions.profile = resolve(io.cwd, String(flags.get('profile')));
+  if (flags.has('threads')) adviceOptions.threads = flags.get('threads') as number;
+  // adviseSites may take options (profile, threads...) as its second parameter; passing them
+  // through an explicit signature keeps this call compiling whichever version is in the tree.
+  const advise = adviseSites as (sites: CallSite[], options?: AdviceCliOptions) => Finding[];
+  const findings = await Promise.resolve(advise(result.sites, adviceOptions));
+
+  const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
+  const stats: ScanStats = { ...result.stats, ms: Date.now() - started };
+  const rootSlash = toSlash(base);
+  if (format === 'json') io.stdout(toJson(findings, errors, stats, rootSlash));
+  else if (format === 'sarif') {
+    const homepage = (pkg as { homepage?: string }).homepage;
+    io.stdout(
+      toSarif(findings, errors, stats, {
+        toolVersion: pkg.version,
+        root: rootSlash,
+        ...(homepage ? { rulesDocUri: `${homepage.replace(/#.*$/, '')}/blob/main/docs/RULES.md` } : {}),
+      }),
+    );
+  } else {
+    io.stdout(toText(findings, errors, stats, rootSlash));
+    if (!quiet) io.stderr(errorsText(errors, rootSlash) + summaryText(findings, errors, stats));
+  }
+  return exitCodeFor(findings, errors.length, flags.get('fail-on') as Severity | undefined, flags.get('fail-on-file-errors') === true);
+};
+
+function toSlash(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
+}
+
+/**
+ * Progress on stderr: redrawn in place on a terminal; in CI logs, a plain line every few
+ * seconds once the scan has run for 2 s (short scans stay silent).
+ */
+function progressReporter(io: Parameters<Subcommand>[1], quiet: boolean, started: number) {
+  let current: ScanProgress | null = null;
+  let drawn = false;
+  const draw = () => {
+    if (quiet || !current) return;
+    const elapsed = Date.now() - started;
+    const line = `pagecost: ${current.message} (${(elapsed / 1000).toFixed(1)} s)`;
+    if (io.stderrIsTTY) {
+      io.stderr(`\r\x1b[K${line}`);
+      drawn = true;
+    } else if (elapsed >= 2000) io.stderr(`${line}\n`);
+  };
+  const timer = setInterval(draw, io.stderrIsTTY ? 250 : 3000);
+  timer.unref();
+  return {
+    update: (p: ScanProgress) => {
+      current = p;
+      if (io.stderrIsTTY) draw();
+    },
+    stop: () => {
+      clearInterval(timer);
+      if (drawn) io.stderr('\r\x1b[K');
+    },
+  };
+}

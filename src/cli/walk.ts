@@ -1,0 +1,170 @@
+// Finds the C files under the scan roots. In a git work tree it asks git (`ls-files`), which
+// knows every .gitignore, .git/info/exclude and global exclude exactly as git does; elsewhere,
+// or when git is missing, it walks the directories itself and applies the .gitignore files it
+// meets. Never throws for a bad directory: unreadable ones become errors and the walk goes on.
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import type { FileError } from '../core/types';
+import type { ScanFileRef } from '../core/scan/shard';
+import { describeFsError } from './fsErrors';
+
+export const sourceExtensions = ['.c', '.h'];
+const alwaysSkipped = new Set(['.git', 'node_modules']);
+
+export interface WalkOptions {
+  /** Paths in outputs are relative to this directory. */
+  base: string;
+  /** gitignore-style patterns relative to `base` (from .pagecost.json `exclude`). */
+  exclude: string[];
+  /** Ask git / honour .gitignore (default true). */
+  gitignore?: boolean;
+}
+
+export interface WalkResult {
+  files: ScanFileRef[];
+  errors: FileError[];
+  /** How each root was listed, for --verbose and tests: 'git', 'walk' or 'file'. */
+  methods: string[];
+}
+
+const toSlash = (p: string) => (sep === '/' ? p : p.split(sep).join('/'));
+
+export function isSourceFile(name: string): boolean {
+  return sourceExtensions.some((ext) => name.endsWith(ext));
+}
+
+export async function collectFiles(roots: string[], options: WalkOptions): Promise<WalkResult> {
+  const files: ScanFileRef[] = [];
+  const errors: FileError[] = [];
+  const methods: string[] = [];
+  const excluded = ignore().add(options.exclude);
+  const seen = new Set<string>();
+  const add = (abs: string) => {
+    const rel = toSlash(relative(options.base, abs)) || toSlash(abs);
+    if (seen.has(abs)) return;
+    if (!rel.startsWith('../') && rel !== '..' && excluded.ignores(rel)) return;
+    seen.add(abs);
+    files.push({ path: toSlash(abs), rel });
+  };
+  for (const root of roots) {
+    const st = await stat(root).catch((e) => e as Error);
+    if (st instanceof Error) {
+      errors.push({ file: toSlash(relative(options.base, root)) || '.', message: `cannot read: ${describeFsError(st)}` });
+      continue;
+    }
+    if (!st.isDirectory()) {
+      // A file named on the command line is scanned whatever its extension: the user chose it.
+      methods.push('file');
+      add(root);
+      continue;
+    }
+    const listed = options.gitignore === false ? null : await gitListing(root);
+    if (listed) {
+      methods.push('git');
+      for (const rel of listed) {
+        if (!isSourceFile(rel) || rel.split('/').some((part) => alwaysSkipped.has(part))) continue;
+        add(join(root, rel));
+      }
+    } else {
+      methods.push('walk');
+      const inRepo = options.gitignore !== false && hasGitAbove(root);
+      await walkDir(root, inRepo ? [] : null, add, errors, options.base, new Set());
+    }
+  }
+  files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  return { files, errors, methods };
+}
+
+/**
+ * Tracked plus untracked-but-not-ignored files under `root`, relative to it; null when `root`
+ * is not in a git work tree, git is not installed, or `root` is itself ignored (then the user
+ * named an ignored folder on purpose, e.g. a vendored tree, and gets all of it).
+ */
+async function gitListing(root: string): Promise<string[] | null> {
+  const top = await git(root, ['rev-parse', '--show-toplevel']);
+  if (top === null) return null;
+  const relRoot = toSlash(relative(top.trim(), root));
+  if (relRoot && (await git(top.trim(), ['check-ignore', '-q', '--', relRoot])) !== null) return null;
+  const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  if (out === null) return null;
+  return out.split('\0').filter(Boolean);
+}
+
+function git(cwd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, maxBuffer: 1 << 30, encoding: 'utf8', windowsHide: true }, (err, stdout) =>
+      resolve(err ? null : stdout),
+    );
+  });
+}
+
+function hasGitAbove(dir: string): boolean {
+  for (let d = dir; ; ) {
+    if (existsSync(join(d, '.git'))) return true;
+    const parent = join(d, '..');
+    if (parent === d) return false;
+    d = parent;
+  }
+}
+
+interface IgnoreLevel {
+  dir: string;
+  rules: Ignore;
+}
+
+/** Depth-first walk. `ignores` is null outside a repo (no .gitignore handling). */
+async function walkDir(
+  dir: string,
+  ignores: IgnoreLevel[] | null,
+  add: (abs: string) => void,
+  errors: FileError[],
+  base: string,
+  visited: Set<string>,
+): Promise<void> {
+  // Symlinked directories are followed once: the real path stops loops and double counting.
+  const real = await realpath(dir).catch(() => dir);
+  if (visited.has(real)) return;
+  visited.add(real);
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    errors.push({ file: toSlash(relative(base, dir)) || '.', message: `cannot list directory: ${describeFsError(e)}` });
+    return;
+  }
+  let levels = ignores;
+  if (ignores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
+    const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+    levels = [...ignores, { dir, rules: ignore().add(text) }];
+  }
+  const isIgnored = (abs: string, isDir: boolean) =>
+    !!levels?.some((l) => {
+      const rel = toSlash(relative(l.dir, abs));
+      return l.rules.ignores(isDir ? `${rel}/` : rel);
+    });
+  for (const entry of entries) {
+    if (alwaysSkipped.has(entry.name)) continue;
+    const abs = join(dir, entry.name);
+    let isDir = entry.isDirectory();
+    let isFile = entry.isFile();
+    if (entry.isSymbolicLink()) {
+      const target = await stat(abs).catch(() => null);
+      if (!target) {
+        // A broken link named like a source file is worth a word; others are not ours.
+        if (isSourceFile(entry.name)) add(abs);
+        continue;
+      }
+      isDir = target.isDirectory();
+      isFile = !isDir;
+    } else if (!isDir && !isFile && isSourceFile(entry.name)) {
+      // FIFOs, sockets, devices: listed so the reader reports them rather than silently skipping.
+      isFile = (await lstat(abs).catch(() => null)) !== null;
+    }
+    if (isIgnored(abs, isDir)) continue;
+    if (isDir) await walkDir(abs, levels, add, errors, base, visited);
+    else if (isFile && isSourceFile(entry.name)) add(abs);
+  }
+}
