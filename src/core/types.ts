@@ -94,6 +94,27 @@ export interface WrapperDef {
   diesOnFailure: boolean;
   file: string | null;
   line: number | null;
+  /** The wrapper's parameter names in order (macro or function parameters; [] for object-like macros). */
+  paramNames?: string[];
+  /**
+   * Macros only. `function`: function-like; `object`: object-like whose body makes the call (used
+   * without an argument list); `alias`: object-like whose body is just another callee's name
+   * (`#define s_realloc zrealloc`), used exactly like that callee.
+   */
+  macroForm?: 'function' | 'object' | 'alias';
+  /**
+   * For primitive arguments whose `params` index is -1: the argument as an expression over
+   * `paramNames` (`st_mult(sizeof(*(x)), (n))`); a call site substitutes its own arguments.
+   */
+  argExprs?: Partial<Record<'size' | 'count' | 'oldSize' | 'flags', string>>;
+  /** Why an argument with index -1 and no `argExprs` entry cannot be evaluated at call sites. */
+  argNotes?: Partial<Record<'size' | 'count' | 'oldSize' | 'flags', string>>;
+  /** The wrapper stores the result back into the caller's pointer (`(x) = xrealloc((x), …)`, `*pp = realloc(*pp, n)`). */
+  assignsBack?: boolean;
+  /** The pointer parameter is a pointer to the resized pointer (`void **pp`, called as `grow(&buf, n)`). */
+  ptrThroughPointer?: boolean;
+  /** A `static` function or a macro defined in a .c file: it applies only to call sites in `file`. */
+  fileLocal?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

@@ -1,0 +1,238 @@
+// Finds where the primitives (realloc, reallocarray, reallocf, mremap) and known wrappers are
+// named in one parsed C file, and classifies every such name: a call, a reference (the name used
+// as a value), or something that is not the primitive at all (declaration, #define name, field,
+// shadowing local).
+//
+// Why a text scan first: the names we look for are rare (a few per thousand lines), so finding
+// their occurrences with one regex over the source and then asking tree-sitter for the node at
+// each occurrence (`descendantForIndex`, inside wasm) costs O(occurrences), not O(nodes). A JS
+// walk of every node, or a Query whose text predicates are checked in JS for every identifier,
+// costs O(nodes). Comments, strings and macro bodies fall out for free: the node found at such an
+// occurrence is a comment/string/preproc_arg, not an identifier.
+import type { Node } from 'web-tree-sitter';
+import type { Primitive, WrapperDef } from '../../types';
+
+export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
+
+/** What a name found in the source resolves to. */
+export type Target =
+  | { kind: 'primitive'; name: Primitive }
+  | { kind: 'wrapper'; name: string; def: WrapperDef };
+
+/** Name → target for one file: the primitives plus every wrapper visible from that file. */
+export interface CalleeIndex {
+  targets: Map<string, Target>;
+  /** One regex matching any indexed name as a whole word (global flag: reset lastIndex before use). */
+  pattern: RegExp;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Builds the name index for `file`. Wrappers marked `fileLocal` apply only to the file that
+ * defines them (a `static` helper called `grow` in a.c says nothing about `grow` in b.c).
+ * A wrapper may not redefine a primitive's name.
+ */
+export function buildCalleeIndex(wrappers: Iterable<WrapperDef>, file: string | null): CalleeIndex {
+  const targets = new Map<string, Target>();
+  for (const p of PRIMITIVES) targets.set(p, { kind: 'primitive', name: p });
+  for (const def of wrappers) {
+    if (def.fileLocal && file !== null && def.file !== null && def.file !== file) continue;
+    if (targets.get(def.name)?.kind === 'primitive') continue;
+    // First definition wins, so a file's own wrappers (passed first) shadow same-named others.
+    if (!targets.has(def.name)) targets.set(def.name, { kind: 'wrapper', name: def.name, def });
+  }
+  const names = [...targets.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+  // `\b` is fine: C identifiers are [A-Za-z0-9_], exactly the regex word characters.
+  const pattern = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+  return { targets, pattern };
+}
+
+/** One occurrence of an indexed name that is a real use (call or reference) of its target. */
+export interface NameUse {
+  /** The identifier node as written. */
+  nameNode: Node;
+  name: string;
+  target: Target;
+  role: 'call' | 'reference';
+  /** The call_expression for calls; the identifier (or `&name`) for references. */
+  exprNode: Node;
+  /** Argument nodes of the call (named children of the argument list), [] for references. */
+  args: Node[];
+}
+
+/** A declaration of an indexed name inside a function that hides the global one in `scope`. */
+interface Shadow {
+  name: string;
+  declStart: number;
+  scopeStart: number;
+  scopeEnd: number;
+}
+
+const DECLARATOR_TYPES = new Set([
+  'pointer_declarator',
+  'function_declarator',
+  'parenthesized_declarator',
+  'array_declarator',
+  'init_declarator',
+  'attributed_declarator',
+]);
+const DECLARATION_TYPES = new Set([
+  'declaration',
+  'parameter_declaration',
+  'field_declaration',
+  'function_definition',
+  'type_definition',
+]);
+/** Parents whose identifier child is a name being defined or tested, never a use. */
+const NOT_A_USE_PARENTS = new Set([
+  'preproc_def',
+  'preproc_function_def',
+  'preproc_ifdef',
+  'preproc_elifdef',
+  'preproc_defined',
+  'preproc_params',
+  'enumerator',
+  'goto_statement',
+  'labeled_statement',
+  'attribute',
+  'attribute_specifier',
+]);
+
+type Classified =
+  | { role: 'call'; callNode: Node }
+  | { role: 'reference'; exprNode: Node }
+  | { role: 'shadow'; shadow: Omit<Shadow, 'name'> }
+  | { role: 'none' };
+
+function isField(parent: Node, field: string, child: Node): boolean {
+  const c = parent.childForFieldName(field);
+  return !!c && c.id === child.id;
+}
+
+/** Classifies one identifier node that spells an indexed name. */
+function classify(node: Node): Classified {
+  const parent = node.parent;
+  if (!parent) return { role: 'none' };
+  if (NOT_A_USE_PARENTS.has(parent.type)) return { role: 'none' };
+
+  // Declarator chain: `void *realloc(void *, size_t);`, `void *(*realloc)(void *, size_t)`, `int realloc = 0;`
+  if (DECLARATOR_TYPES.has(parent.type) || DECLARATION_TYPES.has(parent.type)) {
+    let cur = node;
+    let p: Node | null = parent;
+    let sawPointer = false;
+    let declaresFunction = false;
+    while (p && DECLARATOR_TYPES.has(p.type)) {
+      // Came from a parameter list, array size or initialiser? (A parenthesised declarator has no field names.)
+      if (p.type !== 'parenthesized_declarator' && !isField(p, 'declarator', cur)) break;
+      if (p.type === 'pointer_declarator') sawPointer = true;
+      if (p.type === 'function_declarator' && !sawPointer) declaresFunction = true;
+      cur = p;
+      p = p.parent;
+    }
+    if (p && DECLARATION_TYPES.has(p.type) && isField(p, 'declarator', cur)) {
+      if (declaresFunction || p.type === 'field_declaration' || p.type === 'type_definition') {
+        return { role: 'none' }; // a prototype, a definition, a struct member or a typedef name
+      }
+      return shadowOf(p);
+    }
+    // Otherwise an initialiser or array size: classified as a use below.
+  }
+
+  // A call: `realloc(...)`, `(realloc)(...)`, `(*realloc)(...)`.
+  let cur = node;
+  let p: Node | null = parent;
+  while (
+    p &&
+    (p.type === 'parenthesized_expression' ||
+      (p.type === 'pointer_expression' && p.childForFieldName('operator')?.type === '*'))
+  ) {
+    cur = p;
+    p = p.parent;
+  }
+  if (p && p.type === 'call_expression' && isField(p, 'function', cur)) return { role: 'call', callNode: p };
+
+  // Broken code: `realloc (` left inside an ERROR node is still a call as far as a reader can tell.
+  // Its arguments cannot be trusted, so the "call" is just the name.
+  if (parent.type === 'ERROR' && node.nextSibling?.type === '(') return { role: 'call', callNode: node };
+
+  // `&realloc` is a reference; report the whole `&realloc`.
+  if (parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&') {
+    return { role: 'reference', exprNode: parent };
+  }
+  return { role: 'reference', exprNode: node };
+}
+
+/** A local variable or parameter of that name: hides the global from its declaration to the end of its block. */
+function shadowOf(decl: Node): Classified {
+  let scope: Node | null = null;
+  if (decl.type === 'parameter_declaration') {
+    // Only parameters of a function *definition* shadow; a prototype's parameter names do nothing.
+    const list = decl.parent;
+    const fdecl = list?.parent;
+    let up: Node | null = fdecl?.parent ?? null;
+    while (up && DECLARATOR_TYPES.has(up.type)) up = up.parent;
+    if (up && up.type === 'function_definition') scope = up;
+  } else {
+    for (let up = decl.parent; up; up = up.parent) {
+      if (up.type === 'compound_statement' || up.type === 'for_statement') {
+        scope = up;
+        break;
+      }
+      if (up.type === 'function_definition' || up.type === 'translation_unit') break;
+    }
+  }
+  if (!scope) return { role: 'none' };
+  return {
+    role: 'shadow',
+    shadow: { declStart: decl.startIndex, scopeStart: scope.startIndex, scopeEnd: scope.endIndex },
+  };
+}
+
+export interface FindOptions {
+  /** Only look at [start, end) of the text (offsets in UTF-16 code units). */
+  start?: number;
+  end?: number;
+}
+
+/**
+ * Every real use of an indexed name in `root` (optionally limited to a range), in source order.
+ * Declarations, #define names, struct fields, comments, strings, macro bodies and names hidden by
+ * a local declaration are left out.
+ */
+export function findNameUses(root: Node, text: string, index: CalleeIndex, opts: FindOptions = {}): NameUse[] {
+  const start = opts.start ?? 0;
+  const end = opts.end ?? text.length;
+  const pattern = index.pattern;
+  pattern.lastIndex = start;
+  const found: { node: Node; name: string; c: Classified }[] = [];
+  const shadows: Shadow[] = [];
+  for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) {
+    const name = m[0];
+    const node = root.descendantForIndex(m.index, m.index + name.length);
+    if (!node || node.type !== 'identifier' || node.startIndex !== m.index || node.endIndex !== m.index + name.length) {
+      continue; // comment, string, macro body, field or type name
+    }
+    const c = classify(node);
+    if (c.role === 'none') continue;
+    if (c.role === 'shadow') shadows.push({ name, ...c.shadow });
+    else found.push({ node, name, c });
+  }
+  // A shadow can only sit inside the function being scanned, so shadows outside [start, end)
+  // never matter for uses inside it as long as callers scan whole functions.
+  const uses: NameUse[] = [];
+  for (const f of found) {
+    const at = f.node.startIndex;
+    if (shadows.some((s) => s.name === f.name && s.declStart < at && at >= s.scopeStart && at < s.scopeEnd)) continue;
+    const target = index.targets.get(f.name)!;
+    if (f.c.role === 'call') {
+      const call = f.c.callNode;
+      const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
+      const args = argList ? (argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[]) : [];
+      uses.push({ nameNode: f.node, name: f.name, target, role: 'call', exprNode: call, args });
+    } else if (f.c.role === 'reference') {
+      uses.push({ nameNode: f.node, name: f.name, target, role: 'reference', exprNode: f.c.exprNode, args: [] });
+    }
+  }
+  return uses;
+}

@@ -1,0 +1,280 @@
+// Turns the name uses found by callSites.ts into CallSites: positions, callee and wrapper chain,
+// sizes (through the evaluator contract), flags, growth, loop/assignment/condition context.
+//
+// Sizes at wrapper calls whose size is computed inside the wrapper (`REALLOC_ARRAY(x, n)` →
+// `st_mult(sizeof(*(x)), (n))`) are evaluated by *splicing*: the call is replaced by the
+// substituted expression in a copy of the tree, re-parsed incrementally, and the evaluator sees a
+// real node in the caller's function, so `sizeof(*(x))` finds x's local declaration. All such
+// sites of one file share one incremental re-parse.
+import type { Node, Point, Tree } from 'web-tree-sitter';
+import type { CallSite, Growth, Range, SizeValue } from '../../types';
+import { classifyGrowth, evaluateMremapFlags, evaluateSize, type Scope } from './evaluate';
+import type { NameUse } from './callSites';
+import { conditionsOf } from './conditions';
+import { parserFor } from './parserCache';
+import { sameLvalue, stripParensAndCasts } from './substitute';
+import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
+import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
+
+export function rangeOf(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row + 1, column: n.startPosition.column + 1 },
+    end: { line: n.endPosition.row + 1, column: n.endPosition.column + 1 },
+    startOffset: n.startIndex,
+    endOffset: n.endIndex,
+  };
+}
+
+const unknown = (text: string, note: string): SizeValue => ({ bytes: null, text, note });
+
+/** Where one argument of a site comes from: a node in this tree, a text to splice, or nothing. */
+type ArgSource = { node: Node; text: string } | { splice: string } | { note: string };
+
+interface Pending {
+  use: NameUse;
+  site: CallSite;
+  args: Partial<Record<ArgRole, ArgSource>>;
+}
+
+function sourceOf(use: NameUse, role: ArgRole): ArgSource {
+  const a = argTextAt(use, role);
+  if ('note' in a) return { note: a.note };
+  return a.node ? { node: a.node, text: a.text } : { splice: a.text };
+}
+
+/** What the evaluator says about one resolved argument. */
+interface Resolved {
+  node: Node | null;
+  text: string;
+  note?: string;
+}
+
+function viaNote(use: NameUse): string {
+  if (use.target.kind !== 'wrapper') return '';
+  return `via ${[use.target.name, ...use.target.def.via].join(' → ')}: `;
+}
+
+function sizeFrom(r: Resolved | undefined, scope: Scope, prefix: string): SizeValue {
+  if (!r) return unknown('', 'argument not available');
+  if (!r.node) return unknown(r.text, prefix + (r.note ?? `\`${r.text}\` could not be evaluated`));
+  let v: SizeValue;
+  try {
+    v = evaluateSize(r.node, scope);
+  } catch (e) {
+    v = unknown(r.text, `evaluator failed: ${(e as Error).message}`);
+  }
+  return prefix ? { ...v, text: r.text, note: prefix + v.note } : v;
+}
+
+/** Fills sizes, flags and growth of a site from its resolved arguments. */
+function fill(p: Pending, resolved: Partial<Record<ArgRole, Resolved>>, scope: Scope): void {
+  const site = p.site;
+  const prefix = viaNote(p.use);
+  const callee = site.callee;
+  const size = resolved.size;
+  if (callee === 'reallocarray') {
+    const count = resolved.count;
+    const c = sizeFrom(count, scope, '');
+    const s = sizeFrom(size, scope, '');
+    const text = `${c.text} × ${s.text}`;
+    site.newSize =
+      c.bytes !== null && s.bytes !== null
+        ? { bytes: c.bytes * s.bytes, text, note: `${prefix}nmemb × size = ${c.bytes} × ${s.bytes} (${c.note}; ${s.note})` }
+        : unknown(text, `${prefix}nmemb × size: ${c.bytes === null ? c.note : s.note}`);
+    site.growth = count?.node ? safeGrowth(count.node, scope) : null;
+  } else {
+    site.newSize = sizeFrom(size, scope, prefix);
+    site.growth = size?.node ? safeGrowth(size.node, scope) : null;
+  }
+  if (callee === 'mremap') {
+    site.oldSize = sizeFrom(resolved.oldSize, scope, prefix);
+    const f = resolved.flags;
+    site.flags = f?.node ? safeFlags(f.node, scope) : null;
+  }
+}
+
+// The evaluator is being written in parallel and must never take the finder down with it.
+function safeGrowth(node: Node, scope: Scope): Growth | null {
+  try {
+    return classifyGrowth(node, scope);
+  } catch {
+    return null;
+  }
+}
+function safeFlags(node: Node, scope: Scope): string[] | null {
+  try {
+    return evaluateMremapFlags(node, scope);
+  } catch {
+    return null;
+  }
+}
+
+/** `p = realloc(p, n)`: the left-hand side when it is the resized pointer. */
+function assignedBack(use: NameUse): string | null {
+  if (use.role !== 'call') return null;
+  const ptr = argTextAt(use, 'ptr');
+  if (!('text' in ptr)) return null;
+  const def = use.target.kind === 'wrapper' ? use.target.def : null;
+  let ptrText = ptr.text;
+  if (def?.ptrThroughPointer) ptrText = stripParensAndCasts(ptrText).replace(/^&\s*/, '');
+  if (def?.assignsBack) return ptrText.trim();
+  const outer = outerExpression(use.exprNode);
+  const holder = outer.parent;
+  if (holder?.type !== 'assignment_expression') return null;
+  if (holder.childForFieldName('operator')?.text !== '=') return null;
+  const right = holder.childForFieldName('right');
+  const left = holder.childForFieldName('left');
+  if (!left || !right || right.id !== outer.id) return null;
+  return sameLvalue(left.text, ptrText) ? left.text.trim() : null;
+}
+
+function enclosingName(node: Node): string | null {
+  const fn = enclosingFunctionNode(node);
+  if (!fn) return null;
+  return functionName(fn) ?? declaratorName(fn.childForFieldName('declarator'))?.text ?? null;
+}
+
+/**
+ * CallSites for `uses` (all from `root`'s tree). `text` is the text the tree was parsed from.
+ */
+export function buildSites(uses: NameUse[], root: Node, text: string, file: string, scope: Scope): CallSite[] {
+  const sites: CallSite[] = [];
+  const toSplice: { p: Pending; roles: ArgRole[]; texts: string[] }[] = [];
+  for (const use of uses) {
+    const def = use.target.kind === 'wrapper' ? use.target.def : null;
+    const objectMacroUse = use.role === 'reference' && def?.macroForm === 'object';
+    const isCall = use.role === 'call' || objectMacroUse;
+    const site: CallSite = {
+      file,
+      language: 'c',
+      callee: primitiveOf(use.target),
+      kind: !isCall ? 'reference' : use.target.kind === 'primitive' ? 'direct-call' : 'wrapper-call',
+      via: def ? [use.target.name, ...def.via] : [],
+      name: use.name,
+      nameRange: rangeOf(use.nameNode),
+      range: rangeOf(use.exprNode),
+      oldSize: null,
+      newSize: null,
+      flags: null,
+      growth: null,
+      inLoop: isInLoop(use.nameNode),
+      assignedBackTo: isCall ? assignedBack(use) : null,
+      conditions: conditionsOf(use.nameNode),
+      enclosingFunction: enclosingName(use.nameNode),
+    };
+    sites.push(site);
+    if (!isCall) continue;
+    const roles: ArgRole[] =
+      site.callee === 'mremap' ? ['oldSize', 'size', 'flags'] : site.callee === 'reallocarray' ? ['count', 'size'] : ['size'];
+    const p: Pending = { use, site, args: {} };
+    const spliceRoles: ArgRole[] = [];
+    const spliceTexts: string[] = [];
+    for (const r of roles) {
+      const src = sourceOf(use, r);
+      p.args[r] = src;
+      if ('splice' in src) {
+        spliceRoles.push(r);
+        spliceTexts.push(src.splice);
+      }
+    }
+    if (spliceRoles.length) toSplice.push({ p, roles: spliceRoles, texts: spliceTexts });
+    else fill(p, resolveDirect(p), scope);
+  }
+  if (toSplice.length) spliceAndFill(toSplice, root.tree, text, scope);
+  return sites;
+}
+
+function resolveDirect(p: Pending): Partial<Record<ArgRole, Resolved>> {
+  const out: Partial<Record<ArgRole, Resolved>> = {};
+  for (const [r, src] of Object.entries(p.args) as [ArgRole, ArgSource][]) {
+    if ('node' in src) out[r] = { node: src.node, text: src.text };
+    else if ('note' in src) out[r] = { node: null, text: '', note: src.note };
+  }
+  return out;
+}
+
+function pointAfter(start: Point, inserted: string): Point {
+  const nl = inserted.lastIndexOf('\n');
+  if (nl < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = 0; i < inserted.length; i++) if (inserted.charCodeAt(i) === 10) rows++;
+  return { row: start.row + rows, column: inserted.length - nl - 1 };
+}
+
+/**
+ * Replaces each pending call by `((e1), (e2), …)` (its substituted argument expressions) in a
+ * copy of the tree, re-parses incrementally, and evaluates each `(ei)` node where it now sits.
+ * Calls nested inside another spliced call go to a later batch.
+ */
+function spliceAndFill(items: { p: Pending; roles: ArgRole[]; texts: string[] }[], tree: Tree, text: string, scope: Scope): void {
+  let rest = [...items].sort((a, b) => a.p.use.exprNode.startIndex - b.p.use.exprNode.startIndex);
+  const parser = parserFor(tree.language);
+  while (rest.length) {
+    const batch: typeof rest = [];
+    const later: typeof rest = [];
+    let lastEnd = -1;
+    for (const it of rest) {
+      if (it.p.use.exprNode.startIndex >= lastEnd) {
+        batch.push(it);
+        lastEnd = it.p.use.exprNode.endIndex;
+      } else later.push(it);
+    }
+    rest = later;
+
+    const copy = tree.copy();
+    let newText = '';
+    let cursor = 0;
+    const placed: { it: (typeof batch)[number]; start: number; parts: { off: number; len: number }[] }[] = [];
+    const edits: { node: Node; replacement: string }[] = [];
+    for (const it of batch) {
+      const n = it.p.use.exprNode;
+      newText += text.slice(cursor, n.startIndex);
+      const start = newText.length;
+      const parts: { off: number; len: number }[] = [];
+      let repl = '(';
+      it.texts.forEach((t, i) => {
+        if (i) repl += ', ';
+        const piece = `(${t})`;
+        parts.push({ off: repl.length, len: piece.length });
+        repl += piece;
+      });
+      repl += ')';
+      newText += repl;
+      cursor = n.endIndex;
+      placed.push({ it, start, parts });
+      edits.push({ node: n, replacement: repl });
+    }
+    newText += text.slice(cursor);
+    // Later edits first, so every edit's coordinates are still those of the original text.
+    for (let i = edits.length - 1; i >= 0; i--) {
+      const { node: n, replacement } = edits[i]!;
+      copy.edit({
+        startIndex: n.startIndex,
+        oldEndIndex: n.endIndex,
+        newEndIndex: n.startIndex + replacement.length,
+        startPosition: n.startPosition,
+        oldEndPosition: n.endPosition,
+        newEndPosition: pointAfter(n.startPosition, replacement),
+      });
+    }
+    const spliced = parser.parse(newText, copy);
+    try {
+      for (const { it, start, parts } of placed) {
+        const resolved = resolveDirect(it.p);
+        it.roles.forEach((r, i) => {
+          const part = parts[i]!;
+          const s = start + part.off;
+          const node = spliced?.rootNode.descendantForIndex(s, s + part.len) ?? null;
+          const ok = node && node.startIndex === s && node.endIndex === s + part.len;
+          resolved[r] = ok
+            ? { node, text: it.texts[i]! }
+            : { node: null, text: it.texts[i]!, note: `\`${it.texts[i]}\` did not parse as an expression` };
+        });
+        fill(it.p, resolved, scope);
+      }
+    } finally {
+      spliced?.delete();
+      copy.delete();
+    }
+  }
+}

@@ -1,0 +1,119 @@
+// Small questions about the C syntax tree asked by the call-site finder and wrapper detection.
+// Each walks up (parents) or along one declarator chain: O(depth), never the whole tree.
+import type { Node } from 'web-tree-sitter';
+
+const DECLARATOR_CHAIN = new Set([
+  'pointer_declarator',
+  'function_declarator',
+  'parenthesized_declarator',
+  'array_declarator',
+  'init_declarator',
+  'attributed_declarator',
+]);
+
+/** The identifier a declarator declares (`*(*name)[3]` → `name`), or null. */
+export function declaratorName(decl: Node | null): Node | null {
+  let d = decl;
+  for (let guard = 0; d && guard < 32; guard++) {
+    if (d.type === 'identifier' || d.type === 'field_identifier') return d;
+    if (!DECLARATOR_CHAIN.has(d.type)) return null;
+    d = d.childForFieldName('declarator') ?? d.namedChild(0);
+  }
+  return null;
+}
+
+/** The function_declarator of a function definition (through `*`, parentheses, attributes). */
+export function functionDeclarator(def: Node): Node | null {
+  let d = def.childForFieldName('declarator');
+  for (let guard = 0; d && guard < 32; guard++) {
+    if (d.type === 'function_declarator') {
+      // `int (*getfn(void))(int)`: the outermost function_declarator declares the returned type;
+      // the defined function is the innermost one that names an identifier.
+      const inner = d.childForFieldName('declarator');
+      if (inner && inner.type !== 'identifier' && functionDeclaratorIn(inner)) {
+        d = inner;
+        continue;
+      }
+      return d;
+    }
+    if (!DECLARATOR_CHAIN.has(d.type)) return null;
+    d = d.childForFieldName('declarator') ?? d.namedChild(0);
+  }
+  return null;
+}
+
+function functionDeclaratorIn(d: Node): boolean {
+  for (let x: Node | null = d, guard = 0; x && guard < 32; guard++) {
+    if (x.type === 'function_declarator') return true;
+    if (!DECLARATOR_CHAIN.has(x.type)) return false;
+    x = x.childForFieldName('declarator') ?? x.namedChild(0);
+  }
+  return false;
+}
+
+/** Name of a function_definition, or null for shapes we cannot read (K&R, macro-made names). */
+export function functionName(def: Node): string | null {
+  const fd = functionDeclarator(def);
+  const n = fd ? declaratorName(fd.childForFieldName('declarator')) : null;
+  return n ? n.text : null;
+}
+
+/** Parameter names of a function_definition in order; unnamed parameters as ''. `(void)` gives []. */
+export function functionParams(def: Node): string[] {
+  const list = functionDeclarator(def)?.childForFieldName('parameters');
+  if (!list) return [];
+  const names: string[] = [];
+  for (const p of list.namedChildren) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const decl = p.childForFieldName('declarator');
+    if (!decl && p.text.trim() === 'void') continue;
+    names.push(declaratorName(decl)?.text ?? '');
+  }
+  return names;
+}
+
+/** True for `static` definitions (file-local linkage). */
+export function isStatic(def: Node): boolean {
+  for (const c of def.namedChildren) {
+    if (c && c.type === 'storage_class_specifier' && c.text === 'static') return true;
+  }
+  return false;
+}
+
+export function enclosingFunctionNode(node: Node): Node | null {
+  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return null;
+}
+
+const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
+
+/** Inside a for/while/do of the same function (a loop around a nested function does not count). */
+export function isInLoop(node: Node): boolean {
+  for (let p = node.parent; p; p = p.parent) {
+    if (LOOPS.has(p.type)) return true;
+    if (p.type === 'function_definition') return false;
+  }
+  return false;
+}
+
+/** Climbs from an expression through parentheses, casts and comma-free wrappers to its user. */
+export function outerExpression(expr: Node): Node {
+  let cur = expr;
+  for (let p = cur.parent; p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = p.parent) {
+    cur = p;
+  }
+  return cur;
+}
+
+/** Names declared in a block: its local variables (declarations anywhere below it). */
+export function localNames(body: Node): Set<string> {
+  const names = new Set<string>();
+  for (const d of body.descendantsOfType('declaration')) {
+    if (!d) continue;
+    for (const decl of d.childrenForFieldName('declarator')) {
+      const n = declaratorName(decl);
+      if (n) names.add(n.text);
+    }
+  }
+  return names;
+}

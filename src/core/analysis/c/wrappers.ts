@@ -1,0 +1,384 @@
+// Per-file wrapper detection: functions and macros that pass their arguments on to a primitive
+// (or to a wrapper already known), so that *their* call sites become findings too.
+//
+// Rules (documented in test/fixtures/c/README.md too):
+// - A function is a wrapper when it calls a known name and the pointer handed to it is one of the
+//   function's own parameters (after casts/parentheses, or `*pp` for a `void **pp` parameter).
+//   A function that resizes a pointer it found elsewhere (`b->data`, a global) is not a wrapper:
+//   its own call is the finding, and its callers are not.
+// - A macro is a wrapper whenever its body calls a known name: a macro expands at its use, so
+//   the use *is* the call (whatever the pointer is).
+// - For each primitive argument the def records the wrapper parameter that feeds it, or -1 and,
+//   when possible, the argument as an expression over the wrapper's parameters (`argExprs`), so a
+//   call site can substitute its own arguments and evaluate it.
+// - The result is plain data (WrapperDef): it crosses worker threads and files. The caller
+//   iterates files to a fixed point; within one file this module iterates itself.
+import type { Node, Parser, Tree } from 'web-tree-sitter';
+import type { Primitive, WrapperDef } from '../../types';
+import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
+import { functionName, functionParams, isStatic, localNames, outerExpression } from './syntax';
+import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
+import { parserFor } from './parserCache';
+
+export type ArgRole = 'ptr' | 'size' | 'count' | 'oldSize' | 'flags';
+/** Roles that carry a value (everything but the pointer). */
+export type ValueRole = Exclude<ArgRole, 'ptr'>;
+
+/** Roles each primitive has, and the argument index of each. */
+export const PRIMITIVE_ARGS: Record<Primitive, Partial<Record<ArgRole, number>>> = {
+  realloc: { ptr: 0, size: 1 },
+  reallocf: { ptr: 0, size: 1 },
+  reallocarray: { ptr: 0, count: 1, size: 2 },
+  mremap: { ptr: 0, oldSize: 1, size: 2, flags: 3 },
+};
+
+export function primitiveOf(t: Target): Primitive {
+  return t.kind === 'primitive' ? t.name : t.def.callee;
+}
+
+/** Substitution style for a def: raw pasting for function-like macros, parenthesised otherwise. */
+function pastesRaw(def: WrapperDef): boolean {
+  return def.kind === 'macro' && def.macroForm === 'function';
+}
+
+/**
+ * The text of the primitive's argument `role` at a call of `use`, in the caller's terms, or a
+ * reason it is not available. For wrappers this substitutes the call's arguments.
+ */
+export function argTextAt(use: NameUse, role: ArgRole): { text: string; node: Node | null } | { note: string } {
+  const t = use.target;
+  if (t.kind === 'primitive') {
+    const i = PRIMITIVE_ARGS[t.name][role];
+    if (i === undefined) return { note: `${t.name} has no ${role} argument` };
+    const node = use.args[i];
+    return node ? { text: node.text, node } : { note: `argument ${i + 1} of ${t.name} is missing` };
+  }
+  const def = t.def;
+  const idx = def.params[role];
+  if (idx !== undefined && idx >= 0) {
+    const node = use.args[idx];
+    return node ? { text: node.text, node } : { note: `argument ${idx + 1} of ${def.name} is missing` };
+  }
+  const expr = role === 'ptr' ? undefined : def.argExprs?.[role];
+  if (expr !== undefined) {
+    const argTexts = use.args.map((a) => a.text);
+    return { text: substituteParams(expr, def.paramNames ?? [], argTexts, pastesRaw(def)), node: null };
+  }
+  return { note: (role === 'ptr' ? undefined : def.argNotes?.[role]) ?? `${def.name} computes its ${role} argument internally` };
+}
+
+/** Options for one file's wrapper detection. */
+export interface FindWrappersOptions {
+  /** A parser to read macro bodies with; by default one is made for the tree's language. */
+  parser?: Parser;
+}
+
+const NORETURN =
+  /\b(?:abort|exit|_exit|_Exit|quick_exit|err|errx|verr|verrx|longjmp|siglongjmp|BUG|BUG_ON|[A-Za-z_]*(?:die|fatal|panic|oom|Die|Fatal|Panic|OOM)[A-Za-z_0-9]*)\s*\(/;
+
+/**
+ * True when, after the call, the function tests the result for failure (NULL, 0, MAP_FAILED)
+ * and the failing branch calls something that does not return (abort, exit, die, *_oom_handler…).
+ */
+function diesAfter(fnBody: Node, use: NameUse): boolean {
+  const outer = outerExpression(use.exprNode);
+  const holder = outer.parent;
+  let resultVar: string | null = null;
+  if (holder?.type === 'assignment_expression') resultVar = holder.childForFieldName('left')?.text ?? null;
+  else if (holder?.type === 'init_declarator') resultVar = holder.childForFieldName('declarator')?.text.replace(/^[*\s]+/, '') ?? null;
+  const callStart = use.exprNode.startIndex;
+  for (const ifs of fnBody.descendantsOfType('if_statement')) {
+    if (!ifs) continue;
+    const cond = ifs.childForFieldName('condition');
+    const then = ifs.childForFieldName('consequence');
+    if (!cond || !then || ifs.endIndex < callStart) continue;
+    const c = cond.text.replace(/\s+/g, ' ');
+    let tests = cond.startIndex <= callStart && callStart < cond.endIndex; // if (!(p = realloc(p, n)))
+    if (!tests && resultVar) {
+      const v = resultVar.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const failed = '(?:NULL|0|MAP_FAILED|\\(\\s*void\\s*\\*\\s*\\)\\s*-1)';
+      tests =
+        new RegExp(`!\\s*\\(?\\s*${v}\\s*\\)?(?![\\w.\\->])`).test(c) ||
+        new RegExp(`\\b${v}\\s*==\\s*${failed}`).test(c) ||
+        new RegExp(`${failed}\\s*==\\s*${v}\\b`).test(c);
+      // `if (!ret && !size)` retries rather than fails; only a test of the result alone counts.
+      if (tests && /&&/.test(c)) tests = false;
+    }
+    if (tests && NORETURN.test(then.text)) return true;
+  }
+  return false;
+}
+
+/** A param reassigned in `scope` before `before`: its value at the call is not the caller's argument. */
+function reassignedBefore(scopeText: string, scopeStart: number, before: number, name: string): boolean {
+  const head = scopeText.slice(0, Math.max(0, before - scopeStart));
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `(?<![.>\\w]\\s*)\\b${n}\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
+  ).test(head);
+}
+
+interface Body {
+  /** Node whose subtree holds the code (function body, or the synthetic function of a macro). */
+  node: Node;
+  name: string;
+  params: string[];
+  kind: 'function' | 'macro';
+  macroForm?: 'function' | 'object';
+  isStatic: boolean;
+  line: number;
+}
+
+/** Builds a WrapperDef for `body` from its first call that qualifies, or null. */
+function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
+  const locals = localNames(body.node);
+  const bodyText = body.node.text;
+  for (const use of uses) {
+    if (use.role !== 'call' || use.name === body.name) continue;
+    const callee = primitiveOf(use.target);
+    const ptr = argTextAt(use, 'ptr');
+    let ptrIdx = -1;
+    let throughPointer = false;
+    if ('text' in ptr) {
+      let s = stripParensAndCasts(ptr.text);
+      if (s.startsWith('*')) {
+        s = stripParensAndCasts(s.slice(1));
+        throughPointer = true;
+      }
+      ptrIdx = body.params.indexOf(s);
+      if (ptrIdx >= 0 && reassignedBefore(bodyText, body.node.startIndex, use.exprNode.startIndex, s)) ptrIdx = -1;
+    }
+    if (body.kind === 'function' && ptrIdx < 0) continue;
+
+    const params: WrapperDef['params'] = { ptr: ptrIdx, size: -1 };
+    const argExprs: NonNullable<WrapperDef['argExprs']> = {};
+    const argNotes: NonNullable<WrapperDef['argNotes']> = {};
+    const roles = Object.keys(PRIMITIVE_ARGS[callee]).filter((r) => r !== 'ptr') as ValueRole[];
+    for (const role of roles) {
+      const a = argTextAt(use, role);
+      let idx = -1;
+      if ('note' in a) {
+        argNotes[role] = a.note;
+      } else {
+        const s = stripParensAndCasts(a.text);
+        const p = body.params.indexOf(s);
+        const changed = (name: string) => reassignedBefore(bodyText, body.node.startIndex, use.exprNode.startIndex, name);
+        if (p >= 0 && !changed(s)) {
+          idx = p;
+        } else {
+          const ids = identifiersIn(a.text);
+          const local = ids.find((id) => locals.has(id) && !body.params.includes(id));
+          const reassigned = ids.find((id) => body.params.includes(id) && changed(id));
+          if (local) argNotes[role] = `${body.name} computes it from its local \`${local}\``;
+          else if (reassigned) argNotes[role] = `${body.name} changes \`${reassigned}\` before the call`;
+          else argExprs[role] = a.text.trim();
+        }
+      }
+      (params as Record<string, number>)[role] = idx;
+    }
+
+    const inner = use.target.kind === 'wrapper' ? use.target.def : null;
+    const outer = outerExpression(use.exprNode);
+    const holder = outer.parent;
+    let assignsBack = false;
+    if (body.kind === 'macro' || throughPointer) {
+      if (holder?.type === 'assignment_expression' && 'text' in ptr) {
+        const left = holder.childForFieldName('left')?.text ?? '';
+        assignsBack = stripParensAndCasts(left).replace(/\s+/g, '') === stripParensAndCasts(ptr.text).replace(/\s+/g, '');
+      }
+      if (!assignsBack && inner?.assignsBack && ptrIdx >= 0) assignsBack = true;
+    }
+
+    const def: WrapperDef = {
+      name: body.name,
+      kind: body.kind,
+      callee,
+      via: inner ? [inner.name, ...inner.via] : [],
+      params,
+      diesOnFailure: (inner?.diesOnFailure ?? false) || diesAfter(body.node, use),
+      file,
+      line: body.line,
+      paramNames: body.params,
+    };
+    if (body.macroForm) def.macroForm = body.macroForm;
+    if (Object.keys(argExprs).length) def.argExprs = argExprs;
+    if (Object.keys(argNotes).length) def.argNotes = argNotes;
+    if (assignsBack) def.assignsBack = true;
+    if (throughPointer) def.ptrThroughPointer = true;
+    if ((body.isStatic || body.kind === 'macro') && !/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) def.fileLocal = true;
+    return def;
+  }
+  return null;
+}
+
+/** Joins continuation lines and drops comments from a macro body. */
+function cleanMacroBody(s: string): string {
+  return s
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/.*$/gm, '')
+    .trim();
+}
+
+const SYNTH_PREFIX = '__pagecost_macro_';
+
+/**
+ * Wrapper macros among `defs` (preproc_def / preproc_function_def nodes whose body names an
+ * indexed name). Object-like macros whose body is just a known name are aliases (`#define
+ * s_realloc zrealloc`); the others are read by parsing their bodies as the body of a function.
+ */
+function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: Parser): WrapperDef[] {
+  const out: WrapperDef[] = [];
+  let synth = '';
+  const slots: { def: Node; name: string; params: string[]; form: 'function' | 'object'; start: number; end: number }[] = [];
+  for (const d of defs) {
+    const name = d.childForFieldName('name')?.text;
+    const value = d.childForFieldName('value');
+    if (!name || !value || index.targets.has(name)) continue;
+    const body = cleanMacroBody(value.text);
+    const paramsNode = d.childForFieldName('parameters');
+    const line = d.startPosition.row + 1;
+    if (!paramsNode) {
+      const alias = index.targets.get(body);
+      if (alias) {
+        const base: WrapperDef =
+          alias.kind === 'primitive'
+            ? {
+                name,
+                kind: 'macro',
+                callee: alias.name,
+                via: [],
+                params: { ...(PRIMITIVE_ARGS[alias.name] as WrapperDef['params']) },
+                diesOnFailure: false,
+                file,
+                line,
+              }
+            : { ...alias.def, name, kind: 'macro', via: [alias.name, ...alias.def.via], file, line };
+        base.macroForm = 'alias';
+        delete base.fileLocal;
+        if (!/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) base.fileLocal = true;
+        out.push(base);
+        continue;
+      }
+    }
+    const params = paramsNode
+      ? (paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text) as string[])
+      : [];
+    const head = `void ${SYNTH_PREFIX}${slots.length}(void) {\n`;
+    const start = synth.length;
+    synth += `${head}${body}\n;\n}\n`;
+    slots.push({ def: d, name, params, form: paramsNode ? 'function' : 'object', start, end: synth.length });
+  }
+  if (!slots.length) return out;
+  const tree: Tree | null = parser.parse(synth);
+  if (!tree) return out;
+  try {
+    const uses = findNameUses(tree.rootNode, synth, index);
+    for (const slot of slots) {
+      const fn = tree.rootNode.descendantForIndex(slot.start, slot.end - 1);
+      let fnNode: Node | null = fn;
+      while (fnNode && fnNode.type !== 'function_definition' && fnNode.parent) fnNode = fnNode.parent;
+      const bodyNode = fnNode?.type === 'function_definition' ? fnNode.childForFieldName('body') ?? fnNode : tree.rootNode;
+      const mine = uses.filter((u) => u.exprNode.startIndex >= slot.start && u.exprNode.endIndex <= slot.end);
+      const def = defFrom(
+        {
+          node: bodyNode,
+          name: slot.name,
+          params: slot.params,
+          kind: 'macro',
+          macroForm: slot.form,
+          isStatic: false,
+          line: slot.def.startPosition.row + 1,
+        },
+        mine,
+        file,
+      );
+      if (def) out.push(def);
+    }
+  } finally {
+    tree.delete();
+  }
+  return out;
+}
+
+/** Macro definitions in `root` whose body mentions an indexed name (found by the same text scan). */
+export function macroCandidates(root: Node, text: string, index: CalleeIndex): Node[] {
+  const out: Node[] = [];
+  const seen = new Set<number>();
+  const re = index.pattern;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const n = root.descendantForIndex(m.index, m.index + m[0].length);
+    if (n?.type !== 'preproc_arg') continue;
+    const d = n.parent;
+    if (!d || (d.type !== 'preproc_def' && d.type !== 'preproc_function_def') || seen.has(d.id)) continue;
+    seen.add(d.id);
+    out.push(d);
+  }
+  return out;
+}
+
+/**
+ * The wrappers `root` defines, given the wrappers already known (from other files, earlier
+ * rounds, or the config). Returns only defs not in `known`; wrappers of wrappers defined in this
+ * same file are found too. Plain data: safe to post from a worker.
+ */
+export function findWrappers(
+  root: Node,
+  text: string,
+  file: string,
+  known: readonly WrapperDef[],
+  opts: FindWrappersOptions = {},
+): WrapperDef[] {
+  const found: WrapperDef[] = [];
+  const parser = opts.parser ?? parserFor(root.tree.language);
+  for (let round = 0; round < 8; round++) {
+    // This file's finds go first so they win over same-named defs elsewhere.
+    const index = buildCalleeIndex([...found, ...known], file);
+    const added: WrapperDef[] = [];
+    const uses = findNameUses(root, text, index);
+    const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
+    for (const u of uses) {
+      if (u.role !== 'call') continue;
+      let fn: Node | null = u.exprNode.parent;
+      while (fn && fn.type !== 'function_definition') fn = fn.parent;
+      if (!fn) continue;
+      const entry = byFn.get(fn.id) ?? { fn, uses: [] };
+      entry.uses.push(u);
+      byFn.set(fn.id, entry);
+    }
+    for (const { fn, uses: fnUses } of byFn.values()) {
+      const name = functionName(fn);
+      if (!name || index.targets.has(name)) continue;
+      const def = defFrom(
+        { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1 },
+        fnUses,
+        file,
+      );
+      if (def) added.push(def);
+    }
+    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) added.push(def);
+    if (!added.length) break;
+    found.push(...added);
+  }
+  return found;
+}
+
+/** A wrapper named in the project's config: `{ name, callee, params }` with sensible defaults. */
+export function configWrapper(
+  name: string,
+  callee: Primitive,
+  params?: Partial<WrapperDef['params']>,
+  diesOnFailure = false,
+): WrapperDef {
+  return {
+    name,
+    kind: 'config',
+    callee,
+    via: [],
+    params: { ...(PRIMITIVE_ARGS[callee] as WrapperDef['params']), ...params },
+    diesOnFailure,
+    file: null,
+    line: null,
+  };
+}
