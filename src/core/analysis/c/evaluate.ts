@@ -1,8 +1,20 @@
 // Evaluates C size expressions to bytes, or says honestly why it cannot.
 // CONTRACT (shared by the size evaluator and the call-site finder; extend, do not rename).
+//
+// The pipeline works on text, so arguments and macro bodies go the same way:
+//   tokenize -> expand macros (top-level invocations that stand alone are evaluated on their
+//   own, so the note can say "PAGE_SIZE = 4096") -> Pratt-parse -> evaluate with BigInt.
+// The tree node is used only to find declarations for `sizeof *p`.
 import type { Node } from 'web-tree-sitter';
 import type { Bytes, Growth, SizeValue } from '../../types';
-import type { FileSymbols } from './symbols';
+import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
+import { Evaluator, type EvalEnv } from './exprEval';
+import { classifyGrowthAt } from './growth';
+import { isLibraryTypedef, type CType, type Result } from './layout';
+import { variableResolver } from './locals';
+import { ExpandError, createExpander, type Expander } from './macroExpand';
+import type { FileSymbols, MacroDef } from './symbols';
+import { tokenize, type Token } from './tokens';
 
 export type DataModel = 'lp64' | 'ilp32';
 
@@ -22,26 +34,255 @@ export interface Scope {
   options: SizeOptions;
 }
 
+/** Largest byte count reported as known: beyond it doubles lose integers and no real size lives. */
+export const MAX_BYTES = 2n ** 53n;
+
+/** Nested evaluations (array lengths, enum values) deeper than this give up. */
+const MAX_NESTING = 12;
+
+export interface TextEvaluation {
+  value: Result<bigint>;
+  /** How names got their values, in order ("PAGE_SIZE = 4096 (configured page size)"). */
+  facts: string[];
+  /** The expression with known names replaced by numbers ("4 * 4096"), when it parsed. */
+  rendered: string | null;
+  /** The parsed expression after macro expansion, when it parsed (growth.ts reads it). */
+  ast: Expr | null;
+  /** The evaluator that produced the value, to ask about sub-expressions (growth.ts). */
+  evaluator?: Evaluator;
+}
+
+const fail = (why: string): { ok: false; why: string } => ({ ok: false, why });
+
+function basename(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i >= 0 ? path.slice(i + 1) : path;
+}
+
+interface Context {
+  scope: Scope;
+  at: Node | null;
+  nesting: number;
+  builtins?: Map<string, bigint>;
+}
+
+function files(scope: Scope): FileSymbols[] {
+  return [scope.file, ...scope.headers];
+}
+
+function makeEnv(ctx: Context, facts: string[]): EvalEnv {
+  const all = files(ctx.scope);
+  const nested = (text: string): Result<bigint> =>
+    ctx.nesting >= MAX_NESTING
+      ? fail('nested too deeply (array lengths or enum values refer to each other?)')
+      : evaluateInContext(text, { scope: ctx.scope, at: ctx.at, nesting: ctx.nesting + 1 }).value;
+  const env: EvalEnv = {
+    model: ctx.scope.options.target,
+    pageSize: ctx.scope.options.pageSize,
+    facts,
+    resolveTypedef(name) {
+      for (const f of all) {
+        const t = f.types.get(name);
+        if (t) return t as CType;
+      }
+      return undefined;
+    },
+    resolveTag(tag, name) {
+      const key = `${tag} ${name}`;
+      for (const f of all) {
+        const t = f.types.get(key);
+        if (t) return t as CType;
+      }
+      return undefined;
+    },
+    evalLen: nested,
+    lookupEnum(name) {
+      for (const f of all) {
+        const v = f.enums.get(name);
+        if (typeof v === 'number') return { ok: true, v: BigInt(v) };
+        const expr = f.enumExprs?.get(name);
+        if (expr !== undefined) return nested(expr);
+        if (f.enums.has(name)) return fail('its value could not be evaluated');
+      }
+      return undefined;
+    },
+    lookupVar: variableResolver(ctx.at, all),
+  };
+  if (ctx.builtins) env.builtins = ctx.builtins;
+  return env;
+}
+
+function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
+  const all = files(scope);
+  return (name) => {
+    for (const f of all) {
+      const m = f.macros.get(name);
+      if (m) return m;
+    }
+    return undefined;
+  };
+}
+
+/**
+ * Expands the top-level macro invocations one by one. One that evaluates on its own to a
+ * single operand (not `1 + 2`, whose precedence would change) becomes a `value` token, so
+ * the note can name it; otherwise its tokens are spliced in, as a preprocessor would.
+ */
+function expandTopLevel(toks: Token[], expander: Expander, ev: Evaluator, isType: (n: string) => boolean, facts: string[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < toks.length; ) {
+    const t = toks[i]!;
+    const r = t.kind === 'id' ? expander.expandAt(toks, i) : null;
+    if (!r) {
+      out.push(t);
+      i++;
+      continue;
+    }
+    const label = tokenText(toks.slice(i, r.next));
+    let value: bigint | null = null;
+    try {
+      const ast = parseExpression(r.out, isType);
+      if (ast.k !== 'bin' && ast.k !== 'cond' && ast.k !== 'assign') {
+        const v = ev.value(ast);
+        if (v.ok) value = v.v;
+      }
+    } catch (e) {
+      if (!(e instanceof ParseError)) throw e;
+    }
+    if (value !== null) {
+      out.push({ kind: 'value', text: label, value });
+      const body = r.def.body.length <= 40 && r.def.body !== String(value) && r.def.params === null ? ` = ${r.def.body}` : '';
+      const fact = `${label}${body} = ${value} (#define, ${basename(r.def.file)}:${r.def.line})`;
+      if (!facts.includes(fact)) facts.push(fact);
+    } else {
+      out.push(...r.out);
+    }
+    i = r.next;
+  }
+  return out;
+}
+
+function evaluateInContext(text: string, ctx: Context): TextEvaluation {
+  const facts: string[] = [];
+  const env = makeEnv(ctx, facts);
+  const ev = new Evaluator(env);
+  const isType = (n: string) => env.resolveTypedef(n) !== undefined || isLibraryTypedef(n);
+  try {
+    const expander = createExpander(macroLookup(ctx.scope));
+    const toks = expandTopLevel(tokenize(text), expander, ev, isType, facts);
+    const full = expander.expand(toks);
+    if (full.length === 0) return { value: fail('the expression is empty'), facts, rendered: null, ast: null };
+    const ast = parseExpression(full, isType);
+    const value = ev.value(ast);
+    return { value, facts, rendered: ev.render(ast), ast, evaluator: ev };
+  } catch (e) {
+    if (e instanceof ExpandError) return { value: fail(e.message), facts, rendered: null, ast: null };
+    if (e instanceof ParseError) {
+      return { value: fail(`\`${text}\` could not be parsed as a C expression (${e.message})`), facts, rendered: null, ast: null };
+    }
+    if (e instanceof RangeError) return { value: fail(`\`${text}\` is too large to evaluate`), facts, rendered: null, ast: null };
+    throw e;
+  }
+}
+
+/**
+ * Evaluates C expression text as if written at `at` (a node inside the function, for local
+ * declarations; null for file scope). Never throws.
+ */
+export function evaluateText(text: string, scope: Scope, at: Node | null = null, builtins?: Map<string, bigint>): TextEvaluation {
+  try {
+    const ctx: Context = { scope, at, nesting: 0 };
+    if (builtins) ctx.builtins = builtins;
+    return evaluateInContext(text, ctx);
+  } catch (e) {
+    return { value: fail(`internal error while evaluating \`${text}\`: ${(e as Error).message}`), facts: [], rendered: null, ast: null };
+  }
+}
+
+const PLAIN_LITERAL = /^\s*(?:\d[\w']*|'(?:[^'\\]|\\.)+')\s*$/;
+
+/** Same as evaluateSize, for text (e.g. a size assembled from a wrapper's macro body). */
+export function evaluateSizeText(text: string, scope: Scope, at: Node | null = null): SizeValue {
+  const r = evaluateText(text, scope, at);
+  if (!r.value.ok) return { bytes: null, text, note: r.value.why };
+  const v = r.value.v;
+  const parts = [...r.facts];
+  if (r.rendered !== null && r.rendered !== String(v)) parts.push(`${r.rendered} = ${v}`);
+  const how = parts.join('; ');
+  if (v < 0n) return { bytes: null, text, note: `${how ? how + '; ' : ''}a negative size (${v}) is not a byte count` };
+  if (v > MAX_BYTES) {
+    return { bytes: null, text, note: `${how ? how + '; ' : ''}${v} is beyond 2^53 bytes, not a plausible size (an unsigned wrap-around?)` };
+  }
+  const lit = text.trim();
+  const note = how || (PLAIN_LITERAL.test(text) ? (lit === String(v) ? `literal ${lit}` : `${lit} = ${v}`) : `= ${v}`);
+  return { bytes: Number(v), text, note };
+}
+
 /** Bytes of a size expression (an argument node). Local variable types are found from the node's enclosing function. */
 export function evaluateSize(node: Node, scope: Scope): SizeValue {
-  void scope;
-  if (node.type === 'number_literal' && /^\d+$/.test(node.text)) {
-    return { bytes: Number(node.text), text: node.text, note: `literal ${node.text}` };
+  let text = '';
+  try {
+    text = node.text;
+    return evaluateSizeText(text, scope, node);
+  } catch (e) {
+    return { bytes: null, text, note: `internal error while evaluating \`${text}\`: ${(e as Error).message}` };
   }
-  return { bytes: null, text: node.text, note: `\`${node.text}\` could not be evaluated` };
+}
+
+/** Linux values (include/uapi/linux/mman.h). */
+export const MREMAP_FLAGS: ReadonlyMap<string, bigint> = new Map([
+  ['MREMAP_MAYMOVE', 1n],
+  ['MREMAP_FIXED', 2n],
+  ['MREMAP_DONTUNMAP', 4n],
+]);
+
+/** Names of set flags, low bit first; bits without a name as hex ("0x8"). */
+export function flagNames(v: bigint): string[] {
+  const names: string[] = [];
+  for (let bit = 1n; bit <= v; bit <<= 1n) {
+    if ((v & bit) === 0n) continue;
+    const name = [...MREMAP_FLAGS].find(([, b]) => b === bit)?.[0];
+    names.push(name ?? `0x${bit.toString(16)}`);
+  }
+  return names;
 }
 
 /** Names of the mremap flags set by a flags argument, or null when they cannot be recovered. */
 export function evaluateMremapFlags(node: Node, scope: Scope): string[] | null {
-  void scope;
-  if (node.type === 'number_literal' && node.text === '0') return [];
-  if (node.type === 'identifier' && node.text.startsWith('MREMAP_')) return [node.text];
-  return null;
+  try {
+    const r = evaluateText(node.text, scope, node, MREMAP_FLAGS as Map<string, bigint>);
+    if (!r.value.ok || r.value.v < 0n || r.value.v > MAX_BYTES) return null;
+    return flagNames(r.value.v);
+  } catch {
+    return null;
+  }
 }
 
 /** Growth shape of a realloc size relative to the resized pointer, where the code shows it. */
 export function classifyGrowth(sizeNode: Node, scope: Scope): Growth | null {
-  void sizeNode;
-  void scope;
-  return null;
+  try {
+    return classifyGrowthAt(sizeNode, (text, at) => {
+      const r = evaluateText(text, scope, at);
+      const ev = r.evaluator;
+      return {
+        ast: r.ast,
+        valueOf: (e) => (ev ? ev.value(e) : fail('not evaluated')),
+        render: (e) => (ev ? ev.render(e) : ''),
+      };
+    });
+  } catch {
+    return null;
+  }
+}
+
+/** An enum constant's value using only its own file (collectSymbols fills FileSymbols.enums with it). */
+export function enumValueInFile(name: string, symbols: FileSymbols): number | null {
+  const expr = symbols.enumExprs?.get(name);
+  if (expr === undefined) return null;
+  const r = evaluateText(expr, { file: symbols, headers: [], options: defaultSizeOptions });
+  if (!r.value.ok) return null;
+  // A value that depends on the configured page size is left for evaluation in a full scope.
+  if (r.facts.some((f) => f.includes('configured page size'))) return null;
+  const v = r.value.v;
+  return v <= BigInt(Number.MAX_SAFE_INTEGER) && v >= BigInt(Number.MIN_SAFE_INTEGER) ? Number(v) : null;
 }

@@ -1,7 +1,14 @@
 // What one C file declares that size evaluation and wrapper detection need: macros, enum
 // constants, struct/union/typedef layouts, and the `#include "..."` names it pulls in.
 // CONTRACT (shared by the size evaluator and the call-site finder; extend, do not rename).
+//
+// Speed matters here: this runs on every file with a call site in a whole-repository scan, and
+// every node access crosses into wasm. One descendantsOfType call finds all the interesting
+// nodes; globals come from a walk over top-level items only (not into function bodies).
 import type { Node } from 'web-tree-sitter';
+import { declaratorType, recordType, specifierType } from './declTypes';
+import { enumValueInFile } from './evaluate';
+import type { CType } from './layout';
 
 export interface MacroDef {
   name: string;
@@ -27,27 +34,160 @@ export interface FileSymbols {
    * typedef names. Values are opaque to callers (owned by layout.ts / evaluate.ts).
    */
   types: Map<string, unknown>;
+  /**
+   * File-scope variables and their declared types (for `sizeof *global`). Opaque to callers.
+   * Optional so hand-built FileSymbols stay valid.
+   */
+  globals?: Map<string, unknown>;
+  /**
+   * Each enum constant's value as C text (`A + 1` for implicit numbering), so constants that
+   * need macros from other headers can be evaluated later, in a full scope.
+   */
+  enumExprs?: Map<string, string>;
 }
+
+/** Joins continuation lines and drops comments, so a body reads as one line of C. */
+export function cleanMacroBody(text: string): string {
+  return text
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+const COLLECTED = [
+  'preproc_def', 'preproc_function_def', 'preproc_include',
+  'type_definition', 'struct_specifier', 'union_specifier', 'enum_specifier',
+];
 
 /** Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read. */
 export function collectSymbols(root: Node, file: string): FileSymbols {
   const macros = new Map<string, MacroDef>();
-  for (const def of root.descendantsOfType(['preproc_def', 'preproc_function_def'])) {
-    if (!def) continue;
-    const name = def.childForFieldName('name')?.text;
-    if (!name) continue;
-    const paramsNode = def.childForFieldName('parameters');
-    const params = paramsNode
-      ? paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text)
-      : null;
-    macros.set(name, {
-      name,
-      params,
-      variadic: !!paramsNode?.text.includes('...'),
-      body: (def.childForFieldName('value')?.text ?? '').trim(),
-      file,
-      line: def.startPosition.row + 1,
-    });
+  const enums = new Map<string, number | null>();
+  const enumExprs = new Map<string, string>();
+  const includes: string[] = [];
+  const types = new Map<string, unknown>();
+  const globals = new Map<string, unknown>();
+  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs };
+  // A struct body is read once even when both the typedef and the specifier see it.
+  const records = new Map<number, CType>();
+  const specType = (spec: Node | null): CType => {
+    if (spec && (spec.type === 'struct_specifier' || spec.type === 'union_specifier')) {
+      let t = records.get(spec.id);
+      if (!t) {
+        t = specifierType(spec);
+        records.set(spec.id, t);
+      }
+      return t;
+    }
+    return specifierType(spec);
+  };
+
+  for (const node of root.descendantsOfType(COLLECTED)) {
+    if (!node) continue;
+    try {
+      switch (node.type) {
+        case 'preproc_def':
+        case 'preproc_function_def': {
+          const name = node.childForFieldName('name')?.text;
+          // The first definition wins: later ones usually sit in #else branches or follow #undef.
+          if (!name || macros.has(name)) break;
+          const paramsNode = node.childForFieldName('parameters');
+          const params = paramsNode
+            ? paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text)
+            : null;
+          macros.set(name, {
+            name,
+            params,
+            variadic: !!paramsNode?.text.includes('...'),
+            body: cleanMacroBody(node.childForFieldName('value')?.text ?? ''),
+            file,
+            line: node.startPosition.row + 1,
+          });
+          break;
+        }
+        case 'preproc_include': {
+          const path = node.childForFieldName('path');
+          if (path?.type === 'string_literal') includes.push(path.text.slice(1, -1));
+          break;
+        }
+        case 'type_definition': {
+          const base = specType(node.childForFieldName('type'));
+          for (const d of node.childrenForFieldName('declarator')) {
+            if (!d) continue;
+            const r = declaratorType(d, base);
+            if (r.name && !types.has(r.name)) types.set(r.name, r.type);
+          }
+          break;
+        }
+        case 'struct_specifier':
+        case 'union_specifier': {
+          const name = node.childForFieldName('name')?.text;
+          const body = node.childForFieldName('body');
+          if (!name || !body) break;
+          const key = `${node.type === 'struct_specifier' ? 'struct' : 'union'} ${name}`;
+          if (types.has(key)) break;
+          let t = records.get(node.id);
+          if (!t) {
+            t = recordType(node, body, node.type === 'struct_specifier' ? 'struct' : 'union', name);
+            records.set(node.id, t);
+          }
+          types.set(key, t);
+          break;
+        }
+        case 'enum_specifier': {
+          const body = node.childForFieldName('body');
+          if (!body) break;
+          const name = node.childForFieldName('name')?.text;
+          if (name) types.set(`enum ${name}`, { k: 'enum' } satisfies CType);
+          let prev: string | null = null;
+          for (const e of body.namedChildren) {
+            if (!e || e.type !== 'enumerator') continue;
+            const n = e.childForFieldName('name')?.text;
+            if (!n) continue;
+            const value = e.childForFieldName('value')?.text;
+            enumExprs.set(n, value ?? (prev === null ? '0' : `${prev} + 1`));
+            prev = n;
+          }
+          break;
+        }
+      }
+    } catch {
+      // A construct the grammar recovered oddly from: skip it, keep the rest of the file.
+    }
   }
-  return { file, macros, enums: new Map(), includes: [], types: new Map() };
+
+  collectGlobals(root, specType, globals);
+  for (const name of enumExprs.keys()) enums.set(name, enumValueInFile(name, symbols));
+  return symbols;
+}
+
+const TOP_LEVEL_CONTAINERS = new Set([
+  'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list',
+]);
+
+function collectGlobals(root: Node, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+  const stack: Node[] = [root];
+  let budget = 100000; // top-level items visited; generous, but bounded for generated files
+  while (stack.length && budget-- > 0) {
+    const container = stack.pop()!;
+    for (const item of container.namedChildren) {
+      if (!item) continue;
+      if (TOP_LEVEL_CONTAINERS.has(item.type)) {
+        stack.push(item);
+        continue;
+      }
+      if (item.type !== 'declaration') continue;
+      const declarators = item.childrenForFieldName('declarator');
+      // Prototypes are most top-level declarations in headers; skip them before reading types.
+      if (declarators.every((d) => !d || d.type === 'function_declarator')) continue;
+      const base = specType(item.childForFieldName('type'));
+      for (const d of declarators) {
+        if (!d) continue;
+        const r = declaratorType(d, base);
+        if (r.name && r.type.k !== 'func' && !globals.has(r.name)) globals.set(r.name, r.type);
+      }
+    }
+  }
 }

@@ -1,0 +1,194 @@
+// Growth shape of a realloc size: `n + K` grows linearly (quadratic total copying in a loop),
+// `cap * 2` geometrically. The size is read as an affine form `k·v + c` in one runtime value v
+// (a variable, member or dereference), ignoring `sizeof` factors, which convert elements to
+// bytes and say nothing about growth. When the size is just `v`, the few statements before the
+// call in the same block are checked for how v was updated (`cap *= 2;`, `cap += 16;`).
+import type { Node } from 'web-tree-sitter';
+import type { Growth } from '../../types';
+import type { Expr } from './constExpr';
+import type { Result } from './layout';
+
+/** What growth.ts needs from the evaluator: a parse and a way to ask for constant values. */
+export interface ParsedSize {
+  ast: Expr | null;
+  valueOf: (e: Expr) => Result<bigint>;
+  render: (e: Expr) => string;
+}
+
+export type ParseSize = (text: string, at: Node) => ParsedSize;
+
+interface Affine {
+  /** Coefficient per runtime value, keyed by its text without spaces. */
+  vars: Map<string, number>;
+  c: number;
+}
+
+const LOOKBACK = 6;
+
+function containsSizeof(e: Expr): boolean {
+  switch (e.k) {
+    case 'sizeofType': case 'sizeofExpr': case 'alignof': return true;
+    case 'paren': case 'unary': case 'cast': return containsSizeof(e.e);
+    case 'bin': return containsSizeof(e.l) || containsSizeof(e.r);
+    default: return false;
+  }
+}
+
+const scale = (a: Affine, k: number): Affine => ({
+  vars: new Map([...a.vars].map(([n, x]) => [n, x * k])),
+  c: a.c * k,
+});
+
+function add(a: Affine, b: Affine, sign: 1 | -1): Affine {
+  const vars = new Map(a.vars);
+  for (const [n, x] of b.vars) vars.set(n, (vars.get(n) ?? 0) + sign * x);
+  for (const [n, x] of vars) if (x === 0) vars.delete(n);
+  return { vars, c: a.c + sign * b.c };
+}
+
+function affine(e: Expr, p: ParsedSize, depth = 0): Affine | null {
+  if (depth > 32) return null;
+  const v = p.valueOf(e);
+  if (v.ok) return { vars: new Map(), c: Number(v.v) };
+  switch (e.k) {
+    case 'id': case 'member': case 'index':
+      return { vars: new Map([[p.render(e).replace(/\s+/g, ''), 1]]), c: 0 };
+    case 'unary':
+      if (e.op === '*') return { vars: new Map([[p.render(e).replace(/\s+/g, ''), 1]]), c: 0 };
+      return null;
+    case 'paren': case 'cast':
+      return affine(e.e, p, depth + 1);
+    case 'bin': {
+      if (e.op === '+' || e.op === '-') {
+        const l = affine(e.l, p, depth + 1);
+        const r = l && affine(e.r, p, depth + 1);
+        return l && r ? add(l, r, e.op === '+' ? 1 : -1) : null;
+      }
+      if (e.op === '*' || e.op === '/' || e.op === '<<' || e.op === '>>') {
+        const rv = p.valueOf(e.r);
+        const lv = e.op === '*' ? p.valueOf(e.l) : { ok: false as const, why: '' };
+        const [varSide, k, constSide] = rv.ok ? [e.l, rv.v, e.r] : lv.ok ? [e.r, lv.v, e.l] : [null, 0n, null];
+        if (!varSide || !constSide) return null;
+        const a = affine(varSide, p, depth + 1);
+        if (!a) return null;
+        // `* sizeof *p` converts elements to bytes: not a growth factor.
+        if (containsSizeof(constSide) && (e.op === '*' || e.op === '/')) return a;
+        const n = Number(k);
+        if (e.op === '*') return scale(a, n);
+        if (e.op === '/') return n > 0 ? scale(a, 1 / n) : null;
+        if (n < 0 || n > 62) return null;
+        return scale(a, e.op === '<<' ? 2 ** n : 2 ** -n);
+      }
+      return null;
+    }
+    default:
+      return null;
+  }
+}
+
+/** linear / geometric for a form in one value; 'same' when the size is just that value. */
+function shape(a: Affine): { growth: Growth | null; same: string | null } {
+  if (a.vars.size !== 1) return { growth: null, same: null };
+  const [name, k] = [...a.vars][0]!;
+  if (k > 1.0001) return { growth: 'geometric', same: null };
+  if (Math.abs(k - 1) < 1e-9) {
+    if (a.c > 0) return { growth: 'linear', same: null };
+    if (a.c === 0) return { growth: null, same: name };
+  }
+  return { growth: null, same: null };
+}
+
+function classifyExpr(e: Expr, p: ParsedSize): { growth: Growth | null; same: string | null } {
+  if (e.k === 'cond') {
+    // `cap ? cap * 2 : 16`: the branch that refers to the old value tells the shape.
+    for (const branch of [e.t, e.f]) {
+      const r = classifyExpr(branch, p);
+      if (r.growth) return r;
+    }
+    return { growth: null, same: null };
+  }
+  if (e.k === 'paren') return classifyExpr(e.e, p);
+  const a = affine(e, p);
+  return a ? shape(a) : { growth: null, same: null };
+}
+
+const norm = (s: string) => s.replace(/\s+/g, '');
+
+/** How a statement updates `name`, if it does: the growth shape, 'unknown' if it sets it otherwise, or null. */
+function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
+  if (stmt.type === 'if_statement') {
+    const body = stmt.childForFieldName('consequence');
+    if (!body) return null;
+    const items = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c).reverse() : [body];
+    for (const s of items.slice(0, LOOKBACK)) {
+      const u = updateOf(s, name, parse, depth);
+      if (u) return u;
+    }
+    return null;
+  }
+  if (stmt.type === 'declaration') {
+    for (const d of stmt.childrenForFieldName('declarator')) {
+      if (d?.type !== 'init_declarator') continue;
+      if (norm(d.childForFieldName('declarator')?.text ?? '') !== name) continue;
+      const value = d.childForFieldName('value');
+      return value ? fromRhs(value, parse, depth) : 'unknown';
+    }
+    return null;
+  }
+  if (stmt.type !== 'expression_statement') return null;
+  let e = stmt.namedChildren[0];
+  while (e && e.type === 'parenthesized_expression') e = e.namedChildren[0] ?? null;
+  if (!e) return null;
+  if (e.type === 'update_expression') {
+    const arg = e.childForFieldName('argument');
+    if (arg && norm(arg.text) === name) return e.text.includes('++') ? 'linear' : 'unknown';
+    return null;
+  }
+  if (e.type !== 'assignment_expression') return null;
+  const left = e.childForFieldName('left');
+  const right = e.childForFieldName('right');
+  if (!left || !right || norm(left.text) !== name) return null;
+  const op = e.childForFieldName('operator')?.text ?? e.children.find((c) => c?.type.endsWith('='))?.type ?? '=';
+  if (op === '=') return fromRhs(right, parse, depth);
+  const ps = parse(right.text, right);
+  const k = ps.ast ? ps.valueOf(ps.ast) : { ok: false as const, why: '' };
+  if (!k.ok) return 'unknown';
+  if (op === '+=' && k.v > 0n) return 'linear';
+  if (op === '*=' && k.v > 1n) return 'geometric';
+  if (op === '<<=' && k.v >= 1n) return 'geometric';
+  return 'unknown';
+}
+
+function fromRhs(rhs: Node, parse: ParseSize, depth: number): Growth | 'unknown' {
+  const ps = parse(rhs.text, rhs);
+  if (!ps.ast) return 'unknown';
+  const r = classifyExpr(ps.ast, ps);
+  if (r.growth) return r.growth;
+  if (r.same && depth < 2) return lookBack(rhs, r.same, parse, depth + 1) ?? 'unknown';
+  return 'unknown';
+}
+
+/** Searches the statements before `at`'s statement in its block for an update of `name`. */
+function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Growth | null {
+  let stmt: Node | null = at;
+  while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') {
+    if (stmt.type === 'function_definition') return null;
+    stmt = stmt.parent;
+  }
+  if (!stmt || !stmt.parent) return null;
+  let prev = stmt.previousNamedSibling;
+  for (let i = 0; prev && i < LOOKBACK; i++, prev = prev.previousNamedSibling) {
+    const u = updateOf(prev, name, parse, depth);
+    if (u === 'unknown') return null;
+    if (u) return u;
+  }
+  return null;
+}
+
+export function classifyGrowthAt(sizeNode: Node, parse: ParseSize): Growth | null {
+  const ps = parse(sizeNode.text, sizeNode);
+  if (!ps.ast) return null;
+  const r = classifyExpr(ps.ast, ps);
+  if (r.growth) return r.growth;
+  return r.same ? lookBack(sizeNode, r.same, parse, 0) : null;
+}

@@ -1,0 +1,79 @@
+// Declared types of the names visible at a node, for `sizeof *p` and friends: the nearest
+// block-scope declaration before the node, then the enclosing function's parameters, then
+// file-scope variables (this file, then its headers). Only walks the node's ancestors and
+// their direct children, and only when an expression actually asks for a variable's type.
+import type { Node } from 'web-tree-sitter';
+import { declaratorName, declaratorType, specifierType } from './declTypes';
+import type { CType } from './layout';
+import type { FileSymbols } from './symbols';
+
+function fromDeclaration(decl: Node, name: string): CType | undefined {
+  for (const d of decl.childrenForFieldName('declarator')) {
+    if (!d || declaratorName(d) !== name) continue;
+    const r = declaratorType(d, specifierType(decl.childForFieldName('type')));
+    if (r.name === name) return r.type;
+  }
+  return undefined;
+}
+
+function fromParameters(fn: Node, name: string): CType | undefined {
+  let d: Node | null = fn.childForFieldName('declarator');
+  for (let guard = 0; d && d.type !== 'function_declarator' && guard < 16; guard++) {
+    d = d.childForFieldName('declarator');
+  }
+  const params = d?.childForFieldName('parameters');
+  if (!params) return undefined;
+  for (const p of params.namedChildren) {
+    if (!p || p.type !== 'parameter_declaration') continue;
+    const pd = p.childForFieldName('declarator');
+    if (!pd || declaratorName(pd) !== name) continue;
+    const t = declaratorType(pd, specifierType(p.childForFieldName('type'))).type;
+    // An array parameter is a pointer (C11 6.7.6.3p7): sizeof gives the pointer's size.
+    return t.k === 'array' ? { k: 'ptr', to: t.of } : t;
+  }
+  return undefined;
+}
+
+function localType(at: Node, name: string): CType | undefined {
+  let child: Node = at;
+  for (let cur = at.parent, guard = 0; cur && guard < 256; cur = cur.parent, guard++) {
+    if (cur.type === 'compound_statement') {
+      let found: CType | undefined;
+      for (const item of cur.namedChildren) {
+        if (!item || item.startIndex >= child.startIndex) break;
+        if (item.type === 'declaration') found = fromDeclaration(item, name) ?? found;
+      }
+      if (found) return found;
+    } else if (cur.type === 'for_statement') {
+      const init = cur.childForFieldName('initializer');
+      if (init?.type === 'declaration') {
+        const t = fromDeclaration(init, name);
+        if (t) return t;
+      }
+    } else if (cur.type === 'function_definition') {
+      return fromParameters(cur, name);
+    }
+    child = cur;
+  }
+  return undefined;
+}
+
+/** A memoising name → type lookup for one evaluation site. */
+export function variableResolver(at: Node | null, files: FileSymbols[]): (name: string) => CType | undefined {
+  const memo = new Map<string, CType | undefined>();
+  return (name) => {
+    if (memo.has(name)) return memo.get(name);
+    let t: CType | undefined;
+    try {
+      t = at ? localType(at, name) : undefined;
+    } catch {
+      t = undefined;
+    }
+    for (const f of files) {
+      if (t) break;
+      t = f.globals?.get(name) as CType | undefined;
+    }
+    memo.set(name, t);
+    return t;
+  };
+}
