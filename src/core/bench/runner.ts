@@ -250,6 +250,10 @@ function indent(text: string): string {
     .join('\n');
 }
 
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms / 1000)} s`;
+}
+
 function tail(text: string, lines = 12): string {
   const all = text.trimEnd().split('\n');
   return all.slice(-lines).join('\n');
@@ -297,7 +301,7 @@ export function runHarness(host: BenchHost, binary: string, opts: RunOptions): P
         stop(
           new BenchError(
             'timeout',
-            `The benchmark did not finish within its time limit of ${Math.round(opts.sweep.timeLimitMs / 1000)} s ` +
+            `The benchmark did not finish within its time limit of ${seconds(opts.sweep.timeLimitMs)} ` +
               'and was stopped. The machine may be busy; retry when it is idle, measure fewer points ' +
               '(--quick, --ops, --sizes), or allow more time with --time-limit SECONDS.',
             out,

@@ -43,6 +43,12 @@ function variant(k: PointKey): string {
   return parts.join('+');
 }
 
+/** "munmap 8 KiB 2T aligned+THP", for notes and failures. */
+export function describePoint(k: PointKey): string {
+  const v = variant(k);
+  return `${k.op} ${formatBytes(k.bytes)} ${k.threads}T${v ? ` ${v}` : ''}`;
+}
+
 function pad(s: string, width: number, right: boolean): string {
   const len = [...s].length;
   return right ? ' '.repeat(Math.max(0, width - len)) + s : s + ' '.repeat(Math.max(0, width - len));
@@ -69,7 +75,7 @@ export function renderTable(
   const widths = header.map((h, i) => Math.max([...h].length, ...body.map((b) => [...b[i]!].length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, right[i]!)).join('  ').trimEnd();
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
-  const notes = rows.filter((r) => r.note).map((r) => `note: ${r.op} ${formatBytes(r.bytes)} ${r.threads}T ${variant(r)}: ${r.note}`);
+  const notes = rows.filter((r) => r.note).map((r) => `note: ${describePoint(r)}: ${r.note}`);
   if (notes.length) out.push('', ...notes);
   if (skipped.length) {
     // Group by reason: a sweep skips the same thing for many sizes, one line each is noise.
@@ -84,7 +90,7 @@ export function renderTable(
   }
   if (failed.length) {
     out.push('', `failed ${failed.length} point${failed.length === 1 ? '' : 's'}:`);
-    for (const f of failed) out.push(`  ${f.op} ${formatBytes(f.bytes)} ${f.threads}T ${variant(f)}: ${f.message}`);
+    for (const f of failed) out.push(`  ${describePoint(f)}: ${f.message}`);
   }
   return `${out.join('\n')}\n`;
 }
