@@ -1,0 +1,186 @@
+// `pagecost bench` / `calibrate` end to end, with a fake compiler that "builds" a fake harness.
+import { strict as assert } from 'node:assert';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseBenchArgs, runBench, runCalibrate, type BenchDeps } from '../../../src/cli/bench';
+import { nodeBenchHost } from '../../../src/cli/benchHost';
+import { UsageError, type CliIO } from '../../../src/cli/io';
+import { checkMeasurements } from '../../../src/core/bench/measurements';
+import { BENCH_OPS } from '../../../src/core/bench/sweep';
+import { END, HELLO, point, skipped } from './fixtures';
+
+let dir: string;
+
+function script(name: string, body: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, `#!/bin/sh\n${body}\n`);
+  chmodSync(p, 0o755);
+  return p;
+}
+
+function fakeToolchain(harnessLines: string[], exit = 0): string {
+  const lines = harnessLines.map((l) => `printf '%s\\n' '${l}'`).join('\n');
+  const harness = script('fake-harness', `${lines}\nexit ${exit}`);
+  return script(
+    'fakecc',
+    `[ "$1" = --version ] && { echo "fakecc 1.0"; exit 0; }\n` +
+      'while [ $# -gt 0 ]; do [ "$1" = -o ] && out="$2"; shift; done\n' +
+      `cp '${harness}' "$out"`,
+  );
+}
+
+function capture(): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd: '/',
+    stderrIsTTY: false,
+    stdout: (t: string) => {
+      io.out += t;
+    },
+    stderr: (t: string) => {
+      io.err += t;
+    },
+  };
+  return io;
+}
+
+function deps(over: Partial<BenchDeps> = {}): BenchDeps & { written: Map<string, string> } {
+  const written = new Map<string, string>();
+  const source = join(dir, 'harness.c');
+  writeFileSync(source, '/* fake */');
+  return {
+    host: nodeBenchHost(),
+    cpus: 2,
+    sourcePaths: [source],
+    loadModel: async () => null,
+    writeFile: async (p, t) => {
+      written.set(p, t);
+    },
+    onInterrupt: () => () => undefined,
+    now: () => 1_700_000_000_000,
+    written,
+    ...over,
+  };
+}
+
+const GOOD = [HELLO, point('memcpy-warm', 4096, { median: 40, p10: 39, p90: 42 }), skipped('fault-2m', 4096, 'huge pages need a multiple of 2 MiB'), END];
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'pagecost-cli-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('pagecost bench: flags', () => {
+  it('takes the quick sweep and narrows it with --ops, --sizes, --threads', () => {
+    const a = parseBenchArgs(['--quick', '--ops', 'munmap,syscall', '--sizes=4K,33p', '--threads', '1', '--csv'], 2, 'bench');
+    assert.equal(a.quick, true);
+    assert.deepEqual(a.sweep.ops, ['munmap', 'syscall']);
+    assert.deepEqual(a.sweep.sizes, [4096, 33 * 4096]);
+    assert.deepEqual(a.sweep.threads, [1]);
+    assert.equal(a.format, 'csv');
+  });
+
+  it('defaults to the full sweep with every op', () => {
+    const a = parseBenchArgs([], 4, 'bench');
+    assert.deepEqual(a.sweep.ops, [...BENCH_OPS]);
+    assert.deepEqual(a.sweep.threads, [1, 2, 4]);
+  });
+
+  it('throws UsageError with the reason for bad flags', () => {
+    const cases: [string[], RegExp][] = [
+      [['--ops', 'mremap,munmap'], /unknown op mremap; known: mremap-move/],
+      [['--sizes', '5000'], /not a positive multiple of 4 KiB/],
+      [['--sizes', 'big'], /"big" is not a size/],
+      [['--threads', '0'], /between 1 and 1024/],
+      [['--reps', 'many'], /whole number/],
+      [['--json', '--csv'], /one of --json and --csv/],
+      [['--frobnicate'], /unknown option --frobnicate/],
+      [['extra'], /unexpected argument "extra"/],
+      [['--cc'], /--cc needs a value/],
+      [['--out', 'x.json'], /--out is for calibrate/],
+    ];
+    for (const [argv, re] of cases) {
+      assert.throws(() => parseBenchArgs(argv, 2, 'bench'), (e: unknown) => e instanceof UsageError && re.test(e.message), argv.join(' '));
+    }
+    assert.throws(() => parseBenchArgs([], 2, 'calibrate'), /calibrate needs --out FILE/);
+    assert.throws(() => parseBenchArgs(['--out', 'f', '--json'], 2, 'calibrate'), /calibrate always writes JSON/);
+  });
+});
+
+describe('pagecost bench: output', () => {
+  it('prints the measured-vs-modelled table, with the model column when there is a model', async () => {
+    const cc = fakeToolchain(GOOD);
+    const io = capture();
+    const code = await runBench(['--quick', '--cc', cc, '--cache-dir', join(dir, 'c')], io, deps({ loadModel: async () => () => 20 }));
+    assert.equal(code, 0, io.err);
+    assert.match(io.out, /memcpy-warm\s+4 KiB\s+1\s+40\.0 ns \(39\.0 ns–42\.0 ns\)\s+20\s+20\.0 ns\s+2\.00×/);
+    assert.match(io.out, /skipped 1 point:\n  huge pages need a multiple of 2 MiB: fault-2m/);
+    assert.match(io.out, /machine: Test CPU, 2 CPUs, Linux 6\.18\.0/);
+    assert.match(io.err, /built the benchmark harness with .*fakecc \(fakecc 1\.0\)/);
+  });
+
+  it('says the modelled column is empty when this build has no model', async () => {
+    const io = capture();
+    assert.equal(await runBench(['--quick', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, deps()), 0);
+    assert.match(io.out, /modelled: — \(the cost model is not part of this build yet\)/);
+  });
+
+  it('--json and --csv are machine-readable', async () => {
+    const cc = fakeToolchain(GOOD);
+    const j = capture();
+    assert.equal(await runBench(['--quick', '--json', '--cc', cc, '--cache-dir', join(dir, 'c')], j, deps()), 0);
+    const doc = JSON.parse(j.out);
+    assert.equal(doc.format, 'pagecost-bench');
+    assert.equal(doc.complete, true);
+    assert.equal(doc.points[0].medianNs, 40);
+    assert.equal(doc.points[0].modelledNs, null);
+    assert.equal(doc.skipped.length, 1);
+    const c = capture();
+    assert.equal(await runBench(['--quick', '--csv', '--cc', cc, '--cache-dir', join(dir, 'c')], c, deps()), 0);
+    assert.equal(c.out.trim().split('\n').length, 3);
+  });
+
+  it('prints what was measured before a failure, the error, and exits 1', async () => {
+    const cc = fakeToolchain([HELLO, point('munmap', 4096)], 3);
+    const io = capture();
+    assert.equal(await runBench(['--quick', '--cc', cc, '--cache-dir', join(dir, 'c')], io, deps()), 1);
+    assert.match(io.out, /munmap/);
+    assert.match(io.err, /exited with status 3 after 1 points/);
+    assert.match(io.err, /\(incomplete\)/);
+  });
+
+  it('exits 1 with the compiler problem when there is no compiler', async () => {
+    const io = capture();
+    assert.equal(await runBench(['--quick', '--cc', join(dir, 'none'), '--cache-dir', join(dir, 'c')], io, deps()), 1);
+    assert.match(io.err, /No working C compiler found/);
+    assert.equal(io.out, '');
+  });
+});
+
+describe('pagecost calibrate', () => {
+  it('writes the versioned measurements file with machine facts', async () => {
+    const d = deps();
+    const io = { ...capture(), cwd: dir };
+    const code = await runCalibrate(['--quick', '--out', 'm.json', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, d);
+    assert.equal(code, 0, io.err);
+    const text = d.written.get(join(dir, 'm.json'));
+    assert.ok(text);
+    const checked = checkMeasurements(JSON.parse(text));
+    assert.ok(checked.ok);
+    if (!checked.ok) return;
+    assert.equal(checked.file.points.length, 1);
+    assert.equal(checked.file.machine.kernel, '6.18.0');
+    assert.equal(checked.file.harness.compilerVersion, 'fakecc 1.0');
+    assert.equal(checked.file.measuredAt, '2023-11-14T22:13:20.000Z');
+  });
+
+  it('writes nothing when the run fails', async () => {
+    const d = deps();
+    const io = { ...capture(), cwd: dir };
+    const code = await runCalibrate(['--quick', '--out', 'm.json', '--cc', fakeToolchain([HELLO, 'garbage']), '--cache-dir', join(dir, 'c')], io, d);
+    assert.equal(code, 1);
+    assert.equal(d.written.size, 0);
+  });
+});

@@ -1,0 +1,95 @@
+// Compiles the real harness with this machine's C compiler and runs a tiny sweep (Linux).
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { HARNESS_CFLAGS } from '../../../src/core/bench/cacheKey';
+import { LineSplitter, parseLine, type HarnessEvent } from '../../../src/core/bench/protocol';
+import { ensureHarness, resolveCompiler, runHarness, type BuiltHarness } from '../../../src/core/bench/runner';
+import { BENCH_OPS, expectedLines, quickSweep, type Sweep } from '../../../src/core/bench/sweep';
+import { harnessSourcePaths, nodeBenchHost } from '../../../src/cli/benchHost';
+
+const MiB = 1024 * 1024;
+const host = nodeBenchHost();
+const sourcePath = join(__dirname, '../../../src/core/bench/harness.c');
+
+describe('bench harness on this machine (integration)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let harness: BuiltHarness;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pagecost-harness-'));
+    const compiler = await resolveCompiler(host);
+    harness = await ensureHarness(host, { source: readFileSync(sourcePath, 'utf8'), compiler, cacheDir: dir });
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('the CLI finds the harness source from src/cli as well', () => {
+    assert.ok(harnessSourcePaths().some((p) => p === sourcePath));
+  });
+
+  it('compiles without a single warning under the project flags', async () => {
+    const r = await host.execFile(harness.compiler.path, [...HARNESS_CFLAGS, '-Werror', '-o', join(dir, 'strict'), sourcePath], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr.trim(), '');
+  });
+
+  it('measures every op of a tiny sweep with positive, ordered quantiles', async () => {
+    const sweep: Sweep = { ...quickSweep(2), ops: [...BENCH_OPS], sizes: [4096, 2 * MiB], threads: [1, 2], reps: 3, minReps: 3, timeBudgetMs: 10, timeLimitMs: 100_000 };
+    const out = await runHarness(host, harness.binary, { sweep });
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.failed, [], JSON.stringify(out.failed));
+    assert.equal(out.points.length + out.skipped.length, expectedLines(sweep), 'the TS mirror of the harness loop counts right');
+    assert.equal(out.end?.points, out.points.length);
+    const thp = !/\[never\]/.test(out.facts!.thp);
+    for (const s of out.skipped) {
+      const expected =
+        (s.op === 'mremap-shrink' && s.bytes === 4096) ||
+        ((s.op === 'fault-2m' || s.huge) && (s.bytes % (2 * MiB) !== 0 || !thp)) ||
+        s.threads > out.facts!.cpus;
+      assert.ok(expected, `unexpected skip: ${JSON.stringify(s)}`);
+    }
+    for (const op of BENCH_OPS) {
+      assert.ok(out.points.some((p) => p.op === op && p.threads === 1), `${op} produced no point`);
+    }
+    for (const p of out.points) {
+      const what = JSON.stringify(p);
+      assert.ok(Number.isFinite(p.medianNs) && p.medianNs > 0, what);
+      assert.ok(p.p10Ns > 0 && p.p10Ns <= p.medianNs && p.medianNs <= p.p90Ns, what);
+      assert.equal(p.reps, 3, what);
+    }
+    if (out.facts!.cpus >= 2) assert.ok(out.points.some((p) => p.op === 'mremap-move' && p.threads === 2));
+    if (thp) assert.ok(out.points.some((p) => p.op === 'mremap-move' && p.huge && p.aligned));
+  });
+
+  it('stops cleanly on SIGTERM: finishes its output with an interrupted end line and exits 0', async () => {
+    const sweep: Sweep = { ...quickSweep(2), ops: ['mremap-move', 'munmap'], sizes: [4096, 8192, 16384], threads: [1], reps: 100000, minReps: 100000, timeBudgetMs: 60_000, timeLimitMs: 100_000 };
+    const args = ['--ops', sweep.ops.join(','), '--sizes', sweep.sizes.join(','), '--threads', '1', '--reps', '100000', '--min-reps', '100000', '--time-budget-ms', '60000'];
+    const proc = host.spawnGroup(harness.binary, args);
+    const events: HarnessEvent[] = [];
+    const splitter = new LineSplitter();
+    let sent = false;
+    proc.onStdout((chunk) => {
+      for (const line of splitter.push(chunk)) {
+        const r = parseLine(line, events.length + 1);
+        assert.ok(r.ok, r.ok ? '' : r.error);
+        events.push(r.event);
+        // The first point takes minutes at these settings; stop it during its repetitions.
+        if (r.event.kind === 'hello' && !sent) {
+          sent = true;
+          setTimeout(() => proc.killGroup('SIGTERM'), 200);
+        }
+      }
+    });
+    const [code, signal] = await new Promise<[number | null, string | null]>((res) => proc.onExit((c, s) => res([c, s])));
+    assert.equal(signal, null);
+    assert.equal(code, 0);
+    assert.equal(splitter.end(), null, 'no half-written line');
+    const last = events[events.length - 1];
+    assert.ok(last && last.kind === 'end' && last.interrupted, JSON.stringify(last));
+    // The point under way when the signal came is still reported, with what it had.
+    assert.ok(events.some((e) => e.kind === 'point' && e.point.op === 'mremap-move' && e.point.reps >= 1));
+    assert.ok(!events.some((e) => e.kind === 'point' && e.point.op === 'munmap'), 'nothing after the signal');
+  });
+});
