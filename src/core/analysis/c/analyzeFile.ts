@@ -43,7 +43,8 @@ export function analyzeCFile(root: Node, text: string, file: string, options: An
     options.detectWrappers === false ? [] : findWrappers(root, text, file, known, options.parser ? { parser: options.parser } : {});
   const index = buildCalleeIndex([...own, ...known], file);
   const uses = findNameUses(root, text, index);
-  const sites = buildSites(uses, root, text, file, scope);
+  // Source order of the names: the order the incremental document keeps too.
+  const sites = buildSites(uses, root, text, file, scope).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
   return { sites, wrappers: own, symbols };
 }
 

@@ -211,6 +211,17 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
   return null;
 }
 
+/** The WrapperDef a function_definition makes, given the name uses inside it; null when it is not a wrapper. */
+export function functionWrapper(fn: Node, uses: NameUse[], file: string): WrapperDef | null {
+  const name = functionName(fn);
+  if (!name) return null;
+  return defFrom(
+    { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1 },
+    uses,
+    file,
+  );
+}
+
 /** Joins continuation lines and drops comments from a macro body. */
 function cleanMacroBody(s: string): string {
   return s
@@ -348,13 +359,8 @@ export function findWrappers(
       byFn.set(fn.id, entry);
     }
     for (const { fn, uses: fnUses } of byFn.values()) {
-      const name = functionName(fn);
-      if (!name || index.targets.has(name)) continue;
-      const def = defFrom(
-        { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1 },
-        fnUses,
-        file,
-      );
+      if (index.targets.has(functionName(fn) ?? '')) continue;
+      const def = functionWrapper(fn, fnUses, file);
       if (def) added.push(def);
     }
     for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) added.push(def);

@@ -1,0 +1,230 @@
+// An open C document for the editor: keeps the previous tree and the previous analysis, and on
+// each change re-parses incrementally and re-analyses only the functions whose syntax changed.
+//
+// Invariants:
+// - `sites` always equals what analyzeCFile would return for the current text with the same
+//   wrappers (the incremental path is an optimisation, never a different answer). Tests check it.
+// - An edit outside every function body (a #define, a struct, a global, an #if line at file
+//   scope) may change any size in the file, so it re-analyses the whole file and re-collects
+//   symbols. So does an edit inside a function that is (or becomes) a wrapper defined here.
+// - Sites outside the changed functions are kept and only have their positions shifted.
+// - Symbols are collected on a private copy of the tree that is never edited, so whatever nodes
+//   the evaluator keeps in FileSymbols stay valid while the live tree is edited.
+import type { Edit, Node, Parser, Point, Tree } from 'web-tree-sitter';
+import type { CallSite, Position, Range, WrapperDef } from '../../types';
+import { analyzeCFile, type AnalyzeCOptions } from './analyzeFile';
+import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
+import { defaultSizeOptions, type Scope } from './evaluate';
+import { buildSites } from './siteBuilder';
+import { collectSymbols, type FileSymbols } from './symbols';
+import { functionWrapper } from './wrappers';
+
+/** A text change in offsets of the JavaScript string (UTF-16 code units). */
+export interface TextChange {
+  startOffset: number;
+  /** End of the replaced text, in the old text. */
+  oldEndOffset: number;
+  /** End of the inserted text, in the new text. */
+  newEndOffset: number;
+}
+
+export interface UpdateResult {
+  /** False when the whole file was re-analysed (file-scope edit, wrapper change, first parse). */
+  incremental: boolean;
+  /** How many functions were re-analysed on the incremental path. */
+  functions: number;
+}
+
+export type CDocumentOptions = Omit<AnalyzeCOptions, 'symbols' | 'parser'>;
+
+/** Row/column (0-based, UTF-16) of `offset` in `text`. */
+function pointAt(text: string, offset: number): Point {
+  let row = 0;
+  let lineStart = 0;
+  for (let nl = text.indexOf('\n'); nl >= 0 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+    row++;
+    lineStart = nl + 1;
+  }
+  return { row, column: offset - lineStart };
+}
+
+/** The change between two texts as one replaced span (common prefix and suffix kept). */
+export function diffTexts(oldText: string, newText: string): TextChange {
+  const max = Math.min(oldText.length, newText.length);
+  let start = 0;
+  while (start < max && oldText.charCodeAt(start) === newText.charCodeAt(start)) start++;
+  let oldEnd = oldText.length;
+  let newEnd = newText.length;
+  while (oldEnd > start && newEnd > start && oldText.charCodeAt(oldEnd - 1) === newText.charCodeAt(newEnd - 1)) {
+    oldEnd--;
+    newEnd--;
+  }
+  return { startOffset: start, oldEndOffset: oldEnd, newEndOffset: newEnd };
+}
+
+function shiftPosition(p: Position, offset: number, e: Edit): Position {
+  if (offset < e.oldEndIndex) return p;
+  const row = p.line - 1;
+  if (row === e.oldEndPosition.row) {
+    return { line: e.newEndPosition.row + 1, column: p.column - e.oldEndPosition.column + e.newEndPosition.column };
+  }
+  return { line: p.line + e.newEndPosition.row - e.oldEndPosition.row, column: p.column };
+}
+
+function shiftRange(r: Range, e: Edit): Range {
+  const d = e.newEndIndex - e.oldEndIndex;
+  return {
+    start: shiftPosition(r.start, r.startOffset, e),
+    end: shiftPosition(r.end, r.endOffset, e),
+    startOffset: r.startOffset >= e.oldEndIndex ? r.startOffset + d : r.startOffset,
+    endOffset: r.endOffset >= e.oldEndIndex ? r.endOffset + d : r.endOffset,
+  };
+}
+
+function enclosingFunction(node: Node | null): Node | null {
+  for (let n = node; n; n = n.parent) if (n.type === 'function_definition') return n;
+  return null;
+}
+
+export class CDocument {
+  sites: CallSite[] = [];
+  /** Wrappers this document defines (not including `options.wrappers`). */
+  wrappers: WrapperDef[] = [];
+  symbols!: FileSymbols;
+  private tree: Tree;
+  private symTree: Tree | null = null;
+  private index!: CalleeIndex;
+  /** [start, end) of the functions that define this file's wrappers, in current offsets. */
+  private wrapperSpans: [number, number][] = [];
+
+  private constructor(
+    private readonly parser: Parser,
+    readonly file: string,
+    private text: string,
+    private options: CDocumentOptions,
+    tree: Tree,
+  ) {
+    this.tree = tree;
+    this.analyzeAll();
+  }
+
+  /** Parses and analyses `text`. `parser` must be set to the C language; the document owns its trees, not the parser. */
+  static open(parser: Parser, file: string, text: string, options: CDocumentOptions = {}): CDocument {
+    const tree = parser.parse(text);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    return new CDocument(parser, file, text, options, tree);
+  }
+
+  get currentText(): string {
+    return this.text;
+  }
+
+  /** New known wrappers (another file's wrapper changed): re-analyses everything. */
+  setWrappers(wrappers: readonly WrapperDef[]): void {
+    this.options = { ...this.options, wrappers };
+    this.analyzeAll();
+  }
+
+  /**
+   * Applies a change. `change` is optional (computed from the texts when missing); give it when
+   * the editor knows it, which saves a scan of the text.
+   */
+  update(newText: string, change?: TextChange): UpdateResult {
+    const c = change ?? diffTexts(this.text, newText);
+    const edit: Edit = {
+      startIndex: c.startOffset,
+      oldEndIndex: c.oldEndOffset,
+      newEndIndex: c.newEndOffset,
+      startPosition: pointAt(this.text, c.startOffset),
+      oldEndPosition: pointAt(this.text, c.oldEndOffset),
+      newEndPosition: pointAt(newText, c.newEndOffset),
+    };
+    const old = this.tree;
+    old.edit(edit);
+    const next = this.parser.parse(newText, old);
+    if (!next) throw new Error('tree-sitter returned no tree');
+    const changed = old.getChangedRanges(next);
+    old.delete();
+    this.tree = next;
+    this.text = newText;
+
+    const delta = edit.newEndIndex - edit.oldEndIndex;
+    this.wrapperSpans = this.wrapperSpans.map(([s, t]) => [
+      s >= edit.oldEndIndex ? s + delta : s,
+      t >= edit.oldEndIndex ? t + delta : Math.max(t, s),
+    ]);
+
+    // The functions that hold a syntactic change or the edited text itself.
+    const root = next.rootNode;
+    const spans: [number, number][] = changed.map((r) => [r.startIndex, r.endIndex]);
+    spans.push([edit.startIndex, edit.newEndIndex]);
+    const fns = new Map<number, Node>();
+    for (const [s, t] of spans) {
+      const fn = enclosingFunction(root.descendantForIndex(s, Math.max(s, t)));
+      if (!fn || this.wrapperSpans.some(([a, b]) => a < fn.endIndex && fn.startIndex < b)) {
+        this.analyzeAll();
+        return { incremental: false, functions: 0 };
+      }
+      fns.set(fn.id, fn);
+    }
+
+    // Sites before the edit stay put, sites after it shift, sites in a changed function are redone.
+    const kept: CallSite[] = [];
+    for (const site of this.sites) {
+      if (site.range.endOffset > edit.startIndex && site.range.startOffset < edit.oldEndIndex) continue;
+      const moved =
+        site.range.startOffset >= edit.oldEndIndex
+          ? { ...site, range: shiftRange(site.range, edit), nameRange: shiftRange(site.nameRange, edit) }
+          : site;
+      let inChanged = false;
+      for (const fn of fns.values()) {
+        if (moved.range.startOffset >= fn.startIndex && moved.range.startOffset < fn.endIndex) inChanged = true;
+      }
+      if (!inChanged) kept.push(moved);
+    }
+    const scope = this.scope();
+    const fresh: CallSite[] = [];
+    for (const fn of fns.values()) {
+      const uses = findNameUses(root, newText, this.index, { start: fn.startIndex, end: fn.endIndex });
+      // A function that starts passing its pointer parameter on has become a wrapper: its
+      // callers everywhere change, so the slow path is the right one.
+      if (uses.length && functionWrapper(fn, uses, this.file)) {
+        this.analyzeAll();
+        return { incremental: false, functions: 0 };
+      }
+      fresh.push(...buildSites(uses, root, newText, this.file, scope));
+    }
+    this.sites = kept.concat(fresh).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
+    return { incremental: true, functions: fns.size };
+  }
+
+  dispose(): void {
+    this.tree.delete();
+    this.symTree?.delete();
+    this.symTree = null;
+  }
+
+  private scope(): Scope {
+    return { file: this.symbols, headers: this.options.headers ?? [], options: this.options.sizeOptions ?? defaultSizeOptions };
+  }
+
+  private analyzeAll(): void {
+    this.symTree?.delete();
+    this.symTree = this.tree.copy();
+    const symbols = collectSymbols(this.symTree.rootNode, this.file);
+    const result = analyzeCFile(this.tree.rootNode, this.text, this.file, { ...this.options, symbols });
+    this.sites = result.sites;
+    this.wrappers = result.wrappers;
+    this.symbols = result.symbols;
+    this.index = buildCalleeIndex([...result.wrappers, ...(this.options.wrappers ?? [])], this.file);
+    this.wrapperSpans = [];
+    const own = new Set(result.wrappers.filter((w) => w.kind === 'function').map((w) => w.name));
+    if (own.size) {
+      for (const fn of this.tree.rootNode.descendantsOfType('function_definition')) {
+        if (!fn) continue;
+        const name = result.wrappers.find((w) => w.line === fn.startPosition.row + 1 && own.has(w.name));
+        if (name) this.wrapperSpans.push([fn.startIndex, fn.endIndex]);
+      }
+    }
+  }
+}
