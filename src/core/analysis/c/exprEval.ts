@@ -106,10 +106,10 @@ export class Evaluator {
       }
       case 'sizeofExpr': {
         const t = this.typeOf(e.e);
-        if (!t.ok) return fail(`sizeof ${this.render(e.e)}: ${t.why}`);
+        if (!t.ok) return fail(`${this.render(e)}: ${t.why}`);
         const l = layoutOf(t.v, this.env);
-        if (!l.ok) return fail(`sizeof ${this.render(e.e)}: ${l.why}`);
-        this.fact(`sizeof ${this.render(e.e)} = ${l.v.size} (${typeName(t.v)}${this.modelTag(t.v, true)})`);
+        if (!l.ok) return fail(`${this.render(e)}: ${l.why}`);
+        this.fact(`${this.render(e)} = ${l.v.size} (${typeName(t.v)}${this.modelTag(t.v, true)})`);
         return this.leaf(e, l.v.size);
       }
       case 'call':
@@ -368,7 +368,7 @@ export class Evaluator {
       case 'cast': return `(${e.typeText})${this.render(e.e)}`;
       case 'sizeofType': return `sizeof(${e.typeText})`;
       case 'alignof': return `_Alignof(${e.typeText})`;
-      case 'sizeofExpr': return `sizeof ${this.render(e.e)}`;
+      case 'sizeofExpr': return e.e.k === 'paren' ? `sizeof${this.render(e.e)}` : `sizeof ${this.render(e.e)}`;
       case 'call': return `${this.render(e.callee)}(${e.args.map((a) => this.render(a)).join(', ')})`;
       case 'index': return `${this.render(e.e)}[${this.render(e.i)}]`;
       case 'member': return `${this.render(e.e)}${e.arrow ? '->' : '.'}${e.field}`;

@@ -138,7 +138,8 @@ export function resolveType(t: CType, env: TypeEnv, depth = 0): Result<CType> {
       if (!def) {
         return { ok: false, why: `\`${t.tag} ${t.name}\` has no visible definition` };
       }
-      return { ok: true, v: def };
+      if (def.k === 'tag') return { ok: false, why: `\`${t.tag} ${t.name}\` refers to itself` };
+      t = def;
     } else if (t.k === 'unknown') {
       return { ok: false, why: t.why };
     } else {
