@@ -138,6 +138,8 @@ export interface EstimateSummary {
   op: string;
   ns: Nanoseconds;
   breakdown: BreakdownTerm[];
+  /** Plain-words assumptions the number rests on (threads, pages, alignment, profile). */
+  assumptions?: string[];
 }
 
 /** A message about one call site, ready for any output (diagnostic, CLI line, SARIF result). */

@@ -1,17 +1,222 @@
-// Turns call sites into findings. PLACEHOLDER until the cost model lands: one informational
-// finding per call site; the model-driven rules replace this body.
-import type { CallSite, Finding } from '../types';
+// Turns call sites into findings, using the cost model: a finding's severity and message come
+// from comparing the modelled cost of the call with its cheaper alternative, never from a
+// fixed size threshold. Rule ids are stable and documented in docs/RULES.md.
+import type { CallSite, EstimateSummary, Finding, Severity } from '../types';
+import {
+  builtinProfile, estimateOp, makeContext, solveCrossover, formatBytes, formatNs, formatRatio,
+  type Allocator, type Crossover, type Estimate, type ModelContext, type OpName, type Operation, type Profile,
+} from '../model';
 
-export function adviseSites(sites: CallSite[]): Finding[] {
-  return sites.map((site) => ({
-    site,
-    rule: site.kind === 'reference' ? 'realloc-reference' : 'memory-move-call',
-    severity: 'info',
-    message:
-      site.kind === 'reference'
-        ? `\`${site.name}\` is used as a value here, not called`
-        : `${site.callee} call${site.via.length ? ` via ${site.via.join(' → ')}` : ''}`,
-    estimate: null,
-    alternative: null,
-  }));
+export const RULES = {
+  mremapSlowerThanMemcpy: 'mremap-slower-than-memcpy',
+  mremapCost: 'mremap-cost',
+  reallocCost: 'realloc-cost',
+  reallocLinearGrowth: 'realloc-linear-growth',
+  reference: 'reference',
+} as const;
+
+export interface AdviceOptions {
+  /** Machine profile; default the built-in `x86-64`. */
+  profile?: Profile;
+  /** Threads of the program running on distinct CPUs during the calls; default 1. */
+  threads?: number;
+  /** Warn when the alternative is cheaper by more than this factor; default 2. */
+  warnRatio?: number;
+  /** What realloc does: glibc (default), musl, or a copying allocator (jemalloc/mimalloc). */
+  allocator?: Allocator;
+  /** Where glibc's dynamic mmap threshold stands (default 128 KiB). */
+  glibcMmapThreshold?: number;
+}
+
+interface Resolved {
+  profile: Profile;
+  threads: number;
+  ratio: number;
+  allocator: Allocator;
+  ctx: ModelContext;
+  scenario: { threads: number; allocator: Allocator; glibcMmapThreshold?: number };
+}
+
+const ALLOCATOR_WORDS: Record<Allocator, string> = {
+  glibc: 'glibc', musl: 'musl', copying: 'a copying allocator (jemalloc/mimalloc)',
+};
+
+/** Severity from the model: warning when the alternative is cheaper by more than the ratio, hint otherwise. */
+export function verdict(estimateNs: number, alternativeNs: number, warnRatio: number): Severity {
+  return alternativeNs * warnRatio < estimateNs ? 'warning' : 'hint';
+}
+
+const crossoverCache = new WeakMap<Profile, Map<string, Crossover>>();
+
+function cachedCrossover(r: Resolved, mover: OpName, copier: OpName): Crossover {
+  let m = crossoverCache.get(r.profile);
+  if (!m) crossoverCache.set(r.profile, (m = new Map()));
+  const key = `${mover}|${copier}|${r.threads}|${r.allocator}|${r.scenario.glibcMmapThreshold ?? ''}`;
+  let c = m.get(key);
+  if (!c) m.set(key, (c = solveCrossover(r.profile, mover, copier, r.scenario)));
+  return c;
+}
+
+function summary(e: Estimate): EstimateSummary {
+  return { op: e.op, ns: e.ns, breakdown: e.breakdown, assumptions: e.assumptions };
+}
+
+function where(r: Resolved): string {
+  return `${r.threads === 1 ? 'single-threaded' : `${r.threads} threads`}, ${r.profile.name} profile`;
+}
+
+function siteName(site: CallSite): string {
+  if (site.name === site.callee && !site.via.length) return `\`${site.name}\``;
+  return `\`${site.name}\` (→ ${[...site.via.filter((v) => v !== site.name), site.callee].join(' → ')})`;
+}
+
+function known(v: CallSite['newSize']): number | null {
+  const b = v?.bytes;
+  return typeof b === 'number' && Number.isInteger(b) && b >= 1 && b <= 2 ** 48 ? b : null;
+}
+
+/** Why a size cannot be used: its evaluator note, or that the number is not a possible size. */
+function whyUnknown(v: CallSite['newSize']): string {
+  if (!v) return 'size unknown';
+  if (v.bytes === null) return v.note;
+  return `${v.text} = ${v.bytes} bytes is not a size a process can allocate (1 byte … 2^48)`;
+}
+
+function finding(site: CallSite, rule: string, severity: Severity, message: string, est: Estimate | null = null, alt: Estimate | null = null): Finding {
+  return { site, rule, severity, message, estimate: est ? summary(est) : null, alternative: alt ? summary(alt) : null };
+}
+
+function crossoverWords(c: Crossover, mover: string, copier: string): string {
+  if (c.kind === 'at') return `${mover} wins above ${formatBytes(c.bytes)} here; below that ${copier} is cheaper`;
+  if (c.kind === 'always') return `${mover} is cheaper than ${copier} at every size here`;
+  return `${copier} is cheaper than ${mover} at every size here`;
+}
+
+function adviseMremap(site: CallSite, r: Resolved): Finding[] {
+  const oldB = known(site.oldSize);
+  const newB = known(site.newSize);
+  const flags = site.flags;
+  const maymove = flags === null ? true : flags.includes('MREMAP_MAYMOVE');
+  const fixed = flags !== null && flags.includes('MREMAP_FIXED');
+  const dontunmap = flags !== null && flags.includes('MREMAP_DONTUNMAP');
+  const sameText = site.oldSize && site.newSize && site.oldSize.text.trim() === site.newSize.text.trim();
+  const pureMove = (fixed || dontunmap) && (sameText || (oldB !== null && oldB === newB));
+  const name = siteName(site);
+
+  if (oldB === null || newB === null) {
+    const [mover, copier, copierWords]: [OpName, OpName, string] = pureMove
+      ? ['mremap-move', 'memcpy-warm', 'memcpy']
+      : ['mremap-grow', 'malloc-copy-free', 'allocating new memory and copying'];
+    const c = cachedCrossover(r, mover, copier);
+    const why = oldB === null ? whyUnknown(site.oldSize) : whyUnknown(site.newSize);
+    return [finding(site, RULES.mremapCost, 'hint',
+      `${name}: size not known statically (${why}). ${crossoverWords(c, 'mremap', copierWords)} (${where(r)}).`)];
+  }
+
+  let op: Operation;
+  let opName: string;
+  let alt: { op: Operation; name: OpName; words: string } | null = null;
+  if (pureMove || (oldB === newB && (fixed || dontunmap))) {
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'move', fixed: fixed ? 'empty' : 'none', dontunmap, alignment: 'misaligned', tablesFreed: true };
+    opName = 'mremap-move';
+    alt = { op: { kind: 'memcpy', bytes: oldB, destination: 'warm' }, name: 'memcpy-warm', words: `a memcpy of the ${formatBytes(oldB)}` };
+  } else if (newB === oldB) {
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'no-resize' };
+    opName = 'mremap-no-resize';
+  } else if (newB < oldB) {
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'shrink' };
+    opName = 'mremap-shrink';
+  } else if (!maymove) {
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'grow-inplace' };
+    opName = 'mremap-grow-inplace';
+  } else {
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'move', maymove: true, fixed: fixed ? 'empty' : 'none', lengthsPmdMultiple: oldB % (2 * 1024 * 1024) === 0 && newB % (2 * 1024 * 1024) === 0 };
+    opName = 'mremap-grow';
+    alt = { op: { kind: 'malloc-copy-free', oldBytes: oldB, newBytes: newB }, name: 'malloc-copy-free', words: `allocating ${formatBytes(newB)}, copying ${formatBytes(oldB)} and freeing the old block` };
+  }
+  const est = estimateOp(r.profile.params, r.ctx, op, opName);
+  const what = opName === 'mremap-move' ? `moving ${formatBytes(oldB)}` : opName === 'mremap-shrink' ? `shrinking ${formatBytes(oldB)} to ${formatBytes(newB)}` : opName === 'mremap-no-resize' ? `a same-size call on ${formatBytes(oldB)}` : `growing ${formatBytes(oldB)} to ${formatBytes(newB)}${opName === 'mremap-grow-inplace' ? ' in place' : ''}`;
+  if (!alt) {
+    return [finding(site, RULES.mremapCost, 'hint', `${name}: ${what} costs about ${formatNs(est.ns)} here (${where(r)}).`, est)];
+  }
+  const a = estimateOp(r.profile.params, r.ctx, alt.op, alt.name);
+  const sev = verdict(est.ns, a.ns, r.ratio);
+  if (sev === 'warning') {
+    const c = cachedCrossover(r, opName as OpName, alt.name);
+    const tail = c.kind === 'at' ? ` mremap only wins above ${formatBytes(c.bytes)} here.` : c.kind === 'never' ? ' mremap never wins here.' : '';
+    return [finding(site, RULES.mremapSlowerThanMemcpy, 'warning',
+      `${name}: ${what} costs about ${formatNs(est.ns)}, while ${alt.words} would take about ${formatNs(a.ns)}: ${alt.name === 'memcpy-warm' ? 'memcpy' : 'copying'} is ${formatRatio(est.ns / a.ns)} cheaper (${where(r)}).${tail}`,
+      est, a)];
+  }
+  const cmp = a.ns >= est.ns
+    ? `mremap is ${formatRatio(a.ns / est.ns)} cheaper`
+    : `${alt.name === 'memcpy-warm' ? 'memcpy' : 'copying'} is ${formatRatio(est.ns / a.ns)} cheaper, within the ${r.ratio}× warning ratio`;
+  return [finding(site, RULES.mremapCost, 'hint',
+    `${name}: ${what} costs about ${formatNs(est.ns)}; ${alt.words} would take about ${formatNs(a.ns)} (${cmp}; ${where(r)}).`, est, a)];
+}
+
+function adviseRealloc(site: CallSite, r: Resolved): Finding[] {
+  const out: Finding[] = [];
+  const name = siteName(site);
+  if (site.growth === 'linear' && site.inLoop) {
+    out.push(finding(site, RULES.reallocLinearGrowth, 'warning',
+      `${name} grows the buffer by a constant step inside a loop: every call may copy the whole buffer, so the total copying grows with the square of the final size. Grow the capacity geometrically (×1.5 or ×2) and keep a separate length, which makes the total linear.`));
+  }
+  const N = known(site.newSize);
+  const alloc = ALLOCATOR_WORDS[r.allocator];
+  if (N === null) {
+    const c = cachedCrossover(r, 'realloc-grow', 'malloc-copy-free');
+    const why = whyUnknown(site.newSize);
+    const text =
+      c.kind === 'at'
+        ? `with ${alloc}, realloc beats malloc + memcpy + free above ${formatBytes(c.bytes)} here (blocks that big are mmapped, and realloc moves their pages instead of copying); below that both copy`
+        : c.kind === 'never'
+          ? `with ${alloc}, realloc copies like malloc + memcpy + free at every size, so growing geometrically is what keeps it cheap`
+          : `with ${alloc}, realloc beats malloc + memcpy + free at every size here`;
+    out.push(finding(site, RULES.reallocCost, 'hint', `${name}: size not known statically (${why}); ${text} (${where(r)}).`));
+    return out;
+  }
+  const oldB = Math.max(1, Math.floor(N / 2));
+  const est = estimateOp(r.profile.params, r.ctx, { kind: 'realloc', oldBytes: oldB, newBytes: N }, 'realloc-grow');
+  const alt = estimateOp(r.profile.params, r.ctx, { kind: 'malloc-copy-free', oldBytes: oldB, newBytes: N }, 'malloc-copy-free');
+  const moved = est.path.includes('mremap');
+  const how = moved
+    ? 'the block is mmapped, so realloc moves its pages with mremap instead of copying'
+    : est.path.includes('copied') || est.path.startsWith('copying')
+      ? 'realloc copies here, just like malloc + memcpy + free'
+      : 'realloc resizes without copying';
+  const sev = verdict(est.ns, alt.ns, r.ratio);
+  const cmp = alt.ns > est.ns
+    ? `realloc is ${formatRatio(alt.ns / est.ns)} cheaper`
+    : alt.ns < est.ns ? `malloc + memcpy + free is ${formatRatio(est.ns / alt.ns)} cheaper` : 'the same cost';
+  out.push(finding(site, RULES.reallocCost, sev,
+    `${name}: growing to ${formatBytes(N)} (from about ${formatBytes(oldB)}, assumed) costs about ${formatNs(est.ns)} with ${alloc}: ${how}. malloc + memcpy + free would cost about ${formatNs(alt.ns)} (${cmp}; ${where(r)}).`,
+    est, alt));
+  return out;
+}
+
+/** Findings for call sites. Never throws for one bad site: its finding says what went wrong. */
+export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Finding[] {
+  const profile = options.profile ?? builtinProfile('x86-64');
+  const threads = options.threads ?? 1;
+  const ratio = options.warnRatio ?? 2;
+  if (!(ratio >= 1) || !Number.isFinite(ratio)) throw new RangeError(`warnRatio must be a number ≥ 1, got ${String(options.warnRatio)}`);
+  const allocator = options.allocator ?? 'glibc';
+  const scenario = { threads, allocator, ...(options.glibcMmapThreshold !== undefined ? { glibcMmapThreshold: options.glibcMmapThreshold } : {}) };
+  const r: Resolved = { profile, threads, ratio, allocator, scenario, ctx: makeContext(profile, scenario) };
+  const out: Finding[] = [];
+  for (const site of sites) {
+    if (site.kind === 'reference') {
+      out.push(finding(site, RULES.reference, 'info',
+        `\`${site.name}\` is used as a value here, not called: pagecost cannot see the sizes of the calls made through it.`));
+      continue;
+    }
+    try {
+      out.push(...(site.callee === 'mremap' ? adviseMremap(site, r) : adviseRealloc(site, r)));
+    } catch (e) {
+      out.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
+        `${siteName(site)}: no estimate (${(e as Error).message}).`));
+    }
+  }
+  return out;
 }

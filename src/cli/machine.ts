@@ -1,0 +1,29 @@
+// Node adapter for the "this-machine" profile: gives the pure readers in src/core/model a file
+// reader and the runtime's CPU count and architecture. Missing files read as null, never throw.
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { readMachineFacts, resolveProfile, type MachineEnv, type MachineReading, type Profile } from '../core/model';
+
+/** Reads a file's text, or null when it is missing or unreadable. */
+export function readTextOrNull(path: string): string | null {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+}
+
+export function machineEnv(): MachineEnv {
+  return { cpus: availableParallelism(), arch: process.arch };
+}
+
+export function readThisMachine(): MachineReading {
+  return readMachineFacts(readTextOrNull, machineEnv());
+}
+
+/** A profile by built-in name or by file path (relative to `cwd`). */
+export function loadProfileFromCli(nameOrPath: string, cwd: string): Profile {
+  const read = (p: string): string | null => readTextOrNull(p.startsWith('/') ? p : resolve(cwd, p));
+  return resolveProfile(nameOrPath, read, machineEnv());
+}

@@ -1,0 +1,494 @@
+// The cost equations of MODEL-FACTS §2, as pure functions of (params, context, operation).
+// Each estimate is a total plus the terms it is made of ("33 × per-page TLB invalidation at
+// 100 ns"), so every number can be traced to one row of the parameter table (./params.ts).
+import type { BreakdownTerm, EstimateSummary } from '../types';
+import { ModelInputError, checkBytes, checkThreads } from './errors';
+import { kernelAtLeast, type MachineFacts } from './machine';
+import type { Params } from './params';
+
+/** What realloc does when it cannot resize in place: glibc and musl use mremap for mmapped blocks, jemalloc and mimalloc always copy. */
+export type Allocator = 'glibc' | 'musl' | 'copying';
+export const ALLOCATORS: readonly Allocator[] = ['glibc', 'musl', 'copying'];
+
+/** glibc DEFAULT_MMAP_THRESHOLD_MIN / _MAX on 64-bit (MODEL-FACTS §1.10, malloc.c). */
+export const GLIBC_MMAP_THRESHOLD_MIN = 128 * 1024;
+export const GLIBC_MMAP_THRESHOLD_MAX = 32 * 1024 * 1024;
+/** musl mallocng MMAP_THRESHOLD (MODEL-FACTS §1.11). */
+export const MUSL_MMAP_THRESHOLD = 131052;
+/** glibc chunk header in front of an mmapped block's data (two size words on 64-bit). */
+const GLIBC_MMAP_HEADER = 16;
+
+export interface ModelContext {
+  machine: MachineFacts;
+  /** T: threads of the process running on distinct CPUs during the call (1 = single-threaded). */
+  threads: number;
+  allocator: Allocator;
+  /** Where glibc's dynamic mmap threshold stands: 128 KiB at start, up to 32 MiB after large frees. */
+  glibcMmapThreshold: number;
+  /** Whether a heap block malloc hands out is fresh (never touched: faults on first write) or reused. */
+  heapDestination: 'fresh' | 'reused';
+}
+
+/** Relative placement of source and destination in their 2 MiB (PMD) / 1 GiB (PUD) slots. */
+export type Alignment = 'misaligned' | 'pmd' | 'pud' | 'auto';
+
+export type Operation =
+  | {
+      kind: 'mremap';
+      oldBytes: number;
+      newBytes: number;
+      /** `auto`: derived from the sizes and flags the way do_mremap() classifies them. */
+      mode?: 'auto' | 'no-resize' | 'shrink' | 'grow-inplace' | 'grow-enomem' | 'move';
+      maymove?: boolean;
+      /** MREMAP_FIXED target: none (kernel picks), an empty hole, or a range with live pages (unmapped first). */
+      fixed?: 'none' | 'empty' | 'populated';
+      dontunmap?: boolean;
+      alignment?: Alignment;
+      /** The source is backed by transparent huge pages (whole 2 MiB slots). */
+      thpSource?: boolean;
+      /** Source page tables are freed when the old mapping goes (isolated source): one more shootdown. */
+      tablesFreed?: boolean;
+      /** For `auto` alignment: both lengths are multiples of 2 MiB (kernel 6.12+ aligns only those). */
+      lengthsPmdMultiple?: boolean;
+    }
+  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh' }
+  | { kind: 'munmap'; bytes: number }
+  | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number }
+  | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean };
+
+export interface Estimate extends EstimateSummary {
+  /** Plain-words assumptions the number rests on. */
+  assumptions: string[];
+  /** Which path the operation takes ("glibc: mmapped chunk → mremap"). */
+  path: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accumulator: collects terms, or only sums them when `fast` (crossover search).
+
+class Acc {
+  readonly terms: BreakdownTerm[] = [];
+  total = 0;
+  constructor(private readonly fast: boolean) {}
+  add(term: string, label: string, count: number, unitNs: number): void {
+    const ns = count * unitNs;
+    if (!(ns > 0)) return;
+    this.total += ns;
+    if (this.fast) return;
+    const prev = this.terms.find((t) => t.term === term && t.label === label && t.unitNs === unitNs);
+    if (prev) {
+      prev.count += count;
+      prev.ns += ns;
+    } else this.terms.push({ term, label, count, unitNs, ns, share: 0 });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Derived machine quantities.
+
+interface Derived {
+  p: Params;
+  m: MachineFacts;
+  ctx: ModelContext;
+  page: number;
+  /** Entries per page table = pages per PMD slot (512 for 4 KiB pages). */
+  slotPages: number;
+  slotBytes: number;
+  /** Flushes of at most this many pages invalidate page by page. */
+  ceiling: number;
+  /** k: other CPUs running the process. */
+  k: number;
+  /** Extra cost of one kernel entry from page-table isolation. */
+  ptiNs: number;
+  ptiLabel: string;
+  /** Cost of one remote shootdown and its term id/label. */
+  sdNs: number;
+  sdTerm: string;
+  sdLabel: string;
+  /** Local flush overlaps the shootdown (x86, Linux ≥5.13). */
+  overlap: boolean;
+}
+
+function derive(p: Params, ctx: ModelContext): Derived {
+  const m = ctx.machine;
+  const page = m.pageSize;
+  const slotPages = page / 8;
+  const threads = checkThreads(ctx.threads);
+  const k = Math.max(0, Math.min(threads - 1, m.cpus - 1));
+  const pti =
+    m.pti === 'off' ? 0 : m.pti === 'pti-nopcid' || !kernelAtLeast(m.kernel, 4, 14) ? p.t_pti_nopcid : p.t_pti;
+  let sdNs = 0;
+  let sdTerm = 'T_sd';
+  let sdLabel = '';
+  if (k > 0) {
+    if (m.arch === 'x86-64' && m.invlpgb && k >= 2 && kernelAtLeast(m.kernel, 6, 15)) {
+      sdNs = p.a_bcast;
+      sdTerm = 'a_bcast';
+      sdLabel = `broadcast TLB invalidation to ${k} other CPUs (INVLPGB, no interrupts)`;
+    } else {
+      sdNs = p.a_ipi + p.b_ipi * k;
+      sdLabel =
+        m.arch === 'arm64'
+          ? `broadcast TLB invalidation reaching ${k} other CPU${k > 1 ? 's' : ''}`
+          : `interrupting ${k} other CPU${k > 1 ? 's' : ''} to flush their TLBs (shootdown)`;
+    }
+  }
+  return {
+    p, m, ctx, page, slotPages, slotBytes: page * slotPages,
+    ceiling: m.arch === 'arm64' ? slotPages - 1 : p.n_ceil,
+    k, ptiNs: pti,
+    ptiLabel: `page-table isolation on kernel entry (${m.pti === 'pti-pcid' ? 'PTI with PCID' : 'PTI without PCID'})`,
+    sdNs, sdTerm, sdLabel,
+    overlap: m.arch === 'x86-64' && kernelAtLeast(m.kernel, 5, 13),
+  };
+}
+
+const pages = (bytes: number, page: number): number => Math.ceil(bytes / page);
+
+function kernelEntries(d: Derived, a: Acc, syscalls: number): void {
+  a.add('t_sys', 'kernel entry and exit (system call)', syscalls, d.p.t_sys);
+  if (d.ptiNs > 0) a.add(d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid', d.ptiLabel, syscalls, d.ptiNs);
+}
+
+/**
+ * One TLB flush event covering `n` pages: local invalidation (per page up to the ceiling, else a
+ * full flush) plus, when other CPUs run the process, one shootdown. On x86 since ~5.13 the local
+ * part runs while the IPIs are in flight, so only the part longer than the shootdown shows.
+ */
+function flushEvents(d: Derived, a: Acc, n: number, events: number): void {
+  if (events <= 0) return;
+  const perPage = n <= d.ceiling;
+  const local = perPage ? n * d.p.c_invlpg : d.p.c_flush_full;
+  const hidden = d.sdNs > 0 && d.overlap ? Math.min(local, d.sdNs) : 0;
+  const visible = local - hidden;
+  const note = hidden > 0 ? ' (partly hidden behind the shootdown)' : '';
+  if (visible > 0) {
+    if (perPage) a.add('c_invlpg', `per-page TLB invalidation${note}`, n * events, visible / n);
+    else a.add('c_flush_full', `full TLB flush of this process${note}`, events, visible);
+  }
+  if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, events, d.sdNs);
+}
+
+function pageFaults(d: Derived, a: Acc, bytes: number): void {
+  const p = d.p;
+  let small = pages(bytes, d.page);
+  if (d.m.thp === 'always' && bytes >= d.slotBytes) {
+    const huge = Math.floor(bytes / d.slotBytes);
+    small = pages(bytes - huge * d.slotBytes, d.page);
+    a.add('t_fault2M', 'first-touch fault of a huge page (allocate and zero 2 MiB)', huge, p.t_fault2M);
+    if (d.ptiNs > 0) a.add(d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid', d.ptiLabel, huge, d.ptiNs);
+  }
+  a.add('t_fault4k', 'first-touch page fault (allocate and zero one page)', small, p.t_fault4k);
+  if (d.ptiNs > 0) a.add(d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid', d.ptiLabel, small, d.ptiNs);
+}
+
+/** Which cache level a copy of `bytes` works in (source + destination = 2N). */
+export function copyLevel(m: MachineFacts, bytes: number): 'L1' | 'L2' | 'L3' | 'mem' {
+  const ws = 2 * bytes;
+  return ws <= m.caches.l1d ? 'L1' : ws <= m.caches.l2 ? 'L2' : ws <= m.caches.l3 ? 'L3' : 'mem';
+}
+
+function copy(d: Derived, a: Acc, bytes: number): void {
+  const lvl = copyLevel(d.m, bytes);
+  const id = `B_${lvl}` as 'B_L1' | 'B_L2' | 'B_L3' | 'B_mem';
+  a.add('t_call', 'calling memcpy', 1, d.p.t_call);
+  const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
+  a.add(id, `copying bytes at ${d.p[id]} GB/s (${where})`, bytes, 1 / d.p[id]);
+}
+
+function munmapWork(d: Derived, a: Acc, bytes: number): void {
+  a.add('t_unmap0', 'unmapping a range (fixed part, incl. its local flush)', 1, d.p.t_unmap0);
+  a.add('c_unmap', 'unmapping and freeing one page', pages(bytes, d.page), d.p.c_unmap);
+  // Unmapping frees page tables, so the flush reaches every CPU in the mask, lazy ones too.
+  if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, 1, d.sdNs);
+}
+
+// ---------------------------------------------------------------------------------------------
+// mremap (MODEL-FACTS §2.1)
+
+type MremapOp = Extract<Operation, { kind: 'mremap' }>;
+
+function resolveAlignment(d: Derived, op: MremapOp, movedBytes: number): Exclude<Alignment, 'auto'> {
+  const al = op.alignment ?? 'auto';
+  if (al !== 'auto') return al;
+  if (op.fixed && op.fixed !== 'none') return 'misaligned';
+  // The kernel picks the destination. 6.7–6.11 THP-align every anonymous mapping ≥ 2 MiB; from
+  // 6.12 only lengths that are multiples of 2 MiB (efa7df3e3bb5, d4148aeab412).
+  if (d.m.thp === 'never' || movedBytes < d.slotBytes || !kernelAtLeast(d.m.kernel, 6, 7)) return 'misaligned';
+  if (!kernelAtLeast(d.m.kernel, 6, 12)) return 'pmd';
+  return op.lengthsPmdMultiple ? 'pmd' : 'misaligned';
+}
+
+function mremapMode(op: MremapOp): NonNullable<MremapOp['mode']> {
+  const mode = op.mode ?? 'auto';
+  if (mode !== 'auto') return mode;
+  const fixed = op.fixed && op.fixed !== 'none';
+  if (fixed || op.dontunmap) return 'move';
+  if (op.newBytes === op.oldBytes) return 'no-resize';
+  if (op.newBytes < op.oldBytes) return 'shrink';
+  return op.maymove === false ? 'grow-enomem' : 'move';
+}
+
+function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
+  const p = d.p;
+  const A = checkBytes(op.oldBytes, 'old size');
+  const B = checkBytes(op.newBytes, 'new size');
+  let mode = mremapMode(op);
+  if (op.dontunmap && A !== B) throw new ModelInputError('MREMAP_DONTUNMAP needs old size == new size (the kernel returns EINVAL)');
+  kernelEntries(d, a, 1);
+  a.add('t_lock', 'taking the address-space lock', 1, p.t_lock);
+  const pa = pages(A, d.page);
+  const pb = pages(B, d.page);
+  if (mode === 'shrink' && pb >= pa) mode = 'no-resize';
+  if (mode === 'no-resize') return 'no resize: nothing to do after the lookup';
+  if (mode === 'shrink') {
+    const freed = pa - pb;
+    a.add('t_unmap0', 'unmapping the tail (fixed part)', 1, p.t_unmap0);
+    a.add('c_unmap', 'unmapping and freeing one page', freed, p.c_unmap);
+    flushEvents(d, a, freed, 1);
+    as.push('the shrunk tail was written (its pages are freed)');
+    return 'shrink in place: the tail is unmapped';
+  }
+  if (mode === 'grow-inplace') {
+    a.add('t_vma_grow', 'enlarging the mapping in place', 1, p.t_vma_grow);
+    as.push('the address range after the mapping is free, so it grows in place (new pages fault in later, when touched)');
+    return 'grow in place: no page-table work, no flush';
+  }
+  if (mode === 'grow-enomem') {
+    a.add('t_enomem', 'failed in-place grow (ENOMEM)', 1, p.t_enomem);
+    as.push('no MREMAP_MAYMOVE and the range after the mapping is taken: the call fails with ENOMEM');
+    return 'grow without MREMAP_MAYMOVE: fails with ENOMEM';
+  }
+  // Move.
+  a.add('t_vma_move', 'bookkeeping of the move (new mapping, old one removed)', 1, p.t_vma_move);
+  if (op.fixed === 'populated') {
+    as.push('MREMAP_FIXED target held live pages: they are unmapped first');
+    munmapWork(d, a, B);
+  }
+  const align = resolveAlignment(d, op, A);
+  movePages(d, a, pa, align, op.thpSource ?? false, as);
+  const freed = op.tablesFreed ?? pa >= d.slotPages;
+  if (freed && !op.dontunmap && d.sdNs > 0) {
+    a.add(d.sdTerm, `${d.sdLabel} when the old page tables are freed`, 1, d.sdNs);
+  }
+  if (op.dontunmap) as.push('MREMAP_DONTUNMAP: the old range stays mapped but empty');
+  as.push('all pages of the buffer were written (resident); untouched pages would cost nothing to move');
+  return `move (${A === B ? 'same size' : 'grow'}, ${align === 'misaligned' ? 'entry by entry' : align === 'pmd' ? 'whole page tables' : 'whole 1 GiB tables'})`;
+}
+
+/** Page-table work and flushes of moving `pa` resident pages (source starts on a slot boundary). */
+function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'auto'>, thp: boolean, as: string[]): void {
+  const p = d.p;
+  const S = d.slotPages;
+  const k4 = d.page === 4096;
+  // Before 4.18 (LATENCY_LIMIT) the TLB was flushed every 64 pages instead of once per extent.
+  const perExtentFlush = (n: number): void => {
+    if (!kernelAtLeast(d.m.kernel, 4, 18) && n > 64) {
+      const ev = Math.floor(n / 64);
+      flushEvents(d, a, 64, ev);
+      if (n - ev * 64 > 0) flushEvents(d, a, n - ev * 64, 1);
+    } else flushEvents(d, a, n, 1);
+  };
+  const pud = align === 'pud' && kernelAtLeast(d.m.kernel, 5, 11) && k4;
+  const pmdOk = d.m.arch === 'arm64' ? kernelAtLeast(d.m.kernel, 5, 10) : kernelAtLeast(d.m.kernel, 5, 0);
+  let rest = pa;
+  if (pud) {
+    const pudPages = S * S;
+    const units = Math.floor(rest / pudPages);
+    if (units > 0) {
+      a.add('c_pud', 'moving a whole 1 GiB page-table level', units, p.c_pud);
+      a.add('c_flush_full', 'full TLB flush of this process', units, p.c_flush_full);
+      if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, units, d.sdNs);
+      as.push('source and destination are 1 GiB-aligned to each other: whole 1 GiB tables move');
+      rest -= units * pudPages;
+    }
+  }
+  if ((align === 'pmd' || align === 'pud') && pmdOk) {
+    const full = Math.floor(rest / S);
+    if (full > 0) {
+      if (thp) a.add('c_thp', 'moving a transparent huge page whole', full, p.c_thp);
+      else a.add('c_pmd', 'moving a whole page table (2 MiB worth of entries)', full, p.c_pmd);
+      flushEvents(d, a, S, full);
+      rest -= full * S;
+    }
+    if (align === 'pmd') as.push('source and destination are 2 MiB-aligned to each other: whole page tables move');
+    if (rest > 0) {
+      a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
+      perExtentFlush(rest);
+    }
+    return;
+  }
+  if (align !== 'misaligned') as.push(`this kernel (${d.m.kernel}) cannot move whole page tables: entries move one by one`);
+  else as.push('source and destination are not 2 MiB-aligned to each other: page-table entries move one by one');
+  if (thp) {
+    const splits = Math.floor(rest / S);
+    a.add('c_split', 'splitting a transparent huge page', splits, p.c_split);
+  }
+  // Mutually misaligned: each extent ends at the next source OR destination slot boundary; with
+  // the destination half a slot off, extents are S/2 pages (MODEL-FACTS §1.3 get_extent).
+  a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
+  const half = S / 2;
+  const full = Math.floor(rest / half);
+  const tail = rest - full * half;
+  if (kernelAtLeast(d.m.kernel, 4, 18)) {
+    flushEvents(d, a, half, full);
+    flushEvents(d, a, tail, tail > 0 ? 1 : 0);
+  } else {
+    for (const n of tail > 0 ? [half, tail] : [half]) {
+      const count = n === half ? full : 1;
+      if (count <= 0) continue;
+      const ev = Math.max(1, Math.ceil(n / 64));
+      flushEvents(d, a, Math.min(n, 64), count * ev);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Allocator paths (MODEL-FACTS §1.10, §1.11, §2.3)
+
+function threshold(ctx: ModelContext, alloc: Allocator): number {
+  return alloc === 'musl' ? MUSL_MMAP_THRESHOLD : ctx.glibcMmapThreshold;
+}
+
+function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocator, as: string[]): string {
+  const thr = threshold(d.ctx, alloc);
+  const copied = Math.min(A, B);
+  const bigNew = B >= thr;
+  let fresh: boolean;
+  if (bigNew && alloc !== 'copying') {
+    kernelEntries(d, a, 1);
+    a.add('t_mmap', 'creating a new mapping (mmap)', 1, d.p.t_mmap);
+    fresh = true;
+  } else {
+    a.add('t_heap_alloc', 'malloc from the heap', 1, d.p.t_heap_alloc);
+    fresh = bigNew || d.ctx.heapDestination === 'fresh';
+  }
+  copy(d, a, copied);
+  if (fresh) pageFaults(d, a, copied);
+  as.push(fresh ? 'the new block is fresh memory: each page faults on first write' : 'the new block reuses memory already faulted in');
+  if (A >= thr && alloc !== 'copying') {
+    kernelEntries(d, a, 1);
+    munmapWork(d, a, A);
+    return 'malloc + memcpy + free (old block is mmapped: free unmaps it)';
+  }
+  a.add('t_heap_free', 'free to the heap', 1, d.p.t_heap_free);
+  return 'malloc + memcpy + free';
+}
+
+function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>, as: string[]): string {
+  const A = checkBytes(op.oldBytes, 'old size');
+  const B = checkBytes(op.newBytes, 'new size');
+  const alloc = op.allocator ?? d.ctx.allocator;
+  const thr = threshold(d.ctx, alloc);
+  if (op.inPlace) {
+    a.add('t_libc', 'allocator bookkeeping of one realloc', 1, d.p.t_libc);
+    as.push('the block can grow in place (free space right after it)');
+    return `${alloc}: resized in place`;
+  }
+  if (alloc === 'copying') {
+    as.push('jemalloc/mimalloc-style allocator: realloc copies, never remaps pages');
+    return `copying allocator: ${mallocCopyFree(d, a, A, B, alloc, as)}`;
+  }
+  const mmapped = A >= thr;
+  const hdr = alloc === 'glibc' ? GLIBC_MMAP_HEADER : 0;
+  if (mmapped && (alloc === 'glibc' || B >= thr)) {
+    as.push(`the block is mmapped (${A} ≥ the ${alloc} mmap threshold of ${thr} bytes)`);
+    if (pages(A + hdr, d.page) === pages(B + hdr, d.page)) {
+      a.add('t_fast', 'realloc that needs no work (same page count)', 1, d.p.t_fast);
+      return `${alloc}: mmapped block, same number of pages: no system call`;
+    }
+    a.add('t_libc', 'allocator bookkeeping of one realloc', 1, d.p.t_libc);
+    const sub = mremap(d, a, {
+      kind: 'mremap', oldBytes: A + hdr, newBytes: B + hdr, maymove: true,
+      // The chunk length includes glibc's header, so it is never a multiple of 2 MiB.
+      lengthsPmdMultiple: hdr === 0 && A % d.slotBytes === 0 && B % d.slotBytes === 0,
+    }, as);
+    if (B > A) as.push('the space after the block is taken (top-down placement), so mremap moves it');
+    return `${alloc}: mmapped block → mremap(MREMAP_MAYMOVE): ${sub}`;
+  }
+  if (B <= A) {
+    a.add('t_heap_free', 'splitting off the freed tail', 1, d.p.t_heap_free);
+    return `${alloc}: heap block shrinks in place`;
+  }
+  as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${thr} bytes) and cannot grow in place`);
+  return `${alloc}: heap block copied: ${mallocCopyFree(d, a, A, B, alloc, as)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]): string {
+  const d = derive(p, ctx);
+  switch (op.kind) {
+    case 'mremap':
+      return mremap(d, a, op, as);
+    case 'memcpy': {
+      const n = checkBytes(op.bytes);
+      copy(d, a, n);
+      if (op.destination === 'fresh') {
+        pageFaults(d, a, n);
+        as.push('the destination is fresh memory: each page faults on first write');
+        return 'memcpy into fresh memory';
+      }
+      as.push('the destination is already faulted in');
+      return 'memcpy into memory already in use';
+    }
+    case 'munmap': {
+      const n = checkBytes(op.bytes);
+      kernelEntries(d, a, 1);
+      munmapWork(d, a, n);
+      as.push('all pages of the range were written');
+      return 'munmap of a populated range';
+    }
+    case 'malloc-copy-free': {
+      const A = checkBytes(op.oldBytes, 'old size');
+      const B = checkBytes(op.newBytes, 'new size');
+      return mallocCopyFree(d, a, A, B, ctx.allocator, as);
+    }
+    case 'realloc':
+      return realloc(d, a, op, as);
+    default:
+      throw new ModelInputError(`unknown operation kind ${JSON.stringify((op as { kind: unknown }).kind)}`);
+  }
+}
+
+function contextAssumptions(ctx: ModelContext, d: { k: number }): string[] {
+  const m = ctx.machine;
+  const out: string[] = [];
+  out.push(
+    ctx.threads <= 1
+      ? 'single-threaded: no other CPU runs this process, so TLB flushes stay local'
+      : `${ctx.threads} threads running on distinct CPUs: every flush reaches ${d.k} other CPU${d.k === 1 ? '' : 's'}${ctx.threads - 1 > d.k ? ` (capped by the ${m.cpus} CPUs)` : ''}`,
+  );
+  out.push(
+    `${m.arch}${m.hypervisor ? ' VM guest' : ''}, Linux ${m.kernel}, ${m.pageSize / 1024} KiB pages, THP ${m.thp}, ${m.pti === 'off' ? 'no page-table isolation' : m.pti}`,
+  );
+  return out;
+}
+
+/** Estimate one operation. Pure: same inputs, same output. Throws ModelInputError on bad input. */
+export function estimateOp(params: Params, ctx: ModelContext, op: Operation, opName?: string): Estimate {
+  const a = new Acc(false);
+  const as: string[] = [];
+  const path = run(params, ctx, op, a, as);
+  const total = a.total;
+  if (!(total > 0) || !Number.isFinite(total)) {
+    throw new ModelInputError(`the model produced no finite cost for ${op.kind}; check the profile's parameters`);
+  }
+  for (const t of a.terms) t.share = t.ns / total;
+  const k = Math.max(0, Math.min(ctx.threads - 1, ctx.machine.cpus - 1));
+  return {
+    op: opName ?? op.kind, ns: total, breakdown: a.terms,
+    assumptions: [...contextAssumptions(ctx, { k }), ...dedupe(as)], path,
+  };
+}
+
+/** Total only, no breakdown: for the crossover search. */
+export function estimateNs(params: Params, ctx: ModelContext, op: Operation): number {
+  const a = new Acc(true);
+  run(params, ctx, op, a, []);
+  return a.total;
+}
+
+function dedupe(xs: string[]): string[] {
+  return [...new Set(xs)];
+}

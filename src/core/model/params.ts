@@ -1,0 +1,250 @@
+// THE PARAMETER TABLE. Every number the cost model uses lives here, once, with its unit, a
+// default per built-in profile, a plausible range, and where it comes from (MODEL-FACTS.md
+// section and tag). To change a default: edit the `defaults` of one row below, run
+// `npx mocha 'test/unit/model/**/*.test.ts'` (the published-figure checks must still pass),
+// and bump MODEL_VERSION in ./version.ts if the change alters results users may have saved.
+//
+// Tags: [S] from a named source, [M] measured by us (Appendix A, a 2-vCPU KVM guest),
+// [E] our estimate. Durations are nanoseconds; bandwidths GB/s (= bytes per ns).
+
+export type BuiltinProfileName = 'x86-64' | 'x86-64-vm' | 'arm64';
+export const BUILTIN_PROFILE_NAMES: readonly BuiltinProfileName[] = ['x86-64', 'x86-64-vm', 'arm64'];
+
+export type ParamUnit = 'ns' | 'ns/page' | 'pages' | 'GB/s';
+export type SourceTag = 'S' | 'M' | 'E' | 'S/M' | 'M/E' | 'S/E' | 'E/M';
+
+export interface ParamDef {
+  id: string;
+  unit: ParamUnit;
+  /** Plain words, as a hover shows them. */
+  label: string;
+  /** What the term stands for and when it is paid. */
+  doc: string;
+  defaults: Record<BuiltinProfileName, number>;
+  /** Plausible range on real hardware; a calibrated value outside it is accepted with a warning. */
+  range: [number, number];
+  /** Hard limits: a profile value outside them is rejected as a mistake (wrong unit, typo). */
+  limits: [number, number];
+  tag: SourceTag;
+  /** Citation, MODEL-FACTS.md section first. */
+  source: string;
+  /** True when `pagecost calibrate` fits it from measurements. */
+  calibratable: boolean;
+}
+
+const same = (v: number): Record<BuiltinProfileName, number> => ({ 'x86-64': v, 'x86-64-vm': v, arm64: v });
+
+export const PARAMS = [
+  {
+    id: 't_sys', unit: 'ns', label: 'kernel entry and exit (one system call)',
+    doc: 'Fixed cost of entering and leaving the kernel once, without page-table isolation.',
+    defaults: { 'x86-64': 100, 'x86-64-vm': 80, arm64: 100 }, range: [60, 500], limits: [1, 100_000],
+    tag: 'S/M', source: 'MODEL-FACTS §1.1: getppid 77–86 ns [M]; FreeBSD D13985 339 ns on Haswell [S]', calibratable: true,
+  },
+  {
+    id: 't_pti', unit: 'ns', label: 'extra kernel entry cost of page-table isolation (with PCID)',
+    doc: 'Added to every kernel entry (syscall or page fault) when Meltdown mitigation PTI is on and the CPU has PCID.',
+    defaults: same(150), range: [50, 400], limits: [0, 100_000],
+    tag: 'S', source: 'MODEL-FACTS §1.1: FreeBSD D13985, PTI+PCID adds ~140 ns per getppid', calibratable: true,
+  },
+  {
+    id: 't_pti_nopcid', unit: 'ns', label: 'extra kernel entry cost of page-table isolation (no PCID)',
+    doc: 'Used instead of t_pti when PTI is on but the CPU lacks PCID (or the kernel is older than 4.14): every entry flushes the TLB.',
+    defaults: same(400), range: [200, 2000], limits: [0, 100_000],
+    tag: 'E', source: 'MODEL-FACTS §1.1: t_sys ≥0.5 µs with PTI and no PCID [E]; Gregg 2018 [S]', calibratable: true,
+  },
+  {
+    id: 't_lock', unit: 'ns', label: 'taking the address-space lock',
+    doc: 'Uncontended mmap write lock of a moving or resizing mremap.',
+    defaults: same(30), range: [10, 100], limits: [0, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §2.4 t_lock [E]', calibratable: false,
+  },
+  {
+    id: 't_vma_move', unit: 'ns', label: 'bookkeeping of a moving mremap (new mapping, old one removed)',
+    doc: 'Fixed work of move_vma(): create the destination VMA, unmap the source VMA. Intercept of the move-time regression.',
+    defaults: same(2000), range: [1000, 4000], limits: [10, 1_000_000],
+    tag: 'M/E', source: 'MODEL-FACTS §1.2: 1-page move 2.0–2.2 µs [M]', calibratable: true,
+  },
+  {
+    id: 't_vma_grow', unit: 'ns', label: 'enlarging a mapping in place',
+    doc: 'vma_merge_extend() when the address space after the mapping is free: no page-table work, no flush.',
+    defaults: same(600), range: [400, 1500], limits: [10, 1_000_000],
+    tag: 'M', source: 'MODEL-FACTS §1.2: in-place grow 0.45–0.9 µs [M]', calibratable: true,
+  },
+  {
+    id: 't_enomem', unit: 'ns', label: 'failed in-place grow (ENOMEM without MREMAP_MAYMOVE)',
+    doc: 'Lookup and failure path of a grow that cannot happen in place and may not move.',
+    defaults: same(300), range: [200, 1000], limits: [10, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §1.2 t_enomem [E]', calibratable: true,
+  },
+  {
+    id: 'c_pte', unit: 'ns/page', label: 'moving one page-table entry',
+    doc: 'move_ptes(): clear, rewrite and install one present PTE. Never-touched pages cost nothing.',
+    defaults: same(13), range: [8, 25], limits: [0.5, 1000],
+    tag: 'S/M', source: 'MODEL-FACTS §1.3: 1 GiB PTE-wise 3.4–3.6 ms ≈13 ns/PTE, commit 2c91bd4a4e2e [S]; slope 12.8 ns [M]', calibratable: true,
+  },
+  {
+    id: 'c_pmd', unit: 'ns', label: 'moving one whole page table (2 MiB, aligned)',
+    doc: 'move_normal_pmd() for a slot both addresses cover with the same 2 MiB offset. Excludes the full TLB flush that follows (c_flush_full): MODEL-FACTS proposes 0.2 µs, but 0.2 + 0.15 µs per slot would overshoot the published 0.29 µs per 2 MiB, so the flush-exclusive share is 0.14 µs.',
+    defaults: same(140), range: [80, 400], limits: [1, 100_000],
+    tag: 'S/M', source: 'MODEL-FACTS §1.4: 1 GiB PMD moves 144–160 µs ≈0.29 µs per 2 MiB incl. flush, commit 2c91bd4a4e2e [S]; 0.16–0.19 µs [M]', calibratable: true,
+  },
+  {
+    id: 'c_pud', unit: 'ns', label: 'moving one whole 1 GiB page-table level (aligned)',
+    doc: 'move_normal_pud() on Linux ≥5.11 when both addresses are 1 GiB-aligned to each other and the range covers the slot.',
+    defaults: same(10_000), range: [5000, 20_000], limits: [10, 10_000_000],
+    tag: 'S/E', source: 'MODEL-FACTS §1.4/§2.4: ~13× faster than PMD moves (Kalesh Singh 2020) ≈10 µs per GiB', calibratable: false,
+  },
+  {
+    id: 'c_thp', unit: 'ns', label: 'moving one transparent huge page (aligned)',
+    doc: 'move_huge_pmd() for a THP whose slot is mutually aligned. Excludes the flush (c_flush_full); 0.18 + 0.15 µs = the measured 0.33 µs per huge page.',
+    defaults: same(180), range: [50, 400], limits: [1, 100_000],
+    tag: 'M', source: 'MODEL-FACTS §1.4: 1 GiB of THPs 155–184 µs, 0.30–0.36 µs per huge PMD [M]', calibratable: true,
+  },
+  {
+    id: 'c_split', unit: 'ns', label: 'splitting a transparent huge page',
+    doc: 'split_huge_pmd() when a THP moves to a destination that is not 2 MiB-aligned with it; its 512 entries are then moved one by one.',
+    defaults: same(5000), range: [2000, 10_000], limits: [10, 1_000_000],
+    tag: 'M/E', source: 'MODEL-FACTS §1.4: THP 1 GiB misaligned 7.2 ms vs 3.2 ms ≈8 µs per split [M]', calibratable: true,
+  },
+  {
+    id: 'n_ceil', unit: 'pages', label: 'per-page flush ceiling (x86)',
+    doc: 'x86 tlb_single_page_flush_ceiling: flushes of at most this many pages invalidate page by page, larger ones drop the whole TLB. arm64 uses PTRS_PER_PTE−1 instead (MAX_DVM_OPS), whatever this says.',
+    defaults: same(33), range: [1, 512], limits: [0, 1_000_000],
+    tag: 'S', source: 'MODEL-FACTS §1.5: arch/x86/mm/tlb.c default 33 (Dave Hansen 2014)', calibratable: true,
+  },
+  {
+    id: 'c_invlpg', unit: 'ns/page', label: 'invalidating one TLB entry (INVLPG)',
+    doc: 'Per-page invalidation, paid for flushes at or below the ceiling.',
+    defaults: { 'x86-64': 100, 'x86-64-vm': 100, arm64: 50 }, range: [20, 200], limits: [0, 100_000],
+    tag: 'S/M', source: 'MODEL-FACTS §1.5: tlb.c comment ~100 ns per single-page flush [S]; ≈124 ns [M]; arm64 TLBI [E]', calibratable: true,
+  },
+  {
+    id: 'c_flush_full', unit: 'ns', label: 'flushing the whole TLB of this process',
+    doc: 'Full local flush (CR3 reload/PCID invalidate; arm64 ASID flush) for ranges above the ceiling, plus early refills.',
+    defaults: same(150), range: [100, 500], limits: [0, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §1.5/§2.4 c_flush_full [E]; 34-page step [M]', calibratable: true,
+  },
+  {
+    id: 'a_ipi', unit: 'ns', label: 'interrupting other CPUs to flush their TLBs (fixed part)',
+    doc: 'Fixed part of one TLB shootdown when other CPUs run this process: T_sd(k) = a_ipi + b_ipi·k. On arm64 a broadcast TLBI, no interrupts.',
+    defaults: { 'x86-64': 1500, 'x86-64-vm': 15_000, arm64: 500 }, range: [300, 20_000], limits: [0, 10_000_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.6: bare metal 1.5 µs (1–5) [E]; VM ≈15 µs [M]; arm64 broadcast 0.3–1 µs [E]', calibratable: true,
+  },
+  {
+    id: 'b_ipi', unit: 'ns', label: 'interrupting other CPUs (per extra CPU)',
+    doc: 'Per-CPU part of a TLB shootdown, multiplied by k = the other CPUs running the process.',
+    defaults: { 'x86-64': 300, 'x86-64-vm': 300, arm64: 0 }, range: [0, 1000], limits: [0, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §1.6: 0.3 µs per CPU (0.1–1) [E]; arm64 ≈0 [E]', calibratable: true,
+  },
+  {
+    id: 'a_bcast', unit: 'ns', label: 'broadcast TLB invalidation (AMD INVLPGB)',
+    doc: 'Replaces the IPI shootdown for processes on 3 or more CPUs on AMD Zen 3+ with Linux ≥6.15 (global ASID).',
+    defaults: same(750), range: [500, 1000], limits: [0, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §1.6: INVLPGB a ≈0.5–1 µs, b ≈0 [E] (Rik van Riel series [S])', calibratable: true,
+  },
+  {
+    id: 't_fault4k', unit: 'ns', label: 'first-touch page fault (4 KiB page)',
+    doc: 'Anonymous write fault: allocate, zero and map one page. Paid by copies into fresh memory, never by mremap.',
+    defaults: { 'x86-64': 700, 'x86-64-vm': 1500, arm64: 700 }, range: [400, 3000], limits: [10, 1_000_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.7: 0.7 µs (0.4–1.5) bare metal [E]; 1.26–2.67 µs VM [M]', calibratable: true,
+  },
+  {
+    id: 't_fault2M', unit: 'ns', label: 'first-touch huge page fault (2 MiB THP)',
+    doc: 'One fault that allocates and clears a 2 MiB transparent huge page.',
+    defaults: { 'x86-64': 150_000, 'x86-64-vm': 300_000, arm64: 150_000 }, range: [90_000, 600_000], limits: [1000, 100_000_000],
+    tag: 'S', source: 'MODEL-FACTS §1.7: ≈130–180 µs per 2 MiB (Ankur Arora 2025) [S]; 235–590 µs VM [M]', calibratable: true,
+  },
+  {
+    id: 't_unmap0', unit: 'ns', label: 'unmapping a range (fixed part)',
+    doc: 'Fixed part of munmap/free of a mapping, including its batched TLB flush (the syscall entry is t_sys).',
+    defaults: same(1500), range: [1000, 3000], limits: [10, 1_000_000],
+    tag: 'M', source: 'MODEL-FACTS §1.8: 1-page munmap 1.6–1.8 µs [M]', calibratable: true,
+  },
+  {
+    id: 'c_unmap', unit: 'ns/page', label: 'unmapping and freeing one page',
+    doc: 'Per present page of an munmap: zap the entry, free the page.',
+    defaults: same(50), range: [30, 170], limits: [0.5, 100_000],
+    tag: 'M/E', source: 'MODEL-FACTS §1.8: ≈70 ns/page at 16 MiB, 150–170 at 1 GiB [M]', calibratable: true,
+  },
+  {
+    id: 't_mmap', unit: 'ns', label: 'creating a new mapping (mmap)',
+    doc: 'An anonymous mmap call (malloc of a large block); its pages are faulted in later.',
+    defaults: same(1000), range: [500, 3000], limits: [10, 1_000_000],
+    tag: 'E', source: 'MODEL-FACTS §2.2/§2.4 t_mmap [E]', calibratable: true,
+  },
+  {
+    id: 'B_L1', unit: 'GB/s', label: 'copy speed when source and destination fit in L1',
+    doc: 'memcpy bandwidth (bytes copied per ns) for a working set 2N ≤ L1d.',
+    defaults: same(100), range: [50, 150], limits: [0.1, 10_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.9: 4 KiB in 40–43 ns ≈100 GB/s [M]', calibratable: true,
+  },
+  {
+    id: 'B_L2', unit: 'GB/s', label: 'copy speed when the copy fits in L2',
+    doc: 'memcpy bandwidth for L1d < 2N ≤ L2.',
+    defaults: same(50), range: [25, 75], limits: [0.1, 10_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.9: 32–512 KiB ≈55 GB/s [M]', calibratable: true,
+  },
+  {
+    id: 'B_L3', unit: 'GB/s', label: 'copy speed when the copy fits in L3',
+    doc: 'memcpy bandwidth for L2 < 2N ≤ L3.',
+    defaults: same(20), range: [10, 30], limits: [0.1, 10_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.9: 2–16 MiB ≈15 GB/s [M]', calibratable: true,
+  },
+  {
+    id: 'B_mem', unit: 'GB/s', label: 'copy speed from main memory',
+    doc: 'memcpy bandwidth when 2N exceeds L3 (DRAM-bound).',
+    defaults: same(10), range: [5, 15], limits: [0.1, 10_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.9: 64 MiB–1 GiB 5–11 GB/s [M]', calibratable: true,
+  },
+  {
+    id: 't_call', unit: 'ns', label: 'calling memcpy',
+    doc: 'Fixed cost of a memcpy call (dispatch, small-size setup).',
+    defaults: same(10), range: [2, 30], limits: [0, 10_000],
+    tag: 'E', source: 'MODEL-FACTS §1.9 t_call ≈10 ns [E]', calibratable: true,
+  },
+  {
+    id: 't_libc', unit: 'ns', label: 'allocator bookkeeping of one realloc',
+    doc: 'realloc entry, chunk checks, arena lock when multi-threaded.',
+    defaults: same(50), range: [20, 100], limits: [0, 100_000],
+    tag: 'E', source: 'MODEL-FACTS §2.3 t_libc 20–100 ns [E]', calibratable: false,
+  },
+  {
+    id: 't_fast', unit: 'ns', label: 'realloc that needs no work',
+    doc: 'Block already big enough (slack or same page count): realloc returns the same pointer.',
+    defaults: same(20), range: [5, 50], limits: [0, 100_000],
+    tag: 'E', source: 'MODEL-FACTS §2.3 t_fast ≈20 ns [E]; 0.11 µs in-place heap grow [M]', calibratable: false,
+  },
+  {
+    id: 't_heap_alloc', unit: 'ns', label: 'malloc from the heap',
+    doc: 'A heap allocation below the mmap threshold (free lists or the top chunk).',
+    defaults: same(50), range: [20, 200], limits: [0, 100_000],
+    tag: 'E', source: 'MODEL-FACTS §2.3 heap allocation ≈50 ns [E]', calibratable: false,
+  },
+  {
+    id: 't_heap_free', unit: 'ns', label: 'free to the heap',
+    doc: 'Freeing a heap chunk (no syscall).',
+    defaults: same(20), range: [10, 100], limits: [0, 100_000],
+    tag: 'E', source: 'MODEL-FACTS §2.3 t_libc_split 20–50 ns [E]', calibratable: false,
+  },
+] as const satisfies readonly ParamDef[];
+
+export type ParamId = (typeof PARAMS)[number]['id'];
+export type Params = Record<ParamId, number>;
+
+export const PARAM_IDS: readonly ParamId[] = PARAMS.map((p) => p.id);
+const BY_ID = new Map<string, ParamDef>(PARAMS.map((p) => [p.id, p]));
+
+export function paramDef(id: string): ParamDef | undefined {
+  return BY_ID.get(id);
+}
+
+export function isParamId(id: string): id is ParamId {
+  return BY_ID.has(id);
+}
+
+export function defaultParams(name: BuiltinProfileName): Params {
+  const out = {} as Params;
+  for (const p of PARAMS) out[p.id] = p.defaults[name];
+  return out;
+}
