@@ -1,0 +1,72 @@
+import { strict as assert } from 'node:assert';
+import { classifyGrowth } from '../../../src/core/analysis/c/evaluate';
+import type { Growth } from '../../../src/core/types';
+import { snippet } from './helpers';
+
+async function growthOf(body: string, prelude = ''): Promise<Growth | null> {
+  const s = await snippet(`${prelude}
+struct buf { char *data; size_t len, cap; };
+void f(char *p, size_t n, size_t len, size_t size, size_t cap, size_t count, struct buf *b, long *q) {
+  ${body}
+}`);
+  return classifyGrowth(s.args()[1]!, s.scope);
+}
+
+describe('C sizes: growth shape', () => {
+  const linear = [
+    'p = realloc(p, n + 16);',
+    'p = realloc(p, len + 1);',
+    'p = realloc(p, 1 + len);',
+    'p = realloc(p, size + CHUNK);',
+    'q = realloc(q, (count + 1) * sizeof *q);',
+    'q = realloc(q, sizeof(long) * (count + 8));',
+    'b->data = realloc(b->data, b->len + PAGE_SIZE);',
+  ];
+  for (const body of linear) {
+    it(`linear: ${body}`, async () => {
+      assert.equal(await growthOf(body, '#define CHUNK 256'), 'linear');
+    });
+  }
+
+  const geometric = [
+    'p = realloc(p, cap * 2);',
+    'p = realloc(p, 2 * cap);',
+    'p = realloc(p, cap << 1);',
+    'p = realloc(p, cap + cap / 2);',
+    'p = realloc(p, cap + (cap >> 1));',
+    'p = realloc(p, cap * 3 / 2);',
+    'p = realloc(p, n * GROWTH_FACTOR);',
+    'q = realloc(q, 2 * cap * sizeof *q);',
+    'b->data = realloc(b->data, b->cap * 2);',
+    'p = realloc(p, cap ? cap * 2 : 16);',
+  ];
+  for (const body of geometric) {
+    it(`geometric: ${body}`, async () => {
+      assert.equal(await growthOf(body, '#define GROWTH_FACTOR 2'), 'geometric');
+    });
+  }
+
+  it('looks at the statements before the call for how the size variable changed', async () => {
+    assert.equal(await growthOf('cap += 16;\n p = realloc(p, cap);'), 'linear');
+    assert.equal(await growthOf('cap *= 2;\n p = realloc(p, cap);'), 'geometric');
+    assert.equal(await growthOf('cap <<= 1;\n p = realloc(p, cap);'), 'geometric');
+    assert.equal(await growthOf('cap = cap + cap / 2;\n q = realloc(q, cap * sizeof *q);'), 'geometric');
+    assert.equal(await growthOf('b->cap *= 2;\n b->data = realloc(b->data, b->cap);'), 'geometric');
+    assert.equal(await growthOf('size_t newcap = cap * 2;\n p = realloc(p, newcap);'), 'geometric');
+    assert.equal(await growthOf('size_t want = len + 1;\n p = realloc(p, want);'), 'linear');
+    assert.equal(await growthOf('if (len >= cap) {\n cap *= 2;\n p = realloc(p, cap);\n }'), 'geometric');
+    assert.equal(await growthOf('n++;\n p = realloc(p, n);'), 'linear');
+    assert.equal(await growthOf('if (n == cap) cap = cap * 2;\n p = realloc(p, cap);'), 'geometric');
+  });
+
+  it('null when nothing is visible', async () => {
+    assert.equal(await growthOf('p = realloc(p, n);'), null);
+    assert.equal(await growthOf('p = realloc(p, 4096);'), null);
+    assert.equal(await growthOf('p = realloc(p, len + n);'), null);
+    assert.equal(await growthOf('p = realloc(p, n * sizeof(long));'), null);
+    assert.equal(await growthOf('p = realloc(p, cap / 2);'), null);
+    assert.equal(await growthOf('p = realloc(p, n - 1);'), null);
+    assert.equal(await growthOf('cap = read_cap();\n p = realloc(p, cap);'), null);
+    assert.equal(await growthOf('cap = len;\n p = realloc(p, cap);'), null);
+  });
+});

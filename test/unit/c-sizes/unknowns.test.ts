@@ -1,0 +1,50 @@
+import { strict as assert } from 'node:assert';
+import { defaultSizeOptions, evaluateSizeText } from '../../../src/core/analysis/c/evaluate';
+import { sizeOf } from './helpers';
+
+describe('C sizes: unknown values say why', () => {
+  const cases: [string, RegExp, string?][] = [
+    ['n', /^`n` is a runtime value$/, 'static size_t n;'],
+    ['len * 2', /`len` is a runtime value/],
+    ['f(3)', /^`f\(\)` is a function call$/],
+    ['strlen(s) + 1', /`strlen\(\)` is a function call/],
+    ['sysconf(_SC_NPROCESSORS_ONLN)', /`sysconf\(\)` is a function call/],
+    ['MAX_ITEMS * 8', /`MAX_ITEMS` has no visible definition/],
+    ['sizeof(struct foo)', /`struct foo` has no visible definition/],
+    ['sizeof(foo_t)', /`foo_t`/],
+    ['sizeof(void)', /`void` has no size/],
+    ['(char *)0 + 1', /not an integer conversion/],
+    ['x = 4', /is an assignment/],
+    ['i++', /runtime value/],
+    ['"abc"', /string literal/],
+    ['({ 4; })', /statement expressions/],
+    ['STR(x)', /`#`/, '#define STR(x) #x'],
+  ];
+  for (const [text, why, prelude] of cases) {
+    it(`${text}: ${why.source}`, async () => {
+      const v = await sizeOf(text, prelude ?? '');
+      assert.equal(v.bytes, null);
+      assert.equal(v.text, text);
+      assert.match(v.note, why);
+    });
+  }
+
+  it('text that is not an expression could not be parsed', () => {
+    const scope = { file: { file: 'x.c', macros: new Map(), enums: new Map(), includes: [], types: new Map() }, headers: [], options: defaultSizeOptions };
+    const v = evaluateSizeText('4 +', scope);
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /`4 \+` could not be parsed as a C expression/);
+  });
+
+  it('a bad array length inside a struct names the length', async () => {
+    const v = await sizeOf('sizeof(struct s)', 'struct s { char buf[LEN]; };');
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /array length `LEN`: `LEN` has no visible definition/);
+  });
+
+  it('self-referential typedefs and array lengths do not loop', async () => {
+    const v = await sizeOf('sizeof(struct s)', 'struct s { char a[sizeof(struct s)]; };');
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /nested too deeply|deep/);
+  });
+});
