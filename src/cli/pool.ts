@@ -1,6 +1,6 @@
-// Shards for a scan: worker threads running dist/scanWorker.js (one per job), or in-process
-// shards when one job is asked for, the scan is small, or the worker bundle is not beside us
-// (running from source in tests). Either way the orchestrator sees the same ShardClient.
+// Shards for a scan: worker threads running dist/scanWorker.js (one per job), or one in-process
+// shard when one job is asked for or the worker bundle is not beside us (running from source
+// in tests). Either way the orchestrator sees the same ShardClient.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -27,11 +27,8 @@ export interface Pool {
   close(): Promise<void>;
 }
 
-/** Below this many files, starting workers (each loads the grammar) costs more than it saves. */
-export const smallScanFiles = 300;
-
-export function defaultJobs(fileCount: number): number {
-  if (fileCount < smallScanFiles) return 1;
+/** One worker per core, up to 8 (beyond that reading files, not parsing, is the limit). */
+export function defaultJobs(): number {
   return Math.max(1, Math.min(availableParallelism(), 8));
 }
 
@@ -111,8 +108,8 @@ class WorkerShard implements ShardClient {
   wrapperRound(names: string[], known: Parameters<ShardClient['wrapperRound']>[1]) {
     return this.call<Awaited<ReturnType<ShardClient['wrapperRound']>>>('wrapperRound', names, known);
   }
-  callSites(known: Parameters<ShardClient['callSites']>[0]) {
-    return this.call<Awaited<ReturnType<ShardClient['callSites']>>>('callSites', known);
+  callSites(known: Parameters<ShardClient['callSites']>[0], untested: string[] = []) {
+    return this.call<Awaited<ReturnType<ShardClient['callSites']>>>('callSites', known, untested);
   }
   async close(): Promise<void> {
     await this.worker.terminate();

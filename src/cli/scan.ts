@@ -108,24 +108,43 @@ export const scan: Subcommand = async (argv, io) => {
   const started = Date.now();
   const progress = progressReporter(io, quiet, started);
 
-  const walked = await collectFiles(roots, {
-    base,
-    exclude: config.exclude,
-    gitignore: flags.get('no-gitignore') !== true,
-  });
-  const jobs = (flags.get('jobs') as number | undefined) ?? defaultJobs(walked.files.length);
+  // PAGECOST_TIMING=1 prints when each phase started (for tuning; the bench script uses it).
+  const timing = process.env.PAGECOST_TIMING === '1';
+  const mark = (what: string) => timing && io.stderr(`pagecost: timing: ${what} at ${Date.now() - started} ms\n`);
+  // Workers start before the walk so that loading the grammar overlaps with it. A single file,
+  // or --jobs 1, is scanned in-process.
+  const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
+  const jobs = (flags.get('jobs') as number | undefined) ?? (singleFile ? 1 : defaultJobs());
+  mark(`starting ${jobs} job(s)`);
   const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash) });
+  mark('walk');
+  let walked;
+  try {
+    walked = await collectFiles(roots, {
+      base,
+      exclude: config.exclude,
+      gitignore: flags.get('no-gitignore') !== true,
+    });
+  } catch (e) {
+    await pool.close();
+    throw e;
+  }
+  mark(`${walked.files.length} files listed`);
   let result;
   try {
     result = await scanProject(walked.files, pool.shards, {
       configWrappers: config.wrappers,
-      onProgress: progress.update,
+      onProgress: (p) => {
+        mark(p.message);
+        progress.update(p);
+      },
     });
   } finally {
     progress.stop();
     await pool.close();
   }
 
+  mark('advice');
   const adviceOptions: AdviceCliOptions = { pageSize, target };
   if (flags.has('profile')) adviceOptions.profile = resolve(io.cwd, String(flags.get('profile')));
   if (flags.has('threads')) adviceOptions.threads = flags.get('threads') as number;
@@ -151,6 +170,7 @@ export const scan: Subcommand = async (argv, io) => {
     io.stdout(toText(findings, errors, stats, rootSlash));
     if (!quiet) io.stderr(errorsText(errors, rootSlash) + summaryText(findings, errors, stats));
   }
+  mark('output written');
   return exitCodeFor(findings, errors.length, flags.get('fail-on') as Severity | undefined, flags.get('fail-on-file-errors') === true);
 };
 

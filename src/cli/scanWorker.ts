@@ -8,6 +8,8 @@ import type { ShardRequest, ShardResponse, WorkerInit } from './pool';
 
 const init = workerData as WorkerInit;
 const shard = new ScanShard(diskReader, init.grammar, init.options);
+// Compile the grammar while the main thread walks the tree; a failure resurfaces on first use.
+shard.warmUp().catch(() => {});
 
 parentPort!.on('message', async (req: ShardRequest) => {
   let res: ShardResponse;
@@ -21,7 +23,7 @@ parentPort!.on('message', async (req: ShardRequest) => {
         result = await shard.wrapperRound(req.args[0], req.args[1]);
         break;
       case 'callSites':
-        result = await shard.callSites(req.args[0]);
+        result = await shard.callSites(req.args[0], req.args[1]);
         break;
       case 'dispose':
         shard.dispose();

@@ -3,8 +3,8 @@
 // or when git is missing, it walks the directories itself and applies the .gitignore files it
 // meets. Never throws for a bad directory: unreadable ones become errors and the walk goes on.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { realpath, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 import type { FileError } from '../core/types';
@@ -71,7 +71,8 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
     } else {
       methods.push('walk');
       const inRepo = options.gitignore !== false && hasGitAbove(root);
-      await walkDir(root, inRepo ? [] : null, add, errors, options.base, new Set());
+      const real = await realpath(root).catch(() => root);
+      walkDir(root, real, inRepo ? [] : null, add, errors, options.base, new Set());
     }
   }
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
@@ -86,7 +87,9 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
 async function gitListing(root: string): Promise<string[] | null> {
   const top = await git(root, ['rev-parse', '--show-toplevel']);
   if (top === null) return null;
-  const relRoot = toSlash(relative(top.trim(), root));
+  // git answers in real paths; a root reached through a symlink must be compared as one too.
+  const realRoot = await realpath(root).catch(() => root);
+  const relRoot = toSlash(relative(top.trim(), realRoot));
   if (relRoot && (await git(top.trim(), ['check-ignore', '-q', '--', relRoot])) !== null) return null;
   const out = await git(root, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
   if (out === null) return null;
@@ -115,29 +118,38 @@ interface IgnoreLevel {
   rules: Ignore;
 }
 
-/** Depth-first walk. `ignores` is null outside a repo (no .gitignore handling). */
-async function walkDir(
+/**
+ * Depth-first walk. `ignores` is null outside a repo (no .gitignore handling). Synchronous on
+ * purpose: on a tree of 15,000 files the promise API costs several times more than the calls.
+ * `real` is the directory's real path, built by string for plain directories and asked of the
+ * file system only behind a symlink, so loops are caught without a realpath call per directory.
+ */
+function walkDir(
   dir: string,
+  real: string,
   ignores: IgnoreLevel[] | null,
   add: (abs: string) => void,
   errors: FileError[],
   base: string,
   visited: Set<string>,
-): Promise<void> {
-  // Symlinked directories are followed once: the real path stops loops and double counting.
-  const real = await realpath(dir).catch(() => dir);
+): void {
   if (visited.has(real)) return;
   visited.add(real);
-  let entries;
+  let entries: Dirent[];
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = readdirSync(dir, { withFileTypes: true });
   } catch (e) {
     errors.push({ file: toSlash(relative(base, dir)) || '.', message: `cannot list directory: ${describeFsError(e)}` });
     return;
   }
   let levels = ignores;
   if (ignores && entries.some((e) => e.name === '.gitignore' && e.isFile())) {
-    const text = await readFile(join(dir, '.gitignore'), 'utf8').catch(() => '');
+    let text = '';
+    try {
+      text = readFileSync(join(dir, '.gitignore'), 'utf8');
+    } catch {
+      // an unreadable .gitignore ignores nothing
+    }
     levels = [...ignores, { dir, rules: ignore().add(text) }];
   }
   const isIgnored = (abs: string, isDir: boolean) =>
@@ -150,21 +162,25 @@ async function walkDir(
     const abs = join(dir, entry.name);
     let isDir = entry.isDirectory();
     let isFile = entry.isFile();
+    let childReal = join(real, entry.name);
     if (entry.isSymbolicLink()) {
-      const target = await stat(abs).catch(() => null);
-      if (!target) {
-        // A broken link named like a source file is worth a word; others are not ours.
+      let target;
+      try {
+        target = statSync(abs);
+        childReal = realpathSync(abs);
+      } catch {
+        // A broken link named like a source file is worth a word (the reader will say why).
         if (isSourceFile(entry.name)) add(abs);
         continue;
       }
       isDir = target.isDirectory();
       isFile = !isDir;
     } else if (!isDir && !isFile && isSourceFile(entry.name)) {
-      // FIFOs, sockets, devices: listed so the reader reports them rather than silently skipping.
-      isFile = (await lstat(abs).catch(() => null)) !== null;
+      // FIFOs, sockets, devices: listed so the reader reports them instead of silently skipping.
+      isFile = true;
     }
-    if (isIgnored(abs, isDir)) continue;
-    if (isDir) await walkDir(abs, levels, add, errors, base, visited);
+    if (levels && isIgnored(abs, isDir)) continue;
+    if (isDir) walkDir(abs, childReal, levels, add, errors, base, visited);
     else if (isFile && isSourceFile(entry.name)) add(abs);
   }
 }

@@ -16,7 +16,7 @@ import { primitives } from './analysis';
 export interface ShardClient {
   load(files: ScanFileRef[]): Promise<LoadReport> | LoadReport;
   wrapperRound(names: string[], known: WrapperDef[]): Promise<WrapperRoundReport>;
-  callSites(known: WrapperDef[]): Promise<SitesReport>;
+  callSites(known: WrapperDef[], untested?: string[]): Promise<SitesReport>;
 }
 
 export type ScanPhase = 'reading' | 'wrappers' | 'call-sites' | 'done';
@@ -73,9 +73,12 @@ export async function scanProject(
     bytes += l.bytes;
   }
 
+  // Keyed by name, or by file and name for file-local wrappers (a `static grow()` in a.c and
+  // another in b.c are different functions; the analysis applies each only in its own file).
+  const keyOf = (w: WrapperDef) => (w.fileLocal ? `${w.file}\u0000${w.name}` : w.name);
   const known = new Map<string, WrapperDef>();
-  for (const w of options.configWrappers ?? []) if (!known.has(w.name)) known.set(w.name, w);
-  let newNames = [...primitives, ...known.keys()];
+  for (const w of options.configWrappers ?? []) if (!known.has(keyOf(w))) known.set(keyOf(w), w);
+  let newNames = [...primitives, ...[...known.values()].map((w) => w.name)];
   let rounds = 0;
   while (newNames.length && rounds < maxRounds) {
     rounds++;
@@ -86,9 +89,11 @@ export async function scanProject(
     const found = results.flatMap((r) => r.wrappers).sort(byLocation);
     newNames = [];
     for (const w of found) {
-      if (known.has(w.name) || (primitives as string[]).includes(w.name)) continue;
-      known.set(w.name, w);
-      newNames.push(w.name);
+      if (known.has(keyOf(w)) || (primitives as readonly string[]).includes(w.name)) continue;
+      known.set(keyOf(w), w);
+      // A file-local wrapper is only called in its own file, and findWrappers already looked
+      // there for wrappers of it; only project-wide names send other files to another round.
+      if (!w.fileLocal && !newNames.includes(w.name)) newNames.push(w.name);
     }
   }
   if (newNames.length) {
@@ -100,7 +105,7 @@ export async function scanProject(
 
   progress({ phase: 'call-sites', files: files.length, message: `finding call sites (${known.size} wrappers known)` });
   const wrappers = [...known.values()];
-  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers)));
+  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames)));
   const sites = reports.flatMap((r) => r.sites).sort(bySite);
   for (const r of reports) errors.push(...r.errors);
   errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

@@ -13,7 +13,8 @@ export function namesPattern(names: Iterable<string>): RegExp {
   if (!re) {
     // Longest first is not needed with the identifier guards on both sides.
     const body = sorted.map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).filter(Boolean).join('|');
-    re = new RegExp(`(?<![A-Za-z0-9_])(?:${body || '(?!)'})(?![A-Za-z0-9_])`);
+    // `\\b` is exact here: C identifier characters are the regex word characters (no u flag).
+    re = new RegExp(`\\b(?:${body || '(?!)'})\\b`);
     if (cache.size > 64) cache.clear();
     cache.set(key, re);
   }

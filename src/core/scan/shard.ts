@@ -9,7 +9,7 @@ import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
-import { findCallSites, findWrappers, primitives } from './analysis';
+import { sitesIn, wrappersIn } from './analysis';
 import { dirnameOf, joinPath } from './paths';
 
 /**
@@ -56,6 +56,8 @@ interface Loaded {
   ref: ScanFileRef;
   text: string;
   tree: Tree | null;
+  /** Matched the prefilter of some wrapper round: it mentions a primitive or a project-wide wrapper. */
+  mentioned: boolean;
 }
 
 const maxHeadersPerFile = 48;
@@ -71,6 +73,11 @@ export class ScanShard {
     private readonly grammar: GrammarFiles,
     private readonly options: ShardOptions,
   ) {}
+
+  /** Loads the grammar now, so a worker can do it while the main thread is still walking. */
+  async warmUp(): Promise<void> {
+    this.parser ??= await createCParser(this.grammar);
+  }
 
   /** Reads and checks the shard's files; bad ones are reported and dropped. */
   load(files: ScanFileRef[]): LoadReport {
@@ -95,7 +102,7 @@ export class ScanShard {
         continue;
       }
       if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
-      this.files.push({ ref, text: decoded.text, tree: null });
+      this.files.push({ ref, text: decoded.text, tree: null, mentioned: false });
     }
     return { errors, files: files.length, bytes };
   }
@@ -103,37 +110,40 @@ export class ScanShard {
   /** Wrapper definitions in the files that mention any of `names`, given every wrapper known so far. */
   async wrapperRound(names: string[], known: WrapperDef[]): Promise<WrapperRoundReport> {
     const pattern = namesPattern(names);
-    const knownMap = knownNames(known);
     const wrappers: WrapperDef[] = [];
     let parsed = 0;
     for (const f of this.files) {
       if (!mentionsAny(f.text, pattern)) continue;
+      f.mentioned = true;
       const tree = await this.treeOf(f);
       if (!tree) continue;
       parsed++;
-      wrappers.push(...findWrappers(tree.rootNode, f.ref.rel, knownMap));
+      wrappers.push(...wrappersIn(tree.rootNode, f.text, f.ref.rel, known));
     }
     return { wrappers, parsed };
   }
 
-  /** Call sites of every known name; frees the trees afterwards (the scan is over). */
-  async callSites(known: WrapperDef[]): Promise<SitesReport> {
-    const pattern = namesPattern(knownNames(known).keys());
-    const knownMap = knownNames(known);
+  /**
+   * Call sites of every known name.
+   * Every project-wide name was some round's prefilter (the primitives and configured names in
+   * round 1, each later find in the round after), so the candidates are the files marked then;
+   * only names left untested when the rounds hit their cap need one more text pass. File-local
+   * wrappers are called only in the file that defines them, which was marked when found.
+   */
+  async callSites(known: WrapperDef[], untested: string[] = []): Promise<SitesReport> {
+    const pattern = untested.length ? namesPattern(untested) : null;
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
     for (const f of this.files) {
-      if (!mentionsAny(f.text, pattern)) continue;
+      if (!f.mentioned && !(pattern && mentionsAny(f.text, pattern))) continue;
       const tree = await this.treeOf(f);
       if (!tree) continue;
       const root = tree.rootNode;
       if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
-      sites.push(...findCallSites(root, f.ref.rel, knownMap, this.scopeFor(f, root)));
+      sites.push(...sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root)));
     }
-    for (const f of this.files) {
-      f.tree?.delete();
-      f.tree = null;
-    }
+    // Trees stay until dispose(): a worker is terminated right after this call, and freeing
+    // a few hundred trees one by one would only add to the scan's time.
     return { sites, errors, parsedFiles: this.parsed.size };
   }
 
@@ -234,13 +244,6 @@ export function quotedIncludes(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(includeRe)) out.push(m[1]!);
   return out;
-}
-
-export function knownNames(known: WrapperDef[]): Map<string, WrapperDef | (typeof primitives)[number]> {
-  const map = new Map<string, WrapperDef | (typeof primitives)[number]>();
-  for (const p of primitives) map.set(p, p);
-  for (const w of known) if (!map.has(w.name)) map.set(w.name, w);
-  return map;
 }
 
 /** "syntax error on line N": the first ERROR or MISSING node, found by descending only into erroneous subtrees. */
