@@ -3,8 +3,9 @@
 // CONTRACT (shared by the size evaluator and the call-site finder; extend, do not rename).
 //
 // Speed matters here: this runs on every file with a call site in a whole-repository scan, and
-// every node access crosses into wasm. One descendantsOfType call finds all the interesting
-// nodes; globals come from a walk over top-level items only (not into function bodies).
+// every node access crosses into wasm. The walk stays at file scope (see walkTopLevel) and uses
+// descendantsOfType only inside type specifiers, so function bodies and big initializers,
+// which are most of a file's nodes, are never visited.
 import type { Node } from 'web-tree-sitter';
 import { declaratorType, recordType, specifierType } from './declTypes';
 import { enumValueInFile } from './evaluate';
@@ -84,8 +85,7 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
     return specifierType(spec);
   };
 
-  for (const node of root.descendantsOfType(COLLECTED)) {
-    if (!node) continue;
+  const visit = (node: Node): void => {
     try {
       switch (node.type) {
         case 'preproc_def':
@@ -156,9 +156,9 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
     } catch {
       // A construct the grammar recovered oddly from: skip it, keep the rest of the file.
     }
-  }
+  };
 
-  collectGlobals(root, specType, globals);
+  walkTopLevel(root, visit, specType, globals);
   for (const name of enumExprs.keys()) enums.set(name, enumValueInFile(name, symbols));
   return symbols;
 }
@@ -166,28 +166,66 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
 const TOP_LEVEL_CONTAINERS = new Set([
   'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list',
 ]);
+const SPECIFIERS = ['struct_specifier', 'union_specifier', 'enum_specifier'];
 
-function collectGlobals(root: Node, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+/**
+ * Visits what matters at file scope without entering function bodies or initializers, which
+ * are most of a file's nodes: preprocessor lines, type definitions (and specifiers nested in
+ * them), and global variables. Function bodies are entered only when their text has a #define.
+ * ERROR nodes (broken code) are searched whole, so a typo does not hide the rest of a file.
+ */
+function walkTopLevel(root: Node, visit: (n: Node) => void, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+  const source = root.text;
+  const specifiersIn = (n: Node | null) => {
+    if (!n) return;
+    if (SPECIFIERS.includes(n.type)) visit(n);
+    if (n.childCount === 0) return;
+    for (const d of n.descendantsOfType(SPECIFIERS)) if (d && d.id !== n.id) visit(d);
+  };
   const stack: Node[] = [root];
-  let budget = 100000; // top-level items visited; generous, but bounded for generated files
+  let budget = 1_000_000; // containers visited; bounds pathological generated files
   while (stack.length && budget-- > 0) {
     const container = stack.pop()!;
     for (const item of container.namedChildren) {
       if (!item) continue;
-      if (TOP_LEVEL_CONTAINERS.has(item.type)) {
-        stack.push(item);
-        continue;
-      }
-      if (item.type !== 'declaration') continue;
-      const declarators = item.childrenForFieldName('declarator');
-      // Prototypes are most top-level declarations in headers; skip them before reading types.
-      if (declarators.every((d) => !d || d.type === 'function_declarator')) continue;
-      const base = specType(item.childForFieldName('type'));
-      for (const d of declarators) {
-        if (!d) continue;
-        const r = declaratorType(d, base);
-        if (r.name && r.type.k !== 'func' && !globals.has(r.name)) globals.set(r.name, r.type);
+      switch (item.type) {
+        case 'preproc_def': case 'preproc_function_def': case 'preproc_include':
+          visit(item);
+          break;
+        case 'struct_specifier': case 'union_specifier': case 'enum_specifier':
+          specifiersIn(item);
+          break;
+        case 'type_definition':
+          specifiersIn(item.childForFieldName('type'));
+          visit(item);
+          break;
+        case 'declaration':
+          specifiersIn(item.childForFieldName('type'));
+          addGlobals(item, specType, globals);
+          break;
+        case 'function_definition':
+          if (/#\s*define/.test(source.slice(item.startIndex, item.endIndex))) {
+            for (const d of item.descendantsOfType(['preproc_def', 'preproc_function_def'])) if (d) visit(d);
+          }
+          break;
+        case 'ERROR':
+          for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d);
+          break;
+        default:
+          if (TOP_LEVEL_CONTAINERS.has(item.type)) stack.push(item);
       }
     }
+  }
+}
+
+function addGlobals(item: Node, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+  const declarators = item.childrenForFieldName('declarator');
+  // Prototypes are most top-level declarations in headers; skip them before reading types.
+  if (declarators.every((d) => !d || d.type === 'function_declarator')) return;
+  const base = specType(item.childForFieldName('type'));
+  for (const d of declarators) {
+    if (!d) continue;
+    const r = declaratorType(d, base);
+    if (r.name && r.type.k !== 'func' && !globals.has(r.name)) globals.set(r.name, r.type);
   }
 }
