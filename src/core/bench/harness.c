@@ -178,17 +178,39 @@ static atomic_int spin_stop;
 static atomic_int spin_ready;
 static pthread_t spinners[1024];
 static int n_spinners = 0;
+/* Each spinner bumps its own counter (one cache line each) while it runs, so the measuring
+ * thread can see that it is really on its CPU right now and not preempted by another task. */
+static struct { _Alignas(64) atomic_ulong beats; } spin_beats[1024];
+static int spin_missed = 0; /* repetitions in which a spinner could not be seen running */
 
 static void *spin(void *arg) {
-  int cpu = (int)(intptr_t)arg;
+  int idx = (int)(intptr_t)arg;
   cpu_set_t set;
   CPU_ZERO(&set);
-  CPU_SET(cpu, &set);
+  CPU_SET(cpu_list[1 + idx], &set);
   pthread_setaffinity_np(pthread_self(), sizeof set, &set);
   atomic_fetch_add(&spin_ready, 1);
   /* Busy, never sleeping: the mm stays active on this CPU, so every flush must reach it. */
-  while (!atomic_load_explicit(&spin_stop, memory_order_relaxed)) __asm__ volatile("" ::: "memory");
+  while (!atomic_load_explicit(&spin_stop, memory_order_relaxed))
+    atomic_fetch_add_explicit(&spin_beats[idx].beats, 1, memory_order_relaxed);
   return NULL;
+}
+
+/*
+ * Called right before the clock starts: waits until every spinner has been seen running,
+ * because on a busy machine a preempted spinner leaves its CPU to another task, and then no
+ * shootdown is sent and the point silently measures the single-thread case.
+ */
+static void sync_spinners(void) {
+  for (int i = 0; i < n_spinners; i++) {
+    unsigned long b0 = atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed);
+    double deadline = 0;
+    for (int k = 0;; k++) {
+      if (atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed) != b0) break;
+      if (k == 1000) deadline = now_ns() + 50e6;
+      if (k > 1000 && now_ns() > deadline) { spin_missed++; break; }
+    }
+  }
 }
 
 static int start_spinners(int count) {
@@ -196,7 +218,7 @@ static int start_spinners(int count) {
   atomic_store(&spin_ready, 0);
   n_spinners = 0;
   for (int i = 0; i < count; i++) {
-    if (pthread_create(&spinners[i], NULL, spin, (void *)(intptr_t)cpu_list[1 + i]) != 0) return -1;
+    if (pthread_create(&spinners[i], NULL, spin, (void *)(intptr_t)i) != 0) return -1;
     n_spinners++;
   }
   while (atomic_load(&spin_ready) < n_spinners) sched_yield();
@@ -210,6 +232,9 @@ static void stop_spinners(void) {
 }
 
 /* ---------------------------------------------------------------- one repetition per op */
+
+/* The clock starts only once the spinners are seen running (no-op without spinners). */
+#define START() (sync_spinners(), t0 = now_ns())
 
 /*
  * Runs one repetition of the point: sets up fresh state, times the operation alone, cleans
@@ -235,7 +260,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     if (pt->huge && anon_huge_kb() - huge_before < (long)(n / 1024)) *huge_missing = 1;
     char *dst = find_hole(n, dst_off);
     if (!dst) { munmap(src, n); *err = "no room for the target"; return -1; }
-    t0 = now_ns();
+    START();
     void *r = mremap(src, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
     t1 = now_ns();
     if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
@@ -249,7 +274,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     if (!src) { *err = "mmap of the source failed"; return -1; }
     mprotect(src + n, PAGE, PROT_NONE);
     memset(src, 0x5a, n);
-    t0 = now_ns();
+    START();
     char *r = mremap(src, n, 2 * n, MREMAP_MAYMOVE);
     t1 = now_ns();
     if (r == MAP_FAILED) { munmap(src, n + PAGE); *err = "mremap failed"; return -1; }
@@ -263,7 +288,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     if (!src) { *err = "mmap of the source failed"; return -1; }
     munmap(src + n, n); /* the next n bytes are free, so the VMA can just be extended */
     memset(src, 0x5a, n);
-    t0 = now_ns();
+    START();
     char *r = mremap(src, n, 2 * n, 0);
     t1 = now_ns();
     if (r == MAP_FAILED) { munmap(src, n); *err = "in-place mremap failed"; return -1; }
@@ -275,7 +300,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *src = map_at(n, 0x1000, 0);
     if (!src) { *err = "mmap of the source failed"; return -1; }
     memset(src, 0x5a, n);
-    t0 = now_ns();
+    START();
     char *r = mremap(src, n, half, 0);
     t1 = now_ns();
     if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
@@ -297,7 +322,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
       memset(dst, 0x33, n);
       have = n;
     }
-    t0 = now_ns();
+    START();
     memcpy(dst, src, n);
     escape(dst);
     t1 = now_ns();
@@ -308,7 +333,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *dst = map_at(n, 0x3000, 0);
     if (!src || !dst) { *err = "mmap failed"; return -1; }
     memset(src, 0x5a, n);
-    t0 = now_ns();
+    START();
     memcpy(dst, src, n); /* every destination page faults in during the copy */
     escape(dst);
     t1 = now_ns();
@@ -320,7 +345,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *old = malloc(n);
     if (!old) { *err = "malloc failed"; return -1; }
     memset(old, 0x5a, n);
-    t0 = now_ns();
+    START();
     char *p = malloc(2 * n);
     if (p) { memcpy(p, old, n); escape(p); }
     free(old);
@@ -333,7 +358,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *old = malloc(n);
     if (!old) { *err = "malloc failed"; return -1; }
     memset(old, 0x5a, n);
-    t0 = now_ns();
+    START();
     char *p = realloc(old, 2 * n);
     t1 = now_ns();
     if (!p) { free(old); *err = "realloc failed"; return -1; }
@@ -345,7 +370,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *src = map_at(n, 0x1000, 0);
     if (!src) { *err = "mmap failed"; return -1; }
     memset(src, 0x5a, n);
-    t0 = now_ns();
+    START();
     munmap(src, n);
     t1 = now_ns();
     break;
@@ -353,7 +378,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
   case OP_SYSCALL: {
     /* A batch amortises the ~20 ns of clock_gettime; the result is per call. getppid has
      * no glibc cache, unlike getpid in old glibc versions. */
-    t0 = now_ns();
+    START();
     for (int i = 0; i < SYSCALL_BATCH; i++) syscall(SYS_getppid);
     t1 = now_ns();
     return (t1 - t0) / SYSCALL_BATCH;
@@ -365,7 +390,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *p = map_at(n, 0, huge);
     if (!p) { *err = "mmap failed"; return -1; }
     size_t step = huge ? PMD : PAGE;
-    t0 = now_ns();
+    START();
     for (size_t i = 0; i < n; i += step) p[i] = 1; /* write faults: allocate + zero */
     escape(p);
     t1 = now_ns();
@@ -383,7 +408,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *tmp = find_hole(n, 0x5000);
     if (!tmp) { munmap(a, 2 * n); *err = "no room for the temporary"; return -1; }
     const int f = MREMAP_MAYMOVE | MREMAP_FIXED;
-    t0 = now_ns();
+    START();
     void *r1 = mremap(a, n, n, f, tmp);
     void *r2 = mremap(b, n, n, f, a);
     void *r3 = mremap(tmp, n, n, f, b);
@@ -406,7 +431,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
       have = n;
     }
     char *a = buf, *b = buf + n, *tmp = buf + 2 * n;
-    t0 = now_ns();
+    START();
     memcpy(tmp, a, n);
     memcpy(a, b, n);
     memcpy(b, tmp, n);
@@ -487,6 +512,7 @@ static int measure(const struct point *pt, const struct options *o) {
     if (now_ns() - start > 0.2 * o->budget_ns) break;
   }
   huge_missing = 0;
+  spin_missed = 0;
   int done = 0;
   while (done < o->reps && !stop_requested) {
     if (done >= o->min_reps && now_ns() - start > o->budget_ns) break;
@@ -500,6 +526,7 @@ static int measure(const struct point *pt, const struct options *o) {
   printf(",\"median\":%.3f,\"p10\":%.3f,\"p90\":%.3f,\"reps\":%d", quantile(samples, done, 0.5),
          quantile(samples, done, 0.1), quantile(samples, done, 0.9), done);
   if (huge_missing) printf(",\"note\":\"the kernel did not provide huge pages in every repetition\"");
+  else if (spin_missed) printf(",\"note\":\"extra threads were off their CPUs in %d repetitions (busy machine)\"", spin_missed);
   printf("}\n");
   fflush(stdout);
   return 1;
@@ -573,6 +600,51 @@ static void print_hello(const struct options *o) {
   printf("],\"l1d\":%ld,\"l2\":%ld,\"l3\":%ld,\"clock_ns\":%.1f,\"mmap_threshold\":%d", l1, l2, l3, clock_ns, 128 * 1024);
   printf(",\"reps\":%d,\"min_reps\":%d,\"budget_ms\":%.0f}\n", o->reps, o->min_reps, o->budget_ns / 1e6);
   fflush(stdout);
+}
+
+/*
+ * The main thread runs on the first CPU we may use; spinners take the next ones. The process
+ * then re-executes itself once: an mm remembers every CPU it ran on (mm_cpumask), and flushes
+ * that free page tables interrupt those CPUs too until the kernel trims the mask, so a
+ * process that started on CPU 1 would pay shootdowns in "single-thread" points for a while.
+ * The fresh mm of the re-executed image has only ever run on the pinned CPU. The allowed CPU
+ * list travels in the environment, since the pinning narrows the affinity mask.
+ */
+static void pin_to_first_cpu(char **argv) {
+  const char *inherited = getenv("PAGECOST_HARNESS_CPUS");
+  if (inherited) {
+    char *copy = strdup(inherited);
+    for (char *tok = strtok(copy, ","); tok && n_cpus < 1024; tok = strtok(NULL, ",")) cpu_list[n_cpus++] = atoi(tok);
+    free(copy);
+  } else {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+      for (int c = 0; c < CPU_SETSIZE && n_cpus < 1024; c++)
+        if (CPU_ISSET(c, &set)) cpu_list[n_cpus++] = c;
+    }
+  }
+  if (n_cpus == 0) cpu_list[n_cpus++] = 0;
+  cpu_set_t all, one;
+  CPU_ZERO(&all);
+  for (int i = 0; i < n_cpus; i++) CPU_SET(cpu_list[i], &all);
+  CPU_ZERO(&one);
+  CPU_SET(cpu_list[0], &one);
+  sched_setaffinity(0, sizeof one, &one);
+  if (!inherited) {
+    static char list[1024 * 6];
+    size_t len = 0;
+    for (int i = 0; i < n_cpus && len + 8 < sizeof list; i++)
+      len += (size_t)snprintf(list + len, sizeof list - len, "%s%d", i ? "," : "", cpu_list[i]);
+    setenv("PAGECOST_HARNESS_CPUS", list, 1);
+    execv("/proc/self/exe", argv);
+    /* No /proc or exec refused: carry on in this image, the mask is only a nuisance. */
+    unsetenv("PAGECOST_HARNESS_CPUS");
+  } else {
+    /* Spinner threads need the whole list; the main thread stays where it is. */
+    sched_setaffinity(0, sizeof all, &all);
+    pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+  }
 }
 
 /* ---------------------------------------------------------------- command line */
@@ -668,17 +740,7 @@ int main(int argc, char **argv) {
   samples = malloc(sizeof *samples * (size_t)o.reps);
   if (!samples) return 1;
 
-  /* The main thread runs on the first CPU we may use; spinners take the next ones. */
-  cpu_set_t set;
-  CPU_ZERO(&set);
-  if (sched_getaffinity(0, sizeof set, &set) == 0) {
-    for (int c = 0; c < CPU_SETSIZE && n_cpus < 1024; c++)
-      if (CPU_ISSET(c, &set)) cpu_list[n_cpus++] = c;
-  }
-  if (n_cpus == 0) cpu_list[n_cpus++] = 0;
-  CPU_ZERO(&set);
-  CPU_SET(cpu_list[0], &set);
-  sched_setaffinity(0, sizeof set, &set);
+  pin_to_first_cpu(argv);
 
   if (o.n_threads == 0) {
     add_threads("1", &o);
