@@ -2,7 +2,7 @@
 // Each estimate is a total plus the terms it is made of ("33 × per-page TLB invalidation at
 // 100 ns"), so every number can be traced to one row of the parameter table (./params.ts).
 import type { BreakdownTerm, EstimateSummary } from '../types';
-import { ModelInputError, checkBytes, checkThreads } from './errors';
+import { MAX_BYTES, ModelInputError, checkBytes, checkThreads } from './errors';
 import { kernelAtLeast, type MachineFacts } from './machine';
 import type { Params } from './params';
 
@@ -266,7 +266,10 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
     munmapWork(d, a, B);
   }
   const align = resolveAlignment(d, op, A);
-  movePages(d, a, pa, align, op.thpSource ?? false, as);
+  // With THP "always", written anonymous memory is backed by huge pages in every whole 2 MiB slot.
+  const thp = (op.thpSource ?? d.m.thp === 'always') && d.page === 4096 && pa >= d.slotPages;
+  if (thp) as.push('the buffer is backed by transparent huge pages (THP "always")');
+  movePages(d, a, pa, align, thp, as);
   const freed = op.tablesFreed ?? pa >= d.slotPages;
   if (freed && !op.dontunmap && d.sdNs > 0) {
     a.add(d.sdTerm, `${d.sdLabel} when the old page tables are freed`, 1, d.sdNs);
@@ -399,7 +402,8 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
     }
     a.add('t_libc', 'allocator bookkeeping of one realloc', 1, d.p.t_libc);
     const sub = mremap(d, a, {
-      kind: 'mremap', oldBytes: A + hdr, newBytes: B + hdr, maymove: true,
+      // Capped so the 16-byte header never pushes a 2^48-byte request over the size limit.
+      kind: 'mremap', oldBytes: Math.min(A + hdr, MAX_BYTES), newBytes: Math.min(B + hdr, MAX_BYTES), maymove: true,
       // The chunk length includes glibc's header, so it is never a multiple of 2 MiB.
       lengthsPmdMultiple: hdr === 0 && A % d.slotBytes === 0 && B % d.slotBytes === 0,
     }, as);

@@ -18,7 +18,7 @@ export {
   type Allocator, type Alignment, type Estimate, type ModelContext, type Operation,
 } from './estimate';
 export {
-  OP_NAMES, OP_DOCS, ALTERNATIVE, CROSSOVER_PAIR, isOpName, makeContext, namedOperation, estimateNamed, namedNs,
+  OP_NAMES, OP_DOCS, ALTERNATIVE, DOUBLING, CROSSOVER_PAIR, isOpName, makeContext, namedOperation, estimateNamed, namedNs,
   type OpName, type NamedEstimate, type ScenarioOptions,
 } from './ops';
 export { solveCrossover, crossoverFor, CROSSOVER_MAX_BYTES, type Crossover } from './crossover';

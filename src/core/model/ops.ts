@@ -1,6 +1,6 @@
 // The named operations of `pagecost explain --op` (stable: scripts use these names), the
 // alternative each one is compared with, and the pair whose crossover is reported.
-import { ModelInputError, checkBytes, checkThreads } from './errors';
+import { MAX_BYTES, ModelInputError, checkBytes, checkThreads } from './errors';
 import {
   ALLOCATORS, GLIBC_MMAP_THRESHOLD_MAX, GLIBC_MMAP_THRESHOLD_MIN, estimateNs, estimateOp,
   type Alignment, type Allocator, type Estimate, type ModelContext, type Operation,
@@ -110,6 +110,9 @@ export const CROSSOVER_PAIR: Record<OpName, [OpName, OpName] | null> = {
   munmap: null,
 };
 
+/** Ops whose second size is 2N. */
+export const DOUBLING: ReadonlySet<OpName> = new Set<OpName>(['mremap-grow', 'mremap-grow-inplace', 'malloc-copy-free', 'realloc-grow']);
+
 /** An estimate of a named op with the profile and model version attached (what `explain --json` prints). */
 export interface NamedEstimate extends Estimate {
   bytes: number;
@@ -121,6 +124,9 @@ export interface NamedEstimate extends Estimate {
 export function estimateNamed(profile: Profile, name: string, bytes: number, o: ScenarioOptions = {}): NamedEstimate {
   if (!isOpName(name)) throw new ModelInputError(`unknown operation "${name}": use one of ${OP_NAMES.join(', ')}`);
   checkBytes(bytes);
+  if (DOUBLING.has(name) && 2 * bytes > MAX_BYTES) {
+    throw new ModelInputError(`${name} grows N to 2N, so N may be at most 2^47 bytes (128 TiB), got ${bytes}`);
+  }
   const ctx = makeContext(profile, o);
   const e = estimateOp(profile.params, ctx, namedOperation(name, bytes, ctx, o), name);
   return {

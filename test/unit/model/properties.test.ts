@@ -1,0 +1,89 @@
+// Properties of the model that must hold for every input, not only for the defaults.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { DOUBLING, estimateNamed, makeContext, namedNs, solveCrossover, OP_NAMES, type OpName } from '../../../src/core/model';
+import { arbAlignment, arbAllocator, arbBuiltin, arbBytes, arbOp, arbProfile, arbThreads } from './arbitraries';
+
+const MREMAP_OPS: OpName[] = ['mremap-move', 'mremap-grow', 'mremap-grow-inplace', 'mremap-shrink', 'realloc-grow', 'munmap'];
+
+describe('model: properties (fast-check)', () => {
+  it('every estimate is positive and finite, and its breakdown adds up to it', () => {
+    fc.assert(
+      fc.property(arbProfile(), arbOp(), arbBytes(), arbThreads(), arbAllocator(), arbAlignment(), (p, op, n0, t, allocator, alignment) => {
+        // Ops that grow N to 2N take N up to 2^47 so that 2N stays a mappable size.
+        const n = DOUBLING.has(op) ? Math.max(1, Math.floor(n0 / 2)) : n0;
+        const e = estimateNamed(p, op, n, { threads: t, allocator, ...(alignment ? { alignment } : {}) });
+        assert.ok(Number.isFinite(e.ns) && e.ns > 0, `${op} ${n}: ${e.ns}`);
+        const sum = e.breakdown.reduce((s, x) => s + x.ns, 0);
+        assert.ok(Math.abs(sum - e.ns) <= 1e-9 * e.ns, `sum ${sum} vs ${e.ns}`);
+        for (const term of e.breakdown) {
+          assert.ok(Number.isFinite(term.ns) && term.ns > 0 && term.share > 0 && term.share <= 1, JSON.stringify(term));
+          assert.ok(Math.abs(term.count * term.unitNs - term.ns) <= 1e-9 * Math.max(1, term.ns), JSON.stringify(term));
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('memcpy never gets cheaper as the size grows (warm and fresh destination)', () => {
+    fc.assert(
+      fc.property(arbProfile(), arbBytes(), arbBytes(), fc.constantFrom<OpName>('memcpy-warm', 'memcpy-cold'), (p, a, b, op) => {
+        const [lo, hi] = a <= b ? [a, b] : [b, a];
+        const ctx = makeContext(p);
+        assert.ok(namedNs(p, ctx, op, lo) <= namedNs(p, ctx, op, hi), `${op} ${lo} vs ${hi}`);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('more threads never make an mremap (or a call that uses one) cheaper, without AMD INVLPGB', () => {
+    fc.assert(
+      fc.property(arbProfile({ invlpgb: false }), fc.constantFrom(...MREMAP_OPS), arbBytes(2 ** 40), arbThreads(), arbThreads(), (p, op, n, t1, t2) => {
+        const [lo, hi] = t1 <= t2 ? [t1, t2] : [t2, t1];
+        assert.ok(
+          estimateNamed(p, op, n, { threads: lo }).ns <= estimateNamed(p, op, n, { threads: hi }).ns,
+          `${op} ${n}: ${lo} vs ${hi} threads`,
+        );
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('the crossover is where the two curves meet: mover dearer one byte below, cheaper at it', () => {
+    const pairs: [OpName, OpName][] = [['mremap-move', 'memcpy-warm'], ['mremap-move', 'memcpy-cold'], ['mremap-grow', 'malloc-copy-free'], ['realloc-grow', 'malloc-copy-free']];
+    fc.assert(
+      fc.property(arbProfile(), fc.constantFrom(...pairs), fc.integer({ min: 1, max: 128 }), arbAllocator(), (p, [mover, copier], t, allocator) => {
+        const o = { threads: t, allocator };
+        const ctx = makeContext(p, o);
+        const f = (n: number): number => namedNs(p, ctx, mover, n, o);
+        const g = (n: number): number => namedNs(p, ctx, copier, n, o);
+        const c = solveCrossover(p, mover, copier, o);
+        if (c.kind === 'at') {
+          assert.ok(f(c.bytes) < g(c.bytes), `at ${c.bytes}: ${f(c.bytes)} !< ${g(c.bytes)}`);
+          assert.ok(f(c.bytes - 1) >= g(c.bytes - 1), `below ${c.bytes}`);
+        } else if (c.kind === 'always') {
+          assert.ok(f(1) < g(1) && f(4096) < g(4096));
+        } else {
+          assert.ok(f(2 ** 40) >= g(2 ** 40));
+        }
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('with the built-in profiles, the mover stays cheaper at every size above the crossover', () => {
+    fc.assert(
+      fc.property(arbBuiltin(), fc.integer({ min: 1, max: 64 }), arbBytes(2 ** 40), (p, t, n) => {
+        const c = solveCrossover(p, 'mremap-move', 'memcpy-warm', { threads: t });
+        fc.pre(c.kind === 'at' && n >= c.bytes);
+        const ctx = makeContext(p, { threads: t });
+        assert.ok(namedNs(p, ctx, 'mremap-move', n) < namedNs(p, ctx, 'memcpy-warm', n), `${n} ≥ ${JSON.stringify(c)}`);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('every named op is covered by the generators', () => {
+    assert.equal(new Set(OP_NAMES).size, 9);
+  });
+});
