@@ -1,7 +1,8 @@
 // Expected sizes worked out by hand from the x86-64 System V psABI (LP64) and the i386
 // System V psABI (ILP32, as Linux uses it: double/long long 4-aligned in structs, long double 12).
 import { strict as assert } from 'node:assert';
-import { bytesOf, sizeOf } from './helpers';
+import { evaluateSizeText } from '../../../src/core/analysis/c/evaluate';
+import { bytesOf, sizeOf, snippet } from './helpers';
 
 const ILP32 = { options: { target: 'ilp32' as const } };
 
@@ -117,6 +118,26 @@ describe('C sizes: sizeof of types and layouts', () => {
     const v = await sizeOf('sizeof(struct s)', 'struct s {\n int a;\n#ifdef DEBUG\n int b;\n#endif\n};');
     assert.equal(v.bytes, null);
     assert.match(v.note, /#if/);
+  });
+
+  it('offsetof: members, nested members, array elements, anonymous members, a hand-written macro', async () => {
+    const prelude = `
+      #define offsetof(t, m) ((size_t)&((t *)0)->m)
+      struct in { char c; int v[4]; };
+      struct s { char tag; double d; struct in inner; union { short x; long y; }; char items[]; };`;
+    assert.equal(await bytesOf('offsetof(struct s, d)', prelude), 8);
+    assert.equal(await bytesOf('offsetof(struct s, d)', prelude, ILP32), 4);
+    // tree-sitter-c's offsetof_expression takes one member name, so a path goes in as text.
+    const s = await snippet(`${prelude}\nvoid *f(void *p) { return realloc(p, 1); }`);
+    assert.equal(evaluateSizeText('offsetof(struct s, inner.v[2])', s.scope).bytes, 16 + 4 + 8);
+    assert.equal(await bytesOf('offsetof(struct s, y)', prelude), 40);
+    assert.equal(await bytesOf('offsetof(struct s, items)', prelude), 48);
+    const v = await sizeOf('offsetof(struct s, items) + 10', prelude);
+    assert.equal(v.bytes, 58);
+    assert.equal(v.note, 'offsetof(struct s, items) = 48 (LP64); 48 + 10 = 58');
+    const missing = await sizeOf('offsetof(struct s, nope)', prelude);
+    assert.equal(missing.bytes, null);
+    assert.match(missing.note, /has no member `nope`/);
   });
 
   it('sizeof of an expression type: literals and strings', async () => {

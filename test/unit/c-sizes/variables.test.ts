@@ -40,6 +40,10 @@ describe('C sizes: sizeof of variables', () => {
     assert.equal((await sizeAt('void f(void) { for (long *it = 0; it; ) it = realloc(it, 2 * sizeof *it); }')).bytes, 16);
   });
 
+  it('a name declared in the same declaration that calls realloc', async () => {
+    assert.equal((await sizeAt('void f(void) { double *q = realloc(0, 4 * sizeof *q); }')).bytes, 32);
+  });
+
   it('globals, in this file and in headers', async () => {
     assert.equal((await sizeAt('static unsigned short *table;\nvoid f(void) { table = realloc(table, 100 * sizeof *table); }')).bytes, 200);
     const v = await sizeAt('void f(void) { items = realloc(items, 2 * sizeof items[0]); }', {

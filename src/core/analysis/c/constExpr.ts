@@ -21,6 +21,8 @@ export type Expr =
   | { k: 'sizeofType'; type: CType; typeText: string }
   | { k: 'sizeofExpr'; e: Expr }
   | { k: 'alignof'; type: CType; typeText: string }
+  /** `offsetof(type, a.b[2])`: path steps are member names or index expressions. */
+  | { k: 'offsetof'; type: CType; typeText: string; path: ({ field: string } | { index: Expr })[] }
   | { k: 'call'; callee: Expr; args: Expr[] }
   | { k: 'index'; e: Expr; i: Expr }
   | { k: 'member'; e: Expr; field: string; arrow: boolean };
@@ -180,7 +182,11 @@ class Parser {
         return { k: 'str', text };
       }
       case 'value': return { k: 'value', v: t.value!, label: t.text };
-      case 'id': return t.cycle ? { k: 'id', name: t.text, cycle: t.cycle } : { k: 'id', name: t.text };
+      case 'id':
+        if ((t.text === 'offsetof' || t.text === '__builtin_offsetof') && this.isPunct('(') && this.startsType(1)) {
+          return this.offsetof();
+        }
+        return t.cycle ? { k: 'id', name: t.text, cycle: t.cycle } : { k: 'id', name: t.text };
       case 'punct':
         if (t.text === '(') {
           if (this.isPunct('{')) throw new ParseError('statement expressions `({ ... })` are not supported');
@@ -231,6 +237,29 @@ class Parser {
         return e;
       }
     }
+  }
+
+  private offsetof(): Expr {
+    this.expect('(');
+    const ty = this.typeName();
+    this.expect(',');
+    const path: ({ field: string } | { index: Expr })[] = [];
+    for (let first = true; ; first = false) {
+      if (!first && this.isPunct('[')) {
+        this.pos++;
+        path.push({ index: this.expr(0) });
+        this.expect(']');
+        continue;
+      }
+      if (!first && !this.isPunct('.')) break;
+      if (!first) this.pos++;
+      const f = this.peek();
+      if (!f || f.kind !== 'id') throw new ParseError('expected a member name in offsetof');
+      this.pos++;
+      path.push({ field: f.text });
+    }
+    this.expect(')');
+    return { k: 'offsetof', type: ty.type, typeText: ty.text, path };
   }
 
   /** specifier-qualifier-list abstract-declarator? */

@@ -4,7 +4,7 @@
 // the caller reports it instead of printing a wrapped number. Evaluation never throws.
 import { basicType, type Expr } from './constExpr';
 import {
-  CHAR, INT, LONG, ULONG, fieldType, layoutOf, resolveType, typeName,
+  CHAR, INT, LONG, ULONG, fieldType, layoutOf, memberOffset, resolveType, typeName,
   type CType, type Result, type TypeEnv,
 } from './layout';
 import { decodeQuoted, parseCharLiteral, parseIntLiteral } from './tokens';
@@ -112,6 +112,8 @@ export class Evaluator {
         this.fact(`${this.render(e)} = ${l.v.size} (${typeName(t.v)}${this.modelTag(t.v, true)})`);
         return this.leaf(e, l.v.size);
       }
+      case 'offsetof':
+        return this.offsetof(e);
       case 'call':
         return this.call(e);
       case 'index':
@@ -147,7 +149,7 @@ export class Evaluator {
       return this.leaf(e, BigInt(this.env.pageSize));
     }
     if (e.name === 'sizeof' || e.name === 'struct' || e.name === 'union') return fail(`unexpected \`${e.name}\``);
-    if (this.env.lookupVar(e.name) === undefined && /^[A-Z_][A-Z0-9_]*$/.test(e.name) && /[A-Z]/.test(e.name)) {
+    if (/^[A-Z_][A-Z0-9_]*$/.test(e.name) && /[A-Z]/.test(e.name) && this.env.lookupVar(e.name) === undefined) {
       return fail(`\`${e.name}\` has no visible definition (no #define, enum or variable the scan can see)`);
     }
     return fail(`\`${e.name}\` is a runtime value`);
@@ -207,6 +209,31 @@ export class Evaluator {
     if (!l.ok) return fail(l.why);
     const bits = Number(l.v.size * 8n);
     return { ok: true, v: t.v.unsigned ? BigInt.asUintN(bits, v.v) : BigInt.asIntN(bits, v.v) };
+  }
+
+  private offsetof(e: Expr & { k: 'offsetof' }): R {
+    let t = e.type;
+    let offset = 0n;
+    for (const step of e.path) {
+      if ('field' in step) {
+        const m = memberOffset(t, step.field, this.env);
+        if (!m.ok) return fail(`${this.render(e)}: ${m.why}`);
+        offset += m.v.offset;
+        t = m.v.type;
+      } else {
+        const i = this.value(step.index);
+        if (!i.ok) return i;
+        const r = resolveType(t, this.env);
+        if (!r.ok) return fail(`${this.render(e)}: ${r.why}`);
+        if (r.v.k !== 'array') return fail(`${this.render(e)}: indexing something that is not an array`);
+        const el = layoutOf(r.v.of, this.env);
+        if (!el.ok) return fail(`${this.render(e)}: ${el.why}`);
+        offset += i.v * el.v.size;
+        t = r.v.of;
+      }
+    }
+    this.fact(`${this.render(e)} = ${offset}${this.modelTag(e.type)}`);
+    return this.leaf(e, offset);
   }
 
   private call(e: Expr & { k: 'call' }): R {
@@ -309,6 +336,7 @@ export class Evaluator {
       case 'sizeofType':
       case 'sizeofExpr':
       case 'alignof':
+      case 'offsetof':
         return { ok: true, v: ULONG };
       case 'cond':
         return this.typeOf(e.t, depth + 1);
@@ -368,6 +396,8 @@ export class Evaluator {
       case 'cast': return `(${e.typeText})${this.render(e.e)}`;
       case 'sizeofType': return `sizeof(${e.typeText})`;
       case 'alignof': return `_Alignof(${e.typeText})`;
+      case 'offsetof':
+        return `offsetof(${e.typeText}, ${e.path.map((p, i) => ('field' in p ? (i ? '.' : '') + p.field : `[${this.render(p.index)}]`)).join('')})`;
       case 'sizeofExpr': return e.e.k === 'paren' ? `sizeof${this.render(e.e)}` : `sizeof ${this.render(e.e)}`;
       case 'call': return `${this.render(e.callee)}(${e.args.map((a) => this.render(a)).join(', ')})`;
       case 'index': return `${this.render(e.e)}[${this.render(e.i)}]`;

@@ -187,7 +187,14 @@ export function layoutOf(t: CType, env: TypeEnv, depth = 0): Result<Shape> {
 }
 
 function recordLayout(rec: CType & { k: 'record' }, env: TypeEnv, depth: number): Result<Shape> {
+  const r = placeFields(rec, env, depth);
+  return r.ok ? { ok: true, v: r.v.shape } : r;
+}
+
+/** Size and alignment of a record, and the byte offset of each field (bit-fields: the byte holding their first bit). */
+function placeFields(rec: CType & { k: 'record' }, env: TypeEnv, depth: number): Result<{ shape: Shape; offsets: bigint[] }> {
   const isUnion = rec.tag === 'union';
+  const offsets: bigint[] = [];
   let bits = 0n; // struct: the next free bit; union: the largest member so far
   let maxAlign = 1n;
   for (let i = 0; i < rec.fields.length; i++) {
@@ -199,6 +206,7 @@ function recordLayout(rec: CType & { k: 'record' }, env: TypeEnv, depth: number)
       if (!el.ok) return el;
       const a = rec.packed ? 1n : el.v.align;
       bits = alignUp(bits, a * 8n);
+      offsets.push(bits / 8n);
       if (a > maxAlign) maxAlign = a;
       continue;
     }
@@ -212,12 +220,15 @@ function recordLayout(rec: CType & { k: 'record' }, env: TypeEnv, depth: number)
       const width = w.v;
       const unit = size * 8n;
       if (isUnion) {
+        offsets.push(0n);
         if (width > bits) bits = width;
       } else if (width === 0n) {
         bits = alignUp(bits, fl.v.align * 8n);
+        offsets.push(bits / 8n);
         continue; // a zero-width bit-field does not raise the struct's alignment
       } else {
         if (!rec.packed && bits / unit !== (bits + width - 1n) / unit) bits = alignUp(bits, unit > 0n ? unit : 8n);
+        offsets.push(bits / 8n);
         bits += width;
       }
       if (f.name !== null && align > maxAlign) maxAlign = align;
@@ -225,15 +236,41 @@ function recordLayout(rec: CType & { k: 'record' }, env: TypeEnv, depth: number)
     }
     if (align > maxAlign) maxAlign = align;
     if (isUnion) {
+      offsets.push(0n);
       if (size * 8n > bits) bits = size * 8n;
     } else {
-      bits = alignUp(bits, align * 8n) + size * 8n;
+      bits = alignUp(bits, align * 8n);
+      offsets.push(bits / 8n);
+      bits += size * 8n;
     }
   }
   const min = BigInt(rec.minAlign);
   if (min > maxAlign) maxAlign = min;
   const bytes = (bits + 7n) / 8n;
-  return { ok: true, v: { size: alignUp(bytes, maxAlign), align: maxAlign } };
+  return { ok: true, v: { shape: { size: alignUp(bytes, maxAlign), align: maxAlign }, offsets } };
+}
+
+/** Byte offset and type of member `name` of a record (searching anonymous members too). */
+export function memberOffset(t: CType, name: string, env: TypeEnv, depth = 0): Result<{ offset: bigint; type: CType }> {
+  const r = resolveType(t, env);
+  if (!r.ok) return r;
+  const rec = r.v;
+  if (rec.k !== 'record') return { ok: false, why: `\`${typeName(rec)}\` is not a struct or union` };
+  const placed = placeFields(rec, env, depth);
+  if (!placed.ok) return placed;
+  for (let i = 0; i < rec.fields.length; i++) {
+    const f = rec.fields[i]!;
+    const at = placed.v.offsets[i] ?? 0n;
+    if (f.name === name) {
+      if (f.bits !== null) return { ok: false, why: `\`${name}\` is a bit-field (it has no byte offset)` };
+      return { ok: true, v: { offset: at, type: f.type } };
+    }
+    if (f.name === null && depth < MAX_DEPTH) {
+      const inner = memberOffset(f.type, name, env, depth + 1);
+      if (inner.ok) return { ok: true, v: { offset: at + inner.v.offset, type: inner.v.type } };
+    }
+  }
+  return { ok: false, why: `\`${typeName(rec)}\` has no member \`${name}\`` };
 }
 
 /** The type of member `name` of a record (searching anonymous members too). */

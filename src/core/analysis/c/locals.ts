@@ -8,12 +8,23 @@ import type { CType } from './layout';
 import type { FileSymbols } from './symbols';
 
 function fromDeclaration(decl: Node, name: string): CType | undefined {
+  // Text is a JS-side substring; checking it first avoids walking most declarations in wasm.
+  if (!wordIn(decl.text, name)) return undefined;
   for (const d of decl.childrenForFieldName('declarator')) {
     if (!d || declaratorName(d) !== name) continue;
     const r = declaratorType(d, specifierType(decl.childForFieldName('type')));
     if (r.name === name) return r.type;
   }
   return undefined;
+}
+
+function wordIn(text: string, name: string): boolean {
+  for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) {
+    const before = text[i - 1];
+    const after = text[i + name.length];
+    if ((!before || !/[\w$]/.test(before)) && (!after || !/[\w$]/.test(after))) return true;
+  }
+  return false;
 }
 
 function fromParameters(fn: Node, name: string): CType | undefined {
@@ -40,7 +51,9 @@ function localType(at: Node, name: string): CType | undefined {
     if (cur.type === 'compound_statement') {
       let found: CType | undefined;
       for (const item of cur.namedChildren) {
-        if (!item || item.startIndex >= child.startIndex) break;
+        // `T *q = realloc(0, sizeof *q)` is valid C: a name is in scope from its own declarator on,
+        // so the declaration holding the node counts too.
+        if (!item || item.startIndex > child.startIndex) break;
         if (item.type === 'declaration') found = fromDeclaration(item, name) ?? found;
       }
       if (found) return found;
