@@ -3,8 +3,10 @@
 // --fail-on, 2 bad command line or config, 3 file problems with --fail-on-file-errors.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
-import type { CallSite, Finding, Severity } from '../core/types';
-import { adviseSites } from '../core/advice/index';
+import type { Finding, Severity } from '../core/types';
+import type { Allocator } from '../core/model/index';
+import { adviseSites, type AdviceOptions } from '../core/advice/index';
+import { loadProfileFromCli } from './machine';
 import { ConfigSyntaxError, configFileName, parseConfig, type ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
 import { scanProject, type ScanProgress } from '../core/scan/orchestrate';
@@ -27,8 +29,10 @@ options:
   --config FILE              project config (default: PATH/.pagecost.json when it exists)
   --target lp64|ilp32        data model for sizeof (default lp64)
   --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
-  --profile FILE             calibrated machine profile for the cost model
-  --threads N                threads assumed to share the mapping (TLB shootdowns)
+  --profile NAME|FILE        machine profile for the cost model (x86-64, x86-64-vm, arm64,
+                             or a file written by pagecost calibrate)
+  --threads N                threads of the program on other CPUs (TLB shootdowns)
+  --allocator A              what realloc does: glibc (default), musl, copying
   --jobs N                   worker threads (default: one per core on large scans)
   --no-gitignore             scan files that .gitignore excludes too
   --quiet                    no progress or summary on stderr
@@ -44,6 +48,7 @@ const specs: Record<string, FlagSpec> = {
   target: { type: 'string', choices: ['lp64', 'ilp32'] },
   'page-size': { type: 'bytes', min: 512 },
   profile: { type: 'string' },
+  allocator: { type: 'string', choices: ['glibc', 'musl', 'copying'] },
   threads: { type: 'int', min: 1 },
   jobs: { type: 'int', min: 1 },
   'no-gitignore': { type: 'boolean' },
@@ -58,14 +63,6 @@ export function exitCodeFor(findings: Finding[], fileErrors: number, failOn: Sev
   if (failOn && findings.some((f) => severityRank[f.severity] >= severityRank[failOn])) return 1;
   if (failOnFileErrors && fileErrors > 0) return 3;
   return 0;
-}
-
-/** Options the cost model may take; passed through to adviseSites as its second argument. */
-export interface AdviceCliOptions {
-  profile?: string;
-  threads?: number;
-  pageSize: number;
-  target: 'lp64' | 'ilp32';
 }
 
 export const scan: Subcommand = async (argv, io) => {
@@ -105,6 +102,16 @@ export const scan: Subcommand = async (argv, io) => {
   const maxFileSize = (flags.get('max-file-size') as number | undefined) ?? config.maxFileSize ?? defaultMaxFileSize;
   const pageSize = (flags.get('page-size') as number | undefined) ?? config.pageSize ?? 4096;
   const target = (flags.get('target') as 'lp64' | 'ilp32' | undefined) ?? config.target ?? 'lp64';
+  const adviceOptions: AdviceOptions = {};
+  if (flags.has('profile')) {
+    try {
+      adviceOptions.profile = loadProfileFromCli(String(flags.get('profile')), io.cwd);
+    } catch (e) {
+      throw new UsageError(`scan: --profile: ${(e as Error).message}`);
+    }
+  }
+  if (flags.has('threads')) adviceOptions.threads = flags.get('threads') as number;
+  if (flags.has('allocator')) adviceOptions.allocator = flags.get('allocator') as Allocator;
   const started = Date.now();
   const progress = progressReporter(io, quiet, started);
 
@@ -145,13 +152,7 @@ export const scan: Subcommand = async (argv, io) => {
   }
 
   mark('advice');
-  const adviceOptions: AdviceCliOptions = { pageSize, target };
-  if (flags.has('profile')) adviceOptions.profile = resolve(io.cwd, String(flags.get('profile')));
-  if (flags.has('threads')) adviceOptions.threads = flags.get('threads') as number;
-  // adviseSites may take options (profile, threads...) as its second parameter; passing them
-  // through an explicit signature keeps this call compiling whichever version is in the tree.
-  const advise = adviseSites as (sites: CallSite[], options?: AdviceCliOptions) => Finding[];
-  const findings = await Promise.resolve(advise(result.sites, adviceOptions));
+  const findings = adviseSites(result.sites, adviceOptions);
 
   const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
   const stats: ScanStats = { ...result.stats, ms: Date.now() - started };

@@ -73,7 +73,8 @@ export function jsonFinding(f: Finding, root: string): JsonFinding {
     newBytes: s.newSize?.bytes ?? null,
     sizeText: s.newSize?.text ?? '',
     sizeNote: s.newSize?.note ?? (s.kind === 'reference' ? 'not a call: no size' : 'no size argument'),
-    flags: s.flags,
+    // realloc-family calls have no flags: [] (not null, which means "mremap flags unknown").
+    flags: s.callee === 'mremap' ? s.flags : (s.flags ?? []),
     growth: s.growth,
     function: s.enclosingFunction,
     inLoop: s.inLoop,

@@ -10,11 +10,23 @@ export interface RuleInfo {
 }
 
 const known: Record<string, Omit<RuleInfo, 'id' | 'name'>> = {
-  'memory-move-call': {
-    short: 'A realloc/mremap call that may move memory.',
-    full: 'A call (direct or through a wrapper) to realloc, reallocarray, reallocf or mremap. Its modelled cost and the cheaper alternative are given when the sizes are known.',
+  'mremap-slower-than-memcpy': {
+    short: 'mremap moves fewer bytes than it costs: memcpy would be faster here.',
+    full: 'For small moves, the kernel round trip, page-table locking and TLB invalidation of mremap cost more than copying the bytes. The model compares both for the evaluated size; use memcpy into a new mapping (or keep the data in the heap) below the crossover size.',
   },
-  'realloc-reference': {
+  'mremap-cost': {
+    short: 'The modelled cost of an mremap call.',
+    full: 'What this mremap is modelled to cost for its evaluated size, with the breakdown and the cheaper alternative when there is one.',
+  },
+  'realloc-cost': {
+    short: 'The modelled cost of a realloc call.',
+    full: 'What this realloc (direct or through a wrapper) is modelled to cost for its evaluated size: in-place growth, an mremap of an mmapped chunk, or a copy, depending on the allocator.',
+  },
+  'realloc-linear-growth': {
+    short: 'A buffer grown by a constant step: quadratic copying over time.',
+    full: 'Growing by a fixed amount each time copies O(n²) bytes in total; grow geometrically (e.g. double the capacity) so each byte is copied a constant number of times.',
+  },
+  reference: {
     short: 'A realloc-family function used as a value.',
     full: 'The function is stored or passed as a pointer, so the calls made through it cannot be analysed here.',
   },

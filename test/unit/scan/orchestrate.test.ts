@@ -1,0 +1,140 @@
+import { strict as assert } from 'node:assert';
+import type { WrapperDef } from '../../../src/core/types';
+import { ScanShard, type SourceReader } from '../../../src/core/scan/shard';
+import { scanProject, dealFiles } from '../../../src/core/scan/orchestrate';
+import { grammarFiles } from '../../support/grammar';
+
+/** Files in memory, keyed by absolute path; counts reads so tests can see what was touched. */
+function memoryReader(files: Record<string, string | Uint8Array>): SourceReader & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    read(path: string, maxBytes?: number) {
+      reads.push(path);
+      const f = files[path];
+      if (f === undefined) throw new Error('no such file');
+      const bytes = typeof f === 'string' ? new TextEncoder().encode(f) : f;
+      return maxBytes !== undefined && bytes.length > maxBytes ? { size: bytes.length } : bytes;
+    },
+  };
+}
+
+async function scan(files: Record<string, string | Uint8Array>, opts: { shards?: number; config?: WrapperDef[]; maxFileSize?: number } = {}) {
+  const reader = memoryReader(files);
+  const shards = Array.from({ length: opts.shards ?? 1 }, () =>
+    new ScanShard(reader, grammarFiles, { maxFileSize: opts.maxFileSize ?? 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: ['/p'] }),
+  );
+  const refs = Object.keys(files).filter((p) => /\.[ch]$/.test(p)).map((p) => ({ path: p, rel: p.slice('/p/'.length) }));
+  try {
+    return { ...(await scanProject(refs, shards, { configWrappers: opts.config ?? [] })), reads: reader.reads };
+  } finally {
+    for (const s of shards) s.dispose();
+  }
+}
+
+const wrapperC = `#include <stdlib.h>
+void *xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n);
+    if (!q) abort();
+    return q;
+}
+`;
+
+describe('project scan orchestration', () => {
+  it('recognises a wrapper defined in one file at call sites in others, across shards', async () => {
+    const files: Record<string, string> = { '/p/wrapper.c': wrapperC };
+    // A global buffer, not a parameter: a function resizing its own parameter would be a wrapper itself.
+    for (let i = 0; i < 6; i++) files[`/p/use${i}.c`] = `void *xrealloc(void *, unsigned long);\nstatic char *buf;\nvoid f${i}(void) { buf = xrealloc(buf, ${i + 1}); }\n`;
+    files['/p/plain.c'] = 'int main(void) { return 0; }\n';
+    for (const shards of [1, 3]) {
+      const r = await scan(files, { shards });
+      const calls = r.sites.filter((s) => s.kind === 'wrapper-call');
+      assert.deepEqual(calls.map((s) => s.file), ['use0.c', 'use1.c', 'use2.c', 'use3.c', 'use4.c', 'use5.c'], `shards=${shards}`);
+      for (const s of calls) {
+        assert.deepEqual(s.via, ['xrealloc']);
+        assert.equal(s.callee, 'realloc');
+        assert.equal(s.nameRange.start.line, 3);
+        assert.equal(s.nameRange.start.column, 23);
+      }
+      assert.deepEqual(calls.map((s) => s.newSize?.bytes), [1, 2, 3, 4, 5, 6]);
+      assert.equal(r.stats.wrappers, 1);
+      // plain.c never names a relevant function, so it is read but never parsed.
+      assert.equal(r.stats.parsedFiles, 7);
+      assert.equal(r.stats.files, 8);
+    }
+  });
+
+  it('follows wrappers of wrappers across files in later rounds', async () => {
+    const r = await scan({
+      '/p/a.c': wrapperC,
+      '/p/b.c': 'void *xrealloc(void *, unsigned long);\nvoid *grow_twice(void *p, unsigned long n) { return xrealloc(p, 2 * n); }\n',
+      '/p/c.c': 'void *grow_twice(void *, unsigned long);\nstatic void *q;\nvoid g(void) { q = grow_twice(q, 100); }\n',
+    });
+    const inC = r.sites.filter((s) => s.file === 'c.c');
+    assert.equal(inC.length, 1);
+    assert.equal(inC[0]!.kind, 'wrapper-call');
+    assert.deepEqual(inC[0]!.via, ['grow_twice', 'xrealloc']);
+    assert.ok(r.stats.rounds >= 2, `rounds ${r.stats.rounds}`);
+  });
+
+  it('applies configured wrappers whose definition is not in the tree', async () => {
+    const config: WrapperDef[] = [{ name: 'arena_grow', kind: 'config', callee: 'mremap', via: [], params: { ptr: 0, oldSize: 1, size: 2 }, diesOnFailure: false, file: '.pagecost.json', line: null }];
+    const r = await scan({ '/p/m.c': 'void *arena_grow(void *, unsigned long, unsigned long);\nstatic void *a;\nvoid h(void) { a = arena_grow(a, 4096, 8192); }\n' }, { config });
+    assert.equal(r.sites.length, 1);
+    const s = r.sites[0]!;
+    assert.equal(s.kind, 'wrapper-call');
+    assert.equal(s.callee, 'mremap');
+    assert.deepEqual(s.via, ['arena_grow']);
+    assert.equal(s.oldSize?.bytes, 4096);
+    assert.equal(s.newSize?.bytes, 8192);
+  });
+
+  it('keeps a static helper local to the file that defines it', async () => {
+    const r = await scan({
+      '/p/a.c': '#include <stdlib.h>\nstatic void *grow(void *p, size_t n) { return realloc(p, n); }\nstatic void *buf;\nvoid a(void) { buf = grow(buf, 8); }\n',
+      '/p/b.c': 'static int grow(int x) { return x + 1; }\nint b(void) { return grow(1); }\n',
+    });
+    assert.deepEqual(r.sites.filter((s) => s.kind === 'wrapper-call').map((s) => s.file), ['a.c']);
+    assert.equal(r.sites.filter((s) => s.file === 'b.c').length, 0);
+  });
+
+  it('evaluates sizes with macros from included headers', async () => {
+    const r = await scan({
+      '/p/inc/sizes.h': '#define CHUNK (16 * 4096)\n',
+      '/p/src/u.c': '#include <stdlib.h>\n#include "../inc/sizes.h"\nstatic char *b;\nvoid u(void) { b = realloc(b, CHUNK); }\n',
+    });
+    const s = r.sites.find((x) => x.file === 'src/u.c');
+    assert.ok(s);
+    assert.equal(s.newSize?.bytes, 65536);
+    assert.match(s.newSize?.note ?? '', /CHUNK/);
+  });
+
+  it('goes on past bad files and lists each problem', async () => {
+    const r = await scan(
+      {
+        '/p/bin.c': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]),
+        '/p/big.c': `/* ${'x'.repeat(300)} */ void *b(void *p) { return realloc(p, 1); }\n`,
+        '/p/latin1.c': new Uint8Array([...new TextEncoder().encode('/* caf'), 0xe9, ...new TextEncoder().encode(' */\nvoid *l(void *p) { return realloc(p, 64); }\n')]),
+        '/p/broken.c': 'void *k(void *p) { return realloc(p, 32) }\nint ok(void) { return 1; }\n',
+        '/p/good.c': 'void *g(void *p) { return realloc(p, 16); }\n',
+      },
+      { maxFileSize: 200 },
+    );
+    const problems = new Map(r.errors.map((e) => [e.file, e.message]));
+    assert.match(problems.get('bin.c') ?? '', /binary/);
+    assert.match(problems.get('big.c') ?? '', /too large/);
+    assert.match(problems.get('latin1.c') ?? '', /not valid UTF-8/);
+    assert.match(problems.get('broken.c') ?? '', /^syntax error on line 1/);
+    assert.equal(problems.has('good.c'), false);
+    // What could be read is still reported, broken C included.
+    assert.deepEqual(r.sites.map((s) => s.file), ['broken.c', 'good.c', 'latin1.c']);
+    assert.deepEqual(r.sites.map((s) => s.newSize?.bytes), [32, 16, 64]);
+  });
+
+  it('deals files evenly', () => {
+    const files = Array.from({ length: 7 }, (_, i) => ({ path: `/${i}.c`, rel: `${i}.c` }));
+    assert.deepEqual(dealFiles(files, 3).map((h) => h.length), [3, 2, 2]);
+    assert.deepEqual(dealFiles(files, 0).map((h) => h.length), [7]);
+  });
+});
