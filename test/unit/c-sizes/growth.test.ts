@@ -21,6 +21,7 @@ describe('C sizes: growth shape', () => {
     'q = realloc(q, (count + 1) * sizeof *q);',
     'q = realloc(q, sizeof(long) * (count + 8));',
     'b->data = realloc(b->data, b->len + PAGE_SIZE);',
+    'q = realloc(q, (count + 1) * sizeof(struct unseen));',
   ];
   for (const body of linear) {
     it(`linear: ${body}`, async () => {
@@ -39,10 +40,13 @@ describe('C sizes: growth shape', () => {
     'q = realloc(q, 2 * cap * sizeof *q);',
     'b->data = realloc(b->data, b->cap * 2);',
     'p = realloc(p, cap ? cap * 2 : 16);',
+    'p = realloc(p, (size_t)(cap * 1.5));',
+    'p = realloc(p, n * FLOAT_FACTOR);',
+    'q = realloc(q, cap * 2 * sizeof(struct unseen));',
   ];
   for (const body of geometric) {
     it(`geometric: ${body}`, async () => {
-      assert.equal(await growthOf(body, '#define GROWTH_FACTOR 2'), 'geometric');
+      assert.equal(await growthOf(body, '#define GROWTH_FACTOR 2\n#define FLOAT_FACTOR 1.25'), 'geometric');
     });
   }
 
@@ -65,6 +69,8 @@ describe('C sizes: growth shape', () => {
     assert.equal(await growthOf('p = realloc(p, len + n);'), null);
     assert.equal(await growthOf('p = realloc(p, n * sizeof(long));'), null);
     assert.equal(await growthOf('p = realloc(p, cap / 2);'), null);
+    assert.equal(await growthOf('p = realloc(p, cap * 0.5);'), null);
+    assert.equal(await growthOf('p = realloc(p, n * n);'), null);
     assert.equal(await growthOf('p = realloc(p, n - 1);'), null);
     assert.equal(await growthOf('cap = read_cap();\n p = realloc(p, cap);'), null);
     assert.equal(await growthOf('cap = len;\n p = realloc(p, cap);'), null);

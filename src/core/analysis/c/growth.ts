@@ -34,6 +34,14 @@ function containsSizeof(e: Expr): boolean {
   }
 }
 
+/** `1.5` in `cap * 1.5`: growth factors may be floating-point even when sizes are not. */
+function floatConst(e: Expr): number | null {
+  while (e.k === 'paren') e = e.e;
+  if (e.k !== 'num' || !/^(\d+\.\d*|\.\d+)([eE][+-]?\d+)?[fFlL]?$/.test(e.text)) return null;
+  const v = parseFloat(e.text);
+  return Number.isFinite(v) ? v : null;
+}
+
 const scale = (a: Affine, k: number): Affine => ({
   vars: new Map([...a.vars].map(([n, x]) => [n, x * k])),
   c: a.c * k,
@@ -64,16 +72,20 @@ function affine(e: Expr, p: ParsedSize, depth = 0): Affine | null {
         const r = l && affine(e.r, p, depth + 1);
         return l && r ? add(l, r, e.op === '+' ? 1 : -1) : null;
       }
+      if (e.op === '*' || e.op === '/') {
+        // `* sizeof *p` converts elements to bytes: not a growth factor, even when its value is unknown.
+        if (containsSizeof(e.r)) return affine(e.l, p, depth + 1);
+        if (e.op === '*' && containsSizeof(e.l)) return affine(e.r, p, depth + 1);
+      }
       if (e.op === '*' || e.op === '/' || e.op === '<<' || e.op === '>>') {
         const rv = p.valueOf(e.r);
         const lv = e.op === '*' ? p.valueOf(e.l) : { ok: false as const, why: '' };
-        const [varSide, k, constSide] = rv.ok ? [e.l, rv.v, e.r] : lv.ok ? [e.r, lv.v, e.l] : [null, 0n, null];
-        if (!varSide || !constSide) return null;
+        const fl = e.op === '*' || e.op === '/' ? floatConst(e.r) ?? (e.op === '*' ? floatConst(e.l) : null) : null;
+        const [varSide, n] = rv.ok ? [e.l, Number(rv.v)] : lv.ok ? [e.r, Number(lv.v)]
+          : fl !== null ? [floatConst(e.r) !== null ? e.l : e.r, fl] : [null, 0];
+        if (!varSide) return null;
         const a = affine(varSide, p, depth + 1);
         if (!a) return null;
-        // `* sizeof *p` converts elements to bytes: not a growth factor.
-        if (containsSizeof(constSide) && (e.op === '*' || e.op === '/')) return a;
-        const n = Number(k);
         if (e.op === '*') return scale(a, n);
         if (e.op === '/') return n > 0 ? scale(a, 1 / n) : null;
         if (n < 0 || n > 62) return null;

@@ -86,6 +86,8 @@ function libraryTypedef(name: string, model: DataModel): CType | undefined {
     case 'bool': case '_Bool':
       return int('bool', true);
     case 'max_align_t':
+      // i386 GCC over-aligns its members with attributes; only the x86-64 layout is modelled.
+      if (model === 'ilp32') return { k: 'unknown', why: '`max_align_t` is not modelled for ILP32' };
       return {
         k: 'record', tag: 'struct', name: 'max_align_t', packed: false, minAlign: 0,
         fields: [
