@@ -42,6 +42,21 @@ describe('C sizes: unknown values say why', () => {
     assert.match(v.note, /array length `LEN`: `LEN` has no visible definition/);
   });
 
+  it('self-referring array lengths with fan-out stop quickly', async () => {
+    const fields = Array.from({ length: 8 }, (_, i) => `char f${i}[sizeof(struct s)];`).join(' ');
+    const t0 = performance.now();
+    const v = await sizeOf('sizeof(struct s)', `struct s { ${fields} };`);
+    assert.equal(v.bytes, null);
+    assert.ok(performance.now() - t0 < 2000, 'took too long');
+  });
+
+  it('deep but legitimate type trees are laid out once per record', async () => {
+    const decls = ['struct t0 { char c; long l; };'];
+    for (let i = 1; i <= 30; i++) decls.push(`struct t${i} { struct t${i - 1} a, b, c; };`);
+    const v = await sizeOf('sizeof(struct t12)', decls.join('\n'));
+    assert.equal(v.bytes, 16 * 3 ** 12);
+  });
+
   it('self-referential typedefs and array lengths do not loop', async () => {
     const v = await sizeOf('sizeof(struct s)', 'struct s { char a[sizeof(struct s)]; };');
     assert.equal(v.bytes, null);

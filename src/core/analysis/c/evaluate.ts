@@ -10,7 +10,7 @@ import type { Bytes, Growth, SizeValue } from '../../types';
 import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
 import { Evaluator, type EvalEnv } from './exprEval';
 import { classifyGrowthAt } from './growth';
-import { isLibraryTypedef, type CType, type Result } from './layout';
+import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
 import type { FileSymbols, MacroDef } from './symbols';
@@ -39,6 +39,8 @@ export const MAX_BYTES = 2n ** 53n;
 
 /** Nested evaluations (array lengths, enum values) deeper than this give up. */
 const MAX_NESTING = 12;
+/** ... and more of them than this in one evaluation (fan-out in self-referring types). */
+const MAX_NESTED_EVALUATIONS = 2000;
 
 export interface TextEvaluation {
   value: Result<bigint>;
@@ -63,6 +65,9 @@ interface Context {
   scope: Scope;
   at: Node | null;
   nesting: number;
+  /** Nested evaluations so far, shared by the whole top-level evaluation. */
+  work: { nested: number };
+  layoutCache: Map<CType, Result<Shape>>;
   builtins?: Map<string, bigint>;
 }
 
@@ -75,7 +80,9 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
   const nested = (text: string): Result<bigint> =>
     ctx.nesting >= MAX_NESTING
       ? fail('nested too deeply (array lengths or enum values refer to each other?)')
-      : evaluateInContext(text, { scope: ctx.scope, at: ctx.at, nesting: ctx.nesting + 1 }).value;
+      : ++ctx.work.nested > MAX_NESTED_EVALUATIONS
+        ? fail(`more than ${MAX_NESTED_EVALUATIONS} nested evaluations (array lengths or enum values refer to each other?)`)
+        : evaluateInContext(text, { ...ctx, nesting: ctx.nesting + 1 }).value;
   const env: EvalEnv = {
     model: ctx.scope.options.target,
     pageSize: ctx.scope.options.pageSize,
@@ -107,6 +114,7 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       return undefined;
     },
     lookupVar: variableResolver(ctx.at, all),
+    layoutCache: ctx.layoutCache,
   };
   if (ctx.builtins) env.builtins = ctx.builtins;
   return env;
@@ -193,7 +201,7 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
  */
 export function evaluateText(text: string, scope: Scope, at: Node | null = null, builtins?: Map<string, bigint>): TextEvaluation {
   try {
-    const ctx: Context = { scope, at, nesting: 0 };
+    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map() };
     if (builtins) ctx.builtins = builtins;
     return evaluateInContext(text, ctx);
   } catch (e) {

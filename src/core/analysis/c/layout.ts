@@ -42,6 +42,8 @@ export interface TypeEnv {
   resolveTag(tag: 'struct' | 'union' | 'enum', name: string): CType | undefined;
   /** Evaluates an array length expression. */
   evalLen(text: string): Result<bigint>;
+  /** Record layouts already computed in this evaluation (records are shared objects). */
+  layoutCache?: Map<CType, Result<Shape>>;
 }
 
 export const INT: CType = { k: 'int', rank: 'int', unsigned: false };
@@ -104,7 +106,7 @@ export function isLibraryTypedef(name: string): boolean {
   return libraryTypedef(name, 'lp64') !== undefined;
 }
 
-interface Shape {
+export interface Shape {
   size: bigint;
   align: bigint;
 }
@@ -181,8 +183,13 @@ export function layoutOf(t: CType, env: TypeEnv, depth = 0): Result<Shape> {
       if (n.v < 0n) return { ok: false, why: `array length \`${ty.len}\` is negative` };
       return { ok: true, v: { size: el.v.size * n.v, align: el.v.align } };
     }
-    case 'record':
-      return recordLayout(ty, env, depth);
+    case 'record': {
+      const hit = env.layoutCache?.get(ty);
+      if (hit) return hit;
+      const r = recordLayout(ty, env, depth);
+      env.layoutCache?.set(ty, r);
+      return r;
+    }
     default:
       return { ok: false, why: 'type could not be resolved' };
   }
