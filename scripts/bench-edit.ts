@@ -49,7 +49,7 @@ export function makeCFile(targetLines: number): { text: string; sites: number } 
   const kinds = [
     (i: number) => `  v->items = realloc(v->items, v->cap * sizeof(struct item)); /* site ${i} */`,
     (i: number) => `  buf = xrealloc(buf, (size_t)n * ${i + 2});`,
-    (i: number) => `  map = mremap(map, old_len, old_len * 2, MREMAP_MAYMOVE);`,
+    (_i: number) => `  map = mremap(map, old_len, old_len * 2, MREMAP_MAYMOVE);`,
     (i: number) => `  arr = reallocarray(arr, count + ${i}, sizeof *arr);`,
     (i: number) => `  tmp = realloc(tmp, PAGE * ${(i % 7) + 1});`,
   ];

@@ -58,8 +58,10 @@ export function identifiersIn(expr: string): string[] {
 export function stripParensAndCasts(expr: string): string {
   let s = expr.trim();
   for (;;) {
-    const cast = /^\(\s*(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*[A-Za-z_]\w*(?:\s*\*)*\s*\)\s*(?=[A-Za-z_(])/.exec(s);
-    if (cast && !/^\(\s*[A-Za-z_]\w*\s*\)\s*\(/.test(s)) {
+    const cast = /^\(\s*(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*[A-Za-z_]\w*(?:\s*\*)*\s*\)\s*(?=[A-Za-z_(&*])/.exec(s);
+    // `(T *)&x` and `(void **)p` are casts for sure; `(a) & b` or `(a) * b` only when `(a)` names a type we know.
+    const surelyCast = cast && (/\*\s*\)/.test(cast[0]) || /^\(\s*(?:(?:const|volatile|unsigned|signed|struct|union|enum)\s+)*(?:void|char|short|int|long|float|double|size_t|ssize_t|u?int\d+_t|uintptr_t)\b/.test(cast[0]));
+    if (cast && (surelyCast || /^[A-Za-z_(]/.test(s.slice(cast[0].length))) && !/^\(\s*[A-Za-z_]\w*\s*\)\s*\(/.test(s)) {
       // `(T)x` is a cast; `(f)(x)` could be a call through a parenthesised name, left alone.
       s = s.slice(cast[0].length).trim();
       continue;

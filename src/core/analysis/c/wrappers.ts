@@ -114,7 +114,7 @@ function reassignedBefore(scopeText: string, scopeStart: number, before: number,
   const head = scopeText.slice(0, Math.max(0, before - scopeStart));
   const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return new RegExp(
-    `(?<![.>\\w]\\s*)\\b${n}\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
+    `(?<![.>\\w]\\s*)\\b${n}\\s*\\)*\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
   ).test(head);
 }
 
@@ -136,6 +136,9 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
   for (const use of uses) {
     if (use.role !== 'call' || use.name === body.name) continue;
     const callee = primitiveOf(use.target);
+    // `(x) = xrealloc((x), …)` assigns x *with* the call; only assignments before that statement count.
+    const holderOf = outerExpression(use.exprNode).parent;
+    const callStart = holderOf?.type === 'assignment_expression' ? holderOf.startIndex : use.exprNode.startIndex;
     const ptr = argTextAt(use, 'ptr');
     let ptrIdx = -1;
     let throughPointer = false;
@@ -146,7 +149,7 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
         throughPointer = true;
       }
       ptrIdx = body.params.indexOf(s);
-      if (ptrIdx >= 0 && reassignedBefore(bodyText, body.node.startIndex, use.exprNode.startIndex, s)) ptrIdx = -1;
+      if (ptrIdx >= 0 && reassignedBefore(bodyText, body.node.startIndex, callStart, s)) ptrIdx = -1;
     }
     if (body.kind === 'function' && ptrIdx < 0) continue;
 
@@ -162,7 +165,7 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
       } else {
         const s = stripParensAndCasts(a.text);
         const p = body.params.indexOf(s);
-        const changed = (name: string) => reassignedBefore(bodyText, body.node.startIndex, use.exprNode.startIndex, name);
+        const changed = (name: string) => reassignedBefore(bodyText, body.node.startIndex, callStart, name);
         if (p >= 0 && !changed(s)) {
           idx = p;
         } else {
