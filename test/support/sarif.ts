@@ -13,7 +13,9 @@ export function sarifValidator(): ValidateFunction {
   schema.$id = schema.id;
   delete schema.id;
   delete schema.$schema;
-  const ajv = new Ajv({ allErrors: true, strict: false });
+  // unicodeRegExp off: the schema's `language` pattern has a stray `]` that is legal in a plain
+  // JavaScript regex (as JSON Schema patterns are read) but not with the `u` flag.
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
   // The formats the schema names, checked for real rather than ignored.
   ajv.addFormat('date-time', (s: string) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(s) && !isNaN(Date.parse(s)));
   ajv.addFormat('uri', (s: string) => /^[a-zA-Z][a-zA-Z0-9+.-]*:/.test(s) && URL.canParse(s));

@@ -1,0 +1,61 @@
+// main() in-process with a fake CliIO: dispatch, usage errors, exit codes, no stack traces.
+import { strict as assert } from 'node:assert';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/io';
+import { crossFileTree, makeTree, removeTree } from '../../support/cli';
+import pkg from '../../../package.json';
+
+function fakeIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stderrIsTTY: false,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
+  return io;
+}
+
+describe('pagecost main (in-process)', () => {
+  it('prints the version and the help', async () => {
+    const io = fakeIO();
+    assert.equal(await main(['--version'], io), 0);
+    assert.equal(io.out, `${pkg.version}\n`);
+    const help = fakeIO();
+    assert.equal(await main(['--help'], help), 0);
+    assert.match(help.out, /^usage: pagecost <command>/);
+    assert.match(help.out, /exit codes: 0 ok; 1 findings/);
+  });
+
+  it('an unknown command is one line and the usage line, exit 2', async () => {
+    const io = fakeIO();
+    assert.equal(await main(['scna'], io), 2);
+    assert.deepEqual(io.err.trimEnd().split('\n'), [
+      "pagecost: unknown command 'scna'",
+      'usage: pagecost <command> [options]  (see pagecost --help)',
+    ]);
+  });
+
+  it('no command at all prints the usage, exit 2', async () => {
+    const io = fakeIO();
+    assert.equal(await main([], io), 2);
+    assert.match(io.err, /^usage: pagecost/);
+  });
+
+  it('scans in-process with a fake IO', async () => {
+    const dir = makeTree(crossFileTree);
+    try {
+      const io = fakeIO(dir);
+      assert.equal(await main(['scan', '.', '--format', 'json', '--jobs', '1'], io), 0);
+      const report = JSON.parse(io.out);
+      const call = report.findings.find((f: { file: string }) => f.file === 'src/user.c');
+      assert.equal(call.kind, 'wrapper-call');
+      assert.deepEqual(call.via, ['xrealloc']);
+      assert.equal(call.newBytes, 65536);
+      assert.equal(io.err, '');
+    } finally {
+      removeTree(dir);
+    }
+  });
+});
