@@ -27,21 +27,29 @@ function candidates(ctx: ModelContext, ceiling: number): number[] {
   const add = (x: number): void => {
     if (x >= 1 && x <= CROSSOVER_MAX_BYTES) set.add(Math.round(x));
   };
-  // Every page boundary up to past the flush ceiling (per-page flush region and its step).
-  for (let n = 1; n <= Math.max(ceiling, 33) * 2 + 4; n++) {
+  // Small moves page by page (each page adds an entry and maybe an invalidation), and both
+  // sides of the flush-ceiling step, where moving is at its dearest relative to copying.
+  for (let n = 1; n <= 64; n++) {
     add(n * page);
     add(n * page + 1);
   }
-  // A geometric grid, 16 points per octave.
-  for (let i = 0; i <= 40 * 16; i++) add(2 ** (i / 16));
-  // Extent boundaries (full and half slots) and the flush-ceiling peak inside each extent.
-  const slots = Math.min(256, Math.max(64, Math.ceil((4 * m.caches.l3) / slot)));
-  for (let j = 1; j <= 2 * slots; j++) {
+  for (let n = ceiling - 1; n <= ceiling + 2; n++) {
+    add(n * page);
+    add(n * page + 1);
+  }
+  // A geometric grid, 8 points per octave, for the smooth parts.
+  for (let i = 0; i <= 40 * 8; i++) add(2 ** (i / 8));
+  // Extents are half a slot when source and destination are misaligned: a new extent (one more
+  // flush and shootdown) starts one byte past each half-slot boundary, and within an extent the
+  // difference peaks again just before the flush-ceiling step. Past the last cache size both
+  // curves are linear, so a few extents beyond it settle the trend; the end point does the rest.
+  const lastStep = Math.max(m.caches.l3 / 2, ctx.glibcMmapThreshold, slot);
+  const halves = Math.min(1024, Math.ceil((2 * lastStep) / slot) + 4);
+  for (let j = 1; j <= halves; j++) {
     const base = (j * slot) / 2;
     add(base);
     add(base + 1);
-    add(base + ceiling * page);
-    add(base + ceiling * page + 1);
+    if (ceiling < slot / page / 2) add(base + ceiling * page);
   }
   // Cache-size steps of the copy (working set 2N) and allocator thresholds.
   for (const c of [m.caches.l1d, m.caches.l2, m.caches.l3]) {

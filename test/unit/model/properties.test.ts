@@ -1,7 +1,7 @@
 // Properties of the model that must hold for every input, not only for the defaults.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { DOUBLING, estimateNamed, makeContext, namedNs, solveCrossover, OP_NAMES, type OpName } from '../../../src/core/model';
+import { DOUBLING, builtinProfile, estimateNamed, makeContext, namedNs, solveCrossover, OP_NAMES, type OpName } from '../../../src/core/model';
 import { arbAlignment, arbAllocator, arbBuiltin, arbBytes, arbOp, arbProfile, arbThreads } from './arbitraries';
 
 const MREMAP_OPS: OpName[] = ['mremap-move', 'mremap-grow', 'mremap-grow-inplace', 'mremap-shrink', 'realloc-grow', 'munmap'];
@@ -34,6 +34,19 @@ describe('model: properties (fast-check)', () => {
       }),
       { numRuns: 400 },
     );
+  });
+
+  it('memcpy into fresh memory under THP "always" does not get cheaper at a 2 MiB boundary', () => {
+    for (const base of ['x86-64', 'x86-64-vm'] as const) {
+      const p = builtinProfile(base);
+      const thp = { ...p, machine: { ...p.machine, thp: 'always' as const } };
+      const ctx = makeContext(thp);
+      for (let k = 1; k <= 8; k++) {
+        const n = k * 2 * 1024 * 1024;
+        assert.ok(namedNs(thp, ctx, 'memcpy-cold', n - 1) <= namedNs(thp, ctx, 'memcpy-cold', n), String(n));
+        assert.ok(namedNs(thp, ctx, 'memcpy-cold', n) <= namedNs(thp, ctx, 'memcpy-cold', n + 1), String(n));
+      }
+    }
   });
 
   it('more threads never make an mremap (or a call that uses one) cheaper, without AMD INVLPGB', () => {
