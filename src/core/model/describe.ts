@@ -1,7 +1,7 @@
 // Plain-words text for an estimate: one or two sentences a C programmer can read without
 // knowing what a PMD is, then the breakdown as a small table. Used by `pagecost explain` and
 // (later) the editor hover, so both say the same thing.
-import type { BreakdownTerm, EstimateSummary } from '../types';
+import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
 import type { Crossover } from './crossover';
 import type { OpName } from './ops';
 
@@ -124,6 +124,25 @@ export function describeEstimate(d: Description): string {
     for (const a of e.assumptions) lines.push(`  - ${a}`);
   }
   lines.push('', `Where the ${formatNs(e.ns)} goes (${e.op}, model v${d.modelVersion}):`, ...breakdownTable(e.breakdown));
+  if (alt) lines.push('', `Alternative: ${alt.op}, ${formatNs(alt.ns)}:`, ...breakdownTable(alt.breakdown));
+  return lines.join('\n') + '\n';
+}
+
+/**
+ * Hover text for a finding: its message (plain words, already names the alternative and the
+ * ratio), the assumptions, then where the time goes. Findings without an estimate get the
+ * message alone.
+ */
+export function describeFinding(f: Finding, modelVersion: number): string {
+  const lines = [f.message];
+  const e = f.estimate;
+  if (!e) return `${lines[0]}\n`;
+  if (e.assumptions?.length) {
+    lines.push('', 'Assuming:');
+    for (const a of e.assumptions) lines.push(`  - ${a}`);
+  }
+  lines.push('', `Where the ${formatNs(e.ns)} goes (${e.op}, model v${modelVersion}):`, ...breakdownTable(e.breakdown));
+  const alt = f.alternative;
   if (alt) lines.push('', `Alternative: ${alt.op}, ${formatNs(alt.ns)}:`, ...breakdownTable(alt.breakdown));
   return lines.join('\n') + '\n';
 }

@@ -23,6 +23,6 @@ export {
 } from './ops';
 export { solveCrossover, crossoverFor, CROSSOVER_MAX_BYTES, type Crossover } from './crossover';
 export {
-  describeEstimate, breakdownTable, formatNs, formatBytes, formatRatio, opPhrase, opShort, crossoverSentence,
+  describeEstimate, describeFinding, breakdownTable, formatNs, formatBytes, formatRatio, opPhrase, opShort, crossoverSentence,
   type Description,
 } from './describe';
