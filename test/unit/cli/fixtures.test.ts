@@ -1,0 +1,45 @@
+// `pagecost scan test/fixtures/c` must report what the call-site fixtures expect, file by file:
+// the project scan (rounds, workers, headers) reaches the same sites as analysing the fixture
+// project directly (test/unit/c-sites/fixtures.test.ts).
+import { strict as assert } from 'node:assert';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ensureBuilt, repoRoot, runCli } from '../../support/cli';
+
+interface Site { line: number; column: number; callee: string; kind: string; via: string[] }
+const fixtureRoot = join(repoRoot, 'test', 'fixtures', 'c');
+
+function expectedFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...expectedFiles(p));
+    else if (e.name.endsWith('.expected.json')) out.push(relative(fixtureRoot, p).replace(/\.expected\.json$/, '').split('\\').join('/'));
+  }
+  return out.sort();
+}
+
+const key = (s: Site) => JSON.stringify([s.line, s.column, s.callee, s.kind, s.via]);
+
+describe('pagecost scan of the call-site fixtures', function () {
+  this.timeout(120_000);
+  before(() => ensureBuilt());
+
+  for (const jobs of ['1', '2']) {
+    it(`reports every expected site of every fixture (--jobs ${jobs})`, async () => {
+      const files = expectedFiles(fixtureRoot);
+      assert.ok(files.length >= 15, `only ${files.length} fixtures with expected files`);
+      const r = await runCli(['scan', fixtureRoot, '--format', 'json', '--jobs', jobs]);
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(r.stdout) as { findings: (Site & { file: string })[] };
+      for (const file of files) {
+        const expected = (JSON.parse(readFileSync(join(fixtureRoot, `${file}.expected.json`), 'utf8')) as Site[]).map(key);
+        // A site may carry several findings (cost, growth...): compare the distinct sites.
+        const actual = [...new Set(report.findings.filter((f) => f.file === file).map(key))];
+        assert.deepEqual(actual, expected, file);
+      }
+      const unexpected = report.findings.filter((f) => !files.includes(f.file));
+      assert.deepEqual(unexpected.map((f) => f.file), [], 'findings in files without an expected list');
+    });
+  }
+});
