@@ -1,0 +1,124 @@
+import { strict as assert } from 'node:assert';
+import { analyze, brief } from './helpers';
+
+describe('C call sites: finding and classifying names', () => {
+  it('counts columns in UTF-16 units and gives offsets into the JS string', async () => {
+    const text = '// größe 𝄞\nvoid f(char *p) { /* ü */ p = realloc(p, 8); }\n';
+    const [site] = (await analyze(text)).sites;
+    assert.ok(site);
+    const at = text.indexOf('realloc');
+    assert.equal(site.nameRange.startOffset, at);
+    assert.equal(site.nameRange.start.line, 2);
+    // "void f(char *p) { /* ü */ p = " is 30 UTF-16 units: column 31.
+    assert.equal(site.nameRange.start.column, 31);
+    assert.equal(site.range.endOffset, text.indexOf(');') + 1);
+  });
+
+  it('reports a call through `(*realloc)` and `(realloc)`, with the range covering the whole call', async () => {
+    const text = 'void f(char *p) {\n  p = (*realloc)(p, 8);\n  p = (realloc)(p, 9);\n}\n';
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(sites.map(brief), ['2:9 direct-call realloc', '3:8 direct-call realloc']);
+    assert.equal(text.slice(sites[1]!.range.startOffset, sites[1]!.range.endOffset), '(realloc)(p, 9)');
+  });
+
+  it('lets a shadowing local hide the primitive only inside its block, from its declaration on', async () => {
+    const text = [
+      'typedef void *(*fn_t)(void *, unsigned long);',
+      'void f(char *p, fn_t other) {',
+      '  p = realloc(p, 1);',
+      '  {',
+      '    fn_t realloc = other;',
+      '    p = realloc(p, 2);',
+      '  }',
+      '  p = realloc(p, 3);',
+      '}',
+    ].join('\n');
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(sites.map((s) => s.newSize?.text), ['1', '3']);
+  });
+
+  it('does not treat a prototype inside a function, an enumerator or a goto label as a use', async () => {
+    const text = [
+      'enum ops { mremap = 3 };',
+      'void f(char *p) {',
+      '  void *realloc(void *, unsigned long);',
+      '  p = realloc(p, 4);',
+      'reallocf: return;',
+      '}',
+    ].join('\n');
+    const sites = (await analyze(text)).sites;
+    // The prototype does not shadow: the call after it is still the primitive.
+    assert.deepEqual(sites.map(brief), ['4:7 direct-call realloc']);
+  });
+
+  it('reports a reference to a wrapper with its chain, and a wrapper call nested in a macro argument', async () => {
+    const text = [
+      'void *xrealloc(void *ptr, unsigned long size) { return realloc(ptr, size); }',
+      'void g(char *q) {',
+      '  void *(*cb)(void *, unsigned long) = xrealloc;',
+      '  CHECK(q = xrealloc(q, 64));',
+      '}',
+    ].join('\n');
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(sites.map(brief), [
+      '1:56 direct-call realloc',
+      '3:40 reference realloc via xrealloc',
+      '4:13 wrapper-call realloc via xrealloc',
+    ]);
+    assert.equal(sites[1]!.newSize, null);
+    assert.equal(sites[2]!.newSize?.bytes, 64);
+    assert.equal(sites[2]!.assignedBackTo, 'q');
+    assert.equal(sites[2]!.enclosingFunction, 'g');
+  });
+
+  it('fills loop, assignment and function context', async () => {
+    const text = [
+      'struct s { char *buf; };',
+      'static char *(grow)(struct s *s, int n) {',
+      '  do {',
+      '    s->buf = (char *)realloc( s -> buf , 16);',
+      '  } while (n--);',
+      '  while (n) { }',
+      '  char *other = realloc(s->buf, 32);',
+      '  return other;',
+      '}',
+    ].join('\n');
+    const [a, b] = (await analyze(text)).sites;
+    assert.equal(a!.inLoop, true);
+    assert.equal(a!.assignedBackTo, 's->buf');
+    assert.equal(a!.enclosingFunction, 'grow');
+    assert.equal(b!.inLoop, false);
+    assert.equal(b!.assignedBackTo, null);
+  });
+
+  it('keeps going through error nodes and reports what it still recognises', async () => {
+    const text = 'void f(char *p {\n  p = realloc(p, 8);\n  ]]]\n  p = mremap(p, 4096, 8192, 1);\n}}\n#endif\n';
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(
+      sites.map((s) => s.callee),
+      ['realloc', 'mremap'],
+    );
+  });
+
+  it('evaluates reallocarray as nmemb × size and mremap old/new sizes and flags', async () => {
+    const text = [
+      '#define MREMAP_MAYMOVE 1',
+      'void f(int *a, void *m) {',
+      '  a = reallocarray(a, 1000, sizeof(int));',
+      '  m = mremap(m, 2 * 4096, 16 * 4096, MREMAP_MAYMOVE);',
+      '}',
+    ].join('\n');
+    const [ra, mr] = (await analyze(text)).sites;
+    assert.equal(ra!.newSize?.bytes, 4000);
+    assert.equal(ra!.oldSize, null);
+    assert.equal(mr!.oldSize?.bytes, 8192);
+    assert.equal(mr!.newSize?.bytes, 65536);
+    assert.deepEqual(mr!.flags, ['MREMAP_MAYMOVE']);
+  });
+
+  it('says why a size is unknown when an argument is missing', async () => {
+    const [s] = (await analyze('void f(char *p) { p = realloc(p); }')).sites;
+    assert.equal(s!.newSize?.bytes, null);
+    assert.match(s!.newSize!.note, /missing/);
+  });
+});

@@ -1,0 +1,105 @@
+import { strict as assert } from 'node:assert';
+import { CDocument, diffTexts } from '../../../src/core/analysis/c/document';
+import { analyze, cParser } from './helpers';
+
+const BASE = `#include <stdlib.h>
+#define STEP 64
+
+struct v { char *buf; size_t cap; };
+
+void first(struct v *a)
+{
+  a->buf = realloc(a->buf, STEP);
+}
+
+void *wrap(void *p, size_t n)
+{
+  return realloc(p, n);
+}
+
+void middle(struct v *a)
+{
+  int unrelated = 1;
+  a->buf = wrap(a->buf, 2 * STEP);
+}
+
+void last(struct v *a)
+{
+  a->buf = realloc(a->buf, 3 * STEP);
+}
+`;
+
+/** Replaces the first occurrence of `from` by `to`. */
+function edit(text: string, from: string, to: string): string {
+  const at = text.indexOf(from);
+  assert.ok(at >= 0, `no ${from}`);
+  return text.slice(0, at) + to + text.slice(at + from.length);
+}
+
+describe('C call sites: incremental document', () => {
+  it('gives, after every edit, exactly what a fresh analysis of the same text gives', async () => {
+    const parser = await cParser();
+    const doc = CDocument.open(parser, 'doc.c', BASE);
+    try {
+      const steps: [string, string][] = [
+        ['int unrelated = 1;', 'int unrelated = 12;'], // inside one function
+        ['STEP);\n}', 'STEP + 1);\n}'], // changes a size in the first function
+        ['#define STEP 64', '#define STEP 128'], // file scope: every size changes
+        ['void middle(struct v *a)\n{\n', 'void middle(struct v *a)\n{\n\n\n'], // lines shift below
+        ['return realloc(p, n);', 'return realloc(p, n + 1);'], // inside the wrapper
+        ['void last(struct v *a)\n{', 'void last(struct v *a)\n{ {'], // unbalanced brace
+        ['void last(struct v *a)\n{ {', 'void last(struct v *a)\n{'],
+        ['void first(struct v *a)', 'void *first(void *q, struct v *a)'],
+        ['a->buf = realloc(a->buf, STEP + 1);', 'q = realloc(q, 5);'], // first becomes a wrapper
+      ];
+      let text = BASE;
+      let incremental = 0;
+      for (const [from, to] of steps) {
+        text = edit(text, from, to);
+        const r = doc.update(text);
+        if (r.incremental) incremental++;
+        const fresh = await analyze(text, 'doc.c');
+        assert.deepEqual(doc.sites, fresh.sites, `after ${JSON.stringify(to)}`);
+        assert.deepEqual(doc.wrappers, fresh.wrappers, `wrappers after ${JSON.stringify(to)}`);
+      }
+      // The edits inside plain functions must have taken the fast path.
+      assert.ok(incremental >= 3, `only ${incremental} incremental updates`);
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('shifts the positions of sites it keeps', async () => {
+    const parser = await cParser();
+    const doc = CDocument.open(parser, 'doc.c', BASE);
+    try {
+      const before = doc.sites.find((s) => s.enclosingFunction === 'last')!;
+      const text = edit(BASE, 'int unrelated = 1;', 'int unrelated = 1;\n  int more = 2;');
+      const r = doc.update(text, diffTexts(BASE, text));
+      assert.equal(r.incremental, true);
+      const after = doc.sites.find((s) => s.enclosingFunction === 'last')!;
+      assert.equal(after.nameRange.start.line, before.nameRange.start.line + 1);
+      assert.equal(after.nameRange.start.column, before.nameRange.start.column);
+      assert.equal(after.range.startOffset, before.range.startOffset + '\n  int more = 2;'.length);
+      assert.equal(text.slice(after.nameRange.startOffset, after.nameRange.endOffset), 'realloc');
+    } finally {
+      doc.dispose();
+    }
+  });
+
+  it('re-analyses the file when told about new wrappers from other files', async () => {
+    const parser = await cParser();
+    const text = 'void f(char *p) { p = zrealloc(p, 10); }\n';
+    const doc = CDocument.open(parser, 'doc.c', text);
+    try {
+      assert.equal(doc.sites.length, 0);
+      doc.setWrappers([
+        { name: 'zrealloc', kind: 'function', callee: 'realloc', via: [], params: { ptr: 0, size: 1 }, diesOnFailure: true, file: 'z.c', line: 1 },
+      ]);
+      assert.equal(doc.sites.length, 1);
+      assert.equal(doc.sites[0]!.kind, 'wrapper-call');
+    } finally {
+      doc.dispose();
+    }
+  });
+});

@@ -1,0 +1,140 @@
+import { strict as assert } from 'node:assert';
+import { configWrapper } from '../../../src/core/analysis/c/wrappers';
+import { analyze, brief, wrappersOf } from './helpers';
+
+const XREALLOC = `
+void *xrealloc(void *ptr, size_t size)
+{
+  void *ret = realloc(ptr, size);
+  if (!ret && !size)
+    ret = realloc(ptr, 1);
+  if (!ret)
+    die("out of memory");
+  return ret;
+}
+void *soft_realloc(void *ptr, size_t size)
+{
+  void *ret = realloc(ptr, size);
+  if (!ret && !size)
+    abort();
+  return ret;
+}
+`;
+
+describe('C call sites: wrapper detection', () => {
+  it('maps parameters and tells a dying wrapper from one whose retry test only looks like failure', async () => {
+    const defs = await wrappersOf(XREALLOC, 'wrapper.c');
+    const x = defs.find((d) => d.name === 'xrealloc')!;
+    assert.deepEqual(
+      { callee: x.callee, via: x.via, params: x.params, dies: x.diesOnFailure, kind: x.kind, line: x.line },
+      { callee: 'realloc', via: [], params: { ptr: 0, size: 1 }, dies: true, kind: 'function', line: 2 },
+    );
+    // `if (!ret && !size) abort();` aborts only for size 0, not whenever realloc fails.
+    assert.equal(defs.find((d) => d.name === 'soft_realloc')!.diesOnFailure, false);
+    assert.equal(x.fileLocal, undefined);
+  });
+
+  it('produces plain data that survives a JSON round trip (it crosses worker threads)', async () => {
+    const defs = await wrappersOf(XREALLOC + '#define GROW(p, n) ((p) = xrealloc((p), (n) * 2))\n', 'wrapper.c');
+    assert.deepEqual(JSON.parse(JSON.stringify(defs)), defs);
+    assert.deepEqual(structuredClone(defs), defs);
+  });
+
+  it('finds wrappers of wrappers in one file regardless of definition order', async () => {
+    const text = `
+void *outer(void *p, size_t n) { return middle(p, n * 4); }
+void *middle(void *q, size_t m) { return inner(q, m); }
+void *inner(void *r, size_t k) { return reallocf(r, k); }
+`;
+    const defs = await wrappersOf(text);
+    const outer = defs.find((d) => d.name === 'outer')!;
+    assert.deepEqual(outer.via, ['middle', 'inner']);
+    assert.equal(outer.callee, 'reallocf');
+    assert.equal(outer.params.size, -1);
+    assert.equal(outer.argExprs?.size, 'n * 4');
+  });
+
+  it('does not make a wrapper of a function that resizes memory it did not get from its caller', async () => {
+    const text = `
+struct buf { char *data; size_t cap; };
+static char *global;
+void buf_reserve(struct buf *b, size_t n) { b->data = realloc(b->data, n); }
+void grow_global(size_t n) { global = realloc(global, n); }
+void reuse(void *p, size_t n) { p = malloc(1); p = realloc(p, n); }
+`;
+    const defs = await wrappersOf(text);
+    assert.deepEqual(defs.map((d) => d.name), []);
+  });
+
+  it('keeps a static wrapper and a .c macro to their own file, but not a header macro', async () => {
+    const defs = await wrappersOf(
+      'static void *grow(void *p, size_t n) { return realloc(p, n); }\n#define MYREALLOC(p, n) realloc(p, n)\n',
+      'a.c',
+    );
+    assert.ok(defs.every((d) => d.fileLocal === true));
+    const other = await analyze('void g(char *q) { q = grow(q, 8); q = MYREALLOC(q, 8); }', 'b.c', defs);
+    assert.deepEqual(other.sites.map(brief), []);
+    const same = await analyze('void g(char *q) { q = grow(q, 8); }', 'a.c', defs);
+    assert.deepEqual(same.sites.map(brief), ['1:23 wrapper-call realloc via grow']);
+    const header = await wrappersOf('#define MYREALLOC(p, n) realloc(p, n)\n', 'alloc.h');
+    assert.equal(header[0]!.fileLocal, undefined);
+  });
+
+  it('records why ALLOC_GROW-style macros have no substitutable size and keeps the chain', async () => {
+    const text = `
+void *xrealloc(void *ptr, size_t size) { void *r = realloc(ptr, size); if (!r) die("oom"); return r; }
+#define REALLOC_ARRAY(x, n) (x) = xrealloc((x), st_mult(sizeof(*(x)), (n)))
+#define ALLOC_GROW(x, nr, alloc) do { if ((nr) > alloc) { alloc = (nr) * 2; REALLOC_ARRAY(x, alloc); } } while (0)
+`;
+    const defs = await wrappersOf(text, 'git.h');
+    const ra = defs.find((d) => d.name === 'REALLOC_ARRAY')!;
+    assert.deepEqual(ra.params, { ptr: 0, size: -1 });
+    assert.equal(ra.argExprs?.size, 'st_mult(sizeof(*(x)), (n))');
+    assert.equal(ra.assignsBack, true);
+    assert.equal(ra.diesOnFailure, true);
+    const ag = defs.find((d) => d.name === 'ALLOC_GROW')!;
+    assert.deepEqual(ag.via, ['REALLOC_ARRAY', 'xrealloc']);
+    assert.equal(ag.argExprs?.size, undefined);
+    assert.match(ag.argNotes?.size ?? '', /changes `alloc`/);
+  });
+
+  it('maps all four mremap arguments and a reallocarray wrapper’s count and size', async () => {
+    const text = `
+void *move(void *old, size_t from, size_t to, int flags) { return mremap(old, from, to, flags); }
+void *arr(void *p, size_t n, size_t sz) { return reallocarray(p, n, sz); }
+void use(void *m, int *a) {
+  m = move(m, 4096, 3 * 4096, 1);
+  a = arr(a, 10, sizeof *a);
+}
+`;
+    const r = await analyze(text);
+    const mv = r.wrappers.find((d) => d.name === 'move')!;
+    assert.deepEqual(mv.params, { ptr: 0, oldSize: 1, size: 2, flags: 3 });
+    const ar = r.wrappers.find((d) => d.name === 'arr')!;
+    assert.deepEqual(ar.params, { ptr: 0, count: 1, size: 2 });
+    const [m, a] = r.sites.filter((s) => s.kind === 'wrapper-call');
+    assert.deepEqual([m!.oldSize?.bytes, m!.newSize?.bytes, m!.flags], [4096, 12288, ['MREMAP_MAYMOVE']]);
+    assert.equal(a!.newSize?.bytes, 40);
+    assert.equal(a!.callee, 'reallocarray');
+  });
+
+  it('accepts wrappers from a config file', async () => {
+    const cfg = configWrapper('g_realloc', 'realloc', {}, true);
+    assert.deepEqual(cfg.params, { ptr: 0, size: 1 });
+    const r = await analyze('void f(char *p) { p = g_realloc(p, 100); }', 'x.c', [cfg]);
+    assert.deepEqual(r.sites.map(brief), ['1:23 wrapper-call realloc via g_realloc']);
+    assert.equal(r.sites[0]!.newSize?.bytes, 100);
+  });
+
+  it('substitutes a computed size with the call site’s arguments, using the caller’s types', async () => {
+    const text = `
+struct pt { double x, y; };
+void *grow_n(void *p, size_t n, size_t each) { return realloc(p, n * each + 16); }
+void use(struct pt *pts) { pts = grow_n(pts, 1 + 2, sizeof *pts); }
+`;
+    const r = await analyze(text);
+    const site = r.sites.find((s) => s.kind === 'wrapper-call')!;
+    assert.equal(site.newSize?.bytes, 3 * 16 + 16);
+    assert.match(site.newSize!.note, /via grow_n/);
+  });
+});
