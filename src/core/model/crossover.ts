@@ -5,6 +5,7 @@
 // sign change to the byte.
 import { ModelInputError } from './errors';
 import type { ModelContext } from './estimate';
+import { kernelAtLeast } from './machine';
 import { CROSSOVER_PAIR, isOpName, makeContext, namedNs, OP_NAMES, type OpName, type ScenarioOptions } from './ops';
 import type { Profile } from './profile';
 
@@ -29,7 +30,7 @@ function candidates(ctx: ModelContext, ceiling: number): number[] {
   };
   // Small moves page by page (each page adds an entry and maybe an invalidation), and both
   // sides of the flush-ceiling step, where moving is at its dearest relative to copying.
-  for (let n = 1; n <= 64; n++) {
+  for (let n = 1; n <= 16; n++) {
     add(n * page);
     add(n * page + 1);
   }
@@ -37,8 +38,10 @@ function candidates(ctx: ModelContext, ceiling: number): number[] {
     add(n * page);
     add(n * page + 1);
   }
-  // A geometric grid, 8 points per octave, for the smooth parts.
-  for (let i = 0; i <= 40 * 8; i++) add(2 ** (i / 8));
+  // A geometric grid, 4 points per octave, for the smooth parts. Between the structural points
+  // above and below, both curves are linear in the page count, so their difference is monotone
+  // there and a sign change cannot hide between grid points without one at a listed point.
+  for (let i = 0; i <= 40 * 4; i++) add(2 ** (i / 4));
   // Extents are half a slot when source and destination are misaligned: a new extent (one more
   // flush and shootdown) starts one byte past each half-slot boundary, and within an extent the
   // difference peaks again just before the flush-ceiling step. Past the last cache size both
@@ -50,6 +53,10 @@ function candidates(ctx: ModelContext, ceiling: number): number[] {
     add(base);
     add(base + 1);
     if (ceiling < slot / page / 2) add(base + ceiling * page);
+  }
+  // Before Linux 4.18 a flush (and shootdown) came every 64 pages (LATENCY_LIMIT).
+  if (!kernelAtLeast(m.kernel, 4, 18)) {
+    for (let j = 1; j * 64 * page <= 2 * lastStep; j++) add(j * 64 * page + 1);
   }
   // Cache-size steps of the copy (working set 2N) and allocator thresholds.
   for (const c of [m.caches.l1d, m.caches.l2, m.caches.l3]) {
