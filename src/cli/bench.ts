@@ -3,14 +3,17 @@
 // are here; compiling and running live in src/core/bench/runner.ts, Node access in benchHost.ts.
 import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve as resolvePath } from 'node:path';
+import { basename, resolve as resolvePath } from 'node:path';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../core/bench/measurements';
 import type { HarnessEvent, ParsedOutput } from '../core/bench/protocol';
 import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core/bench/runner';
 import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
+import { calibrate as fitCalibration, renderFit } from '../core/bench/calibration';
+import { modelFor } from '../core/bench/modelled';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from './benchHost';
 import { UsageError, type CliIO, type Subcommand } from './io';
+import { loadProfileFromCli } from './machine';
 
 export const BENCH_USAGE = `usage: pagecost bench [--quick] [--ops LIST] [--sizes LIST] [--threads LIST] [--json|--csv]
        pagecost calibrate [--quick] [--ops ...] --out FILE
@@ -24,7 +27,8 @@ options:
   --time-limit SECONDS  stop the whole run after this long
   --cc PATH             C compiler (default: $CC, else cc, gcc, clang on PATH)
   --cache-dir DIR       where the compiled harness is kept (default: $XDG_CACHE_HOME/pagecost)
-  --profile FILE        model profile for the "modelled" column (default: built-in)
+  --profile NAME|FILE   model profile for the "modelled" column: x86-64, x86-64-vm, arm64,
+                        this-machine (default), or a calibration file
   --json | --csv        machine-readable output instead of the table (bench)
   --out FILE            where calibrate writes the measurements (JSON)
 `;
@@ -123,8 +127,8 @@ export interface BenchDeps {
   host: BenchHost;
   cpus: number;
   sourcePaths: string[];
-  /** The "modelled" column; null when no cost model is available in this build. */
-  loadModel: (profilePath: string | undefined, facts: ParsedOutput['facts']) => Promise<ModelFn | null>;
+  /** The "modelled" column and the profile's name; null when there is no model to compare with. */
+  loadModel: (profile: string | undefined, cwd: string) => Promise<{ fn: ModelFn; name: string } | null>;
   writeFile: (path: string, text: string) => Promise<void>;
   /** Installs the Ctrl-C handler; returns its remover. */
   onInterrupt: (controller: AbortController) => () => void;
@@ -132,13 +136,14 @@ export interface BenchDeps {
 }
 
 /**
- * The cost model's estimate for a measured point. The model (src/core/model) has not landed in
- * this build yet, so there is nothing to compare with: the column shows "—". This is the one
- * place to connect it.
+ * The cost model for the "modelled" column. The default profile is this-machine: the built-in
+ * parameters closest to this machine (a VM guest gets the VM set) with its live facts, which is
+ * what the measurements should be compared with. Bad profile names or files throw with the
+ * model's message.
  */
-async function noModel(profilePath: string | undefined): Promise<ModelFn | null> {
-  if (profilePath) throw new BenchError('bad-sweep', `--profile ${profilePath}: this build has no cost model to apply a profile to yet.`);
-  return null;
+async function cliModel(profile: string | undefined, cwd: string): Promise<{ fn: ModelFn; name: string }> {
+  const p = loadProfileFromCli(profile ?? 'this-machine', cwd);
+  return { fn: modelFor(p), name: `${p.name} (${p.source})` };
 }
 
 function defaultDeps(): BenchDeps {
@@ -146,7 +151,7 @@ function defaultDeps(): BenchDeps {
     host: nodeBenchHost(),
     cpus: availableParallelism(),
     sourcePaths: harnessSourcePaths(),
-    loadModel: noModel,
+    loadModel: cliModel,
     writeFile: (p, t) => fs.writeFile(p, t, 'utf8'),
     onInterrupt: abortOnInterrupt,
     now: () => Date.now(),
@@ -206,9 +211,9 @@ async function measure(args: BenchArgs, io: CliIO, deps: BenchDeps, command: str
 
 export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Promise<number> {
   const args = parseBenchArgs(argv, deps.cpus, 'bench');
-  let model: ModelFn | null;
+  let model: { fn: ModelFn; name: string } | null;
   try {
-    model = await deps.loadModel(args.profile, null);
+    model = await deps.loadModel(args.profile, io.cwd);
   } catch (e) {
     io.stderr(`pagecost bench: ${(e as Error).message}\n`);
     return 2;
@@ -219,7 +224,7 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
   if (error) io.stderr(`pagecost bench: ${error.message}\n`);
   if (!output || (output.points.length === 0 && error)) return error?.kind === 'cancelled' ? 130 : 1;
 
-  const rows = compareRows(output.points, model);
+  const rows = compareRows(output.points, model?.fn ?? null);
   if (args.format === 'json') {
     io.stdout(
       `${JSON.stringify(
@@ -228,7 +233,7 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
           version: 1,
           complete: error === null,
           machine: output.facts,
-          model: model ? (args.profile ?? 'built-in') : null,
+          model: model?.name ?? null,
           points: rows,
           skipped: output.skipped,
           failed: output.failed,
@@ -242,7 +247,7 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
     io.stdout(renderCsv(rows, output.skipped, output.failed));
   } else {
     io.stdout(renderTable(rows, output.skipped, output.failed));
-    if (!model) io.stdout('\nmodelled: — (the cost model is not part of this build yet)\n');
+    io.stdout(model ? `\nmodelled with profile ${model.name}; ratio = measured median / modelled\n` : '\nmodelled: — (no cost model to compare with)\n');
     if (output.facts) {
       const f = output.facts;
       io.stdout(`machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', virtual machine' : ''}\n`);
@@ -276,16 +281,28 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
     skipped: o.skipped,
     failed: o.failed,
   };
+  // The fit turns the measurements into a profile; if it fails, the measurements alone are
+  // still worth keeping (they can be fitted again by a later version).
+  let text: string;
+  let summary: string;
   try {
-    await deps.writeFile(outPath, `${JSON.stringify(file, null, 2)}\n`);
+    const { file: profile, fit } = fitCalibration(file, basename(outPath).replace(/\.json$/i, ''));
+    text = `${JSON.stringify(profile, null, 2)}\n`;
+    io.stdout(renderFit(fit));
+    summary =
+      `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n` +
+      `use it with: pagecost explain --profile ${args.out} …, pagecost bench --profile ${args.out}\n`;
+  } catch (e) {
+    text = `${JSON.stringify(file, null, 2)}\n`;
+    summary = `the fit failed (${(e as Error).message}); wrote the ${o.points.length} measured points alone to ${outPath}\n`;
+  }
+  try {
+    await deps.writeFile(outPath, text);
   } catch (e) {
     io.stderr(`pagecost calibrate: cannot write ${outPath}: ${(e as Error).message}\n`);
     return 1;
   }
-  io.stderr(
-    `wrote ${o.points.length} measured points (${o.skipped.length} skipped, ${o.failed.length} failed) to ${outPath}\n` +
-      'Fitting the model parameters to these measurements is not part of this build yet; the file keeps them for it.\n',
-  );
+  io.stderr(summary);
   return 0;
 }
 

@@ -79,9 +79,9 @@ export function fullSweep(cpus: number): Sweep {
       4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB,
     ],
     threads: threadLadder(cpus),
-    reps: 100,
+    reps: 300,
     minReps: 5,
-    timeBudgetMs: 150,
+    timeBudgetMs: 300,
     timeLimitMs: 600_000,
   };
 }

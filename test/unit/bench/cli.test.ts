@@ -7,6 +7,7 @@ import { parseBenchArgs, runBench, runCalibrate, type BenchDeps } from '../../..
 import { nodeBenchHost } from '../../../src/cli/benchHost';
 import { UsageError, type CliIO } from '../../../src/cli/io';
 import { checkMeasurements } from '../../../src/core/bench/measurements';
+import { loadProfile } from '../../../src/core/model';
 import { BENCH_OPS } from '../../../src/core/bench/sweep';
 import { END, HELLO, point, skipped } from './fixtures';
 
@@ -113,18 +114,31 @@ describe('pagecost bench: output', () => {
   it('prints the measured-vs-modelled table, with the model column when there is a model', async () => {
     const cc = fakeToolchain(GOOD);
     const io = capture();
-    const code = await runBench(['--quick', '--cc', cc, '--cache-dir', join(dir, 'c')], io, deps({ loadModel: async () => () => 20 }));
+    const code = await runBench(['--quick', '--cc', cc, '--cache-dir', join(dir, 'c')], io, deps({ loadModel: async () => ({ fn: () => 20, name: 'test-profile' }) }));
     assert.equal(code, 0, io.err);
     assert.match(io.out, /memcpy-warm\s+4 KiB\s+1\s+40\.0 ns \(39\.0 ns–42\.0 ns\)\s+20\s+20\.0 ns\s+2\.00×/);
     assert.match(io.out, /skipped 1 point:\n  huge pages need a multiple of 2 MiB: fault-2m/);
     assert.match(io.out, /machine: Test CPU, 2 CPUs, Linux 6\.18\.0/);
+    assert.match(io.out, /modelled with profile test-profile/);
     assert.match(io.err, /built the benchmark harness with .*fakecc \(fakecc 1\.0\)/);
   });
 
-  it('says the modelled column is empty when this build has no model', async () => {
+  it('says the modelled column is empty when there is no model', async () => {
     const io = capture();
     assert.equal(await runBench(['--quick', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, deps()), 0);
-    assert.match(io.out, /modelled: — \(the cost model is not part of this build yet\)/);
+    assert.match(io.out, /modelled: — \(no cost model to compare with\)/);
+  });
+
+  it('refuses an unknown profile before measuring anything', async () => {
+    const io = capture();
+    const code = await runBench(['--quick', '--profile', 'no-such', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, deps({
+      loadModel: async (p) => {
+        throw new Error(`no profile named "${p}"`);
+      },
+    }));
+    assert.equal(code, 2);
+    assert.match(io.err, /no profile named "no-such"/);
+    assert.doesNotMatch(io.err, /built the benchmark harness/);
   });
 
   it('--json and --csv are machine-readable', async () => {
@@ -160,20 +174,26 @@ describe('pagecost bench: output', () => {
 });
 
 describe('pagecost calibrate', () => {
-  it('writes the versioned measurements file with machine facts', async () => {
+  it('writes a profile the model loads, with the measurements and the fit inside', async () => {
     const d = deps();
     const io = { ...capture(), cwd: dir };
     const code = await runCalibrate(['--quick', '--out', 'm.json', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, d);
     assert.equal(code, 0, io.err);
     const text = d.written.get(join(dir, 'm.json'));
     assert.ok(text);
-    const checked = checkMeasurements(JSON.parse(text));
+    const json = JSON.parse(text);
+    const profile = loadProfile(json, 'm.json');
+    assert.equal(profile.name, 'm');
+    assert.equal(profile.machine.kernel, '6.18.0');
+    assert.equal(profile.machine.hypervisor, true);
+    assert.equal(json.base, 'x86-64-vm');
+    const checked = checkMeasurements(json.measurements);
     assert.ok(checked.ok);
     if (!checked.ok) return;
     assert.equal(checked.file.points.length, 1);
-    assert.equal(checked.file.machine.kernel, '6.18.0');
     assert.equal(checked.file.harness.compilerVersion, 'fakecc 1.0');
     assert.equal(checked.file.measuredAt, '2023-11-14T22:13:20.000Z');
+    assert.equal(json.fit.points, 1);
   });
 
   it('writes nothing when the run fails', async () => {

@@ -1,0 +1,124 @@
+// From a finished sweep to a calibration profile: the measured machine's facts in the model's
+// terms, the fit, and the file `pagecost calibrate --out` writes. That file is a profile
+// loadProfile() reads (so `--profile FILE` works in explain, bench and the editor) and also
+// keeps the measurements and the fit summary it came from. Pure.
+import {
+  MODEL_VERSION, PROFILE_FORMAT_VERSION, builtinProfile, paramDef,
+  type BuiltinProfileName, type MachineFacts as ModelMachine, type ParamId, type Profile,
+} from '../model';
+import { fitProfile, type FitResult } from './fit';
+import type { MeasurementsFile } from './measurements';
+import type { MachineFacts as HarnessFacts } from './protocol';
+
+/** The built-in parameter set closest to the measured machine: the fit starts from it. */
+export function baseFor(f: HarnessFacts): BuiltinProfileName {
+  if (f.arch === 'aarch64' || f.arch === 'arm64') return 'arm64';
+  return f.flags.includes('hypervisor') ? 'x86-64-vm' : 'x86-64';
+}
+
+/** The harness's facts in the model's vocabulary; facts it could not read keep the base's. */
+export function modelMachine(f: HarnessFacts, base: ModelMachine): ModelMachine {
+  const thp = /\[(always|madvise|never)\]/.exec(f.thp)?.[1] as ModelMachine['thp'] | undefined;
+  const pti = /PTI/i.test(f.meltdown) ? (f.flags.includes('pcid') ? 'pti-pcid' : 'pti-nopcid') : 'off';
+  return {
+    arch: f.arch === 'aarch64' || f.arch === 'arm64' ? 'arm64' : 'x86-64',
+    pageSize: [4096, 16384, 65536].includes(f.pageSize) ? f.pageSize : base.pageSize,
+    cpus: f.cpus,
+    thp: thp ?? 'never',
+    pti,
+    kernel: /^\d+\.\d+/.test(f.kernel) ? f.kernel : base.kernel,
+    hypervisor: f.flags.includes('hypervisor'),
+    invlpgb: f.flags.includes('invlpgb'),
+    caches: {
+      l1d: f.l1d > 0 ? f.l1d : base.caches.l1d,
+      l2: f.l2 > 0 ? f.l2 : base.caches.l2,
+      l3: f.l3 > 0 ? f.l3 : base.caches.l3,
+    },
+  };
+}
+
+export interface CalibrationFile {
+  pagecostProfile: number;
+  modelVersion: number;
+  name: string;
+  base: BuiltinProfileName;
+  created: string;
+  machine: ModelMachine;
+  params: Partial<Record<ParamId, number>>;
+  notes: Partial<Record<ParamId, string>>;
+  fit: {
+    points: number;
+    excluded: number;
+    iterations: number;
+    medianAbsLogError: number;
+    p90AbsLogError: number;
+    parameters: FitResult['fitted'];
+  };
+  measurements: MeasurementsFile;
+}
+
+/** Fits the model to a sweep and builds the profile file. */
+export function calibrate(m: MeasurementsFile, name: string): { file: CalibrationFile; fit: FitResult; start: Profile } {
+  const baseName = baseFor(m.machine);
+  const base = builtinProfile(baseName);
+  const machine = modelMachine(m.machine, base.machine);
+  const params = { ...base.params };
+  // The INVLPG ceiling is a kernel setting; use it when debugfs let the harness read it.
+  if (m.machine.tlbFlushCeiling !== null && m.machine.tlbFlushCeiling > 0) params.n_ceil = m.machine.tlbFlushCeiling;
+  const start: Profile = { ...base, name, machine, params, origins: { ...base.origins }, warnings: [] };
+  const fit = fitProfile(start, m.points);
+  const outParams: CalibrationFile['params'] = {};
+  const notes: CalibrationFile['notes'] = {};
+  for (const f of fit.fitted) {
+    if (!f.identified) continue; // the sweep did not pin it down: the base default stands
+    outParams[f.id] = +f.value.toPrecision(4);
+    const unit = paramDef(f.id)?.unit ?? '';
+    const edge = f.atBound ? ` (held at the ${f.atBound} edge of its plausible range)` : '';
+    notes[f.id] = `fitted to ${fit.points} points, ±${(100 * f.logSd).toFixed(0)}% at 10% noise, start ${f.start} ${unit}${edge}`;
+  }
+  if (params.n_ceil !== base.params.n_ceil) {
+    outParams.n_ceil = params.n_ceil;
+    notes.n_ceil = 'read from /sys/kernel/debug/x86/tlb_single_page_flush_ceiling';
+  }
+  const file: CalibrationFile = {
+    pagecostProfile: PROFILE_FORMAT_VERSION,
+    modelVersion: MODEL_VERSION,
+    name,
+    base: baseName,
+    created: m.measuredAt,
+    machine,
+    params: outParams,
+    notes,
+    fit: {
+      points: fit.points,
+      excluded: fit.excluded.length,
+      iterations: fit.iterations,
+      medianAbsLogError: fit.medianAbsLogError,
+      p90AbsLogError: fit.p90AbsLogError,
+      parameters: fit.fitted,
+    },
+    measurements: m,
+  };
+  return { file, fit, start };
+}
+
+/** The summary calibrate prints: each parameter's start, fitted value and resolution. */
+export function renderFit(fit: FitResult): string {
+  const rows = fit.fitted
+    .filter((f) => Number.isFinite(f.logSd))
+    .map((f) => {
+      const unit = paramDef(f.id)?.unit ?? '';
+      const state = !f.identified ? 'not pinned down, default kept' : f.atBound ? `at ${f.atBound} edge of range` : '';
+      return [f.id, `${+f.start.toPrecision(4)} ${unit}`, f.identified ? `${+f.value.toPrecision(4)} ${unit}` : '—', `±${(100 * f.logSd).toFixed(0)}%`, state];
+    });
+  const header = ['parameter', 'default', 'fitted', 'resolution', ''];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const pct = (x: number) => `${(100 * (Math.exp(x) - 1)).toFixed(1)}%`;
+  return (
+    [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n') +
+    `\nfit: ${fit.points} points, ${fit.iterations} iterations; model vs measured after the fit: median ${pct(fit.medianAbsLogError)}, p90 ${pct(fit.p90AbsLogError)} off` +
+    (fit.excluded.length ? `; ${fit.excluded.length} points left out` : '') +
+    '\n'
+  );
+}

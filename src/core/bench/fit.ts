@@ -1,0 +1,272 @@
+// Calibration: fits the cost model's parameters to measured points. Pure.
+//
+// Method: residuals are log(modelled) − log(measured), so a 2× miss weighs the same at 40 ns
+// and at 40 ms. Parameters are fitted as logarithms inside their plausible ranges (PARAMS
+// `range`; a parameter that wants to leave it stops at the edge and is reported). The solver
+// is Levenberg–Marquardt with a numeric Jacobian, made robust by iteratively reweighting with
+// Cauchy weights (a point off by 15% counts half, one off by 3× almost nothing, so a few
+// disturbed points cannot drag a parameter), plus a weak pull towards the starting values so that parameters the sweep
+// does not pin down (e.g. a_ipi vs b_ipi with one thread count) stay put instead of drifting.
+import { PARAMS, type ParamId, type Params, type Profile } from '../model';
+import { modelPoint } from './modelled';
+import type { MeasuredPoint, PointKey } from './protocol';
+
+export interface FitParam {
+  id: ParamId;
+  start: number;
+  value: number;
+  /** Standard deviation of log(value) if each point were off by 10%: the fit's resolution. */
+  logSd: number;
+  /** The data pin this parameter down (logSd < 0.1); otherwise it stayed near its start. */
+  identified: boolean;
+  /** Stopped at the edge of its plausible range. */
+  atBound: 'low' | 'high' | null;
+}
+
+export interface FitResult {
+  params: Params;
+  fitted: FitParam[];
+  /** Points used, and the spread of measured/modelled after the fit (as ratios). */
+  points: number;
+  medianAbsLogError: number;
+  p90AbsLogError: number;
+  iterations: number;
+  /** Points left out, with why (not modelled, THP not granted, model refused). */
+  excluded: { key: PointKey; reason: string }[];
+}
+
+export interface FitOptions {
+  /** Parameters to fit; default: every calibratable one the data touch (n_ceil excepted). */
+  ids?: ParamId[];
+  maxIterations?: number;
+  /** Scale of the Cauchy weights on |log error|: a point this far off counts half. */
+  scale?: number;
+  /** Weight of the pull towards the starting value, per parameter, in log units. */
+  prior?: number;
+}
+
+/** The integer INVLPG ceiling is read (debugfs), not fitted: a step, not a slope. */
+const NOT_FITTED = new Set<string>(['n_ceil']);
+
+interface Usable {
+  key: PointKey;
+  logMeasured: number;
+}
+
+function solve(a: number[][], b: number[]): number[] | null {
+  // Gaussian elimination with partial pivoting; the systems are small (≤ 30 unknowns).
+  const n = b.length;
+  const m = a.map((row, i) => [...row, b[i]!]);
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    if (Math.abs(m[piv]![c]!) < 1e-300) return null;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    for (let r = c + 1; r < n; r++) {
+      const f = m[r]![c]! / m[c]![c]!;
+      if (f === 0) continue;
+      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  const x = new Array<number>(n).fill(0);
+  for (let r = n - 1; r >= 0; r--) {
+    let s = m[r]![n]!;
+    for (let k = r + 1; k < n; k++) s -= m[r]![k]! * x[k]!;
+    x[r] = s / m[r]![r]!;
+  }
+  return x;
+}
+
+function invertDiag(a: number[][]): number[] {
+  // Diagonal of a⁻¹, column by column (a is symmetric positive definite thanks to the prior).
+  return a.map((_, i) => {
+    const e = a.map((__, j) => (i === j ? 1 : 0));
+    const col = solve(a, e);
+    return col ? col[i]! : Infinity;
+  });
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: FitOptions = {}): FitResult {
+  const scale = opts.scale ?? 0.15;
+  const priorW = opts.prior ?? 0.01;
+  const maxIter = opts.maxIterations ?? 30;
+  const start: Params = { ...profile.params };
+
+  // Points the model can speak about.
+  const excluded: FitResult['excluded'] = [];
+  const usable: Usable[] = [];
+  for (const p of measured) {
+    const key: PointKey = { op: p.op, bytes: p.bytes, threads: p.threads, huge: p.huge, aligned: p.aligned };
+    if (!(p.medianNs > 0)) {
+      excluded.push({ key, reason: 'no positive median' });
+      continue;
+    }
+    if (p.note) {
+      excluded.push({ key, reason: p.note });
+      continue;
+    }
+    let v: number | null;
+    try {
+      v = modelPoint(profile, start, key);
+    } catch (e) {
+      excluded.push({ key, reason: `the model refuses it: ${(e as Error).message}` });
+      continue;
+    }
+    if (v === null || !(v > 0)) {
+      excluded.push({ key, reason: 'not modelled' });
+      continue;
+    }
+    usable.push({ key, logMeasured: Math.log(p.medianNs) });
+  }
+
+  // Parameters in log space, boxed by their plausible range (a zero lower edge becomes 1e-3).
+  const defs = PARAMS.filter((d) => d.calibratable && !NOT_FITTED.has(d.id) && (!opts.ids || opts.ids.includes(d.id)));
+  const lo = defs.map((d) => Math.log(Math.max(d.range[0], 1e-3)));
+  const hi = defs.map((d) => Math.log(Math.max(d.range[1], 1e-3)));
+  const clamp = (u: number[]) => u.map((x, i) => Math.min(hi[i]!, Math.max(lo[i]!, x)));
+  const u0 = clamp(defs.map((d) => Math.log(Math.max(start[d.id], 1e-3))));
+  const toParams = (u: number[]): Params => {
+    const p = { ...start };
+    defs.forEach((d, i) => {
+      p[d.id] = Math.exp(u[i]!);
+    });
+    return p;
+  };
+  const logModel = (p: Params, pt: Usable): number => {
+    const v = modelPoint(profile, p, pt.key);
+    return v !== null && v > 0 ? Math.log(v) : pt.logMeasured + 10; // a hole in the model: far off
+  };
+
+  // Which points each parameter moves (found once): the Jacobian is then cheap to refresh.
+  const base0 = usable.map((pt) => logModel(toParams(u0), pt));
+  const touches: number[][] = defs.map((_, j) => {
+    const u = [...u0];
+    u[j] = u[j]! + (u[j]! + 0.05 <= hi[j]! ? 0.05 : -0.05);
+    const p = toParams(u);
+    const idx: number[] = [];
+    usable.forEach((pt, i) => {
+      if (Math.abs(logModel(p, pt) - base0[i]!) > 1e-12) idx.push(i);
+    });
+    return idx;
+  });
+  const active = defs.map((_, j) => touches[j]!.length > 0);
+
+  const residuals = (u: number[]): number[] => {
+    const p = toParams(u);
+    return usable.map((pt) => logModel(p, pt) - pt.logMeasured);
+  };
+  const weightsFor = (r: number[]) => r.map((x) => 1 / (1 + (x / scale) ** 2));
+  const cost = (r: number[], w: number[], u: number[]) => {
+    let c = 0;
+    r.forEach((x, i) => {
+      c += w[i]! * x * x;
+    });
+    u.forEach((x, j) => {
+      if (active[j]) c += priorW * priorW * (x - u0[j]!) ** 2;
+    });
+    return c;
+  };
+
+  let u = [...u0];
+  let r = residuals(u);
+  let w = weightsFor(r);
+  let lambda = 1e-2;
+  let iterations = 0;
+  const n = defs.length;
+  let normal: number[][] = [];
+  let converged = false;
+  while (iterations < maxIter && !converged) {
+    iterations++;
+    // Numeric Jacobian, one forward difference per parameter over the points it touches.
+    const p = toParams(u);
+    const J: Map<number, number>[] = defs.map(() => new Map());
+    const h = 1e-4;
+    defs.forEach((_, j) => {
+      if (!active[j]) return;
+      const uj = [...u];
+      const step = u[j]! + h <= hi[j]! ? h : -h;
+      uj[j] = u[j]! + step;
+      const pj = toParams(uj);
+      for (const i of touches[j]!) J[j]!.set(i, (logModel(pj, usable[i]!) - logModel(p, usable[i]!)) / step);
+    });
+    // Normal equations of the weighted problem plus the prior.
+    normal = defs.map(() => new Array<number>(n).fill(0));
+    const g = new Array<number>(n).fill(0);
+    for (let a = 0; a < n; a++) {
+      for (const [i, ja] of J[a]!) g[a]! += w[i]! * ja * r[i]!;
+      for (let b = a; b < n; b++) {
+        let s = 0;
+        const [small, large] = J[a]!.size < J[b]!.size ? [J[a]!, J[b]!] : [J[b]!, J[a]!];
+        for (const [i, x] of small) {
+          const y = large.get(i);
+          if (y !== undefined) s += w[i]! * x * y;
+        }
+        normal[a]![b] = s;
+        normal[b]![a] = s;
+      }
+      if (active[a]) {
+        normal[a]![a]! += priorW * priorW;
+        g[a]! += priorW * priorW * (u[a]! - u0[a]!);
+      } else normal[a]![a] = 1; // untouched: keep it where it is
+    }
+    const before = cost(r, w, u);
+    let improved = false;
+    for (let tries = 0; tries < 8 && !improved; tries++) {
+      const damped = normal.map((row, a) => row.map((x, b) => (a === b ? x * (1 + lambda) + 1e-12 : x)));
+      const delta = solve(damped, g.map((x) => -x));
+      if (!delta) {
+        lambda *= 10;
+        continue;
+      }
+      const un = clamp(u.map((x, j) => (active[j] ? x + delta[j]! : x)));
+      const rn = residuals(un);
+      const after = cost(rn, w, un);
+      if (after < before) {
+        const stepSize = Math.max(...un.map((x, j) => Math.abs(x - u[j]!)));
+        u = un;
+        r = rn;
+        lambda = Math.max(lambda / 3, 1e-7);
+        improved = true;
+        converged = stepSize < 1e-7;
+      } else lambda *= 4;
+    }
+    const newW = weightsFor(r);
+    const sameWeights = newW.every((x, i) => Math.abs(x - w[i]!) < 1e-9);
+    if (!improved && sameWeights) break;
+    if (!sameWeights) converged = false; // new weights: the minimum moved
+    w = newW;
+  }
+
+  // Resolution of each parameter if the points were off by 10% each.
+  const diag = invertDiag(normal);
+  const params = toParams(u);
+  const fitted: FitParam[] = defs.map((d, j) => {
+    const logSd = active[j] ? 0.1 * Math.sqrt(Math.max(0, diag[j]!)) : Infinity;
+    return {
+      id: d.id,
+      start: start[d.id],
+      value: params[d.id],
+      logSd,
+      identified: active[j]! && logSd < 0.1,
+      atBound: u[j]! <= lo[j]! + 1e-9 ? 'low' : u[j]! >= hi[j]! - 1e-9 ? 'high' : null,
+    };
+  });
+  const abs = r.map(Math.abs).sort((a, b) => a - b);
+  return {
+    params,
+    fitted,
+    points: usable.length,
+    medianAbsLogError: quantile(abs, 0.5),
+    p90AbsLogError: quantile(abs, 0.9),
+    iterations,
+    excluded,
+  };
+}
