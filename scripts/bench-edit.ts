@@ -87,7 +87,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[i]!;
 }
 
-async function main() {
+export async function main() {
   const parser = await createCParser(grammarFiles);
   const { text, sites } = makeCFile(10_000);
   const lines = text.split('\n').length - 1;
@@ -155,4 +155,4 @@ async function main() {
   if (!same) process.exitCode = 1;
 }
 
-void main();
+if (require.main === module) void main();

@@ -131,8 +131,11 @@ interface Body {
 
 /** Builds a WrapperDef for `body` from its first call that qualifies, or null. */
 function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
-  const locals = localNames(body.node);
-  const bodyText = body.node.text;
+  // Only read when a call qualifies: most functions with a call are not wrappers.
+  let localsCache: Set<string> | null = null;
+  const locals = () => (localsCache ??= localNames(body.node));
+  let textCache: string | null = null;
+  const bodyTextOf = () => (textCache ??= body.node.text);
   for (const use of uses) {
     if (use.role !== 'call' || use.name === body.name) continue;
     const callee = primitiveOf(use.target);
@@ -149,7 +152,7 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
         throughPointer = true;
       }
       ptrIdx = body.params.indexOf(s);
-      if (ptrIdx >= 0 && reassignedBefore(bodyText, body.node.startIndex, callStart, s)) ptrIdx = -1;
+      if (ptrIdx >= 0 && reassignedBefore(bodyTextOf(), body.node.startIndex, callStart, s)) ptrIdx = -1;
     }
     if (body.kind === 'function' && ptrIdx < 0) continue;
 
@@ -165,12 +168,12 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
       } else {
         const s = stripParensAndCasts(a.text);
         const p = body.params.indexOf(s);
-        const changed = (name: string) => reassignedBefore(bodyText, body.node.startIndex, callStart, name);
+        const changed = (name: string) => reassignedBefore(bodyTextOf(), body.node.startIndex, callStart, name);
         if (p >= 0 && !changed(s)) {
           idx = p;
         } else {
           const ids = identifiersIn(a.text);
-          const local = ids.find((id) => locals.has(id) && !body.params.includes(id));
+          const local = ids.find((id) => locals().has(id) && !body.params.includes(id));
           const reassigned = ids.find((id) => body.params.includes(id) && changed(id));
           if (local) argNotes[role] = `${body.name} computes it from its local \`${local}\``;
           else if (reassigned) argNotes[role] = `${body.name} changes \`${reassigned}\` before the call`;
@@ -346,6 +349,10 @@ export function findWrappers(
 ): WrapperDef[] {
   const found: WrapperDef[] = [];
   const parser = opts.parser ?? parserFor(root.tree.language);
+  // A function found not to be a wrapper is looked at again only when it calls a name that
+  // became known since (wrappers of wrappers in this same file).
+  const rejected = new Set<number>();
+  let fresh: Set<string> | null = null;
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
     const index = buildCalleeIndex([...found, ...known], file);
@@ -362,13 +369,16 @@ export function findWrappers(
       byFn.set(fn.id, entry);
     }
     for (const { fn, uses: fnUses } of byFn.values()) {
+      if (rejected.has(fn.id) && !fnUses.some((u) => fresh!.has(u.name))) continue;
       if (index.targets.has(functionName(fn) ?? '')) continue;
       const def = functionWrapper(fn, fnUses, file);
       if (def) added.push(def);
+      else rejected.add(fn.id);
     }
     for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) added.push(def);
     if (!added.length) break;
     found.push(...added);
+    fresh = new Set(added.map((d) => d.name));
   }
   return found;
 }
