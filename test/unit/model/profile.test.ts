@@ -1,6 +1,8 @@
 // Profiles: built-ins, calibration files (validation with useful errors), "this machine" from
 // a fake sysfs/procfs.
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   MODEL_VERSION, ModelInputError, PARAMS, builtinProfile, estimateNamed, loadProfile, readMachineFacts, resolveProfile,
 } from '../../../src/core/model';
@@ -43,6 +45,15 @@ describe('model: profiles', () => {
       assert.ok(p.source.length > 10 && p.label.length > 5, p.id);
       assert.ok(p.range[0] <= p.range[1] && p.limits[0] <= p.range[0] && p.range[1] <= p.limits[1], p.id);
       for (const v of Object.values(p.defaults)) assert.ok(v >= p.limits[0] && v <= p.limits[1], `${p.id} default ${v}`);
+    }
+  });
+
+  it('docs/MODEL.md lists every parameter with the defaults in params.ts', () => {
+    const doc = readFileSync(join(__dirname, '../../../docs/MODEL.md'), 'utf8');
+    for (const p of PARAMS) {
+      const d = p.defaults;
+      const row = new RegExp(`^\\| \`${p.id}\` \\|[^\\n]*\\| ${d['x86-64']} \\| ${d['x86-64-vm']} \\| ${d.arm64} \\|`, 'm');
+      assert.match(doc, row, `${p.id}: update the parameter table in docs/MODEL.md`);
     }
   });
 
