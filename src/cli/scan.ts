@@ -9,7 +9,7 @@ import { adviseSites, type AdviceOptions } from '../core/advice/index';
 import { loadProfileFromCli } from './machine';
 import { ConfigSyntaxError, configFileName, parseConfig, type ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
-import { scanProject, type ScanProgress } from '../core/scan/orchestrate';
+import { FileDealer, scanProject, type ScanProgress } from '../core/scan/orchestrate';
 import { toJson, toSarif, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
@@ -125,12 +125,15 @@ export const scan: Subcommand = async (argv, io) => {
   mark(`starting ${jobs} job(s)`);
   const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash) });
   mark('walk');
+  // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
+  const dealer = new FileDealer(pool.shards);
   let walked;
   try {
     walked = await collectFiles(roots, {
       base,
       exclude: config.exclude,
       gitignore: flags.get('no-gitignore') !== true,
+      onFiles: (batch) => dealer.deal(batch),
     });
   } catch (e) {
     await pool.close();
@@ -139,7 +142,7 @@ export const scan: Subcommand = async (argv, io) => {
   mark(`${walked.files.length} files listed`);
   let result;
   try {
-    result = await scanProject(walked.files, pool.shards, {
+    result = await scanProject(dealer, pool.shards, {
       configWrappers: config.wrappers,
       onProgress: (p) => {
         mark(p.message);

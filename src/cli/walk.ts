@@ -21,7 +21,11 @@ export interface WalkOptions {
   exclude: string[];
   /** Ask git / honour .gitignore (default true). */
   gitignore?: boolean;
+  /** Called with files as they are found (batches), before the walk ends; for streaming to workers. */
+  onFiles?: (batch: ScanFileRef[]) => void;
 }
+
+const batchSize = 256;
 
 export interface WalkResult {
   files: ScanFileRef[];
@@ -41,13 +45,22 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
   const errors: FileError[] = [];
   const methods: string[] = [];
   const excluded = ignore().add(options.exclude);
+  const hasExcludes = options.exclude.length > 0;
   const seen = new Set<string>();
+  let pending: ScanFileRef[] = [];
+  const flush = () => {
+    if (pending.length && options.onFiles) options.onFiles(pending);
+    pending = [];
+  };
   const add = (abs: string) => {
-    const rel = toSlash(relative(options.base, abs)) || toSlash(abs);
     if (seen.has(abs)) return;
-    if (!rel.startsWith('../') && rel !== '..' && excluded.ignores(rel)) return;
+    const rel = toSlash(relative(options.base, abs)) || toSlash(abs);
+    if (hasExcludes && !rel.startsWith('../') && rel !== '..' && excluded.ignores(rel)) return;
     seen.add(abs);
-    files.push({ path: toSlash(abs), rel });
+    const ref = { path: toSlash(abs), rel };
+    files.push(ref);
+    pending.push(ref);
+    if (pending.length >= batchSize) flush();
   };
   for (const root of roots) {
     const st = await stat(root).catch((e) => e as Error);
@@ -75,6 +88,7 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
       walkDir(root, real, inRepo ? [] : null, add, errors, options.base, new Set());
     }
   }
+  flush();
   files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return { files, errors, methods };
 }

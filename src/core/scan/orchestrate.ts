@@ -55,8 +55,37 @@ export function dealFiles(files: ScanFileRef[], shardCount: number): ScanFileRef
   return hands;
 }
 
+/**
+ * Hands files to shards as they are found, so shards read while the caller is still listing
+ * (a worker loads batch 1 while the main thread walks the directories of batch 2).
+ */
+export class FileDealer {
+  private next = 0;
+  private readonly loads: Array<Promise<LoadReport> | LoadReport> = [];
+  files = 0;
+
+  constructor(private readonly shards: ShardClient[]) {}
+
+  deal(batch: ScanFileRef[]): void {
+    if (!batch.length) return;
+    const hands: ScanFileRef[][] = this.shards.map(() => []);
+    for (const f of batch) hands[this.next++ % hands.length]!.push(f);
+    this.files += batch.length;
+    hands.forEach((hand, i) => hand.length && this.loads.push(this.shards[i]!.load(hand)));
+  }
+
+  async done(): Promise<{ errors: FileError[]; bytes: number; files: number }> {
+    const reports = await Promise.all(this.loads);
+    return { errors: reports.flatMap((r) => r.errors), bytes: reports.reduce((n, r) => n + r.bytes, 0), files: this.files };
+  }
+}
+
+/**
+ * Scans `input`: a list of files, or a FileDealer the caller has been feeding while it walked
+ * (then the shards have been reading all along and this starts where they are).
+ */
 export async function scanProject(
-  files: ScanFileRef[],
+  input: ScanFileRef[] | FileDealer,
   shards: ShardClient[],
   options: ProjectScanOptions = {},
 ): Promise<ProjectScanResult> {
@@ -64,14 +93,17 @@ export async function scanProject(
   const maxRounds = options.maxRounds ?? defaultMaxRounds;
   const errors: FileError[] = [];
 
-  progress({ phase: 'reading', files: files.length, message: `reading ${files.length} files` });
-  const hands = dealFiles(files, shards.length);
-  const loads = await Promise.all(shards.map((s, i) => s.load(hands[i]!)));
-  let bytes = 0;
-  for (const l of loads) {
-    errors.push(...l.errors);
-    bytes += l.bytes;
+  let dealer: FileDealer;
+  if (input instanceof FileDealer) dealer = input;
+  else {
+    dealer = new FileDealer(shards);
+    dealer.deal(input);
   }
+  progress({ phase: 'reading', files: dealer.files, message: `reading ${dealer.files} files` });
+  const loaded = await dealer.done();
+  const files = { length: loaded.files };
+  const bytes = loaded.bytes;
+  errors.push(...loaded.errors);
 
   // Keyed by name, or by file and name for file-local wrappers (a `static grow()` in a.c and
   // another in b.c are different functions; the analysis applies each only in its own file).
