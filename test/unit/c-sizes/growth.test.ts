@@ -63,6 +63,15 @@ describe('C sizes: growth shape', () => {
     assert.equal(await growthOf('if (n == cap) cap = cap * 2;\n p = realloc(p, cap);'), 'geometric');
   });
 
+  it('how the value was last set refines `v + K`', async () => {
+    assert.equal(await growthOf('cap *= 2;\n p = realloc(p, cap + 1);'), 'geometric');
+    assert.equal(await growthOf('len = strlen(b->data);\n p = realloc(p, len + 1);'), null);
+    // Redis sds: doubling below a limit, a fixed step above it: no single shape.
+    const sds = 'size_t newlen = len + n;\n if (newlen < 1048576) newlen *= 2; else newlen += 1048576;\n p = realloc(p, 16 + newlen + 1);';
+    assert.equal(await growthOf(sds), null);
+    assert.equal(await growthOf('if (n > cap) cap *= 2; else cap *= 3;\n p = realloc(p, cap);'), 'geometric');
+  });
+
   it('null when nothing is visible', async () => {
     assert.equal(await growthOf('p = realloc(p, n);'), null);
     assert.equal(await growthOf('p = realloc(p, 4096);'), null);

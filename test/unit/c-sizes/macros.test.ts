@@ -106,6 +106,28 @@ describe('C sizes: macros and enums', () => {
     assert.equal(v, 101);
   });
 
+  it('calls of inline helpers that return arithmetic after guards (git st_mult style)', async () => {
+    const header = `
+      void die(const char *fmt, ...);
+      static inline size_t st_mult(size_t a, size_t b) {
+        if (b && a > SIZE_MAX / b)
+          die("overflow");
+        return a * b;
+      }
+      static inline size_t st_add(size_t a, size_t b) { return a + b; }
+      static size_t not_inline(size_t a) { return a * 2; }
+      static inline size_t with_state(size_t a) { counter++; return a; }`;
+    const v = await sizeOf('st_mult(sizeof(long), st_add(60, 4))', '#include "util.h"', { headers: { 'util.h': header } });
+    assert.equal(v.bytes, 512);
+    assert.match(v.note, /st_mult\(8, 64\) = 512 \(inline function, util\.h:3\)/);
+    const n = await sizeOf('not_inline(4)', '', { headers: { 'util.h': header } });
+    assert.equal(n.bytes, null);
+    assert.match(n.note, /`not_inline\(\)` is a function call/);
+    assert.equal(await bytesOf('with_state(4)', '', { headers: { 'util.h': header } }), null);
+    const rt = await sizeOf('st_mult(n, 8)', 'static size_t n;', { headers: { 'util.h': header } });
+    assert.match(rt.note, /`n` is a runtime value/);
+  });
+
   it('collectSymbols records macros, enums, quoted includes and types', async () => {
     const p = await cParser();
     const tree = p.parse(`

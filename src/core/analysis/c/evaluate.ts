@@ -13,7 +13,7 @@ import { classifyGrowthAt } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
-import type { FileSymbols, MacroDef } from './symbols';
+import type { FileSymbols, InlineFunction, MacroDef } from './symbols';
 import { tokenize, type Token } from './tokens';
 
 export type DataModel = 'lp64' | 'ilp32';
@@ -114,6 +114,25 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       return undefined;
     },
     lookupVar: variableResolver(ctx.at, all),
+    inlineFunction(name, arity) {
+      let found: InlineFunction | undefined;
+      for (const f of all) if ((found = f.inlineFunctions?.get(name))) break;
+      if (!found || found.params.length !== arity) return undefined;
+      const fn = found;
+      return (args) => {
+        const text = tokenize(fn.returns)
+          .map((t) => {
+            const i = t.kind === 'id' ? fn.params.indexOf(t.text) : -1;
+            return i >= 0 ? `(${args[i]})` : t.text;
+          })
+          .join(' ');
+        // Evaluated at file scope: the caller's locals are not visible inside the function.
+        const value = ctx.nesting >= MAX_NESTING || ++ctx.work.nested > MAX_NESTED_EVALUATIONS
+          ? fail('inline functions nested too deeply')
+          : evaluateInContext(text, { ...ctx, at: null, nesting: ctx.nesting + 1 }).value;
+        return { value, where: `inline function, ${basename(fn.file)}:${fn.line}` };
+      };
+    },
     layoutCache: ctx.layoutCache,
   };
   if (ctx.builtins) env.builtins = ctx.builtins;
@@ -184,7 +203,9 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
     if (full.length === 0) return { value: fail('the expression is empty'), facts, rendered: null, ast: null };
     const ast = parseExpression(full, isType);
     const value = ev.value(ast);
-    return { value, facts, rendered: ev.render(ast), ast, evaluator: ev };
+    let bare = ast;
+    while (bare.k === 'paren') bare = bare.e;
+    return { value, facts, rendered: ev.render(bare), ast, evaluator: ev };
   } catch (e) {
     if (e instanceof ExpandError) return { value: fail(e.message), facts, rendered: null, ast: null };
     if (e instanceof ParseError) {

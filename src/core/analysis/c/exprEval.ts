@@ -15,6 +15,8 @@ export interface EvalEnv extends TypeEnv {
   lookupEnum(name: string): Result<bigint> | undefined;
   /** Declared type of a variable visible at the evaluated node (locals, parameters, globals). */
   lookupVar(name: string): CType | undefined;
+  /** Value of a call to a visible inline function with these argument values, if there is one. */
+  inlineFunction?(name: string, arity: number): ((args: bigint[]) => { value: Result<bigint>; where: string }) | undefined;
   /** Names with a fixed meaning for this evaluation (e.g. MREMAP_MAYMOVE for flags). */
   builtins?: Map<string, bigint>;
   /** How evaluated names got their value, in order, for the note. */
@@ -248,6 +250,19 @@ export class Evaluator {
         this.fact(`sysconf(${a.name}) = ${this.env.pageSize} (configured page size)`);
         return this.leaf(e, BigInt(this.env.pageSize));
       }
+    }
+    const inline = name ? this.env.inlineFunction?.(name, e.args.length) : undefined;
+    if (inline) {
+      const args: bigint[] = [];
+      for (const a of e.args) {
+        const v = this.value(a);
+        if (!v.ok) return v;
+        args.push(v.v);
+      }
+      const r = inline(args);
+      if (!r.value.ok) return fail(`${name}(): ${r.value.why}`);
+      this.fact(`${name}(${args.join(', ')}) = ${r.value.v} (${r.where})`);
+      return this.leaf(e, r.value.v);
     }
     return fail(`\`${name ?? this.render(e.callee)}()\` is a function call`);
   }

@@ -1,8 +1,9 @@
 // Growth shape of a realloc size: `n + K` grows linearly (quadratic total copying in a loop),
 // `cap * 2` geometrically. The size is read as an affine form `k·v + c` in one runtime value v
 // (a variable, member or dereference), ignoring `sizeof` factors, which convert elements to
-// bytes and say nothing about growth. When the size is just `v`, the few statements before the
-// call in the same block are checked for how v was updated (`cap *= 2;`, `cap += 16;`).
+// bytes and say nothing about growth. Unless the form itself is geometric, the few statements
+// before the call in the same block decide when they update v (`cap *= 2;`, `cap += 16;`,
+// `len = strlen(s);`); both branches of an if/else must agree.
 import type { Node } from 'web-tree-sitter';
 import type { Growth } from '../../types';
 import type { Expr } from './constExpr';
@@ -98,30 +99,38 @@ function affine(e: Expr, p: ParsedSize, depth = 0): Affine | null {
   }
 }
 
-/** linear / geometric for a form in one value; 'same' when the size is just that value. */
-function shape(a: Affine): { growth: Growth | null; same: string | null } {
-  if (a.vars.size !== 1) return { growth: null, same: null };
-  const [name, k] = [...a.vars][0]!;
-  if (k > 1.0001) return { growth: 'geometric', same: null };
-  if (Math.abs(k - 1) < 1e-9) {
-    if (a.c > 0) return { growth: 'linear', same: null };
-    if (a.c === 0) return { growth: null, same: name };
-  }
-  return { growth: null, same: null };
+/**
+ * linear / geometric for a form in one value v; `base` names v (so the statements before the
+ * call can refine the answer), and growth is null when the size is v itself.
+ */
+interface Shape {
+  growth: Growth | null;
+  base: string | null;
 }
 
-function classifyExpr(e: Expr, p: ParsedSize): { growth: Growth | null; same: string | null } {
+function shape(a: Affine): Shape {
+  if (a.vars.size !== 1) return { growth: null, base: null };
+  const [name, k] = [...a.vars][0]!;
+  if (k > 1.0001) return { growth: 'geometric', base: name };
+  if (Math.abs(k - 1) < 1e-9) {
+    if (a.c > 0) return { growth: 'linear', base: name };
+    if (a.c === 0) return { growth: null, base: name };
+  }
+  return { growth: null, base: null };
+}
+
+function classifyExpr(e: Expr, p: ParsedSize): Shape {
   if (e.k === 'cond') {
     // `cap ? cap * 2 : 16`: the branch that refers to the old value tells the shape.
     for (const branch of [e.t, e.f]) {
       const r = classifyExpr(branch, p);
       if (r.growth) return r;
     }
-    return { growth: null, same: null };
+    return { growth: null, base: null };
   }
   if (e.k === 'paren') return classifyExpr(e.e, p);
   const a = affine(e, p);
-  return a ? shape(a) : { growth: null, same: null };
+  return a ? shape(a) : { growth: null, base: null };
 }
 
 const norm = (s: string) => s.replace(/\s+/g, '');
@@ -129,14 +138,20 @@ const norm = (s: string) => s.replace(/\s+/g, '');
 /** How a statement updates `name`, if it does: the growth shape, 'unknown' if it sets it otherwise, or null. */
 function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
   if (stmt.type === 'if_statement') {
-    const body = stmt.childForFieldName('consequence');
-    if (!body) return null;
-    const items = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c).reverse() : [body];
-    for (const s of items.slice(0, LOOKBACK)) {
-      const u = updateOf(s, name, parse, depth);
-      if (u) return u;
-    }
-    return null;
+    // Both branches count: `if (n < MAX) n *= 2; else n += MAX;` has no single shape.
+    const inBranch = (body: Node | null | undefined): Growth | 'unknown' | null => {
+      if (!body) return null;
+      const items = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c).reverse() : [body];
+      for (const s of items.slice(0, LOOKBACK)) {
+        const u = updateOf(s, name, parse, depth);
+        if (u) return u;
+      }
+      return null;
+    };
+    const cons = inBranch(stmt.childForFieldName('consequence'));
+    const alt = inBranch(stmt.childForFieldName('alternative')?.namedChildren.find((c) => !!c && c.type !== 'comment'));
+    if (cons && alt && cons !== alt) return 'unknown';
+    return cons ?? alt;
   }
   if (stmt.type === 'declaration') {
     for (const d of stmt.childrenForFieldName('declarator')) {
@@ -174,14 +189,22 @@ function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Gr
 function fromRhs(rhs: Node, parse: ParseSize, depth: number): Growth | 'unknown' {
   const ps = parse(rhs.text, rhs);
   if (!ps.ast) return 'unknown';
-  const r = classifyExpr(ps.ast, ps);
-  if (r.growth) return r.growth;
-  if (r.same && depth < 2) return lookBack(rhs, r.same, parse, depth + 1) ?? 'unknown';
-  return 'unknown';
+  return refine(classifyExpr(ps.ast, ps), rhs, parse, depth) ?? 'unknown';
+}
+
+/**
+ * The shape of a size, refined by how its value was last set before `at`: `cap *= 2;` then
+ * `cap + 1` is geometric; `len = strlen(s);` then `len + 1` shows no growth at all.
+ */
+function refine(r: Shape, at: Node, parse: ParseSize, depth: number): Growth | 'unknown' | null {
+  if (r.growth === 'geometric' || !r.base || depth > 2) return r.growth;
+  const before = lookBack(at, r.base, parse, depth + 1);
+  if (before === null) return r.growth;
+  return before;
 }
 
 /** Searches the statements before `at`'s statement in its block for an update of `name`. */
-function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Growth | null {
+function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
   let stmt: Node | null = at;
   while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') {
     if (stmt.type === 'function_definition') return null;
@@ -191,7 +214,6 @@ function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Grow
   let prev = stmt.previousNamedSibling;
   for (let i = 0; prev && i < LOOKBACK; i++, prev = prev.previousNamedSibling) {
     const u = updateOf(prev, name, parse, depth);
-    if (u === 'unknown') return null;
     if (u) return u;
   }
   return null;
@@ -200,7 +222,6 @@ function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Grow
 export function classifyGrowthAt(sizeNode: Node, parse: ParseSize): Growth | null {
   const ps = parse(sizeNode.text, sizeNode);
   if (!ps.ast) return null;
-  const r = classifyExpr(ps.ast, ps);
-  if (r.growth) return r.growth;
-  return r.same ? lookBack(sizeNode, r.same, parse, 0) : null;
+  const g = refine(classifyExpr(ps.ast, ps), sizeNode, parse, 0);
+  return g === 'unknown' ? null : g;
 }

@@ -7,7 +7,7 @@
 // descendantsOfType only inside type specifiers, so function bodies and big initializers,
 // which are most of a file's nodes, are never visited.
 import type { Node } from 'web-tree-sitter';
-import { declaratorType, recordType, specifierType } from './declTypes';
+import { declaratorName, declaratorType, recordType, specifierType } from './declTypes';
 import { enumValueInFile } from './evaluate';
 import type { CType } from './layout';
 
@@ -45,6 +45,20 @@ export interface FileSymbols {
    * need macros from other headers can be evaluated later, in a full scope.
    */
   enumExprs?: Map<string, string>;
+  /**
+   * `static inline` functions that compute a value from their parameters after guards only
+   * (git's `st_mult`: `if (overflow) die(...); return a * b;`), so calls to them evaluate.
+   */
+  inlineFunctions?: Map<string, InlineFunction>;
+}
+
+export interface InlineFunction {
+  name: string;
+  params: string[];
+  /** The returned expression as text. */
+  returns: string;
+  file: string;
+  line: number;
 }
 
 /** Joins continuation lines and drops comments, so a body reads as one line of C. */
@@ -70,7 +84,8 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
   const includes: string[] = [];
   const types = new Map<string, unknown>();
   const globals = new Map<string, unknown>();
-  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs };
+  const inlineFunctions = new Map<string, InlineFunction>();
+  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs, inlineFunctions };
   // A struct body is read once even when both the typedef and the specifier see it.
   const records = new Map<number, CType>();
   const specType = (spec: Node | null): CType => {
@@ -158,7 +173,14 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
     }
   };
 
-  walkTopLevel(root, visit, specType, globals);
+  walkTopLevel(root, visit, specType, globals, (fn, source) => {
+    try {
+      const f = inlineFunction(fn, source, file);
+      if (f && !inlineFunctions.has(f.name)) inlineFunctions.set(f.name, f);
+    } catch {
+      // not a function we can read: leave it out
+    }
+  });
   for (const name of enumExprs.keys()) enums.set(name, enumValueInFile(name, symbols));
   return symbols;
 }
@@ -174,7 +196,13 @@ const SPECIFIERS = ['struct_specifier', 'union_specifier', 'enum_specifier'];
  * them), and global variables. Function bodies are entered only when their text has a #define.
  * ERROR nodes (broken code) are searched whole, so a typo does not hide the rest of a file.
  */
-function walkTopLevel(root: Node, visit: (n: Node) => void, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+function walkTopLevel(
+  root: Node,
+  visit: (n: Node) => void,
+  specType: (n: Node | null) => CType,
+  globals: Map<string, unknown>,
+  onFunction: (fn: Node, source: string) => void,
+): void {
   const source = root.text;
   const specifiersIn = (n: Node | null) => {
     if (!n) return;
@@ -207,6 +235,7 @@ function walkTopLevel(root: Node, visit: (n: Node) => void, specType: (n: Node |
           if (/#\s*define/.test(source.slice(item.startIndex, item.endIndex))) {
             for (const d of item.descendantsOfType(['preproc_def', 'preproc_function_def'])) if (d) visit(d);
           }
+          onFunction(item, source);
           break;
         case 'ERROR':
           for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d);
@@ -228,4 +257,49 @@ function addGlobals(item: Node, specType: (n: Node | null) => CType, globals: Ma
     const r = declaratorType(d, base);
     if (r.name && r.type.k !== 'func' && !globals.has(r.name)) globals.set(r.name, r.type);
   }
+}
+
+const GUARD_CALL = /^[A-Za-z_]\w*\s*\(/;
+
+/**
+ * An inline function whose body is guards (`if (...) die(...);`) and then `return expr;`.
+ * Only `inline` functions are read: they are the small helpers size expressions call, and the
+ * text check keeps the cost to one substring test for every other function.
+ */
+function inlineFunction(fn: Node, source: string, file: string): InlineFunction | null {
+  const body = fn.childForFieldName('body');
+  if (!body || !/\binline\b|__inline/.test(source.slice(fn.startIndex, body.startIndex))) return null;
+  let decl: Node | null = fn.childForFieldName('declarator');
+  for (let guard = 0; decl && decl.type !== 'function_declarator' && guard < 8; guard++) {
+    decl = decl.childForFieldName('declarator');
+  }
+  const name = decl?.childForFieldName('declarator');
+  const paramList = decl?.childForFieldName('parameters');
+  if (!name || name.type !== 'identifier' || !paramList) return null;
+  const params: string[] = [];
+  for (const p of paramList.namedChildren) {
+    if (!p || p.type === 'comment') continue;
+    if (p.type !== 'parameter_declaration') return null;
+    const d = p.childForFieldName('declarator');
+    if (!d) {
+      if (p.text.trim() === 'void') continue;
+      return null;
+    }
+    const n = declaratorName(d);
+    if (!n) return null;
+    params.push(n);
+  }
+  const stmts = body.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment');
+  const last = stmts.pop();
+  if (!last || last.type !== 'return_statement') return null;
+  const returned = last.namedChildren.find((c) => !!c && c.type !== 'comment');
+  if (!returned) return null;
+  for (const s of stmts) {
+    // A guard only calls something (die, abort, a BUG macro) when a check fails.
+    if (s.type !== 'if_statement' || s.childForFieldName('alternative')) return null;
+    const cons = s.childForFieldName('consequence');
+    const calls = cons?.type === 'compound_statement' ? cons.namedChildren.filter((c): c is Node => !!c && c.type !== 'comment') : cons ? [cons] : [];
+    if (calls.length === 0 || !calls.every((c) => c.type === 'expression_statement' && GUARD_CALL.test(c.text))) return null;
+  }
+  return { name: name.text, params, returns: returned.text, file, line: fn.startPosition.row + 1 };
 }
