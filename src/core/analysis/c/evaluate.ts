@@ -235,7 +235,11 @@ const PLAIN_LITERAL = /^\s*(?:\d[\w']*|'(?:[^'\\]|\\.)+')\s*$/;
 /** Same as evaluateSize, for text (e.g. a size assembled from a wrapper's macro body). */
 export function evaluateSizeText(text: string, scope: Scope, at: Node | null = null): SizeValue {
   const r = evaluateText(text, scope, at);
-  if (!r.value.ok) return { bytes: null, text, note: r.value.why };
+  if (!r.value.ok) {
+    // What did evaluate still helps the reader: "`n` is a runtime value; sizeof *p = 16 (...)".
+    const known = r.facts.filter((f) => !r.value.ok && !r.value.why.includes(f)).slice(0, 3);
+    return { bytes: null, text, note: [r.value.why, ...known].join('; ') };
+  }
   const v = r.value.v;
   const parts = [...r.facts];
   if (r.rendered !== null && r.rendered !== String(v)) parts.push(`${r.rendered} = ${v}`);
