@@ -3,6 +3,7 @@
 // 100 ns"), so every number can be traced to one row of the parameter table (./params.ts).
 import type { BreakdownTerm, EstimateSummary } from '../types';
 import { MAX_BYTES, ModelInputError, checkBytes, checkThreads } from './errors';
+import { formatBytes } from './describe';
 import { kernelAtLeast, type MachineFacts } from './machine';
 import type { Params } from './params';
 
@@ -130,7 +131,7 @@ function derive(p: Params, ctx: ModelContext): Derived {
       sdLabel =
         m.arch === 'arm64'
           ? `broadcast TLB invalidation reaching ${k} other CPU${k > 1 ? 's' : ''}`
-          : `interrupting ${k} other CPU${k > 1 ? 's' : ''} to flush their TLBs (shootdown)`;
+          : `interrupting ${k} other CPU${k > 1 ? 's' : ''} to flush ${k > 1 ? 'their TLBs' : 'its TLB'} (shootdown)`;
     }
   }
   return {
@@ -278,7 +279,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   movePages(d, a, pa, align, thp, as);
   const freed = op.tablesFreed ?? pa >= d.slotPages;
   if (freed && !op.dontunmap && d.sdNs > 0) {
-    a.add(d.sdTerm, `${d.sdLabel} when the old page tables are freed`, 1, d.sdNs);
+    a.add(d.sdTerm, 'one more shootdown: the old page tables are freed', 1, d.sdNs);
   }
   if (op.dontunmap) as.push('MREMAP_DONTUNMAP: the old range stays mapped but empty');
   as.push('all pages of the buffer were written (resident); untouched pages would cost nothing to move');
@@ -401,7 +402,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
   const mmapped = A >= thr;
   const hdr = alloc === 'glibc' ? GLIBC_MMAP_HEADER : 0;
   if (mmapped && (alloc === 'glibc' || B >= thr)) {
-    as.push(`the block is mmapped (${A} ≥ the ${alloc} mmap threshold of ${thr} bytes)`);
+    as.push(`the block is mmapped (${formatBytes(A)} ≥ the ${alloc} mmap threshold of ${formatBytes(thr)})`);
     if (pages(A + hdr, d.page) === pages(B + hdr, d.page)) {
       a.add('t_fast', 'realloc that needs no work (same page count)', 1, d.p.t_fast);
       return `${alloc}: mmapped block, same number of pages: no system call`;
@@ -416,11 +417,18 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
     if (B > A) as.push('the space after the block is taken (top-down placement), so mremap moves it');
     return `${alloc}: mmapped block → mremap(MREMAP_MAYMOVE): ${sub}`;
   }
+  // glibc heap chunks are 16-byte granular with an 8-byte size word: a request still fits if it
+  // is within the chunk's usable size (malloc.c checks the slack against two size words).
+  const usable = alloc === 'glibc' ? Math.max(24, Math.ceil((A + 8) / 16) * 16 - 8) : A;
+  if (B > A && B <= usable) {
+    a.add('t_fast', 'realloc that needs no work (fits in the block)', 1, d.p.t_fast);
+    return `${alloc}: still fits in the heap block`;
+  }
   if (B <= A) {
     a.add('t_heap_free', 'splitting off the freed tail', 1, d.p.t_heap_free);
     return `${alloc}: heap block shrinks in place`;
   }
-  as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${thr} bytes) and cannot grow in place`);
+  as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${formatBytes(thr)}) and cannot grow in place`);
   return `${alloc}: heap block copied: ${mallocCopyFree(d, a, A, B, alloc, as)}`;
 }
 

@@ -2,7 +2,7 @@
 // architecture, VM, PTI, allocator. Each test compares two contexts, not a stored number.
 import { strict as assert } from 'node:assert';
 import {
-  builtinProfile, estimateNamed, solveCrossover, type MachineFacts, type Profile,
+  builtinProfile, estimateNamed, estimateOp, makeContext, solveCrossover, type MachineFacts, type Profile,
 } from '../../../src/core/model';
 
 const MiB = 1024 * 1024;
@@ -97,6 +97,24 @@ describe('model: context', () => {
     const raised = solveCrossover(x86, 'realloc-grow', 'malloc-copy-free', { glibcMmapThreshold: 32 * MiB });
     assert.ok(raised.kind === 'at' && raised.bytes === 32 * MiB, 'the dynamic threshold moves the crossover');
     assert.doesNotMatch(estimateNamed(x86, 'realloc-grow', MiB, { glibcMmapThreshold: 32 * MiB }).path, /mremap/);
+  });
+
+  it('MREMAP_FIXED onto live pages pays for unmapping them; DONTUNMAP keeps the old page tables', () => {
+    const ctx = makeContext(x86, { threads: 2 });
+    const mv = (o: object): number => estimateOp(x86.params, ctx, { kind: 'mremap', oldBytes: MiB, newBytes: MiB, mode: 'move', tablesFreed: true, ...o }).ns;
+    const empty = mv({ fixed: 'empty' });
+    const populated = mv({ fixed: 'populated' });
+    const unmap = estimateNamed(x86, 'munmap', MiB, { threads: 2 }).ns - x86.params.t_sys;
+    assert.ok(Math.abs(populated - empty - unmap) < 1e-6, `${populated} − ${empty} vs ${unmap}`);
+    assert.ok(mv({ fixed: 'empty', dontunmap: true }) < empty);
+  });
+
+  it('glibc realloc: a grow that still fits the heap chunk is free; a same-page-count mmapped grow makes no system call (malloc.c)', () => {
+    const ctx = makeContext(x86);
+    assert.match(estimateOp(x86.params, ctx, { kind: 'realloc', oldBytes: 100, newBytes: 104 }).path, /still fits/);
+    const mm = estimateOp(x86.params, ctx, { kind: 'realloc', oldBytes: 200_000, newBytes: 200_100 });
+    assert.ok(!mm.breakdown.some((t) => t.term === 't_sys'));
+    assert.ok(estimateOp(x86.params, ctx, { kind: 'realloc', oldBytes: 200_000, newBytes: 400_000 }).breakdown.some((t) => t.term === 't_sys'));
   });
 
   it('every estimate lists its assumptions, including the thread count and the kernel', () => {
