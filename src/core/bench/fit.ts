@@ -17,7 +17,7 @@ export interface FitParam {
   value: number;
   /** Standard deviation of log(value) if each point were off by 10%: the fit's resolution. */
   logSd: number;
-  /** The data pin this parameter down (logSd < 0.1); otherwise it stayed near its start. */
+  /** The data pin this parameter down (logSd < 0.3, i.e. within ±30% even at 10% noise per point). */
   identified: boolean;
   /** Stopped at the edge of its plausible range. */
   atBound: 'low' | 'high' | null;
@@ -255,7 +255,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
       start: start[d.id],
       value: params[d.id],
       logSd,
-      identified: active[j]! && logSd < 0.1,
+      identified: active[j]! && logSd < 0.3,
       atBound: u[j]! <= lo[j]! + 1e-9 ? 'low' : u[j]! >= hi[j]! - 1e-9 ? 'high' : null,
     };
   });

@@ -30,14 +30,19 @@ function ptiNs(p: Params, profile: Profile): number {
  */
 export function pointOperation(key: PointKey, ctx: ModelContext): Operation | null {
   if (!isOpName(key.op)) return null;
-  const op = namedOperation(key.op, key.bytes, ctx, key.aligned ? { alignment: 'pmd' } : {});
+  // mremap-grow's source sits 4 KiB into its 2 MiB slot (with the guard page after it), so
+  // wherever the kernel puts the grown mapping, source and target are mutually misaligned.
+  const alignment = key.aligned ? 'pmd' : key.op === 'mremap-grow' ? 'misaligned' : undefined;
+  const op = namedOperation(key.op, key.bytes, ctx, alignment ? { alignment } : {});
   if (op.kind === 'mremap') return { ...op, thpSource: key.op === 'mremap-move' && key.huge };
   return op;
 }
 
 /** Modelled ns of one point under a parameter set (the fit calls this with trial parameters). */
 export function modelPoint(profile: Profile, params: Params, key: PointKey): number | null {
-  const ctx = makeContext(profile, { threads: key.threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD });
+  // The harness repeats each point on the same heap, so small blocks come back from free lists
+  // already touched (heap "reused"); blocks at or above the threshold are fresh mmaps anyway.
+  const ctx = makeContext(profile, { threads: key.threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: 'reused' });
   const page = profile.machine.pageSize;
   const slot = (page * page) / 8;
   switch (key.op) {
