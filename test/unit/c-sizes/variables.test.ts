@@ -65,6 +65,18 @@ describe('C sizes: sizeof of variables', () => {
     assert.equal((await sizeAt(local)).bytes, 12 + 16);
   });
 
+  it('types and enum constants declared inside the function', async () => {
+    const src = `void f(void) {
+      struct cell { char tag; long v; };
+      typedef struct cell cell_t;
+      enum { SLOTS = 8 };
+      cell_t *cells = 0;
+      cells = realloc(cells, SLOTS * sizeof(struct cell) + sizeof *cells);
+    }`;
+    const v = await sizeAt(src);
+    assert.equal(v.bytes, 8 * 16 + 16);
+  });
+
   it('a local array whose length is a runtime value is unknown', async () => {
     const v = await sizeAt('void f(int n) { char buf[n]; char *q = realloc(0, sizeof buf); }');
     assert.equal(v.bytes, null);

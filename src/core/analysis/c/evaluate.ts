@@ -13,7 +13,7 @@ import { classifyGrowthAt } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
-import type { FileSymbols, InlineFunction, MacroDef } from './symbols';
+import { collectFunctionSymbols, type FileSymbols, type InlineFunction, type MacroDef } from './symbols';
 import { tokenize, type Token } from './tokens';
 
 export type DataModel = 'lp64' | 'ilp32';
@@ -68,6 +68,8 @@ interface Context {
   /** Nested evaluations so far, shared by the whole top-level evaluation. */
   work: { nested: number };
   layoutCache: Map<CType, Result<Shape>>;
+  /** Types and enums declared in the enclosing function, read on the first miss at file scope. */
+  local: { read: boolean; symbols: FileSymbols | null };
   builtins?: Map<string, bigint>;
 }
 
@@ -75,8 +77,24 @@ function files(scope: Scope): FileSymbols[] {
   return [scope.file, ...scope.headers];
 }
 
+function localSymbols(ctx: Context): FileSymbols | null {
+  if (!ctx.local.read) {
+    ctx.local.read = true;
+    let fn: Node | null = ctx.at;
+    while (fn && fn.type !== 'function_definition') fn = fn.parent;
+    ctx.local.symbols = fn ? collectFunctionSymbols(fn, ctx.scope.file.file) : null;
+  }
+  return ctx.local.symbols;
+}
+
 function makeEnv(ctx: Context, facts: string[]): EvalEnv {
-  const all = files(ctx.scope);
+  const fileScope = files(ctx.scope);
+  // Function-local declarations shadow file scope, but are searched only after a miss there.
+  const withLocal = (): FileSymbols[] => {
+    const l = ctx.at ? localSymbols(ctx) : null;
+    return l ? [l, ...fileScope] : fileScope;
+  };
+  const all = fileScope;
   const nested = (text: string): Result<bigint> =>
     ctx.nesting >= MAX_NESTING
       ? fail('nested too deeply (array lengths or enum values refer to each other?)')
@@ -88,23 +106,15 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
     pageSize: ctx.scope.options.pageSize,
     facts,
     resolveTypedef(name) {
-      for (const f of all) {
-        const t = f.types.get(name);
-        if (t) return t as CType;
-      }
-      return undefined;
+      return findType(fileScope, name) ?? (ctx.at ? findType(withLocal(), name) : undefined);
     },
     resolveTag(tag, name) {
       const key = `${tag} ${name}`;
-      for (const f of all) {
-        const t = f.types.get(key);
-        if (t) return t as CType;
-      }
-      return undefined;
+      return findType(fileScope, key) ?? (ctx.at ? findType(withLocal(), key) : undefined);
     },
     evalLen: nested,
     lookupEnum(name) {
-      for (const f of all) {
+      for (const f of fileScope.some((f) => f.enums.has(name) || f.enumExprs?.has(name)) ? fileScope : withLocal()) {
         const v = f.enums.get(name);
         if (typeof v === 'number') return { ok: true, v: BigInt(v) };
         const expr = f.enumExprs?.get(name);
@@ -137,6 +147,14 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
   };
   if (ctx.builtins) env.builtins = ctx.builtins;
   return env;
+}
+
+function findType(where: FileSymbols[], key: string): CType | undefined {
+  for (const f of where) {
+    const t = f.types.get(key);
+    if (t) return t as CType;
+  }
+  return undefined;
 }
 
 function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
@@ -222,7 +240,7 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
  */
 export function evaluateText(text: string, scope: Scope, at: Node | null = null, builtins?: Map<string, bigint>): TextEvaluation {
   try {
-    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map() };
+    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map(), local: { read: false, symbols: null } };
     if (builtins) ctx.builtins = builtins;
     return evaluateInContext(text, ctx);
   } catch (e) {

@@ -78,6 +78,29 @@ const COLLECTED = [
 
 /** Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read. */
 export function collectSymbols(root: Node, file: string): FileSymbols {
+  const c = collector(file);
+  walkTopLevel(root, c.visit, c.specType, c.symbols.globals!, (fn, source) => {
+    try {
+      const f = inlineFunction(fn, source, file);
+      if (f && !c.symbols.inlineFunctions!.has(f.name)) c.symbols.inlineFunctions!.set(f.name, f);
+    } catch {
+      // not a function we can read: leave it out
+    }
+  });
+  return c.finish();
+}
+
+/**
+ * Types and enum constants declared inside one function (`struct local {...}` in a body).
+ * Asked for only when a name is not found at file scope, so bodies are searched lazily.
+ */
+export function collectFunctionSymbols(fn: Node, file: string): FileSymbols {
+  const c = collector(file);
+  for (const n of fn.descendantsOfType(['type_definition', ...SPECIFIERS])) if (n) c.visit(n);
+  return c.finish();
+}
+
+function collector(file: string) {
   const macros = new Map<string, MacroDef>();
   const enums = new Map<string, number | null>();
   const enumExprs = new Map<string, string>();
@@ -173,16 +196,11 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
     }
   };
 
-  walkTopLevel(root, visit, specType, globals, (fn, source) => {
-    try {
-      const f = inlineFunction(fn, source, file);
-      if (f && !inlineFunctions.has(f.name)) inlineFunctions.set(f.name, f);
-    } catch {
-      // not a function we can read: leave it out
-    }
-  });
-  for (const name of enumExprs.keys()) enums.set(name, enumValueInFile(name, symbols));
-  return symbols;
+  const finish = (): FileSymbols => {
+    for (const name of enumExprs.keys()) enums.set(name, enumValueInFile(name, symbols));
+    return symbols;
+  };
+  return { symbols, visit, specType, finish };
 }
 
 const TOP_LEVEL_CONTAINERS = new Set([
