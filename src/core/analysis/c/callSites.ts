@@ -150,7 +150,10 @@ function classify(node: Node): Classified {
     cur = p;
     p = p.parent;
   }
-  if (p && p.type === 'call_expression' && isField(p, 'function', cur)) return { role: 'call', callNode: p };
+  if (p && p.type === 'call_expression' && isField(p, 'function', cur)) {
+    return inDeclaratorPart(p) ? { role: 'none' } : { role: 'call', callNode: p };
+  }
+  if (inDeclaratorPart(node)) return { role: 'none' };
 
   // Broken code: `realloc (` left inside an ERROR node is still a call as far as a reader can tell.
   // Its arguments cannot be trusted, so the "call" is just the name.
@@ -161,6 +164,43 @@ function classify(node: Node): Classified {
     return { role: 'reference', exprNode: parent };
   }
   return { role: 'reference', exprNode: node };
+}
+
+const STOP_AT = new Set([
+  'compound_statement',
+  'initializer_list',
+  'translation_unit',
+  'function_definition',
+  'field_declaration_list',
+  'enumerator_list',
+  'preproc_if',
+  'preproc_ifdef',
+  'preproc_elif',
+  'preproc_else',
+]);
+const DECLARATOR_PARTS = new Set([
+  'function_declarator',
+  'parameter_list',
+  'parameter_declaration',
+  'attribute_specifier',
+  'attribute',
+  'attribute_declaration',
+  'declaration',
+]);
+
+/**
+ * True inside the non-expression part of a declaration: `__attr_dealloc (reallocarray, 1)` after
+ * a prototype, `__attribute__((…))`, or a prototype that macros turned into an ERROR. An
+ * initialiser (`= realloc`) is an expression; so is anything inside a statement.
+ */
+function inDeclaratorPart(node: Node): boolean {
+  let cur = node;
+  for (let p = node.parent, i = 0; p && i < 24; cur = p, p = p.parent, i++) {
+    if (p.type === 'init_declarator') return !isField(p, 'value', cur);
+    if (STOP_AT.has(p.type) || p.type.endsWith('_statement')) return false;
+    if (DECLARATOR_PARTS.has(p.type)) return true;
+  }
+  return false;
 }
 
 /** A local variable or parameter of that name: hides the global from its declaration to the end of its block. */
