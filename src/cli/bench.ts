@@ -209,7 +209,15 @@ async function measure(args: BenchArgs, io: CliIO, deps: BenchDeps, command: str
   }
 }
 
+function wantsHelp(argv: string[]): boolean {
+  return argv.includes('--help') || argv.includes('-h');
+}
+
 export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout(BENCH_USAGE);
+    return 0;
+  }
   const args = parseBenchArgs(argv, deps.cpus, 'bench');
   let model: { fn: ModelFn; name: string } | null;
   try {
@@ -259,6 +267,10 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
 }
 
 export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): Promise<number> {
+  if (wantsHelp(argv)) {
+    io.stdout(BENCH_USAGE);
+    return 0;
+  }
   const args = parseBenchArgs(argv, deps.cpus, 'calibrate');
   const outPath = resolvePath(io.cwd, args.out!);
   const started = deps.now();

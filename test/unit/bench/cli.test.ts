@@ -110,6 +110,18 @@ describe('pagecost bench: flags', () => {
   });
 });
 
+describe('pagecost bench: help', () => {
+  it('prints the options on --help without measuring', async () => {
+    for (const run of [runBench, runCalibrate]) {
+      const io = capture();
+      assert.equal(await run(['--help'], io, deps()), 0);
+      assert.match(io.out, /^usage: pagecost bench/);
+      assert.match(io.out, /--time-limit SECONDS/);
+      assert.equal(io.err, '');
+    }
+  });
+});
+
 describe('pagecost bench: output', () => {
   it('prints the measured-vs-modelled table, with the model column when there is a model', async () => {
     const cc = fakeToolchain(GOOD);
