@@ -4,7 +4,7 @@
 import { UsageError, type Subcommand } from './io';
 import { loadProfileFromCli } from './machine';
 import {
-  ALLOCATORS, ALTERNATIVE, MAX_BYTES, MODEL_VERSION, ModelInputError, OP_DOCS, OP_NAMES, PROFILE_NAMES,
+  ALLOCATORS, ALTERNATIVE, GLIBC_MMAP_THRESHOLD_MAX, MAX_BYTES, MODEL_VERSION, ModelInputError, OP_DOCS, OP_NAMES, PROFILE_NAMES,
   crossoverFor, crossoverSentence, describeEstimate, estimateNamed, isOpName,
   type Alignment, type Allocator, type Crossover, type OpName, type Profile, type ScenarioOptions,
 } from '../core/model';
@@ -18,6 +18,7 @@ ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join
   --profile P      ${PROFILE_NAMES.join(', ')}, or a calibration file (default x86-64)
   --allocator A    realloc behaviour: ${ALLOCATORS.join(', ')} (default glibc; copying = jemalloc/mimalloc)
   --alignment X    mremap placement: misaligned, pmd, pud or auto (default: misaligned for mremap-move, kernel's choice for grows)
+  --mmap-threshold B  where glibc's dynamic mmap threshold stands, 128K (start) to 32M (default 128K)
   --json           print JSON instead of text
 `;
 
@@ -43,6 +44,7 @@ interface Args {
   profile: string;
   allocator: Allocator;
   alignment?: Alignment;
+  mmapThreshold?: number;
   json: boolean;
 }
 
@@ -58,7 +60,7 @@ function parseArgs(argv: string[]): Args | 'help' {
     }
     const eq = /^(--[a-z-]+)=(.*)$/.exec(arg);
     const flag = eq ? eq[1]! : arg;
-    if (!['--op', '--bytes', '--threads', '--profile', '--allocator', '--alignment'].includes(flag)) {
+    if (!['--op', '--bytes', '--threads', '--profile', '--allocator', '--alignment', '--mmap-threshold'].includes(flag)) {
       throw new UsageError(`unknown argument ${JSON.stringify(arg)}`);
     }
     const value = eq ? eq[2]! : argv[++i];
@@ -83,7 +85,13 @@ function parseArgs(argv: string[]): Args | 'help' {
   if (alignment !== undefined && !['misaligned', 'pmd', 'pud', 'auto'].includes(alignment)) {
     throw new UsageError(`unknown --alignment ${JSON.stringify(alignment)}: use misaligned, pmd, pud or auto`);
   }
+  const thrText = vals.get('--mmap-threshold');
+  const mmapThreshold = thrText === undefined ? undefined : parseBytes(thrText);
+  if (mmapThreshold !== undefined && mmapThreshold > GLIBC_MMAP_THRESHOLD_MAX) {
+    throw new UsageError(`--mmap-threshold ${thrText} is above glibc's 32 MiB maximum (DEFAULT_MMAP_THRESHOLD_MAX on 64-bit)`);
+  }
   return {
+    ...(mmapThreshold !== undefined ? { mmapThreshold } : {}),
     op, bytes: parseBytes(b), threads: Number(t), profile: vals.get('--profile') ?? 'x86-64',
     allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), json,
   };
@@ -113,7 +121,11 @@ export const explain: Subcommand = async (argv, io) => {
     }
     throw e;
   }
-  const scenario: ScenarioOptions = { threads: args.threads, allocator: args.allocator, ...(args.alignment ? { alignment: args.alignment } : {}) };
+  const scenario: ScenarioOptions = {
+    threads: args.threads, allocator: args.allocator,
+    ...(args.alignment ? { alignment: args.alignment } : {}),
+    ...(args.mmapThreshold !== undefined ? { glibcMmapThreshold: args.mmapThreshold } : {}),
+  };
   let est;
   let alt = null;
   let cross: Crossover | null;
@@ -130,7 +142,12 @@ export const explain: Subcommand = async (argv, io) => {
     const out = {
       op: est.op, bytes: est.bytes, threads: est.threads, ns: est.ns, breakdown: est.breakdown,
       assumptions: est.assumptions, path: est.path,
-      profile: { name: profile.name, source: profile.source, description: profile.description, warnings: profile.warnings },
+      profile: {
+        name: profile.name, source: profile.source, description: profile.description, warnings: profile.warnings,
+        machine: profile.machine,
+        /** Where each value came from (param id or machine.<fact> → origin). */
+        origins: profile.origins,
+      },
       modelVersion: MODEL_VERSION,
       alternative: alt ? { op: alt.op, ns: alt.ns, breakdown: alt.breakdown, assumptions: alt.assumptions, path: alt.path } : null,
       /** How many times the alternative's cost the op costs (> 1: the alternative is cheaper). */

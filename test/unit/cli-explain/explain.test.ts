@@ -109,6 +109,16 @@ describe('cli: pagecost explain', () => {
     await usageError(['--op', 'mremap-move', '--bytes'], /needs a value/);
   });
 
+  it('--mmap-threshold moves glibc realloc between copying and mremap (dynamic threshold, malloc.c)', async () => {
+    const low = JSON.parse((await run(['--op', 'realloc-grow', '--bytes', '1M', '--json'])).out);
+    const high = JSON.parse((await run(['--op', 'realloc-grow', '--bytes', '1M', '--mmap-threshold', '32M', '--json'])).out);
+    assert.match(low.path, /mremap/);
+    assert.doesNotMatch(high.path, /mremap/);
+    assert.ok(high.ns > low.ns);
+    assert.equal(high.crossover.bytes, 32 * 1024 * 1024);
+    await usageError(['--op', 'realloc-grow', '--bytes', '1M', '--mmap-threshold', '64M'], /32 MiB/);
+  });
+
   it('--help lists every op and exits 0', async () => {
     const r = await run(['--help']);
     assert.equal(r.code, 0);
