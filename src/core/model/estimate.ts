@@ -290,16 +290,19 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
 function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'auto'>, thp: boolean, as: string[]): void {
   const p = d.p;
   const S = d.slotPages;
-  const k4 = d.page === 4096;
-  // Before 4.18 (LATENCY_LIMIT) the TLB was flushed every 64 pages instead of once per extent.
-  const perExtentFlush = (n: number): void => {
-    if (!kernelAtLeast(d.m.kernel, 4, 18) && n > 64) {
-      const ev = Math.floor(n / 64);
-      flushEvents(d, a, 64, ev);
-      if (n - ev * 64 > 0) flushEvents(d, a, n - ev * 64, 1);
-    } else flushEvents(d, a, n, 1);
+  // `count` extents of `n` pages moved entry by entry: one flush each (flush_tlb_range under the
+  // page-table locks, 4.19+); before 4.18 (LATENCY_LIMIT) one every 64 pages instead.
+  const extentFlushes = (n: number, count: number): void => {
+    if (count <= 0 || n <= 0) return;
+    if (kernelAtLeast(d.m.kernel, 4, 18) || n <= 64) {
+      flushEvents(d, a, n, count);
+      return;
+    }
+    const whole = Math.floor(n / 64);
+    flushEvents(d, a, 64, whole * count);
+    if (n > whole * 64) flushEvents(d, a, n - whole * 64, count);
   };
-  const pud = align === 'pud' && kernelAtLeast(d.m.kernel, 5, 11) && k4;
+  const pud = align === 'pud' && kernelAtLeast(d.m.kernel, 5, 11) && d.page === 4096;
   const pmdOk = d.m.arch === 'arm64' ? kernelAtLeast(d.m.kernel, 5, 10) : kernelAtLeast(d.m.kernel, 5, 0);
   let rest = pa;
   if (pud) {
@@ -318,39 +321,25 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
     if (full > 0) {
       if (thp) a.add('c_thp', 'moving a transparent huge page whole', full, p.c_thp);
       else a.add('c_pmd', 'moving a whole page table (2 MiB worth of entries)', full, p.c_pmd);
+      // move_normal_pmd()/move_huge_pmd() flush the slot's 2 MiB once, on every kernel.
       flushEvents(d, a, S, full);
       rest -= full * S;
     }
     if (align === 'pmd') as.push('source and destination are 2 MiB-aligned to each other: whole page tables move');
-    if (rest > 0) {
-      a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
-      perExtentFlush(rest);
-    }
+    a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
+    extentFlushes(rest, 1);
     return;
   }
   if (align !== 'misaligned') as.push(`this kernel (${d.m.kernel}) cannot move whole page tables: entries move one by one`);
   else as.push('source and destination are not 2 MiB-aligned to each other: page-table entries move one by one');
-  if (thp) {
-    const splits = Math.floor(rest / S);
-    a.add('c_split', 'splitting a transparent huge page', splits, p.c_split);
-  }
-  // Mutually misaligned: each extent ends at the next source OR destination slot boundary; with
-  // the destination half a slot off, extents are S/2 pages (MODEL-FACTS §1.3 get_extent).
+  if (thp) a.add('c_split', 'splitting a transparent huge page', Math.floor(rest / S), p.c_split);
   a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
-  const half = S / 2;
-  const full = Math.floor(rest / half);
-  const tail = rest - full * half;
-  if (kernelAtLeast(d.m.kernel, 4, 18)) {
-    flushEvents(d, a, half, full);
-    flushEvents(d, a, tail, tail > 0 ? 1 : 0);
-  } else {
-    for (const n of tail > 0 ? [half, tail] : [half]) {
-      const count = n === half ? full : 1;
-      if (count <= 0) continue;
-      const ev = Math.max(1, Math.ceil(n / 64));
-      flushEvents(d, a, Math.min(n, 64), count * ev);
-    }
-  }
+  // Each extent ends at the next source OR destination slot boundary (get_extent): with the
+  // destination half a slot off, extents are S/2 pages; aligned addresses give whole slots.
+  const ext = align === 'misaligned' ? S / 2 : S;
+  const full = Math.floor(rest / ext);
+  extentFlushes(ext, full);
+  extentFlushes(rest - full * ext, 1);
 }
 
 // ---------------------------------------------------------------------------------------------
