@@ -84,18 +84,19 @@ describe('model: properties (fast-check)', () => {
     );
   });
 
-  it('the mover stays cheaper at every size above the crossover (any profile, pair and thread count)', () => {
+  it('the mover stays cheaper at every size above the crossover (any profile, pair, threads, allocator, placement)', () => {
     const pairs: [OpName, OpName][] = [['mremap-move', 'memcpy-warm'], ['mremap-move', 'memcpy-cold'], ['mremap-grow', 'malloc-copy-free'], ['realloc-grow', 'malloc-copy-free']];
     fc.assert(
-      fc.property(arbProfile(), fc.constantFrom(...pairs), fc.integer({ min: 1, max: 128 }), fc.array(arbBytes(2 ** 40), { minLength: 10, maxLength: 10 }), (p, [a, b], t, sizes) => {
-        const c = solveCrossover(p, a, b, { threads: t });
+      fc.property(arbProfile(), fc.constantFrom(...pairs), fc.integer({ min: 1, max: 128 }), arbAllocator(), arbAlignment(), fc.array(arbBytes(2 ** 40), { minLength: 10, maxLength: 10 }), (p, [a, b], t, allocator, alignment, sizes) => {
+        const o = { threads: t, allocator, ...(alignment ? { alignment } : {}) };
+        const c = solveCrossover(p, a, b, o);
         fc.pre(c.kind !== 'never');
         const from = c.kind === 'at' ? c.bytes : 1;
-        const ctx = makeContext(p, { threads: t });
+        const ctx = makeContext(p, o);
         for (const s of sizes) {
           // Doubling ops stay below 2^47 so that 2N is a mappable size.
           const n = Math.max(from, Math.floor(s / 2));
-          assert.ok(namedNs(p, ctx, a, n) < namedNs(p, ctx, b, n), `${a} vs ${b}, ${t} threads, ${n} bytes ≥ ${JSON.stringify(c)}`);
+          assert.ok(namedNs(p, ctx, a, n, o) < namedNs(p, ctx, b, n, o), `${a} vs ${b}, ${JSON.stringify(o)}, ${n} bytes ≥ ${JSON.stringify(c)}`);
         }
       }),
       { numRuns: 300 },
