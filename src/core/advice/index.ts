@@ -82,8 +82,19 @@ function whyUnknown(v: CallSite['newSize']): string {
   return `${v.text} = ${v.bytes} bytes is not a size a process can allocate (1 byte … 2^48)`;
 }
 
+/** Where the sizes came from, first among the estimate's assumptions (DESIGN: show the input). */
+function sizeAssumptions(site: CallSite): string[] {
+  const out: string[] = [];
+  for (const [what, v] of [['old size', site.oldSize], ['size', site.newSize]] as const) {
+    if (v && known(v) !== null) out.push(`${site.callee === 'mremap' && what === 'size' ? 'new size' : what} \`${v.text}\` = ${formatBytes(v.bytes!)} (${v.note})`);
+  }
+  return out;
+}
+
 function finding(site: CallSite, rule: string, severity: Severity, message: string, est: Estimate | null = null, alt: Estimate | null = null): Finding {
-  return { site, rule, severity, message, estimate: est ? summary(est) : null, alternative: alt ? summary(alt) : null };
+  const estimate = est ? summary(est) : null;
+  if (estimate) estimate.assumptions = [...sizeAssumptions(site), ...(estimate.assumptions ?? [])];
+  return { site, rule, severity, message, estimate, alternative: alt ? summary(alt) : null };
 }
 
 function crossoverWords(c: Crossover, mover: string, copier: string): string {

@@ -36,6 +36,11 @@ describe('advice: adviseSites', () => {
     assert.match(g!.message, /memcpy is .*× cheaper, within the/);
   });
 
+  it('an estimate starts its assumptions with where the size came from', () => {
+    const [f] = adviseSites([site({ newSize: { bytes: 8192, text: '2 * PAGE', note: '2 * PAGE = 8192' } })]);
+    assert.match(f!.estimate!.assumptions![0]!, /^size `2 \* PAGE` = 8 KiB \(2 \* PAGE = 8192\)$/);
+  });
+
   it('a 1 MiB move is a hint saying mremap is cheaper', () => {
     const [f] = adviseSites([move(1 << 20)]);
     assert.equal(f!.rule, RULES.mremapCost);
