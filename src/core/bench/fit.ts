@@ -110,6 +110,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
       continue;
     }
     if (p.note) {
+      // Notes flag points that did not measure what they say (no huge pages granted).
       excluded.push({ key, reason: p.note });
       continue;
     }

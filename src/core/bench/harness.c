@@ -181,7 +181,8 @@ static int n_spinners = 0;
 /* Each spinner bumps its own counter (one cache line each) while it runs, so the measuring
  * thread can see that it is really on its CPU right now and not preempted by another task. */
 static struct { _Alignas(64) atomic_ulong beats; } spin_beats[1024];
-static int spin_missed = 0; /* repetitions in which a spinner could not be seen running */
+static unsigned long spin_seen[1024]; /* each spinner's count when the clock started */
+static int spin_ok = 1;               /* every spinner made progress during the last timed call */
 
 static void *spin(void *arg) {
   int idx = (int)(intptr_t)arg;
@@ -206,9 +207,10 @@ static void sync_spinners(void) {
     unsigned long b0 = atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed);
     double deadline = 0;
     for (int k = 0;; k++) {
-      if (atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed) != b0) break;
+      unsigned long b = atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed);
+      if (b != b0) { spin_seen[i] = b; break; }
       if (k == 1000) deadline = now_ns() + 50e6;
-      if (k > 1000 && now_ns() > deadline) { spin_missed++; break; }
+      if (k > 1000 && now_ns() > deadline) { spin_seen[i] = b; break; }
     }
   }
 }
@@ -233,8 +235,18 @@ static void stop_spinners(void) {
 
 /* ---------------------------------------------------------------- one repetition per op */
 
-/* The clock starts only once the spinners are seen running (no-op without spinners). */
+/* True when every spinner advanced since the clock started: it ran during the call (a
+ * preempted one would have left its CPU to another task, and no shootdown would reach it). */
+static int spinners_ran(void) {
+  for (int i = 0; i < n_spinners; i++)
+    if (atomic_load_explicit(&spin_beats[i].beats, memory_order_relaxed) == spin_seen[i]) return 0;
+  return 1;
+}
+
+/* The clock starts only once the spinners are seen running, and a repetition counts only if
+ * they kept running (both no-ops without spinners). */
 #define START() (sync_spinners(), t0 = now_ns())
+#define STOP() (t1 = now_ns(), spin_ok = spinners_ran())
 
 /*
  * Runs one repetition of the point: sets up fresh state, times the operation alone, cleans
@@ -262,7 +274,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     if (!dst) { munmap(src, n); *err = "no room for the target"; return -1; }
     START();
     void *r = mremap(src, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
-    t1 = now_ns();
+    STOP();
     if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
     munmap(dst, n);
     break;
@@ -276,7 +288,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memset(src, 0x5a, n);
     START();
     char *r = mremap(src, n, 2 * n, MREMAP_MAYMOVE);
-    t1 = now_ns();
+    STOP();
     if (r == MAP_FAILED) { munmap(src, n + PAGE); *err = "mremap failed"; return -1; }
     munmap(r, 2 * n);
     munmap(src + n, PAGE);
@@ -290,7 +302,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memset(src, 0x5a, n);
     START();
     char *r = mremap(src, n, 2 * n, 0);
-    t1 = now_ns();
+    STOP();
     if (r == MAP_FAILED) { munmap(src, n); *err = "in-place mremap failed"; return -1; }
     munmap(r, 2 * n);
     break;
@@ -302,7 +314,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memset(src, 0x5a, n);
     START();
     char *r = mremap(src, n, half, 0);
-    t1 = now_ns();
+    STOP();
     if (r == MAP_FAILED) { munmap(src, n); *err = "mremap failed"; return -1; }
     munmap(r, half);
     break;
@@ -325,7 +337,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     START();
     memcpy(dst, src, n);
     escape(dst);
-    t1 = now_ns();
+    STOP();
     break;
   }
   case OP_MEMCPY_COLD: {
@@ -336,7 +348,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     START();
     memcpy(dst, src, n); /* every destination page faults in during the copy */
     escape(dst);
-    t1 = now_ns();
+    STOP();
     munmap(src, n);
     munmap(dst, n);
     break;
@@ -349,7 +361,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     char *p = malloc(2 * n);
     if (p) { memcpy(p, old, n); escape(p); }
     free(old);
-    t1 = now_ns();
+    STOP();
     if (!p) { *err = "malloc failed"; return -1; }
     free(p);
     break;
@@ -360,7 +372,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memset(old, 0x5a, n);
     START();
     char *p = realloc(old, 2 * n);
-    t1 = now_ns();
+    STOP();
     if (!p) { free(old); *err = "realloc failed"; return -1; }
     escape(p);
     free(p);
@@ -372,7 +384,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memset(src, 0x5a, n);
     START();
     munmap(src, n);
-    t1 = now_ns();
+    STOP();
     break;
   }
   case OP_SYSCALL: {
@@ -380,7 +392,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
      * no glibc cache, unlike getpid in old glibc versions. */
     START();
     for (int i = 0; i < SYSCALL_BATCH; i++) syscall(SYS_getppid);
-    t1 = now_ns();
+    STOP();
     return (t1 - t0) / SYSCALL_BATCH;
   }
   case OP_FAULT_4K:
@@ -393,7 +405,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     START();
     for (size_t i = 0; i < n; i += step) p[i] = 1; /* write faults: allocate + zero */
     escape(p);
-    t1 = now_ns();
+    STOP();
     if (huge && anon_huge_kb() - huge_before < (long)(n / 1024)) *huge_missing = 1;
     munmap(p, n);
     break;
@@ -412,7 +424,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     void *r1 = mremap(a, n, n, f, tmp);
     void *r2 = mremap(b, n, n, f, a);
     void *r3 = mremap(tmp, n, n, f, b);
-    t1 = now_ns();
+    STOP();
     int ok = r1 != MAP_FAILED && r2 != MAP_FAILED && r3 != MAP_FAILED && a[0] == 'B' && b[n - 1] == 'A';
     munmap(a, 2 * n);
     munmap(tmp, n);
@@ -436,7 +448,7 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     memcpy(a, b, n);
     memcpy(b, tmp, n);
     escape(buf);
-    t1 = now_ns();
+    STOP();
     break;
   }
   default:
@@ -477,7 +489,8 @@ static void print_skipped(const struct point *pt, const char *reason) {
 
 static void print_error(const struct point *pt, const char *message) {
   char buf[300];
-  snprintf(buf, sizeof buf, "%s (%s)", message, strerror(errno));
+  if (errno) snprintf(buf, sizeof buf, "%s (%s)", message, strerror(errno));
+  else snprintf(buf, sizeof buf, "%s", message);
   print_keys(pt, "error");
   printf(",\"message\":");
   json_string(stdout, buf);
@@ -512,21 +525,30 @@ static int measure(const struct point *pt, const struct options *o) {
     if (now_ns() - start > 0.2 * o->budget_ns) break;
   }
   huge_missing = 0;
-  spin_missed = 0;
-  int done = 0;
+  int done = 0, discarded = 0;
   while (done < o->reps && !stop_requested) {
-    if (done >= o->min_reps && now_ns() - start > o->budget_ns) break;
+    double elapsed = now_ns() - start;
+    /* Past the budget: stop once there are enough repetitions, or give up on a machine so
+     * busy that the extra threads keep losing their CPUs. */
+    if (elapsed > o->budget_ns && (done >= o->min_reps || elapsed > 10 * o->budget_ns)) break;
     double t = run_once(pt, &err, &huge_missing);
     if (t < 0) { print_error(pt, err); return 0; }
+    if (!spin_ok) { discarded++; continue; }
     samples[done++] = t;
+  }
+  if (done == 0 && discarded > 0 && !stop_requested) {
+    errno = 0;
+    print_error(pt, "the extra threads were never kept running during a call: the machine is too busy");
+    return 0;
   }
   if (done == 0) return 0; /* interrupted during warm-up */
   qsort(samples, (size_t)done, sizeof *samples, cmp_double);
   print_keys(pt, "point");
   printf(",\"median\":%.3f,\"p10\":%.3f,\"p90\":%.3f,\"reps\":%d", quantile(samples, done, 0.5),
          quantile(samples, done, 0.1), quantile(samples, done, 0.9), done);
+  /* Repetitions thrown away because a spinner was preempted: how busy the machine was. */
+  if (discarded) printf(",\"discarded\":%d", discarded);
   if (huge_missing) printf(",\"note\":\"the kernel did not provide huge pages in every repetition\"");
-  else if (spin_missed) printf(",\"note\":\"extra threads were off their CPUs in %d repetitions (busy machine)\"", spin_missed);
   printf("}\n");
   fflush(stdout);
   return 1;

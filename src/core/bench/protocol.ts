@@ -51,6 +51,8 @@ export interface MeasuredPoint extends PointKey {
   reps: number;
   /** A caveat from the harness, e.g. huge pages were not always granted. */
   note?: string;
+  /** Repetitions thrown away because an extra thread was preempted during the call. */
+  discarded?: number;
 }
 
 export interface SkippedPoint extends PointKey {
@@ -173,6 +175,10 @@ export function parseLine(line: string, lineNo: number): LineResult {
         reps: num(o, 'reps', errors, { int: true, min: 1 }),
       };
       if (typeof o.note === 'string') p.note = o.note;
+      if (o.discarded !== undefined) {
+        const d = num(o, 'discarded', errors, { int: true, min: 0 });
+        if (d > 0) p.discarded = d;
+      }
       if (errors.length === 0 && !(p.p10Ns <= p.medianNs && p.medianNs <= p.p90Ns)) {
         errors.push('p10 ≤ median ≤ p90 does not hold');
       }

@@ -77,6 +77,11 @@ export function renderTable(
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
   const notes = rows.filter((r) => r.note).map((r) => `note: ${describePoint(r)}: ${r.note}`);
   if (notes.length) out.push('', ...notes);
+  const busy = rows.filter((r) => (r.discarded ?? 0) > 0);
+  if (busy.length) {
+    const n = busy.reduce((s, r) => s + (r.discarded ?? 0), 0);
+    out.push('', `note: ${n} repetitions at ${busy.length} points were discarded because an extra thread lost its CPU to another task (busy machine); multi-thread results are less reliable`);
+  }
   if (skipped.length) {
     // Group by reason: a sweep skips the same thing for many sizes, one line each is noise.
     const byReason = new Map<string, Set<string>>();

@@ -14,6 +14,13 @@ describe('bench protocol: parseLine', () => {
     });
   });
 
+  it('keeps the count of discarded repetitions, and refuses a malformed one', () => {
+    const line = point('munmap', 4096).replace(/}$/, ',"discarded":3}');
+    const r = parseLine(line, 1);
+    assert.ok(r.ok && r.event.kind === 'point' && r.event.point.discarded === 3);
+    assert.ok(!parseLine(point('munmap', 4096).replace(/}$/, ',"discarded":-1}'), 1).ok);
+  });
+
   it('reads the hello line into machine facts', () => {
     const r = parseLine(HELLO, 1);
     assert.ok(r.ok);

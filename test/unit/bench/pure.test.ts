@@ -113,6 +113,11 @@ describe('bench table', () => {
     assert.match(text, /syscall .*—\s+—$/m);
   });
 
+  it('says when repetitions were discarded because extra threads lost their CPU', () => {
+    const text = renderTable(compareRows([mp('munmap', 4096, 1500, { threads: 2, discarded: 4 }), mp('munmap', 8192, 1500, { threads: 2, discarded: 1 })], null));
+    assert.match(text, /note: 5 repetitions at 2 points were discarded because an extra thread lost its CPU/);
+  });
+
   it('without a model, every modelled cell is —', () => {
     const text = renderTable(compareRows([mp('munmap', 4096, 1500)], null));
     assert.match(text, /1\.50 µs .* — +—/);
