@@ -9,7 +9,7 @@ import {
   type Alignment, type Allocator, type Crossover, type OpName, type Profile, type ScenarioOptions,
 } from '../core/model';
 
-export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--json]
+export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--mmap-threshold B] [--json]
 
   --op OP          one of:
 ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join('\n')}
@@ -18,7 +18,8 @@ ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join
   --profile P      ${PROFILE_NAMES.join(', ')}, or a calibration file (default x86-64)
   --allocator A    realloc behaviour: ${ALLOCATORS.join(', ')} (default glibc; copying = jemalloc/mimalloc)
   --alignment X    mremap placement: misaligned, pmd, pud or auto (default: misaligned for mremap-move, kernel's choice for grows)
-  --mmap-threshold B  where glibc's dynamic mmap threshold stands, 128K (start) to 32M (default 128K)
+  --mmap-threshold B
+                   where glibc's dynamic mmap threshold stands: 128K at start, up to 32M (default 128K)
   --json           print JSON instead of text
 `;
 

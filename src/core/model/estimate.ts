@@ -483,6 +483,9 @@ export function estimateOp(params: Params, ctx: ModelContext, op: Operation, opN
   }
   for (const t of a.terms) t.share = t.ns / total;
   const k = Math.max(0, Math.min(ctx.threads - 1, ctx.machine.cpus - 1));
+  if (k > 0 && ctx.machine.arch === 'x86-64' && kernelAtLeast(ctx.machine.kernel, 5, 13) && a.terms.some((t) => t.term === 'T_sd' || t.term === 'a_bcast')) {
+    as.push('the local TLB flush runs while the other CPUs are interrupted (Linux ≥5.13), so only the longer of the two counts');
+  }
   return {
     op: opName ?? op.kind, ns: total, breakdown: a.terms,
     assumptions: [...contextAssumptions(ctx, { k }), ...dedupe(as)], path,
