@@ -11,6 +11,7 @@ import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
 import { Evaluator, type EvalEnv } from './exprEval';
 import { classifyGrowthAt } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
+import { ancestorsOf } from './ancestry';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
 import { collectFunctionSymbols, type FileSymbols, type InlineFunction, type MacroDef } from './symbols';
@@ -70,6 +71,8 @@ interface Context {
   layoutCache: Map<CType, Result<Shape>>;
   /** Types and enums declared in the enclosing function, read on the first miss at file scope. */
   local: { read: boolean; symbols: FileSymbols | null };
+  /** Ancestors of `at`, root first, computed on first use. */
+  chain: { nodes: Node[] | null | undefined };
   builtins?: Map<string, bigint>;
 }
 
@@ -77,12 +80,20 @@ function files(scope: Scope): FileSymbols[] {
   return [scope.file, ...scope.headers];
 }
 
+function chainOf(ctx: Context): Node[] | null {
+  if (ctx.chain.nodes === undefined) ctx.chain.nodes = ctx.at ? ancestorsOf(ctx.at) : null;
+  return ctx.chain.nodes;
+}
+
 function localSymbols(ctx: Context): FileSymbols | null {
   if (!ctx.local.read) {
     ctx.local.read = true;
     let fn: Node | null = ctx.at;
     while (fn && fn.type !== 'function_definition') fn = fn.parent;
-    ctx.local.symbols = fn ? collectFunctionSymbols(fn, ctx.scope.file.file) : null;
+    // Most functions declare no types: a text test (JS-side) spares the walk through the body.
+    ctx.local.symbols = fn && /\b(?:struct|union|enum)\b[^;{}()]*\{|\btypedef\b/.test(fn.text)
+      ? collectFunctionSymbols(fn, ctx.scope.file.file)
+      : null;
   }
   return ctx.local.symbols;
 }
@@ -123,7 +134,7 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       }
       return undefined;
     },
-    lookupVar: variableResolver(ctx.at, all),
+    lookupVar: variableResolver(() => chainOf(ctx), all),
     inlineFunction(name, arity) {
       let found: InlineFunction | undefined;
       for (const f of all) if ((found = f.inlineFunctions?.get(name))) break;
@@ -139,7 +150,7 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
         // Evaluated at file scope: the caller's locals are not visible inside the function.
         const value = ctx.nesting >= MAX_NESTING || ++ctx.work.nested > MAX_NESTED_EVALUATIONS
           ? fail('inline functions nested too deeply')
-          : evaluateInContext(text, { ...ctx, at: null, nesting: ctx.nesting + 1 }).value;
+          : evaluateInContext(text, { ...ctx, at: null, chain: { nodes: null }, local: { read: true, symbols: null }, nesting: ctx.nesting + 1 }).value;
         return { value, where: `inline function, ${basename(fn.file)}:${fn.line}` };
       };
     },
@@ -240,7 +251,7 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
  */
 export function evaluateText(text: string, scope: Scope, at: Node | null = null, builtins?: Map<string, bigint>): TextEvaluation {
   try {
-    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map(), local: { read: false, symbols: null } };
+    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map(), local: { read: false, symbols: null }, chain: { nodes: undefined } };
     if (builtins) ctx.builtins = builtins;
     return evaluateInContext(text, ctx);
   } catch (e) {

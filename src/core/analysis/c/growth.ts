@@ -6,6 +6,7 @@
 // `len = strlen(s);`); both branches of an if/else must agree.
 import type { Node } from 'web-tree-sitter';
 import type { Growth } from '../../types';
+import { ancestorsOf, previousNamedSiblings } from './ancestry';
 import type { Expr } from './constExpr';
 import type { Result } from './layout';
 
@@ -205,14 +206,14 @@ function refine(r: Shape, at: Node, parse: ParseSize, depth: number): Growth | '
 
 /** Searches the statements before `at`'s statement in its block for an update of `name`. */
 function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
-  let stmt: Node | null = at;
-  while (stmt && stmt.parent && stmt.parent.type !== 'compound_statement') {
-    if (stmt.type === 'function_definition') return null;
-    stmt = stmt.parent;
+  const chain = ancestorsOf(at);
+  let i = chain.length - 1;
+  while (i > 0 && chain[i - 1]!.type !== 'compound_statement') {
+    if (chain[i]!.type === 'function_definition') return null;
+    i--;
   }
-  if (!stmt || !stmt.parent) return null;
-  let prev = stmt.previousNamedSibling;
-  for (let i = 0; prev && i < LOOKBACK; i++, prev = prev.previousNamedSibling) {
+  if (i <= 0) return null;
+  for (const prev of previousNamedSiblings(chain, i, LOOKBACK)) {
     const u = updateOf(prev, name, parse, depth);
     if (u) return u;
   }

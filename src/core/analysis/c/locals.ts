@@ -45,9 +45,10 @@ function fromParameters(fn: Node, name: string): CType | undefined {
   return undefined;
 }
 
-function localType(at: Node, name: string): CType | undefined {
-  let child: Node = at;
-  for (let cur = at.parent, guard = 0; cur && guard < 256; cur = cur.parent, guard++) {
+function localType(chain: Node[], name: string): CType | undefined {
+  for (let i = chain.length - 2; i >= 0; i--) {
+    const cur = chain[i]!;
+    const child = chain[i + 1]!;
     if (cur.type === 'compound_statement') {
       let found: CType | undefined;
       for (const item of cur.namedChildren) {
@@ -66,19 +67,19 @@ function localType(at: Node, name: string): CType | undefined {
     } else if (cur.type === 'function_definition') {
       return fromParameters(cur, name);
     }
-    child = cur;
   }
   return undefined;
 }
 
 /** A memoising name → type lookup for one evaluation site. */
-export function variableResolver(at: Node | null, files: FileSymbols[]): (name: string) => CType | undefined {
+export function variableResolver(chainOf: () => Node[] | null, files: FileSymbols[]): (name: string) => CType | undefined {
   const memo = new Map<string, CType | undefined>();
   return (name) => {
     if (memo.has(name)) return memo.get(name);
     let t: CType | undefined;
     try {
-      t = at ? localType(at, name) : undefined;
+      const chain = chainOf();
+      t = chain ? localType(chain, name) : undefined;
     } catch {
       t = undefined;
     }
