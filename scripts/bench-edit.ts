@@ -34,7 +34,7 @@ export function makeCFile(targetLines: number): { text: string; sites: number } 
     '#define INITIAL_CAP 64',
     '#define GROW(c) ((c) < 1024 ? (c) * 2 : (c) + (c) / 2)',
     'struct item { int key; double weight; char name[24]; };',
-    'struct vec { struct item *items; size_t len, cap; };',
+    'struct vec { struct item *items; size_t len, cap; char *buf; void *map; };',
     'void die(const char *msg);',
     '',
     'void *xrealloc(void *ptr, size_t size)',
@@ -57,8 +57,11 @@ export function makeCFile(targetLines: number): { text: string; sites: number } 
   let sites = 0;
   while (out.length < targetLines - 45) {
     const withSite = fn % 3 === 1;
-    out.push(`static int process_${fn}(struct vec *v, char *buf, size_t n, void *map, size_t old_len)`, '{');
+    // Buffers come from the struct, not from parameters: a function that resized a pointer
+    // parameter would be a wrapper, and editing a wrapper is rarer than editing a plain function.
+    out.push(`static int process_${fn}(struct vec *v, size_t n, size_t old_len)`, '{');
     out.push('  int total = 0;', '  struct item *arr = v->items;', '  size_t count = v->len;', '  char *tmp = NULL;');
+    out.push('  char *buf = v->buf;', '  void *map = v->map;');
     for (let k = 0; k < 6; k++) {
       out.push(
         `  for (size_t i = 0; i < count; i++) {`,
@@ -75,7 +78,7 @@ export function makeCFile(targetLines: number): { text: string; sites: number } 
         sites++;
       }
     }
-    out.push('  free(tmp);', '  return total + (int)n;', '}', '');
+    out.push('  v->buf = buf;', '  v->map = map;', '  free(tmp);', '  return total + (int)n;', '}', '');
     fn++;
   }
   while (out.length < targetLines) out.push('/* padding */');

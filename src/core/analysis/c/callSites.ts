@@ -9,6 +9,9 @@
 // walk of every node, or a Query whose text predicates are checked in JS for every identifier,
 // costs O(nodes). Comments, strings and macro bodies fall out for free: the node found at such an
 // occurrence is a comment/string/preproc_arg, not an identifier.
+// Measured on the 10,000-line file of scripts/bench-edit.ts: a Query `((identifier) @id (#any-of?
+// @id …))` takes ~60 ms (web-tree-sitter checks text predicates in JS, per identifier), a Query
+// for every call's name ~16 ms, this scan with classification ~1.5 ms.
 import type { Node } from 'web-tree-sitter';
 import type { Primitive, WrapperDef } from '../../types';
 

@@ -17,6 +17,7 @@ import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
 import { defaultSizeOptions, type Scope } from './evaluate';
 import { buildSites } from './siteBuilder';
 import { collectSymbols, type FileSymbols } from './symbols';
+import { functionName } from './syntax';
 import { functionWrapper } from './wrappers';
 
 /** A text change in offsets of the JavaScript string (UTF-16 code units). */
@@ -94,8 +95,8 @@ export class CDocument {
   private tree: Tree;
   private symTree: Tree | null = null;
   private index!: CalleeIndex;
-  /** [start, end) of the functions that define this file's wrappers, in current offsets. */
-  private wrapperSpans: [number, number][] = [];
+  /** Where each of this file's wrappers is defined ([start, end) of its function or #define), in current offsets. */
+  private wrapperSpans: { start: number; end: number; def: WrapperDef }[] = [];
 
   private constructor(
     private readonly parser: Parser,
@@ -121,7 +122,12 @@ export class CDocument {
 
   /** New known wrappers (another file's wrapper changed): re-analyses everything. */
   setWrappers(wrappers: readonly WrapperDef[]): void {
-    this.options = { ...this.options, wrappers };
+    this.setOptions({ wrappers });
+  }
+
+  /** New headers' symbols, size options or wrappers: re-analyses everything. */
+  setOptions(options: Partial<CDocumentOptions>): void {
+    this.options = { ...this.options, ...options };
     this.analyzeAll();
   }
 
@@ -149,10 +155,13 @@ export class CDocument {
     this.text = newText;
 
     const delta = edit.newEndIndex - edit.oldEndIndex;
-    this.wrapperSpans = this.wrapperSpans.map(([s, t]) => [
-      s >= edit.oldEndIndex ? s + delta : s,
-      t >= edit.oldEndIndex ? t + delta : Math.max(t, s),
-    ]);
+    const rows = edit.newEndPosition.row - edit.oldEndPosition.row;
+    // Definitions below the edit move (their WrapperDef.line with them); one overlapping it is checked below.
+    this.wrapperSpans = this.wrapperSpans.map((w) =>
+      w.start >= edit.oldEndIndex
+        ? { start: w.start + delta, end: w.end + delta, def: rows && w.def.line !== null ? { ...w.def, line: w.def.line + rows } : w.def }
+        : { ...w, end: w.end >= edit.oldEndIndex ? w.end + delta : Math.max(w.start, Math.min(w.end, edit.startIndex)) },
+    );
 
     // The functions that hold a syntactic change or the edited text itself.
     const root = next.rootNode;
@@ -161,8 +170,8 @@ export class CDocument {
     const fns = new Map<number, Node>();
     for (const [s, t] of spans) {
       const fn = enclosingFunction(root.descendantForIndex(s, Math.max(s, t)));
-      if (!fn || this.wrapperSpans.some(([a, b]) => a < fn.endIndex && fn.startIndex < b)) {
-        this.analyzeAll();
+      if (!fn) {
+        this.analyzeAll(); // file scope: macros, types, globals, #if lines may change any size
         return { incremental: false, functions: 0 };
       }
       fns.set(fn.id, fn);
@@ -186,15 +195,25 @@ export class CDocument {
     const fresh: CallSite[] = [];
     for (const fn of fns.values()) {
       const uses = findNameUses(root, newText, this.index, { start: fn.startIndex, end: fn.endIndex });
-      // A function that starts passing its pointer parameter on has become a wrapper: its
-      // callers everywhere change, so the slow path is the right one.
-      if (uses.length && functionWrapper(fn, uses, this.file)) {
-        this.analyzeAll();
-        return { incremental: false, functions: 0 };
+      // A function that becomes, stops being, or changes as a wrapper changes its callers
+      // everywhere (and wrappers built on it): the slow path. An edit that leaves the
+      // wrapper's def as it was (the usual case) stays on the fast path.
+      const before = this.wrapperSpans.find((w) => w.def.kind === 'function' && w.start < fn.endIndex && fn.startIndex < w.end);
+      const now = uses.length ? functionWrapper(fn, uses, this.file) : null;
+      if (before || now) {
+        const same = before && now && JSON.stringify({ ...now, line: null }) === JSON.stringify({ ...before.def, line: null });
+        if (!same) {
+          this.analyzeAll();
+          return { incremental: false, functions: 0 };
+        }
+        before!.start = fn.startIndex;
+        before!.end = fn.endIndex;
       }
       fresh.push(...buildSites(uses, root, newText, this.file, scope));
     }
     this.sites = kept.concat(fresh).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
+    const moved = new Map(this.wrapperSpans.map((w) => [w.def.name, w.def]));
+    this.wrappers = this.wrappers.map((d) => moved.get(d.name) ?? d);
     return { incremental: true, functions: fns.size };
   }
 
@@ -218,12 +237,16 @@ export class CDocument {
     this.symbols = result.symbols;
     this.index = buildCalleeIndex([...result.wrappers, ...(this.options.wrappers ?? [])], this.file);
     this.wrapperSpans = [];
-    const own = new Set(result.wrappers.filter((w) => w.kind === 'function').map((w) => w.name));
-    if (own.size) {
-      for (const fn of this.tree.rootNode.descendantsOfType('function_definition')) {
-        if (!fn) continue;
-        const name = result.wrappers.find((w) => w.line === fn.startPosition.row + 1 && own.has(w.name));
-        if (name) this.wrapperSpans.push([fn.startIndex, fn.endIndex]);
+    if (result.wrappers.length) {
+      // Locate each def's function or #define (name and line identify it) to track its offsets.
+      const nodes = this.tree.rootNode.descendantsOfType(['function_definition', 'preproc_def', 'preproc_function_def']);
+      for (const def of result.wrappers) {
+        const node = nodes.find((n) => {
+          if (!n || n.startPosition.row + 1 !== def.line) return false;
+          const name = n.type === 'function_definition' ? functionName(n) : n.childForFieldName('name')?.text;
+          return name === def.name;
+        });
+        if (node) this.wrapperSpans.push({ start: node.startIndex, end: node.endIndex, def });
       }
     }
   }

@@ -375,7 +375,10 @@ export function findWrappers(
       if (def) added.push(def);
       else rejected.add(fn.id);
     }
-    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) added.push(def);
+    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) {
+      // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
+      if (!added.some((d) => d.name === def.name)) added.push(def);
+    }
     if (!added.length) break;
     found.push(...added);
     fresh = new Set(added.map((d) => d.name));
