@@ -3,7 +3,7 @@
 export { MODEL_VERSION, PROFILE_FORMAT_VERSION } from './version';
 export { ModelInputError, MAX_BYTES } from './errors';
 export {
-  PARAMS, PARAM_IDS, BUILTIN_PROFILE_NAMES, paramDef, isParamId, defaultParams,
+  PARAMS, PARAM_IDS, CALIBRATABLE_PARAM_IDS, BUILTIN_PROFILE_NAMES, paramDef, isParamId, defaultParams,
   type ParamDef, type ParamId, type Params, type BuiltinProfileName,
 } from './params';
 export {
@@ -11,7 +11,8 @@ export {
   type MachineFacts, type MachineReading, type MachineEnv, type ReadFn, type Arch, type ThpMode, type PtiState,
 } from './machine';
 export {
-  builtinProfile, thisMachineProfile, loadProfile, resolveProfile, isBuiltinName, PROFILE_NAMES, type Profile,
+  builtinProfile, thisMachineProfile, loadProfile, resolveProfile, isBuiltinName, calibrationFile, PROFILE_NAMES,
+  type Profile, type CalibrationFile,
 } from './profile';
 export {
   estimateOp, estimateNs, copyLevel, ALLOCATORS, GLIBC_MMAP_THRESHOLD_MIN, GLIBC_MMAP_THRESHOLD_MAX, MUSL_MMAP_THRESHOLD,

@@ -233,6 +233,8 @@ export type ParamId = (typeof PARAMS)[number]['id'];
 export type Params = Record<ParamId, number>;
 
 export const PARAM_IDS: readonly ParamId[] = PARAMS.map((p) => p.id);
+/** The parameters `pagecost calibrate` fits; the others keep their defaults. */
+export const CALIBRATABLE_PARAM_IDS: readonly ParamId[] = PARAMS.filter((p) => p.calibratable).map((p) => p.id);
 const BY_ID = new Map<string, ParamDef>(PARAMS.map((p) => [p.id, p]));
 
 export function paramDef(id: string): ParamDef | undefined {

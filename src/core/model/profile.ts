@@ -115,6 +115,26 @@ export function thisMachineProfile(read: ReadFn, env: MachineEnv = {}): Profile 
   };
 }
 
+/** The calibration file format that loadProfile() reads (what `pagecost calibrate` writes). */
+export interface CalibrationFile {
+  pagecostProfile: typeof PROFILE_FORMAT_VERSION;
+  modelVersion: number;
+  name: string;
+  /** Built-in profile supplying every value the file does not set. */
+  base: BuiltinProfileName;
+  /** ISO date of the measurement. */
+  created?: string;
+  machine?: Partial<MachineFacts>;
+  params: Partial<Params>;
+  /** How each parameter was measured, shown as its origin. */
+  notes?: Partial<Record<keyof Params, string>>;
+}
+
+/** A calibration file for the current model and format; run it through loadProfile() to validate. */
+export function calibrationFile(c: Omit<CalibrationFile, 'pagecostProfile' | 'modelVersion'>): CalibrationFile {
+  return { pagecostProfile: PROFILE_FORMAT_VERSION, modelVersion: MODEL_VERSION, ...c };
+}
+
 function fail(source: string, msg: string): never {
   throw new ModelInputError(`profile ${source}: ${msg}`);
 }
@@ -161,6 +181,7 @@ export function loadProfile(json: unknown, source: string): Profile {
     }
     const def = paramDef(id)!;
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(source, `parameter ${id} must be a finite number (${def.unit}), got ${JSON.stringify(v)}`);
+    if (def.unit === 'pages' && !Number.isInteger(v)) fail(source, `parameter ${id} counts pages and must be a whole number, got ${v}`);
     if (v < def.limits[0] || v > def.limits[1]) {
       fail(source, `parameter ${id} = ${v} ${def.unit} is outside its possible range ${def.limits[0]}–${def.limits[1]} ${def.unit}; check the unit (durations are ns, bandwidths GB/s)`);
     }

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  MODEL_VERSION, ModelInputError, PARAMS, builtinProfile, estimateNamed, loadProfile, readMachineFacts, resolveProfile,
+  CALIBRATABLE_PARAM_IDS, MODEL_VERSION, ModelInputError, PARAMS, calibrationFile, builtinProfile, estimateNamed, loadProfile, readMachineFacts, resolveProfile,
 } from '../../../src/core/model';
 
 const fakeFs = (files: Record<string, string>) => (p: string): string | null => files[p] ?? null;
@@ -75,6 +75,18 @@ describe('model: profiles', () => {
     assert.ok(estimateNamed(p, 'mremap-move', 2 ** 30).ns > estimateNamed(builtinProfile('x86-64'), 'mremap-move', 2 ** 30).ns);
   });
 
+  it('calibrationFile() writes what loadProfile() reads back, for every calibratable parameter', () => {
+    const base = builtinProfile('x86-64-vm');
+    const params: Record<string, number> = {};
+    for (const id of CALIBRATABLE_PARAM_IDS) params[id] = id === 'n_ceil' ? 40 : base.params[id] * 1.1;
+    // Keep the bandwidth order intact (all scaled alike).
+    const file = calibrationFile({ name: 'vm', base: 'x86-64-vm', params, machine: { cpus: 2 } });
+    const p = loadProfile(JSON.parse(JSON.stringify(file)), 'vm.json');
+    for (const id of CALIBRATABLE_PARAM_IDS) assert.equal(p.params[id], params[id], id);
+    assert.equal(p.machine.cpus, 2);
+    assert.ok(CALIBRATABLE_PARAM_IDS.includes('c_pte') && !CALIBRATABLE_PARAM_IDS.includes('t_lock'));
+  });
+
   it('refuses a wrong format version, a different model version, and wrong shapes, saying what to do', () => {
     rejects('hello', /pagecostProfile/);
     rejects(calib({ pagecostProfile: 2 }), /format 1.*calibrate/);
@@ -83,6 +95,7 @@ describe('model: profiles', () => {
     rejects(calib({ params: [1, 2] }), /params/);
     rejects(calib({ params: { c_ptee: 13 } }), /unknown parameter "c_ptee".*c_pte/);
     rejects(calib({ params: { c_pte: '13' } }), /finite number/);
+    rejects(calib({ params: { n_ceil: 33.5 } }), /whole number/);
     rejects(calib({ machine: { pageSize: 8192 } }), /pageSize.*4096/);
     rejects(calib({ machine: { gpu: true } }), /unknown machine fact/);
   });
