@@ -123,7 +123,9 @@ export const scan: Subcommand = async (argv, io) => {
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
   const jobs = (flags.get('jobs') as number | undefined) ?? (singleFile ? 1 : defaultJobs());
   mark(`starting ${jobs} job(s)`);
-  const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash) });
+  // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
+  const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
+  const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash), partialParse });
   mark('walk');
   // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
   const dealer = new FileDealer(pool.shards);

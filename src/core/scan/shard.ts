@@ -9,7 +9,8 @@ import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
-import { sitesIn, wrappersIn } from './analysis';
+import { primitives, sitesIn, wrappersIn } from './analysis';
+import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
 import { dirnameOf, joinPath } from './paths';
 
 /**
@@ -34,6 +35,8 @@ export interface ShardOptions {
   roots: string[];
   /** How deep `#include "..."` chains are followed for symbols. */
   includeDepth?: number;
+  /** Parse only what can matter (see regions.ts); default true. False parses whole files. */
+  partialParse?: boolean;
 }
 
 export interface LoadReport {
@@ -58,6 +61,10 @@ interface Loaded {
   tree: Tree | null;
   /** Matched the prefilter of some wrapper round: it mentions a primitive or a project-wide wrapper. */
   mentioned: boolean;
+  /** Function bodies (computed on first parse); null when the file must be parsed whole. */
+  bodies?: Body[] | null;
+  /** The bodies the current tree left out (they mention no name known when it was parsed). */
+  skipped: Body[];
 }
 
 const maxHeadersPerFile = 48;
@@ -102,7 +109,7 @@ export class ScanShard {
         continue;
       }
       if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
-      this.files.push({ ref, text: decoded.text, tree: null, mentioned: false });
+      this.files.push({ ref, text: decoded.text, tree: null, mentioned: false, skipped: [] });
     }
     return { errors, files: files.length, bytes };
   }
@@ -112,13 +119,20 @@ export class ScanShard {
     const pattern = namesPattern(names);
     const wrappers: WrapperDef[] = [];
     let parsed = 0;
+    const knownNames = known.map((w) => w.name);
     for (const f of this.files) {
       if (!mentionsAny(f.text, pattern)) continue;
       f.mentioned = true;
-      const tree = await this.treeOf(f);
-      if (!tree) continue;
       parsed++;
-      wrappers.push(...wrappersIn(tree.rootNode, f.text, f.ref.rel, known));
+      // The file's own wrappers may be called in bodies the tree left out (a wrapper of a
+      // wrapper in the same file): then parse again with their names until nothing is left out.
+      let found: WrapperDef[] = [];
+      for (let pass = 0; pass < 4; pass++) {
+        const tree = await this.treeOf(f, [...knownNames, ...found.map((w) => w.name)]);
+        found = wrappersIn(tree.rootNode, f.text, f.ref.rel, known);
+        if (!this.leftOutMentions(f, found.map((w) => w.name))) break;
+      }
+      wrappers.push(...found);
     }
     return { wrappers, parsed };
   }
@@ -136,8 +150,7 @@ export class ScanShard {
     const errors: FileError[] = [];
     for (const f of this.files) {
       if (!f.mentioned && !(pattern && mentionsAny(f.text, pattern))) continue;
-      const tree = await this.treeOf(f);
-      if (!tree) continue;
+      const tree = await this.treeOf(f, known.map((w) => w.name));
       const root = tree.rootNode;
       if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
       sites.push(...sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root)));
@@ -154,12 +167,32 @@ export class ScanShard {
     this.parser = null;
   }
 
-  private async treeOf(f: Loaded): Promise<Tree | null> {
-    if (f.tree) return f.tree;
+  /**
+   * The file's tree, covering at least every function body that mentions a primitive or one of
+   * `names`. Reparsed only when a body left out before now mentions one of them.
+   */
+  private async treeOf(f: Loaded, names: readonly string[]): Promise<Tree> {
     this.parser ??= await createCParser(this.grammar);
-    f.tree = this.parser.parse(f.text);
+    if (this.options.partialParse === false) f.bodies = null;
+    else if (f.bodies === undefined) f.bodies = functionBodies(f.text);
+    const skip = f.bodies ? bodiesWithout(f.text, f.bodies, namesPattern([...primitives, ...names])) : [];
+    if (f.tree && skip.length === f.skipped.length) return f.tree;
+    f.tree?.delete();
+    const ranges = includedRanges(f.text, skip);
+    const tree = ranges
+      ? this.parser.parse(f.text, null, { includedRanges: toTreeSitterRanges(f.text, ranges) })
+      : this.parser.parse(f.text);
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${f.ref.rel}`);
+    f.tree = tree;
+    f.skipped = skip;
     this.parsed.add(f.ref.path);
-    return f.tree;
+    return tree;
+  }
+
+  /** Does a body the current tree left out mention one of `names`? */
+  private leftOutMentions(f: Loaded, names: readonly string[]): boolean {
+    if (!names.length || !f.skipped.length) return false;
+    return bodiesWithout(f.text, f.skipped, namesPattern(names)).length < f.skipped.length;
   }
 
   /**
@@ -226,7 +259,12 @@ export class ScanShard {
         this.headerSymbols.set(candidate, null);
         continue;
       }
-      const tree = this.parser.parse(decoded.text);
+      // Only declarations matter for symbols: function bodies in headers (inline helpers) are left out.
+      const bodies = this.options.partialParse === false ? null : functionBodies(decoded.text);
+      const ranges = bodies ? includedRanges(decoded.text, bodies) : null;
+      const tree = ranges
+        ? this.parser.parse(decoded.text, null, { includedRanges: toTreeSitterRanges(decoded.text, ranges) })
+        : this.parser.parse(decoded.text);
       if (!tree) continue;
       const symbols = collectSymbols(tree.rootNode, candidate);
       tree.delete();

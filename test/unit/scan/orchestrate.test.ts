@@ -78,6 +78,28 @@ describe('project scan orchestration', () => {
     assert.ok(r.stats.rounds >= 2, `rounds ${r.stats.rounds}`);
   });
 
+  it('finds a chain of wrappers inside one file although their bodies were first left out', async () => {
+    // grow2 and use never spell realloc: the first (partial) parse skips their bodies, and the
+    // shard must parse again as each new wrapper name turns up.
+    const r = await scan({
+      '/p/chain.c': `#include <stdlib.h>
+void *xr(void *p, size_t n) { return realloc(p, n); }
+void *grow2(void *p) { return xr(p, 64); }
+static char *buf;
+void use(void) { buf = grow2(buf); }
+`,
+    });
+    assert.deepEqual(
+      r.sites.map((s) => [s.nameRange.start.line, s.name, s.kind, s.via.join('>')]),
+      [
+        [2, 'realloc', 'direct-call', ''],
+        [3, 'xr', 'wrapper-call', 'xr'],
+        [5, 'grow2', 'wrapper-call', 'grow2>xr'],
+      ],
+    );
+    assert.equal(r.sites[2]!.newSize?.bytes, 64);
+  });
+
   it('applies configured wrappers whose definition is not in the tree', async () => {
     const config: WrapperDef[] = [{ name: 'arena_grow', kind: 'config', callee: 'mremap', via: [], params: { ptr: 0, oldSize: 1, size: 2 }, diesOnFailure: false, file: '.pagecost.json', line: null }];
     const r = await scan({ '/p/m.c': 'void *arena_grow(void *, unsigned long, unsigned long);\nstatic void *a;\nvoid h(void) { a = arena_grow(a, 4096, 8192); }\n' }, { config });

@@ -1,0 +1,180 @@
+// Partial parsing: which parts of a C file the analysis can need, so tree-sitter parses only
+// those (Parser.parse with `includedRanges`; positions stay those of the whole file).
+//
+// Everything is kept except the inside of function bodies that never spell a relevant name:
+// preprocessor lines, declarations, types, enums and globals all stay (the size evaluator and
+// the #if conditions need them), and so does every body that mentions a primitive or a known
+// wrapper. A skipped body parses as `{}`. On a typical file that leaves a small fraction of the
+// text; since parsing is most of a scan's time, this is where the speed comes from.
+//
+// The split is a plain character scan (comments, strings, character literals and directive
+// lines are skipped; braces counted). When the braces do not balance — #if branches that each
+// open a function, a stray brace — it gives up and the whole file is parsed: never wrong,
+// only slower.
+
+export interface TextRange {
+  start: number;
+  end: number;
+}
+
+/** A function body's inside: from after `{` to before its `}`. */
+export interface Body extends TextRange {}
+
+/** Function bodies of `text` (top-level `{...}` after a `)`), or null when the braces do not balance. */
+export function functionBodies(text: string): Body[] | null {
+  const bodies: Body[] = [];
+  const n = text.length;
+  let depth = 0;
+  let bodyStart = -1;
+  let lastSignificant = 0; // last code character seen at depth 0
+  let atLineStart = true;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 /* \n */) {
+      atLineStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) continue;
+    if (c === 35 /* # */ && atLineStart) {
+      // A directive runs to the end of the line, backslash-newlines included.
+      i = endOfDirective(text, i);
+      continue;
+    }
+    atLineStart = false;
+    if (c === 47 /* / */ && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 42 /* * */) {
+        const end = text.indexOf('*/', i + 2);
+        if (end < 0) return null;
+        i = end + 1;
+        continue;
+      }
+      if (d === 47) {
+        i = endOfLineComment(text, i);
+        continue;
+      }
+    }
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const end = endOfQuoted(text, i, c);
+      if (end < 0) return null;
+      i = end;
+      if (depth === 0) lastSignificant = c;
+      continue;
+    }
+    if (c === 123 /* { */) {
+      if (depth === 0) bodyStart = lastSignificant === 41 /* ) */ ? i + 1 : -1;
+      depth++;
+    } else if (c === 125 /* } */) {
+      depth--;
+      if (depth < 0) return null;
+      if (depth === 0) {
+        if (bodyStart >= 0) bodies.push({ start: bodyStart, end: i });
+        bodyStart = -1;
+        lastSignificant = c;
+      }
+    } else if (depth === 0) {
+      lastSignificant = c;
+    }
+  }
+  return depth === 0 ? bodies : null;
+}
+
+function endOfDirective(text: string, i: number): number {
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return text.length;
+    // A block comment opened on the directive line may run on; continuation by backslash too.
+    const line = text.slice(i, nl);
+    const open = line.lastIndexOf('/*');
+    if (open >= 0 && line.indexOf('*/', open + 2) < 0) {
+      const end = text.indexOf('*/', i + open + 2);
+      if (end < 0) return text.length;
+      i = end + 2;
+      continue;
+    }
+    let k = nl - 1;
+    if (k >= 0 && text.charCodeAt(k) === 13) k--;
+    if (k >= 0 && text.charCodeAt(k) === 92 /* \ */) {
+      i = nl + 1;
+      continue;
+    }
+    return nl - 1;
+  }
+}
+
+function endOfLineComment(text: string, i: number): number {
+  for (;;) {
+    const nl = text.indexOf('\n', i);
+    if (nl < 0) return text.length;
+    let k = nl - 1;
+    if (k >= 0 && text.charCodeAt(k) === 13) k--;
+    if (k >= 0 && text.charCodeAt(k) === 92) {
+      i = nl + 1;
+      continue;
+    }
+    return nl - 1;
+  }
+}
+
+/** Index of the closing quote, or -1. A newline ends a broken literal (as compilers recover). */
+function endOfQuoted(text: string, i: number, quote: number): number {
+  for (let k = i + 1; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 92) {
+      k++;
+      continue;
+    }
+    if (c === quote) return k;
+    if (c === 10) return k - 1;
+  }
+  return -1;
+}
+
+/**
+ * The ranges to parse: the whole text minus the bodies in `skip`. Returns null when nothing
+ * is skipped (then parse normally).
+ */
+export function includedRanges(text: string, skip: readonly Body[]): TextRange[] | null {
+  if (!skip.length) return null;
+  const out: TextRange[] = [];
+  let at = 0;
+  for (const b of skip) {
+    if (b.start > at) out.push({ start: at, end: b.start });
+    at = b.end;
+  }
+  if (at < text.length) out.push({ start: at, end: text.length });
+  return out;
+}
+
+/** Bodies in `bodies` that spell none of the names `pattern` matches. */
+export function bodiesWithout(text: string, bodies: readonly Body[], pattern: RegExp): Body[] {
+  const sticky = new RegExp(pattern.source, 'g');
+  const hits: number[] = [];
+  for (let m = sticky.exec(text); m; m = sticky.exec(text)) hits.push(m.index);
+  // Both lists are in text order: walk them together.
+  const out: Body[] = [];
+  let h = 0;
+  for (const b of bodies) {
+    while (h < hits.length && hits[h]! < b.start) h++;
+    if (h < hits.length && hits[h]! < b.end) continue;
+    out.push(b);
+  }
+  return out;
+}
+
+/** Row/column of every range boundary, as tree-sitter's includedRanges wants them. */
+export function toTreeSitterRanges(text: string, ranges: readonly TextRange[]) {
+  const lineStarts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const point = (index: number) => {
+    let lo = 0;
+    let hi = lineStarts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (lineStarts[mid]! <= index) lo = mid;
+      else hi = mid - 1;
+    }
+    return { row: lo, column: index - lineStarts[lo]! };
+  };
+  return ranges.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: point(r.start), endPosition: point(r.end) }));
+}

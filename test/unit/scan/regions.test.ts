@@ -1,0 +1,57 @@
+import { strict as assert } from 'node:assert';
+import { bodiesWithout, functionBodies, includedRanges } from '../../../src/core/scan/regions';
+import { namesPattern } from '../../../src/core/scan/prefilter';
+import { createCParser } from '../../../src/core/analysis/c/parser';
+import { toTreeSitterRanges } from '../../../src/core/scan/regions';
+import { grammarFiles } from '../../support/grammar';
+
+const src = `#include <stdlib.h>
+#define BRACE "{"   /* a brace in a directive: not counted */
+struct s { int a; };          /* not a function body: after "s" */
+static int table[] = { 1, 2 };
+int quiet(int x) { const char *t = "}"; char c = '{'; /* } */ return x; }
+void *grow(void *p) {
+  // realloc appears here: this body is kept
+  return realloc(p, 10);
+}
+int main(void) { return quiet(1); }
+`;
+
+describe('partial parsing regions', () => {
+  it('finds function bodies past strings, characters, comments and directives', () => {
+    const bodies = functionBodies(src)!;
+    assert.deepEqual(bodies.map((b) => src.slice(b.start, b.end).trim().slice(0, 12)), ['const char *', '// realloc a', 'return quiet']);
+  });
+
+  it('gives up (whole-file parse) when braces do not balance', () => {
+    assert.equal(functionBodies('#if A\nvoid f(void) {\n#else\nvoid f(int x) {\n#endif\n}\n'), null);
+    assert.equal(functionBodies('void f(void) { /* never closed'), null);
+    assert.equal(functionBodies('}'), null);
+  });
+
+  it('keeps bodies that spell a relevant name and skips the others', () => {
+    const bodies = functionBodies(src)!;
+    const skip = bodiesWithout(src, bodies, namesPattern(['realloc']));
+    assert.equal(skip.length, 2);
+    const ranges = includedRanges(src, skip)!;
+    const kept = ranges.map((r) => src.slice(r.start, r.end)).join('');
+    assert.match(kept, /return realloc\(p, 10\)/);
+    assert.doesNotMatch(kept, /return quiet\(1\)/);
+    assert.match(kept, /static int table\[\] = \{ 1, 2 \};/);
+    assert.equal(includedRanges(src, []), null);
+  });
+
+  it('a partial parse puts nodes at their places in the whole file', async () => {
+    const parser = await createCParser(grammarFiles);
+    const skip = bodiesWithout(src, functionBodies(src)!, namesPattern(['realloc']));
+    const tree = parser.parse(src, null, { includedRanges: toTreeSitterRanges(src, includedRanges(src, skip)!) })!;
+    const call = tree.rootNode.descendantsOfType('call_expression').map((n) => n!);
+    assert.equal(call.length, 1, 'only the kept body is parsed');
+    assert.equal(call[0]!.text, 'realloc(p, 10)');
+    assert.equal(call[0]!.startPosition.row, 7);
+    assert.equal(call[0]!.startPosition.column, 9);
+    assert.equal(tree.rootNode.descendantsOfType('function_definition').length, 3, 'skipped bodies parse as {}');
+    assert.equal(tree.rootNode.hasError, false);
+    tree.delete();
+  });
+});
