@@ -82,6 +82,17 @@ describe('cli: pagecost explain', () => {
     assert.equal(cal.ns - base.ns, 3000 - builtinProfile('x86-64').params.t_vma_move);
   });
 
+  it('--profile this-machine reads the live system and says where each fact came from', async () => {
+    const j = JSON.parse((await run(['--op', 'mremap-move', '--bytes', '4096', '--profile', 'this-machine', '--json'])).out);
+    assert.equal(j.profile.name, 'this-machine');
+    assert.equal(j.profile.source, 'live system');
+    assert.ok(['x86-64', 'arm64'].includes(j.profile.machine.arch));
+    for (const fact of ['arch', 'pageSize', 'cpus', 'thp', 'pti', 'kernel', 'hypervisor', 'caches']) {
+      assert.ok(typeof j.profile.origins[`machine.${fact}`] === 'string', fact);
+    }
+    assert.ok(j.ns > 0);
+  });
+
   it('a bad or unknown profile is an error on stderr with exit code 2', async () => {
     const r = await run(['--op', 'mremap-move', '--bytes', '4096', '--profile', 'nope']);
     assert.equal(r.code, 2);
