@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { CDocument, diffTexts } from '../../../src/core/analysis/c/document';
 import { analyze, cParser } from './helpers';
 
@@ -70,6 +71,36 @@ describe('C call sites: incremental document', () => {
     } finally {
       doc.dispose();
     }
+  });
+
+  it('matches a fresh analysis after any sequence of one-character inserts and deletes (property)', async () => {
+    const parser = await cParser();
+    const chars = [' ', '\n', '(', ')', '{', '}', ';', '*', 'x', '1', '#', '/'];
+    const step = fc.record({ at: fc.nat(), del: fc.boolean(), ch: fc.constantFrom(...chars) });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 6 }), async (steps) => {
+        const doc = CDocument.open(parser, 'doc.c', BASE);
+        try {
+          let text = BASE;
+          for (const s of steps) {
+            const at = s.at % (text.length + 1);
+            if (s.del && at < text.length) {
+              text = text.slice(0, at) + text.slice(at + 1);
+              doc.update(text, { startOffset: at, oldEndOffset: at + 1, newEndOffset: at });
+            } else {
+              text = text.slice(0, at) + s.ch + text.slice(at);
+              doc.update(text, { startOffset: at, oldEndOffset: at, newEndOffset: at + 1 });
+            }
+            const fresh = await analyze(text, 'doc.c');
+            assert.deepEqual(doc.sites, fresh.sites);
+            assert.deepEqual(doc.wrappers, fresh.wrappers);
+          }
+        } finally {
+          doc.dispose();
+        }
+      }),
+      { numRuns: 60, seed: 20261125 },
+    );
   });
 
   it('shifts the positions of sites it keeps', async () => {

@@ -57,6 +57,35 @@ describe('C call sites: fixtures', () => {
     assert.deepEqual(missing, []);
   });
 
+  it('finds the fixture wrappers across files, in more than one round', async () => {
+    const { wrappers, rounds } = await analyzeFixtureProject();
+    const table = Object.fromEntries(
+      // (wrapper.c and git-style/wrapper.c both define an equal xrealloc; the first one found is kept.)
+      wrappers.map((w) => {
+        const params = Object.entries(w.params).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
+        return [w.name, `${w.kind} ${w.callee} via[${w.via.join(',')}] ${params} dies=${w.diesOnFailure}${w.fileLocal ? ' local' : ''}`];
+      }),
+    );
+    assert.deepEqual(table, {
+      xrealloc: 'function realloc via[] ptr=0 size=1 dies=true',
+      try_realloc: 'function realloc via[] ptr=0 size=1 dies=false',
+      grow_array: 'function realloc via[xrealloc] ptr=0 size=-1 dies=true',
+      xmremap: 'function mremap via[] flags=3 oldSize=1 ptr=0 size=2 dies=true',
+      grow_in_place: 'function realloc via[xrealloc] ptr=0 size=1 dies=true',
+      strlist_resize: 'function realloc via[grow_array,xrealloc] ptr=0 size=-1 dies=true local',
+      my_realloc: 'macro realloc via[] ptr=0 size=1 dies=false local',
+      MOVE_MAPPING: 'macro mremap via[] flags=-1 oldSize=1 ptr=0 size=2 dies=false local',
+      GROW_SCRATCH: 'macro realloc via[] ptr=-1 size=-1 dies=false local',
+      RESIZE_ELEMS: 'macro realloc via[] ptr=0 size=-1 dies=false local',
+      REALLOC_ARRAY: 'macro realloc via[xrealloc] ptr=0 size=-1 dies=true',
+      ALLOC_GROW: 'macro realloc via[REALLOC_ARRAY,xrealloc] ptr=0 size=-1 dies=true',
+      zrealloc: 'function realloc via[] ptr=0 size=1 dies=true',
+      s_realloc: 'macro realloc via[zrealloc] ptr=0 size=1 dies=true',
+    });
+    // strlist_resize needs grow_array from another file; REALLOC_ARRAY needs xrealloc from another.
+    assert.ok(rounds >= 2, `${rounds} rounds`);
+  });
+
   for (const file of files) {
     const expectedPath = join(FIXTURE_ROOT, `${file}.expected.json`);
     const load = (): Expected[] => JSON.parse(readFileSync(expectedPath, 'utf8')) as Expected[];
