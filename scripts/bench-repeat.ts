@@ -3,7 +3,7 @@
 //   npx tsx scripts/bench-repeat.ts [--cc PATH] [--cache-dir DIR] [--tolerance 0.1] [--json]
 // The target (issue 4) is ≥ 90% of points within 10% on an idle machine; on a busy one the
 // fraction says more about the neighbours than about the harness.
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { harnessSourcePaths, nodeBenchHost, abortOnInterrupt } from '../src/cli/benchHost';
 import { compareRuns } from '../src/core/bench/repeat';
 import { BenchError, runBenchmark } from '../src/core/bench/runner';
@@ -20,6 +20,7 @@ async function main(): Promise<number> {
   const sweep = quickSweep(availableParallelism());
   const controller = new AbortController();
   const uninstall = abortOnInterrupt(controller);
+  const loadBefore = loadavg()[0]!;
   const runs = [];
   try {
     for (const n of [1, 2]) {
@@ -45,12 +46,18 @@ async function main(): Promise<number> {
     uninstall();
   }
   const rep = compareRuns(runs[0]!.points, runs[1]!.points, tolerance);
+  const loadAfter = loadavg()[0]!;
+  const cpus = availableParallelism();
+  // Other work on the machine moves the numbers more than anything in the harness does.
+  const load =
+    `load average (1 min): ${loadBefore.toFixed(2)} before, ${loadAfter.toFixed(2)} after, on ${cpus} CPUs` +
+    (Math.max(loadBefore, loadAfter) > cpus / 2 ? ' — not idle: the spread below is partly other programs\' doing' : '');
   if (process.argv.includes('--json')) {
-    process.stdout.write(`${JSON.stringify({ ...rep, seconds: runs.map((r) => r.seconds) }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...rep, seconds: runs.map((r) => r.seconds), loadBefore, loadAfter, cpus }, null, 2)}\n`);
   } else {
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     process.stdout.write(
-      `quick sweep twice: ${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(' and ')}\n` +
+      `quick sweep twice: ${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(' and ')}\n${load}\n` +
         `medians within ${pct(tolerance)}: ${rep.agreeing}/${rep.compared} points = ${pct(rep.fraction)} (target ≥ 90%)\n` +
         `relative difference of medians: median ${pct(rep.medianRelDiff)}, p90 ${pct(rep.p90RelDiff)}, max ${pct(rep.maxRelDiff)}\n` +
         `furthest apart:\n${rep.worst.map((w) => `  ${w.id}: ${w.a.toFixed(0)} ns vs ${w.b.toFixed(0)} ns (${pct(w.relDiff)})`).join('\n')}\n` +
