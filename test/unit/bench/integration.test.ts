@@ -39,8 +39,11 @@ describe('bench harness on this machine (integration)', function () {
     const sweep: Sweep = { ...quickSweep(2), ops: [...BENCH_OPS], sizes: [4096, 2 * MiB], threads: [1, 2], reps: 3, minReps: 3, timeBudgetMs: 10, timeLimitMs: 100_000 };
     const out = await runHarness(host, harness.binary, { sweep });
     assert.deepEqual(out.errors, []);
-    assert.deepEqual(out.failed, [], JSON.stringify(out.failed));
-    assert.equal(out.points.length + out.skipped.length, expectedLines(sweep), 'the TS mirror of the harness loop counts right');
+    // On a crowded machine a spinner may never hold its CPU through a call; the harness then
+    // says so instead of passing off single-thread numbers. Nothing else may fail.
+    const failed = out.failed.filter((f) => !(f.threads > 1 && /too busy/.test(f.message)));
+    assert.deepEqual(failed, [], JSON.stringify(failed));
+    assert.equal(out.points.length + out.skipped.length + out.failed.length, expectedLines(sweep), 'the TS mirror of the harness loop counts right');
     assert.equal(out.end?.points, out.points.length);
     const thp = !/\[never\]/.test(out.facts!.thp);
     for (const s of out.skipped) {
