@@ -43,6 +43,23 @@ describe('pagecost main (in-process)', () => {
     assert.match(io.err, /^usage: pagecost/);
   });
 
+  it('draws progress on a terminal and clears it before the summary', async () => {
+    const dir = makeTree(crossFileTree);
+    try {
+      const io = { ...fakeIO(dir), stderrIsTTY: true };
+      let err = '';
+      io.stderr = (t: string) => void (err += t);
+      assert.equal(await main(['scan', '.', '--jobs', '1'], io), 0);
+      assert.match(err, /\r\x1b\[Kpagecost: reading 4 files \(\d+\.\d s\)/);
+      assert.match(err, /\r\x1b\[Kpagecost: 2 findings/, 'the line is cleared before the summary');
+      const quiet = { ...fakeIO(dir), stderrIsTTY: true };
+      assert.equal(await main(['scan', '.', '--jobs', '1', '--quiet'], quiet), 0);
+      assert.equal(quiet.err, '');
+    } finally {
+      removeTree(dir);
+    }
+  });
+
   it('scans in-process with a fake IO', async () => {
     const dir = makeTree(crossFileTree);
     try {
