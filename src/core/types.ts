@@ -74,6 +74,11 @@ export interface CallSite {
   conditions: string[];
   /** Name of the enclosing function, if any. */
   enclosingFunction: string | null;
+  /**
+   * Present and true when the call goes through a wrapper that does not return on failure
+   * (xrealloc-style: it aborts/exits/dies), so the result is never NULL/MAP_FAILED.
+   */
+  diesOnFailure?: boolean;
 }
 
 /** A function or macro that passes its arguments on to a primitive (or to another wrapper). */

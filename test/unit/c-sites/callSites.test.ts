@@ -69,6 +69,8 @@ describe('C call sites: finding and classifying names', () => {
     assert.equal(sites[2]!.newSize?.bytes, 64);
     assert.equal(sites[2]!.assignedBackTo, 'q');
     assert.equal(sites[2]!.enclosingFunction, 'g');
+    // xrealloc here returns NULL on failure like realloc does: nothing says it dies.
+    assert.equal(sites[2]!.diesOnFailure, undefined);
   });
 
   it('fills loop, assignment and function context', async () => {

@@ -123,6 +123,7 @@ void use(void *m, int *a) {
     assert.deepEqual(cfg.params, { ptr: 0, size: 1 });
     const r = await analyze('void f(char *p) { p = g_realloc(p, 100); }', 'x.c', [cfg]);
     assert.deepEqual(r.sites.map(brief), ['1:23 wrapper-call realloc via g_realloc']);
+    assert.equal(r.sites[0]!.diesOnFailure, true);
     assert.equal(r.sites[0]!.newSize?.bytes, 100);
   });
 

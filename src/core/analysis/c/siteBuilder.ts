@@ -162,6 +162,7 @@ export function buildSites(uses: NameUse[], root: Node, text: string, file: stri
       conditions: conditionsOf(use.nameNode),
       enclosingFunction: enclosingName(use.nameNode),
     };
+    if (def?.diesOnFailure) site.diesOnFailure = true;
     sites.push(site);
     if (!isCall) continue;
     const roles: ArgRole[] =
