@@ -529,14 +529,15 @@ static int measure(const struct point *pt, const struct options *o) {
   while (done < o->reps && !stop_requested) {
     double elapsed = now_ns() - start;
     /* Past the budget: stop once there are enough repetitions, or give up on a machine so
-     * busy that the extra threads keep losing their CPUs. */
-    if (elapsed > o->budget_ns && (done >= o->min_reps || elapsed > 10 * o->budget_ns)) break;
+     * busy that the extra threads keep losing their CPUs (the point then says so). */
+    if (elapsed > o->budget_ns && done >= o->min_reps) break;
+    if (elapsed > 10 * o->budget_ns && discarded > 0) break;
     double t = run_once(pt, &err, &huge_missing);
     if (t < 0) { print_error(pt, err); return 0; }
     if (!spin_ok) { discarded++; continue; }
     samples[done++] = t;
   }
-  if (done == 0 && discarded > 0 && !stop_requested) {
+  if (done == 0 && !stop_requested) {
     errno = 0;
     print_error(pt, "the extra threads were never kept running during a call: the machine is too busy");
     return 0;

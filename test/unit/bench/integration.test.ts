@@ -60,7 +60,8 @@ describe('bench harness on this machine (integration)', function () {
       const what = JSON.stringify(p);
       assert.ok(Number.isFinite(p.medianNs) && p.medianNs > 0, what);
       assert.ok(p.p10Ns > 0 && p.p10Ns <= p.medianNs && p.medianNs <= p.p90Ns, what);
-      assert.equal(p.reps, 3, what);
+      // Fewer repetitions only when some were thrown away for a preempted spinner.
+      assert.ok(p.reps === 3 || (p.reps < 3 && (p.discarded ?? 0) > 0), what);
     }
     if (out.facts!.cpus >= 2) assert.ok(out.points.some((p) => p.op === 'mremap-move' && p.threads === 2));
     if (thp) assert.ok(out.points.some((p) => p.op === 'mremap-move' && p.huge && p.aligned));
