@@ -9,7 +9,7 @@ import {
   type Alignment, type Allocator, type Crossover, type OpName, type Profile, type ScenarioOptions,
 } from '../core/model';
 
-export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--mmap-threshold B] [--json]
+export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--mmap-threshold B] [--untouched] [--json]
 
   --op OP          one of:
 ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join('\n')}
@@ -20,6 +20,7 @@ ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join
   --alignment X    mremap placement: misaligned, pmd, pud or auto (default: misaligned for mremap-move, kernel's choice for grows)
   --mmap-threshold B
                    where glibc's dynamic mmap threshold stands: 128K at start, up to 32M (default 128K)
+  --untouched      the buffer was never written: mremap has nothing to move, a copy reads zero pages
   --json           print JSON instead of text
 `;
 
@@ -46,17 +47,23 @@ interface Args {
   allocator: Allocator;
   alignment?: Alignment;
   mmapThreshold?: number;
+  untouched: boolean;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args | 'help' {
   const vals = new Map<string, string>();
   let json = false;
+  let untouched = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
     if (arg === '--json') {
       json = true;
+      continue;
+    }
+    if (arg === '--untouched') {
+      untouched = true;
       continue;
     }
     const eq = /^(--[a-z-]+)=(.*)$/.exec(arg);
@@ -94,7 +101,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   return {
     ...(mmapThreshold !== undefined ? { mmapThreshold } : {}),
     op, bytes: parseBytes(b), threads: Number(t), profile: vals.get('--profile') ?? 'x86-64',
-    allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), json,
+    allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), untouched, json,
   };
 }
 
@@ -123,7 +130,7 @@ export const explain: Subcommand = async (argv, io) => {
     throw e;
   }
   const scenario: ScenarioOptions = {
-    threads: args.threads, allocator: args.allocator,
+    threads: args.threads, allocator: args.allocator, untouched: args.untouched,
     ...(args.alignment ? { alignment: args.alignment } : {}),
     ...(args.mmapThreshold !== undefined ? { glibcMmapThreshold: args.mmapThreshold } : {}),
   };

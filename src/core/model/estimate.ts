@@ -47,15 +47,18 @@ export type Operation =
       alignment?: Alignment;
       /** The source is backed by transparent huge pages (whole 2 MiB slots). */
       thpSource?: boolean;
+      /** The range was never written: no page-table entries exist, so nothing moves or flushes. */
+      untouched?: boolean;
       /** Source page tables are freed when the old mapping goes (isolated source): one more shootdown. */
       tablesFreed?: boolean;
       /** For `auto` alignment: both lengths are multiples of 2 MiB (kernel 6.12+ aligns only those). */
       lengthsPmdMultiple?: boolean;
     }
-  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh' }
-  | { kind: 'munmap'; bytes: number }
-  | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number }
-  | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean };
+  /** `untouched`: the source was never written, so reading it maps the shared zero page, page by page. */
+  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean }
+  | { kind: 'munmap'; bytes: number; untouched?: boolean }
+  | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number; untouched?: boolean }
+  | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean; untouched?: boolean };
 
 export interface Estimate extends EstimateSummary {
   /** Plain-words assumptions the number rests on. */
@@ -189,6 +192,13 @@ function pageFaults(d: Derived, a: Acc, bytes: number): void {
   if (d.ptiNs > 0) a.add(ptiTerm, d.ptiLabel, small, d.ptiNs);
 }
 
+/** Reading a never-written source: one zero-page fault per page (MODEL-FACTS §1.7). */
+function zeroPageFaults(d: Derived, a: Acc, bytes: number): void {
+  const n = pages(bytes, d.page);
+  a.add('t_fault0', 'first read of a never-written page (maps the zero page)', n, d.p.t_fault0);
+  if (d.ptiNs > 0) a.add(d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid', d.ptiLabel, n, d.ptiNs);
+}
+
 /** Which cache level a copy of `bytes` works in (source + destination = 2N). */
 export function copyLevel(m: MachineFacts, bytes: number): 'L1' | 'L2' | 'L3' | 'mem' {
   const ws = 2 * bytes;
@@ -203,8 +213,9 @@ function copy(d: Derived, a: Acc, bytes: number): void {
   a.add(id, `copying bytes at ${d.p[id]} GB/s (${where})`, bytes, 1 / d.p[id]);
 }
 
-function munmapWork(d: Derived, a: Acc, bytes: number): void {
+function munmapWork(d: Derived, a: Acc, bytes: number, untouched = false): void {
   a.add('t_unmap0', 'unmapping a range (fixed part, incl. its local flush)', 1, d.p.t_unmap0);
+  if (untouched) return; // no pages, no page tables, nothing to flush
   a.add('c_unmap', 'unmapping and freeing one page', pages(bytes, d.page), d.p.c_unmap);
   // Unmapping frees page tables, so the flush reaches every CPU in the mask, lazy ones too.
   if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, 1, d.sdNs);
@@ -251,6 +262,10 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   if (mode === 'shrink') {
     const freed = pa - pb;
     a.add('t_unmap0', 'unmapping the tail (fixed part)', 1, p.t_unmap0);
+    if (op.untouched) {
+      as.push('the tail was never written: there are no pages to free');
+      return 'shrink in place: the tail is unmapped';
+    }
     a.add('c_unmap', 'unmapping and freeing one page', freed, p.c_unmap);
     flushEvents(d, a, freed, 1);
     as.push('the shrunk tail was written (its pages are freed)');
@@ -271,6 +286,10 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   if (op.fixed === 'populated') {
     as.push('MREMAP_FIXED target held live pages: they are unmapped first');
     munmapWork(d, a, B);
+  }
+  if (op.untouched) {
+    as.push('the buffer was never written: no page-table entries exist, so nothing moves and nothing is flushed');
+    return `move (${A === B ? 'same size' : 'grow'}, nothing resident)`;
   }
   const align = resolveAlignment(d, op, A);
   // With THP "always", written anonymous memory is backed by huge pages in every whole 2 MiB slot.
@@ -349,7 +368,7 @@ function threshold(ctx: ModelContext, alloc: Allocator): number {
   return alloc === 'musl' ? MUSL_MMAP_THRESHOLD : ctx.glibcMmapThreshold;
 }
 
-function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocator, as: string[]): string {
+function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocator, as: string[], untouched = false): string {
   const thr = threshold(d.ctx, alloc);
   const copied = Math.min(A, B);
   const bigNew = B >= thr;
@@ -363,11 +382,12 @@ function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocat
     fresh = bigNew || d.ctx.heapDestination === 'fresh';
   }
   copy(d, a, copied);
+  if (untouched) zeroPageFaults(d, a, copied);
   if (fresh) pageFaults(d, a, copied);
   as.push(fresh ? 'the new block is fresh memory: each page faults on first write' : 'the new block reuses memory already faulted in');
   if (A >= thr && alloc !== 'copying') {
     kernelEntries(d, a, 1);
-    munmapWork(d, a, A);
+    munmapWork(d, a, A, untouched);
     return 'malloc + memcpy + free (old block is mmapped: free unmaps it)';
   }
   a.add('t_heap_free', 'free to the heap', 1, d.p.t_heap_free);
@@ -386,7 +406,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
   }
   if (alloc === 'copying') {
     as.push('jemalloc/mimalloc-style allocator: realloc copies, never remaps pages');
-    return `copying allocator: ${mallocCopyFree(d, a, A, B, alloc, as)}`;
+    return `copying allocator: ${mallocCopyFree(d, a, A, B, alloc, as, op.untouched)}`;
   }
   const mmapped = A >= thr;
   const hdr = alloc === 'glibc' ? GLIBC_MMAP_HEADER : 0;
@@ -399,7 +419,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
     a.add('t_libc', 'allocator bookkeeping of one realloc', 1, d.p.t_libc);
     const sub = mremap(d, a, {
       // Capped so the 16-byte header never pushes a 2^48-byte request over the size limit.
-      kind: 'mremap', oldBytes: Math.min(A + hdr, MAX_BYTES), newBytes: Math.min(B + hdr, MAX_BYTES), maymove: true,
+      kind: 'mremap', oldBytes: Math.min(A + hdr, MAX_BYTES), newBytes: Math.min(B + hdr, MAX_BYTES), maymove: true, untouched: op.untouched ?? false,
       // The chunk length includes glibc's header, so it is never a multiple of 2 MiB.
       lengthsPmdMultiple: hdr === 0 && A % d.slotBytes === 0 && B % d.slotBytes === 0,
     }, as);
@@ -418,7 +438,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
     return `${alloc}: heap block shrinks in place`;
   }
   as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${formatBytes(thr)}) and cannot grow in place`);
-  return `${alloc}: heap block copied: ${mallocCopyFree(d, a, A, B, alloc, as)}`;
+  return `${alloc}: heap block copied: ${mallocCopyFree(d, a, A, B, alloc, as, op.untouched)}`;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -431,6 +451,10 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
     case 'memcpy': {
       const n = checkBytes(op.bytes);
       copy(d, a, n);
+      if (op.untouched) {
+        zeroPageFaults(d, a, n);
+        as.push('the source was never written: reading it maps the zero page, one fault per page');
+      }
       if (op.destination === 'fresh') {
         pageFaults(d, a, n);
         as.push('the destination is fresh memory: each page faults on first write');
@@ -442,14 +466,14 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
     case 'munmap': {
       const n = checkBytes(op.bytes);
       kernelEntries(d, a, 1);
-      munmapWork(d, a, n);
-      as.push('all pages of the range were written');
+      munmapWork(d, a, n, op.untouched);
+      as.push(op.untouched ? 'the range was never written: no pages to free' : 'all pages of the range were written');
       return 'munmap of a populated range';
     }
     case 'malloc-copy-free': {
       const A = checkBytes(op.oldBytes, 'old size');
       const B = checkBytes(op.newBytes, 'new size');
-      return mallocCopyFree(d, a, A, B, ctx.allocator, as);
+      return mallocCopyFree(d, a, A, B, ctx.allocator, as, op.untouched);
     }
     case 'realloc':
       return realloc(d, a, op, as);

@@ -39,6 +39,8 @@ export interface ScenarioOptions {
   heapDestination?: 'fresh' | 'reused';
   /** Placement for mremap moves: default misaligned for `mremap-move`, kernel-chosen for grows. */
   alignment?: Alignment;
+  /** The buffer was never written: mremap has nothing to move, a copy reads zero pages. */
+  untouched?: boolean;
 }
 
 export function makeContext(profile: Profile, o: ScenarioOptions = {}): ModelContext {
@@ -62,25 +64,26 @@ export function namedOperation(name: OpName, bytes: number, ctx: ModelContext, o
   const N = bytes;
   const page = ctx.machine.pageSize;
   const slot = (page * page) / 8;
+  const untouched = o.untouched ?? false;
   switch (name) {
     case 'mremap-move':
-      return { kind: 'mremap', oldBytes: N, newBytes: N, mode: 'move', fixed: 'empty', alignment: o.alignment ?? 'misaligned', tablesFreed: true };
+      return { kind: 'mremap', oldBytes: N, newBytes: N, mode: 'move', fixed: 'empty', alignment: o.alignment ?? 'misaligned', tablesFreed: true, untouched };
     case 'mremap-grow':
-      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'move', maymove: true, alignment: o.alignment ?? 'auto', lengthsPmdMultiple: N % slot === 0 };
+      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'move', maymove: true, alignment: o.alignment ?? 'auto', lengthsPmdMultiple: N % slot === 0, untouched };
     case 'mremap-grow-inplace':
-      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'grow-inplace' };
+      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'grow-inplace', untouched };
     case 'mremap-shrink':
-      return { kind: 'mremap', oldBytes: N, newBytes: Math.max(1, Math.ceil(N / 2)), mode: 'shrink' };
+      return { kind: 'mremap', oldBytes: N, newBytes: Math.max(1, Math.ceil(N / 2)), mode: 'shrink', untouched };
     case 'memcpy-warm':
-      return { kind: 'memcpy', bytes: N, destination: 'warm' };
+      return { kind: 'memcpy', bytes: N, destination: 'warm', untouched };
     case 'memcpy-cold':
-      return { kind: 'memcpy', bytes: N, destination: 'fresh' };
+      return { kind: 'memcpy', bytes: N, destination: 'fresh', untouched };
     case 'malloc-copy-free':
-      return { kind: 'malloc-copy-free', oldBytes: N, newBytes: 2 * N };
+      return { kind: 'malloc-copy-free', oldBytes: N, newBytes: 2 * N, untouched };
     case 'realloc-grow':
-      return { kind: 'realloc', oldBytes: N, newBytes: 2 * N };
+      return { kind: 'realloc', oldBytes: N, newBytes: 2 * N, untouched };
     case 'munmap':
-      return { kind: 'munmap', bytes: N };
+      return { kind: 'munmap', bytes: N, untouched };
   }
 }
 

@@ -150,6 +150,12 @@ export const PARAMS = [
     tag: 'E/M', source: 'MODEL-FACTS §1.7: 0.7 µs (0.4–1.5) bare metal [E]; 1.26–2.67 µs VM [M]', calibratable: true,
   },
   {
+    id: 't_fault0', unit: 'ns', label: 'first read of a never-written page (zero page)',
+    doc: 'Read fault that maps the shared zero page. Paid when a copy reads a buffer that was never written; mremap moves such a buffer for free.',
+    defaults: { 'x86-64': 300, 'x86-64-vm': 700, arm64: 300 }, range: [150, 1000], limits: [1, 1_000_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.7: t_fault0 0.3 µs [E]; zero-page read fault 0.47–0.97 µs VM [M]', calibratable: true,
+  },
+  {
     id: 't_fault2M', unit: 'ns', label: 'first-touch huge page fault (2 MiB THP)',
     doc: 'One fault that allocates and clears a 2 MiB transparent huge page.',
     defaults: { 'x86-64': 150_000, 'x86-64-vm': 300_000, arm64: 150_000 }, range: [90_000, 600_000], limits: [1000, 100_000_000],

@@ -130,6 +130,13 @@ describe('cli: pagecost explain', () => {
     await usageError(['--op', 'realloc-grow', '--bytes', '1M', '--mmap-threshold', '64M'], /32 MiB/);
   });
 
+  it('--untouched: a never-written buffer moves for almost nothing', async () => {
+    const w = JSON.parse((await run(['--op', 'mremap-move', '--bytes', '1G', '--json'])).out);
+    const u = JSON.parse((await run(['--op', 'mremap-move', '--bytes', '1G', '--untouched', '--json'])).out);
+    assert.ok(u.ns * 100 < w.ns);
+    assert.ok(u.assumptions.some((a: string) => /never written/.test(a)));
+  });
+
   it('--help lists every op and exits 0', async () => {
     const r = await run(['--help']);
     assert.equal(r.code, 0);

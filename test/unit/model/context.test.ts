@@ -117,6 +117,17 @@ describe('model: context', () => {
     assert.ok(estimateOp(x86.params, ctx, { kind: 'realloc', oldBytes: 200_000, newBytes: 400_000 }).breakdown.some((t) => t.term === 't_sys'));
   });
 
+  it('a never-written buffer: mremap moves nothing, a copy pays a zero-page fault per page (MODEL-FACTS §1.3, §1.7)', () => {
+    const moved = estimateNamed(x86, 'mremap-move', 1 << 30, { untouched: true, threads: 8 });
+    assert.ok(!moved.breakdown.some((t) => ['c_pte', 'c_flush_full', 'c_invlpg', 'T_sd'].includes(t.term)));
+    assert.ok(moved.ns < estimateNamed(x86, 'mremap-move', 4096).ns);
+    const copy = estimateNamed(x86, 'memcpy-warm', 16 * 4096, { untouched: true });
+    assert.equal(copy.breakdown.find((t) => t.term === 't_fault0')?.count, 16);
+    const c = solveCrossover(x86, 'mremap-move', 'memcpy-warm', { untouched: true });
+    const w = solveCrossover(x86, 'mremap-move', 'memcpy-warm');
+    assert.ok(c.kind === 'at' && w.kind === 'at' && c.bytes < w.bytes);
+  });
+
   it('every estimate lists its assumptions, including the thread count and the kernel', () => {
     const e = estimateNamed(x86, 'mremap-move', 4096, { threads: 4 });
     assert.ok(e.assumptions.some((a) => a.includes('4 threads')));

@@ -9,10 +9,10 @@ const MREMAP_OPS: OpName[] = ['mremap-move', 'mremap-grow', 'mremap-grow-inplace
 describe('model: properties (fast-check)', () => {
   it('every estimate is positive and finite, and its breakdown adds up to it', () => {
     fc.assert(
-      fc.property(arbProfile(), arbOp(), arbBytes(), arbThreads(), arbAllocator(), arbAlignment(), (p, op, n0, t, allocator, alignment) => {
+      fc.property(arbProfile(), arbOp(), arbBytes(), arbThreads(), arbAllocator(), arbAlignment(), fc.boolean(), (p, op, n0, t, allocator, alignment, untouched) => {
         // Ops that grow N to 2N take N up to 2^47 so that 2N stays a mappable size.
         const n = DOUBLING.has(op) ? Math.max(1, Math.floor(n0 / 2)) : n0;
-        const e = estimateNamed(p, op, n, { threads: t, allocator, ...(alignment ? { alignment } : {}) });
+        const e = estimateNamed(p, op, n, { threads: t, allocator, untouched, ...(alignment ? { alignment } : {}) });
         assert.ok(Number.isFinite(e.ns) && e.ns > 0, `${op} ${n}: ${e.ns}`);
         const sum = e.breakdown.reduce((s, x) => s + x.ns, 0);
         assert.ok(Math.abs(sum - e.ns) <= 1e-9 * e.ns, `sum ${sum} vs ${e.ns}`);
@@ -27,10 +27,11 @@ describe('model: properties (fast-check)', () => {
 
   it('memcpy never gets cheaper as the size grows (warm and fresh destination)', () => {
     fc.assert(
-      fc.property(arbProfile(), arbBytes(), arbBytes(), fc.constantFrom<OpName>('memcpy-warm', 'memcpy-cold'), (p, a, b, op) => {
+      fc.property(arbProfile(), arbBytes(), arbBytes(), fc.constantFrom<OpName>('memcpy-warm', 'memcpy-cold'), fc.boolean(), (p, a, b, op, untouched) => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
-        const ctx = makeContext(p);
-        assert.ok(namedNs(p, ctx, op, lo) <= namedNs(p, ctx, op, hi), `${op} ${lo} vs ${hi}`);
+        const o = { untouched };
+        const ctx = makeContext(p, o);
+        assert.ok(namedNs(p, ctx, op, lo, o) <= namedNs(p, ctx, op, hi, o), `${op} ${lo} vs ${hi}`);
       }),
       { numRuns: 400 },
     );
@@ -51,10 +52,10 @@ describe('model: properties (fast-check)', () => {
 
   it('more threads never make an mremap (or a call that uses one) cheaper, without AMD INVLPGB', () => {
     fc.assert(
-      fc.property(arbProfile({ invlpgb: false }), fc.constantFrom(...MREMAP_OPS), arbBytes(2 ** 40), arbThreads(), arbThreads(), (p, op, n, t1, t2) => {
+      fc.property(arbProfile({ invlpgb: false }), fc.constantFrom(...MREMAP_OPS), arbBytes(2 ** 40), arbThreads(), arbThreads(), fc.boolean(), (p, op, n, t1, t2, untouched) => {
         const [lo, hi] = t1 <= t2 ? [t1, t2] : [t2, t1];
         assert.ok(
-          estimateNamed(p, op, n, { threads: lo }).ns <= estimateNamed(p, op, n, { threads: hi }).ns,
+          estimateNamed(p, op, n, { threads: lo, untouched }).ns <= estimateNamed(p, op, n, { threads: hi, untouched }).ns,
           `${op} ${n}: ${lo} vs ${hi} threads`,
         );
       }),
@@ -87,8 +88,8 @@ describe('model: properties (fast-check)', () => {
   it('the mover stays cheaper at every size above the crossover (any profile, pair, threads, allocator, placement)', () => {
     const pairs: [OpName, OpName][] = [['mremap-move', 'memcpy-warm'], ['mremap-move', 'memcpy-cold'], ['mremap-grow', 'malloc-copy-free'], ['realloc-grow', 'malloc-copy-free']];
     fc.assert(
-      fc.property(arbProfile(), fc.constantFrom(...pairs), fc.integer({ min: 1, max: 128 }), arbAllocator(), arbAlignment(), fc.array(arbBytes(2 ** 40), { minLength: 10, maxLength: 10 }), (p, [a, b], t, allocator, alignment, sizes) => {
-        const o = { threads: t, allocator, ...(alignment ? { alignment } : {}) };
+      fc.property(arbProfile(), fc.constantFrom(...pairs), fc.integer({ min: 1, max: 128 }), arbAllocator(), arbAlignment(), fc.boolean(), fc.array(arbBytes(2 ** 40), { minLength: 10, maxLength: 10 }), (p, [a, b], t, allocator, alignment, untouched, sizes) => {
+        const o = { threads: t, allocator, untouched, ...(alignment ? { alignment } : {}) };
         const c = solveCrossover(p, a, b, o);
         fc.pre(c.kind !== 'never');
         const from = c.kind === 'at' ? c.bytes : 1;
