@@ -6,14 +6,22 @@
  *
  *   {"type":"hello", ...machine facts...}          first line
  *   {"type":"point","op":..,"bytes":..,"threads":..,"huge":..,"aligned":..,
- *    "median":..,"p10":..,"p90":..,"reps":..}      one per measured point, times in ns
+ *    "median":..,"p10":..,"p90":..,"reps":..}      one per measured point, times in ns;
+ *                                                  optional "discarded" (repetitions thrown
+ *                                                  away: a spinner lost its CPU) and "note"
  *   {"type":"skipped", ...same keys..., "reason":".."}   a point that cannot run here
  *   {"type":"error", ...same keys..., "message":".."}     a point that failed (e.g. ENOMEM)
  *   {"type":"end","points":..,"interrupted":..,"elapsed_ms":..}   last line
  *
  * Only the operation itself is inside the clock_gettime pair; mapping and writing the source,
- * and cleaning up, happen outside it. SIGTERM/SIGINT end the sweep after the current
- * repetition, with the "end" line. Diagnostics go to stderr.
+ * and cleaning up, happen outside it. threads=T runs T-1 spinning threads pinned to other CPUs
+ * (main thread on the first allowed CPU), so every TLB flush must interrupt them. SIGTERM and
+ * SIGINT end the sweep after the current repetition, with the "end" line (the point under way
+ * is reported with the repetitions it has). Diagnostics go to stderr.
+ *
+ * glibc: M_MMAP_THRESHOLD is fixed at 128 KiB with mallopt, which also switches off glibc's
+ * dynamic threshold, so realloc-grow and malloc-copy-free take the mmap/mremap path exactly
+ * for blocks of 128 KiB and more, whatever ran before.
  *
  * Build: cc -std=c11 -O2 -Wall -Wextra -pthread -o harness harness.c   (Linux only)
  */
