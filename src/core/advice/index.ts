@@ -148,7 +148,10 @@ function adviseMremap(site: CallSite, r: Resolved): Finding[] {
   const est = estimateOp(r.profile.params, r.ctx, op, opName);
   const what = opName === 'mremap-move' ? `moving ${formatBytes(oldB)}` : opName === 'mremap-shrink' ? `shrinking ${formatBytes(oldB)} to ${formatBytes(newB)}` : opName === 'mremap-no-resize' ? `a same-size call on ${formatBytes(oldB)}` : `growing ${formatBytes(oldB)} to ${formatBytes(newB)}${opName === 'mremap-grow-inplace' ? ' in place' : ''}`;
   if (!alt) {
-    return [finding(site, RULES.mremapCost, 'hint', `${name}: ${what} costs about ${formatNs(est.ns)} here (${where(r)}).`, est)];
+    const caveat = opName === 'mremap-grow-inplace'
+      ? ' That is only if the addresses right after the mapping are free; without MREMAP_MAYMOVE the call fails with ENOMEM otherwise.'
+      : '';
+    return [finding(site, RULES.mremapCost, 'hint', `${name}: ${what} costs about ${formatNs(est.ns)} here (${where(r)}).${caveat}`, est)];
   }
   const a = estimateOp(r.profile.params, r.ctx, alt.op, alt.name);
   const sev = verdict(est.ns, a.ns, r.ratio);

@@ -78,11 +78,13 @@ describe('advice: adviseSites', () => {
   it('shrinks and in-place grows get an estimate without an alternative', () => {
     const shrink = site({ callee: 'mremap', name: 'mremap', oldSize: size(1 << 20), newSize: size(4096), flags: [] });
     const grow = site({ callee: 'mremap', name: 'mremap', oldSize: size(4096), newSize: size(8192), flags: [] });
-    for (const f of adviseSites([shrink, grow])) {
+    const fs = adviseSites([shrink, grow]);
+    for (const f of fs) {
       assert.equal(f.rule, RULES.mremapCost);
       assert.ok(f.estimate && f.estimate.ns > 0);
       assert.equal(f.alternative, null);
     }
+    assert.match(fs[1]!.message, /in place .*ENOMEM/);
   });
 
   it('realloc-cost per allocator: glibc moves a 2 MiB block with mremap, a copying allocator copies', () => {
