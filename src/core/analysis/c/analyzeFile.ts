@@ -15,6 +15,8 @@ export interface AnalyzeCOptions {
    * marked `fileLocal` from other files are ignored here.
    */
   wrappers?: readonly WrapperDef[];
+  /** The whole evaluator scope when the caller built it (a lazy one, say); overrides symbols/headers/sizeOptions. */
+  scope?: Scope;
   /** This file's symbols when the caller already has them (else collected here). */
   symbols?: FileSymbols;
   /** Symbols of the headers this file includes, nearest first. */
@@ -37,8 +39,12 @@ export interface CFileAnalysis {
 /** Never throws on broken C: error nodes are skipped, what is recognisable is reported. */
 export function analyzeCFile(root: Node, text: string, file: string, options: AnalyzeCOptions = {}): CFileAnalysis {
   const known = options.wrappers ?? [];
-  const symbols = options.symbols ?? collectSymbols(root, file);
-  const scope: Scope = { file: symbols, headers: options.headers ?? [], options: options.sizeOptions ?? defaultSizeOptions };
+  const symbols = options.scope?.file ?? options.symbols ?? collectSymbols(root, file);
+  const scope: Scope = options.scope ?? {
+    file: symbols,
+    headers: options.headers ?? [],
+    options: options.sizeOptions ?? defaultSizeOptions,
+  };
   const own =
     options.detectWrappers === false ? [] : findWrappers(root, text, file, known, options.parser ? { parser: options.parser } : {});
   const index = buildCalleeIndex([...own, ...known], file);
