@@ -158,15 +158,24 @@ function defaultDeps(): BenchDeps {
   };
 }
 
-/** A progress line on a terminal, redrawn in place; nothing when stderr is not a terminal. */
+/**
+ * Progress on stderr: on a terminal one line redrawn in place per point; otherwise (CI logs) a
+ * plain line at each quarter, since a full sweep runs for minutes.
+ */
 function progress(io: CliIO, total: number): { event: (e: HarnessEvent) => void; clear: () => void } {
   let done = 0;
   let drawn = false;
+  let quarter = 0;
   return {
     event(e) {
       if (e.kind !== 'point' && e.kind !== 'skipped' && e.kind !== 'error') return;
       done++;
-      if (!io.stderrIsTTY) return;
+      if (!io.stderrIsTTY) {
+        const q = Math.floor((4 * done) / total);
+        if (q > quarter && q < 4) io.stderr(`  ${25 * q}% (${done}/${total} points)\n`);
+        quarter = Math.max(quarter, q);
+        return;
+      }
       const p = e.point;
       const what = `${p.op} ${formatBytes(p.bytes)} ${p.threads}T${p.aligned ? ' aligned' : ''}${p.huge && p.op !== 'fault-2m' ? ' THP' : ''}`;
       const result = e.kind === 'point' ? formatNs(e.point.medianNs) : e.kind;

@@ -135,6 +135,21 @@ describe('pagecost bench: output', () => {
     assert.match(io.err, /built the benchmark harness with .*fakecc \(fakecc 1\.0\)/);
   });
 
+  it('reports progress by quarters when stderr is not a terminal, and per point on a terminal', async () => {
+    const lines = [HELLO, ...[4096, 8192, 12288, 16384].map((b) => point('munmap', b)), END];
+    const argv = ['--quick', '--ops', 'munmap', '--sizes', '4K,8K,12K,16K', '--threads', '1', '--cc', fakeToolchain(lines), '--cache-dir', join(dir, 'c')];
+    const plain = capture();
+    assert.equal(await runBench(argv, plain, deps()), 0);
+    assert.match(plain.err, /  25% \(1\/4 points\)\n  50% \(2\/4 points\)\n  75% \(3\/4 points\)\n/);
+    const tty = { ...capture(), stderrIsTTY: true };
+    let err = '';
+    tty.stderr = (t: string) => {
+      err += t;
+    };
+    assert.equal(await runBench(argv, tty, deps()), 0);
+    assert.match(err, /\[4\/4\] munmap 16 KiB 1T: 1\.00 µs/);
+  });
+
   it('says the modelled column is empty when there is no model', async () => {
     const io = capture();
     assert.equal(await runBench(['--quick', '--cc', fakeToolchain(GOOD), '--cache-dir', join(dir, 'c')], io, deps()), 0);
