@@ -1,27 +1,39 @@
-// Ancestors of a node without `Node.parent`: in web-tree-sitter 0.25 each `.parent` (and each
-// sibling step) re-descends from the root, so walking up k levels costs k descents. One cursor
-// descent toward the node's start yields the whole chain at once.
-import type { Node } from 'web-tree-sitter';
+// Ancestor chains, computed once per evaluation and shared by everything that needs to look up
+// the tree (declarations in scope, the enclosing function, statements before a call), since
+// every `Node.parent` step is a call into wasm. (A TreeCursor descent was tried: stepping through
+// siblings costs more than the parent steps, and gotoFirstChildForIndex ignores its goal in
+// web-tree-sitter 0.25.)
+import type { Node, Tree } from 'web-tree-sitter';
+
+// Node ids are unique within a tree, and a parsed tree's shape never changes (an edit makes a
+// new tree), so chains can be shared by every evaluation on the same tree: evaluateSize and
+// classifyGrowth of one argument walk up once.
+const chains = new WeakMap<Tree, Map<number, Node[]>>();
+const MAX_CHAINS_PER_TREE = 512;
 
 /** The nodes from the root down to `at`, `at` last. */
 export function ancestorsOf(at: Node): Node[] {
-  const cursor = at.tree.rootNode.walk();
-  const chain: Node[] = [];
-  try {
-    for (let guard = 0; guard < 1024; guard++) {
-      const n = cursor.currentNode;
-      chain.push(n);
-      if (n.id === at.id) return chain;
-      if (n.startIndex > at.startIndex || n.endIndex < at.endIndex) break;
-      if (!cursor.gotoFirstChildForIndex(at.startIndex)) break;
-    }
-  } finally {
-    cursor.delete();
-  }
-  // Not reached by the descent (a zero-width node, say): fall back to the slow walk.
+  let perTree = chains.get(at.tree);
+  const hit = perTree?.get(at.id);
+  if (hit) return hit;
   const up: Node[] = [at];
   for (let p = at.parent, guard = 0; p && guard < 1024; p = p.parent, guard++) up.push(p);
-  return up.reverse();
+  const chain = up.reverse();
+  if (!perTree) chains.set(at.tree, (perTree = new Map()));
+  if (perTree.size >= MAX_CHAINS_PER_TREE) perTree.clear();
+  perTree.set(at.id, chain);
+  return chain;
+}
+
+/** A value computed once per (tree, node), e.g. the types declared inside a function. */
+export function perNode<T>(cache: WeakMap<Tree, Map<number, T>>, node: Node, make: () => T): T {
+  let perTree = cache.get(node.tree);
+  if (perTree?.has(node.id)) return perTree.get(node.id)!;
+  const v = make();
+  if (!perTree) cache.set(node.tree, (perTree = new Map()));
+  if (perTree.size >= MAX_CHAINS_PER_TREE) perTree.clear();
+  perTree.set(node.id, v);
+  return v;
 }
 
 /** Named siblings of `chain[i]` before it, nearest first (needs `chain[i - 1]`, its parent). */

@@ -5,13 +5,13 @@
 //   tokenize -> expand macros (top-level invocations that stand alone are evaluated on their
 //   own, so the note can say "PAGE_SIZE = 4096") -> Pratt-parse -> evaluate with BigInt.
 // The tree node is used only to find declarations for `sizeof *p`.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
 import type { Bytes, Growth, SizeValue } from '../../types';
 import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
 import { Evaluator, type EvalEnv } from './exprEval';
 import { classifyGrowthAt } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
-import { ancestorsOf } from './ancestry';
+import { ancestorsOf, perNode } from './ancestry';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
 import { collectFunctionSymbols, type FileSymbols, type InlineFunction, type MacroDef } from './symbols';
@@ -80,6 +80,8 @@ function files(scope: Scope): FileSymbols[] {
   return [scope.file, ...scope.headers];
 }
 
+const functionSymbols = new WeakMap<Tree, Map<number, FileSymbols | null>>();
+
 function chainOf(ctx: Context): Node[] | null {
   if (ctx.chain.nodes === undefined) ctx.chain.nodes = ctx.at ? ancestorsOf(ctx.at) : null;
   return ctx.chain.nodes;
@@ -88,11 +90,14 @@ function chainOf(ctx: Context): Node[] | null {
 function localSymbols(ctx: Context): FileSymbols | null {
   if (!ctx.local.read) {
     ctx.local.read = true;
-    let fn: Node | null = ctx.at;
-    while (fn && fn.type !== 'function_definition') fn = fn.parent;
+    const chain = chainOf(ctx) ?? [];
+    let fn: Node | null = null;
+    for (let i = chain.length - 1; i >= 0 && !fn; i--) if (chain[i]!.type === 'function_definition') fn = chain[i]!;
     // Most functions declare no types: a text test (JS-side) spares the walk through the body.
-    ctx.local.symbols = fn && /\b(?:struct|union|enum)\b[^;{}()]*\{|\btypedef\b/.test(fn.text)
-      ? collectFunctionSymbols(fn, ctx.scope.file.file)
+    const file = ctx.scope.file.file;
+    ctx.local.symbols = fn
+      ? perNode(functionSymbols, fn, () =>
+          /\b(?:struct|union|enum)\b[^;{}()]*\{|\btypedef\b/.test(fn.text) ? collectFunctionSymbols(fn, file) : null)
       : null;
   }
   return ctx.local.symbols;
@@ -249,9 +254,19 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
  * Evaluates C expression text as if written at `at` (a node inside the function, for local
  * declarations; null for file scope). Never throws.
  */
-export function evaluateText(text: string, scope: Scope, at: Node | null = null, builtins?: Map<string, bigint>): TextEvaluation {
+export function evaluateText(
+  text: string,
+  scope: Scope,
+  at: Node | null = null,
+  builtins?: Map<string, bigint>,
+  /** `at`'s ancestors when the caller already has them (root first, `at` last). */
+  chain?: Node[],
+): TextEvaluation {
   try {
-    const ctx: Context = { scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map(), local: { read: false, symbols: null }, chain: { nodes: undefined } };
+    const ctx: Context = {
+      scope, at, nesting: 0, work: { nested: 0 }, layoutCache: new Map(),
+      local: { read: false, symbols: null }, chain: { nodes: chain },
+    };
     if (builtins) ctx.builtins = builtins;
     return evaluateInContext(text, ctx);
   } catch (e) {
@@ -325,8 +340,10 @@ export function evaluateMremapFlags(node: Node, scope: Scope): string[] | null {
 /** Growth shape of a realloc size relative to the resized pointer, where the code shows it. */
 export function classifyGrowth(sizeNode: Node, scope: Scope): Growth | null {
   try {
-    return classifyGrowthAt(sizeNode, (text, at) => {
-      const r = evaluateText(text, scope, at);
+    // One function, one chain: statements before the call are read in the call's scope.
+    const sizeChain = ancestorsOf(sizeNode);
+    return classifyGrowthAt(sizeNode, ancestorsOf, (text) => {
+      const r = evaluateText(text, scope, sizeNode, undefined, sizeChain);
       const ev = r.evaluator;
       return {
         ast: r.ast,

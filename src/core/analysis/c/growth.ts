@@ -6,7 +6,7 @@
 // `len = strlen(s);`); both branches of an if/else must agree.
 import type { Node } from 'web-tree-sitter';
 import type { Growth } from '../../types';
-import { ancestorsOf, previousNamedSiblings } from './ancestry';
+import { previousNamedSiblings } from './ancestry';
 import type { Expr } from './constExpr';
 import type { Result } from './layout';
 
@@ -17,7 +17,9 @@ export interface ParsedSize {
   render: (e: Expr) => string;
 }
 
-export type ParseSize = (text: string, at: Node) => ParsedSize;
+/** Parses and evaluates size text in the scope of the realloc call. */
+export type ParseSize = (text: string) => ParsedSize;
+type ChainOf = (n: Node) => Node[];
 
 interface Affine {
   /** Coefficient per runtime value, keyed by its text without spaces. */
@@ -137,14 +139,14 @@ function classifyExpr(e: Expr, p: ParsedSize): Shape {
 const norm = (s: string) => s.replace(/\s+/g, '');
 
 /** How a statement updates `name`, if it does: the growth shape, 'unknown' if it sets it otherwise, or null. */
-function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
+function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
   if (stmt.type === 'if_statement') {
     // Both branches count: `if (n < MAX) n *= 2; else n += MAX;` has no single shape.
     const inBranch = (body: Node | null | undefined): Growth | 'unknown' | null => {
       if (!body) return null;
       const items = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c).reverse() : [body];
       for (const s of items.slice(0, LOOKBACK)) {
-        const u = updateOf(s, name, parse, depth);
+        const u = updateOf(s, name, parse, chainOf, depth);
         if (u) return u;
       }
       return null;
@@ -159,7 +161,7 @@ function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Gr
       if (d?.type !== 'init_declarator') continue;
       if (norm(d.childForFieldName('declarator')?.text ?? '') !== name) continue;
       const value = d.childForFieldName('value');
-      return value ? fromRhs(value, parse, depth) : 'unknown';
+      return value ? fromRhs(value, parse, chainOf, depth) : 'unknown';
     }
     return null;
   }
@@ -177,8 +179,8 @@ function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Gr
   const right = e.childForFieldName('right');
   if (!left || !right || norm(left.text) !== name) return null;
   const op = e.childForFieldName('operator')?.text ?? e.children.find((c) => c?.type.endsWith('='))?.type ?? '=';
-  if (op === '=') return fromRhs(right, parse, depth);
-  const ps = parse(right.text, right);
+  if (op === '=') return fromRhs(right, parse, chainOf, depth);
+  const ps = parse(right.text);
   const k = ps.ast ? ps.valueOf(ps.ast) : { ok: false as const, why: '' };
   if (!k.ok) return 'unknown';
   if (op === '+=' && k.v > 0n) return 'linear';
@@ -187,26 +189,26 @@ function updateOf(stmt: Node, name: string, parse: ParseSize, depth: number): Gr
   return 'unknown';
 }
 
-function fromRhs(rhs: Node, parse: ParseSize, depth: number): Growth | 'unknown' {
-  const ps = parse(rhs.text, rhs);
+function fromRhs(rhs: Node, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' {
+  const ps = parse(rhs.text);
   if (!ps.ast) return 'unknown';
-  return refine(classifyExpr(ps.ast, ps), rhs, parse, depth) ?? 'unknown';
+  return refine(classifyExpr(ps.ast, ps), rhs, parse, chainOf, depth) ?? 'unknown';
 }
 
 /**
  * The shape of a size, refined by how its value was last set before `at`: `cap *= 2;` then
  * `cap + 1` is geometric; `len = strlen(s);` then `len + 1` shows no growth at all.
  */
-function refine(r: Shape, at: Node, parse: ParseSize, depth: number): Growth | 'unknown' | null {
+function refine(r: Shape, at: Node, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
   if (r.growth === 'geometric' || !r.base || depth > 2) return r.growth;
-  const before = lookBack(at, r.base, parse, depth + 1);
+  const before = lookBack(at, r.base, parse, chainOf, depth + 1);
   if (before === null) return r.growth;
   return before;
 }
 
 /** Searches the statements before `at`'s statement in its block for an update of `name`. */
-function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Growth | 'unknown' | null {
-  const chain = ancestorsOf(at);
+function lookBack(at: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
+  const chain = chainOf(at);
   let i = chain.length - 1;
   while (i > 0 && chain[i - 1]!.type !== 'compound_statement') {
     if (chain[i]!.type === 'function_definition') return null;
@@ -214,15 +216,15 @@ function lookBack(at: Node, name: string, parse: ParseSize, depth: number): Grow
   }
   if (i <= 0) return null;
   for (const prev of previousNamedSiblings(chain, i, LOOKBACK)) {
-    const u = updateOf(prev, name, parse, depth);
+    const u = updateOf(prev, name, parse, chainOf, depth);
     if (u) return u;
   }
   return null;
 }
 
-export function classifyGrowthAt(sizeNode: Node, parse: ParseSize): Growth | null {
-  const ps = parse(sizeNode.text, sizeNode);
+export function classifyGrowthAt(sizeNode: Node, chainOf: ChainOf, parse: ParseSize): Growth | null {
+  const ps = parse(sizeNode.text);
   if (!ps.ast) return null;
-  const g = refine(classifyExpr(ps.ast, ps), sizeNode, parse, 0);
+  const g = refine(classifyExpr(ps.ast, ps), sizeNode, parse, chainOf, 0);
   return g === 'unknown' ? null : g;
 }
