@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { collectSymbols } from '../../../src/core/analysis/c/symbols';
+import { cleanMacroBody, collectSymbols } from '../../../src/core/analysis/c/symbols';
 import { bytesOf, cParser, sizeOf } from './helpers';
 
 describe('C sizes: macros and enums', () => {
@@ -156,5 +156,13 @@ void f(void) { int local; }
     assert.ok(s.types.has('union u'));
     assert.ok(s.types.has('enum e'));
     assert.deepEqual([...(s.globals?.keys() ?? [])].sort(), ['counter', 'table']);
+  });
+});
+
+describe('C sizes: macro bodies', () => {
+  it('cleanMacroBody joins lines and drops comments, but not inside literals', () => {
+    assert.equal(cleanMacroBody('(4 * /* four */ \\\n  1024) // KiB'), '(4 * 1024)');
+    assert.equal(cleanMacroBody('"http://x/*y*/" // url'), '"http://x/*y*/"');
+    assert.equal(cleanMacroBody("'/' + 1"), "'/' + 1");
   });
 });

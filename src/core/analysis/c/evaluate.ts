@@ -110,7 +110,6 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
     const l = ctx.at ? localSymbols(ctx) : null;
     return l ? [l, ...fileScope] : fileScope;
   };
-  const all = fileScope;
   const nested = (text: string): Result<bigint> =>
     ctx.nesting >= MAX_NESTING
       ? fail('nested too deeply (array lengths or enum values refer to each other?)')
@@ -139,10 +138,10 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       }
       return undefined;
     },
-    lookupVar: variableResolver(() => chainOf(ctx), all),
+    lookupVar: variableResolver(() => chainOf(ctx), fileScope),
     inlineFunction(name, arity) {
       let found: InlineFunction | undefined;
-      for (const f of all) if ((found = f.inlineFunctions?.get(name))) break;
+      for (const f of fileScope) if ((found = f.inlineFunctions?.get(name))) break;
       if (!found || found.params.length !== arity) return undefined;
       const fn = found;
       return (args) => {
@@ -281,8 +280,9 @@ export function evaluateSizeText(text: string, scope: Scope, at: Node | null = n
   const r = evaluateText(text, scope, at);
   if (!r.value.ok) {
     // What did evaluate still helps the reader: "`n` is a runtime value; sizeof *p = 16 (...)".
-    const known = r.facts.filter((f) => !r.value.ok && !r.value.why.includes(f)).slice(0, 3);
-    return { bytes: null, text, note: [r.value.why, ...known].join('; ') };
+    const why = r.value.why;
+    const known = r.facts.filter((f) => !why.includes(f)).slice(0, 3);
+    return { bytes: null, text, note: [why, ...known].join('; ') };
   }
   const v = r.value.v;
   const parts = [...r.facts];

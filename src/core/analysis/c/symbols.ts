@@ -61,14 +61,30 @@ export interface InlineFunction {
   line: number;
 }
 
-/** Joins continuation lines and drops comments, so a body reads as one line of C. */
+/** Joins continuation lines and drops comments (not inside literals), so a body reads as one line of C. */
 export function cleanMacroBody(text: string): string {
-  return text
-    .replace(/\\\r?\n/g, ' ')
-    .replace(/\/\*[\s\S]*?\*\//g, ' ')
-    .replace(/\/\/.*$/gm, '')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const src = text.replace(/\\\r?\n/g, ' ');
+  let out = '';
+  for (let i = 0; i < src.length; ) {
+    const c = src[i]!;
+    if (c === '"' || c === "'") {
+      let j = i + 1;
+      while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
+      out += src.slice(i, j + 1);
+      i = j + 1;
+    } else if (c === '/' && src[i + 1] === '*') {
+      const end = src.indexOf('*/', i + 2);
+      out += ' ';
+      i = end < 0 ? src.length : end + 2;
+    } else if (c === '/' && src[i + 1] === '/') {
+      const end = src.indexOf('\n', i);
+      i = end < 0 ? src.length : end;
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out.replace(/\s+/g, ' ').trim();
 }
 
 const COLLECTED = [
