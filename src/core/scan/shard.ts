@@ -65,6 +65,8 @@ interface Loaded {
   bodies?: Body[] | null;
   /** The bodies the current tree left out (they mention no name known when it was parsed). */
   skipped: Body[];
+  /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
+  failed?: string;
 }
 
 const maxHeadersPerFile = 48;
@@ -126,11 +128,18 @@ export class ScanShard {
       parsed++;
       // The file's own wrappers may be called in bodies the tree left out (a wrapper of a
       // wrapper in the same file): then parse again with their names until nothing is left out.
+      if (f.failed) continue;
       let found: WrapperDef[] = [];
-      for (let pass = 0; pass < 4; pass++) {
-        const tree = await this.treeOf(f, [...knownNames, ...found.map((w) => w.name)]);
-        found = wrappersIn(tree.rootNode, f.text, f.ref.rel, known);
-        if (!this.leftOutMentions(f, found.map((w) => w.name))) break;
+      try {
+        for (let pass = 0; pass < 4; pass++) {
+          const tree = await this.treeOf(f, [...knownNames, ...found.map((w) => w.name)]);
+          found = wrappersIn(tree.rootNode, f.text, f.ref.rel, known);
+          if (!this.leftOutMentions(f, found.map((w) => w.name))) break;
+        }
+      } catch (e) {
+        // One file the analysis cannot handle must not end the scan of the others.
+        f.failed = analysisFailure(e);
+        continue;
       }
       wrappers.push(...found);
     }
@@ -148,12 +157,21 @@ export class ScanShard {
     const pattern = untested.length ? namesPattern(untested) : null;
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
+    const knownNames = known.map((w) => w.name);
     for (const f of this.files) {
       if (!f.mentioned && !(pattern && mentionsAny(f.text, pattern))) continue;
-      const tree = await this.treeOf(f, known.map((w) => w.name));
-      const root = tree.rootNode;
-      if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
-      sites.push(...sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root)));
+      if (!f.failed) {
+        try {
+          const tree = await this.treeOf(f, knownNames);
+          const root = tree.rootNode;
+          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root));
+          if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
+          sites.push(...found);
+        } catch (e) {
+          f.failed = analysisFailure(e);
+        }
+      }
+      if (f.failed) errors.push({ file: f.ref.rel, message: f.failed });
     }
     // Trees stay until dispose(): a worker is terminated right after this call, and freeing
     // a few hundred trees one by one would only add to the scan's time.
@@ -274,6 +292,11 @@ export class ScanShard {
     }
     return null;
   }
+}
+
+function analysisFailure(e: unknown): string {
+  const what = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return `analysis failed (${what}); the file was skipped — please report it with the file attached`;
 }
 
 const includeRe = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;

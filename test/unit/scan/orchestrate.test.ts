@@ -154,6 +154,20 @@ void use(void) { buf = grow2(buf); }
     assert.deepEqual(r.sites.map((s) => s.newSize?.bytes), [32, 16, 64]);
   });
 
+  it('a file the analysis fails on is listed, and the scan finishes', async () => {
+    const reader = memoryReader({ '/p/a.c': 'void *f(void *p) { return realloc(p, 1); }\n', '/p/b.c': 'int b;\n' });
+    const shard = new ScanShard(reader, grammarFiles, { maxFileSize: 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: ['/p'] });
+    // Stand-in for an analysis bug: getting the file's tree throws (TS `private` is compile-time only).
+    (shard as unknown as { treeOf: () => Promise<never> }).treeOf = async () => {
+      throw new Error('boom');
+    };
+    const r = await scanProject([{ path: '/p/a.c', rel: 'a.c' }, { path: '/p/b.c', rel: 'b.c' }], [shard]);
+    assert.deepEqual(r.sites, []);
+    assert.equal(r.errors.length, 1);
+    assert.equal(r.errors[0]!.file, 'a.c');
+    assert.match(r.errors[0]!.message, /^analysis failed \(boom\); the file was skipped/);
+  });
+
   it('deals files evenly', () => {
     const files = Array.from({ length: 7 }, (_, i) => ({ path: `/${i}.c`, rel: `${i}.c` }));
     assert.deepEqual(dealFiles(files, 3).map((h) => h.length), [3, 2, 2]);
