@@ -142,7 +142,7 @@ typedef struct item { int k; } item_t;
 union u { int a; };
 static item_t table[8];
 int counter;
-void f(void) { int local; }
+void f(void) { struct inner { int z; } local; }
 `)!;
     const s = collectSymbols(tree.rootNode, 'x.c');
     assert.deepEqual(s.includes, ['local.h']);
@@ -156,6 +156,8 @@ void f(void) { int local; }
     assert.ok(s.types.has('union u'));
     assert.ok(s.types.has('enum e'));
     assert.deepEqual([...(s.globals?.keys() ?? [])].sort(), ['counter', 'table']);
+    // Function bodies are not walked at file scope (they are read lazily, per evaluation).
+    assert.equal(s.types.has('struct inner'), false);
   });
 });
 
