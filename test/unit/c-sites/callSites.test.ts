@@ -102,6 +102,37 @@ describe('C call sites: finding and classifying names', () => {
     );
   });
 
+  it('knows the #if branch of calls even where the branches leave braces unbalanced', async () => {
+    const text = [
+      'void f(struct r *s) {',
+      '  if (s->n > 10) {',
+      '#if HAVE_REALLOCARRAY',
+      '    s->q = reallocarray(s->q, s->n, 8);',
+      '  }',
+      '#else',
+      '    s->q = realloc(s->q, s->n * 8);',
+      '  }',
+      '#endif',
+      '  s->z = realloc(s->z, 4);',
+      '}',
+    ].join('\n');
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(
+      sites.map((s) => [s.nameRange.start.line, s.conditions]),
+      [
+        [4, ['#if HAVE_REALLOCARRAY']],
+        [7, ['#else (not: #if HAVE_REALLOCARRAY)']],
+        [10, []],
+      ],
+    );
+  });
+
+  it('ignores directives inside comments when reading conditions', async () => {
+    const text = 'void f(char *p) {\n/*\n#if 0\n*/\n  p = realloc(p, 1);\n}\n';
+    const [s] = (await analyze(text)).sites;
+    assert.deepEqual(s!.conditions, []);
+  });
+
   it('evaluates reallocarray as nmemb × size and mremap old/new sizes and flags', async () => {
     const text = [
       '#define MREMAP_MAYMOVE 1',

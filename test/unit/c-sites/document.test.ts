@@ -21,7 +21,11 @@ void *wrap(void *p, size_t n)
 void middle(struct v *a)
 {
   int unrelated = 1;
+#ifdef BIG
   a->buf = wrap(a->buf, 2 * STEP);
+#else
+  a->buf = wrap(a->buf, STEP);
+#endif
 }
 
 void last(struct v *a)
@@ -47,6 +51,8 @@ describe('C call sites: incremental document', () => {
         ['STEP);\n}', 'STEP + 1);\n}'], // changes a size in the first function
         ['#define STEP 64', '#define STEP 128'], // file scope: every size changes
         ['void middle(struct v *a)\n{\n', 'void middle(struct v *a)\n{\n\n\n'], // lines shift below
+        ['#ifdef BIG', '#ifndef BIG'], // a directive inside a function: conditions change
+        ['#else\n', '#else\n#if 0\n'], // an unbalanced #if: every site below is under it
         ['return realloc(p, n);', 'int z = 0;\n  return realloc(p, n);'], // inside the wrapper, same def
         ['#include <stdlib.h>\n', '#include <stdlib.h>\n\n'], // the wrapper's line moves
         ['void last(struct v *a)\n{\n', 'void last(struct v *a)\n{\n\n'], // below the wrapper: fast path keeps its line

@@ -4,6 +4,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import type { CallSite, WrapperDef } from '../../types';
 import { buildCalleeIndex, findNameUses } from './callSites';
+import type { DirectiveTable } from './conditions';
 import { defaultSizeOptions, type Scope, type SizeOptions } from './evaluate';
 import { buildSites } from './siteBuilder';
 import { collectSymbols, type FileSymbols } from './symbols';
@@ -24,6 +25,8 @@ export interface AnalyzeCOptions {
   sizeOptions?: SizeOptions;
   /** Look for wrappers defined in this file too (default true). */
   detectWrappers?: boolean;
+  /** The file's directiveTable when the caller keeps one (the incremental document does). */
+  directives?: DirectiveTable;
   /** Parser for side parses (macro bodies, spliced sizes); default: one per language. */
   parser?: Parser;
 }
@@ -50,7 +53,7 @@ export function analyzeCFile(root: Node, text: string, file: string, options: An
   const index = buildCalleeIndex([...own, ...known], file);
   const uses = findNameUses(root, text, index);
   // Source order of the names: the order the incremental document keeps too.
-  const sites = buildSites(uses, root, text, file, scope).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
+  const sites = buildSites(uses, root, text, file, scope, options.directives).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
   return { sites, wrappers: own, symbols };
 }
 

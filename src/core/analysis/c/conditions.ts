@@ -1,57 +1,82 @@
-// The preprocessor conditions a node sits under, as readable text, outermost first.
-// tree-sitter-c nests a chain `#if A … #elif B … #else … #endif` as
-// preproc_if(A, body, alternative: preproc_elif(B, body, alternative: preproc_else(body))), so a
-// node in the #else branch has the #elif and #if as ancestors although it is in neither body; the
-// walk below checks which field it came up through so it reports only the branch it is in.
+// The preprocessor conditions an offset sits under, as readable text, outermost first:
+// `#if HAVE_MREMAP`, `#ifndef NO_MMAP`, `#elif defined(__APPLE__) (not: #if __linux__)`,
+// `#else (not: #if HAVE_MREMAP)`. Branches after #elif/#else name the earlier conditions they
+// exclude, since a bare `#else` would say nothing.
+//
+// Read from the directive lines of the text, not from the syntax tree: branches that open or
+// close a brace differently (`#ifdef X\n if (a) {\n#else\n if (b) {\n#endif`) are common, and
+// tree-sitter then parses them as ERROR nodes that no longer say which branch a call is in.
+// The preprocessor itself only looks at lines, so lines are the reliable source.
 import type { Node } from 'web-tree-sitter';
 
-const CONDITIONAL = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_elifdef']);
-
-const squash = (s: string) => s.replace(/\\\r?\n/g, ' ').replace(/\s+/g, ' ').trim();
-
-/** `#if X`, `#ifdef X`, `#ifndef X`, `#elif X`, … as written (directive + condition). */
-function header(n: Node): string {
-  const directive = n.child(0)?.text.replace(/\s+/g, '') ?? '#if';
-  const cond = n.childForFieldName('condition') ?? n.childForFieldName('name');
-  return cond ? `${directive} ${squash(cond.text)}` : directive;
+export interface DirectiveTable {
+  /** Offsets where the condition stack changes (the start of each conditional directive line), ascending. */
+  offsets: number[];
+  /** The conditions in force after the directive at the same index. */
+  stacks: string[][];
 }
 
-/** The branches of the chain before `branch` (an #elif/#else), outermost #if first. */
-function earlierBranches(branch: Node): string[] {
-  const out: string[] = [];
-  let cur = branch;
-  for (let p = branch.parent; p && CONDITIONAL.has(p.type); p = p.parent) {
-    const alt = p.childForFieldName('alternative');
-    if (!alt || alt.id !== cur.id) break;
-    out.unshift(header(p));
-    cur = p;
-  }
-  return out;
+const DIRECTIVE = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b((?:[^\n\\]|\\\r?\n|\\)*)/gm;
+
+const squash = (s: string) =>
+  s
+    .replace(/\\\r?\n/g, ' ')
+    .replace(/\/\*[\s\S]*?\*\//g, ' ')
+    .replace(/\/\/.*$/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+
+interface Frame {
+  /** Headers of the branches seen so far in this chain (`#if A`, `#elif B`). */
+  chain: string[];
+  /** How the branch in force is described. */
+  current: string;
 }
 
-/**
- * Conditions for `node`, outermost first: `#if HAVE_MREMAP`, `#ifndef NO_MMAP`,
- * `#elif defined(__APPLE__) (not: #if __linux__)`, `#else (not: #if HAVE_MREMAP)`.
- * Branches after #elif/#else name the earlier conditions they exclude, since the bare `#else`
- * would say nothing.
- */
-export function conditionsOf(node: Node): string[] {
-  const out: string[] = [];
-  let cur = node;
-  for (let p = node.parent; p; cur = p, p = p.parent) {
-    if (CONDITIONAL.has(p.type)) {
-      const alt = p.childForFieldName('alternative');
-      if (alt && alt.id === cur.id) continue; // in a later branch, described when we left it
-      const cond = p.childForFieldName('condition') ?? p.childForFieldName('name');
-      if (cond && cond.id === cur.id) continue; // the condition itself is not inside the branch
-      if (p.type === 'preproc_elif' || p.type === 'preproc_elifdef') {
-        out.push(`${header(p)} (not: ${earlierBranches(p).join(', ')})`);
-      } else {
-        out.push(header(p));
-      }
-    } else if (p.type === 'preproc_else') {
-      out.push(`#else (not: ${earlierBranches(p).join(', ')})`);
+/** Scans the conditional directives of `text` (skipping ones inside comments when `root` is given). */
+export function directiveTable(text: string, root?: Node): DirectiveTable {
+  const offsets: number[] = [];
+  const stacks: string[][] = [];
+  const frames: Frame[] = [];
+  DIRECTIVE.lastIndex = 0;
+  for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
+    const at = m.index;
+    if (root) {
+      const hash = text.indexOf('#', at);
+      const n = root.descendantForIndex(hash, hash + 1);
+      if (n && (n.type === 'comment' || n.type === 'string_literal' || n.type === 'string_content')) continue;
     }
+    const kind = m[1]!;
+    const cond = squash(m[2] ?? '');
+    const header = cond ? `#${kind} ${cond}` : `#${kind}`;
+    if (kind === 'if' || kind === 'ifdef' || kind === 'ifndef') {
+      frames.push({ chain: [header], current: header });
+    } else if (kind === 'endif') {
+      frames.pop();
+    } else {
+      const top = frames[frames.length - 1];
+      if (!top) continue; // a stray #else/#elif: nothing to attach it to
+      top.current = kind === 'else' ? `#else (not: ${top.chain.join(', ')})` : `${header} (not: ${top.chain.join(', ')})`;
+      if (kind !== 'else') top.chain.push(header);
+    }
+    offsets.push(at);
+    stacks.push(frames.map((f) => f.current));
   }
-  return out.reverse();
+  return { offsets, stacks };
+}
+
+/** Conditions in force at `offset` (which must not be on a directive line itself). */
+export function conditionsAt(table: DirectiveTable, offset: number): string[] {
+  const { offsets } = table;
+  let lo = 0;
+  let hi = offsets.length - 1;
+  let found = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < offset) {
+      found = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return found < 0 ? [] : [...table.stacks[found]!];
 }

@@ -15,6 +15,7 @@ import type { CallSite, Position, Range, WrapperDef } from '../../types';
 import { analyzeCFile, type AnalyzeCOptions } from './analyzeFile';
 import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
 import { defaultSizeOptions, type Scope } from './evaluate';
+import { directiveTable, type DirectiveTable } from './conditions';
 import { buildSites } from './siteBuilder';
 import { collectSymbols, type FileSymbols } from './symbols';
 import { functionName } from './syntax';
@@ -82,6 +83,17 @@ function shiftRange(r: Range, e: Edit): Range {
   };
 }
 
+/** The directive lines (starting with `#`) among the lines overlapping [start, end] of `text`. */
+function directiveLines(text: string, start: number, end: number): string[] {
+  // (A deleted newline puts `end` on the joined line already.)
+  const from = text.lastIndexOf('\n', start - 1) + 1;
+  const to = text.indexOf('\n', end);
+  return text
+    .slice(from, to < 0 ? text.length : to)
+    .split('\n')
+    .filter((l) => /^[ \t]*#/.test(l));
+}
+
 function enclosingFunction(node: Node | null): Node | null {
   for (let n = node; n; n = n.parent) if (n.type === 'function_definition') return n;
   return null;
@@ -95,6 +107,7 @@ export class CDocument {
   private tree: Tree;
   private symTree: Tree | null = null;
   private index!: CalleeIndex;
+  private directives!: DirectiveTable;
   /** Where each of this file's wrappers is defined ([start, end) of its function or #define), in current offsets. */
   private wrapperSpans: { start: number; end: number; def: WrapperDef }[] = [];
 
@@ -145,6 +158,7 @@ export class CDocument {
       oldEndPosition: pointAt(this.text, c.oldEndOffset),
       newEndPosition: pointAt(newText, c.newEndOffset),
     };
+    const oldText = this.text;
     const old = this.tree;
     old.edit(edit);
     const next = this.parser.parse(newText, old);
@@ -162,6 +176,15 @@ export class CDocument {
         ? { start: w.start + delta, end: w.end + delta, def: rows && w.def.line !== null ? { ...w.def, line: w.def.line + rows } : w.def }
         : { ...w, end: w.end >= edit.oldEndIndex ? w.end + delta : Math.max(w.start, Math.min(w.end, edit.startIndex)) },
     );
+
+    // A directive line touched (made, unmade or changed) may change the conditions of every site below it.
+    // (Comparing the lines, not just looking for one, lets a line inserted above a directive through.)
+    const dirsBefore = directiveLines(oldText, edit.startIndex, edit.oldEndIndex);
+    const dirsAfter = directiveLines(newText, edit.startIndex, edit.newEndIndex);
+    if (dirsBefore.length !== dirsAfter.length || dirsBefore.some((l, i) => l !== dirsAfter[i])) {
+      this.analyzeAll();
+      return { incremental: false, functions: 0 };
+    }
 
     // The functions that hold a syntactic change or the edited text itself.
     const root = next.rootNode;
@@ -192,6 +215,12 @@ export class CDocument {
       if (!inChanged) kept.push(moved);
     }
     const scope = this.scope();
+    // No directive line was touched, so the old table holds with its offsets shifted.
+    const directives: DirectiveTable = {
+      offsets: this.directives.offsets.map((o) => (o >= edit.oldEndIndex ? o + delta : o)),
+      stacks: this.directives.stacks,
+    };
+    this.directives = directives;
     const fresh: CallSite[] = [];
     for (const fn of fns.values()) {
       const uses = findNameUses(root, newText, this.index, { start: fn.startIndex, end: fn.endIndex });
@@ -209,7 +238,7 @@ export class CDocument {
         before!.start = fn.startIndex;
         before!.end = fn.endIndex;
       }
-      fresh.push(...buildSites(uses, root, newText, this.file, scope));
+      fresh.push(...buildSites(uses, root, newText, this.file, scope, directives));
     }
     this.sites = kept.concat(fresh).sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
     const moved = new Map(this.wrapperSpans.map((w) => [w.def.name, w.def]));
@@ -231,7 +260,8 @@ export class CDocument {
     this.symTree?.delete();
     this.symTree = this.tree.copy();
     const symbols = collectSymbols(this.symTree.rootNode, this.file);
-    const result = analyzeCFile(this.tree.rootNode, this.text, this.file, { ...this.options, symbols });
+    this.directives = directiveTable(this.text, this.tree.rootNode);
+    const result = analyzeCFile(this.tree.rootNode, this.text, this.file, { ...this.options, symbols, directives: this.directives });
     this.sites = result.sites;
     this.wrappers = result.wrappers;
     this.symbols = result.symbols;

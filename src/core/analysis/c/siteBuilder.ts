@@ -10,7 +10,7 @@ import type { Node, Point, Tree } from 'web-tree-sitter';
 import type { CallSite, Growth, Range, SizeValue } from '../../types';
 import { classifyGrowth, evaluateMremapFlags, evaluateSize, type Scope } from './evaluate';
 import type { NameUse } from './callSites';
-import { conditionsOf } from './conditions';
+import { conditionsAt, directiveTable, type DirectiveTable } from './conditions';
 import { parserFor } from './parserCache';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
@@ -135,10 +135,19 @@ function enclosingName(node: Node): string | null {
 }
 
 /**
- * CallSites for `uses` (all from `root`'s tree). `text` is the text the tree was parsed from.
+ * CallSites for `uses` (all from `root`'s tree). `text` is the text the tree was parsed from;
+ * `directives` (directiveTable of that text) saves a scan when the caller already has it.
  */
-export function buildSites(uses: NameUse[], root: Node, text: string, file: string, scope: Scope): CallSite[] {
+export function buildSites(
+  uses: NameUse[],
+  root: Node,
+  text: string,
+  file: string,
+  scope: Scope,
+  directives?: DirectiveTable,
+): CallSite[] {
   const sites: CallSite[] = [];
+  const table = uses.length ? directives ?? directiveTable(text, root) : null;
   const toSplice: { p: Pending; roles: ArgRole[]; texts: string[] }[] = [];
   for (const use of uses) {
     const def = use.target.kind === 'wrapper' ? use.target.def : null;
@@ -159,7 +168,7 @@ export function buildSites(uses: NameUse[], root: Node, text: string, file: stri
       growth: null,
       inLoop: isInLoop(use.nameNode),
       assignedBackTo: isCall ? assignedBack(use) : null,
-      conditions: conditionsOf(use.nameNode),
+      conditions: conditionsAt(table!, use.nameNode.startIndex),
       enclosingFunction: enclosingName(use.nameNode),
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
