@@ -128,8 +128,14 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     usable.push({ key, logMeasured: Math.log(p.medianNs) });
   }
 
+  // A shootdown costs a_ipi + b_ipi·k for k other CPUs: with a single k in the sweep (a
+  // 2-CPU machine) only the sum is measurable, so b_ipi keeps its default and a_ipi absorbs it.
+  const ks = new Set(usable.filter((u) => u.key.threads > 1).map((u) => Math.min(u.key.threads - 1, profile.machine.cpus - 1)));
+  const skip = new Set<string>(NOT_FITTED);
+  if (ks.size < 2) skip.add('b_ipi');
+
   // Parameters in log space, boxed by their plausible range (a zero lower edge becomes 1e-3).
-  const defs = PARAMS.filter((d) => d.calibratable && !NOT_FITTED.has(d.id) && (!opts.ids || opts.ids.includes(d.id)));
+  const defs = PARAMS.filter((d) => d.calibratable && !skip.has(d.id) && (!opts.ids || opts.ids.includes(d.id)));
   const lo = defs.map((d) => Math.log(Math.max(d.range[0], 1e-3)));
   const hi = defs.map((d) => Math.log(Math.max(d.range[1], 1e-3)));
   const clamp = (u: number[]) => u.map((x, i) => Math.min(hi[i]!, Math.max(lo[i]!, x)));

@@ -85,6 +85,19 @@ describe('bench calibration fit', () => {
     }
   });
 
+  it('with one thread count on two CPUs, fits the whole shootdown into a_ipi and leaves b_ipi alone', () => {
+    const two: Profile = { ...profile, machine: { ...profile.machine, cpus: 2 } };
+    const pts = synthetic(truth).filter((p) => p.threads <= 2);
+    const fit = fitProfile(two, pts.map((p) => ({ ...p, medianNs: modelPoint(two, truth, p)! })));
+    assert.equal(fit.fitted.some((p) => p.id === 'b_ipi'), false);
+    assert.equal(fit.params.b_ipi, two.params.b_ipi);
+    const a = fit.fitted.find((p) => p.id === 'a_ipi')!;
+    assert.ok(a.identified);
+    // What a shootdown to one other CPU costs comes out right, however it is split.
+    const fitted = fit.params.a_ipi + fit.params.b_ipi;
+    assert.ok(Math.abs(fitted / (truth.a_ipi + truth.b_ipi) - 1) < 0.05, `${fitted}`);
+  });
+
   it('keeps parameters inside their plausible ranges and says which stopped at an edge', () => {
     const low = paramDef('t_fault2M')!.range[0];
     const fit = fitProfile(profile, synthetic({ ...truth, t_fault2M: low / 2 }));
