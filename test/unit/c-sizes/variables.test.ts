@@ -77,6 +77,23 @@ describe('C sizes: sizeof of variables', () => {
     assert.equal(v.bytes, 8 * 16 + 16);
   });
 
+  it('const objects with an initializer have their value; other variables do not', async () => {
+    const v = await sizeAt('static const size_t CHUNK = 4 * 1024;\nvoid f(char *p) { const int n = 3; p = realloc(p, n * CHUNK); }');
+    assert.equal(v.bytes, 12288);
+    assert.match(v.note, /CHUNK = 4096 \(const, test\.c:1\)/);
+    assert.match(v.note, /n = 3 \(const, line 2\)/);
+    const h = await sizeAt('void f(char *p) { p = realloc(p, SLAB); }', { headers: { 'c.h': 'extern const int unused;\nstatic const long SLAB = 1 << 16;' } });
+    assert.equal(h.bytes, 65536);
+    const plain = await sizeAt('void f(char *p) { int n = 3; p = realloc(p, n); }');
+    assert.equal(plain.bytes, null);
+    assert.match(plain.note, /`n` is a runtime value/);
+    const vol = await sizeAt('void f(char *p) { const volatile int n = 3; p = realloc(p, n); }');
+    assert.equal(vol.bytes, null);
+    const rt = await sizeAt('void f(char *p, int x) { const int n = x * 2; p = realloc(p, n); }');
+    assert.equal(rt.bytes, null);
+    assert.match(rt.note, /const `n` \(line 1\): `x` is a runtime value/);
+  });
+
   it('a local array whose length is a runtime value is unknown', async () => {
     const v = await sizeAt('void f(int n) { char buf[n]; char *q = realloc(0, sizeof buf); }');
     assert.equal(v.bytes, null);

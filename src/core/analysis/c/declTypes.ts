@@ -121,3 +121,18 @@ export function declaratorName(d: Node): string | null {
   }
   return null;
 }
+
+/**
+ * The initializer of `const T name = expr;` (a const object, not a pointer to const), whose
+ * value cannot legally change, so sizes may use it. null for anything else, and for volatile.
+ */
+export function constInitializer(decl: Node, d: Node): string | null {
+  if (d.type !== 'init_declarator' || d.childForFieldName('declarator')?.type !== 'identifier') return null;
+  let isConst = false;
+  for (const c of decl.namedChildren) {
+    if (c?.type !== 'type_qualifier') continue;
+    if (c.text === 'volatile') return null;
+    if (c.text === 'const') isConst = true;
+  }
+  return isConst ? (d.childForFieldName('value')?.text ?? null) : null;
+}

@@ -116,6 +116,7 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       : ++ctx.work.nested > MAX_NESTED_EVALUATIONS
         ? fail(`more than ${MAX_NESTED_EVALUATIONS} nested evaluations (array lengths or enum values refer to each other?)`)
         : evaluateInContext(text, { ...ctx, nesting: ctx.nesting + 1 }).value;
+  const vars = variableResolver(() => chainOf(ctx), fileScope);
   const env: EvalEnv = {
     model: ctx.scope.options.target,
     pageSize: ctx.scope.options.pageSize,
@@ -138,7 +139,11 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
       }
       return undefined;
     },
-    lookupVar: variableResolver(() => chainOf(ctx), fileScope),
+    lookupVar: (name) => vars(name)?.type,
+    lookupConst(name) {
+      const v = vars(name);
+      return v?.init === undefined ? undefined : { value: nested(v.init), where: v.where ?? 'declaration' };
+    },
     inlineFunction(name, arity) {
       let found: InlineFunction | undefined;
       for (const f of fileScope) if ((found = f.inlineFunctions?.get(name))) break;

@@ -15,6 +15,8 @@ export interface EvalEnv extends TypeEnv {
   lookupEnum(name: string): Result<bigint> | undefined;
   /** Declared type of a variable visible at the evaluated node (locals, parameters, globals). */
   lookupVar(name: string): CType | undefined;
+  /** Value of a visible `const` object with an initializer, and where it is declared. */
+  lookupConst?(name: string): { value: Result<bigint>; where: string } | undefined;
   /** Value of a call to a visible inline function with these argument values, if there is one. */
   inlineFunction?(name: string, arity: number): ((args: bigint[]) => { value: Result<bigint>; where: string }) | undefined;
   /** Names with a fixed meaning for this evaluation (e.g. MREMAP_MAYMOVE for flags). */
@@ -145,6 +147,12 @@ export class Evaluator {
       if (!en.ok) return fail(`enum constant \`${e.name}\`: ${en.why}`);
       this.fact(`${e.name} = ${en.v} (enum constant)`);
       return this.leaf(e, en.v);
+    }
+    const c = this.env.lookupConst?.(e.name);
+    if (c) {
+      if (!c.value.ok) return fail(`const \`${e.name}\` (${c.where}): ${c.value.why}`);
+      this.fact(`${e.name} = ${c.value.v} (const, ${c.where})`);
+      return this.leaf(e, c.value.v);
     }
     if (PAGE_NAMES.has(e.name)) {
       this.fact(`${e.name} = ${this.env.pageSize} (configured page size)`);

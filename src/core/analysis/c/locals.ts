@@ -3,17 +3,27 @@
 // file-scope variables (this file, then its headers). Only walks the node's ancestors and
 // their direct children, and only when an expression actually asks for a variable's type.
 import type { Node } from 'web-tree-sitter';
-import { declaratorName, declaratorType, specifierType } from './declTypes';
+import { constInitializer, declaratorName, declaratorType, specifierType } from './declTypes';
 import type { CType } from './layout';
 import type { FileSymbols } from './symbols';
 
-function fromDeclaration(decl: Node, name: string): CType | undefined {
+/** A declared variable: its type, and for a const object its initializer. */
+export interface VarInfo {
+  type: CType;
+  init?: string;
+  /** Where it is declared, for notes ("line 12", "util.h:3"). */
+  where?: string;
+}
+
+function fromDeclaration(decl: Node, name: string): VarInfo | undefined {
   // Text is a JS-side substring; checking it first avoids walking most declarations in wasm.
   if (!wordIn(decl.text, name)) return undefined;
   for (const d of decl.childrenForFieldName('declarator')) {
     if (!d || declaratorName(d) !== name) continue;
     const r = declaratorType(d, specifierType(decl.childForFieldName('type')));
-    if (r.name === name) return r.type;
+    if (r.name !== name) continue;
+    const init = constInitializer(decl, d);
+    return init === null ? { type: r.type } : { type: r.type, init, where: `line ${decl.startPosition.row + 1}` };
   }
   return undefined;
 }
@@ -27,7 +37,7 @@ function wordIn(text: string, name: string): boolean {
   return false;
 }
 
-function fromParameters(fn: Node, name: string): CType | undefined {
+function fromParameters(fn: Node, name: string): VarInfo | undefined {
   let d: Node | null = fn.childForFieldName('declarator');
   for (let guard = 0; d && d.type !== 'function_declarator' && guard < 16; guard++) {
     d = d.childForFieldName('declarator');
@@ -40,17 +50,17 @@ function fromParameters(fn: Node, name: string): CType | undefined {
     if (!pd || declaratorName(pd) !== name) continue;
     const t = declaratorType(pd, specifierType(p.childForFieldName('type'))).type;
     // An array parameter is a pointer (C11 6.7.6.3p7): sizeof gives the pointer's size.
-    return t.k === 'array' ? { k: 'ptr', to: t.of } : t;
+    return { type: t.k === 'array' ? { k: 'ptr', to: t.of } : t };
   }
   return undefined;
 }
 
-function localType(chain: Node[], name: string): CType | undefined {
+function localVar(chain: Node[], name: string): VarInfo | undefined {
   for (let i = chain.length - 2; i >= 0; i--) {
     const cur = chain[i]!;
     const child = chain[i + 1]!;
     if (cur.type === 'compound_statement') {
-      let found: CType | undefined;
+      let found: VarInfo | undefined;
       for (const item of cur.namedChildren) {
         // `T *q = realloc(0, sizeof *q)` is valid C: a name is in scope from its own declarator on,
         // so the declaration holding the node counts too.
@@ -71,21 +81,28 @@ function localType(chain: Node[], name: string): CType | undefined {
   return undefined;
 }
 
+function basename(path: string): string {
+  return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
+}
+
 /** A memoising name → type lookup for one evaluation site. */
-export function variableResolver(chainOf: () => Node[] | null, files: FileSymbols[]): (name: string) => CType | undefined {
-  const memo = new Map<string, CType | undefined>();
+export function variableResolver(chainOf: () => Node[] | null, files: FileSymbols[]): (name: string) => VarInfo | undefined {
+  const memo = new Map<string, VarInfo | undefined>();
   return (name) => {
     if (memo.has(name)) return memo.get(name);
-    let t: CType | undefined;
+    let t: VarInfo | undefined;
     try {
       const chain = chainOf();
-      t = chain ? localType(chain, name) : undefined;
+      t = chain ? localVar(chain, name) : undefined;
     } catch {
       t = undefined;
     }
     for (const f of files) {
       if (t) break;
-      t = f.globals?.get(name) as CType | undefined;
+      const g = f.globals?.get(name) as CType | undefined;
+      if (!g) continue;
+      const c = f.constants?.get(name);
+      t = c ? { type: g, init: c.text, where: `${basename(f.file)}:${c.line}` } : { type: g };
     }
     memo.set(name, t);
     return t;

@@ -7,7 +7,7 @@
 // descendantsOfType only inside type specifiers, so function bodies and big initializers,
 // which are most of a file's nodes, are never visited.
 import type { Node } from 'web-tree-sitter';
-import { declaratorName, declaratorType, recordType, specifierType } from './declTypes';
+import { constInitializer, declaratorName, declaratorType, recordType, specifierType } from './declTypes';
 import { enumValueInFile } from './evaluate';
 import type { CType } from './layout';
 
@@ -50,6 +50,8 @@ export interface FileSymbols {
    * (git's `st_mult`: `if (overflow) die(...); return a * b;`), so calls to them evaluate.
    */
   inlineFunctions?: Map<string, InlineFunction>;
+  /** Initializers of file-scope `const` objects (`static const size_t CHUNK = 4096;`). */
+  constants?: Map<string, { text: string; line: number }>;
 }
 
 export interface InlineFunction {
@@ -95,7 +97,7 @@ const COLLECTED = [
 /** Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read. */
 export function collectSymbols(root: Node, file: string): FileSymbols {
   const c = collector(file);
-  walkTopLevel(root, c.visit, c.specType, c.symbols.globals!, (fn, source) => {
+  walkTopLevel(root, c.visit, c.specType, c.symbols, (fn, source) => {
     try {
       const f = inlineFunction(fn, source, file);
       if (f && !c.symbols.inlineFunctions!.has(f.name)) c.symbols.inlineFunctions!.set(f.name, f);
@@ -124,7 +126,8 @@ function collector(file: string) {
   const types = new Map<string, unknown>();
   const globals = new Map<string, unknown>();
   const inlineFunctions = new Map<string, InlineFunction>();
-  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs, inlineFunctions };
+  const constants = new Map<string, { text: string; line: number }>();
+  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs, inlineFunctions, constants };
   // A struct body is read once even when both the typedef and the specifier see it.
   const records = new Map<number, CType>();
   const specType = (spec: Node | null): CType => {
@@ -234,7 +237,7 @@ function walkTopLevel(
   root: Node,
   visit: (n: Node) => void,
   specType: (n: Node | null) => CType,
-  globals: Map<string, unknown>,
+  symbols: FileSymbols,
   onFunction: (fn: Node, source: string) => void,
 ): void {
   const source = root.text;
@@ -263,7 +266,7 @@ function walkTopLevel(
           break;
         case 'declaration':
           specifiersIn(item.childForFieldName('type'));
-          addGlobals(item, specType, globals);
+          addGlobals(item, specType, symbols);
           break;
         case 'function_definition':
           if (/#\s*define/.test(source.slice(item.startIndex, item.endIndex))) {
@@ -281,7 +284,8 @@ function walkTopLevel(
   }
 }
 
-function addGlobals(item: Node, specType: (n: Node | null) => CType, globals: Map<string, unknown>): void {
+function addGlobals(item: Node, specType: (n: Node | null) => CType, symbols: FileSymbols): void {
+  const globals = symbols.globals!;
   const declarators = item.childrenForFieldName('declarator');
   // Prototypes are most top-level declarations in headers; skip them before reading types.
   if (declarators.every((d) => !d || d.type === 'function_declarator')) return;
@@ -289,7 +293,10 @@ function addGlobals(item: Node, specType: (n: Node | null) => CType, globals: Ma
   for (const d of declarators) {
     if (!d) continue;
     const r = declaratorType(d, base);
-    if (r.name && r.type.k !== 'func' && !globals.has(r.name)) globals.set(r.name, r.type);
+    if (!r.name || r.type.k === 'func' || globals.has(r.name)) continue;
+    globals.set(r.name, r.type);
+    const init = constInitializer(item, d);
+    if (init !== null) symbols.constants!.set(r.name, { text: init, line: item.startPosition.row + 1 });
   }
 }
 
