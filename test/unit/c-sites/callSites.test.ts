@@ -127,6 +127,28 @@ describe('C call sites: finding and classifying names', () => {
     );
   });
 
+  it('sees the assignment back when `p =` stands before an #ifdef and each branch has the call', async () => {
+    const text = [
+      'void f(struct r *s) {',
+      '  s->p =',
+      '#ifdef USE_MREMAP',
+      '    mremap(s->p, s->n, 2 * s->n, MREMAP_MAYMOVE);',
+      '#else',
+      '    realloc(s->p, 2 * s->n);',
+      '#endif',
+      '  s->q =',
+      '#ifdef USE_MREMAP',
+      '    mremap(s->other, s->n, 2 * s->n, MREMAP_MAYMOVE);',
+      '#endif',
+      '}',
+    ].join('\n');
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(
+      sites.map((s) => s.assignedBackTo),
+      ['s->p', 's->p', null],
+    );
+  });
+
   it('ignores directives inside comments when reading conditions', async () => {
     const text = 'void f(char *p) {\n/*\n#if 0\n*/\n  p = realloc(p, 1);\n}\n';
     const [s] = (await analyze(text)).sites;

@@ -120,12 +120,40 @@ function assignedBack(use: NameUse): string | null {
   if (def?.assignsBack) return ptrText.trim();
   const outer = outerExpression(use.exprNode);
   const holder = outer.parent;
+  if (holder?.type === 'expression_statement') {
+    const split = splitAssignmentTarget(holder);
+    return split !== null && sameLvalue(split, ptrText) ? split : null;
+  }
   if (holder?.type !== 'assignment_expression') return null;
   if (holder.childForFieldName('operator')?.text !== '=') return null;
   const right = holder.childForFieldName('right');
   const left = holder.childForFieldName('left');
   if (!left || !right || right.id !== outer.id) return null;
   return sameLvalue(left.text, ptrText) ? left.text.trim() : null;
+}
+
+const BRANCHES = new Set(['preproc_if', 'preproc_ifdef', 'preproc_elif', 'preproc_elifdef', 'preproc_else']);
+
+/**
+ * `p =\n#ifdef X\n  mremap(p, …);\n#else\n  realloc(p, …);\n#endif`: tree-sitter leaves `p =` as an
+ * ERROR just before the #if and each branch as a statement of its own. Returns `p` for a
+ * statement that opens such a branch.
+ */
+function splitAssignmentTarget(stmt: Node): string | null {
+  let branch = stmt.parent;
+  if (!branch || !BRANCHES.has(branch.type)) return null;
+  // The statement must be the first thing in its branch (after the condition).
+  const first = branch.namedChildren.find((c) => c && c.type !== 'comment' && c.id !== branch!.childForFieldName('condition')?.id && c.id !== branch!.childForFieldName('name')?.id);
+  if (!first || first.id !== stmt.id) return null;
+  while (branch.parent && BRANCHES.has(branch.parent.type) && branch.parent.type !== 'preproc_else') {
+    const alt = branch.parent.childForFieldName('alternative');
+    if (!alt || alt.id !== branch.id) break;
+    branch = branch.parent;
+  }
+  const prev = branch.previousSibling;
+  if (!prev || prev.type !== 'ERROR') return null;
+  const m = /^([\s\S]*?[^=!<>+\-*/%&|^])\s*=\s*$/.exec(prev.text);
+  return m ? m[1]!.trim() : null;
 }
 
 function enclosingName(node: Node): string | null {
