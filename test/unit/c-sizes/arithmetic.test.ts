@@ -53,6 +53,18 @@ describe('C sizes: arithmetic, casts and page size', () => {
     assert.match(v.note, /PAGE_SIZE = 65536 \(#define, test\.c:1\)/);
   });
 
+  it('well-known library constants have their glibc/Linux values, unless the code defines them', async () => {
+    const v = await sizeOf('2 * PATH_MAX');
+    assert.equal(v.bytes, 8192);
+    assert.match(v.note, /PATH_MAX = 4096 \(Linux <limits\.h>\)/);
+    assert.equal(await bytesOf('BUFSIZ'), 8192);
+    assert.equal(await bytesOf('sizeof(long) * CHAR_BIT'), 64);
+    assert.equal(await bytesOf('INT_MAX / 1024 + 1'), 2097152);
+    assert.equal(await bytesOf('PATH_MAX', '#define PATH_MAX 1024'), 1024);
+    assert.equal(await bytesOf('(ULONG_MAX >> 40) + 1', '', { options: { target: 'ilp32' } }), 1);
+    assert.equal((await sizeOf('SIZE_MAX')).bytes, null);
+  });
+
   it('division by zero is unknown with a note', async () => {
     const v = await sizeOf('4096 / (2 - 2)');
     assert.equal(v.bytes, null);

@@ -32,6 +32,37 @@ const fail = (why: string): { ok: false; why: string } => ({ ok: false, why });
 const MAGNITUDE_LIMIT = 1n << 4096n;
 const PAGE_NAMES = new Set(['PAGE_SIZE', 'PAGESIZE']);
 
+/**
+ * Constants from system headers the scan does not read, with their glibc/Linux values (the
+ * platform mremap exists on). The code's own #define or enum of the same name wins.
+ */
+function libraryConstant(name: string, model: 'lp64' | 'ilp32'): { v: bigint; from: string } | undefined {
+  const long = model === 'lp64' ? 64n : 32n;
+  const max = (bits: bigint) => (1n << (bits - 1n)) - 1n;
+  const umax = (bits: bigint) => (1n << bits) - 1n;
+  switch (name) {
+    case 'CHAR_BIT': return { v: 8n, from: '<limits.h>' };
+    case 'PATH_MAX': return { v: 4096n, from: 'Linux <limits.h>' };
+    case 'NAME_MAX': return { v: 255n, from: 'Linux <limits.h>' };
+    case 'PIPE_BUF': return { v: 4096n, from: 'Linux <limits.h>' };
+    case 'BUFSIZ': return { v: 8192n, from: 'glibc <stdio.h>' };
+    case 'INT_MAX': return { v: max(32n), from: '<limits.h>' };
+    case 'UINT_MAX': return { v: umax(32n), from: '<limits.h>' };
+    case 'LONG_MAX': case 'SSIZE_MAX': case 'PTRDIFF_MAX': case 'INTPTR_MAX':
+      return { v: max(long), from: name === 'LONG_MAX' || name === 'SSIZE_MAX' ? '<limits.h>' : '<stdint.h>' };
+    case 'ULONG_MAX': return { v: umax(long), from: '<limits.h>' };
+    case 'SIZE_MAX': case 'UINTPTR_MAX': return { v: umax(long), from: '<stdint.h>' };
+    case 'LLONG_MAX': return { v: max(64n), from: '<limits.h>' };
+    case 'ULLONG_MAX': return { v: umax(64n), from: '<limits.h>' };
+  }
+  const m = /^(U?)INT(8|16|32|64)_MAX$/.exec(name);
+  if (m) {
+    const bits = BigInt(m[2]!);
+    return { v: m[1] ? umax(bits) : max(bits), from: '<stdint.h>' };
+  }
+  return undefined;
+}
+
 export class Evaluator {
   /** Values of evaluated leaves (sizeof, macros, enum names), so notes can show numbers. */
   private readonly leafValues = new Map<Expr, bigint>();
@@ -153,6 +184,11 @@ export class Evaluator {
       if (!c.value.ok) return fail(`const \`${e.name}\` (${c.where}): ${c.value.why}`);
       this.fact(`${e.name} = ${c.value.v} (const, ${c.where})`);
       return this.leaf(e, c.value.v);
+    }
+    const lib = libraryConstant(e.name, this.env.model);
+    if (lib) {
+      this.fact(`${e.name} = ${lib.v} (${lib.from})`);
+      return this.leaf(e, lib.v);
     }
     if (PAGE_NAMES.has(e.name)) {
       this.fact(`${e.name} = ${this.env.pageSize} (configured page size)`);
