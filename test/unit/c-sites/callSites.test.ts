@@ -149,6 +149,28 @@ describe('C call sites: finding and classifying names', () => {
     );
   });
 
+  it('handles CRLF line endings: positions, continued directives and macro bodies', async () => {
+    const text = [
+      '#define GROW(p, n) \\',
+      '  ((p) = realloc((p), (n)))',
+      '#if defined(A) && \\',
+      '    defined(B)',
+      'void f(char *q) {',
+      '\tq = realloc(q,',
+      '\t\t16);',
+      '\tGROW(q, 32);',
+      '}',
+      '#endif',
+      '',
+    ].join('\r\n');
+    const sites = (await analyze(text)).sites;
+    assert.deepEqual(sites.map(brief), ['6:6 direct-call realloc', '8:2 wrapper-call realloc via GROW']);
+    assert.deepEqual(sites[0]!.conditions, ['#if defined(A) && defined(B)']);
+    assert.equal(sites[0]!.newSize?.bytes, 16);
+    assert.equal(sites[1]!.newSize?.bytes, 32);
+    assert.equal(sites[0]!.range.end.line, 7);
+  });
+
   it('ignores directives inside comments when reading conditions', async () => {
     const text = 'void f(char *p) {\n/*\n#if 0\n*/\n  p = realloc(p, 1);\n}\n';
     const [s] = (await analyze(text)).sites;

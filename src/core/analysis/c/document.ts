@@ -150,6 +150,9 @@ export class CDocument {
    */
   update(newText: string, change?: TextChange): UpdateResult {
     const c = change ?? diffTexts(this.text, newText);
+    if (c.startOffset === c.oldEndOffset && c.startOffset === c.newEndOffset && newText === this.text) {
+      return { incremental: true, functions: 0 }; // nothing changed (a save, a no-op edit event)
+    }
     const edit: Edit = {
       startIndex: c.startOffset,
       oldEndIndex: c.oldEndOffset,
