@@ -160,6 +160,16 @@ class Parser {
       if (!isSizeof) throw new ParseError(`\`${t.text}\` of an expression is not supported`);
       return { k: 'sizeofExpr', e: this.unary() };
     }
+    // `(name)x` where `name` is no type we know: a cast to a type from an unseen header is far
+    // likelier than a parenthesised value followed by a value (which is not C).
+    if (t.kind === 'punct' && t.text === '(' && this.peek(1)?.kind === 'id' && this.isPunct(')', 2) && !this.startsType(1)) {
+      const next = this.peek(3);
+      if (next && (next.kind === 'id' || next.kind === 'num' || next.kind === 'char' || next.kind === 'value' || (next.kind === 'punct' && next.text === '('))) {
+        const name = this.peek(1)!.text;
+        this.pos += 3;
+        return { k: 'cast', type: { k: 'named', name }, typeText: name, e: this.unary() };
+      }
+    }
     if (t.kind === 'punct' && t.text === '(' && this.startsType(1)) {
       this.pos++;
       const ty = this.typeName();

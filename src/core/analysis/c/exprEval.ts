@@ -359,7 +359,9 @@ export class Evaluator {
         if (en || env.builtins?.has(e.name)) return { ok: true, v: INT };
         if (PAGE_NAMES.has(e.name)) return { ok: true, v: LONG };
         if (e.cycle) return fail(`macro cycle ${e.cycle.join(' → ')}`);
-        return fail(`\`${e.name}\` has no visible declaration`);
+        return fail(/_t$/.test(e.name)
+          ? `\`${e.name}\` has no visible declaration (a type from a header the scan cannot see?)`
+          : `\`${e.name}\` has no visible declaration`);
       }
       case 'paren':
         return this.typeOf(e.e, depth + 1);
