@@ -19,6 +19,13 @@ void *soft_realloc(void *ptr, size_t size)
     abort();
   return ret;
 }
+void *nonzero_realloc(void *ptr, size_t size)
+{
+  void *ret = realloc(ptr, size);
+  if (ret == NULL && size != 0)
+    abort();
+  return ret;
+}
 `;
 
 describe('C call sites: wrapper detection', () => {
@@ -31,6 +38,8 @@ describe('C call sites: wrapper detection', () => {
     );
     // `if (!ret && !size) abort();` aborts only for size 0, not whenever realloc fails.
     assert.equal(defs.find((d) => d.name === 'soft_realloc')!.diesOnFailure, false);
+    // NULL for a zero-byte request is not a failure; any real failure aborts.
+    assert.equal(defs.find((d) => d.name === 'nonzero_realloc')!.diesOnFailure, true);
     assert.equal(x.fileLocal, undefined);
   });
 

@@ -101,8 +101,12 @@ function diesAfter(fnBody: Node, use: NameUse): boolean {
         new RegExp(`!\\s*\\(?\\s*${v}\\s*\\)?(?![\\w.\\->])`).test(c) ||
         new RegExp(`\\b${v}\\s*==\\s*${failed}`).test(c) ||
         new RegExp(`${failed}\\s*==\\s*${v}\\b`).test(c);
-      // `if (!ret && !size)` retries rather than fails; only a test of the result alone counts.
-      if (tests && /&&/.test(c)) tests = false;
+      // `if (!ret && n)` still dies whenever a real request fails; `if (!ret && !size)` only
+      // for zero-byte requests (git's retry), so a negated or `== 0` conjunct disqualifies it.
+      if (tests && /&&/.test(c)) {
+        const others = c.split('&&').map((p) => p.trim()).filter((p) => !p.includes(resultVar));
+        if (others.some((p) => /^!|==\s*0\b|^\(?\s*0\s*==/.test(p.replace(/^\(+/, '')))) tests = false;
+      }
     }
     if (tests && NORETURN.test(then.text)) return true;
   }
