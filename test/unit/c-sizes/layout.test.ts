@@ -108,6 +108,12 @@ describe('C sizes: sizeof of types and layouts', () => {
     assert.equal(v.note, 'sizeof(struct node) = 16 (LP64); 16 * 16 = 256');
   });
 
+  it('a pointer to a type the scan cannot see still has a size', async () => {
+    assert.equal(await bytesOf('n0 * 0 + sizeof(FTSENTRY *)', 'enum { n0 };'), 8);
+    assert.equal(await bytesOf('4 * sizeof(struct opaque **)', '', ILP32), 16);
+    assert.equal(await bytesOf('(size_t)(3 * sizeof(unseen_t *))'), 24);
+  });
+
   it('a struct with no visible definition is unknown, and says so', async () => {
     const v = await sizeOf('2 * sizeof(struct foo)', 'struct foo;');
     assert.equal(v.bytes, null);

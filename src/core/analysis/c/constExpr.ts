@@ -112,6 +112,18 @@ class Parser {
     );
   }
 
+  /**
+   * `X *)` or `X **)` at offset o: X must name a type (a value there would be a syntax error),
+   * even when its typedef lives in a header the scan cannot see.
+   */
+  unseenPointerType(o: number): boolean {
+    const t = this.peek(o);
+    if (!t || t.kind !== 'id' || t.noExpand || !this.isPunct('*', o + 1)) return false;
+    let k = o + 1;
+    while (this.isPunct('*', k) || (this.peek(k)?.kind === 'id' && QUALIFIERS.has(this.peek(k)!.text))) k++;
+    return this.isPunct(')', k);
+  }
+
   expr(minBp: number): Expr {
     let left = this.unary();
     for (;;) {
@@ -148,7 +160,7 @@ class Parser {
     if (t.kind === 'id' && (t.text === 'sizeof' || /^(_Alignof|alignof|__alignof__|__alignof)$/.test(t.text))) {
       this.pos++;
       const isSizeof = t.text === 'sizeof';
-      if (this.isPunct('(') && this.startsType(1)) {
+      if (this.isPunct('(') && (this.startsType(1) || this.unseenPointerType(1))) {
         this.pos++;
         const ty = this.typeName();
         this.expect(')');
@@ -170,7 +182,7 @@ class Parser {
         return { k: 'cast', type: { k: 'named', name }, typeText: name, e: this.unary() };
       }
     }
-    if (t.kind === 'punct' && t.text === '(' && this.startsType(1)) {
+    if (t.kind === 'punct' && t.text === '(' && (this.startsType(1) || this.unseenPointerType(1))) {
       this.pos++;
       const ty = this.typeName();
       this.expect(')');
@@ -310,7 +322,7 @@ class Parser {
         named = { k: 'tag', tag: t.text, name: nameTok.text };
         continue;
       }
-      if (!named && words.length === 0 && this.isTypeName(t.text)) {
+      if (!named && words.length === 0 && (this.isTypeName(t.text) || this.unseenPointerType(0))) {
         this.pos++;
         named = { k: 'named', name: t.text };
         continue;
