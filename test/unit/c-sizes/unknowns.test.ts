@@ -14,6 +14,7 @@ describe('C sizes: unknown values say why', () => {
     ['sizeof(foo_t)', /`foo_t` has no visible declaration \(a type from a header/],
     ['(my_size)64', /cast to `my_size`: type `my_size` has no visible definition/],
     ['sizeof(void)', /`void` has no size/],
+    ['sizeof(struct nope) * (count + 1)', /^`count` is a runtime value/, 'static int count;'],
     ['(char *)0 + 1', /not an integer conversion/],
     ['x = 4', /is an assignment/],
     ['i++', /runtime value/],

@@ -27,6 +27,7 @@ export interface EvalEnv extends TypeEnv {
 
 type R = Result<bigint>;
 const fail = (why: string): { ok: false; why: string } => ({ ok: false, why });
+const runtime = (why: string): { ok: false; why: string; runtime: true } => ({ ok: false, why, runtime: true });
 
 /** Keeps intermediate BigInts small enough to stay cheap; real sizes are far below this. */
 const MAGNITUDE_LIMIT = 1n << 4096n;
@@ -106,7 +107,7 @@ export class Evaluator {
         return this.value(e.e);
       case 'unary': {
         if (e.op === '*' || e.op === '&' || e.op === '++' || e.op === '--') {
-          return fail(`\`${this.render(e)}\` is a runtime value`);
+          return runtime(`\`${this.render(e)}\` is a runtime value`);
         }
         const v = this.value(e.e);
         if (!v.ok) return v;
@@ -116,7 +117,7 @@ export class Evaluator {
         return v;
       }
       case 'postfix':
-        return fail(`\`${this.render(e)}\` is a runtime value`);
+        return runtime(`\`${this.render(e)}\` is a runtime value`);
       case 'assign':
         return fail(`\`${this.render(e)}\` is an assignment`);
       case 'bin':
@@ -153,7 +154,7 @@ export class Evaluator {
         return this.call(e);
       case 'index':
       case 'member':
-        return fail(`\`${this.render(e)}\` is a runtime value`);
+        return runtime(`\`${this.render(e)}\` is a runtime value`);
     }
   }
 
@@ -198,7 +199,7 @@ export class Evaluator {
     if (/^[A-Z_][A-Z0-9_]*$/.test(e.name) && /[A-Z]/.test(e.name) && this.env.lookupVar(e.name) === undefined) {
       return fail(`\`${e.name}\` has no visible definition (no #define, enum or variable the scan can see)`);
     }
-    return fail(`\`${e.name}\` is a runtime value`);
+    return runtime(`\`${e.name}\` is a runtime value`);
   }
 
   private binary(e: Expr & { k: 'bin' }): R {
@@ -210,8 +211,9 @@ export class Evaluator {
       const r = this.value(e.r);
       return r.ok ? { ok: true, v: r.v !== 0n ? 1n : 0n } : r;
     }
-    if (!l.ok) return l;
     const r = this.value(e.r);
+    // Both unknown: a runtime operand is the more fundamental reason (`sizeof(struct x) * n`).
+    if (!l.ok) return !l.runtime && !r.ok && r.runtime ? r : l;
     if (!r.ok) return r;
     const a = l.v;
     const b = r.v;
@@ -308,7 +310,7 @@ export class Evaluator {
       this.fact(`${name}(${args.join(', ')}) = ${r.value.v} (${r.where})`);
       return this.leaf(e, r.value.v);
     }
-    return fail(`\`${name ?? this.render(e.callee)}()\` is a function call`);
+    return runtime(`\`${name ?? this.render(e.callee)}()\` is a function call`);
   }
 
   /** The type of an expression, as far as `sizeof` needs it. */

@@ -32,7 +32,8 @@ export type CType =
   | { k: 'func' }
   | { k: 'unknown'; why: string };
 
-export type Result<T> = { ok: true; v: T } | { ok: false; why: string };
+/** `runtime`: the value depends on the program's state, so no amount of visible source would give it. */
+export type Result<T> = { ok: true; v: T } | { ok: false; why: string; runtime?: boolean };
 
 export interface TypeEnv {
   model: DataModel;
