@@ -22,6 +22,17 @@ describe('C sizes: macros and enums', () => {
     assert.equal(await bytesOf('N + M + K', '#define N 100', { headers }), 100 + 10 + 30);
   });
 
+  it('a macro defined differently in #if branches is unknown, with both definitions in the note', async () => {
+    const v = await sizeOf('PAGESZ * 2', '#if defined(__APPLE__)\n#define PAGESZ 16384\n#else\n#define PAGESZ 4096\n#endif');
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /`PAGESZ` is defined 2 ways \(`16384` at test\.c:2, `4096` at test\.c:4\): its value depends on the build configuration/);
+    assert.equal(await bytesOf('N', '#ifndef N\n#define N 64\n#endif\n#define N 64'), 64);
+  });
+
+  it('#if 0 blocks and #if 1 alternatives are never compiled, so their defines do not count', async () => {
+    assert.equal(await bytesOf('A + B', '#if 0\n#define A 1\n#else\n#define A 2\n#endif\n#if 1\n#define B 10\n#else\n#define B 20\n#endif'), 12);
+  });
+
   it('continuation lines in a define', async () => {
     assert.equal(await bytesOf('BIG', '#define BIG (1024 * \\\n   1024)'), 1048576);
   });

@@ -184,7 +184,13 @@ function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
     if (name === 'offsetof') return undefined;
     for (const f of all) {
       const m = f.macros.get(name);
-      if (m) return m;
+      if (!m) continue;
+      const variants = f.macroVariants?.get(name);
+      if (variants) {
+        const shown = variants.slice(0, 3).map((v) => `\`${v.body}\` at ${basename(v.file)}:${v.line}`).join(', ');
+        throw new ExpandError(`\`${name}\` is defined ${variants.length} ways (${shown}): its value depends on the build configuration`);
+      }
+      return m;
     }
     return undefined;
   };

@@ -50,6 +50,8 @@ export interface FileSymbols {
    * (git's `st_mult`: `if (overflow) die(...); return a * b;`), so calls to them evaluate.
    */
   inlineFunctions?: Map<string, InlineFunction>;
+  /** Macros defined more than once with different bodies (all definitions, in file order). */
+  macroVariants?: Map<string, MacroDef[]>;
   /** Initializers of file-scope `const` objects (`static const size_t CHUNK = 4096;`). */
   constants?: Map<string, { text: string; line: number }>;
 }
@@ -127,7 +129,10 @@ function collector(file: string) {
   const globals = new Map<string, unknown>();
   const inlineFunctions = new Map<string, InlineFunction>();
   const constants = new Map<string, { text: string; line: number }>();
-  const symbols: FileSymbols = { file, macros, enums, includes, types, globals, enumExprs, inlineFunctions, constants };
+  const macroVariants = new Map<string, MacroDef[]>();
+  const symbols: FileSymbols = {
+    file, macros, enums, includes, types, globals, enumExprs, inlineFunctions, constants, macroVariants,
+  };
   // A struct body is read once even when both the typedef and the specifier see it.
   const records = new Map<number, CType>();
   const specType = (spec: Node | null): CType => {
@@ -148,20 +153,28 @@ function collector(file: string) {
         case 'preproc_def':
         case 'preproc_function_def': {
           const name = node.childForFieldName('name')?.text;
-          // The first definition wins: later ones usually sit in #else branches or follow #undef.
-          if (!name || macros.has(name)) break;
+          if (!name) break;
           const paramsNode = node.childForFieldName('parameters');
           const params = paramsNode
             ? paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text)
             : null;
-          macros.set(name, {
+          const def: MacroDef = {
             name,
             params,
             variadic: !!paramsNode?.text.includes('...'),
             body: cleanMacroBody(node.childForFieldName('value')?.text ?? ''),
             file,
             line: node.startPosition.row + 1,
-          });
+          };
+          const first = macros.get(name);
+          // The first definition stays in `macros`; differing ones (usually #if/#else branches)
+          // are kept too, so the evaluator can say the value depends on the configuration.
+          if (!first) macros.set(name, def);
+          else if (first.body !== def.body || String(first.params) !== String(def.params)) {
+            const list = macroVariants.get(name) ?? [first];
+            if (!list.some((m) => m.body === def.body && String(m.params) === String(def.params))) list.push(def);
+            macroVariants.set(name, list);
+          }
           break;
         }
         case 'preproc_include': {
@@ -247,12 +260,11 @@ function walkTopLevel(
     if (n.childCount === 0) return;
     for (const d of n.descendantsOfType(SPECIFIERS)) if (d && d.id !== n.id) visit(d);
   };
-  const stack: Node[] = [root];
-  let budget = 1_000_000; // containers visited; bounds pathological generated files
-  while (stack.length && budget-- > 0) {
-    const container = stack.pop()!;
-    for (const item of container.namedChildren) {
-      if (!item) continue;
+  let budget = 1_000_000; // items visited; bounds pathological generated files
+  // Depth-first in document order, so "the first definition" means the first in the file.
+  const walk = (items: (Node | null)[], depth: number): void => {
+    for (const item of items) {
+      if (!item || budget-- <= 0) continue;
       switch (item.type) {
         case 'preproc_def': case 'preproc_function_def': case 'preproc_include':
           visit(item);
@@ -277,11 +289,22 @@ function walkTopLevel(
         case 'ERROR':
           for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d);
           break;
+        case 'preproc_if': {
+          if (depth > 64) break;
+          // `#if 0` blocks are never compiled (and `#if 1` alternatives neither): skip them.
+          const cond = item.childForFieldName('condition')?.text.trim();
+          const alt = item.childForFieldName('alternative');
+          if (cond === '0') walk([alt], depth + 1);
+          else if (cond === '1') walk(item.namedChildren.filter((c) => c?.id !== alt?.id), depth + 1);
+          else walk(item.namedChildren, depth + 1);
+          break;
+        }
         default:
-          if (TOP_LEVEL_CONTAINERS.has(item.type)) stack.push(item);
+          if (TOP_LEVEL_CONTAINERS.has(item.type) && depth <= 64) walk(item.namedChildren, depth + 1);
       }
     }
-  }
+  };
+  walk(root.namedChildren, 0);
 }
 
 function addGlobals(item: Node, specType: (n: Node | null) => CType, symbols: FileSymbols): void {
