@@ -18,7 +18,15 @@ export interface TextRange {
 }
 
 /** A function body's inside: from after `{` to before its `}`. */
-export interface Body extends TextRange {}
+export interface Body extends TextRange {
+  /**
+   * Declared `inline`: never left out, because the size evaluator reads such helpers
+   * (`static inline size_t st_mult(a, b) { ...; return a * b; }`) to evaluate calls to them.
+   */
+  inline: boolean;
+}
+
+const inlineRe = /\b(?:__)?inline(?:__)?\b/;
 
 /** Function bodies of `text` (top-level `{...}` after a `)`), or null when the braces do not balance. */
 export function functionBodies(text: string): Body[] | null {
@@ -26,7 +34,9 @@ export function functionBodies(text: string): Body[] | null {
   const n = text.length;
   let depth = 0;
   let bodyStart = -1;
+  let bodyInline = false;
   let lastSignificant = 0; // last code character seen at depth 0
+  let itemStart = 0; // where the current top-level declaration began
   let atLineStart = true;
   for (let i = 0; i < n; i++) {
     const c = text.charCodeAt(i);
@@ -38,6 +48,7 @@ export function functionBodies(text: string): Body[] | null {
     if (c === 35 /* # */ && atLineStart) {
       // A directive runs to the end of the line, backslash-newlines included.
       i = endOfDirective(text, i);
+      if (depth === 0) itemStart = i + 1;
       continue;
     }
     atLineStart = false;
@@ -62,18 +73,23 @@ export function functionBodies(text: string): Body[] | null {
       continue;
     }
     if (c === 123 /* { */) {
-      if (depth === 0) bodyStart = lastSignificant === 41 /* ) */ ? i + 1 : -1;
+      if (depth === 0) {
+        bodyStart = lastSignificant === 41 /* ) */ ? i + 1 : -1;
+        bodyInline = bodyStart >= 0 && inlineRe.test(text.slice(itemStart, i));
+      }
       depth++;
     } else if (c === 125 /* } */) {
       depth--;
       if (depth < 0) return null;
       if (depth === 0) {
-        if (bodyStart >= 0) bodies.push({ start: bodyStart, end: i });
+        if (bodyStart >= 0) bodies.push({ start: bodyStart, end: i, inline: bodyInline });
         bodyStart = -1;
         lastSignificant = c;
+        itemStart = i + 1;
       }
     } else if (depth === 0) {
       lastSignificant = c;
+      if (c === 59 /* ; */) itemStart = i + 1;
     }
   }
   return depth === 0 ? bodies : null;
@@ -146,7 +162,7 @@ export function includedRanges(text: string, skip: readonly Body[]): TextRange[]
   return out;
 }
 
-/** Bodies in `bodies` that spell none of the names `pattern` matches. */
+/** Bodies in `bodies` that can be left out: not inline, and spelling none of the names `pattern` matches. */
 export function bodiesWithout(text: string, bodies: readonly Body[], pattern: RegExp): Body[] {
   const sticky = new RegExp(pattern.source, 'g');
   const hits: number[] = [];
@@ -156,7 +172,7 @@ export function bodiesWithout(text: string, bodies: readonly Body[], pattern: Re
   let h = 0;
   for (const b of bodies) {
     while (h < hits.length && hits[h]! < b.start) h++;
-    if (h < hits.length && hits[h]! < b.end) continue;
+    if (b.inline || (h < hits.length && hits[h]! < b.end)) continue;
     out.push(b);
   }
   return out;

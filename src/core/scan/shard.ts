@@ -277,9 +277,10 @@ export class ScanShard {
         this.headerSymbols.set(candidate, null);
         continue;
       }
-      // Only declarations matter for symbols: function bodies in headers (inline helpers) are left out.
+      // Only declarations matter for symbols, and inline helpers the evaluator reads: other
+      // function bodies in headers are left out.
       const bodies = this.options.partialParse === false ? null : functionBodies(decoded.text);
-      const ranges = bodies ? includedRanges(decoded.text, bodies) : null;
+      const ranges = bodies ? includedRanges(decoded.text, bodies.filter((b) => !b.inline)) : null;
       const tree = ranges
         ? this.parser.parse(decoded.text, null, { includedRanges: toTreeSitterRanges(decoded.text, ranges) })
         : this.parser.parse(decoded.text);

@@ -23,6 +23,13 @@ describe('partial parsing regions', () => {
     assert.deepEqual(bodies.map((b) => src.slice(b.start, b.end).trim().slice(0, 12)), ['const char *', '// realloc a', 'return quiet']);
   });
 
+  it('never leaves out an inline function (the evaluator reads them)', () => {
+    const text = 'static inline size_t st_mult(size_t a, size_t b) { return a * b; }\nint f(void) { return 1; }\n';
+    const bodies = functionBodies(text)!;
+    assert.deepEqual(bodies.map((b) => b.inline), [true, false]);
+    assert.deepEqual(bodiesWithout(text, bodies, namesPattern(['realloc'])).map((b) => text.slice(b.start, b.end).trim()), ['return 1;']);
+  });
+
   it('gives up (whole-file parse) when braces do not balance', () => {
     assert.equal(functionBodies('#if A\nvoid f(void) {\n#else\nvoid f(int x) {\n#endif\n}\n'), null);
     assert.equal(functionBodies('void f(void) { /* never closed'), null);
