@@ -87,12 +87,31 @@ function chainOf(ctx: Context): Node[] | null {
   return ctx.chain.nodes;
 }
 
+const functionTexts = new WeakMap<Tree, Map<number, string>>();
+
+function enclosingFunction(ctx: Context): Node | null {
+  const chain = chainOf(ctx) ?? [];
+  for (let i = chain.length - 1; i >= 0; i--) if (chain[i]!.type === 'function_definition') return chain[i]!;
+  return null;
+}
+
+/** Whether the enclosing function's text could declare `name` as a const object. */
+function constInFunction(ctx: Context, name: string): boolean {
+  const fn = enclosingFunction(ctx);
+  if (!fn) return false;
+  const text = perNode(functionTexts, fn, () => fn.text);
+  for (let i = text.indexOf('const'); i >= 0; i = text.indexOf('const', i + 5)) {
+    const stmtEnd = text.indexOf(';', i);
+    const decl = text.slice(i, stmtEnd < 0 ? undefined : stmtEnd);
+    if (new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(decl)) return true;
+  }
+  return false;
+}
+
 function localSymbols(ctx: Context): FileSymbols | null {
   if (!ctx.local.read) {
     ctx.local.read = true;
-    const chain = chainOf(ctx) ?? [];
-    let fn: Node | null = null;
-    for (let i = chain.length - 1; i >= 0 && !fn; i--) if (chain[i]!.type === 'function_definition') fn = chain[i]!;
+    const fn = enclosingFunction(ctx);
     // Most functions declare no types: a text test (JS-side) spares the walk through the body.
     const file = ctx.scope.file.file;
     ctx.local.symbols = fn
@@ -141,6 +160,8 @@ function makeEnv(ctx: Context, facts: string[]): EvalEnv {
     },
     lookupVar: (name) => vars(name)?.type,
     lookupConst(name) {
+      // Most names are plain variables: a text test spares the declaration search for them.
+      if (!fileScope.some((f) => f.constants?.has(name)) && !constInFunction(ctx, name)) return undefined;
       const v = vars(name);
       return v?.init === undefined ? undefined : { value: nested(v.init), where: v.where ?? 'declaration' };
     },
