@@ -160,7 +160,9 @@ export class Evaluator {
 
   /** ", LP64" where the size depends on the data model, so the note says which one was used. */
   private modelTag(t: CType, inner = false): string {
-    const r = resolveType(t, this.env);
+    let r = resolveType(t, this.env);
+    // An array is as model-dependent as its element.
+    for (let guard = 0; r.ok && r.v.k === 'array' && guard < 16; guard++) r = resolveType(r.v.of, this.env);
     if (!r.ok) return '';
     const t2 = r.v;
     const fixed = (t2.k === 'int' && (t2.rank === 'char' || t2.rank === 'bool' || t2.rank === 'short' || t2.rank === 'int'))
