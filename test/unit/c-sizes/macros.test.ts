@@ -84,6 +84,15 @@ describe('C sizes: macros and enums', () => {
     assert.match(v.note, /more than \d+ tokens/);
   });
 
+  it('a chain of macros deeper than the depth limit ends as unknown, with a reason', async () => {
+    const lines = ['#define M0 1'];
+    for (let i = 1; i <= 100; i++) lines.push(`#define M${i} (M${i - 1})`);
+    const v = await sizeOf('M100', lines.join('\n'));
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /deeper than 64 levels/);
+    assert.equal(await bytesOf('M60', lines.join('\n')), 1);
+  });
+
   it('wrong argument counts and # / ## are unknown with a reason', async () => {
     const count = await sizeOf('TWO(1)', '#define TWO(a, b) (a + b)');
     assert.equal(count.bytes, null);
