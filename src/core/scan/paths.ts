@@ -28,3 +28,13 @@ export function normalizePath(path: string): string {
   const joined = out.join('/');
   return absolute ? `/${joined}` : joined || '.';
 }
+
+/** `#include "x.h"` targets as written (quoted includes only; `<...>` are system headers). */
+const includeRe = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
+
+export function quotedIncludes(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(includeRe)) out.push(m[1]!);
+  return out;
+}
+

@@ -11,7 +11,8 @@ import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
 import { primitives, sitesIn, wrappersIn } from './analysis';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
-import { dirnameOf, joinPath } from './paths';
+import { dirnameOf, joinPath, quotedIncludes } from './paths';
+import { lazyHeaderSymbols } from './lazySymbols';
 
 /**
  * Reads a file's bytes; throws an Error whose message says why it cannot (in words, not errno).
@@ -258,6 +259,21 @@ export class ScanShard {
 
   private headerTexts = new Map<string, string>();
 
+  /** Parses a header for its symbols (called lazily, see lazySymbols.ts). */
+  private parseHeaderSymbols(path: string, text: string): FileSymbols {
+    // Only declarations matter for symbols, and inline helpers the evaluator reads: other
+    // function bodies in headers are left out.
+    const bodies = this.options.partialParse === false ? null : functionBodies(text);
+    const ranges = bodies ? includedRanges(text, bodies.filter((b) => !b.inline)) : null;
+    const tree = ranges ? this.parser!.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : this.parser!.parse(text);
+    if (!tree) return { file: path, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
+    try {
+      return collectSymbols(tree.rootNode, path);
+    } finally {
+      tree.delete();
+    }
+  }
+
   private resolveInclude(from: string, name: string, seen: Set<string>): { path: string; symbols: FileSymbols; text: string } | null {
     const candidates = [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
     for (const candidate of candidates) {
@@ -277,18 +293,10 @@ export class ScanShard {
         this.headerSymbols.set(candidate, null);
         continue;
       }
-      // Only declarations matter for symbols, and inline helpers the evaluator reads: other
-      // function bodies in headers are left out.
-      const bodies = this.options.partialParse === false ? null : functionBodies(decoded.text);
-      const ranges = bodies ? includedRanges(decoded.text, bodies.filter((b) => !b.inline)) : null;
-      const tree = ranges
-        ? this.parser.parse(decoded.text, null, { includedRanges: toTreeSitterRanges(decoded.text, ranges) })
-        : this.parser.parse(decoded.text);
-      if (!tree) continue;
-      const symbols = collectSymbols(tree.rootNode, candidate);
-      tree.delete();
+      const text = decoded.text;
+      const symbols = lazyHeaderSymbols(candidate, text, () => this.parseHeaderSymbols(candidate, text));
       this.headerSymbols.set(candidate, symbols);
-      this.headerTexts.set(candidate, decoded.text);
+      this.headerTexts.set(candidate, text);
       return { path: candidate, symbols, text: decoded.text };
     }
     return null;
@@ -300,13 +308,7 @@ function analysisFailure(e: unknown): string {
   return `analysis failed (${what}); the file was skipped — please report it with the file attached`;
 }
 
-const includeRe = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
-
-export function quotedIncludes(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(includeRe)) out.push(m[1]!);
-  return out;
-}
+export { quotedIncludes } from './paths';
 
 /** "syntax error on line N": the first ERROR or MISSING node, found by descending only into erroneous subtrees. */
 export function syntaxErrorMessage(root: Node): string {

@@ -4,6 +4,8 @@ import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
 import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
+import { lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
+import { collectSymbols } from '../../../src/core/analysis/c/symbols';
 
 const src = `#include <stdlib.h>
 #define BRACE "{"   /* a brace in a directive: not counted */
@@ -60,5 +62,34 @@ describe('partial parsing regions', () => {
     assert.equal(tree.rootNode.descendantsOfType('function_definition').length, 3, 'skipped bodies parse as {}');
     assert.equal(tree.rootNode.hasError, false);
     tree.delete();
+  });
+});
+
+describe('lazy header symbols', () => {
+  it('answers from the text without parsing, and parses once when a name could be there', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = '#include "other.h"\n#define CHUNK (4 * 4096)\nenum { SLOTS = 8 };\nstruct node { int a; long b; };\nvoid *grow(void *p, unsigned long n);\n';
+    let parses = 0;
+    const lazy = lazyHeaderSymbols('h.h', text, () => {
+      parses++;
+      const tree = parser.parse(text)!;
+      try {
+        return collectSymbols(tree.rootNode, 'h.h');
+      } finally {
+        tree.delete();
+      }
+    });
+    assert.deepEqual(lazy.includes, ['other.h']);
+    // `newsize` is in no #define and no word of the text; `n` is a word but not a macro.
+    assert.equal(lazy.macros.get('newsize'), undefined);
+    assert.equal(lazy.macros.has('n'), false);
+    assert.equal(lazy.enums.has('newsize'), false);
+    assert.equal(parses, 0, 'no parse for names the text cannot define');
+    assert.equal(lazy.macros.get('CHUNK')?.body, '(4 * 4096)');
+    assert.equal(lazy.enums.has('SLOTS'), true);
+    assert.equal(lazy.types.has('struct node'), true);
+    assert.equal(parses, 1, 'parsed once, then reused');
+    assert.equal(lazy.macros.size, 1);
+    assert.deepEqual([...lazy.macros.keys()], ['CHUNK']);
   });
 });
