@@ -23,10 +23,30 @@ describe('C sizes: macros and enums', () => {
   });
 
   it('a macro defined differently in #if branches is unknown, with both definitions in the note', async () => {
-    const v = await sizeOf('PAGESZ * 2', '#if defined(__APPLE__)\n#define PAGESZ 16384\n#else\n#define PAGESZ 4096\n#endif');
+    const v = await sizeOf('PAGESZ * 2', '#ifdef SMALL_PAGES\n#define PAGESZ 1024\n#else\n#define PAGESZ 4096\n#endif');
     assert.equal(v.bytes, null);
-    assert.match(v.note, /`PAGESZ` is defined 2 ways \(`16384` at test\.c:2, `4096` at test\.c:4\): its value depends on the build configuration/);
+    assert.match(v.note, /`PAGESZ` is defined 2 ways \(`1024` at test\.c:2, `4096` at test\.c:4\): its value depends on the build configuration/);
     assert.equal(await bytesOf('N', '#ifndef N\n#define N 64\n#endif\n#define N 64'), 64);
+  });
+
+  it('#if conditions the target decides pick the definition (Linux x86-64 / i386)', async () => {
+    const prelude = [
+      '#if defined(__APPLE__)', '#define PAGESZ 16384', '#elif defined(__linux__)', '#define PAGESZ 4096', '#else', '#define PAGESZ 8192', '#endif',
+      '#if __SIZEOF_POINTER__ == 8', '#define WORD 8', '#else', '#define WORD 4', '#endif',
+      '#ifdef _WIN32', '#define PAGE_SIZE 65536', '#endif',
+      '#ifdef DEBUG', '#define EXTRA 64', '#endif',
+    ].join('\n');
+    const v = await sizeOf('PAGESZ * 2', prelude);
+    assert.equal(v.bytes, 8192);
+    assert.match(v.note, /PAGESZ = 4096 \(#define, test\.c:4\)/);
+    assert.equal(await bytesOf('WORD', prelude), 8);
+    assert.equal(await bytesOf('WORD', prelude, { options: { target: 'ilp32' } }), 4);
+    // A definition only for another platform does not exist here: the configured page size stands.
+    assert.equal(await bytesOf('PAGE_SIZE', prelude), 4096);
+    // A single definition under a build option is used, and the note says what it assumes.
+    const e = await sizeOf('EXTRA', prelude);
+    assert.equal(e.bytes, 64);
+    assert.match(e.note, /EXTRA = 64 \(#define, test\.c:\d+, if defined\(DEBUG\)\)/);
   });
 
   it('#if 0 blocks and #if 1 alternatives are never compiled, so their defines do not count', async () => {

@@ -15,6 +15,7 @@ import { ancestorsOf, perNode } from './ancestry';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
 import { collectFunctionSymbols, type FileSymbols, type InlineFunction, type MacroDef } from './symbols';
+import { decideAll, decideCondition } from './targetConditions';
 import { tokenize, type Token } from './tokens';
 
 export type DataModel = 'lp64' | 'ilp32';
@@ -200,21 +201,31 @@ function findType(where: FileSymbols[], key: string): CType | undefined {
 
 function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
   const all = files(scope);
+  const model = scope.options.target;
   return (name) => {
     // Hand-written offsetof macros (`&((T *)0)->m`) cannot be evaluated; the builtin can.
     if (name === 'offsetof') return undefined;
     for (const f of all) {
-      const m = f.macros.get(name);
-      if (!m) continue;
-      const variants = f.macroVariants?.get(name);
-      if (variants) {
-        const shown = variants.slice(0, 3).map((v) => `\`${v.body}\` at ${basename(v.file)}:${v.line}`).join(', ');
-        throw new ExpandError(`\`${name}\` is defined ${variants.length} ways (${shown}): its value depends on the build configuration`);
+      const first = f.macros.get(name);
+      if (!first) continue;
+      // Definitions under #if conditions the target rules out do not exist for it.
+      const live = (f.macroVariants?.get(name) ?? [first]).filter((d) => decideAll(d.conditions, model) !== false);
+      if (live.length === 0) continue;
+      const distinct = live.filter((d, i) => live.findIndex((e) => e.body === d.body && String(e.params) === String(d.params)) === i);
+      if (distinct.length > 1) {
+        const shown = distinct.slice(0, 3).map((v) => `\`${v.body}\` at ${basename(v.file)}:${v.line}`).join(', ');
+        throw new ExpandError(`\`${name}\` is defined ${distinct.length} ways (${shown}): its value depends on the build configuration`);
       }
-      return m;
+      return live[0];
     }
     return undefined;
   };
+}
+
+/** "#define, x.c:3" plus the #if conditions it depends on that the target does not decide. */
+function defineOrigin(def: MacroDef, model: DataModel): string {
+  const open = (def.conditions ?? []).filter((c) => decideCondition(c, model) !== true);
+  return `#define, ${basename(def.file)}:${def.line}${open.length ? `, if ${open.join(' && ')}` : ''}`;
 }
 
 /**
@@ -222,7 +233,9 @@ function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
  * single operand (not `1 + 2`, whose precedence would change) becomes a `value` token, so
  * the note can name it; otherwise its tokens are spliced in, as a preprocessor would.
  */
-function expandTopLevel(toks: Token[], expander: Expander, ev: Evaluator, isType: (n: string) => boolean, facts: string[]): Token[] {
+function expandTopLevel(
+  toks: Token[], expander: Expander, ev: Evaluator, isType: (n: string) => boolean, facts: string[], model: DataModel,
+): Token[] {
   const out: Token[] = [];
   for (let i = 0; i < toks.length; ) {
     const t = toks[i]!;
@@ -246,7 +259,7 @@ function expandTopLevel(toks: Token[], expander: Expander, ev: Evaluator, isType
     if (value !== null) {
       out.push({ kind: 'value', text: label, value });
       const body = r.def.body.length <= 40 && r.def.body !== String(value) && r.def.params === null ? ` = ${r.def.body}` : '';
-      const fact = `${label}${body} = ${value} (#define, ${basename(r.def.file)}:${r.def.line})`;
+      const fact = `${label}${body} = ${value} (${defineOrigin(r.def, model)})`;
       if (!facts.includes(fact)) facts.push(fact);
     } else {
       out.push(...r.out);
@@ -263,7 +276,7 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
   const isType = (n: string) => env.resolveTypedef(n) !== undefined || isLibraryTypedef(n);
   try {
     const expander = createExpander(macroLookup(ctx.scope));
-    const toks = expandTopLevel(tokenize(text), expander, ev, isType, facts);
+    const toks = expandTopLevel(tokenize(text), expander, ev, isType, facts, ctx.scope.options.target);
     const full = expander.expand(toks);
     if (full.length === 0) return { value: fail('the expression is empty'), facts, rendered: null, ast: null };
     const ast = parseExpression(full, isType);

@@ -21,6 +21,8 @@ export interface MacroDef {
   file: string;
   /** 1-based line of the #define. */
   line: number;
+  /** `#if` conditions the definition sits under, outermost first (`defined(X)`, `!(A > 1)`). */
+  conditions?: string[];
 }
 
 export interface FileSymbols {
@@ -50,7 +52,7 @@ export interface FileSymbols {
    * (git's `st_mult`: `if (overflow) die(...); return a * b;`), so calls to them evaluate.
    */
   inlineFunctions?: Map<string, InlineFunction>;
-  /** Macros defined more than once with different bodies (all definitions, in file order). */
+  /** Every definition of macros defined more than once, in file order. */
   macroVariants?: Map<string, MacroDef[]>;
   /** Initializers of file-scope `const` objects (`static const size_t CHUNK = 4096;`). */
   constants?: Map<string, { text: string; line: number }>;
@@ -147,7 +149,7 @@ function collector(file: string) {
     return specifierType(spec);
   };
 
-  const visit = (node: Node): void => {
+  const visit = (node: Node, conds: string[] = []): void => {
     try {
       switch (node.type) {
         case 'preproc_def':
@@ -166,15 +168,12 @@ function collector(file: string) {
             file,
             line: node.startPosition.row + 1,
           };
+          if (conds.length) def.conditions = conds;
           const first = macros.get(name);
-          // The first definition stays in `macros`; differing ones (usually #if/#else branches)
-          // are kept too, so the evaluator can say the value depends on the configuration.
+          // The first definition stays in `macros`; all of them are kept when there are several
+          // (usually #if/#else branches), so the evaluator can pick the target's or say it cannot.
           if (!first) macros.set(name, def);
-          else if (first.body !== def.body || String(first.params) !== String(def.params)) {
-            const list = macroVariants.get(name) ?? [first];
-            if (!list.some((m) => m.body === def.body && String(m.params) === String(def.params))) list.push(def);
-            macroVariants.set(name, list);
-          }
+          else macroVariants.set(name, [...(macroVariants.get(name) ?? [first]), def]);
           break;
         }
         case 'preproc_include': {
@@ -248,7 +247,7 @@ const SPECIFIERS = ['struct_specifier', 'union_specifier', 'enum_specifier'];
  */
 function walkTopLevel(
   root: Node,
-  visit: (n: Node) => void,
+  visit: (n: Node, conds?: string[]) => void,
   specType: (n: Node | null) => CType,
   symbols: FileSymbols,
   onFunction: (fn: Node, source: string) => void,
@@ -262,12 +261,13 @@ function walkTopLevel(
   };
   let budget = 1_000_000; // items visited; bounds pathological generated files
   // Depth-first in document order, so "the first definition" means the first in the file.
-  const walk = (items: (Node | null)[], depth: number): void => {
+  // `conds` are the #if conditions around the items, outermost first.
+  const walk = (items: (Node | null)[], depth: number, conds: string[]): void => {
     for (const item of items) {
       if (!item || budget-- <= 0) continue;
       switch (item.type) {
         case 'preproc_def': case 'preproc_function_def': case 'preproc_include':
-          visit(item);
+          visit(item, conds);
           break;
         case 'struct_specifier': case 'union_specifier': case 'enum_specifier':
           specifiersIn(item);
@@ -282,29 +282,45 @@ function walkTopLevel(
           break;
         case 'function_definition':
           if (/#\s*define/.test(source.slice(item.startIndex, item.endIndex))) {
-            for (const d of item.descendantsOfType(['preproc_def', 'preproc_function_def'])) if (d) visit(d);
+            for (const d of item.descendantsOfType(['preproc_def', 'preproc_function_def'])) if (d) visit(d, conds);
           }
           onFunction(item, source);
           break;
         case 'ERROR':
-          for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d);
+          for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d, conds);
           break;
-        case 'preproc_if': {
-          if (depth > 64) break;
-          // `#if 0` blocks are never compiled (and `#if 1` alternatives neither): skip them.
-          const cond = item.childForFieldName('condition')?.text.trim();
-          const alt = item.childForFieldName('alternative');
-          if (cond === '0') walk([alt], depth + 1);
-          else if (cond === '1') walk(item.namedChildren.filter((c) => c?.id !== alt?.id), depth + 1);
-          else walk(item.namedChildren, depth + 1);
+        case 'preproc_if': case 'preproc_ifdef': case 'preproc_elif': case 'preproc_elifdef': case 'preproc_else':
+          if (depth <= 64) branch(item, depth, conds);
           break;
-        }
         default:
-          if (TOP_LEVEL_CONTAINERS.has(item.type) && depth <= 64) walk(item.namedChildren, depth + 1);
+          if (TOP_LEVEL_CONTAINERS.has(item.type) && depth <= 64) walk(item.namedChildren, depth + 1, conds);
       }
     }
   };
-  walk(root.namedChildren, 0);
+  // One #if/#elif/#else arm: its items under its condition, then the rest of the chain under
+  // the negation. `#if 0` arms (and what follows `#if 1`) are never compiled: skipped.
+  const branch = (node: Node, depth: number, conds: string[]): void => {
+    let cond: string | null = null;
+    let condNode: Node | null = null;
+    if (node.type === 'preproc_if' || node.type === 'preproc_elif') {
+      condNode = node.childForFieldName('condition');
+      cond = condNode?.text.trim() ?? null;
+    } else if (node.type === 'preproc_ifdef' || node.type === 'preproc_elifdef') {
+      condNode = node.childForFieldName('name');
+      const negated = /n/.test(node.child(0)?.type.replace(/^#\s*(el)?if/, '') ?? '');
+      if (condNode) cond = negated ? `!defined(${condNode.text})` : `defined(${condNode.text})`;
+    }
+    const alt = node.childForFieldName('alternative');
+    const body = node.namedChildren.filter((c) => !!c && c.id !== alt?.id && c.id !== condNode?.id);
+    // An include guard (`#ifndef X_H` / `#define X_H`) holds whenever the file is read at all.
+    const firstItem = body.find((c) => c!.type !== 'comment');
+    if (cond === `!defined(${condNode?.text})` && firstItem?.type === 'preproc_def' && firstItem.childForFieldName('name')?.text === condNode?.text) {
+      cond = null;
+    }
+    if (cond !== '0') walk(body, depth + 1, cond === null || cond === '1' ? conds : [...conds, cond]);
+    if (alt && cond !== '1') walk([alt], depth + 1, cond === null || cond === '0' ? conds : [...conds, `!(${cond})`]);
+  };
+  walk(root.namedChildren, 0, []);
 }
 
 function addGlobals(item: Node, specType: (n: Node | null) => CType, symbols: FileSymbols): void {
