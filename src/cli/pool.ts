@@ -1,6 +1,6 @@
-// Shards for a scan: worker threads running dist/scanWorker.js (one per job), or one in-process
-// shard when one job is asked for or the worker bundle is not beside us (running from source
-// in tests). Either way the orchestrator sees the same ShardClient.
+// Shards for a scan: the main thread's own shard plus worker threads running dist/scanWorker.js
+// (jobs - 1 of them), or only the in-process shard when one job is asked for or the worker
+// bundle is not beside us (running from source in tests). The orchestrator sees ShardClients.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
@@ -49,15 +49,19 @@ export function grammarFiles(): GrammarFiles {
 export function createPool(jobs: number, options: ShardOptions): Pool {
   const grammar = grammarFiles();
   const workerScript = join(__dirname, 'scanWorker.js');
+  // The main thread is one of the shards: it would otherwise only wait, and every worker costs
+  // a Node start, a bundle load, a grammar compile and a cold JIT. So N jobs = main + N-1 workers.
+  const local = new ScanShard(diskReader, grammar, options);
+  local.warmUp().catch(() => {}); // a failure resurfaces on first use
   if (jobs <= 1 || !existsSync(workerScript)) {
-    const shard = new ScanShard(diskReader, grammar, options);
-    return { shards: [shard], kind: 'in-process', close: async () => shard.dispose() };
+    return { shards: [local], kind: 'in-process', close: async () => local.dispose() };
   }
-  const workers = Array.from({ length: jobs }, () => new WorkerShard(workerScript, { grammar, options }));
+  const workers = Array.from({ length: jobs - 1 }, () => new WorkerShard(workerScript, { grammar, options }));
   return {
-    shards: workers,
+    shards: [...workers, local],
     kind: 'workers',
     close: async () => {
+      local.dispose();
       await Promise.all(workers.map((w) => w.close()));
     },
   };

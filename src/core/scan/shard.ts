@@ -16,7 +16,8 @@ import { lazyHeaderSymbols } from './lazySymbols';
 
 /**
  * Reads a file's bytes; throws an Error whose message says why it cannot (in words, not errno).
- * With `maxBytes`, a larger file is not read: the reader returns its size instead.
+ * With `maxBytes`, a larger file is not read: the reader returns its size instead. The bytes
+ * may be a view into a buffer the reader reuses: use them before the next read.
  */
 export interface SourceReader {
   read(path: string, maxBytes?: number): Uint8Array | { size: number };
