@@ -202,6 +202,22 @@ describe('pagecost scan (CLI bundle)', function () {
     assert.match(missing.stderr, /^pagecost: scan: config file not found: 'nope\.json'/);
   });
 
+  it('--page-size and --target reach the size evaluator, and the config sets them too', async () => {
+    const dir = tree({
+      'p.c': '#include <unistd.h>\nstatic char *b;\nvoid p(void) { b = realloc(b, 4 * getpagesize()); }\nvoid q(void) { b = realloc(b, 16 * sizeof(long)); }\n',
+    });
+    // One value per call site (a site may carry more than one finding).
+    const sizes = async (...extra: string[]) => {
+      const report = JSON.parse((await runCli(['scan', dir, '--format', 'json', ...extra])).stdout) as JsonReport;
+      return [...new Map(report.findings.map((f) => [f.line, f.newBytes])).values()];
+    };
+    assert.deepEqual(await sizes(), [16384, 128]);
+    assert.deepEqual(await sizes('--page-size', '64K', '--target', 'ilp32'), [262144, 64]);
+    writeFileSync(join(dir, '.pagecost.json'), JSON.stringify({ pageSize: 16384, target: 'ilp32' }));
+    assert.deepEqual(await sizes(), [65536, 64]);
+    assert.deepEqual(await sizes('--target', 'lp64'), [65536, 128], 'the command line wins over the config');
+  });
+
   it('a symlink loop in the tree does not hang or crash the walk', async () => {
     const dir = tree({ 'd/a.c': 'static char *b;\nvoid a(void) { b = realloc(b, 8); }\n' });
     symlinkSync('..', join(dir, 'd', 'up'));
