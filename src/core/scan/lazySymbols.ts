@@ -68,7 +68,7 @@ export function lazyHeaderSymbols(file: string, text: string, build: () => FileS
   const isDefined: Guard = (name) => (defined ??= new Set(Array.from(text.matchAll(defineRe), (m) => m[1]!))).has(name);
   // Type keys are `struct foo`, `union u`, `enum e` or a typedef name: the last word is the name.
   const hasWord: Guard = (key) => (words ??= new Set(text.match(wordRe) ?? [])).has(key.slice(key.lastIndexOf(' ') + 1));
-  return {
+  const guarded: FileSymbols = {
     file,
     includes: quotedIncludes(text),
     macros: new GuardedMap(isDefined, () => symbols().macros),
@@ -79,4 +79,10 @@ export function lazyHeaderSymbols(file: string, text: string, build: () => FileS
     inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions) as FileSymbols['inlineFunctions'],
     constants: new GuardedMap(hasWord, () => symbols().constants),
   };
+  // A field FileSymbols gains later and this file does not know yet is read from the parsed
+  // symbols: slower for that field, never wrong.
+  return new Proxy(guarded, {
+    get: (target, prop, receiver) =>
+      Object.prototype.hasOwnProperty.call(target, prop) ? Reflect.get(target, prop, receiver) : Reflect.get(symbols(), prop),
+  });
 }
