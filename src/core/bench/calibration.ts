@@ -57,16 +57,24 @@ export interface CalibrationFile {
   measurements: MeasurementsFile;
 }
 
-/** Fits the model to a sweep and builds the profile file. */
-export function calibrate(m: MeasurementsFile, name: string): { file: CalibrationFile; fit: FitResult; start: Profile } {
+/** The profile a fit starts from: the closest built-in's parameters with the measured machine's facts. */
+export function calibrationStart(m: MeasurementsFile, name: string): { start: Profile; baseName: BuiltinProfileName } {
   const baseName = baseFor(m.machine);
   const base = builtinProfile(baseName);
   const machine = modelMachine(m.machine, base.machine);
   const params = { ...base.params };
   // The INVLPG ceiling is a kernel setting; use it when debugfs let the harness read it.
   if (m.machine.tlbFlushCeiling !== null && m.machine.tlbFlushCeiling > 0) params.n_ceil = m.machine.tlbFlushCeiling;
-  const start: Profile = { ...base, name, machine, params, origins: { ...base.origins }, warnings: [] };
-  const fit = fitProfile(start, m.points);
+  return { start: { ...base, name, machine, params, origins: { ...base.origins }, warnings: [] }, baseName };
+}
+
+/** Fits the model to a sweep and builds the profile file. */
+export function calibrate(m: MeasurementsFile, name: string): { file: CalibrationFile; fit: FitResult; start: Profile } {
+  const { start, baseName } = calibrationStart(m, name);
+  const base = builtinProfile(baseName);
+  const machine = start.machine;
+  const params = start.params;
+  const fit = fitProfile(start, m.points, { clockNs: m.machine.clockNs > 0 ? m.machine.clockNs : 0 });
   const outParams: CalibrationFile['params'] = {};
   const notes: CalibrationFile['notes'] = {};
   for (const f of fit.fitted) {

@@ -43,6 +43,8 @@ export interface FitOptions {
   scale?: number;
   /** Weight of the pull towards the starting value, per parameter, in log units. */
   prior?: number;
+  /** Cost of one clock read, contained once in every timed interval (the harness's hello line). */
+  clockNs?: number;
 }
 
 /** The integer INVLPG ceiling is read (debugfs), not fitted: a step, not a slope. */
@@ -98,6 +100,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   const scale = opts.scale ?? 0.15;
   const priorW = opts.prior ?? 0.01;
   const maxIter = opts.maxIterations ?? 30;
+  const clockNs = opts.clockNs ?? 0;
   const start: Params = { ...profile.params };
 
   // Points the model can speak about.
@@ -116,7 +119,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     }
     let v: number | null;
     try {
-      v = modelPoint(profile, start, key);
+      v = modelPoint(profile, start, key, clockNs);
     } catch (e) {
       excluded.push({ key, reason: `the model refuses it: ${(e as Error).message}` });
       continue;
@@ -148,7 +151,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     return p;
   };
   const logModel = (p: Params, pt: Usable): number => {
-    const v = modelPoint(profile, p, pt.key);
+    const v = modelPoint(profile, p, pt.key, clockNs);
     return v !== null && v > 0 ? Math.log(v) : pt.logMeasured + 10; // a hole in the model: far off
   };
 

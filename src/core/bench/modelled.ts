@@ -3,7 +3,7 @@
 // mapped onto the model's Operation with the same setup the harness uses (harness.c), so that
 // a ratio far from 1 means the model is off, not that the two measure different things.
 import {
-  estimateNs, isOpName, makeContext, namedOperation,
+  GLIBC_TOP_PAD, estimateNs, hostFaultPages, isOpName, makeContext, namedOperation,
   type ModelContext, type Operation, type Params, type Profile,
 } from '../model';
 import type { PointKey } from './protocol';
@@ -13,7 +13,10 @@ import type { ModelFn } from './table';
 export const HARNESS_MMAP_THRESHOLD = 128 * 1024;
 
 /** Ops the harness measures that the model's named-op list does not have: composed here. */
-const COMPOSED = new Set(['syscall', 'fault-4k', 'fault-2m', 'swap-pages-mremap', 'swap-pages-memcpy']);
+const COMPOSED = new Set(['syscall', 'fault-4k', 'fault-2m', 'swap-pages-mremap', 'swap-pages-memcpy', 'mmap']);
+
+/** Repetitions of getppid inside one timed batch of the harness's syscall op (SYSCALL_BATCH). */
+const SYSCALL_BATCH = 200;
 
 export function isModelled(op: string): boolean {
   return isOpName(op) || COMPOSED.has(op);
@@ -35,24 +38,50 @@ export function pointOperation(key: PointKey, ctx: ModelContext): Operation | nu
   const alignment = key.aligned ? 'pmd' : key.op === 'mremap-grow' ? 'misaligned' : undefined;
   const op = namedOperation(key.op, key.bytes, ctx, alignment ? { alignment } : {});
   if (op.kind === 'mremap') return { ...op, thpSource: key.op === 'mremap-move' && key.huge };
+  // The harness's munmap source sits one page into its 2 MiB slot and is alone in it, so the
+  // unmap frees the slot's page table and the flush range reaches back one page.
+  if (op.kind === 'munmap') return { ...op, slotLeadPages: 1 };
+  if (op.kind === 'realloc' && key.bytes < HARNESS_MMAP_THRESHOLD) {
+    // The harness mallocs N right after freeing the previous repetition's block into the top
+    // chunk, which glibc then trims to M_TOP_PAD (128 KiB). The new block therefore sits at the
+    // top, and realloc to 2N grows it in place when the top still holds N more bytes
+    // (_int_realloc, "next chunk is top"): 4 and 16 KiB do, 64 KiB (top ≈ 64 KiB left) does
+    // not and is copied into a fresh mmapped chunk (MODEL-FACTS §1.10, §2.3).
+    return { ...op, inPlace: 2 * key.bytes < GLIBC_TOP_PAD };
+  }
   return op;
 }
 
-/** Modelled ns of one point under a parameter set (the fit calls this with trial parameters). */
-export function modelPoint(profile: Profile, params: Params, key: PointKey): number | null {
+/**
+ * Modelled ns of one point under a parameter set (the fit calls this with trial parameters).
+ * `clockNs`: the cost of one clock read, which every timed interval of the harness contains
+ * once (the hello line reports it); it matters only for the few-ns points.
+ */
+export function modelPoint(profile: Profile, params: Params, key: PointKey, clockNs = 0): number | null {
+  const v = modelOp(profile, params, key);
+  if (v === null) return null;
+  return v + (key.op === 'syscall' ? clockNs / SYSCALL_BATCH : clockNs);
+}
+
+function modelOp(profile: Profile, params: Params, key: PointKey): number | null {
   // The harness repeats each point on the same heap, so small blocks come back from free lists
   // already touched (heap "reused"); blocks at or above the threshold are fresh mmaps anyway.
   const ctx = makeContext(profile, { threads: key.threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: 'reused' });
   const page = profile.machine.pageSize;
   const slot = (page * page) / 8;
+  const pti = ptiNs(params, profile);
+  const host = (bytes: number): number => hostFaultPages(params, profile.machine, bytes) * params.c_fault_host;
   switch (key.op) {
     case 'syscall':
-      return params.t_sys + ptiNs(params, profile);
+      return params.t_sys + pti;
+    case 'mmap':
+      // One anonymous mmap of N bytes, never touched: no pages, no page tables.
+      return params.t_sys + pti + params.t_mmap;
     case 'fault-4k':
       // The harness writes one byte per page of a fresh MADV_NOHUGEPAGE mapping.
-      return Math.ceil(key.bytes / page) * (params.t_fault4k + ptiNs(params, profile));
+      return Math.ceil(key.bytes / page) * (params.t_fault4k + pti) + host(key.bytes);
     case 'fault-2m':
-      return Math.ceil(key.bytes / slot) * (params.t_fault2M + ptiNs(params, profile));
+      return Math.ceil(key.bytes / slot) * (params.t_fault2M + pti);
     case 'swap-pages-mremap': {
       // Three MREMAP_FIXED moves of N bytes within one mapping: its page tables stay.
       const move: Operation = { kind: 'mremap', oldBytes: key.bytes, newBytes: key.bytes, mode: 'move', fixed: 'empty', alignment: 'misaligned', tablesFreed: false, thpSource: false };
@@ -67,7 +96,7 @@ export function modelPoint(profile: Profile, params: Params, key: PointKey): num
   }
 }
 
-/** The ModelFn for `pagecost bench`'s table. */
-export function modelFor(profile: Profile): ModelFn {
-  return (key) => modelPoint(profile, profile.params, key);
+/** The ModelFn for `pagecost bench`'s table (`clockNs` from the harness's hello line, if known). */
+export function modelFor(profile: Profile, clockNs = 0): ModelFn {
+  return (key) => modelPoint(profile, profile.params, key, clockNs);
 }

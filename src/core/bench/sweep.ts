@@ -17,6 +17,7 @@ export const BENCH_OPS = [
   'fault-2m',
   'swap-pages-mremap',
   'swap-pages-memcpy',
+  'mmap',
 ] as const;
 export type BenchOp = (typeof BENCH_OPS)[number];
 
@@ -74,9 +75,12 @@ export function quickSweep(cpus: number): Sweep {
 export function fullSweep(cpus: number): Sweep {
   return {
     ops: [...BENCH_OPS],
+    // Besides the shape: 8 and 30–36 pages put the per-page invalidation slope and the full
+    // flush of the 33/34-page step on several points (c_invlpg, c_flush_full); 8 and 32 MiB add
+    // mutually aligned 2 MiB multiples (c_pmd, c_thp) between the others.
     sizes: [
-      4 * KiB, 16 * KiB, 64 * KiB, 32 * PAGE, 33 * PAGE, 34 * PAGE, 256 * KiB, 1 * MiB, 2 * MiB,
-      4 * MiB, 16 * MiB, 64 * MiB, 256 * MiB,
+      4 * KiB, 16 * KiB, 8 * PAGE, 64 * KiB, 30 * PAGE, 32 * PAGE, 33 * PAGE, 34 * PAGE, 36 * PAGE, 256 * KiB,
+      1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 256 * MiB,
     ],
     threads: threadLadder(cpus),
     reps: 300,

@@ -14,6 +14,11 @@ export const ALLOCATORS: readonly Allocator[] = ['glibc', 'musl', 'copying'];
 /** glibc DEFAULT_MMAP_THRESHOLD_MIN / _MAX on 64-bit (MODEL-FACTS §1.10, malloc.c). */
 export const GLIBC_MMAP_THRESHOLD_MIN = 128 * 1024;
 export const GLIBC_MMAP_THRESHOLD_MAX = 32 * 1024 * 1024;
+/**
+ * glibc M_TOP_PAD default (DEFAULT_TOP_PAD, 128 KiB, malloc-machine.h): how much free space the
+ * top chunk keeps after a trim, i.e. what a heap block at the top can grow into without brk.
+ */
+export const GLIBC_TOP_PAD = 128 * 1024;
 /** musl mallocng MMAP_THRESHOLD (MODEL-FACTS §1.11). */
 export const MUSL_MMAP_THRESHOLD = 131052;
 /** glibc chunk header in front of an mmapped block's data (two size words on 64-bit). */
@@ -56,7 +61,14 @@ export type Operation =
     }
   /** `untouched`: the source was never written, so reading it maps the shared zero page, page by page. */
   | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean }
-  | { kind: 'munmap'; bytes: number; untouched?: boolean }
+  /**
+   * `slotLeadPages`: pages between the start of the source's 2 MiB slot and the mapping, when the
+   * unmap frees that slot's page table. Freeing it widens the flush range down to the table's
+   * address (pte_free_tlb → tlb_flush_pmd_range), so a 33-page unmap 1 page into its slot
+   * flushes 34 pages and crosses the INVLPG ceiling. Unknown for user code (0); the benchmark
+   * harness maps 1 page into the slot.
+   */
+  | { kind: 'munmap'; bytes: number; untouched?: boolean; slotLeadPages?: number }
   | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number; untouched?: boolean }
   | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean; untouched?: boolean };
 
@@ -185,11 +197,24 @@ function pageFaults(d: Derived, a: Acc, bytes: number): void {
     if (huge * (p.t_fault2M + d.ptiNs) < small * (p.t_fault4k + d.ptiNs)) {
       a.add('t_fault2M', 'first-touch fault of a huge page (allocate and zero 2 MiB)', huge, p.t_fault2M);
       if (d.ptiNs > 0) a.add(ptiTerm, d.ptiLabel, huge, d.ptiNs);
+      // No host term here: MODEL-FACTS' evidence for it is about 4 KiB faults (§1.9), and our
+      // huge-page fault runs do not rise per page the same way.
       return;
     }
   }
   a.add('t_fault4k', 'first-touch page fault (allocate and zero one page)', small, p.t_fault4k);
   if (d.ptiNs > 0) a.add(ptiTerm, d.ptiLabel, small, d.ptiNs);
+  hostFaults(d.p, d.m, a, bytes);
+}
+
+/** Pages of a run of first-touch faults over `bytes` that the host must back anew (VM guests). */
+export function hostFaultPages(p: Params, m: MachineFacts, bytes: number): number {
+  if (!(p.c_fault_host > 0)) return 0;
+  return Math.max(0, Math.ceil(bytes / m.pageSize) - (p.s_fault_pool * 1024 * 1024) / m.pageSize);
+}
+
+function hostFaults(p: Params, m: MachineFacts, a: Acc, bytes: number): void {
+  a.add('c_fault_host', `host backing fresh memory beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostFaultPages(p, m, bytes), p.c_fault_host);
 }
 
 /** Reading a never-written source: one zero-page fault per page (MODEL-FACTS §1.7). */
@@ -199,26 +224,59 @@ function zeroPageFaults(d: Derived, a: Acc, bytes: number): void {
   if (d.ptiNs > 0) a.add(d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid', d.ptiLabel, n, d.ptiNs);
 }
 
-/** Which cache level a copy of `bytes` works in (source + destination = 2N). */
-export function copyLevel(m: MachineFacts, bytes: number): 'L1' | 'L2' | 'L3' | 'mem' {
+type CopyLevel = 'L1' | 'L2' | 'L3' | 'mem';
+const COPY_LEVELS: readonly CopyLevel[] = ['L1', 'L2', 'L3', 'mem'];
+
+/** Which cache level a copy of `bytes` mostly works in (source + destination = 2N). */
+export function copyLevel(m: MachineFacts, bytes: number): CopyLevel {
+  const shares = copyShares(m, bytes);
+  let best = 0;
+  for (let i = 1; i < shares.length; i++) if (shares[i]! > shares[best]!) best = i;
+  return COPY_LEVELS[best]!;
+}
+
+/**
+ * How the bytes of a copy split between the cache levels' speeds. A cache does not stop
+ * holding a working set at one byte past its size: MODEL-FACTS §1.9 [M] has copies with a
+ * working set 2N of 64 KiB–1 MiB at L2 speed (≈55 GB/s), exactly 2 MiB (= L2) at ≈32 GB/s, and
+ * 4–32 MiB at L3 speed (≈15 GB/s). So around each cache size S the time per byte moves from the
+ * inner to the outer level over one octave either side, linearly in log2(2N/S): all inner
+ * at S/2, half and half at S (1 MiB: harmonic mean of 50 and 20 GB/s = 28.6 GB/s, vs 32
+ * measured), all outer at 2S. Returns the shares of L1, L2, L3 and memory (sum 1).
+ */
+export function copyShares(m: MachineFacts, bytes: number): [number, number, number, number] {
   const ws = 2 * bytes;
-  return ws <= m.caches.l1d ? 'L1' : ws <= m.caches.l2 ? 'L2' : ws <= m.caches.l3 ? 'L3' : 'mem';
+  const outer = (size: number): number => Math.min(1, Math.max(0, (Math.log2(ws / size) + 1) / 2));
+  // Fraction of bytes beyond each cache; never more beyond an outer cache than an inner one.
+  const w1 = outer(m.caches.l1d);
+  const w2 = Math.min(w1, outer(m.caches.l2));
+  const w3 = Math.min(w2, outer(m.caches.l3));
+  return [1 - w1, w1 - w2, w2 - w3, w3];
 }
 
 function copy(d: Derived, a: Acc, bytes: number): void {
-  const lvl = copyLevel(d.m, bytes);
-  const id = `B_${lvl}` as 'B_L1' | 'B_L2' | 'B_L3' | 'B_mem';
   a.add('t_call', 'calling memcpy', 1, d.p.t_call);
-  const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
-  a.add(id, `copying bytes at ${d.p[id]} GB/s (${where})`, bytes, 1 / d.p[id]);
+  const shares = copyShares(d.m, bytes);
+  shares.forEach((share, i) => {
+    if (!(share > 0)) return;
+    const lvl = COPY_LEVELS[i]!;
+    const id = `B_${lvl}` as 'B_L1' | 'B_L2' | 'B_L3' | 'B_mem';
+    const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
+    const part = share < 1 ? ` (${Math.round(share * 100)}% of the bytes: the copy straddles a cache size)` : '';
+    a.add(id, `copying bytes at ${+d.p[id].toPrecision(4)} GB/s (${where})${part}`, bytes * share, 1 / d.p[id]);
+  });
 }
 
-function munmapWork(d: Derived, a: Acc, bytes: number, untouched = false): void {
-  a.add('t_unmap0', 'unmapping a range (fixed part, incl. its local flush)', 1, d.p.t_unmap0);
+function munmapWork(d: Derived, a: Acc, bytes: number, untouched = false, slotLeadPages = 0): void {
+  a.add('t_unmap0', 'unmapping a range (fixed part)', 1, d.p.t_unmap0);
   if (untouched) return; // no pages, no page tables, nothing to flush
-  a.add('c_unmap', 'unmapping and freeing one page', pages(bytes, d.page), d.p.c_unmap);
-  // Unmapping frees page tables, so the flush reaches every CPU in the mask, lazy ones too.
-  if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, 1, d.sdNs);
+  const n = pages(bytes, d.page);
+  a.add('c_unmap', 'unmapping and freeing one page', n, d.p.c_unmap);
+  // One batched flush of the range (tlb_finish_mmu → flush_tlb_mm_range), per page up to the
+  // ceiling like any other (MODEL-FACTS §1.5; Appendix A munmap 64 KiB 4.2–4.7 µs vs 1.6–1.8 µs
+  // for one page ⇒ ≈0.17 µs per page over 15 pages, c_unmap + c_invlpg). Unmapping frees page
+  // tables, so the shootdown reaches every CPU in the mask, lazy ones too.
+  flushEvents(d, a, n + Math.max(0, Math.floor(slotLeadPages)), 1);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -273,6 +331,11 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   }
   if (mode === 'grow-inplace') {
     a.add('t_vma_grow', 'enlarging the mapping in place', 1, p.t_vma_grow);
+    // Appendix A [M]: the grow gets dearer with the mapping's size (≈1.2 ns/page) up to a
+    // plateau of ≈10 µs, although vma_merge_extend() does no per-page work; see c_grow.
+    const perPage = pa * p.c_grow;
+    if (perPage <= p.t_grow_cap) a.add('c_grow', 'enlarging the mapping in place (per page it has)', pa, p.c_grow);
+    else a.add('t_grow_cap', 'enlarging a large mapping in place (size-dependent part, at its ceiling)', 1, p.t_grow_cap);
     as.push('the address range after the mapping is free, so it grows in place (new pages fault in later, when touched)');
     return 'grow in place: no page-table work, no flush';
   }
@@ -466,7 +529,7 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
     case 'munmap': {
       const n = checkBytes(op.bytes);
       kernelEntries(d, a, 1);
-      munmapWork(d, a, n, op.untouched);
+      munmapWork(d, a, n, op.untouched, op.slotLeadPages ?? 0);
       as.push(op.untouched ? 'the range was never written: no pages to free' : 'all pages of the range were written');
       return 'munmap of a populated range';
     }

@@ -1,0 +1,137 @@
+// Accuracy of the cost model against this machine (issue 4): runs the benchmark sweep (or reads
+// a measurements file), then prints measured/modelled error distributions with the default
+// parameters (single-threaded points: target within 4×), after a fit on a training subset of
+// sizes (training points and held-out sizes: targets ≥ 90% within 1.5×, all within 2×), after a
+// fit on everything (what `pagecost calibrate` writes), the fit time (target < 1 s), and which
+// parameters moved or could not be fitted.
+//
+//   npx tsx scripts/bench-accuracy.ts [--quick] [--from FILE] [--save FILE] [--holdout 16K,1M,...]
+//                                     [--cc PATH] [--cache-dir DIR] [--json]
+//
+// --from reads a measurements file (or a calibration profile, which embeds its measurements);
+// --save writes the measurements of a fresh run so that the figures can be derived again.
+// The load average is printed with every figure: on a shared machine it explains the spread.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from '../src/cli/benchHost';
+import { accuracyReport, errorFactor, type ErrorDistribution } from '../src/core/bench/accuracy';
+import { renderFit } from '../src/core/bench/calibration';
+import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, checkMeasurements, type MeasurementsFile } from '../src/core/bench/measurements';
+import { BenchError, runBenchmark } from '../src/core/bench/runner';
+import { formatBytes, fullSweep, parseSize, quickSweep } from '../src/core/bench/sweep';
+import { formatNs } from '../src/core/bench/table';
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' ');
+
+async function measure(): Promise<MeasurementsFile | null> {
+  const cpus = availableParallelism();
+  const sweep = process.argv.includes('--quick') ? quickSweep(cpus) : fullSweep(cpus);
+  const controller = new AbortController();
+  const uninstall = abortOnInterrupt(controller);
+  const t0 = Date.now();
+  process.stderr.write(`bench-accuracy: running the ${process.argv.includes('--quick') ? 'quick' : 'full'} sweep; load average before: ${load()}\n`);
+  try {
+    const run = await runBenchmark(nodeBenchHost(), {
+      sweep, cc: flag('--cc'), cacheDir: flag('--cache-dir'), sourcePaths: harnessSourcePaths(), signal: controller.signal,
+    });
+    const o = run.output;
+    return {
+      format: MEASUREMENTS_FORMAT, version: MEASUREMENTS_VERSION, measuredAt: new Date().toISOString(),
+      machine: o.facts!, harness: { key: run.harness.key, compiler: run.harness.compiler.path, compilerVersion: run.harness.compiler.version },
+      sweep, elapsedMs: Date.now() - t0, points: o.points, skipped: o.skipped, failed: o.failed,
+    };
+  } catch (e) {
+    if (e instanceof BenchError) {
+      process.stderr.write(`bench-accuracy: ${e.message}\n`);
+      return null;
+    }
+    throw e;
+  } finally {
+    uninstall();
+  }
+}
+
+function readMeasurements(path: string): MeasurementsFile {
+  const json = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  // A calibration profile carries the measurements it was fitted to.
+  const inner = json.measurements ?? json;
+  const c = checkMeasurements(inner);
+  if (!c.ok) throw new Error(`${path}: not a measurements file (${c.error})`);
+  return c.file;
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+
+function dist(title: string, d: ErrorDistribution, target: string): string {
+  const worst = d.worst
+    .slice(0, 6)
+    .map((w) => `      ${w.id}: measured ${formatNs(w.measuredNs)}, modelled ${formatNs(w.modelledNs)} (${w.ratio >= 1 ? '' : '1/'}${errorFactor(w.ratio).toFixed(2)}×)`)
+    .join('\n');
+  return (
+    `  ${title}: ${d.points} points; within 1.5×: ${pct(d.within1_5)}, within 2×: ${pct(d.within2)}, within 4×: ${pct(d.within4)}` +
+    `; error factor median ${d.median.toFixed(2)}×, p90 ${d.p90.toFixed(2)}×, max ${d.max.toFixed(2)}×  [${target}]\n` +
+    `    furthest off (measured/modelled):\n${worst}\n`
+  );
+}
+
+async function main(): Promise<number> {
+  const from = flag('--from');
+  const m = from ? readMeasurements(from) : await measure();
+  if (!m) return 1;
+  const save = flag('--save');
+  if (save && !from) {
+    writeFileSync(save, `${JSON.stringify(m)}\n`, 'utf8');
+    process.stderr.write(`bench-accuracy: measurements written to ${save}\n`);
+  }
+  const holdText = flag('--holdout');
+  const heldOutSizes = holdText?.split(',').map((s) => {
+    const n = parseSize(s);
+    if (n === null) throw new Error(`--holdout: "${s}" is not a size`);
+    return n;
+  });
+  const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now() });
+  if (process.argv.includes('--json')) {
+    const { fit: _fit, ...rest } = r;
+    process.stdout.write(`${JSON.stringify({ measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
+    return 0;
+  }
+  const f = m.machine;
+  const unit = (u: string) => (u ? ` ${u}` : '');
+  process.stdout.write(
+    `measurements: ${from ?? 'this run'}, taken ${m.measuredAt} (${(m.elapsedMs / 1000).toFixed(0)} s, ${m.points.length} points, ${m.sweep.threads.join('/')} threads)\n` +
+      `machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', VM guest' : ''}; clock read ${f.clockNs} ns\n` +
+      `load average now (1/5/15 min): ${load()}${from ? ' (of this machine now, not of the measurement)' : ''}\n\n` +
+      `before calibration (built-in parameters, this machine's facts):\n` +
+      dist('single-threaded', r.defaultsSingle, 'target: all within 4×') +
+      dist('all points', r.defaultsAll, 'no target') +
+      `\nafter calibration, fitted without the sizes ${r.heldOutSizes.map(formatBytes).join(', ')}:\n` +
+      dist('training points', r.train, 'target: ≥ 90% within 1.5×, all within 2×') +
+      dist('held-out sizes', r.heldOut, 'same targets, never seen by the fit') +
+      `\nafter calibration on every point (what pagecost calibrate writes):\n` +
+      dist('all points', r.all, 'target: ≥ 90% within 1.5×, all within 2×') +
+      `\nfit time: ${r.fitMs.train.toFixed(0)} ms (training subset), ${r.fitMs.all.toFixed(0)} ms (all points) [target < 1000 ms]\n\n` +
+      `parameters that moved (> 5% from the built-in default):\n` +
+      r.moved.map((c) => `  ${c.id}: ${+c.start.toPrecision(4)} → ${+c.value.toPrecision(4)}${unit(c.unit)} (×${c.factor.toFixed(2)}, ±${(100 * c.logSd).toFixed(0)}%)${c.atBound ? `, held at the ${c.atBound} edge of its plausible range` : ''}`).join('\n') +
+      `\nfitted and confirmed (within 5% of the default): ${r.confirmed.map((c) => c.id).join(', ') || 'none'}\n` +
+      `could not be fitted here (defaults kept):\n` +
+      r.unfitted.map((u) => `  ${u.id}: ${u.reason}`).join('\n') +
+      `\n\n${renderFit(r.fit)}`,
+  );
+  return 0;
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`bench-accuracy: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  },
+);
