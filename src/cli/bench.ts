@@ -29,6 +29,7 @@ options:
   --cache-dir DIR       where the compiled harness is kept (default: $XDG_CACHE_HOME/pagecost)
   --profile NAME|FILE   model profile for the "modelled" column: x86-64, x86-64-vm, arm64,
                         this-machine (default), or a calibration file
+  --force               accept a --profile calibrated on another machine or model version
   --json | --csv        machine-readable output instead of the table (bench)
   --out FILE            where calibrate writes the measurements (JSON)
 `;
@@ -40,6 +41,8 @@ export interface BenchArgs {
   cc?: string;
   cacheDir?: string;
   profile?: string;
+  /** Accept a --profile file from another machine or model version. */
+  force?: boolean;
   out?: string;
 }
 
@@ -61,6 +64,7 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
   const valued = new Set(['--ops', '--sizes', '--threads', '--reps', '--time-budget-ms', '--time-limit', '--cc', '--cache-dir', '--profile', '--out']);
   const flags = new Map<string, string>();
   let quick = false;
+  let force = false;
   let format: BenchArgs['format'] = 'table';
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
@@ -71,6 +75,7 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
       a = a.slice(0, eq);
     }
     if (a === '--quick') quick = true;
+    else if (a === '--force') force = true;
     else if (a === '--json' || a === '--csv') {
       if (command === 'calibrate') throw new UsageError(`${a} is for bench; calibrate always writes JSON to --out`);
       const f = a === '--json' ? 'json' : 'csv';
@@ -114,7 +119,7 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
   if (flags.has('--time-limit')) sweep.timeLimitMs = positiveInt(flags.get('--time-limit')!, '--time-limit', 86_400) * 1000;
   if (command === 'calibrate' && !flags.has('--out')) throw new UsageError('calibrate needs --out FILE');
 
-  const args: BenchArgs = { quick, sweep, format };
+  const args: BenchArgs = { quick, sweep, format, ...(force ? { force } : {}) };
   if (flags.has('--cc')) args.cc = flags.get('--cc')!;
   if (flags.has('--cache-dir')) args.cacheDir = flags.get('--cache-dir')!;
   if (flags.has('--profile')) args.profile = flags.get('--profile')!;
@@ -128,7 +133,7 @@ export interface BenchDeps {
   cpus: number;
   sourcePaths: string[];
   /** The "modelled" column and the profile's name; null when there is no model to compare with. */
-  loadModel: (profile: string | undefined, cwd: string) => Promise<{ fn: ModelFn; name: string } | null>;
+  loadModel: (profile: string | undefined, cwd: string, force?: boolean) => Promise<{ fn: ModelFn; name: string } | null>;
   writeFile: (path: string, text: string) => Promise<void>;
   /** Installs the Ctrl-C handler; returns its remover. */
   onInterrupt: (controller: AbortController) => () => void;
@@ -141,8 +146,8 @@ export interface BenchDeps {
  * what the measurements should be compared with. Bad profile names or files throw with the
  * model's message.
  */
-async function cliModel(profile: string | undefined, cwd: string): Promise<{ fn: ModelFn; name: string }> {
-  const p = loadProfileFromCli(profile ?? 'this-machine', cwd);
+async function cliModel(profile: string | undefined, cwd: string, force?: boolean): Promise<{ fn: ModelFn; name: string }> {
+  const p = loadProfileFromCli(profile ?? 'this-machine', cwd, { force: force === true });
   return { fn: modelFor(p), name: `${p.name} (${p.source})` };
 }
 
@@ -230,7 +235,7 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
   const args = parseBenchArgs(argv, deps.cpus, 'bench');
   let model: { fn: ModelFn; name: string } | null;
   try {
-    model = await deps.loadModel(args.profile, io.cwd);
+    model = await deps.loadModel(args.profile, io.cwd, args.force);
   } catch (e) {
     io.stderr(`pagecost bench: ${(e as Error).message}\n`);
     return 2;

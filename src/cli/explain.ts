@@ -9,7 +9,7 @@ import {
   type Alignment, type Allocator, type Crossover, type OpName, type Profile, type ScenarioOptions,
 } from '../core/model';
 
-export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--mmap-threshold B] [--untouched] [--json]
+export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threads T] [--profile NAME|FILE] [--allocator A] [--alignment X] [--mmap-threshold B] [--untouched] [--force] [--json]
 
   --op OP          one of:
 ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join('\n')}
@@ -21,6 +21,8 @@ ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join
   --mmap-threshold B
                    where glibc's dynamic mmap threshold stands: 128K at start, up to 32M (default 128K)
   --untouched      the buffer was never written: mremap has nothing to move, a copy reads zero pages
+  --force          use a calibration file made on another machine or for another model version
+                   (refused otherwise; PAGECOST_FORCE_PROFILE=1 does the same)
   --json           print JSON instead of text
 `;
 
@@ -48,6 +50,7 @@ interface Args {
   alignment?: Alignment;
   mmapThreshold?: number;
   untouched: boolean;
+  force: boolean;
   json: boolean;
 }
 
@@ -55,6 +58,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   const vals = new Map<string, string>();
   let json = false;
   let untouched = false;
+  let force = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return 'help';
@@ -64,6 +68,10 @@ function parseArgs(argv: string[]): Args | 'help' {
     }
     if (arg === '--untouched') {
       untouched = true;
+      continue;
+    }
+    if (arg === '--force') {
+      force = true;
       continue;
     }
     const eq = /^(--[a-z-]+)=(.*)$/.exec(arg);
@@ -101,7 +109,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   return {
     ...(mmapThreshold !== undefined ? { mmapThreshold } : {}),
     op, bytes: parseBytes(b), threads: Number(t), profile: vals.get('--profile') ?? 'x86-64',
-    allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), untouched, json,
+    allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), untouched, force, json,
   };
 }
 
@@ -121,7 +129,7 @@ export const explain: Subcommand = async (argv, io) => {
   }
   let profile: Profile;
   try {
-    profile = loadProfileFromCli(args.profile, io.cwd);
+    profile = loadProfileFromCli(args.profile, io.cwd, { force: args.force });
   } catch (e) {
     if (e instanceof ModelInputError) {
       io.stderr(`pagecost explain: ${e.message}\n`);

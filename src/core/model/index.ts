@@ -11,7 +11,8 @@ export {
   type MachineFacts, type MachineReading, type MachineEnv, type ReadFn, type Arch, type ThpMode, type PtiState,
 } from './machine';
 export {
-  builtinProfile, thisMachineProfile, loadProfile, resolveProfile, isBuiltinName, calibrationFile, PROFILE_NAMES,
+  builtinProfile, thisMachineProfile, loadProfile, resolveProfile, machineDifferences, isBuiltinName, calibrationFile, PROFILE_NAMES,
+  type LoadOptions,
   type Profile, type CalibrationFile,
 } from './profile';
 export {

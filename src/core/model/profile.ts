@@ -143,6 +143,44 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+export interface LoadOptions {
+  /**
+   * Use a file calibrated for another model version or on another machine anyway: the refusal
+   * becomes a warning (`--force` on the command line).
+   */
+  force?: boolean;
+  /**
+   * Facts of the machine the profile is about to be used on (what could be read). When given,
+   * a calibration whose recorded machine differs in any of them is refused: its parameters were
+   * measured on other hardware or another kernel.
+   */
+  live?: Partial<MachineFacts>;
+}
+
+/** Facts compared between a calibration and the machine using it (all change the fit). */
+const IDENTITY_FACTS = ['arch', 'pageSize', 'cpus', 'kernel', 'hypervisor', 'thp', 'pti', 'caches'] as const;
+
+/** The facts in which a calibration's machine differs from `live`, as "cpus 2 there, 4 here". */
+export function machineDifferences(recorded: Partial<MachineFacts>, live: Partial<MachineFacts>): string[] {
+  const out: string[] = [];
+  const show = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v));
+  for (const k of IDENTITY_FACTS) {
+    const a = recorded[k];
+    const b = live[k];
+    if (a === undefined || b === undefined) continue;
+    if (k === 'caches') {
+      const ca = a as MachineFacts['caches'];
+      const cb = b as MachineFacts['caches'];
+      for (const lvl of ['l1d', 'l2', 'l3'] as const) {
+        if (ca[lvl] !== undefined && cb[lvl] !== undefined && ca[lvl] !== cb[lvl]) out.push(`${lvl} cache ${ca[lvl]} bytes there, ${cb[lvl]} here`);
+      }
+    } else if (a !== b) out.push(`${k} ${show(a)} there, ${show(b)} here`);
+  }
+  return out;
+}
+
+const FORCE_HINT = 'pass --force to use it anyway';
+
 /**
  * Validates a calibration profile (parsed JSON) and builds a Profile on top of its base.
  * Format (version 1):
@@ -150,13 +188,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  *     "created": "ISO date"?, "machine": { partial MachineFacts }?, "params": { "<param id>": number },
  *     "notes": { "<param id>": "how it was measured" }? }
  */
-export function loadProfile(json: unknown, source: string): Profile {
+export function loadProfile(json: unknown, source: string, opts: LoadOptions = {}): Profile {
+  const force = opts.force === true;
+  const warnings: string[] = [];
   if (!isRecord(json)) fail(source, 'expected a JSON object with "pagecostProfile": 1; is this a pagecost profile file?');
   if (json.pagecostProfile !== PROFILE_FORMAT_VERSION) {
     fail(source, `"pagecostProfile" is ${JSON.stringify(json.pagecostProfile)}, this pagecost reads format ${PROFILE_FORMAT_VERSION}; re-run \`pagecost calibrate\` to write a current file`);
   }
   if (json.modelVersion !== MODEL_VERSION) {
-    fail(source, `it was calibrated for model v${String(json.modelVersion)}, this is model v${MODEL_VERSION}; re-run \`pagecost calibrate\` so the parameters match the model`);
+    const what = `it was calibrated for model v${String(json.modelVersion)}, this is model v${MODEL_VERSION}, whose equations differ`;
+    if (!force) fail(source, `${what}; re-run \`pagecost calibrate\` so the parameters match the model, or ${FORCE_HINT}`);
+    warnings.push(`${what}: used anyway (--force); its parameters were fitted to the old equations`);
   }
   const baseName = json.base ?? 'x86-64';
   if (typeof baseName !== 'string' || !isBuiltinName(baseName)) {
@@ -172,11 +214,15 @@ export function loadProfile(json: unknown, source: string): Profile {
 
   const params: Params = { ...base.params };
   const origins: Record<string, string> = { ...base.origins };
-  const warnings: string[] = [];
   const rawParams = json.params ?? {};
   if (!isRecord(rawParams)) fail(source, '"params" must be an object mapping parameter ids to numbers');
   for (const [id, v] of Object.entries(rawParams)) {
     if (!isParamId(id)) {
+      // A forced file of another model version may name parameters this version dropped.
+      if (force && json.modelVersion !== MODEL_VERSION) {
+        warnings.push(`parameter "${id}" is not in model v${MODEL_VERSION}: ignored`);
+        continue;
+      }
       fail(source, `unknown parameter "${id}"; known ids: ${PARAMS.map((p) => p.id).join(', ')}`);
     }
     const def = paramDef(id)!;
@@ -200,6 +246,17 @@ export function loadProfile(json: unknown, source: string): Profile {
   for (const [k, v] of Object.entries(rawMachine)) {
     applyMachineFact(machine, k, v, source);
     origins[`machine.${k}`] = `${source}`;
+  }
+  if (opts.live) {
+    // Only facts the file records count: a hand-written profile without them is not refused.
+    const recorded: Partial<MachineFacts> = {};
+    for (const k of Object.keys(rawMachine)) (recorded as Record<string, unknown>)[k] = machine[k as keyof MachineFacts];
+    const diff = machineDifferences(recorded, opts.live);
+    if (diff.length) {
+      const what = `it was calibrated on another machine (${diff.join('; ')})`;
+      if (!force) fail(source, `${what}. Its parameters describe that machine; run \`pagecost calibrate --out FILE\` here, or ${FORCE_HINT}`);
+      warnings.push(`${what}: used anyway (--force)`);
+    }
   }
   return {
     name: name.trim(), source: `file ${source}`,
@@ -242,9 +299,10 @@ function applyMachineFact(m: MachineFacts, k: string, v: unknown, source: string
 /**
  * A profile by built-in name ("x86-64", "x86-64-vm", "arm64", "this-machine") or by file path.
  * `readFile` returns a file's text or null; it also serves the sysfs/procfs reads of
- * "this-machine".
+ * "this-machine" and of the machine check of a calibration file (refused when it was made on
+ * another machine or for another model version, unless `force`).
  */
-export function resolveProfile(nameOrPath: string, readFile: ReadFn, env: MachineEnv = {}): Profile {
+export function resolveProfile(nameOrPath: string, readFile: ReadFn, env: MachineEnv = {}, opts: { force?: boolean; checkMachine?: boolean } = {}): Profile {
   if (isBuiltinName(nameOrPath)) return builtinProfile(nameOrPath);
   if (nameOrPath === 'this-machine') return thisMachineProfile(readFile, env);
   let text: string | null;
@@ -262,7 +320,10 @@ export function resolveProfile(nameOrPath: string, readFile: ReadFn, env: Machin
   } catch (e) {
     throw new ModelInputError(`profile ${nameOrPath}: not valid JSON (${(e as Error).message})`);
   }
-  return loadProfile(json, nameOrPath);
+  // A calibration file is checked against the machine it is used on (the facts that could be
+  // read through the same reader); built-in names describe no particular machine.
+  const live = opts.checkMachine === false ? undefined : readMachineFacts(readFile, env).facts;
+  return loadProfile(json, nameOrPath, { force: opts.force ?? false, ...(live ? { live } : {}) });
 }
 
 function deepFreeze<T>(o: T): T {

@@ -1,7 +1,10 @@
 // Version of the cost model's equations and parameter set. Bump it when an equation or a
 // default changes the numbers a user may have saved or compared; it appears in every estimate,
 // hover and JSON output, and calibration files record it (a mismatch is refused).
-export const MODEL_VERSION = 1;
+// v2 (issue 4): in-place grow rises with size (c_grow, t_grow_cap), munmap pays its local TLB
+// flush, copies blend bandwidth across a cache size, VM guests pay host faults beyond a pool of
+// recently freed memory (c_fault_host, s_fault_pool).
+export const MODEL_VERSION = 2;
 
 /** Version of the calibration profile file format read by loadProfile(). */
 export const PROFILE_FORMAT_VERSION = 1;
