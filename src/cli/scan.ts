@@ -24,7 +24,8 @@ Finds realloc/mremap call sites (and wrappers of them) in the C files under each
 options:
   --format text|json|sarif   output format (default text)
   --fail-on warning|error    exit 1 when a finding has this severity or worse
-  --fail-on-file-errors      exit 3 when a file could not be scanned (binary, too large, unreadable, broken C)
+  --fail-on-file-errors      exit 3 when a file could not be scanned (binary, too large,
+                             unreadable, broken C) or a config entry was ignored
   --max-file-size SIZE       skip larger files (default 2M; e.g. 512K, 8M)
   --config FILE              project config (default: PATH/.pagecost.json when it exists)
   --target lp64|ilp32        data model for sizeof (default lp64)
@@ -115,7 +116,7 @@ export const scan: Subcommand = async (argv, io) => {
   const started = Date.now();
   const progress = progressReporter(io, quiet, started);
 
-  // PAGECOST_TIMING=1 prints when each phase started (for tuning; the bench script uses it).
+  // PAGECOST_TIMING=1 prints when each phase started, and how long each worker request took.
   const timing = process.env.PAGECOST_TIMING === '1';
   const mark = (what: string) => timing && io.stderr(`pagecost: timing: ${what} at ${Date.now() - started} ms\n`);
   // Workers start before the walk so that loading the grammar overlaps with it. A single file,
@@ -127,6 +128,7 @@ export const scan: Subcommand = async (argv, io) => {
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
   const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash), partialParse });
   mark('walk');
+  progress.update({ phase: 'reading', files: 0, message: 'listing files' });
   // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
   const dealer = new FileDealer(pool.shards);
   let walked;
