@@ -1,6 +1,8 @@
 // One share of a project scan: the files assigned to it, their text, and the trees of those it
-// parsed. A shard lives in one worker thread (or in-process), so a file is read and parsed once,
-// by the shard that owns it, and its tree is reused from the wrapper rounds to the call sites.
+// parsed. A shard lives in one worker thread (or on the main thread); a file is read once, by
+// the shard that owns it, and its tree is reused from the wrapper rounds to the call sites. Trees
+// are partial (regions.ts): a file is parsed again only when a name found later appears in a
+// body its tree left out, which is rare and cheaper than parsing every body up front.
 // Pure: files come through the SourceReader, grammar paths or bytes through GrammarFiles.
 import type { Parser, Tree, Node } from 'web-tree-sitter';
 import type { CallSite, FileError, WrapperDef } from '../types';
