@@ -140,6 +140,7 @@ function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string 
       c_split: 'no huge pages were granted (THP unavailable or refused)',
       a_ipi: 'one CPU: no other CPU to interrupt',
       s_fault_pool: 'c_fault_host is zero (no host faults modelled), so the pool size has no effect',
+      t_fault2M_host: 'no huge-page fault run reaches beyond s_fault_pool, or no huge pages were granted',
     };
     return reasons[id] ?? 'no measured point depends on it';
   }

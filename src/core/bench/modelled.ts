@@ -3,7 +3,7 @@
 // mapped onto the model's Operation with the same setup the harness uses (harness.c), so that
 // a ratio far from 1 means the model is off, not that the two measure different things.
 import {
-  GLIBC_TOP_PAD, estimateNs, hostFaultPages, isOpName, makeContext, namedOperation,
+  GLIBC_TOP_PAD, estimateNs, hostFaultPages, hostHugePages, isOpName, makeContext, namedOperation,
   type ModelContext, type Operation, type Params, type Profile,
 } from '../model';
 import type { PointKey } from './protocol';
@@ -81,7 +81,7 @@ function modelOp(profile: Profile, params: Params, key: PointKey): number | null
       // The harness writes one byte per page of a fresh MADV_NOHUGEPAGE mapping.
       return Math.ceil(key.bytes / page) * (params.t_fault4k + pti) + host(key.bytes);
     case 'fault-2m':
-      return Math.ceil(key.bytes / slot) * (params.t_fault2M + pti);
+      return Math.ceil(key.bytes / slot) * (params.t_fault2M + pti) + hostHugePages(params, profile.machine, key.bytes) * params.t_fault2M_host;
     case 'swap-pages-mremap': {
       // Three MREMAP_FIXED moves of N bytes within one mapping: its page tables stay.
       const move: Operation = { kind: 'mremap', oldBytes: key.bytes, newBytes: key.bytes, mode: 'move', fixed: 'empty', alignment: 'misaligned', tablesFreed: false, thpSource: false };

@@ -197,8 +197,7 @@ function pageFaults(d: Derived, a: Acc, bytes: number): void {
     if (huge * (p.t_fault2M + d.ptiNs) < small * (p.t_fault4k + d.ptiNs)) {
       a.add('t_fault2M', 'first-touch fault of a huge page (allocate and zero 2 MiB)', huge, p.t_fault2M);
       if (d.ptiNs > 0) a.add(ptiTerm, d.ptiLabel, huge, d.ptiNs);
-      // No host term here: MODEL-FACTS' evidence for it is about 4 KiB faults (§1.9), and our
-      // huge-page fault runs do not rise per page the same way.
+      hostHugeFaults(d.p, d.m, a, bytes);
       return;
     }
   }
@@ -211,6 +210,19 @@ function pageFaults(d: Derived, a: Acc, bytes: number): void {
 export function hostFaultPages(p: Params, m: MachineFacts, bytes: number): number {
   if (!(p.c_fault_host > 0)) return 0;
   return Math.max(0, Math.ceil(bytes / m.pageSize) - (p.s_fault_pool * 1024 * 1024) / m.pageSize);
+}
+
+/** Huge pages of a run of THP faults over `bytes` beyond the pool (VM guests). */
+export function hostHugePages(p: Params, m: MachineFacts, bytes: number): number {
+  if (!(p.t_fault2M_host > 0)) return 0;
+  const slot = (m.pageSize * m.pageSize) / 8;
+  return Math.max(0, Math.ceil(bytes / slot) - (p.s_fault_pool * 1024 * 1024) / slot);
+}
+
+// Huge pages pay their own host term: our 2–16 MiB THP runs took ≈80 µs per huge page and the
+// 64–256 MiB ones ≈210–235 µs, far less extra per byte than 4 KiB faults pay (c_fault_host).
+function hostHugeFaults(p: Params, m: MachineFacts, a: Acc, bytes: number): void {
+  a.add('t_fault2M_host', `host backing fresh huge pages beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostHugePages(p, m, bytes), p.t_fault2M_host);
 }
 
 function hostFaults(p: Params, m: MachineFacts, a: Acc, bytes: number): void {
@@ -239,14 +251,15 @@ export function copyLevel(m: MachineFacts, bytes: number): CopyLevel {
  * How the bytes of a copy split between the cache levels' speeds. A cache does not stop
  * holding a working set at one byte past its size: MODEL-FACTS §1.9 [M] has copies with a
  * working set 2N of 64 KiB–1 MiB at L2 speed (≈55 GB/s), exactly 2 MiB (= L2) at ≈32 GB/s, and
- * 4–32 MiB at L3 speed (≈15 GB/s). So around each cache size S the time per byte moves from the
- * inner to the outer level over one octave either side, linearly in log2(2N/S): all inner
- * at S/2, half and half at S (1 MiB: harmonic mean of 50 and 20 GB/s = 28.6 GB/s, vs 32
- * measured), all outer at 2S. Returns the shares of L1, L2, L3 and memory (sum 1).
+ * 4–32 MiB at L3 speed (≈15 GB/s); at the 48 KiB L1, 2N = 32 KiB still runs at full L1 speed
+ * (175–190 GB/s) and 64 KiB at L2 speed. So around each cache size S the time per byte moves
+ * from the inner to the outer level over half an octave either side, linearly in log2(2N/S):
+ * all inner at S/√2, half and half at S (1 MiB: harmonic mean of 50 and 20 GB/s = 28.6 GB/s,
+ * vs 32 measured), all outer at S·√2. Returns the shares of L1, L2, L3 and memory (sum 1).
  */
 export function copyShares(m: MachineFacts, bytes: number): [number, number, number, number] {
   const ws = 2 * bytes;
-  const outer = (size: number): number => Math.min(1, Math.max(0, (Math.log2(ws / size) + 1) / 2));
+  const outer = (size: number): number => Math.min(1, Math.max(0, Math.log2(ws / size) + 0.5));
   // Fraction of bytes beyond each cache; never more beyond an outer cache than an inner one.
   const w1 = outer(m.caches.l1d);
   const w2 = Math.min(w1, outer(m.caches.l2));

@@ -16,7 +16,7 @@ export {
   type Profile, type CalibrationFile,
 } from './profile';
 export {
-  estimateOp, estimateNs, copyLevel, copyShares, hostFaultPages, ALLOCATORS, GLIBC_TOP_PAD, GLIBC_MMAP_THRESHOLD_MIN, GLIBC_MMAP_THRESHOLD_MAX, MUSL_MMAP_THRESHOLD,
+  estimateOp, estimateNs, copyLevel, copyShares, hostFaultPages, hostHugePages, ALLOCATORS, GLIBC_TOP_PAD, GLIBC_MMAP_THRESHOLD_MIN, GLIBC_MMAP_THRESHOLD_MAX, MUSL_MMAP_THRESHOLD,
   type Allocator, type Alignment, type Estimate, type ModelContext, type Operation,
 } from './estimate';
 export {

@@ -168,6 +168,12 @@ export const PARAMS = [
     tag: 'M', source: 'MODEL-FACTS §1.9 [M]: memcpy into fresh memory 1 MiB 0.24–0.25 ms (≈0.85 µs per page beyond the copy) vs 1 GiB 0.98–1.47 s (≈3.3–5.2 µs per page); §0/§1.7: free-page reporting enabled, faults inflated by it [M]', calibratable: true,
   },
   {
+    id: 't_fault2M_host', unit: 'ns', label: 'host backing a fresh huge page (VM guest, beyond recently freed memory)',
+    doc: 'Extra cost per first-touched 2 MiB huge page once a run of faults exceeds s_fault_pool: the host-side counterpart of c_fault_host for THP faults. MODEL-FACTS gives no size dependence for THP faults, so the built-ins have none; calibration finds it.',
+    defaults: same(0), range: [0, 500_000], limits: [0, 100_000_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.7: THP fault 130–180 µs bare metal [S] vs 235–590 µs in the VM [M]; no sizes given, so 0 [E] until calibrated', calibratable: true,
+  },
+  {
     id: 's_fault_pool', unit: 'MiB', label: 'fresh memory a VM guest gets without host faults',
     doc: 'How much first-touched memory comes from recently freed pages the host still backs; pages beyond it pay c_fault_host. Not pinned by MODEL-FACTS beyond "more than 1 MiB, less than 1 GiB"; calibration fits it where c_fault_host is not zero.',
     defaults: same(32), range: [1, 4096], limits: [0, 1_000_000],
@@ -206,8 +212,8 @@ export const PARAMS = [
   {
     id: 'B_L1', unit: 'GB/s', label: 'copy speed when source and destination fit in L1',
     doc: 'memcpy bandwidth (bytes copied per ns) for a working set 2N ≤ L1d.',
-    defaults: same(100), range: [50, 150], limits: [0.1, 10_000],
-    tag: 'E/M', source: 'MODEL-FACTS §1.9: 4 KiB in 40–43 ns ≈100 GB/s [M]', calibratable: true,
+    defaults: same(100), range: [50, 300], limits: [0.1, 10_000],
+    tag: 'E/M', source: 'MODEL-FACTS §1.9: 4 KiB in 40–43 ns ≈100 GB/s [M]; 16 KiB in 87–94 ns ≈175–190 GB/s [M], hence the range up to 300', calibratable: true,
   },
   {
     id: 'B_L2', unit: 'GB/s', label: 'copy speed when the copy fits in L2',
