@@ -6,7 +6,7 @@
 // Held-out check: the fit sees only the training sizes and is judged on the sizes it never
 // saw, so a model that merely memorises points cannot look good.
 import { CALIBRATABLE_PARAM_IDS, paramDef, type ParamId, type Profile } from '../model';
-import { calibrationStart } from './calibration';
+import { calibrationStart, writtenParams } from './calibration';
 import { fitProfile, type FitResult } from './fit';
 import type { MeasurementsFile } from './measurements';
 import { modelPoint } from './modelled';
@@ -180,6 +180,9 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
   const allFit = fitProfile(start, pts, { clockNs });
   const allMs = now() - t0;
 
+  // Judge what a calibration file would carry, not the fit's internal state.
+  const trainParams = { ...start.params, ...writtenParams(trainFit) };
+  const allParams = { ...start.params, ...writtenParams(allFit) };
   const changes = allFit.fitted
     .filter((f) => f.identified)
     .map((f): ParamChange => ({
@@ -193,9 +196,9 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
     defaultsSingle: distribution(before.filter((e) => singleIds.has(e.id))),
     defaultsAll: distribution(before),
     heldOutSizes: [...held].sort((a, b) => a - b),
-    train: distribution(pointErrors(start, trainFit.params, train, clockNs)),
-    heldOut: distribution(pointErrors(start, trainFit.params, test, clockNs)),
-    all: distribution(pointErrors(start, allFit.params, pts, clockNs)),
+    train: distribution(pointErrors(start, trainParams, train, clockNs)),
+    heldOut: distribution(pointErrors(start, trainParams, test, clockNs)),
+    all: distribution(pointErrors(start, allParams, pts, clockNs)),
     fitMs: { train: trainMs, all: allMs },
     moved: changes.filter((c) => Math.abs(Math.log(c.factor)) > Math.log(1.05)),
     confirmed: changes.filter((c) => Math.abs(Math.log(c.factor)) <= Math.log(1.05)),

@@ -68,6 +68,17 @@ export function calibrationStart(m: MeasurementsFile, name: string): { start: Pr
   return { start: { ...base, name, machine, params, origins: { ...base.origins }, warnings: [] }, baseName };
 }
 
+/**
+ * The parameters a calibration file carries: only those the data pinned down, rounded as
+ * written; the others keep the start's values (a fit's unidentified values are not kept, since
+ * the data say nothing about them).
+ */
+export function writtenParams(fit: FitResult): Partial<Record<ParamId, number>> {
+  const out: Partial<Record<ParamId, number>> = {};
+  for (const f of fit.fitted) if (f.identified) out[f.id] = +f.value.toPrecision(4);
+  return out;
+}
+
 /** Fits the model to a sweep and builds the profile file. */
 export function calibrate(m: MeasurementsFile, name: string): { file: CalibrationFile; fit: FitResult; start: Profile } {
   const { start, baseName } = calibrationStart(m, name);
@@ -77,9 +88,10 @@ export function calibrate(m: MeasurementsFile, name: string): { file: Calibratio
   const fit = fitProfile(start, m.points, { clockNs: m.machine.clockNs > 0 ? m.machine.clockNs : 0 });
   const outParams: CalibrationFile['params'] = {};
   const notes: CalibrationFile['notes'] = {};
+  const written = writtenParams(fit);
   for (const f of fit.fitted) {
-    if (!f.identified) continue; // the sweep did not pin it down: the base default stands
-    outParams[f.id] = +f.value.toPrecision(4);
+    if (written[f.id] === undefined) continue; // the sweep did not pin it down: the base default stands
+    outParams[f.id] = written[f.id];
     const unit = paramDef(f.id)?.unit ?? '';
     const edge = f.atBound ? ` (held at the ${f.atBound} edge of its plausible range)` : '';
     notes[f.id] = `fitted to ${fit.points} points, ±${(100 * f.logSd).toFixed(0)}% at 10% noise, start ${f.start} ${unit}${edge}`;

@@ -196,7 +196,6 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   while (iterations < maxIter && !converged) {
     iterations++;
     // Numeric Jacobian, one forward difference per parameter over the points it touches.
-    const p = toParams(u);
     const J: Map<number, number>[] = defs.map(() => new Map());
     const h = 1e-4;
     defs.forEach((_, j) => {
@@ -205,7 +204,8 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
       const step = u[j]! + h <= hi[j]! ? h : -h;
       uj[j] = u[j]! + step;
       const pj = toParams(uj);
-      for (const i of touches[j]!) J[j]!.set(i, (logModel(pj, usable[i]!) - logModel(p, usable[i]!)) / step);
+      // r[i] + logMeasured is the model at u already: no need to evaluate it again.
+      for (const i of touches[j]!) J[j]!.set(i, (logModel(pj, usable[i]!) - (r[i]! + usable[i]!.logMeasured)) / step);
     });
     // Normal equations of the weighted problem plus the prior.
     normal = defs.map(() => new Array<number>(n).fill(0));

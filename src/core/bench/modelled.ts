@@ -63,10 +63,23 @@ export function modelPoint(profile: Profile, params: Params, key: PointKey, cloc
   return v + (key.op === 'syscall' ? clockNs / SYSCALL_BATCH : clockNs);
 }
 
+// One context per profile and thread count: the fit evaluates every point many times.
+const contexts = new WeakMap<Profile, Map<number, ModelContext>>();
+function harnessContext(profile: Profile, threads: number): ModelContext {
+  let byThreads = contexts.get(profile);
+  if (!byThreads) contexts.set(profile, (byThreads = new Map()));
+  let ctx = byThreads.get(threads);
+  if (!ctx) {
+    ctx = makeContext(profile, { threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: 'reused' });
+    byThreads.set(threads, ctx);
+  }
+  return ctx;
+}
+
 function modelOp(profile: Profile, params: Params, key: PointKey): number | null {
   // The harness repeats each point on the same heap, so small blocks come back from free lists
   // already touched (heap "reused"); blocks at or above the threshold are fresh mmaps anyway.
-  const ctx = makeContext(profile, { threads: key.threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: 'reused' });
+  const ctx = harnessContext(profile, key.threads);
   const page = profile.machine.pageSize;
   const slot = (page * page) / 8;
   const pti = ptiNs(params, profile);

@@ -30,9 +30,15 @@ export const PAGE_SIZES = [4096, 16384, 65536] as const;
 
 /** Parses "6.12.3-arch1" into [6, 12]; null when it is not a version. */
 export function kernelVersion(release: string): [number, number] | null {
+  // The model asks this several times per estimate, and a calibration fit makes ~10⁵ estimates.
+  const hit = versionCache.get(release);
+  if (hit !== undefined) return hit;
   const m = /^(\d+)\.(\d+)/.exec(release.trim());
-  return m ? [Number(m[1]), Number(m[2])] : null;
+  const v: [number, number] | null = m ? [Number(m[1]), Number(m[2])] : null;
+  if (versionCache.size < 256) versionCache.set(release, v);
+  return v;
 }
+const versionCache = new Map<string, [number, number] | null>();
 
 /** True when `release` is at least major.minor. Unparseable releases count as current (≥ everything). */
 export function kernelAtLeast(release: string, major: number, minor: number): boolean {

@@ -10,7 +10,7 @@
 export type BuiltinProfileName = 'x86-64' | 'x86-64-vm' | 'arm64';
 export const BUILTIN_PROFILE_NAMES: readonly BuiltinProfileName[] = ['x86-64', 'x86-64-vm', 'arm64'];
 
-export type ParamUnit = 'ns' | 'ns/page' | 'pages' | 'GB/s' | 'MiB';
+export type ParamUnit = 'ns' | 'ns/page' | 'pages' | 'GB/s' | 'MiB' | 'share';
 export type SourceTag = 'S' | 'M' | 'E' | 'S/M' | 'M/E' | 'S/E' | 'E/M';
 
 export interface ParamDef {
@@ -82,6 +82,12 @@ export const PARAMS = [
     doc: 'The per-page part of an in-place grow stops rising: Appendix A measured 11–13 µs at 256 MiB and 8–13 µs at 1 GiB (§1.2: 8–15 µs at 64 MiB–1 GiB), so min(pages·c_grow, t_grow_cap) is added to t_vma_grow.',
     defaults: same(10_000), range: [3000, 20_000], limits: [0, 10_000_000],
     tag: 'M', source: 'MODEL-FACTS §1.2: in-place grow 8–15 µs at 64 MiB–1 GiB; Appendix A 256 MiB 11–13 µs, 1 GiB 8–13 µs [M]', calibratable: true,
+  },
+  {
+    id: 't_ptfree', unit: 'ns', label: 'freeing the page tables a moved mapping leaves behind',
+    doc: 'Paid once by a move whose source was alone in its page tables (MREMAP_FIXED from an isolated mapping, or moves of whole slots): free_pgtables() and its flush. MODEL-FACTS §2.1 charges only a shootdown for this and its S1 crossover assumes a neighbour keeps the table, so the built-ins use 0; §1.2 measured ≈1.5 µs, which calibration recovers.',
+    defaults: same(0), range: [0, 5000], limits: [0, 1_000_000],
+    tag: 'M', source: 'MODEL-FACTS §1.2: 1-page move, isolated source (page table freed) 3.5–4.0 µs vs 2.0–2.2 µs with a neighbour [M]; default 0 keeps §2.1 and §3 S1', calibratable: true,
   },
   {
     id: 't_enomem', unit: 'ns', label: 'failed in-place grow (ENOMEM without MREMAP_MAYMOVE)',
@@ -232,6 +238,12 @@ export const PARAMS = [
     doc: 'memcpy bandwidth when 2N exceeds L3 (DRAM-bound).',
     defaults: same(10), range: [5, 15], limits: [0.1, 10_000],
     tag: 'E/M', source: 'MODEL-FACTS §1.9: 64 MiB–1 GiB 5–11 GB/s [M]', calibratable: true,
+  },
+  {
+    id: 'f_l3', unit: 'share', label: 'part of the reported L3 cache one copy can use',
+    doc: 'Scales S_L3 in the choice of copy bandwidth. A VM guest reads the whole host L3 from sysfs (482 MB on the MODEL-FACTS VM) but shares it with other guests; 1 on bare metal.',
+    defaults: same(1), range: [0.02, 1], limits: [0.001, 1],
+    tag: 'M', source: 'MODEL-FACTS §1.9 [M]: on a VM reporting a 482 MB L3, copies of 64 MiB–1 GiB (working set 128 MiB and up) already run at DRAM speed, 5–11 GB/s, so less than a quarter of it is usable', calibratable: true,
   },
   {
     id: 't_call', unit: 'ns', label: 'calling memcpy',

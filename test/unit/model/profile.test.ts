@@ -78,7 +78,7 @@ describe('model: profiles', () => {
   it('calibrationFile() writes what loadProfile() reads back, for every calibratable parameter', () => {
     const base = builtinProfile('x86-64-vm');
     const params: Record<string, number> = {};
-    for (const id of CALIBRATABLE_PARAM_IDS) params[id] = id === 'n_ceil' ? 40 : base.params[id] * 1.1;
+    for (const id of CALIBRATABLE_PARAM_IDS) params[id] = id === 'n_ceil' ? 40 : id === 'f_l3' ? 0.5 : base.params[id] * 1.1;
     // Keep the bandwidth order intact (all scaled alike).
     const file = calibrationFile({ name: 'vm', base: 'x86-64-vm', params, machine: { cpus: 2 } });
     const p = loadProfile(JSON.parse(JSON.stringify(file)), 'vm.json');

@@ -26,16 +26,17 @@ describe('model v2: in-place grow rises with size up to a plateau (MODEL-FACTS A
     assert.ok(within(ns(x86, 'mremap-grow-inplace', GiB), 8000, 13_000, 0.1), `${ns(x86, 'mremap-grow-inplace', GiB)}`);
   });
 
-  it('never falls with size, and stops rising at t_grow_cap', () => {
+  it('never falls with size; the size-dependent part is pages·c_grow while small and levels off below t_grow_cap', () => {
     let prev = 0;
     for (let b = 4096; b <= 4 * GiB; b *= 2) {
       const t = ns(x86, 'mremap-grow-inplace', b);
       assert.ok(t >= prev, `${b}: ${t} < ${prev}`);
       prev = t;
     }
-    const e = estimateNamed(x86, 'mremap-grow-inplace', 4 * GiB);
-    assert.equal(e.breakdown.find((t) => t.term === 't_grow_cap')?.ns, x86.params.t_grow_cap);
-    assert.equal(e.breakdown.find((t) => t.term === 'c_grow'), undefined);
+    const part = (b: number) => estimateNamed(x86, 'mremap-grow-inplace', b).breakdown.find((t) => t.term === 'c_grow')!.ns;
+    const small = (64 * KiB) / 4096;
+    assert.ok(Math.abs(part(64 * KiB) / (small * x86.params.c_grow) - 1) < 0.01);
+    assert.ok(part(4 * GiB) <= x86.params.t_grow_cap && part(4 * GiB) > 0.99 * x86.params.t_grow_cap);
   });
 });
 
@@ -77,12 +78,20 @@ describe('model v2: copy bandwidth changes smoothly across a cache size (MODEL-F
     assert.ok(t > l2Only && t < l3Only);
   });
 
-  it('working sets of half a cache or less run at its speed, twice it or more at the next level', () => {
+  it('working sets up to S/√2 run at the cache\'s speed, from 2S at the next level\'s, a third beyond at S', () => {
     const m = x86.machine;
-    assert.deepEqual(copyShares(m, m.caches.l2 / 4), [0, 1, 0, 0]);
+    assert.deepEqual(copyShares(m, m.caches.l2 / 2 / Math.SQRT2), [0, 1, 0, 0]);
     assert.deepEqual(copyShares(m, m.caches.l2), [0, 0, 1, 0]);
     const mid = copyShares(m, m.caches.l2 / 2);
-    assert.ok(Math.abs(mid[1] - 0.5) < 1e-12 && Math.abs(mid[2] - 0.5) < 1e-12);
+    assert.ok(Math.abs(mid[1] - 2 / 3) < 1e-12 && Math.abs(mid[2] - 1 / 3) < 1e-12, `${mid}`);
+    // 16 KiB (working set 32 KiB, below 48 KiB/√2) is all L1: §1.9's fastest figure.
+    assert.deepEqual(copyShares(m, 16 * KiB), [1, 0, 0, 0]);
+  });
+
+  it('f_l3 shrinks the L3 a copy can use: 64 MiB goes to memory speed when only a tenth of a 480 MiB L3 counts', () => {
+    const m = { ...x86.machine, caches: { ...x86.machine.caches, l3: 480 * MiB } };
+    assert.equal(copyShares(m, 64 * MiB)[3], 0);
+    assert.equal(copyShares(m, 64 * MiB, 0.1)[3], 1);
   });
 
   it('shares always sum to 1 and the cost per byte never falls as the copy grows', () => {
