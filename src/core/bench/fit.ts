@@ -142,11 +142,44 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   const lo = defs.map((d) => Math.log(Math.max(d.range[0], 1e-3)));
   const hi = defs.map((d) => Math.log(Math.max(d.range[1], 1e-3)));
   const clamp = (u: number[]) => u.map((x, i) => Math.min(hi[i]!, Math.max(lo[i]!, x)));
+  // Where the search starts. A default at the edge of its range (0 for terms the built-ins
+  // leave out, such as t_ptfree or a VM's host faults on bare metal; f_l3 = 1) is a poor place
+  // to start in log space: the model barely changes there (a term of 0.001 ns, a cache boundary
+  // no point comes near), so the gradient cannot say which way to go. For each such parameter
+  // a coarse scan over its range (the others at their start) picks the start of the search;
+  // the reported `start` stays the default.
   const u0 = clamp(defs.map((d) => Math.log(Math.max(start[d.id], 1e-3))));
+  const robustCost = (p: Params): number => {
+    let c = 0;
+    for (const pt of usable) {
+      const v = modelPoint(profile, p, pt.key, clockNs);
+      const x = v !== null && v > 0 ? Math.log(v) - pt.logMeasured : 10;
+      c += Math.log1p((x / scale) ** 2);
+    }
+    return c;
+  };
+  defs.forEach((d, j) => {
+    const v = start[d.id];
+    if (v > d.range[0] && v < d.range[1]) return;
+    let best = u0[j]!;
+    let bestCost = Infinity;
+    for (let k = 0; k <= 6; k++) {
+      const uj = lo[j]! + ((hi[j]! - lo[j]!) * k) / 6;
+      const p = { ...start, [d.id]: k === 0 && v <= d.range[0] ? v : k === 6 && v >= d.range[1] ? v : Math.exp(uj) };
+      const c = robustCost(p);
+      if (c < bestCost - 1e-9) {
+        bestCost = c;
+        best = uj;
+      }
+    }
+    u0[j] = best;
+  });
+  // Parameters no point depends on keep their exact start value (set once the touches are known).
+  let active = defs.map(() => true);
   const toParams = (u: number[]): Params => {
     const p = { ...start };
     defs.forEach((d, i) => {
-      p[d.id] = Math.exp(u[i]!);
+      if (active[i]) p[d.id] = Math.exp(u[i]!);
     });
     return p;
   };
@@ -167,7 +200,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     });
     return idx;
   });
-  const active = defs.map((_, j) => touches[j]!.length > 0);
+  active = defs.map((_, j) => touches[j]!.length > 0);
 
   const residuals = (u: number[]): number[] => {
     const p = toParams(u);
