@@ -4,6 +4,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseBenchArgs, runBench, runCalibrate, type BenchDeps } from '../../../src/cli/bench';
+import { forceFromEnv } from '../../../src/cli/machine';
 import { nodeBenchHost } from '../../../src/cli/benchHost';
 import { UsageError, type CliIO } from '../../../src/cli/io';
 import { checkMeasurements } from '../../../src/core/bench/measurements';
@@ -87,6 +88,13 @@ describe('pagecost bench: flags', () => {
     const a = parseBenchArgs([], 4, 'bench');
     assert.deepEqual(a.sweep.ops, [...BENCH_OPS]);
     assert.deepEqual(a.sweep.threads, [1, 2, 4]);
+    assert.equal(a.force, undefined);
+  });
+
+  it('--force lets --profile take a calibration from another machine or model version', () => {
+    assert.equal(parseBenchArgs(['--profile', 'old.json', '--force'], 2, 'bench').force, true);
+    assert.equal(forceFromEnv({ PAGECOST_FORCE_PROFILE: '1' }), true);
+    for (const v of [undefined, '', '0', 'false']) assert.equal(forceFromEnv(v === undefined ? {} : { PAGECOST_FORCE_PROFILE: v }), false, String(v));
   });
 
   it('throws UsageError with the reason for bad flags', () => {

@@ -137,6 +137,30 @@ describe('cli: pagecost explain', () => {
     assert.ok(u.assumptions.some((a: string) => /never written/.test(a)));
   });
 
+  it('refuses a calibration from another machine or model version, naming the difference; --force uses it with a note', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pagecost-explain-'));
+    // No machine has 4093 CPUs in this test run's affinity mask.
+    writeFileSync(join(dir, 'far.json'), JSON.stringify({
+      pagecostProfile: 1, modelVersion: MODEL_VERSION, name: 'far', base: 'x86-64', machine: { cpus: 4093 }, params: { c_pte: 20 },
+    }));
+    const r = await run(['--op', 'mremap-move', '--bytes', '1M', '--profile', 'far.json'], dir);
+    assert.equal(r.code, 2);
+    assert.match(r.err, /another machine \(cpus 4093 there, \d+ here\).*--force/);
+    const f = await run(['--op', 'mremap-move', '--bytes', '1M', '--profile', 'far.json', '--force', '--json'], dir);
+    assert.equal(f.code, 0);
+    const j = JSON.parse(f.out);
+    assert.ok(j.profile.warnings.some((w: string) => /another machine/.test(w)));
+    assert.match(j.profile.origins.c_pte, /calibrated/);
+
+    writeFileSync(join(dir, 'v1.json'), JSON.stringify({ pagecostProfile: 1, modelVersion: MODEL_VERSION - 1, name: 'v1', base: 'x86-64', params: { c_pte: 20 } }));
+    const o = await run(['--op', 'mremap-move', '--bytes', '1M', '--profile', 'v1.json'], dir);
+    assert.equal(o.code, 2);
+    assert.match(o.err, new RegExp(`model v${MODEL_VERSION - 1}, this is model v${MODEL_VERSION}.*--force`));
+    const t = await run(['--op', 'mremap-move', '--bytes', '1M', '--profile', 'v1.json', '--force'], dir);
+    assert.equal(t.code, 0);
+    assert.match(t.out, /note: .*model v/);
+  });
+
   it('--help lists every op and exits 0', async () => {
     const r = await run(['--help']);
     assert.equal(r.code, 0);
