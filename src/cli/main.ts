@@ -1,9 +1,6 @@
 // `pagecost` entry: picks the subcommand, turns every failure into one line on stderr and an
 // exit code. Stack traces only with PAGECOST_DEBUG=1: users get words, developers get details.
 import { UsageError, type CliIO, type Subcommand } from './io';
-import { scan, scanUsage } from './scan';
-import { explain } from './explain';
-import { bench, calibrate } from './bench';
 import pkg from '../../package.json';
 
 export const usage = `usage: pagecost <command> [options]
@@ -21,11 +18,30 @@ exit codes: 0 ok; 1 findings at/above --fail-on; 2 bad command line or config;
             3 unreadable/skipped files with --fail-on-file-errors; 4 internal error
 `;
 
-const commands: Record<string, { run: Subcommand; usage?: string }> = {
-  scan: { run: scan, usage: scanUsage },
-  explain: { run: explain },
-  bench: { run: bench },
-  calibrate: { run: calibrate },
+interface Command {
+  run: Subcommand;
+  usage?: string;
+}
+
+// Loaded on demand (require, so that both the bundle and tsx in tests keep it synchronous and
+// lazy): `explain` should not pay for the scanner's parser and worker pool at start-up.
+const commands: Record<string, () => Promise<Command>> = {
+  scan: async () => {
+    const m = require('./scan') as typeof import('./scan');
+    return { run: m.scan, usage: m.scanUsage };
+  },
+  explain: async () => {
+    const m = require('./explain') as typeof import('./explain');
+    return { run: m.explain, usage: m.EXPLAIN_USAGE };
+  },
+  bench: async () => {
+    const m = require('./bench') as typeof import('./bench');
+    return { run: m.bench, usage: m.BENCH_USAGE };
+  },
+  calibrate: async () => {
+    const m = require('./bench') as typeof import('./bench');
+    return { run: m.calibrate, usage: m.BENCH_USAGE };
+  },
 };
 
 export const exitInternalError = 4;
@@ -44,9 +60,11 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${pkg.version}\n`);
     return 0;
   }
-  const sub = commands[command];
+  const load = commands[command];
+  let sub: Command | undefined;
   try {
-    if (!sub) throw new UsageError(`unknown command '${command}'`);
+    if (!load) throw new UsageError(`unknown command '${command}'`);
+    sub = await load();
     return await sub.run(rest, io);
   } catch (e) {
     if (e instanceof UsageError) {
