@@ -1,11 +1,26 @@
 #!/usr/bin/env node
 'use strict';
-// The CLI is bundled by `npm run build`; this shim only finds it.
+// The CLI is bundled by `npm run build`. In a fresh checkout the bundle does not exist yet, so the
+// first run builds it (esbuild takes about a second) instead of failing: `npm ci && npx pagecost
+// scan DIR` is all a new user types.
 const path = require('path');
 const fs = require('fs');
-const bundle = path.join(__dirname, '..', 'dist', 'cli.js');
+const { execFileSync } = require('child_process');
+
+const root = path.join(__dirname, '..');
+const bundle = path.join(root, 'dist', 'cli.js');
+const buildScript = path.join(root, 'scripts', 'build.mjs');
+if (!fs.existsSync(bundle) && fs.existsSync(buildScript)) {
+  process.stderr.write('pagecost: first run in this checkout, building dist/ ...\n');
+  try {
+    execFileSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+  } catch {
+    process.stderr.write(`pagecost: the build failed; run \`npm ci && npm run build\` in ${root} and try again.\n`);
+    process.exit(2);
+  }
+}
 if (!fs.existsSync(bundle)) {
-  process.stderr.write(`pagecost: ${bundle} is missing — run \`npm run build\` in ${path.dirname(__dirname)} first.\n`);
+  process.stderr.write(`pagecost: ${bundle} is missing; run \`npm run build\` in ${root} first.\n`);
   process.exit(2);
 }
 require(bundle);
