@@ -14,6 +14,7 @@
 // for every call's name ~16 ms, this scan with classification ~1.5 ms.
 import type { Node } from 'web-tree-sitter';
 import type { Primitive, WrapperDef } from '../../types';
+import { DECLARATOR_CHAIN } from './syntax';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
 
@@ -72,14 +73,6 @@ interface Shadow {
   scopeEnd: number;
 }
 
-const DECLARATOR_TYPES = new Set([
-  'pointer_declarator',
-  'function_declarator',
-  'parenthesized_declarator',
-  'array_declarator',
-  'init_declarator',
-  'attributed_declarator',
-]);
 const DECLARATION_TYPES = new Set([
   'declaration',
   'parameter_declaration',
@@ -120,12 +113,12 @@ function classify(node: Node): Classified {
   if (NOT_A_USE_PARENTS.has(parent.type)) return { role: 'none' };
 
   // Declarator chain: `void *realloc(void *, size_t);`, `void *(*realloc)(void *, size_t)`, `int realloc = 0;`
-  if (DECLARATOR_TYPES.has(parent.type) || DECLARATION_TYPES.has(parent.type)) {
+  if (DECLARATOR_CHAIN.has(parent.type) || DECLARATION_TYPES.has(parent.type)) {
     let cur = node;
     let p: Node | null = parent;
     let sawPointer = false;
     let declaresFunction = false;
-    while (p && DECLARATOR_TYPES.has(p.type)) {
+    while (p && DECLARATOR_CHAIN.has(p.type)) {
       // Came from a parameter list, array size or initialiser? (A parenthesised declarator has no field names.)
       if (p.type !== 'parenthesized_declarator' && !isField(p, 'declarator', cur)) break;
       if (p.type === 'pointer_declarator') sawPointer = true;
@@ -214,7 +207,7 @@ function shadowOf(decl: Node): Classified {
     const list = decl.parent;
     const fdecl = list?.parent;
     let up: Node | null = fdecl?.parent ?? null;
-    while (up && DECLARATOR_TYPES.has(up.type)) up = up.parent;
+    while (up && DECLARATOR_CHAIN.has(up.type)) up = up.parent;
     if (up && up.type === 'function_definition') scope = up;
   } else {
     for (let up = decl.parent; up; up = up.parent) {

@@ -2,7 +2,8 @@
 // Each walks up (parents) or along one declarator chain: O(depth), never the whole tree.
 import type { Node } from 'web-tree-sitter';
 
-const DECLARATOR_CHAIN = new Set([
+/** Node types that wrap a declared name: `*name`, `name(...)`, `(name)`, `name[3]`, `name = ...`. */
+export const DECLARATOR_CHAIN: ReadonlySet<string> = new Set([
   'pointer_declarator',
   'function_declarator',
   'parenthesized_declarator',
