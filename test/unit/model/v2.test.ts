@@ -40,6 +40,14 @@ describe('model v2: in-place grow rises with size up to a plateau (MODEL-FACTS A
   });
 });
 
+describe('model v2: in-place grow of a never-written buffer', () => {
+  it('stays flat: the rise is a cold-cache cost of having written the buffer', () => {
+    const u = (b: number) => estimateNamed(x86, 'mremap-grow-inplace', b, { untouched: true }).ns;
+    assert.equal(u(64 * MiB), u(4096));
+    assert.ok(ns(x86, 'mremap-grow-inplace', 64 * MiB) > 5 * u(64 * MiB));
+  });
+});
+
 describe('model v2: munmap pays its local TLB flush (MODEL-FACTS §1.5, §1.8)', () => {
   it('per page up to the ceiling, one full flush above it', () => {
     const inv = (pages: number) => estimateNamed(x86, 'munmap', pages * 4096).breakdown.find((t) => t.term === 'c_invlpg')?.count;
