@@ -79,6 +79,76 @@ export interface CallSite {
    * (xrealloc-style: it aborts/exits/dies), so the result is never NULL/MAP_FAILED.
    */
   diesOnFailure?: boolean;
+  /**
+   * What the syntax tree says around the call, for the correctness rules and quick fixes
+   * (src/core/analysis/c/siteFacts.ts). Absent for references and for sites not built from a C
+   * tree. Plain data: it travels from CLI workers like the rest of the site.
+   */
+  facts?: SiteFacts;
+}
+
+/** One argument of a call as written. */
+export interface ArgFact {
+  text: string;
+  range: Range;
+}
+
+/** A replacement the analysis worked out on the tree (a fix applies it as a text edit). */
+export interface TextReplacement {
+  range: Range;
+  /** The text found there when the analysis ran (a fix checks it is still there). */
+  text: string;
+  newText: string;
+}
+
+/** Syntax facts about one call site; every field optional, absent when it does not apply. */
+export interface SiteFacts {
+  /** Arguments of the call as written at the site (in the caller's order). */
+  args?: ArgFact[];
+  /**
+   * The statement whose whole value is the call (through casts and parentheses):
+   * `assign`: `lhs = call;`, `declare`: `T lhs = call;` (one declarator), `call`: `call;`.
+   */
+  statement?: {
+    form: 'assign' | 'declare' | 'call';
+    range: Range;
+    /** Leading whitespace of the statement's first line. */
+    indent: string;
+    /** The assigned or declared name (`v->items`, `q`); absent for `call`. */
+    target?: string;
+    /** The statement sits directly in a `{ … }` block (so statements can be added beside it). */
+    inBlock: boolean;
+    /** Range of the call expression inside the statement's value (the part a fix replaces by a temporary). */
+    callRange: Range;
+  };
+  /**
+   * The statement right after (same block, nothing in between) tests `target` for failure:
+   * `if (!p) …`, `if (p == NULL) …` (`MAP_FAILED` for mremap), with no `else`.
+   */
+  nextCheck?: {
+    range: Range;
+    /** The `if`'s body as written (a `{ … }` block or one statement). */
+    body: ArgFact;
+    /** The body always leaves (return, goto, break, continue, exit/abort/die-like call at its end). */
+    leaves: boolean;
+    /** The body reads `target` other than to free it. */
+    readsTarget: boolean;
+  };
+  /** `p = realloc(p, n)` with the old pointer copied earlier in the function (`old = p;`). */
+  oldPointerSaved?: boolean;
+  /** mremap's result compared with NULL/0 (or tested for truth): the expressions and what makes each compare with MAP_FAILED. */
+  nullChecks?: TextReplacement[];
+  /** mremap's result compared with MAP_FAILED somewhere (then a NULL test is only redundant). */
+  checksMapFailed?: boolean;
+  /** The size argument is `a * b` of runtime values with no overflow check before it in the function. */
+  uncheckedMultiply?: { left: string; right: string; range: Range };
+  /** mremap: the pointer argument was set from `mmap(…, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, …)` earlier in the function. */
+  sourceAnonymousPrivate?: boolean;
+  /**
+   * Suppression comments that apply to this site's line (`pagecost-ignore-next-line`,
+   * `pagecost-ignore-line`, NOLINT): rule ids, or `*` for every rule.
+   */
+  suppressed?: string[];
 }
 
 /** A function or macro that passes its arguments on to a primitive (or to another wrapper). */

@@ -17,6 +17,7 @@ import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
 import { defaultSizeOptions, type Scope } from './evaluate';
 import { directiveTable, type DirectiveTable } from './conditions';
 import { buildSites } from './siteBuilder';
+import { mapFactRanges } from './siteFacts';
 import { collectSymbols, type FileSymbols } from './symbols';
 import { functionName } from './syntax';
 import { functionWrapper } from './wrappers';
@@ -209,7 +210,12 @@ export class CDocument {
       if (site.range.endOffset > edit.startIndex && site.range.startOffset < edit.oldEndIndex) continue;
       const moved =
         site.range.startOffset >= edit.oldEndIndex
-          ? { ...site, range: shiftRange(site.range, edit), nameRange: shiftRange(site.nameRange, edit) }
+          ? {
+              ...site,
+              range: shiftRange(site.range, edit),
+              nameRange: shiftRange(site.nameRange, edit),
+              ...(site.facts ? { facts: mapFactRanges(site.facts, (r) => shiftRange(r, edit)) } : {}),
+            }
           : site;
       let inChanged = false;
       for (const fn of fns.values()) {

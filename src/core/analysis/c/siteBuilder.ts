@@ -13,6 +13,7 @@ import type { NameUse } from './callSites';
 import { conditionsAt, directiveTable, type DirectiveTable } from './conditions';
 import { parserFor } from './parserCache';
 import { sameLvalue, stripParensAndCasts } from './substitute';
+import { siteFacts } from './siteFacts';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
 
@@ -177,6 +178,7 @@ export function buildSites(
   const sites: CallSite[] = [];
   const table = uses.length ? directives ?? directiveTable(text, root) : null;
   const toSplice: { p: Pending; roles: ArgRole[]; texts: string[] }[] = [];
+  const built: [NameUse, CallSite][] = [];
   for (const use of uses) {
     const def = use.target.kind === 'wrapper' ? use.target.def : null;
     const objectMacroUse = use.role === 'reference' && def?.macroForm === 'object';
@@ -201,6 +203,7 @@ export function buildSites(
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
     sites.push(site);
+    built.push([use, site]);
     if (!isCall) continue;
     const roles: ArgRole[] =
       site.callee === 'mremap' ? ['oldSize', 'size', 'flags'] : site.callee === 'reallocarray' ? ['count', 'size'] : ['size'];
@@ -219,6 +222,11 @@ export function buildSites(
     else fill(p, resolveDirect(p), scope);
   }
   if (toSplice.length) spliceAndFill(toSplice, root.tree, text, scope);
+  // After the sizes: a constant product is not an "unchecked multiply".
+  for (const [use, site] of built) {
+    const facts = siteFacts(use, site, root, text);
+    if (facts) site.facts = facts;
+  }
   return sites;
 }
 

@@ -1,0 +1,390 @@
+// Syntax facts around a call site that only the tree has, for the correctness rules
+// (src/core/advice/correctness.ts) and the quick fixes (src/core/fixes/): the statement the call
+// is the value of, the failure check right after it, whether the old pointer was saved, how an
+// mremap result is tested, an unchecked `n * size`, and the suppression comments on its lines.
+//
+// Cost: every question is answered from the call's own statement, its neighbours, or a text
+// slice of its enclosing function (regexes over the function's text, node lookups only at their
+// matches), never by walking the whole tree. Sites are rare, so this stays well under the
+// call-site finder's own time.
+//
+// Invariant for the incremental document: every fact depends only on the site's enclosing
+// function (or, at file scope, on text whose edits re-analyse the whole file), so re-analysing
+// a changed function gives the same facts as a fresh analysis. Ranges in facts move with the
+// site (shiftFactRanges).
+import type { Node } from 'web-tree-sitter';
+import type { ArgFact, CallSite, Range, SiteFacts, TextReplacement } from '../../types';
+import { markersOn } from '../../advice/suppress';
+import type { NameUse } from './callSites';
+import { sameLvalue, stripParensAndCasts } from './substitute';
+import { declaratorName, enclosingFunctionNode } from './syntax';
+import { argTextAt } from './wrappers';
+
+function rangeOf(n: Node): Range {
+  return {
+    start: { line: n.startPosition.row + 1, column: n.startPosition.column + 1 },
+    end: { line: n.endPosition.row + 1, column: n.endPosition.column + 1 },
+    startOffset: n.startIndex,
+    endOffset: n.endIndex,
+  };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A regex source matching `lvalue` as written, with any spacing around `->`, `.`, `[`, `]`. */
+function lvalueRe(lvalue: string): string {
+  const t = stripParensAndCasts(lvalue).replace(/\s+/g, '');
+  const parts = t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
+  const body = parts.map(escapeRe).join('\\s*');
+  return `(?<![\\w.>])${body}(?![\\w\\[]|\\s*(?:->|\\.(?!\\.)))`;
+}
+
+/** Climbs parentheses and casts. */
+function outer(expr: Node): Node {
+  let cur = expr;
+  for (let p = cur.parent; p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = p.parent) cur = p;
+  return cur;
+}
+
+/** Drops parentheses and casts from the top of an expression node. */
+function inner(expr: Node): Node {
+  let cur: Node = expr;
+  for (let guard = 0; guard < 16; guard++) {
+    if (cur.type === 'parenthesized_expression') {
+      const c = cur.namedChildren.find((x) => x && x.type !== 'comment');
+      if (!c) break;
+      cur = c;
+    } else if (cur.type === 'cast_expression') {
+      const v = cur.childForFieldName('value');
+      if (!v) break;
+      cur = v;
+    } else break;
+  }
+  return cur;
+}
+
+function indentAt(text: string, offset: number): string {
+  const ls = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(ls, offset))![0];
+}
+
+const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
+const MAP_FAILED_RE = /^(?:MAP_FAILED|\(\s*void\s*\*\s*\)\s*-\s*1)$/;
+const LEAVES_CALL =
+  /^(?:abort|exit|_exit|_Exit|quick_exit|err|errx|verr|verrx|longjmp|siglongjmp|pthread_exit|__builtin_unreachable|__builtin_trap|[A-Za-z_]*(?:die|fatal|panic|oom|Die|Fatal|Panic|OOM)[A-Za-z_0-9]*)$/;
+
+/** The last statement of a body (a block's last statement, or the statement itself). */
+function lastStatement(body: Node): Node | null {
+  if (body.type !== 'compound_statement') return body;
+  const kids = body.namedChildren.filter((c) => c && c.type !== 'comment') as Node[];
+  return kids.length ? lastStatement(kids[kids.length - 1]!) : null;
+}
+
+/** The body always leaves: it ends in return/goto/break/continue or a call of a function that does not return. */
+function leaves(body: Node): boolean {
+  const last = lastStatement(body);
+  if (!last) return false;
+  if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type)) return true;
+  if (last.type === 'expression_statement') {
+    const e = last.namedChild(0);
+    const call = e ? inner(e) : null;
+    const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
+    return !!fn && fn.type === 'identifier' && LEAVES_CALL.test(fn.text);
+  }
+  return false;
+}
+
+/** `cond` (an if's condition) is a failure test of `target`: `!t`, `t == NULL`, `NULL == t`, `t == MAP_FAILED`. */
+function testsFailure(cond: Node, target: string, mremap: boolean): boolean {
+  const e = inner(cond);
+  if (!mremap && e.type === 'unary_expression' && e.childForFieldName('operator')?.text === '!') {
+    const a = e.childForFieldName('argument');
+    return !!a && sameLvalue(a.text, target);
+  }
+  if (e.type === 'binary_expression' && e.childForFieldName('operator')?.text === '==') {
+    const l = e.childForFieldName('left');
+    const r = e.childForFieldName('right');
+    if (!l || !r) return false;
+    const failed = mremap ? MAP_FAILED_RE : NULLISH;
+    return (sameLvalue(l.text, target) && failed.test(r.text.trim())) || (sameLvalue(r.text, target) && failed.test(l.text.trim()));
+  }
+  return false;
+}
+
+/** What the realloc-leak repair needs about the `if` right after the statement. */
+function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean): SiteFacts['nextCheck'] {
+  const next = stmt.nextNamedSibling;
+  if (!next || next.type !== 'if_statement' || next.childForFieldName('alternative')) return undefined;
+  if (text.slice(stmt.endIndex, next.startIndex).trim() !== '') return undefined; // a comment in between
+  const cond = next.childForFieldName('condition');
+  const body = next.childForFieldName('consequence');
+  if (!cond || !body || !testsFailure(cond, target, mremap)) return undefined;
+  const withoutFree = body.text.replace(new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${lvalueRe(target)}\\s*[,)]`, 'g'), '');
+  const reads = new RegExp(lvalueRe(target)).test(withoutFree);
+  return {
+    range: rangeOf(next),
+    body: { text: body.text, range: rangeOf(body) },
+    leaves: leaves(body),
+    readsTarget: reads,
+  };
+}
+
+function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable<SiteFacts['statement']> } | null {
+  const o = outer(call);
+  const holder = o.parent;
+  if (!holder) return null;
+  let stmt: Node | null = null;
+  let form: 'assign' | 'declare' | 'call';
+  let target: string | undefined;
+  if (holder.type === 'assignment_expression') {
+    const right = holder.childForFieldName('right');
+    const left = holder.childForFieldName('left');
+    if (holder.childForFieldName('operator')?.text !== '=' || !right || !left || right.id !== o.id) return null;
+    if (holder.parent?.type !== 'expression_statement') return null;
+    stmt = holder.parent;
+    form = 'assign';
+    target = left.text;
+  } else if (holder.type === 'init_declarator') {
+    const value = holder.childForFieldName('value');
+    const decl = holder.parent;
+    if (!value || value.id !== o.id || decl?.type !== 'declaration') return null;
+    if (decl.childrenForFieldName('declarator').length !== 1) return null;
+    const name = declaratorName(holder.childForFieldName('declarator'));
+    if (!name) return null;
+    stmt = decl;
+    form = 'declare';
+    target = name.text;
+  } else if (holder.type === 'expression_statement') {
+    stmt = holder;
+    form = 'call';
+  } else return null;
+  return {
+    stmt,
+    facts: {
+      form,
+      range: rangeOf(stmt),
+      indent: indentAt(text, stmt.startIndex),
+      ...(target !== undefined ? { target } : {}),
+      inBlock: stmt.parent?.type === 'compound_statement',
+      callRange: rangeOf(call),
+    },
+  };
+}
+
+/** Before the call, in the same function, the old pointer went into another variable (`old = p;`, `char *old = p;`). */
+function savedBefore(fnText: string, target: string): boolean {
+  const re = new RegExp(`([A-Za-z_]\\w*(?:\\s*(?:->|\\.)\\s*[A-Za-z_]\\w*|\\s*\\[[^\\]\\n]*\\])*)\\s*=\\s*(?:\\(\\s*[^()]*\\)\\s*)*${lvalueRe(target)}\\s*[;,)]`, 'g');
+  for (let m = re.exec(fnText); m; m = re.exec(fnText)) {
+    const before = fnText.slice(Math.max(0, m.index - 2), m.index);
+    if (/[=!<>]$/.test(before.trimEnd())) continue; // part of `==`/`<=`… seen from its right side
+    if (!sameLvalue(m[1]!, target)) return true;
+  }
+  return false;
+}
+
+const OVERFLOW_GUARD = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__builtin_mul_overflow|ckd_mul|SIZE_MAX|st_mult|mul_overflow|MUL_OVERFLOW|safe_mul|checked_mul)\b/;
+
+function identifiers(n: Node): string[] {
+  if (n.type === 'identifier') return [n.text];
+  if (n.type === 'sizeof_expression' || n.type === 'alignof_expression') return [];
+  const out: string[] = [];
+  for (const c of n.namedChildren) if (c) out.push(...identifiers(c));
+  return out;
+}
+
+/** `realloc(p, n * size)` with runtime operands and no overflow check earlier in the function. */
+function uncheckedMultiply(size: Node, site: CallSite, fnText: string): SiteFacts['uncheckedMultiply'] {
+  if (site.newSize?.bytes !== null && site.newSize?.bytes !== undefined) return undefined; // a constant product
+  const e = inner(size);
+  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== '*') return undefined;
+  const l = e.childForFieldName('left');
+  const r = e.childForFieldName('right');
+  if (!l || !r) return undefined;
+  const ids = [...identifiers(l), ...identifiers(r)];
+  // All operands constants by their names (macros the evaluator could not see): not a runtime product.
+  if (!ids.some((id) => /[a-z]/.test(id))) return undefined;
+  // `cap * 2`, `2 * n`: a growth factor, not an element size; overflowing it needs half the address space.
+  if ([l, r].some((x) => x.type === 'number_literal' && Number.parseInt(x.text, 10) <= 4)) return undefined;
+  if (OVERFLOW_GUARD.test(fnText)) return undefined;
+  for (const id of new Set(ids)) {
+    const v = escapeRe(id);
+    // `if (n > LIMIT / sizeof *p)`, `if (SIZE_MAX / size < n)`, `assert(n <= max / 2)`: a division next to the operand in a test.
+    if (new RegExp(`\\b(?:if|while|assert)\\s*\\([^;{}]*(?:\\b${v}\\b[^;{}]*[<>][^;{}]*\\/|\\/[^;{}]*[<>][^;{}]*\\b${v}\\b)`).test(fnText)) return undefined;
+  }
+  return { left: l.text, right: r.text, range: rangeOf(e) };
+}
+
+/** A NULL/0/truth test of the value `e` (an mremap result or a variable holding it), as a replacement with MAP_FAILED. */
+function nullTestOf(e: Node): { kind: 'null'; fix: TextReplacement } | { kind: 'map-failed' } | null {
+  const o = outer(e);
+  const p = o.parent;
+  if (!p) return null;
+  const op = p.type === 'binary_expression' ? p.childForFieldName('operator')?.text : undefined;
+  if (op === '==' || op === '!=') {
+    const l = p.childForFieldName('left');
+    const r = p.childForFieldName('right');
+    const other = l && l.id === o.id ? r : l;
+    if (!other) return null;
+    const t = other.text.trim();
+    if (MAP_FAILED_RE.test(t)) return { kind: 'map-failed' };
+    if (NULLISH.test(t)) return { kind: 'null', fix: { range: rangeOf(other), text: other.text, newText: 'MAP_FAILED' } };
+    return null;
+  }
+  const wrap = (s: string, at: Node) => {
+    const up = at.parent;
+    const bare =
+      !up ||
+      up.type === 'parenthesized_expression' ||
+      up.type === 'expression_statement' ||
+      up.type === 'return_statement' ||
+      up.type === 'init_declarator' ||
+      up.type === 'argument_list' ||
+      (up.type === 'conditional_expression' && up.childForFieldName('condition')?.id === at.id) ||
+      (up.type === 'binary_expression' && ['&&', '||'].includes(up.childForFieldName('operator')?.text ?? ''));
+    return bare ? s : `(${s})`;
+  };
+  if (p.type === 'unary_expression' && p.childForFieldName('operator')?.text === '!') {
+    return { kind: 'null', fix: { range: rangeOf(p), text: p.text, newText: wrap(`${o.text} == MAP_FAILED`, p) } };
+  }
+  // `if (q)`, `while (q)`, `q ? a : b`, `q && …`: a truth test.
+  const cond =
+    (p.type === 'parenthesized_expression' && ['if_statement', 'while_statement', 'do_statement'].includes(p.parent?.type ?? '')) ||
+    (p.type === 'conditional_expression' && p.childForFieldName('condition')?.id === o.id) ||
+    (p.type === 'binary_expression' && ['&&', '||'].includes(p.childForFieldName('operator')?.text ?? ''));
+  if (cond) return { kind: 'null', fix: { range: rangeOf(o), text: o.text, newText: wrap(`${o.text} != MAP_FAILED`, o) } };
+  return null;
+}
+
+/** How an mremap result is tested: at the call itself, then through the variable holding it until that is reassigned. */
+function mremapChecks(call: Node, fn: Node | null, text: string, facts: SiteFacts): void {
+  const checks: TextReplacement[] = [];
+  let mapFailed = false;
+  const note = (r: ReturnType<typeof nullTestOf>) => {
+    if (!r) return;
+    if (r.kind === 'map-failed') mapFailed = true;
+    else checks.push(r.fix);
+  };
+  const o = outer(call);
+  let variable: string | null = null;
+  let from = o.endIndex;
+  const holder = o.parent;
+  if (holder?.type === 'assignment_expression' && holder.childForFieldName('operator')?.text === '=') {
+    variable = holder.childForFieldName('left')?.text ?? null;
+    note(nullTestOf(holder)); // if ((q = mremap(…)) == NULL)
+    from = holder.endIndex;
+  } else if (holder?.type === 'init_declarator') {
+    variable = declaratorName(holder.childForFieldName('declarator'))?.text ?? null;
+    from = holder.endIndex;
+  } else note(nullTestOf(call));
+  if (variable && fn) {
+    const body = text.slice(from, fn.endIndex);
+    const re = new RegExp(lvalueRe(variable), 'g');
+    let seen = 0;
+    for (let m = re.exec(body); m && seen < 64; m = re.exec(body), seen++) {
+      const at = from + m.index;
+      const node = fn.descendantForIndex(at, at + m[0].length);
+      if (!node || node.startIndex !== at || node.endIndex !== at + m[0].length) continue; // comment, string, part of a longer name
+      const up = node.parent;
+      if (up?.type === 'assignment_expression' && up.childForFieldName('left')?.id === node.id) break; // reassigned: later tests are about another value
+      if (up?.type === 'pointer_expression' && up.childForFieldName('operator')?.text === '&') break;
+      note(nullTestOf(node));
+    }
+  }
+  if (checks.length) facts.nullChecks = checks;
+  if (mapFailed) facts.checksMapFailed = true;
+}
+
+/** `p = mmap(…, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, …)` before the call. */
+function fromAnonymousMmap(fnText: string, ptr: string): boolean {
+  const re = new RegExp(`${lvalueRe(ptr)}\\s*=\\s*(?:\\([^()]*\\)\\s*)*mmap\\s*\\(([^;]*)\\)\\s*;`, 'g');
+  let last: string | null = null;
+  for (let m = re.exec(fnText); m; m = re.exec(fnText)) last = m[1]!;
+  if (last === null) return false;
+  return /\bPROT_READ\b/.test(last) && /\bPROT_WRITE\b/.test(last) && /\bMAP_PRIVATE\b/.test(last) && /\bMAP_ANON(?:YMOUS)?\b/.test(last) && !/\bMAP_SHARED/.test(last);
+}
+
+/**
+ * Rules silenced on the site's lines. The line above counts only when it lies in the same
+ * function as the site, or wholly at file scope: an edit there then re-analyses this site
+ * (the incremental document's invariant).
+ */
+function suppressedAt(site: CallSite, stmtStartLine: number, root: Node, fn: Node | null, text: string): string[] {
+  const out: string[] = [];
+  const lines = stmtStartLine < site.nameRange.start.line ? [site.nameRange.start.line, stmtStartLine] : [site.nameRange.start.line];
+  for (const line of lines) {
+    const start = line === site.nameRange.start.line ? site.nameRange.startOffset : (site.facts?.statement?.range.startOffset ?? site.range.startOffset);
+    const ls = text.lastIndexOf('\n', start - 1) + 1;
+    let le = text.indexOf('\n', start);
+    if (le < 0) le = text.length;
+    out.push(...markersOn(text.slice(ls, le)).thisLine);
+    if (ls === 0) continue;
+    const ps = text.lastIndexOf('\n', ls - 2) + 1;
+    const prev = text.slice(ps, ls - 1);
+    const marks = markersOn(prev).nextLine;
+    if (!marks.length) continue;
+    const first = ps + (prev.length - prev.trimStart().length);
+    const last = ps + prev.trimEnd().length - 1;
+    const ok = [first, last].every((o) => {
+      let f: Node | null = root.descendantForIndex(o, o + 1);
+      while (f && f.type !== 'function_definition') f = f.parent;
+      return f === null || (fn !== null && f.id === fn.id);
+    });
+    if (ok) out.push(...marks);
+  }
+  return out;
+}
+
+/** Facts for one site (built from `use`), or undefined when there is nothing to say. */
+export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string): SiteFacts | undefined {
+  const facts: SiteFacts = {};
+  const fn = enclosingFunctionNode(use.nameNode);
+  const isCall = site.kind !== 'reference' && use.exprNode.type === 'call_expression';
+  let stmtStart = site.range.start.line;
+  if (isCall) {
+    const call = use.exprNode;
+    facts.args = use.args.map((a): ArgFact => ({ text: a.text, range: rangeOf(a) }));
+    const st = statementOf(call, text);
+    if (st) {
+      facts.statement = st.facts;
+      stmtStart = st.facts.range.start.line;
+      const target = st.facts.target;
+      if (target !== undefined && st.facts.inBlock) {
+        const nc = nextCheckOf(st.stmt, target, text, site.callee === 'mremap');
+        if (nc) facts.nextCheck = nc;
+      }
+    }
+    const fnText = fn ? text.slice(fn.startIndex, call.startIndex) : '';
+    if (site.assignedBackTo !== null && fn && savedBefore(fnText, site.assignedBackTo)) facts.oldPointerSaved = true;
+    if (site.callee === 'mremap' && site.kind === 'direct-call') {
+      mremapChecks(call, fn, text, facts);
+      const ptr = use.args[0];
+      if (ptr && fn && fromAnonymousMmap(fnText, ptr.text)) facts.sourceAnonymousPrivate = true;
+    }
+    if (site.callee === 'realloc' || site.callee === 'reallocf') {
+      const size = argTextAt(use, 'size');
+      if ('node' in size && size.node) {
+        const u = uncheckedMultiply(size.node, site, fnText);
+        if (u) facts.uncheckedMultiply = u;
+      }
+    }
+  }
+  const sup = suppressedAt({ ...site, facts }, stmtStart, root, fn, text);
+  if (sup.length) facts.suppressed = [...new Set(sup)];
+  return Object.keys(facts).length ? facts : undefined;
+}
+
+/** Applies `f` to every Range inside `facts` (the incremental document shifts them after an edit). */
+export function mapFactRanges(facts: SiteFacts, f: (r: Range) => Range): SiteFacts {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if ('startOffset' in o && 'endOffset' in o && 'start' in o && 'end' in o) return f(o as unknown as Range);
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(facts) as SiteFacts;
+}
