@@ -10,7 +10,7 @@ import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core
 import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
 import { calibrate as fitCalibration, renderFit } from '../core/bench/calibration';
-import { modelFor } from '../core/bench/modelled';
+import { modelFor, withClock } from '../core/bench/modelled';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from './benchHost';
 import { UsageError, type CliIO, type Subcommand } from './io';
 import { loadProfileFromCli } from './machine';
@@ -246,7 +246,8 @@ export async function runBench(argv: string[], io: CliIO, deps: BenchDeps): Prom
   if (error) io.stderr(`pagecost bench: ${error.message}\n`);
   if (!output || (output.points.length === 0 && error)) return error?.kind === 'cancelled' ? 130 : 1;
 
-  const rows = compareRows(output.points, model?.fn ?? null);
+  // Every timed interval contains one clock read; the model of a point counts it too.
+  const rows = compareRows(output.points, model ? withClock(model.fn, output.facts?.clockNs ?? 0) : null);
   if (args.format === 'json') {
     io.stdout(
       `${JSON.stringify(

@@ -60,7 +60,21 @@ export function pointOperation(key: PointKey, ctx: ModelContext): Operation | nu
 export function modelPoint(profile: Profile, params: Params, key: PointKey, clockNs = 0): number | null {
   const v = modelOp(profile, params, key);
   if (v === null) return null;
-  return v + (key.op === 'syscall' ? clockNs / SYSCALL_BATCH : clockNs);
+  return v + clockShare(key, clockNs);
+}
+
+/** The part of one clock read a timed interval of this point contains. */
+function clockShare(key: PointKey, clockNs: number): number {
+  return key.op === 'syscall' ? clockNs / SYSCALL_BATCH : clockNs;
+}
+
+/** A ModelFn that also counts the clock read the harness's timing contains (for the bench table). */
+export function withClock(fn: ModelFn, clockNs: number): ModelFn {
+  if (!(clockNs > 0)) return fn;
+  return (key) => {
+    const v = fn(key);
+    return v === null ? null : v + clockShare(key, clockNs);
+  };
 }
 
 // One context per profile and thread count: the fit evaluates every point many times.
