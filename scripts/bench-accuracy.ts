@@ -35,6 +35,7 @@ async function measure(): Promise<MeasurementsFile | null> {
   const controller = new AbortController();
   const uninstall = abortOnInterrupt(controller);
   const t0 = Date.now();
+  const before = loadavg();
   process.stderr.write(`bench-accuracy: running the ${process.argv.includes('--quick') ? 'quick' : 'full'} sweep; load average before: ${load()}\n`);
   try {
     const run = await runBenchmark(nodeBenchHost(), {
@@ -45,6 +46,7 @@ async function measure(): Promise<MeasurementsFile | null> {
       format: MEASUREMENTS_FORMAT, version: MEASUREMENTS_VERSION, measuredAt: new Date().toISOString(),
       machine: o.facts!, harness: { key: run.harness.key, compiler: run.harness.compiler.path, compilerVersion: run.harness.compiler.version },
       sweep, elapsedMs: Date.now() - t0, points: o.points, skipped: o.skipped, failed: o.failed,
+      load: { before, after: loadavg() },
     };
   } catch (e) {
     if (e instanceof BenchError) {
@@ -106,6 +108,7 @@ async function main(): Promise<number> {
   process.stdout.write(
     `measurements: ${from ?? 'this run'}, taken ${m.measuredAt} (${(m.elapsedMs / 1000).toFixed(0)} s, ${m.points.length} points, ${m.sweep.threads.join('/')} threads)\n` +
       `machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', VM guest' : ''}; clock read ${f.clockNs} ns\n` +
+      (m.load ? `load average during the measurement (1/5/15 min): ${m.load.before.map((x) => x.toFixed(2)).join(' ')} before, ${m.load.after.map((x) => x.toFixed(2)).join(' ')} after, on ${f.cpus} CPUs\n` : '') +
       `load average now (1/5/15 min): ${load()}${from ? ' (of this machine now, not of the measurement)' : ''}\n\n` +
       `before calibration (built-in parameters, this machine's facts):\n` +
       dist('single-threaded', r.defaultsSingle, 'target: all within 4×') +

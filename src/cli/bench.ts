@@ -2,7 +2,7 @@
 // against modelled (bench) or write the measurements file (calibrate). Flag parsing and output
 // are here; compiling and running live in src/core/bench/runner.ts, Node access in benchHost.ts.
 import { promises as fs } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { basename, resolve as resolvePath } from 'node:path';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../core/bench/measurements';
 import type { HarnessEvent, ParsedOutput } from '../core/bench/protocol';
@@ -289,6 +289,7 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
   const args = parseBenchArgs(argv, deps.cpus, 'calibrate');
   const outPath = resolvePath(io.cwd, args.out!);
   const started = deps.now();
+  const loadBefore = loadavg();
   const { run, error } = await measure(args, io, deps, 'calibrate');
   if (error || !run) {
     // A partial sweep would calibrate from a biased subset; write nothing.
@@ -307,6 +308,7 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
     points: o.points,
     skipped: o.skipped,
     failed: o.failed,
+    load: { before: loadBefore, after: loadavg() },
   };
   // The fit turns the measurements into a profile; if it fails, the measurements alone are
   // still worth keeping (they can be fitted again by a later version).

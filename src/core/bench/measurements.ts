@@ -20,6 +20,11 @@ export interface MeasurementsFile {
   points: MeasuredPoint[];
   skipped: SkippedPoint[];
   failed: FailedPoint[];
+  /**
+   * Load averages (1, 5, 15 min) before and after the run, when the writer knew them: other
+   * programs on the machine move the medians more than anything in the harness does.
+   */
+  load?: { before: number[]; after: number[] };
 }
 
 /** Reads a measurements file's JSON, or says why it is not one this version understands. */
