@@ -354,7 +354,8 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
     // buffer has emptied the caches the kernel then misses in (an untouched mapping grows in a
     // flat ≈0.5 µs; see c_grow). A smooth saturation, cap·(1 − e^(−pages·c_grow/cap)).
     const rise = p.t_grow_cap > 0 && !op.untouched ? p.t_grow_cap * -Math.expm1((-pa * p.c_grow) / p.t_grow_cap) : 0;
-    a.add('c_grow', `enlarging the mapping in place, size-dependent part (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
+    a.add('c_grow', `cold caches after writing the buffer (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
+    if (rise > 0) as.push('the buffer was written just before: the grow runs with caches emptied by those writes');
     as.push('the address range after the mapping is free, so it grows in place (new pages fault in later, when touched)');
     return 'grow in place: no page-table work, no flush';
   }
