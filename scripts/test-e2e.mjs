@@ -1,0 +1,524 @@
+#!/usr/bin/env node
+// Tier 3 (TESTING.md): the extension installed from its VSIX into code-server, running in the
+// server's Node 24 extension host, driven by headless Chromium through playwright-core. Checks
+// what a person sees: the inlay hint after a call, a diagnostic in the Problems panel, a hover,
+// the quick-fix menu, hints that survive typing; then the same in Restricted Mode.
+//
+//   node scripts/test-e2e.mjs                   the real extension (./<name>-<version>.vsix, from `npm run package`)
+//   node scripts/test-e2e.mjs --probe           the stand-in extension in test/e2e/probe/
+//   node scripts/test-e2e.mjs --vsix FILE       a given VSIX
+//   --update-screenshots                        also copy the screenshots into media/screenshots/
+//   --no-restricted                             skip the Restricted Mode run
+//   --keep                                      keep the temporary folder (logs, screenshots)
+//
+// Setup first: node scripts/e2e-setup.mjs. Every wait polls a condition with a deadline; the
+// whole run has a watchdog; code-server and Chromium are stopped on every exit path.
+import { spawn } from 'node:child_process';
+import {
+  copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cacheDir, e2ePaths, isSetUp } from './e2e-setup.mjs';
+import { packVsix } from '../test/e2e/lib/vsix.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const opt = (name) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+
+const WATCHDOG_MS = Number(process.env.PAGECOST_E2E_TIMEOUT_MS ?? 6 * 60_000);
+const CHROMIUM = process.env.PAGECOST_E2E_CHROMIUM ?? '/usr/bin/chromium';
+const VIEWPORT = { width: 1400, height: 900 };
+
+// ---------------------------------------------------------------------------------------------
+// What the extension under test is expected to show, per mode.
+const FIXTURE = 'grow.c';
+const EXPECT = {
+  probe: {
+    id: 'pagecost-e2e.pagecost-e2e-probe',
+    hint: /probe mremap ≈ 12 µs/,
+    hintLine: 'return mremap(slot',
+    problem: /probe: this mremap moves 16 KiB/,
+    hover: /probe hover/,
+    fix: /probe: replace with memcpy/,
+    selfTest: true,
+  },
+  real: {
+    id: 'pagecost.pagecost',
+    hint: /\d(\.\d+)?\s?(ns|µs|ms)/,
+    hintLine: 'return mremap(slot',
+    problem: /memcpy is \d+(\.\d+)?× cheaper/,
+    hover: /memcpy/,
+    fix: /memcpy/i,
+    selfTest: false,
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+const cleanups = [];
+let failed = 0;
+let passed = 0;
+const results = [];
+
+function log(msg) {
+  console.log(`e2e: ${msg}`);
+}
+
+async function check(name, fn) {
+  const t = Date.now();
+  try {
+    await fn();
+    passed++;
+    results.push({ name, ok: true });
+    log(`  ✓ ${name} (${Date.now() - t} ms)`);
+    return true;
+  } catch (e) {
+    failed++;
+    results.push({ name, ok: false, error: e.message });
+    log(`  ✗ ${name}: ${e.message.split('\n').slice(0, 6).join('\n      ')}`);
+    return false;
+  }
+}
+
+/** Polls `fn` until it returns a truthy value; throws `what` with the last value at the deadline. */
+async function until(what, fn, timeoutMs = 20_000, everyMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e.message;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last !== undefined ? ` (last: ${JSON.stringify(last)?.slice(0, 300)})` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Runs a program to completion with a timeout; resolves with its output. */
+function runTo(cmd, args, { env, cwd, timeoutMs = 120_000 } = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out after ${timeoutMs} ms: ${cmd} ${args.join(' ')}\n${out.slice(-2000)}`)); }, timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}\n${out.slice(-2000)}`));
+    });
+  });
+}
+
+function killTree(child, name) {
+  return new Promise((resolve) => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      resolve();
+    }, 5000);
+    child.once('exit', () => { clearTimeout(timer); resolve(); });
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { clearTimeout(timer); resolve(); }
+    log(`stopped ${name} (pid ${child.pid})`);
+  });
+}
+
+async function cleanup() {
+  while (cleanups.length) {
+    const fn = cleanups.pop();
+    try { await fn(); } catch (e) { log(`cleanup: ${e.message}`); }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// code-server
+
+function nodeEnv(p, extra = {}) {
+  return { ...process.env, PATH: `${join(p.nodeDir, 'bin')}${delimiter}${process.env.PATH}`, ...extra };
+}
+
+function writeUserSettings(userDataDir) {
+  mkdirSync(join(userDataDir, 'User'), { recursive: true });
+  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify({
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.welcomePage.walkthroughs.openOnInstall': false,
+    'workbench.enableExperiments': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'chat.commandCenter.enabled': false,
+    'git.enabled': false,
+    'git.openRepositoryInParentFolders': 'never',
+    'editor.minimap.enabled': false,
+    'editor.fontSize': 15,
+    'editor.inlayHints.enabled': 'on',
+    'editor.hover.delay': 150,
+    'editor.lightbulb.enabled': 'off',
+    'workbench.colorTheme': 'Default Dark Modern',
+    'window.restoreWindows': 'none',
+    'files.autoSave': 'off',
+    'C_Cpp.intelliSenseEngine': 'disabled',
+  }, null, 2));
+}
+
+async function installExtension(p, dirs, vsix) {
+  const out = await runTo(p.node, [
+    p.codeServerEntry,
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.ext,
+    '--config', dirs.config,
+    '--install-extension', vsix,
+    '--force',
+  ], { env: nodeEnv(p, dirs.env), timeoutMs: 180_000 });
+  if (!/successfully installed/i.test(out)) throw new Error(`--install-extension did not report success:\n${out.slice(-2000)}`);
+}
+
+async function startServer(p, dirs, { trust }) {
+  const port = await freePort();
+  const args = [
+    p.codeServerEntry,
+    '--auth', 'none',
+    '--bind-addr', `127.0.0.1:${port}`,
+    '--disable-telemetry',
+    '--disable-update-check',
+    '--disable-getting-started-override',
+    ...(trust ? [] : ['--disable-workspace-trust']),
+    '--user-data-dir', dirs.userData,
+    '--extensions-dir', dirs.ext,
+    '--config', dirs.config,
+    dirs.workspace,
+  ];
+  const logFile = join(dirs.tmp, `code-server-${port}.log`);
+  const logStream = createWriteStream(logFile);
+  const child = spawn(p.node, args, { env: nodeEnv(p, dirs.env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout.pipe(logStream);
+  child.stderr.pipe(logStream);
+  cleanups.push(() => killTree(child, 'code-server'));
+  let exited = null;
+  child.on('exit', (code, signal) => { exited = signal ?? `exit ${code}`; });
+  const url = `http://127.0.0.1:${port}`;
+  await until('code-server to answer /healthz', async () => {
+    if (exited) throw new Error(`code-server ended (${exited}) before it served; log:\n${readFileSync(logFile, 'utf8').slice(-2000)}`);
+    const r = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(2000) });
+    return r.ok;
+  }, 60_000, 200).catch((e) => {
+    if (e.message.includes('code-server ended')) throw e;
+    throw new Error(`${e.message}; log:\n${existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : ''}`);
+  });
+  return { url, port, child, logFile };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The page
+
+async function launchBrowser(tmp) {
+  const require = createRequire(join(cacheDir, 'package.json'));
+  const { chromium } = require('playwright-core');
+  const browser = await chromium.launchPersistentContext(join(tmp, 'chromium-profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: VIEWPORT,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    timeout: 60_000,
+  });
+  cleanups.push(async () => {
+    await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
+    log('closed Chromium');
+  });
+  return browser;
+}
+
+/** The text of the editor's visible lines, with the non-breaking spaces Monaco renders made plain. */
+const editorText = (page) => page.evaluate(() => {
+  const ed = document.querySelector('.editor-instance .monaco-editor .view-lines');
+  return ed ? ed.innerText.replace(/\u00a0/g, ' ') : '';
+});
+
+/** Inlay hints currently rendered in the active editor: their texts. */
+const inlayHints = (page) => page.evaluate(() => {
+  // Monaco renders inlay hints as injected text: spans whose class names are generated per
+  // decoration type and start with "dyn-rule" or contain "inlay"; both are read.
+  const ed = document.querySelector('.editor-instance .monaco-editor .view-lines');
+  if (!ed) return [];
+  const spans = [...ed.querySelectorAll('span[class*="dyn-rule"], span[class*="inlay"], span[class*="ced-"]')];
+  return spans.map((s) => s.textContent.replace(/\u00a0/g, ' ').trim()).filter(Boolean);
+});
+
+async function shot(page, dirs, name) {
+  const file = join(dirs.shots, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
+
+async function openWorkbench(page, url, folder) {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+  // The explorer lists the fixture once the remote file system answers.
+  await until('the explorer to list the fixture', () => page.locator('.explorer-folders-view').getByText(FIXTURE, { exact: true }).count(), 60_000);
+}
+
+async function quickOpen(page, file) {
+  // Focus may start in the chat panel or a notification: click the editor area first.
+  await page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(file);
+  await until(`quick open to offer ${file}`, () => page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).count(), 15_000);
+  await page.keyboard.press('Enter');
+  await until(`${file} open in the editor`, async () => (await editorText(page)).includes('table_grow'), 20_000);
+}
+
+async function gotoLine(page, line, column = 1) {
+  await page.locator('.editor-instance .monaco-editor .view-lines').click();
+  await page.keyboard.press('Control+G');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`:${line}:${column}`);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The token `word` in the first visible line containing `lineText`. */
+function tokenIn(page, lineText, word) {
+  return page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: lineText }).first()
+    .locator('span > span').filter({ hasText: new RegExp(`^${word}$`) }).first();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function session(p, dirs, expect, { trust, label, takeShots }) {
+  log(`${label}: starting code-server${trust ? ' with workspace trust' : ''}`);
+  const server = await startServer(p, dirs, { trust });
+  const context = await launchBrowser(join(dirs.tmp, label));
+  const page = context.pages()[0] ?? await context.newPage();
+  const pageErrors = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await check(`${label}: workbench loads and lists the workspace`, () => openWorkbench(page, server.url, dirs.workspace));
+
+  if (trust) {
+    await check(`${label}: the trust prompt is answered "don't trust" and Restricted Mode shows`, async () => {
+      await shot(page, dirs, 'restricted-start');
+      const dontTrust = page.getByRole('button', { name: /No, I don't trust the authors/i });
+      await dontTrust.waitFor({ state: 'visible', timeout: 30_000 });
+      await dontTrust.click();
+      await until('the Restricted Mode indicator', () => page.locator('.statusbar, .part.titlebar, .part.banner').getByText(/Restricted Mode/).count(), 20_000);
+    });
+  }
+
+  let opened = await check(`${label}: Quick Open opens ${FIXTURE}`, () => quickOpen(page, FIXTURE));
+  if (!opened) return { page, server };
+
+  await check(`${label}: an inlay hint follows the mremap call`, async () => {
+    await until(`an inlay hint matching ${expect.hint}`, async () => {
+      const hints = await inlayHints(page);
+      return hints.some((h) => expect.hint.test(h)) && hints;
+    }, 45_000);
+    const line = await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: expect.hintLine }).first().innerText();
+    const plain = line.replace(/\u00a0/g, ' ');
+    if (!expect.hint.test(plain)) throw new Error(`the hint is not on the line of the call: ${plain}`);
+  });
+  if (takeShots) await shot(page, dirs, 'inlay-hints');
+
+  if (expect.selfTest) {
+    await check(`${label}: the extension runs in the Node 24 extension host (self-test file)`, async () => {
+      const r = JSON.parse(await until('the self-test results file', () => existsSync(dirs.results) && readFileSync(dirs.results, 'utf8'), 30_000));
+      if (r.host !== 'node' || !/^v24\./.test(r.node) || r.childProcess !== 'ok' || !r.workerThreads || !r.hrtime) {
+        throw new Error(`unexpected host facts: ${JSON.stringify(r)}`);
+      }
+      if (r.trusted !== !trust) throw new Error(`workspace.isTrusted is ${r.trusted}, expected ${!trust}`);
+    });
+  }
+
+  await check(`${label}: hovering the call shows the breakdown`, async () => {
+    const token = tokenIn(page, expect.hintLine, 'mremap');
+    await token.waitFor({ state: 'visible', timeout: 10_000 });
+    await token.hover();
+    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect.hover }).first();
+    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+  });
+  if (takeShots) await shot(page, dirs, 'hover');
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, VIEWPORT.height - 5);
+
+  await check(`${label}: the Problems panel lists the diagnostic`, async () => {
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Shift+M');
+    await until('the Problems panel row', () => page.locator('.markers-panel .monaco-list-row').filter({ hasText: expect.problem }).count(), 20_000);
+  });
+  if (takeShots) await shot(page, dirs, 'problems');
+
+  await check(`${label}: the quick fix menu offers the fix`, async () => {
+    const token = tokenIn(page, expect.hintLine, 'mremap');
+    await token.click();
+    await page.keyboard.press('Control+.');
+    await until('the quick fix menu', () => page.locator('.action-widget .monaco-list-row, .context-view .action-widget').filter({ hasText: expect.fix }).count(), 15_000);
+  });
+  if (takeShots) await shot(page, dirs, 'quick-fix');
+  await page.keyboard.press('Escape');
+
+  await check(`${label}: typing keeps the hints (no flicker)`, async () => {
+    // Watch every mutation of the editor lines from before the first keystroke until the
+    // analysis of the new text has been shown; record whether the hints ever went away.
+    await page.evaluate(() => {
+      const lines = document.querySelector('.editor-instance .monaco-editor .view-lines');
+      const count = () => lines.querySelectorAll('span[class*="dyn-rule"], span[class*="inlay"], span[class*="ced-"]').length;
+      window.__pcMin = count();
+      window.__pcObs = new MutationObserver(() => { window.__pcMin = Math.min(window.__pcMin, count()); });
+      window.__pcObs.observe(lines, { childList: true, subtree: true, characterData: true });
+    });
+    await gotoLine(page, 15, 3);
+    await page.keyboard.type('X', { delay: 50 });
+    await until('the typed character in the text', async () => (await editorText(page)).includes('/* XMoves'), 5_000);
+    // Hints right after typing:
+    const now = await inlayHints(page);
+    if (!now.some((h) => expect.hint.test(h))) throw new Error(`no hint right after typing: ${JSON.stringify(now)}`);
+    // …and through the re-analysis: wait for the editor to settle (no mutation for 1.5 s).
+    await page.evaluate(() => new Promise((resolve) => {
+      const lines = document.querySelector('.editor-instance .monaco-editor .view-lines');
+      let t = setTimeout(resolve, 1500);
+      const o = new MutationObserver(() => { clearTimeout(t); t = setTimeout(() => { o.disconnect(); resolve(); }, 1500); });
+      o.observe(lines, { childList: true, subtree: true, characterData: true });
+      setTimeout(() => { o.disconnect(); resolve(); }, 15_000);
+    }));
+    const min = await page.evaluate(() => { window.__pcObs.disconnect(); return window.__pcMin; });
+    if (min === 0) throw new Error('the hints disappeared for a moment while the edit was analysed');
+    const after = await inlayHints(page);
+    if (!after.some((h) => expect.hint.test(h))) throw new Error(`no hint after the edit settled: ${JSON.stringify(after)}`);
+    await page.keyboard.press('Control+Z');
+  });
+
+  const fatal = pageErrors.filter((m) => !/ResizeObserver|Canceled/.test(m));
+  if (fatal.length) log(`${label}: page errors (not failures): ${fatal.slice(0, 3).join(' | ')}`);
+  return { page, server };
+}
+
+async function main() {
+  if (!isSetUp()) throw new Error('tier 3 is not set up: run `node scripts/e2e-setup.mjs` first');
+  const p = e2ePaths();
+  const mode = flag('--probe') ? 'probe' : 'real';
+  const expect = EXPECT[mode];
+  const tmp = mkdtempSync(join(tmpdir(), 'pagecost-e2e-'));
+  if (!flag('--keep')) cleanups.unshift(() => rmSync(tmp, { recursive: true, force: true }));
+  else log(`keeping ${tmp}`);
+
+  let vsix = opt('--vsix');
+  if (mode === 'probe') vsix = packVsix(join(root, 'test', 'e2e', 'probe'), join(tmp, 'probe.vsix'));
+  if (!vsix) {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    vsix = join(root, `${pkg.name}-${pkg.version}.vsix`);
+  }
+  if (!existsSync(vsix)) throw new Error(`no VSIX at ${vsix}: run \`npm run package\` first (or pass --probe)`);
+  log(`${mode} extension from ${vsix}`);
+
+  // A closed loopback port for the gallery: nothing is fetched from outside.
+  const closed = await freePort();
+  const gallery = JSON.stringify({
+    serviceUrl: `http://127.0.0.1:${closed}/gallery`,
+    itemUrl: `http://127.0.0.1:${closed}/items`,
+    resourceUrlTemplate: `http://127.0.0.1:${closed}/{publisher}/{name}/{version}/{path}`,
+  });
+
+  const makeDirs = (name) => {
+    const base = join(tmp, name);
+    const dirs = {
+      tmp: base,
+      userData: join(base, 'user-data'),
+      ext: join(base, 'user-data', 'ext'),
+      config: join(base, 'config.yaml'),
+      workspace: join(base, 'workspace'),
+      shots: join(base, 'shots'),
+      results: join(base, 'self-test.json'),
+    };
+    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results };
+    mkdirSync(dirs.shots, { recursive: true });
+    mkdirSync(dirs.ext, { recursive: true });
+    writeFileSync(dirs.config, 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n');
+    writeUserSettings(dirs.userData);
+    cpSync(join(root, 'test', 'e2e', 'workspace'), dirs.workspace, { recursive: true });
+    return dirs;
+  };
+
+  const main = makeDirs('trusted');
+  await check('the VSIX installs with --install-extension', () => installExtension(p, main, vsix));
+  if (failed) return;
+  const mark = cleanups.length;
+  await session(p, main, expect, { trust: false, label: 'trusted', takeShots: true });
+  // Stop this session's browser and server before the next starts (2 cores).
+  for (const fn of cleanups.splice(mark).reverse()) {
+    try { await fn(); } catch (e) { log(`cleanup: ${e.message}`); }
+  }
+
+  if (flag('--update-screenshots')) {
+    const out = join(root, 'media', 'screenshots');
+    mkdirSync(out, { recursive: true });
+    for (const n of ['inlay-hints', 'hover', 'problems', 'quick-fix']) {
+      const f = join(main.shots, `${n}.png`);
+      if (existsSync(f)) copyFileSync(f, join(out, `${n}.png`));
+    }
+    log(`screenshots copied to ${out}`);
+  } else {
+    log(`screenshots in ${main.shots}${flag('--keep') ? '' : ' (removed at exit; --keep keeps them)'}`);
+  }
+
+  if (!flag('--no-restricted')) {
+    const r = makeDirs('restricted');
+    await check('restricted: the VSIX installs', () => installExtension(p, r, vsix));
+    await session(p, r, { ...expect, selfTest: expect.selfTest }, { trust: true, label: 'restricted', takeShots: false });
+  }
+
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`e2e: HUNG — the run passed its ${WATCHDOG_MS / 1000} s limit; stopping code-server and Chromium`);
+  failed++;
+  await cleanup();
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exit(1);
+}, WATCHDOG_MS);
+
+for (const sig of ['SIGINT', 'SIGTERM']) {
+  process.on(sig, async () => {
+    await cleanup();
+    process.exit(130);
+  });
+}
+
+try {
+  await main();
+} catch (e) {
+  failed++;
+  console.error(`e2e: ERROR: ${e.message}`);
+} finally {
+  await cleanup();
+  clearTimeout(watchdog);
+  console.log(`e2e: ${passed} passed, ${failed} failed`);
+  process.exitCode = failed ? 1 : 0;
+}
