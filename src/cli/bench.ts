@@ -9,7 +9,7 @@ import type { HarnessEvent, ParsedOutput } from '../core/bench/protocol';
 import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core/bench/runner';
 import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
-import { calibrate as fitCalibration, renderFit } from '../core/bench/calibration';
+import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from '../core/bench/calibration';
 import { modelFor, withClock } from '../core/bench/modelled';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from './benchHost';
 import { UsageError, type CliIO, type Subcommand } from './io';
@@ -315,9 +315,10 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
   let text: string;
   let summary: string;
   try {
-    const { file: profile, fit } = fitCalibration(file, basename(outPath).replace(/\.json$/i, ''));
+    const { file: profile, fit, unfitted, errors } = fitCalibration(file, basename(outPath).replace(/\.json$/i, ''));
     text = `${JSON.stringify(profile, null, 2)}\n`;
     io.stdout(renderFit(fit));
+    io.stdout(renderCalibrationReport(errors, unfitted));
     summary =
       `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n` +
       `use it with: pagecost explain --profile ${args.out} …, pagecost bench --profile ${args.out}\n`;

@@ -5,78 +5,14 @@
 // Error of a point = measured median / modelled; "within 1.5×" means 1/1.5 ≤ ratio ≤ 1.5.
 // Held-out check: the fit sees only the training sizes and is judged on the sizes it never
 // saw, so a model that merely memorises points cannot look good.
-import { CALIBRATABLE_PARAM_IDS, paramDef, type ParamId, type Profile } from '../model';
-import { calibrationStart, writtenParams } from './calibration';
+import { paramDef, type ParamId } from '../model';
+import { calibrationStart, unfittedParams, writtenParams, type Unfitted } from './calibration';
 import { fitProfile, type FitResult } from './fit';
 import type { MeasurementsFile } from './measurements';
-import { modelPoint } from './modelled';
+import { distribution, pointErrors, type ErrorDistribution } from './pointErrors';
 import { pointId, type MeasuredPoint } from './protocol';
 
-export interface PointError {
-  id: string;
-  measuredNs: number;
-  modelledNs: number;
-  /** measured / modelled */
-  ratio: number;
-}
-
-export interface ErrorDistribution {
-  points: number;
-  /** Fractions of points whose ratio lies within the factor, either way. */
-  within1_5: number;
-  within2: number;
-  within4: number;
-  /** Quantiles of max(ratio, 1/ratio). */
-  median: number;
-  p90: number;
-  max: number;
-  /** Furthest off first. */
-  worst: PointError[];
-}
-
-export function errorFactor(ratio: number): number {
-  return ratio >= 1 ? ratio : 1 / ratio;
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
-export function distribution(errors: PointError[], worstCount = 8): ErrorDistribution {
-  const f = errors.map((e) => errorFactor(e.ratio)).sort((a, b) => a - b);
-  const frac = (k: number) => (f.length ? f.filter((x) => x <= k).length / f.length : NaN);
-  return {
-    points: f.length,
-    within1_5: frac(1.5),
-    within2: frac(2),
-    within4: frac(4),
-    median: quantile(f, 0.5),
-    p90: quantile(f, 0.9),
-    max: f.length ? f[f.length - 1]! : NaN,
-    worst: [...errors].sort((a, b) => errorFactor(b.ratio) - errorFactor(a.ratio)).slice(0, worstCount),
-  };
-}
-
-/** Measured / modelled for each point the model speaks about (points with a note are left out, as in the fit). */
-export function pointErrors(profile: Profile, params: Profile['params'], points: MeasuredPoint[], clockNs = 0): PointError[] {
-  const out: PointError[] = [];
-  for (const p of points) {
-    if (!(p.medianNs > 0) || p.note) continue;
-    let v: number | null;
-    try {
-      v = modelPoint(profile, params, p, clockNs);
-    } catch {
-      continue;
-    }
-    if (v === null || !(v > 0)) continue;
-    out.push({ id: pointId(p), measuredNs: p.medianNs, modelledNs: v, ratio: p.medianNs / v });
-  }
-  return out;
-}
+export { distribution, errorFactor, pointErrors, type ErrorDistribution, type PointError } from './pointErrors';
 
 /** Sizes held out by default: every third distinct size, starting with the second. */
 export function defaultHoldout(points: MeasuredPoint[]): number[] {
@@ -93,11 +29,6 @@ export interface ParamChange {
   factor: number;
   atBound: 'low' | 'high' | null;
   logSd: number;
-}
-
-export interface Unfitted {
-  id: ParamId;
-  reason: string;
 }
 
 export interface AccuracyReport {
@@ -119,41 +50,6 @@ export interface AccuracyReport {
   confirmed: ParamChange[];
   unfitted: Unfitted[];
   fit: FitResult;
-}
-
-function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string {
-  const m = profile.machine;
-  const f = fit.fitted.find((p) => p.id === id);
-  if (!f) {
-    if (id === 'n_ceil') return 'a kernel setting: read from /sys/kernel/debug/x86/tlb_single_page_flush_ceiling when readable (root), else the default 33';
-    if (id === 'b_ipi') return `the sweep has ${ks} count${ks === 1 ? '' : 's'} of other CPUs (${m.cpus} CPUs): only a_ipi + b_ipi is measurable, a_ipi takes it all`;
-    return 'not among the fitted ids';
-  }
-  if (!Number.isFinite(f.logSd)) {
-    const reasons: Partial<Record<ParamId, string>> = {
-      t_pti: `no page-table isolation on this machine (${m.pti})`,
-      t_pti_nopcid: `no page-table isolation without PCID on this machine (${m.pti})`,
-      a_bcast: 'no AMD INVLPGB broadcast flush here',
-      t_fault0: 'no benchmark reads a never-written buffer',
-      t_fault2M: 'no huge pages were granted (THP unavailable or refused)',
-      c_thp: 'no huge pages were granted (THP unavailable or refused)',
-      c_split: 'no huge pages were granted (THP unavailable or refused)',
-      a_ipi: 'one CPU: no other CPU to interrupt',
-      s_fault_pool: 'c_fault_host is zero (no host faults modelled), so the pool size has no effect',
-      t_fault2M_host: 'no huge-page fault run reaches beyond s_fault_pool, or no huge pages were granted',
-    };
-    return reasons[id] ?? 'no measured point depends on it';
-  }
-  const sd = `±${(100 * f.logSd).toFixed(0)}% at 10% noise per point`;
-  const sum = (ids: ParamId[]) => ids.map((i) => fit.params[i]).reduce((a, b) => a + b, 0).toFixed(0);
-  const together: Partial<Record<ParamId, string>> = {
-    c_pmd: `aligned moves measure c_pmd + c_flush_full per 2 MiB slot together (fitted sum ${sum(['c_pmd', 'c_flush_full'])} ns); the split stays at the defaults`,
-    c_thp: `aligned THP moves measure c_thp + c_flush_full per huge page together (fitted sum ${sum(['c_thp', 'c_flush_full'])} ns)`,
-    c_flush_full: 'a full flush is ≈150 ns inside moves and unmaps of 2 µs or more (the 33/34-page step is 33 INVLPGs minus one full flush): under the per-point noise, so only its sums with c_pmd/c_thp are measured',
-    t_call: 'page-multiple copy sizes cannot separate the fixed cost of a call from the L1 bandwidth (both ≈10–40 ns at 4 KiB)',
-    B_L1: 'only the 4 KiB copy (8 KiB working set) is purely in L1, and the clock read (≈16 ns) is as large as the copy',
-  };
-  return `${together[id] ?? 'the points do not separate it from the terms it always comes with'} (${sd}); default kept`;
 }
 
 export interface AccuracyOptions {
@@ -189,9 +85,7 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
       id: f.id, unit: paramDef(f.id)?.unit ?? '', start: f.start, value: f.value,
       factor: f.start > 0 ? f.value / f.start : Infinity, atBound: f.atBound, logSd: f.logSd,
     }));
-  const ks = new Set(pts.filter((p) => p.threads > 1).map((p) => Math.min(p.threads - 1, start.machine.cpus - 1))).size;
-  const identified = new Set(changes.map((c) => c.id));
-  const unfitted = CALIBRATABLE_PARAM_IDS.filter((id) => !identified.has(id)).map((id) => ({ id, reason: why(id, start, allFit, ks) }));
+  const unfitted = unfittedParams(start, allFit, pts);
   return {
     defaultsSingle: distribution(before.filter((e) => singleIds.has(e.id))),
     defaultsAll: distribution(before),

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { builtinProfile, estimateNamed, type Params, type Profile } from '../../../src/core/model';
 import { accuracyReport, defaultHoldout, distribution, errorFactor, pointErrors } from '../../../src/core/bench/accuracy';
-import { calibrate, calibrationStart, writtenParams } from '../../../src/core/bench/calibration';
+import { calibrate, calibrationStart, renderCalibrationReport, writtenParams } from '../../../src/core/bench/calibration';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../../../src/core/bench/measurements';
 import { modelPoint } from '../../../src/core/bench/modelled';
 import type { MachineFacts, MeasuredPoint, PointKey } from '../../../src/core/bench/protocol';
@@ -142,6 +142,18 @@ describe('bench: accuracy report', () => {
     const { file, fit } = calibrate(m, 'x');
     assert.deepEqual(file.params, { ...writtenParams(fit), ...(file.params.n_ceil !== undefined ? { n_ceil: file.params.n_ceil } : {}) });
     for (const f of fit.fitted) assert.equal(f.id in file.params, f.identified, f.id);
+  });
+
+  it('the calibration report: per-point errors in the file, the distribution and the defaults kept, with reasons', () => {
+    const m = measurements({ c_pte: 18 });
+    const { file, unfitted, errors } = calibrate(m, 'x');
+    assert.equal(file.fit.errors.length, errors.points);
+    assert.ok(file.fit.errors.every((e) => e.ratio > 0 && typeof e.id === 'string'));
+    assert.deepEqual(file.fit.unfitted, unfitted);
+    assert.ok(unfitted.some((u) => u.id === 'b_ipi'));
+    const text = renderCalibrationReport(errors, unfitted);
+    assert.match(text, /within 1\.5×/);
+    assert.match(text, /kept at their defaults:\n(.*\n)*  b_ipi: /);
   });
 });
 
