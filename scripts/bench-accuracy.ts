@@ -97,7 +97,11 @@ async function main(): Promise<number> {
     if (n === null) throw new Error(`--holdout: "${s}" is not a size`);
     return n;
   });
-  const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now() });
+  const cpuNow = (): number => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now(), cpuNow });
   if (process.argv.includes('--json')) {
     const { fit: _fit, ...rest } = r;
     process.stdout.write(`${JSON.stringify({ measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
@@ -118,7 +122,9 @@ async function main(): Promise<number> {
       dist('held-out sizes', r.heldOut, 'same targets, never seen by the fit') +
       `\nafter calibration on every point (what pagecost calibrate writes):\n` +
       dist('all points', r.all, 'target: ≥ 90% within 1.5×, all within 2×') +
-      `\nfit time: ${r.fitMs.train.toFixed(0)} ms (training subset), ${r.fitMs.all.toFixed(0)} ms (all points) [target < 1000 ms]\n\n` +
+      `\nfit time: ${r.fitMs.train.toFixed(0)} ms (training subset), ${r.fitMs.all.toFixed(0)} ms (all points) [target < 1000 ms]` +
+      (r.fitCpuMs ? `; CPU time ${r.fitCpuMs.train.toFixed(0)} ms and ${r.fitCpuMs.all.toFixed(0)} ms; load average now ${load()}` : '') +
+      '\n\n' +
       `parameters that moved (> 5% from the built-in default):\n` +
       r.moved.map((c) => `  ${c.id}: ${+c.start.toPrecision(4)} → ${+c.value.toPrecision(4)}${unit(c.unit)} (×${c.factor.toFixed(2)}, ±${(100 * c.logSd).toFixed(0)}%)${c.atBound ? `, held at the ${c.atBound} edge of its plausible range` : ''}`).join('\n') +
       `\nfitted and confirmed (within 5% of the default): ${r.confirmed.map((c) => c.id).join(', ') || 'none'}\n` +

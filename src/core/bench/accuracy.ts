@@ -44,6 +44,8 @@ export interface AccuracyReport {
   all: ErrorDistribution;
   /** Wall time of the fits, ms (training fit, full fit). */
   fitMs: { train: number; all: number };
+  /** CPU time of the same fits, ms, when a CPU clock was given (on a busy machine wall time also counts waiting). */
+  fitCpuMs: { train: number; all: number } | null;
   /** Identified parameters of the full fit that moved more than 5% from their start. */
   moved: ParamChange[];
   /** Identified, but within 5% of the start. */
@@ -56,6 +58,8 @@ export interface AccuracyOptions {
   heldOutSizes?: number[];
   /** Clock for the fit time (performance.now in the script). */
   now?: () => number;
+  /** CPU clock in ms (process.cpuUsage in the script). */
+  cpuNow?: () => number;
 }
 
 export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): AccuracyReport {
@@ -69,12 +73,17 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
   const train = pts.filter((p) => !held.has(p.bytes));
   const test = pts.filter((p) => held.has(p.bytes));
 
+  const cpu = o.cpuNow ?? (() => 0);
   let t0 = now();
+  let c0 = cpu();
   const trainFit = fitProfile(start, train, { clockNs });
   const trainMs = now() - t0;
+  const trainCpu = cpu() - c0;
   t0 = now();
+  c0 = cpu();
   const allFit = fitProfile(start, pts, { clockNs });
   const allMs = now() - t0;
+  const allCpu = cpu() - c0;
 
   // Judge what a calibration file would carry, not the fit's internal state.
   const trainParams = { ...start.params, ...writtenParams(trainFit) };
@@ -94,6 +103,7 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
     heldOut: distribution(pointErrors(start, trainParams, test, clockNs)),
     all: distribution(pointErrors(start, allParams, pts, clockNs)),
     fitMs: { train: trainMs, all: allMs },
+    fitCpuMs: o.cpuNow ? { train: trainCpu, all: allCpu } : null,
     moved: changes.filter((c) => Math.abs(Math.log(c.factor)) > Math.log(1.05)),
     confirmed: changes.filter((c) => Math.abs(Math.log(c.factor)) <= Math.log(1.05)),
     unfitted,

@@ -99,7 +99,7 @@ function quantile(sorted: number[], q: number): number {
 export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: FitOptions = {}): FitResult {
   const scale = opts.scale ?? 0.15;
   const priorW = opts.prior ?? 0.01;
-  const maxIter = opts.maxIterations ?? 30;
+  const maxIter = opts.maxIterations ?? 20;
   const clockNs = opts.clockNs ?? 0;
   const start: Params = { ...profile.params };
 

@@ -86,12 +86,14 @@ class Acc {
   readonly terms: BreakdownTerm[] = [];
   total = 0;
   constructor(private readonly fast: boolean) {}
-  add(term: string, label: string, count: number, unitNs: number): void {
+  /** `label` may be a function when building it costs more than the sum (a calibration fit runs the model ~10⁵ times). */
+  add(term: string, labelOrFn: string | (() => string), count: number, unitNs: number): void {
     const ns = count * unitNs;
     // Below a femtosecond a term is nothing (parameters at a zero edge of their range).
     if (!(ns > 1e-6)) return;
     this.total += ns;
     if (this.fast) return;
+    const label = typeof labelOrFn === 'string' ? labelOrFn : labelOrFn();
     const prev = this.terms.find((t) => t.term === term && t.label === label && t.unitNs === unitNs);
     if (prev) {
       prev.count += count;
@@ -226,11 +228,11 @@ export function hostHugePages(p: Params, m: MachineFacts, bytes: number): number
 // Huge pages pay their own host term: our 2–16 MiB THP runs took ≈80 µs per huge page and the
 // 64–256 MiB ones ≈210–235 µs, far less extra per byte than 4 KiB faults pay (c_fault_host).
 function hostHugeFaults(p: Params, m: MachineFacts, a: Acc, bytes: number): void {
-  a.add('t_fault2M_host', `host backing fresh huge pages beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostHugePages(p, m, bytes), p.t_fault2M_host);
+  a.add('t_fault2M_host', () => `host backing fresh huge pages beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostHugePages(p, m, bytes), p.t_fault2M_host);
 }
 
 function hostFaults(p: Params, m: MachineFacts, a: Acc, bytes: number): void {
-  a.add('c_fault_host', `host backing fresh memory beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostFaultPages(p, m, bytes), p.c_fault_host);
+  a.add('c_fault_host', () => `host backing fresh memory beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)`, hostFaultPages(p, m, bytes), p.c_fault_host);
 }
 
 /** Reading a never-written source: one zero-page fault per page (MODEL-FACTS §1.7). */
@@ -279,9 +281,11 @@ function copy(d: Derived, a: Acc, bytes: number): void {
     if (!(share > 0)) return;
     const lvl = COPY_LEVELS[i]!;
     const id = `B_${lvl}` as 'B_L1' | 'B_L2' | 'B_L3' | 'B_mem';
-    const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
-    const part = share < 1 ? ` (${Math.round(share * 100)}% of the bytes: the copy straddles a cache size)` : '';
-    a.add(id, `copying bytes at ${+d.p[id].toPrecision(4)} GB/s (${where})${part}`, bytes * share, 1 / d.p[id]);
+    a.add(id, () => {
+      const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
+      const part = share < 1 ? ` (${Math.round(share * 100)}% of the bytes: the copy straddles a cache size)` : '';
+      return `copying bytes at ${+d.p[id].toPrecision(4)} GB/s (${where})${part}`;
+    }, bytes * share, 1 / d.p[id]);
   });
 }
 
@@ -354,7 +358,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
     // buffer has emptied the caches the kernel then misses in (an untouched mapping grows in a
     // flat ≈0.5 µs; see c_grow). A smooth saturation, cap·(1 − e^(−pages·c_grow/cap)).
     const rise = p.t_grow_cap > 0 && !op.untouched ? p.t_grow_cap * -Math.expm1((-pa * p.c_grow) / p.t_grow_cap) : 0;
-    a.add('c_grow', `cold caches after writing the buffer (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
+    a.add('c_grow', () => `cold caches after writing the buffer (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
     if (rise > 0) as.push('the buffer was written just before: the grow runs with caches emptied by those writes');
     as.push('the address range after the mapping is free, so it grows in place (new pages fault in later, when touched)');
     return 'grow in place: no page-table work, no flush';
