@@ -185,9 +185,6 @@ function flushEvents(d: Derived, a: Acc, n: number, events: number): void {
     if (perPage) a.add('c_invlpg', `per-page TLB invalidation${note}`, n * events, visible / n);
     else a.add('c_flush_full', `full TLB flush of this process${note}`, events, visible);
   }
-  // Appendix A [M]: operations after a ≤33-page flush pay ≈0.35–0.45 µs more, even ones that do
-  // not flush (a VM artifact, MODEL-FACTS says): charged to the flush that causes it.
-  if (perPage && n > 0) a.add('t_invlpg_tail', 'slowdown that follows a per-page TLB invalidation (VM)', events, d.p.t_invlpg_tail);
   if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, events, d.sdNs);
 }
 

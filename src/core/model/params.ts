@@ -138,12 +138,6 @@ export const PARAMS = [
     tag: 'S/M', source: 'MODEL-FACTS §1.5: tlb.c comment ~100 ns per single-page flush [S]; ≈124 ns [M]; arm64 TLBI [E]', calibratable: true,
   },
   {
-    id: 't_invlpg_tail', unit: 'ns', label: 'slowdown after a per-page TLB invalidation (VM)',
-    doc: 'Once per flush of at most n_ceil pages: MODEL-FACTS measured ≈0.35–0.45 µs more after such flushes, even in a following call that does not flush (in-place grow 0.87 µs vs 0.49 µs after a 33- vs a 34-page move), and calls it likely a VM artifact. 0 on bare metal.',
-    defaults: { 'x86-64': 0, 'x86-64-vm': 400, arm64: 0 }, range: [0, 1500], limits: [0, 1_000_000],
-    tag: 'M', source: 'MODEL-FACTS §1.5 and Appendix A "known distortions": ~0.35–0.45 µs penalty after ≤33-page flushes [M]', calibratable: true,
-  },
-  {
     id: 'c_flush_full', unit: 'ns', label: 'flushing the whole TLB of this process',
     doc: 'Full local flush (CR3 reload/PCID invalidate; arm64 ASID flush) for ranges above the ceiling, plus early refills.',
     defaults: same(150), range: [100, 500], limits: [0, 1_000_000],

@@ -77,15 +77,6 @@ describe('model v2: munmap pays its local TLB flush (MODEL-FACTS §1.5, §1.8)',
   });
 });
 
-describe('model v2: the slowdown after per-page invalidation (MODEL-FACTS Appendix A known distortions [M])', () => {
-  it('the VM profile pays it once per ≤33-page flush, never after a full flush; bare metal not at all', () => {
-    const tail = (p: Profile, pages: number) => estimateNamed(p, 'mremap-move', pages * 4096).breakdown.find((t) => t.term === 't_invlpg_tail');
-    assert.equal(tail(vm, 33)?.ns, vm.params.t_invlpg_tail);
-    assert.equal(tail(vm, 34), undefined);
-    assert.equal(tail(x86, 33), undefined);
-  });
-});
-
 describe('model v2: copy bandwidth changes smoothly across a cache size (MODEL-FACTS §1.9 [M])', () => {
   it('a 1 MiB copy (working set = the 2 MiB L2) runs between L2 and L3 speed: 32–33 µs measured, ±15%', () => {
     const t = ns(x86, 'memcpy-warm', MiB);
