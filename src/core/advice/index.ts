@@ -2,6 +2,8 @@
 // from comparing the modelled cost of the call with its cheaper alternative, never from a
 // fixed size threshold. Rule ids are stable and documented in docs/RULES.md.
 import type { CallSite, EstimateSummary, Finding, Severity } from '../types';
+import { CORRECTNESS_RULES, CORRECTNESS_SEVERITY, correctnessFindings } from './correctness';
+import { isSuppressed } from './suppress';
 import {
   builtinProfile, estimateOp, makeContext, solveCrossover, formatBytes, formatNs, formatRatio,
   type Allocator, type Crossover, type Estimate, type ModelContext, type OpName, type Operation, type Profile,
@@ -13,7 +15,26 @@ export const RULES = {
   reallocCost: 'realloc-cost',
   reallocLinearGrowth: 'realloc-linear-growth',
   reference: 'reference',
+  ...CORRECTNESS_RULES,
 } as const;
+
+/** Every rule id, each documented under its own heading in docs/RULES.md. */
+export const ALL_RULES: readonly string[] = Object.values(RULES);
+
+/**
+ * The severity a rule has when nothing overrides it. The model-driven rules have none fixed (the
+ * model's ratio decides between warning and hint); for them this is the strongest they reach.
+ */
+export const DEFAULT_SEVERITY: Readonly<Record<string, Severity>> = {
+  'mremap-slower-than-memcpy': 'warning',
+  'mremap-cost': 'hint',
+  'realloc-cost': 'hint',
+  'realloc-linear-growth': 'warning',
+  reference: 'info',
+  ...CORRECTNESS_SEVERITY,
+};
+
+export { applySuppressions, isSuppressed, markersOn } from './suppress';
 
 export interface AdviceOptions {
   /** Machine profile; default the built-in `x86-64`. */
@@ -26,6 +47,19 @@ export interface AdviceOptions {
   allocator?: Allocator;
   /** Where glibc's dynamic mmap threshold stands (default 128 KiB). */
   glibcMmapThreshold?: number;
+  /**
+   * Severity per rule id, or 'off' to drop the rule's findings (the editor's settings, a CLI
+   * config). Rules not named keep their own severity.
+   */
+  ruleSeverity?: Readonly<Record<string, Severity | 'off'>>;
+  /** Honour the suppression comments the analysis recorded on sites (`facts.suppressed`); default true. */
+  suppressions?: boolean;
+  /**
+   * Add the correctness rules (leaks on failure, MAP_FAILED tests, mremap flags, overflow).
+   * Default false for now, so the CLI's per-file finding counts stay as its tests expect until
+   * the scan takes them on; the editor passes true.
+   */
+  correctness?: boolean;
 }
 
 interface Resolved {
@@ -215,6 +249,11 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
   const threads = options.threads ?? 1;
   const ratio = options.warnRatio ?? 2;
   if (!(ratio >= 1) || !Number.isFinite(ratio)) throw new RangeError(`warnRatio must be a number ≥ 1, got ${String(options.warnRatio)}`);
+  for (const [rule, s] of Object.entries(options.ruleSeverity ?? {})) {
+    if (!['error', 'warning', 'info', 'hint', 'off'].includes(s as string)) {
+      throw new RangeError(`ruleSeverity["${rule}"] must be one of error, warning, info, hint, off; got ${JSON.stringify(s)}`);
+    }
+  }
   const allocator = options.allocator ?? 'glibc';
   const scenario = { threads, allocator, ...(options.glibcMmapThreshold !== undefined ? { glibcMmapThreshold: options.glibcMmapThreshold } : {}) };
   const r: Resolved = { profile, threads, ratio, allocator, scenario, ctx: makeContext(profile, scenario) };
@@ -231,6 +270,21 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
       out.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
         `${siteName(site)}: no estimate (${(e as Error).message}).`));
     }
+    if (options.correctness === true) out.push(...correctnessFindings(site));
+  }
+  return finish(out, options);
+}
+
+/** Drops suppressed and switched-off findings and applies severity overrides. */
+function finish(findings: Finding[], options: AdviceOptions): Finding[] {
+  const sev = options.ruleSeverity ?? {};
+  const honour = options.suppressions !== false;
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (honour && isSuppressed(f.rule, f.site.facts?.suppressed)) continue;
+    const s = Object.prototype.hasOwnProperty.call(sev, f.rule) ? sev[f.rule] : undefined;
+    if (s === 'off') continue;
+    out.push(s ? { ...f, severity: s } : f);
   }
   return out;
 }

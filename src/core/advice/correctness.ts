@@ -1,0 +1,121 @@
+// Correctness rules: mistakes at realloc/mremap call sites that the syntax shows, independent of
+// the cost model (MODEL-FACTS.md §4 lists them with references). Each rule reads the site's
+// evaluated sizes/flags and the syntax facts the analysis recorded (CallSite.facts), so it runs
+// the same in the editor and in CLI workers' output, without the file's text.
+//
+// The aim is to be quiet where other linters are noisy: a `p = realloc(p, n)` through a wrapper
+// that dies on failure, or after the old pointer was saved, is not a leak; an mremap NULL test
+// next to a MAP_FAILED test is redundant, not wrong.
+import type { CallSite, Finding, Severity } from '../types';
+import { formatBytes } from '../model';
+
+export const CORRECTNESS_RULES = {
+  reallocLeakOnFailure: 'realloc-leak-on-failure',
+  mremapNullCheck: 'mremap-null-check',
+  mremapGrowWithoutMaymove: 'mremap-grow-without-maymove',
+  mremapFixedWithoutMaymove: 'mremap-fixed-without-maymove',
+  mremapDontunmapWithoutMaymove: 'mremap-dontunmap-without-maymove',
+  mremapDontunmapSizeChange: 'mremap-dontunmap-size-change',
+  reallocUncheckedMultiply: 'realloc-unchecked-multiply',
+  reallocZeroSize: 'realloc-zero-size',
+} as const;
+
+/** Default severity of each correctness rule (AdviceOptions.ruleSeverity overrides). */
+export const CORRECTNESS_SEVERITY: Record<string, Severity> = {
+  'realloc-leak-on-failure': 'warning',
+  'mremap-null-check': 'error',
+  'mremap-grow-without-maymove': 'warning',
+  'mremap-fixed-without-maymove': 'error',
+  'mremap-dontunmap-without-maymove': 'error',
+  'mremap-dontunmap-size-change': 'error',
+  'realloc-unchecked-multiply': 'warning',
+  'realloc-zero-size': 'warning',
+};
+
+function make(site: CallSite, rule: string, message: string): Finding {
+  return { site, rule, severity: CORRECTNESS_SEVERITY[rule]!, message, estimate: null, alternative: null };
+}
+
+function bytesOf(v: CallSite['newSize']): number | null {
+  const b = v?.bytes;
+  return typeof b === 'number' && Number.isFinite(b) ? b : null;
+}
+
+function callWords(site: CallSite): string {
+  return site.via.length ? `\`${site.name}\` (→ ${site.callee})` : `\`${site.name}\``;
+}
+
+function leak(site: CallSite): Finding | null {
+  const lhs = site.assignedBackTo;
+  if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved) return null;
+  if (site.callee === 'reallocf') return null; // frees the old block itself on failure
+  if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens
+  if (site.callee === 'mremap') {
+    return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
+      `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns MAP_FAILED and leaves the old mapping in place, but this overwrites \`${lhs}\`, the only pointer to it: the mapping leaks and \`${lhs}\` holds (void *)-1. Put the result in a temporary, check it against MAP_FAILED, then assign it (CWE-401).`);
+  }
+  return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
+    `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns NULL and keeps the old block, but this overwrites \`${lhs}\`, the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Put the result in a temporary, check it, then assign it (CWE-401; clang-tidy bugprone-suspicious-realloc-usage).`);
+}
+
+function mremapRules(site: CallSite): Finding[] {
+  const out: Finding[] = [];
+  const facts = site.facts;
+  if (site.kind === 'direct-call' && facts?.nullChecks?.length && !facts.checksMapFailed) {
+    const c = facts.nullChecks[0]!;
+    out.push(make(site, CORRECTNESS_RULES.mremapNullCheck,
+      `The result of \`mremap\` is tested with \`${c.text.trim()}\` (line ${c.range.start.line}), but mremap reports failure with MAP_FAILED ((void *)-1), never NULL: the test never catches a failure, and MAP_FAILED is then used as an address. Compare with MAP_FAILED instead (CERT POS54-C).`));
+  }
+  const flags = site.flags;
+  if (flags === null) return out; // flags not recoverable: say nothing about them
+  const maymove = flags.includes('MREMAP_MAYMOVE');
+  const fixed = flags.includes('MREMAP_FIXED');
+  const dontunmap = flags.includes('MREMAP_DONTUNMAP');
+  const oldB = bytesOf(site.oldSize);
+  const newB = bytesOf(site.newSize);
+  if (fixed && !maymove) {
+    out.push(make(site, CORRECTNESS_RULES.mremapFixedWithoutMaymove,
+      `${callWords(site)} passes MREMAP_FIXED without MREMAP_MAYMOVE: the kernel rejects that combination with EINVAL (check_mremap_params in mm/mremap.c), so this call always fails. Pass MREMAP_MAYMOVE | MREMAP_FIXED.`));
+  }
+  if (dontunmap && !maymove) {
+    out.push(make(site, CORRECTNESS_RULES.mremapDontunmapWithoutMaymove,
+      `${callWords(site)} passes MREMAP_DONTUNMAP without MREMAP_MAYMOVE: the kernel rejects that with EINVAL (check_mremap_params in mm/mremap.c), so this call always fails. Pass MREMAP_MAYMOVE | MREMAP_DONTUNMAP.`));
+  }
+  if (dontunmap && oldB !== null && newB !== null && oldB !== newB) {
+    out.push(make(site, CORRECTNESS_RULES.mremapDontunmapSizeChange,
+      `${callWords(site)} passes MREMAP_DONTUNMAP with old size ${formatBytes(oldB)} and new size ${formatBytes(newB)}: MREMAP_DONTUNMAP only moves a mapping at its own size, and the kernel returns EINVAL when the sizes differ (check_mremap_params in mm/mremap.c). Move at the same size, then resize with a second mremap.`));
+  }
+  if (!maymove && !fixed && !dontunmap) {
+    const grows = oldB !== null && newB !== null ? newB > oldB : oldB === null && newB === null && site.growth !== null;
+    if (grows) {
+      const what = oldB !== null && newB !== null ? ` (${formatBytes(oldB)} → ${formatBytes(newB)})` : '';
+      out.push(make(site, CORRECTNESS_RULES.mremapGrowWithoutMaymove,
+        `${callWords(site)} grows the mapping${what} without MREMAP_MAYMOVE: that succeeds only when the addresses right after the mapping are free, which with top-down mmap placement is rarely so, and it fails with ENOMEM in practice even when small tests pass. Add MREMAP_MAYMOVE and use the returned address (pointers into the old range then become stale).`));
+    }
+  }
+  return out;
+}
+
+function reallocRules(site: CallSite): Finding[] {
+  const out: Finding[] = [];
+  const m = site.facts?.uncheckedMultiply;
+  if (m) {
+    out.push(make(site, CORRECTNESS_RULES.reallocUncheckedMultiply,
+      `The size \`${m.left} * ${m.right}\` of ${callWords(site)} is a multiplication nothing checks for overflow: if it wraps, the block is smaller than the code will write (heap overflow; CERT INT30-C, MEM35-C, CWE-190). Use reallocarray(ptr, ${m.left}, ${m.right}), which fails with ENOMEM instead of wrapping (glibc ≥ 2.26, musl, the BSDs), or check \`${m.left} > SIZE_MAX / ${m.right}\` first.`));
+  }
+  if (site.newSize?.bytes === 0) {
+    out.push(make(site, CORRECTNESS_RULES.reallocZeroSize,
+      `${callWords(site)} with size 0: implementation-defined up to C17 and undefined in C23. glibc frees the block and returns NULL, musl and mimalloc return a new block, so code that treats NULL as failure and frees the pointer again double-frees on glibc (CERT MEM04-C). Call free() and set the pointer to NULL when the size is zero.`));
+  }
+  return out;
+}
+
+/** Correctness findings for one call site (none for references). */
+export function correctnessFindings(site: CallSite): Finding[] {
+  if (site.kind === 'reference') return [];
+  const out: Finding[] = [];
+  const l = leak(site);
+  if (l) out.push(l);
+  out.push(...(site.callee === 'mremap' ? mremapRules(site) : reallocRules(site)));
+  return out;
+}
