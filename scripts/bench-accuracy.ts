@@ -101,7 +101,7 @@ async function main(): Promise<number> {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now(), cpuNow });
+  const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now(), cpuNow, crossValidate: true });
   if (process.argv.includes('--json')) {
     const { fit: _fit, ...rest } = r;
     process.stdout.write(`${JSON.stringify({ measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
@@ -120,6 +120,7 @@ async function main(): Promise<number> {
       `\nafter calibration, fitted without the sizes ${r.heldOutSizes.map(formatBytes).join(', ')}:\n` +
       dist('training points', r.train, 'target: ≥ 90% within 1.5×, all within 2×') +
       dist('held-out sizes', r.heldOut, 'same targets, never seen by the fit') +
+      (r.crossValidated ? dist('three-fold by size (each point predicted by a fit without its size)', r.crossValidated, 'same targets') : '') +
       `\nafter calibration on every point (what pagecost calibrate writes):\n` +
       dist('all points', r.all, 'target: ≥ 90% within 1.5×, all within 2×') +
       `\nfit time: ${r.fitMs.train.toFixed(0)} ms (training subset), ${r.fitMs.all.toFixed(0)} ms (all points) [target < 1000 ms]` +

@@ -40,6 +40,12 @@ export interface AccuracyReport {
   /** Fitted on the training sizes only. */
   train: ErrorDistribution;
   heldOut: ErrorDistribution;
+  /**
+   * Three-fold check by size: the sizes are dealt into three groups, each group is predicted by
+   * a fit on the other two, so every point is judged by a fit that never saw its size. Null when
+   * `crossValidate` is off.
+   */
+  crossValidated: ErrorDistribution | null;
   /** Fitted on every point: what `pagecost calibrate` writes. */
   all: ErrorDistribution;
   /** Wall time of the fits, ms (training fit, full fit). */
@@ -60,6 +66,22 @@ export interface AccuracyOptions {
   now?: () => number;
   /** CPU clock in ms (process.cpuUsage in the script). */
   cpuNow?: () => number;
+  /** Also run the three-fold check (three more fits). */
+  crossValidate?: boolean;
+}
+
+/** Every point predicted by a fit on the sizes of the other folds (sizes dealt round-robin). */
+function crossValidated(start: Parameters<typeof fitProfile>[0], pts: MeasuredPoint[], clockNs: number, folds = 3): ErrorDistribution {
+  const sizes = [...new Set(pts.map((p) => p.bytes))].sort((a, b) => a - b);
+  const fold = new Map(sizes.map((b, i) => [b, i % folds]));
+  const errors = [];
+  for (let k = 0; k < folds; k++) {
+    // The size-less syscall point always stays in training: no fold can predict it otherwise.
+    const out = (p: MeasuredPoint) => p.op !== 'syscall' && fold.get(p.bytes) === k;
+    const fit = fitProfile(start, pts.filter((p) => !out(p)), { clockNs });
+    errors.push(...pointErrors(start, { ...start.params, ...writtenParams(fit) }, pts.filter(out), clockNs));
+  }
+  return distribution(errors);
 }
 
 export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): AccuracyReport {
@@ -101,6 +123,7 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
     heldOutSizes: [...held].sort((a, b) => a - b),
     train: distribution(pointErrors(start, trainParams, train, clockNs)),
     heldOut: distribution(pointErrors(start, trainParams, test, clockNs)),
+    crossValidated: o.crossValidate ? crossValidated(start, pts, clockNs) : null,
     all: distribution(pointErrors(start, allParams, pts, clockNs)),
     fitMs: { train: trainMs, all: allMs },
     fitCpuMs: o.cpuNow ? { train: trainCpu, all: allCpu } : null,

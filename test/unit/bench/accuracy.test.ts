@@ -124,8 +124,11 @@ describe('bench: accuracy report', function () {
     let i = 0;
     const m = measurements(truth, (_, v) => v * (1 + 0.08 * Math.sin(++i * 2.3)));
     let clock = 0;
-    const r = accuracyReport(m, { now: () => (clock += 5) });
+    const r = accuracyReport(m, { now: () => (clock += 5), crossValidate: true });
     assert.ok(r.train.within1_5 >= 0.9 && r.heldOut.within1_5 >= 0.9, `${r.train.within1_5} / ${r.heldOut.within1_5}`);
+    // Three folds: every point but the size-less syscall ones is predicted once, by a fit without its size.
+    assert.equal(r.crossValidated!.points, m.points.filter((p) => p.op !== 'syscall').length);
+    assert.ok(r.crossValidated!.within1_5 >= 0.9, `${r.crossValidated!.within1_5}`);
     assert.equal(r.heldOut.within2, 1);
     assert.ok(r.heldOut.points > 0 && r.train.points > r.heldOut.points);
     assert.ok(r.defaultsSingle.points < r.defaultsAll.points);
