@@ -1,0 +1,230 @@
+// Correctness rules on C snippets: each with cases it must flag and the look-alikes other
+// linters flag wrongly (saved old pointer, wrappers that die, a temporary).
+import { strict as assert } from 'node:assert';
+import { adviseSites, ALL_RULES, DEFAULT_SEVERITY } from '../../../src/core/advice/index';
+import { analyze } from '../c-sites/helpers';
+import { findingsOf } from '../fixes/helpers';
+
+const HEAD = '#define _GNU_SOURCE\n#include <stdlib.h>\n#include <stdint.h>\n#include <sys/mman.h>\n';
+
+/** `line rule` of the findings of one rule. */
+async function lines(body: string, rule: string): Promise<number[]> {
+  return (await findingsOf(HEAD + body)).filter((f) => f.rule === rule).map((f) => f.site.nameRange.start.line - 4);
+}
+
+describe('correctness rules', () => {
+  describe('realloc-leak-on-failure', () => {
+    it('flags p = realloc(p, n), struct fields, reallocarray, a NULL-returning wrapper and p = mremap(p, …)', async () => {
+      const body = `
+void *try_realloc(void *p, size_t n) { void *r = realloc(p, n); return r; }
+struct v { int *items; size_t cap; };
+void f(struct v *a, char *s, size_t n, void *m)
+{
+  s = realloc(s, n);
+  a->items = reallocarray(a->items, n, sizeof *a->items);
+  a->items = try_realloc(a->items, n);
+  m = mremap(m, 4096, 8192, MREMAP_MAYMOVE);
+  free(s);
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), [6, 7, 8, 9]);
+    });
+
+    it('is quiet for a saved old pointer, a temporary, reallocf, a wrapper that dies, and an assigning macro over one', async () => {
+      const body = `
+void die(const char *m);
+void *xrealloc(void *p, size_t n) { void *r = realloc(p, n); if (!r) die("oom"); return r; }
+#define XGROW(p, n) ((p) = xrealloc((p), (n)))
+void *reallocf(void *p, size_t n);
+int f(char *s, size_t n)
+{
+  char *old = s;
+  s = realloc(s, n);
+  if (!s) { free(old); return -1; }
+  char *tmp = realloc(s, 2 * n);
+  if (!tmp) return -1;
+  s = tmp;
+  s = reallocf(s, n);
+  s = xrealloc(s, n);
+  XGROW(s, n);
+  free(s);
+  return 0;
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), []);
+    });
+
+    it('a copy made after the call does not count as saved', async () => {
+      const body = `
+void f(char *s, size_t n, char **out)
+{
+  s = realloc(s, n);
+  char *old = s;
+  *out = old;
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), [4]);
+    });
+  });
+
+  describe('mremap-null-check', () => {
+    it('flags NULL, 0, ! and truth tests of the result, directly or through its variable', async () => {
+      const body = `
+void *f(void *m, size_t n)
+{
+  void *q = mremap(m, n, 2 * n, MREMAP_MAYMOVE);
+  if (q == NULL) return m;
+  if (mremap(q, 2 * n, 4 * n, MREMAP_MAYMOVE) == 0) return q;
+  if (!mremap(q, 4 * n, 8 * n, MREMAP_MAYMOVE)) return q;
+  return q;
+}
+`;
+      assert.deepEqual(await lines(body, 'mremap-null-check'), [4, 6, 7]);
+    });
+
+    it('is quiet for MAP_FAILED tests, NULL tests next to one, and tests after the variable was reassigned', async () => {
+      const body = `
+void *f(void *m, size_t n)
+{
+  void *q = mremap(m, n, 2 * n, MREMAP_MAYMOVE);
+  if (q == MAP_FAILED) return m;
+  void *r = mremap(q, 2 * n, 4 * n, MREMAP_MAYMOVE);
+  if (r == MAP_FAILED || r == NULL) return q;
+  void *s = mremap(r, 4 * n, 8 * n, MREMAP_MAYMOVE);
+  if (s == (void *)-1) return r;
+  s = malloc(4);
+  if (!s) return r;
+  return s;
+}
+`;
+      assert.deepEqual(await lines(body, 'mremap-null-check'), []);
+    });
+  });
+
+  describe('mremap flags', () => {
+    it('grow without MAYMOVE (known sizes, or a growing size), FIXED/DONTUNMAP without MAYMOVE, DONTUNMAP with a size change', async () => {
+      const body = `
+void f(void *m, void *d, size_t n)
+{
+  m = mremap(m, 4096, 8192, 0);
+  m = mremap(m, n, n * 2, 0);
+  m = mremap(m, n, n, MREMAP_FIXED, d);
+  m = mremap(m, n, n, MREMAP_DONTUNMAP);
+  m = mremap(m, 4096, 8192, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+}
+`;
+      assert.deepEqual(await lines(body, 'mremap-grow-without-maymove'), [4, 5]);
+      assert.deepEqual(await lines(body, 'mremap-fixed-without-maymove'), [6]);
+      assert.deepEqual(await lines(body, 'mremap-dontunmap-without-maymove'), [7]);
+      assert.deepEqual(await lines(body, 'mremap-dontunmap-size-change'), [8]);
+    });
+
+    it('is quiet for shrinks, same-size calls, MAYMOVE, valid FIXED/DONTUNMAP, and flags it cannot read', async () => {
+      const body = `
+void f(void *m, void *d, size_t n, int fl)
+{
+  m = mremap(m, 8192, 4096, 0);
+  m = mremap(m, 4096, 4096, 0);
+  m = mremap(m, 4096, 8192, MREMAP_MAYMOVE);
+  m = mremap(m, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, d);
+  m = mremap(m, 4096, 4096, MREMAP_MAYMOVE | MREMAP_DONTUNMAP);
+  m = mremap(m, 4096, 8192, fl);
+}
+`;
+      for (const r of ['mremap-grow-without-maymove', 'mremap-fixed-without-maymove', 'mremap-dontunmap-without-maymove', 'mremap-dontunmap-size-change']) {
+        assert.deepEqual(await lines(body, r), [], r);
+      }
+    });
+  });
+
+  describe('realloc-unchecked-multiply', () => {
+    it('flags runtime products, also through a wrapper', async () => {
+      const body = `
+void die(const char *m);
+void *xrealloc(void *p, size_t n) { void *r = realloc(p, n); if (!r) die("oom"); return r; }
+void f(int **v, size_t n, size_t m)
+{
+  int *a = realloc(*v, n * sizeof **v);
+  int *b = realloc(a, (n + 1) * m);
+  int *c = xrealloc(b, n * m);
+  *v = c;
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-unchecked-multiply'), [6, 7, 8]);
+    });
+
+    it('is quiet for constant products, growth factors, reallocarray, and guarded products', async () => {
+      const body = `
+#define NELEM 16
+int *f(int *v, size_t n, size_t cap)
+{
+  v = realloc(v, NELEM * sizeof *v);
+  v = realloc(v, cap * 2);
+  v = reallocarray(v, n, sizeof *v);
+  return v;
+}
+int *g(int *v, size_t n)
+{
+  if (n > SIZE_MAX / sizeof *v) return NULL;
+  int *w = realloc(v, n * sizeof *v);
+  return w;
+}
+int *h(int *v, size_t n, size_t m)
+{
+  size_t bytes;
+  if (__builtin_mul_overflow(n, m, &bytes)) return NULL;
+  int *w = realloc(v, n * m);
+  return w;
+}
+int *k(int *v, size_t n, size_t limit)
+{
+  if (n >= limit / sizeof(int)) return NULL;
+  int *w = realloc(v, n * sizeof(int));
+  return w;
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-unchecked-multiply'), []);
+    });
+  });
+
+  describe('realloc-zero-size', () => {
+    it('flags a size that evaluates to 0 (and not the leak rule there), not a runtime size', async () => {
+      const body = `
+#define NONE 0
+void f(char *p, size_t n)
+{
+  p = realloc(p, 0);
+  p = realloc(p, NONE * 8);
+  char *q = realloc(p, n);
+  free(q);
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-zero-size'), [5, 6]);
+      assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), []);
+    });
+  });
+
+  describe('options', () => {
+    const body = `${HEAD}void f(char *s, size_t n) { s = realloc(s, n * n); free(s); }\n`;
+
+    it('ruleSeverity changes a severity or switches a rule off; bad values are refused with the valid ones', async () => {
+      const { sites } = await analyze(body);
+      const base = adviseSites(sites, { correctness: true });
+      assert.equal(base.find((f) => f.rule === 'realloc-leak-on-failure')!.severity, 'warning');
+      const changed = adviseSites(sites, { correctness: true, ruleSeverity: { 'realloc-leak-on-failure': 'error', 'realloc-cost': 'off' } });
+      assert.equal(changed.find((f) => f.rule === 'realloc-leak-on-failure')!.severity, 'error');
+      assert.equal(changed.filter((f) => f.rule === 'realloc-cost').length, 0);
+      assert.equal(changed.length, base.length - 1);
+      assert.throws(() => adviseSites(sites, { ruleSeverity: { 'realloc-cost': 'loud' as never } }), /error, warning, info, hint, off; got "loud"/);
+    });
+
+    it('correctness: false leaves only the model-driven findings', async () => {
+      const { sites } = await analyze(body);
+      assert.deepEqual(adviseSites(sites, { correctness: false }).map((f) => f.rule), ['realloc-cost']);
+    });
+
+    it('every rule has a default severity', () => {
+      for (const id of ALL_RULES) assert.ok(DEFAULT_SEVERITY[id], id);
+    });
+  });
+});
