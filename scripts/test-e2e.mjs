@@ -15,7 +15,7 @@
 // whole run has a watchdog; code-server and Chromium are stopped on every exit path.
 import { spawn } from 'node:child_process';
 import {
-  copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, createWriteStream,
+  copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, createWriteStream,
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -56,7 +56,7 @@ const EXPECT = {
     hintLine: 'return mremap(slot',
     problem: /memcpy is \d+(\.\d+)?× cheaper/,
     hover: /memcpy/,
-    fix: /memcpy/i,
+    fix: /memcpy|pagecost-ignore-next-line/,
     selfTest: false,
   },
 };
@@ -336,6 +336,11 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
 
   let opened = await check(`${label}: Quick Open opens ${FIXTURE}`, () => quickOpen(page, FIXTURE));
   if (!opened) return { page, server };
+  if (takeShots) {
+    // Pictures for the README: the editor alone, as wide as the window.
+    await page.keyboard.press('Control+B');
+    await page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => log('the side bar stayed open'));
+  }
 
   await check(`${label}: an inlay hint follows the mremap call`, async () => {
     await until(`an inlay hint matching ${expect.hint}`, async () => {
@@ -361,12 +366,29 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
     });
   }
 
+  await check(`${label}: the extension activated in the server's Node extension host (its log)`, async () => {
+    // remoteexthost.log is written by the Node extension host that code-server runs.
+    const logs = join(dirs.userData, 'logs');
+    const text = await until(`${expect.id} in remoteexthost.log`, () => {
+      const found = readdirSync(logs).flatMap((d) => {
+        const dir = join(logs, d);
+        return existsSync(dir) ? readdirSync(dir).filter((x) => x.startsWith('exthost')).map((x) => join(dir, x, 'remoteexthost.log')) : [];
+      }).filter((f) => existsSync(f)).map((f) => readFileSync(f, 'utf8')).join('\n');
+      return found.includes(`_doActivateExtension ${expect.id}`) && found;
+    }, 20_000, 250);
+    const failure = text.split('\n').find((l) => l.includes(expect.id) && /failed|error/i.test(l));
+    if (failure) throw new Error(`the extension host logged: ${failure}`);
+  });
+
   await check(`${label}: hovering the call shows the breakdown`, async () => {
     const token = tokenIn(page, expect.hintLine, 'mremap');
     await token.waitFor({ state: 'visible', timeout: 10_000 });
     await token.hover();
     const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect.hover }).first();
     await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    // Let its fade-in finish, so that the picture shows it as a person sees it.
+    await until('the hover to finish fading in', () => hover.evaluate((el) => el.getAnimations({ subtree: true }).every((a) => a.playState === 'finished')
+      && [el, ...el.querySelectorAll('*')].slice(0, 50).every((e) => getComputedStyle(e).opacity === '1')), 5_000, 50);
   });
   if (takeShots) await shot(page, dirs, 'hover');
   await page.keyboard.press('Escape');
@@ -378,6 +400,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
     await until('the Problems panel row', () => page.locator('.markers-panel .monaco-list-row').filter({ hasText: expect.problem }).count(), 20_000);
   });
   if (takeShots) await shot(page, dirs, 'problems');
+  await page.keyboard.press('Control+J'); // close the panel again
 
   await check(`${label}: the quick fix menu offers the fix`, async () => {
     const token = tokenIn(page, expect.hintLine, 'mremap');
@@ -439,8 +462,9 @@ async function main() {
   let vsix = opt('--vsix');
   if (mode === 'probe') vsix = packVsix(join(root, 'test', 'e2e', 'probe'), join(tmp, 'probe.vsix'));
   if (!vsix) {
+    // `npm run package` writes pagecost.vsix; vsce's own default name is <name>-<version>.vsix.
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    vsix = join(root, `${pkg.name}-${pkg.version}.vsix`);
+    vsix = [join(root, `${pkg.name}.vsix`), join(root, `${pkg.name}-${pkg.version}.vsix`)].find((f) => existsSync(f)) ?? join(root, `${pkg.name}.vsix`);
   }
   if (!existsSync(vsix)) throw new Error(`no VSIX at ${vsix}: run \`npm run package\` first (or pass --probe)`);
   log(`${mode} extension from ${vsix}`);
