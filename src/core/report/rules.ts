@@ -26,6 +26,38 @@ const known: Record<string, Omit<RuleInfo, 'id' | 'name'>> = {
     short: 'A buffer grown by a constant step: quadratic copying over time.',
     full: 'Growing by a fixed amount each time copies O(n²) bytes in total; grow geometrically (e.g. double the capacity) so each byte is copied a constant number of times.',
   },
+  'realloc-leak-on-failure': {
+    short: 'p = realloc(p, n) loses the block when realloc fails.',
+    full: 'On failure realloc returns NULL (mremap MAP_FAILED) and keeps the old block; storing the result into the only pointer to it leaks the block. Put the result in a temporary, check it, then assign. Not reported for wrappers that die on failure or when the old pointer was saved first. CWE-401.',
+  },
+  'mremap-null-check': {
+    short: 'mremap result compared with NULL instead of MAP_FAILED.',
+    full: 'mremap reports failure with MAP_FAILED ((void *)-1), never NULL, so a NULL test never catches a failure. Compare with MAP_FAILED. CERT POS54-C.',
+  },
+  'mremap-grow-without-maymove': {
+    short: 'Growing mremap without MREMAP_MAYMOVE: fails with ENOMEM in practice.',
+    full: 'Without MREMAP_MAYMOVE a mapping can only grow into free addresses right after it, which top-down mmap placement rarely leaves. Add MREMAP_MAYMOVE and use the returned address.',
+  },
+  'mremap-fixed-without-maymove': {
+    short: 'MREMAP_FIXED without MREMAP_MAYMOVE: always EINVAL.',
+    full: 'The kernel rejects MREMAP_FIXED unless MREMAP_MAYMOVE is also set (check_mremap_params in mm/mremap.c).',
+  },
+  'mremap-dontunmap-without-maymove': {
+    short: 'MREMAP_DONTUNMAP without MREMAP_MAYMOVE: always EINVAL.',
+    full: 'The kernel rejects MREMAP_DONTUNMAP unless MREMAP_MAYMOVE is also set (check_mremap_params in mm/mremap.c).',
+  },
+  'mremap-dontunmap-size-change': {
+    short: 'MREMAP_DONTUNMAP with different old and new sizes: always EINVAL.',
+    full: 'MREMAP_DONTUNMAP moves a mapping at its own size only; the kernel returns EINVAL when the sizes differ (check_mremap_params in mm/mremap.c).',
+  },
+  'realloc-unchecked-multiply': {
+    short: 'realloc size n * size with no overflow check: use reallocarray.',
+    full: 'A wrapped multiplication allocates less than the code writes (heap overflow). reallocarray fails with ENOMEM instead; or check n > SIZE_MAX / size first. CERT INT30-C, MEM35-C; CWE-190.',
+  },
+  'realloc-zero-size': {
+    short: 'realloc(p, 0): implementation-defined, undefined in C23.',
+    full: 'glibc frees and returns NULL, musl and mimalloc return a new block; code treating NULL as failure double-frees on glibc. Use free(p) for a zero size. CERT MEM04-C.',
+  },
   reference: {
     short: 'A realloc-family function used as a value.',
     full: 'The function is stored or passed as a pointer, so the calls made through it cannot be analysed here.',
