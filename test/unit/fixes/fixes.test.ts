@@ -380,6 +380,35 @@ void *grow(size_t *len)
     assert.equal(adviseSites(sites, { correctness: true, suppressions: false }).length, 2);
   });
 
+  it('tab-indented code, a call under a case label, and a call inside a test (no statement fix there)', async () => {
+    const src = `${HEAD}int f(char **p, int kind, size_t n)
+{
+\tswitch (kind) {
+\tcase 1:
+\t\t*p = realloc(*p, n);
+\t\tbreak;
+\tdefault:
+\t\tif (!(*p = realloc(*p, 2 * n)))
+\t\t\treturn -1;
+\t}
+\treturn 0;
+}
+`;
+    await assertCompiles(src);
+    const leaks = (await findingsOf(src)).filter((f) => f.rule === 'realloc-leak-on-failure');
+    assert.equal(leaks.length, 2);
+    const caseFixes = fixesFor(leaks[0]!, src).filter((f) => !f.title.startsWith('Ignore '));
+    assert.equal(caseFixes.length, 1);
+    const fixed = apply(src, caseFixes[0]!);
+    assert.ok(fixed.includes('\tcase 1:\n\t\t{\n\t\t\tvoid *new_p = realloc(*p, n);\n\t\t\tif (!new_p)\n\t\t\t\tfree(*p);'), fixed);
+    await assertCompiles(fixed);
+    const inTest = fixesFor(leaks[1]!, src);
+    assert.deepEqual(inTest.map((f) => f.title), ['Ignore realloc-leak-on-failure on this line (pagecost-ignore-next-line comment)']);
+    const ignored = apply(src, inTest[0]!);
+    assert.ok(ignored.includes('\tdefault:\n\t\t// pagecost-ignore-next-line realloc-leak-on-failure\n\t\tif (!(*p'), ignored);
+    await assertCompiles(ignored);
+  });
+
   it('CRLF files get CRLF lines', async () => {
     const src = RESERVE.replace(/\n/g, '\r\n');
     const [fix] = await fixesOf(src, 'realloc-leak-on-failure');

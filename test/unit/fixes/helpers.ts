@@ -38,11 +38,11 @@ export function apply(text: string, fix: Fix): string {
 const compiler = process.env.CC || 'cc';
 
 /** Compiles `code` with `-fsyntax-only -Wall` (and -Werror unless `werror` is false); resolves to the diagnostics, rejects never. */
-export function compile(code: string, werror = true): Promise<{ ok: boolean; output: string }> {
+export function compile(code: string, werror = true, includeDirs: string[] = []): Promise<{ ok: boolean; output: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'pagecost-fix-'));
   const file = join(dir, 'fixed.c');
   writeFileSync(file, code);
-  const args = ['-std=gnu11', '-fsyntax-only', '-Wall', ...(werror ? ['-Werror'] : []), file];
+  const args = ['-std=gnu11', '-fsyntax-only', '-Wall', ...(werror ? ['-Werror'] : []), ...includeDirs.map((d) => `-I${d}`), file];
   return new Promise((resolve) => {
     execFile(compiler, args, { timeout: 30_000 }, (err, stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true });
@@ -51,7 +51,7 @@ export function compile(code: string, werror = true): Promise<{ ok: boolean; out
   });
 }
 
-export async function assertCompiles(code: string, werror = true): Promise<void> {
-  const r = await compile(code, werror);
+export async function assertCompiles(code: string, werror = true, includeDirs: string[] = []): Promise<void> {
+  const r = await compile(code, werror, includeDirs);
   assert.ok(r.ok, `does not compile:\n${r.output}\n--- code ---\n${code}`);
 }
