@@ -58,6 +58,8 @@ const EXPECT = {
     hover: /memcpy/,
     fix: /memcpy|pagecost-ignore-next-line/,
     selfTest: false,
+    // Editing the size the call moves changes its hint: SLOT_BYTES 4 pages -> 64 pages.
+    edit: { line: 8, column: 21, from: '4', to: '64' },
   },
 };
 
@@ -387,8 +389,9 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
     const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect.hover }).first();
     await hover.waitFor({ state: 'visible', timeout: 15_000 });
     // Let its fade-in finish, so that the picture shows it as a person sees it.
-    await until('the hover to finish fading in', () => hover.evaluate((el) => el.getAnimations({ subtree: true }).every((a) => a.playState === 'finished')
-      && [el, ...el.querySelectorAll('*')].slice(0, 50).every((e) => getComputedStyle(e).opacity === '1')), 5_000, 50);
+    await until('the hover to finish fading in', () => hover.evaluate((el) => document.getAnimations()
+      .filter((a) => a.effect?.target && (a.effect.target.contains(el) || el.contains(a.effect.target)))
+      .every((a) => a.playState === 'finished')), 5_000, 50);
   });
   if (takeShots) await shot(page, dirs, 'hover');
   await page.keyboard.press('Escape');
@@ -444,6 +447,30 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
     if (!after.some((h) => expect.hint.test(h))) throw new Error(`no hint after the edit settled: ${JSON.stringify(after)}`);
     await page.keyboard.press('Control+Z');
   });
+
+  if (expect.edit) {
+    await check(`${label}: editing the size updates the hint while typing`, async () => {
+      const hintOnCallLine = async () => {
+        const line = await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: expect.hintLine }).first()
+          .locator('span[class*="dyn-rule"]').allTextContents();
+        return line.map((t) => t.replace(/\u00a0/g, ' ').trim()).filter(Boolean).join(' ');
+      };
+      const before = await hintOnCallLine();
+      if (!expect.hint.test(before)) throw new Error(`no hint on the call line before the edit: ${before}`);
+      const { line, column, from, to } = expect.edit;
+      await gotoLine(page, line, column);
+      await page.keyboard.press('Shift+ArrowRight');
+      await page.keyboard.type(to, { delay: 60 });
+      await until('the edited text', async () => (await editorText(page)).includes(`(${to} * PAGE)`), 5_000);
+      const after = await until('the hint to change after the edit', async () => {
+        const h = await hintOnCallLine();
+        return h !== before && expect.hint.test(h) && h;
+      }, 20_000);
+      log(`    hint ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
+      await page.keyboard.press('Control+Z');
+      await until('the undo', async () => (await editorText(page)).includes(`(${from} * PAGE)`), 5_000);
+    });
+  }
 
   const fatal = pageErrors.filter((m) => !/ResizeObserver|Canceled/.test(m));
   if (fatal.length) log(`${label}: page errors (not failures): ${fatal.slice(0, 3).join(' | ')}`);
