@@ -131,6 +131,8 @@ export interface SiteFacts {
     body: ArgFact;
     /** The body always leaves (return, goto, break, continue, exit/abort/die-like call at its end). */
     leaves: boolean;
+    /** The body ends the program (exit/abort/die-like call at its end): nothing is left to leak. */
+    dies?: boolean;
     /** The body reads `target` other than to free it. */
     readsTarget: boolean;
   };

@@ -50,6 +50,7 @@ function leak(site: CallSite): Finding | null {
   if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved) return null;
   if (site.callee === 'reallocf') return null; // frees the old block itself on failure
   if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens
+  if (site.facts?.nextCheck?.dies) return null; // `if (!p) abort();` right after: the program ends, nothing leaks
   if (site.callee === 'mremap') {
     return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
       `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns MAP_FAILED and leaves the old mapping in place, but this overwrites \`${lhs}\`, the only pointer to it: the mapping leaks and \`${lhs}\` holds (void *)-1. Put the result in a temporary, check it against MAP_FAILED, then assign it (CWE-401).`);

@@ -80,18 +80,18 @@ function lastStatement(body: Node): Node | null {
   return kids.length ? lastStatement(kids[kids.length - 1]!) : null;
 }
 
-/** The body always leaves: it ends in return/goto/break/continue or a call of a function that does not return. */
-function leaves(body: Node): boolean {
+/** How the body ends: `dies` (a call of a function that does not return), `leaves` (return/goto/break/continue), or falls through. */
+function ending(body: Node): 'dies' | 'leaves' | 'falls' {
   const last = lastStatement(body);
-  if (!last) return false;
-  if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type)) return true;
+  if (!last) return 'falls';
+  if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type)) return 'leaves';
   if (last.type === 'expression_statement') {
     const e = last.namedChild(0);
     const call = e ? inner(e) : null;
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    return !!fn && fn.type === 'identifier' && LEAVES_CALL.test(fn.text);
+    if (fn && fn.type === 'identifier' && LEAVES_CALL.test(fn.text)) return 'dies';
   }
-  return false;
+  return 'falls';
 }
 
 /** `cond` (an if's condition) is a failure test of `target`: `!t`, `t == NULL`, `NULL == t`, `t == MAP_FAILED`. */
@@ -121,10 +121,12 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean):
   if (!cond || !body || !testsFailure(cond, target, mremap)) return undefined;
   const withoutFree = body.text.replace(new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${lvalueRe(target)}\\s*[,)]`, 'g'), '');
   const reads = new RegExp(lvalueRe(target)).test(withoutFree);
+  const end = ending(body);
   return {
     range: rangeOf(next),
     body: { text: body.text, range: rangeOf(body) },
-    leaves: leaves(body),
+    leaves: end !== 'falls',
+    ...(end === 'dies' ? { dies: true } : {}),
     readsTarget: reads,
   };
 }
