@@ -40,4 +40,62 @@ await esbuild.build({
   define: { 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 });
-console.log(`built ${nodeEntries.map((e) => e.out).join(', ')} + ${wasm.length} wasm into dist/`);
+
+// The extension: a Node entry (desktop, remote, code-server) and a browser entry (VS Code for the
+// Web) from the same sources; they differ in the Platform they pass (src/extension/platform.ts).
+const extensionEntries = [];
+if (existsSync(join(root, 'src/extension/node.ts'))) {
+  await esbuild.build({
+    absWorkingDir: root,
+    entryPoints: { extension: 'src/extension/node.ts' },
+    outdir: dist,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: true,
+    external: ['vscode'],
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    logLevel: 'warning',
+  });
+  extensionEntries.push('extension');
+}
+
+// web-tree-sitter reaches for fs, path, url and module only when it runs under Node; in the
+// browser bundle they become an empty module, so no Node built-in ships to the web worker.
+const noNodeBuiltins = {
+  name: 'no-node-builtins',
+  setup(build) {
+    const names = /^(node:)?(fs|fs\/promises|path|url|module|os|child_process|worker_threads)$/;
+    build.onResolve({ filter: names }, (args) => ({ path: args.path, namespace: 'empty-builtin' }));
+    build.onLoad({ filter: /.*/, namespace: 'empty-builtin' }, () => ({ contents: 'export {};', loader: 'js' }));
+  },
+};
+const browserCommon = {
+  absWorkingDir: root,
+  bundle: true,
+  platform: 'browser',
+  target: 'es2022',
+  format: 'cjs',
+  sourcemap: true,
+  external: ['vscode'],
+  mainFields: ['browser', 'module', 'main'],
+  // The grammar runtime asks where it was loaded from, only to build URLs it never fetches (the
+  // bytes are handed over, GrammarFiles). The web extension host evaluates our code from a blob,
+  // which is no base for a URL, so give it a fixed absolute one.
+  banner: { js: "var __importMetaUrl = 'file:///pagecost/dist/web/extension.js';" },
+  define: { 'import.meta.url': '__importMetaUrl', 'process.env.NODE_ENV': '"production"' },
+  plugins: [noNodeBuiltins],
+  logLevel: 'warning',
+};
+if (existsSync(join(root, 'src/extension/web.ts'))) {
+  await esbuild.build({ ...browserCommon, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web') });
+  extensionEntries.push('web/extension');
+}
+// The web integration tests run inside the browser extension host too (scripts/test-web.mjs).
+if (existsSync(join(root, 'test/web/index.ts'))) {
+  await esbuild.build({ ...browserCommon, entryPoints: { index: 'test/web/index.ts' }, outdir: join(dist, 'test', 'web') });
+  extensionEntries.push('test/web/index');
+}
+console.log(`built ${[...nodeEntries.map((e) => e.out), ...extensionEntries].join(', ')} + ${wasm.length} wasm into dist/`);

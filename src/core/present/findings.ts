@@ -1,0 +1,134 @@
+// What the editor shows for findings, decided here so that every face agrees and tests need no
+// editor: which severity a finding gets under the user's rule settings, the inlay hint label
+// after a call, and the diagnostic's code and related places. Positions stay 1-based as in
+// CallSite; the extension converts them.
+import type { CallSite, Finding, Severity, WrapperDef } from '../types';
+import { formatBytes, formatNs, opShort } from '../model';
+import type { EditorSettings } from './settings';
+
+/** The severity a finding is shown with, or null when its rule is turned off. */
+export function effectiveSeverity(f: Finding, rules: EditorSettings['rules']): Severity | null {
+  const level = rules[f.rule] ?? 'default';
+  if (level === 'off') return null;
+  return level === 'default' ? f.severity : level;
+}
+
+/** Where a rule is explained: the heading anchor GitHub and VS Code's preview give it in RULES.md. */
+export function ruleAnchor(rule: string): string {
+  return rule.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+}
+
+export interface Place {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+/** Related places worth a click: the definitions of the wrappers the call goes through. */
+export function relatedPlaces(site: CallSite, wrappers: readonly WrapperDef[]): Place[] {
+  const out: Place[] = [];
+  const chain = site.kind === 'wrapper-call' ? [site.name, ...site.via] : site.via;
+  const seen = new Set<string>();
+  for (const name of chain) {
+    if (seen.has(name)) continue;
+    seen.add(name);
+    const def = wrappers.find((w) => w.name === name && w.file && w.line !== null && (!w.fileLocal || w.file === site.file));
+    if (def) out.push({ file: def.file!, line: def.line!, column: 1, message: `\`${name}\` is defined here: it calls ${def.via.length ? def.via[0] : def.callee}` });
+  }
+  return out;
+}
+
+export type CostBand = 'cheap' | 'moderate' | 'costly';
+
+/**
+ * A band for colouring or sorting: by the ratio to the alternative when there is one (the
+ * question a hint answers is "is there something cheaper"), else by absolute cost.
+ */
+export function costBand(f: Finding, warnRatio: number): CostBand {
+  const e = f.estimate;
+  if (!e) return 'moderate';
+  const a = f.alternative;
+  if (a && a.ns > 0) {
+    const r = e.ns / a.ns;
+    return r > warnRatio ? 'costly' : r > 1 ? 'moderate' : 'cheap';
+  }
+  return e.ns >= 100_000 ? 'costly' : e.ns >= 5_000 ? 'moderate' : 'cheap';
+}
+
+export interface HintSpec {
+  /** Where the hint goes: right after the call's closing parenthesis (1-based, UTF-16 column). */
+  line: number;
+  column: number;
+  offset: number;
+  label: string;
+  /** The finding's message, for the hint's tooltip. */
+  tooltip: string;
+  band: CostBand;
+}
+
+/** "mremap wins above 136 KiB" from an unknown-size finding's message; null when it has none. */
+export function crossoverLabel(message: string): string | null {
+  let m = /(\w+) wins above ([\d.]+ [KMGT]?i?B|[\d.]+ bytes?)/.exec(message);
+  if (m) return `${m[1]} wins above ${m[2]}`;
+  m = /realloc beats malloc \+ memcpy \+ free above ([\d.]+ [KMGT]?i?B|[\d.]+ bytes?)/.exec(message);
+  if (m) return `realloc wins above ${m[1]}`;
+  if (/copies like malloc \+ memcpy \+ free at every size/.test(message)) return 'realloc copies at every size';
+  m = /(\w+(?: [\w+]+)*?) is cheaper than (\w+) at every size/.exec(message);
+  if (m) return `${m[1]} cheaper at every size`;
+  m = /realloc beats malloc \+ memcpy \+ free at every size/.exec(message);
+  if (m) return 'realloc wins at every size';
+  return null;
+}
+
+/** The text after a call: `≈2.4 µs · memcpy 45 ns`, `≈6 µs · copy would be 290 µs`, or the crossover. */
+export function hintLabel(f: Finding): string | null {
+  const e = f.estimate;
+  if (e) {
+    const a = f.alternative;
+    if (!a) return `≈${formatNs(e.ns)}`;
+    const alt = opShort(a.op);
+    return alt === 'memcpy' ? `≈${formatNs(e.ns)} · memcpy ${formatNs(a.ns)}` : `≈${formatNs(e.ns)} · copy would be ${formatNs(a.ns)}`;
+  }
+  return crossoverLabel(f.message);
+}
+
+/**
+ * One hint per call site (the finding with an estimate wins over a second finding on the same
+ * site, such as linear growth), within [fromLine, toLine] (1-based, inclusive), after the
+ * settings' filters. Sites with rules turned off show nothing.
+ */
+export function hintsFor(findings: readonly Finding[], settings: Pick<EditorSettings, 'hints' | 'rules' | 'warnRatio'>, fromLine = 1, toLine = Infinity): HintSpec[] {
+  if (!settings.hints.enabled) return [];
+  const bySite = new Map<number, Finding>();
+  for (const f of findings) {
+    if (f.site.kind === 'reference') continue;
+    if (effectiveSeverity(f, settings.rules) === null) continue;
+    const end = f.site.range.end;
+    if (end.line < fromLine || end.line > toLine) continue;
+    const prev = bySite.get(f.site.range.endOffset);
+    if (!prev || (!prev.estimate && f.estimate) || (prev.rule === 'realloc-linear-growth' && f.rule !== prev.rule)) bySite.set(f.site.range.endOffset, f);
+  }
+  const out: HintSpec[] = [];
+  for (const f of bySite.values()) {
+    if (f.estimate && f.estimate.ns < settings.hints.minimumNs) continue;
+    if (!f.estimate && !settings.hints.unknownSizes) continue;
+    const label = hintLabel(f);
+    if (!label) continue;
+    const end = f.site.range.end;
+    out.push({ line: end.line, column: end.column, offset: f.site.range.endOffset, label, tooltip: f.message, band: costBand(f, settings.warnRatio) });
+  }
+  return out.sort((a, b) => a.offset - b.offset);
+}
+
+/** Byte counts of a site for the "Benchmark this call" command: what to measure, in 4 KiB multiples. */
+export function benchSizes(site: CallSite): number[] {
+  const out = new Set<number>();
+  for (const v of [site.oldSize, site.newSize]) {
+    const b = v?.bytes;
+    if (typeof b === 'number' && b > 0 && b <= 4 * 1024 ** 3) out.add(Math.max(4096, Math.ceil(b / 4096) * 4096));
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
+export { formatBytes, formatNs };

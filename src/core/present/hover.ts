@@ -1,0 +1,95 @@
+// The hover on a call, as Markdown: plain words first (the findings' messages), then where the
+// time goes (the model's breakdown as a table), what the numbers assume, and links to act on it.
+// Shares its words with `pagecost explain` through the model's describe helpers.
+import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
+import { formatBytes, formatNs } from '../model';
+
+export interface HoverProfile {
+  name: string;
+  /** "built-in", "live system", "file <path>". */
+  source: string;
+  /** ISO date of a calibration, when the profile is calibrated. */
+  calibratedAt?: string | null;
+  pageSize: number;
+  thp: string;
+  arch: string;
+}
+
+export interface HoverContext {
+  modelVersion: number;
+  profile: HoverProfile;
+  threads: number;
+  /** Command links, already encoded (see commandLink). Missing links are left out. */
+  links: { benchmark?: string; explain?: string; assumptions?: string };
+  /** Why "Benchmark this call" is not offered here (web, untrusted), shown instead of the link. */
+  benchmarkUnavailable?: string | null;
+}
+
+/** A `command:` URI with JSON arguments, as VS Code's Markdown expects. */
+export function commandLink(command: string, args: unknown[]): string {
+  return `command:${command}?${encodeURIComponent(JSON.stringify(args))}`;
+}
+
+/** Markdown-escapes text that is not meant as Markdown (table cells, file names). */
+export function escapeMd(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+!|<>]/g, (c) => `\\${c}`);
+}
+
+function termWhat(t: BreakdownTerm): string {
+  return t.term.startsWith('B_') ? t.label.replace('copying bytes', `copying ${formatBytes(t.count)}`) : t.label;
+}
+
+function termCount(t: BreakdownTerm): string {
+  if (t.term.startsWith('B_')) return '';
+  const c = Number.isInteger(t.count) ? String(t.count) : t.count.toFixed(1);
+  return `${c} × ${formatNs(t.unitNs)}`;
+}
+
+/** The model's breakdown as a Markdown table, biggest term first. */
+export function breakdownMarkdown(e: EstimateSummary): string[] {
+  const rows = [...e.breakdown].sort((a, b) => b.ns - a.ns);
+  if (!rows.length) return [];
+  return [
+    '| what | count × each | time | share |',
+    '|:--|--:|--:|--:|',
+    ...rows.map((t) => `| ${escapeMd(termWhat(t))} \`${t.term}\` | ${termCount(t)} | ${formatNs(t.ns)} | ${Math.round(t.share * 100)}% |`),
+  ];
+}
+
+export function profileWords(p: HoverProfile): string {
+  if (p.calibratedAt !== undefined) return `calibrated profile "${p.name}"${p.calibratedAt ? ` (measured ${p.calibratedAt.slice(0, 10)})` : ''}`;
+  if (p.source === 'built-in') return `default profile ${p.name} (built-in)`;
+  return `profile ${p.name} (${p.source})`;
+}
+
+/** Hover Markdown for the findings on one call site (one or two). */
+export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): string {
+  if (!findings.length) return '';
+  const out: string[] = [];
+  for (const f of findings) out.push(`${f.message}`, '');
+  const main = findings.find((f) => f.estimate) ?? null;
+  if (main?.estimate) {
+    const e = main.estimate;
+    out.push(`**Where the ${formatNs(e.ns)} goes** (\`${e.op}\`, model v${ctx.modelVersion}):`, '', ...breakdownMarkdown(e), '');
+    const a = main.alternative;
+    if (a) out.push(`**Alternative** \`${a.op}\`: ${formatNs(a.ns)}`, '', ...breakdownMarkdown(a), '');
+  }
+  const assume: string[] = [...(main?.estimate?.assumptions ?? [])];
+  const p = ctx.profile;
+  // The model's own assumptions already name threads and machine; say them when it has none.
+  if (!assume.length) {
+    assume.push(
+      `${ctx.threads === 1 ? '1 thread' : `${ctx.threads} threads`} of the program running`,
+      `${formatBytes(p.pageSize)} pages, transparent huge pages ${p.thp}, ${p.arch}`,
+    );
+  }
+  assume.push(profileWords(p));
+  out.push('**Assuming:**', '', ...[...new Set(assume)].map((a) => `- ${a}`), '');
+  const links: string[] = [];
+  if (ctx.links.benchmark) links.push(`[Benchmark this call](${ctx.links.benchmark})`);
+  if (ctx.links.explain) links.push(`[Explain the model](${ctx.links.explain})`);
+  if (ctx.links.assumptions) links.push(`[Change assumptions](${ctx.links.assumptions})`);
+  if (links.length) out.push(links.join(' · '));
+  if (ctx.benchmarkUnavailable) out.push('', `_Benchmarks: ${escapeMd(ctx.benchmarkUnavailable)}_`);
+  return out.join('\n').trimEnd() + '\n';
+}

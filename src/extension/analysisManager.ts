@@ -1,0 +1,373 @@
+// One CDocument per open C document, fed from change events after a debounce, so a burst of
+// typing costs one incremental analysis. Results are kept per URI with the version they describe;
+// providers (hints, hovers) that need the current version flush the debounce instead of waiting.
+// The grammar is read once from our dist/ through vscode.workspace.fs (Node and browser alike).
+// Closed documents are dropped at once and nothing is scheduled for them.
+import * as vscode from 'vscode';
+import type { Parser } from 'web-tree-sitter';
+import { adviseSites } from '../core/advice';
+import { createCParser } from '../core/analysis/c/parser';
+import { CDocument, type CDocumentOptions } from '../core/analysis/c/document';
+import type { Profile } from '../core/model';
+import type { EditorSettings } from '../core/present/settings';
+import type { Finding, WrapperDef } from '../core/types';
+import type { AnalysisResult, AnalysisStats } from './api';
+import type { ProfileStore } from './profiles';
+import type { SettingsStore } from './settings';
+
+export const C_LANGUAGES = ['c', 'cpp'] as const;
+
+interface DocState {
+  uri: vscode.Uri;
+  key: string;
+  doc: CDocument | null;
+  /** The CDocument options it was last analysed with (JSON), to know when to re-analyse all. */
+  optionsKey: string;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  result: AnalysisResult | undefined;
+  /** Wrappers this document defines that other files can call. */
+  exported: WrapperDef[];
+}
+
+interface Waiter {
+  test: (r: AnalysisResult) => boolean;
+  resolve: (r: AnalysisResult) => void;
+}
+
+/** Why a text is not analysed (too big, binary), or null. */
+export function skipReason(text: string, maxFileSize: number): string | null {
+  if (text.length > maxFileSize) {
+    return `not analysed: ${(text.length / 1024 / 1024).toFixed(1)} MiB is above pagecost.maxFileSize (${(maxFileSize / 1024 / 1024).toFixed(1)} MiB)`;
+  }
+  // NUL characters do not occur in C source; a binary file opened as C has plenty.
+  const head = text.length > 65536 ? text.slice(0, 65536) : text;
+  if (head.includes('\u0000')) return 'not analysed: the file looks binary (it contains NUL characters)';
+  return null;
+}
+
+export class AnalysisManager implements vscode.Disposable {
+  private readonly states = new Map<string, DocState>();
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private parser: Promise<Parser> | null = null;
+  private grammarError: string | null = null;
+  private generation = 0;
+  private readonly emitter = new vscode.EventEmitter<AnalysisResult>();
+  readonly onDidAnalyze = this.emitter.event;
+  private readonly subs: vscode.Disposable[] = [];
+  /** Wrappers found by the workspace scan, by file. */
+  private scanned = new Map<string, WrapperDef[]>();
+  readonly stats: AnalysisStats = { runs: 0, totalMs: 0, changeEvents: 0, changeMs: 0 };
+  lastProfile: Profile | null = null;
+  lastAnalysis: { at: Date; ms: number } | null = null;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly settings: SettingsStore,
+    private readonly profiles: ProfileStore,
+    private readonly log: (line: string) => void,
+  ) {
+    this.subs.push(
+      vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
+      vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        const t0 = performance.now();
+        const s = this.states.get(e.document.uri.toString());
+        if (s && e.contentChanges.length) this.schedule(s, this.settings.for(s.uri).debounceMs);
+        this.stats.changeEvents++;
+        this.stats.changeMs += performance.now() - t0;
+      }),
+      vscode.workspace.onDidSaveTextDocument((d) => {
+        const s = this.states.get(d.uri.toString());
+        if (s && s.result?.version !== d.version) this.schedule(s, 0);
+      }),
+      // A new setting or profile: every open document is analysed again with it.
+      this.profiles.onDidChange(() => this.invalidateAll()),
+    );
+    for (const d of vscode.workspace.textDocuments) this.track(d);
+  }
+
+  /** Whether pagecost analyses this document at all (language, scheme, excludes). */
+  wants(d: vscode.TextDocument): string | null {
+    if (!(C_LANGUAGES as readonly string[]).includes(d.languageId)) return `not analysed: language ${d.languageId}`;
+    if (d.uri.scheme === 'output' || d.uri.scheme === 'vscode-scm' || d.uri.scheme === 'git') return `not analysed: ${d.uri.scheme} document`;
+    const s = this.settings.for(d.uri);
+    for (const glob of s.exclude) {
+      if (vscode.languages.match({ pattern: glob }, d) > 0) return `not analysed: excluded by pagecost.exclude "${glob}"`;
+    }
+    return null;
+  }
+
+  private track(d: vscode.TextDocument): void {
+    const key = d.uri.toString();
+    if (this.states.has(key)) return;
+    if (this.wants(d) !== null) return;
+    const s: DocState = { uri: d.uri, key, doc: null, optionsKey: '', timer: undefined, result: undefined, exported: [] };
+    this.states.set(key, s);
+    this.schedule(s, 0);
+  }
+
+  private untrack(uri: vscode.Uri): void {
+    const key = uri.toString();
+    const s = this.states.get(key);
+    if (!s) return;
+    if (s.timer) clearTimeout(s.timer);
+    s.doc?.dispose();
+    this.states.delete(key);
+    const hadWrappers = s.exported.length > 0;
+    this.emitter.fire({ uri: key, version: -1, generation: this.generation, sites: [], findings: [], skipped: 'closed', ms: 0, incremental: false });
+    if (hadWrappers) this.invalidateAll();
+  }
+
+  private schedule(s: DocState, delay: number): void {
+    if (s.timer) clearTimeout(s.timer);
+    s.timer = setTimeout(() => {
+      s.timer = undefined;
+      void this.run(s);
+    }, delay);
+  }
+
+  /** Re-analyses every open document (settings, profile or a wrapper elsewhere changed). */
+  invalidateAll(): void {
+    this.generation++;
+    for (const s of this.states.values()) this.schedule(s, 0);
+  }
+
+  /** Settings changed: documents excluded or included anew, everything else re-analysed. */
+  settingsChanged(): void {
+    for (const d of vscode.workspace.textDocuments) {
+      const key = d.uri.toString();
+      if (this.states.has(key) && this.wants(d) !== null) this.untrack(d.uri);
+      else if (!this.states.has(key)) this.track(d);
+    }
+    this.invalidateAll();
+  }
+
+  /** The shared C parser (loads the grammar on first use). */
+  parserPromise(): Promise<Parser> {
+    return this.getParser();
+  }
+
+  private getParser(): Promise<Parser> {
+    if (!this.parser) {
+      const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+      this.parser = (async () => {
+        const [runtime, c] = await Promise.all([
+          vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter.wasm')),
+          vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter-c.wasm')),
+        ]);
+        return createCParser({ runtime, c });
+      })();
+      this.parser.catch((e) => {
+        this.grammarError = `the C grammar could not be loaded: ${(e as Error).message}`;
+        this.log(this.grammarError);
+      });
+    }
+    return this.parser;
+  }
+
+  get grammarProblem(): string | null {
+    return this.grammarError;
+  }
+
+  /** Wrappers other files define (open documents, the scan) plus the settings', for `forKey`'s document. */
+  private knownWrappers(forKey: string, settings: EditorSettings): WrapperDef[] {
+    const out: WrapperDef[] = [...settings.wrappers];
+    const seen = new Set(out.map((w) => w.name));
+    const add = (list: WrapperDef[]) => {
+      for (const w of list) {
+        if (w.fileLocal || seen.has(w.name)) continue;
+        seen.add(w.name);
+        out.push(w);
+      }
+    };
+    for (const s of this.states.values()) if (s.key !== forKey) add(s.exported);
+    for (const [file, list] of this.scanned) if (file !== forKey && !this.states.has(file)) add(list);
+    return out;
+  }
+
+  /** Wrappers the workspace scan found; open documents see them from their next analysis. */
+  setScannedWrappers(byFile: Map<string, WrapperDef[]>): void {
+    this.scanned = byFile;
+    this.invalidateAll();
+  }
+
+  /** All wrapper definitions known (for related information). */
+  allWrappers(): WrapperDef[] {
+    const out: WrapperDef[] = [];
+    for (const s of this.states.values()) out.push(...(s.doc?.wrappers ?? []));
+    for (const list of this.scanned.values()) out.push(...list);
+    return out;
+  }
+
+  private async run(s: DocState): Promise<void> {
+    let parser: Parser;
+    let profile: Profile;
+    try {
+      parser = await this.getParser();
+      profile = (await this.profiles.get()).profile;
+    } catch (e) {
+      const d = vscode.workspace.textDocuments.find((t) => t.uri.toString() === s.key) ?? null;
+      if (this.states.get(s.key) === s) this.finish(s, d, `not analysed: ${(e as Error).message}`, 0, false, []);
+      return;
+    }
+    // The document may have closed, or a newer run been scheduled, while the grammar loaded.
+    if (this.states.get(s.key) !== s || s.timer) return;
+    const d = vscode.workspace.textDocuments.find((t) => t.uri.toString() === s.key);
+    if (!d || d.isClosed) {
+      this.untrack(s.uri);
+      return;
+    }
+    const version = d.version;
+    if (s.result && s.result.version === version && s.result.generation === this.generation) return;
+    const t0 = performance.now();
+    const settings = this.settings.for(s.uri);
+    const text = d.getText();
+    const skip = skipReason(text, settings.maxFileSize);
+    if (skip) {
+      s.doc?.dispose();
+      s.doc = null;
+      this.finish(s, d, skip, performance.now() - t0, false, []);
+      return;
+    }
+    try {
+      const pageSize = settings.pageSize ?? profile.machine.pageSize;
+      const options: CDocumentOptions = {
+        wrappers: this.knownWrappers(s.key, settings),
+        sizeOptions: { pageSize, target: settings.target },
+      };
+      const optionsKey = JSON.stringify(options);
+      let incremental = false;
+      if (!s.doc) {
+        s.doc = CDocument.open(parser, s.key, text, options);
+      } else {
+        if (optionsKey !== s.optionsKey) s.doc.setOptions(options);
+        incremental = s.doc.update(text).incremental && optionsKey === s.optionsKey;
+      }
+      s.optionsKey = optionsKey;
+      const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
+      this.lastProfile = used;
+      const findings = adviseSites(s.doc.sites, {
+        profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator,
+      });
+      const exported = s.doc.wrappers.filter((w) => !w.fileLocal);
+      const wrappersChanged = JSON.stringify(exported.map((w) => ({ ...w, line: null }))) !== JSON.stringify(s.exported.map((w) => ({ ...w, line: null })));
+      s.exported = exported;
+      this.finish(s, d, null, performance.now() - t0, incremental, findings);
+      if (wrappersChanged) {
+        // Calls to this file's wrappers elsewhere change with them.
+        for (const o of this.states.values()) if (o !== s) this.schedule(o, 0);
+        this.generation++;
+        s.result = s.result && { ...s.result, generation: this.generation };
+      }
+    } catch (e) {
+      // A bug of ours must not reach the user as an exception: say it once and keep the old tree out.
+      this.log(`analysis of ${s.key} failed: ${(e as Error).stack ?? e}`);
+      s.doc?.dispose();
+      s.doc = null;
+      this.finish(s, d, `not analysed: internal error (${(e as Error).message}); see the pagecost output`, performance.now() - t0, false, []);
+    }
+  }
+
+  private finish(s: DocState, d: vscode.TextDocument | null, skipped: string | null, ms: number, incremental: boolean, findings: Finding[]): void {
+    const r: AnalysisResult = {
+      uri: s.key,
+      version: d?.version ?? s.result?.version ?? 0,
+      generation: this.generation,
+      sites: s.doc?.sites ?? [],
+      findings,
+      skipped,
+      ms,
+      incremental,
+    };
+    s.result = r;
+    this.stats.runs++;
+    this.stats.totalMs += ms;
+    this.lastAnalysis = { at: new Date(), ms };
+    this.emitter.fire(r);
+    const ws = this.waiters.get(s.key);
+    if (ws) {
+      for (const w of [...ws]) {
+        if (w.test(r)) {
+          ws.delete(w);
+          w.resolve(r);
+        }
+      }
+    }
+  }
+
+  result(uri: vscode.Uri): AnalysisResult | undefined {
+    return this.states.get(uri.toString())?.result;
+  }
+
+  /** The document's analysis at its current version, analysing now if the debounce is pending. */
+  async current(d: vscode.TextDocument, token?: vscode.CancellationToken): Promise<AnalysisResult | undefined> {
+    const s = this.states.get(d.uri.toString());
+    if (!s) return undefined;
+    const fresh = (r: AnalysisResult | undefined) => r !== undefined && r.version === d.version && r.generation === this.generation;
+    if (fresh(s.result)) return s.result;
+    if (s.timer) {
+      clearTimeout(s.timer);
+      s.timer = undefined;
+      void this.run(s);
+    }
+    const r = await this.wait(s.key, fresh, 30_000, token);
+    return r ?? undefined;
+  }
+
+  /** For the API: resolves at `version` or later with the current settings; see PagecostApi.whenAnalyzed. */
+  whenAnalyzed(uri: vscode.Uri, version?: number, timeoutMs = 30_000): Promise<AnalysisResult> {
+    const key = uri.toString();
+    const d = vscode.workspace.textDocuments.find((t) => t.uri.toString() === key);
+    const s = this.states.get(key);
+    if (!s) {
+      const why = d ? this.wants(d) ?? 'not analysed yet' : 'closed';
+      return Promise.resolve({ uri: key, version: version ?? d?.version ?? -1, generation: this.generation, sites: [], findings: [], skipped: why, ms: 0, incremental: false });
+    }
+    const want = version ?? d?.version ?? 0;
+    const gen = this.generation;
+    return this.wait(key, (r) => r.skipped === 'closed' || (r.version >= want && r.generation >= gen && !this.pending(key)), timeoutMs).then((r) => {
+      if (!r) throw new Error(`pagecost: no analysis of ${key} version ${want} within ${timeoutMs} ms`);
+      return r;
+    });
+  }
+
+  private pending(key: string): boolean {
+    return this.states.get(key)?.timer !== undefined;
+  }
+
+  waitFor(uri: vscode.Uri, test: (r: AnalysisResult) => boolean, timeoutMs = 30_000): Promise<AnalysisResult> {
+    return this.wait(uri.toString(), test, timeoutMs).then((r) => {
+      if (!r) throw new Error(`pagecost: no analysis of ${uri.toString()} matched within ${timeoutMs} ms`);
+      return r;
+    });
+  }
+
+  private wait(key: string, test: (r: AnalysisResult) => boolean, timeoutMs: number, token?: vscode.CancellationToken): Promise<AnalysisResult | null> {
+    const now = this.states.get(key)?.result;
+    if (now && test(now) && !this.pending(key)) return Promise.resolve(now);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(key);
+      if (!set) this.waiters.set(key, (set = new Set()));
+      const done = (r: AnalysisResult | null) => {
+        clearTimeout(timer);
+        sub?.dispose();
+        set!.delete(w);
+        resolve(r);
+      };
+      const w: Waiter = { test: (r) => test(r) && !this.pending(key), resolve: (r) => done(r) };
+      set.add(w);
+      const timer = setTimeout(() => done(null), timeoutMs);
+      const sub = token?.onCancellationRequested(() => done(null));
+    });
+  }
+
+  dispose(): void {
+    for (const s of this.states.values()) {
+      if (s.timer) clearTimeout(s.timer);
+      s.doc?.dispose();
+    }
+    this.states.clear();
+    for (const d of this.subs) d.dispose();
+    this.emitter.dispose();
+  }
+}

@@ -1,0 +1,48 @@
+// Activation, shared by the Node entry (node.ts) and the browser entry (web.ts), which differ only
+// in the Platform they pass. Nothing heavy happens here: the grammar loads with the first C
+// document's analysis, and only open C documents are ever analysed.
+import * as vscode from 'vscode';
+import { AnalysisManager } from './analysisManager';
+import type { PagecostApi } from './api';
+import { CodeActionsFeature, type FixSource } from './codeActions';
+import { Commands } from './commands';
+import { DiagnosticsFeature } from './diagnostics';
+import { HoverFeature } from './hover';
+import { InlayHintsFeature } from './inlayHints';
+import type { Platform } from './platform';
+import { ProfileStore } from './profiles';
+import { SettingsStore } from './settings';
+import { StatusFeature } from './statusItem';
+import { fixesForFinding } from './fixes';
+
+export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
+  const output = vscode.window.createOutputChannel('pagecost');
+  const log = (line: string) => output.appendLine(line);
+  const settings = new SettingsStore();
+  const profiles = new ProfileStore(settings, platform, context.globalStorageUri);
+  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log);
+  const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
+  const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
+  const status = new StatusFeature(manager, settings, profiles);
+  context.subscriptions.push(
+    output, settings, profiles, manager, diagnostics, status,
+    settings.onDidChange(() => manager.settingsChanged()),
+    new InlayHintsFeature(manager, settings),
+    new HoverFeature(manager, settings, profiles, platform),
+    new CodeActionsFeature(manager, fixes),
+    new Commands(manager, diagnostics, settings, profiles, platform, output, context.extensionUri),
+  );
+  return {
+    apiVersion: 1,
+    host: platform.kind,
+    whenAnalyzed: (uri, version, timeoutMs) => manager.whenAnalyzed(uri, version, timeoutMs),
+    waitFor: (uri, test, timeoutMs) => manager.waitFor(uri, test, timeoutMs),
+    lastResult: (uri) => manager.result(uri),
+    onDidAnalyze: manager.onDidAnalyze,
+    status: async () => {
+      await status.refresh();
+      return status.get();
+    },
+    stats: () => ({ ...manager.stats }),
+  };
+}

@@ -1,0 +1,69 @@
+// What only some hosts can do. The Node extension host (desktop, remote, code-server) compiles
+// and runs the benchmark harness and reads /proc and /sys for "this-machine"; VS Code for the Web
+// runs in a browser worker and can do none of that. The browser entry passes `webPlatform`,
+// whose answers say why, so no Node module ends up in the browser bundle.
+import type { MachineFacts, Profile } from '../core/model';
+import type { CallSite } from '../core/types';
+
+export interface Progress {
+  report(message: string, fraction?: number): void;
+}
+
+export interface BenchOutcome {
+  /** Text for the output channel: measured beside modelled. */
+  report: string;
+  /** Measured points, for the API and tests. */
+  points: number;
+}
+
+export interface CalibrateOutcome {
+  /** The calibration profile file written (JSON text) and its summary. */
+  profileJson: string;
+  summary: string;
+}
+
+export interface Platform {
+  readonly kind: 'node' | 'web';
+  /** Null when benchmarks can run here; otherwise why not, in words for a notification. */
+  benchUnavailable(): string | null;
+  /** Facts of the machine the extension host runs on, for checking calibration files; null on the web. */
+  liveMachine(): Partial<MachineFacts> | null;
+  /** The "this-machine" profile; null where the machine cannot be read. */
+  thisMachine(): Profile | null;
+  /** Measures the operations of one call site at its sizes, against the model. */
+  benchmarkSite(site: CallSite, opts: BenchRequest): Promise<BenchOutcome>;
+  /** Runs the calibration sweep and fits a profile. */
+  calibrate(opts: CalibrateRequest): Promise<CalibrateOutcome>;
+}
+
+export interface BenchRequest {
+  profile: Profile;
+  threads: number;
+  compilerPath: string | null;
+  /** The extension's dist/ folder (a file system path): the harness source ships there. */
+  distPath: string;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+export interface CalibrateRequest {
+  name: string;
+  compilerPath: string | null;
+  distPath: string;
+  signal: AbortSignal;
+  progress: Progress;
+}
+
+export const WEB_BENCH_REASON =
+  'Benchmarks compile and run a C program on your machine, which VS Code for the Web cannot do. ' +
+  'Open this folder in desktop VS Code (or a remote/SSH/container window, or code-server) to ' +
+  'benchmark and calibrate; analysis, hints and hovers work here with the built-in profiles.';
+
+export const webPlatform: Platform = {
+  kind: 'web',
+  benchUnavailable: () => WEB_BENCH_REASON,
+  liveMachine: () => null,
+  thisMachine: () => null,
+  benchmarkSite: () => Promise.reject(new Error(WEB_BENCH_REASON)),
+  calibrate: () => Promise.reject(new Error(WEB_BENCH_REASON)),
+};

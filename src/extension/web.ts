@@ -1,0 +1,14 @@
+// The browser entry (`browser`): VS Code for the Web. Analysis, diagnostics, hints, hovers and
+// fixes work; benchmark and calibrate say why they need a local VS Code.
+import type * as vscode from 'vscode';
+import type { PagecostApi } from './api';
+import { activateWith } from './extension';
+import { webPlatform } from './platform';
+
+export function activate(context: vscode.ExtensionContext): PagecostApi {
+  return activateWith(context, webPlatform);
+}
+
+export function deactivate(): void {
+  // Everything is in context.subscriptions.
+}

@@ -1,0 +1,296 @@
+// Integration tests in a real VS Code for the Web: the browser entry, through the API object.
+// Every wait goes through api.whenAnalyzed / api.waitFor (no sleeps).
+import * as vscode from 'vscode';
+import type { AnalysisResult, PagecostApi } from '../../src/extension/api';
+import { deepEqual, equal, match, ok, test } from './harness';
+
+const EXT_ID = 'pagecost.pagecost';
+
+async function api(): Promise<PagecostApi> {
+  const ext = vscode.extensions.getExtension<PagecostApi>(EXT_ID);
+  ok(ext, `extension ${EXT_ID} is installed`);
+  return ext.isActive ? ext.exports : ext.activate();
+}
+
+function inWorkspace(name: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, name);
+}
+
+async function openFile(name: string): Promise<{ doc: vscode.TextDocument; r: AnalysisResult }> {
+  const doc = await vscode.workspace.openTextDocument(inWorkspace(name));
+  await vscode.window.showTextDocument(doc);
+  const r = await (await api()).whenAnalyzed(doc.uri, doc.version);
+  return { doc, r };
+}
+
+async function openText(content: string): Promise<{ doc: vscode.TextDocument; r: AnalysisResult }> {
+  const doc = await vscode.workspace.openTextDocument({ language: 'c', content });
+  await vscode.window.showTextDocument(doc);
+  const r = await (await api()).whenAnalyzed(doc.uri, doc.version);
+  return { doc, r };
+}
+
+function ours(uri: vscode.Uri): vscode.Diagnostic[] {
+  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pagecost');
+}
+
+function code(d: vscode.Diagnostic): string {
+  return typeof d.code === 'object' ? String(d.code.value) : String(d.code);
+}
+
+function span(r: vscode.Range): string {
+  return `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;
+}
+
+async function hints(doc: vscode.TextDocument, range?: vscode.Range): Promise<vscode.InlayHint[]> {
+  const all = range ?? new vscode.Range(0, 0, doc.lineCount, 0);
+  return (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, all)) ?? [];
+}
+
+function label(h: vscode.InlayHint): string {
+  return typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('');
+}
+
+async function hoverText(doc: vscode.TextDocument, pos: vscode.Position): Promise<string> {
+  const hs = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos)) ?? [];
+  return hs
+    .flatMap((h) => h.contents)
+    .map((c) => (typeof c === 'string' ? c : c.value))
+    .join('\n');
+}
+
+/** Sets a `pagecost.` setting for the user, runs `body`, and puts the old value back. */
+async function withSetting(key: string, value: unknown, body: () => Promise<void>): Promise<void> {
+  const config = vscode.workspace.getConfiguration('pagecost');
+  const old = config.inspect(key)?.globalValue;
+  await config.update(key, value, vscode.ConfigurationTarget.Global);
+  try {
+    await body();
+  } finally {
+    await vscode.workspace.getConfiguration('pagecost').update(key, old, vscode.ConfigurationTarget.Global);
+  }
+}
+
+test('activates on a C document and returns the API', async () => {
+  const { r } = await openFile('mremap.c');
+  const a = await api();
+  equal(a.apiVersion, 1, 'apiVersion');
+  equal(a.host, 'web', 'the browser entry runs here');
+  equal(r.skipped, null, 'mremap.c is analysed');
+  equal(r.sites.length, 3, 'three call sites');
+});
+
+test('diagnostics: codes, ranges, severities, source, documentation link', async () => {
+  const { doc } = await openFile('mremap.c');
+  const ds = ours(doc.uri).sort((a, b) => a.range.start.line - b.range.start.line);
+  deepEqual(
+    ds.map((d) => [code(d), span(d.range), d.severity]),
+    [
+      ['mremap-slower-than-memcpy', '8:9-8:15', vscode.DiagnosticSeverity.Warning],
+      ['mremap-cost', '12:9-12:15', vscode.DiagnosticSeverity.Hint],
+      ['realloc-cost', '16:9-16:16', vscode.DiagnosticSeverity.Hint],
+    ],
+    'diagnostics of mremap.c',
+  );
+  const first = ds[0]!;
+  match(first.message, /memcpy is \d+× cheaper/, 'the warning names the cheaper alternative and the ratio');
+  ok(typeof first.code === 'object', 'code carries a documentation link');
+  const target = (first.code as { target: vscode.Uri }).target;
+  match(target.path, /docs\/RULES\.md$/, 'link goes to RULES.md');
+  equal(target.fragment, 'mremap-slower-than-memcpy', 'link anchors the rule');
+});
+
+test('inlay hints after each call: cost and alternative, or the crossover', async () => {
+  const { doc } = await openFile('mremap.c');
+  const hs = await hints(doc);
+  const byLine = new Map(hs.map((h) => [h.position.line, label(h)]));
+  match(byLine.get(8) ?? '', /^≈[\d.]+ µs · memcpy [\d.]+ ns$/, 'one-page move: cost and memcpy');
+  match(byLine.get(12) ?? '', /^≈[\d.]+ [µm]s · copy would be [\d.]+ [µm]s$/, 'grow: cost and copy');
+  match(byLine.get(16) ?? '', /^realloc wins above [\d.]+ KiB$/, 'unknown size: the crossover');
+  const move = hs.find((h) => h.position.line === 8)!;
+  equal(move.position.character, doc.lineAt(8).text.indexOf(');') + 1, 'hint sits right after the call');
+  const only = await hints(doc, new vscode.Range(12, 0, 13, 0));
+  deepEqual(only.map((h) => h.position.line), [12], 'only the requested range is computed');
+});
+
+test('hover: plain words, breakdown, assumptions, links; benchmarks explained on the web', async () => {
+  const { doc } = await openFile('mremap.c');
+  const text = await hoverText(doc, new vscode.Position(8, 11));
+  match(text, /^`mremap`: moving 4 KiB costs about/, 'plain words first');
+  match(text, /Where the [\d.]+ µs goes/, 'the breakdown');
+  match(text, /\| what \| count × each \| time \| share \|/, 'as a table');
+  match(text, /Assuming:/, 'assumptions');
+  match(text, /old size `PAGE` = 4 KiB/, 'where the bytes came from');
+  match(text, /default profile x86-64 \(built-in\)/, 'the profile');
+  match(text, /command:pagecost\.explainModel/, 'Explain the model link');
+  match(text, /command:pagecost\.changeAssumptions/, 'Change assumptions link');
+  ok(!/command:pagecost\.benchmarkCall/.test(text), 'no benchmark link in the browser');
+  match(text, /VS Code for the Web cannot/, 'says why benchmarks are not here');
+  equal(await hoverText(doc, new vscode.Position(1, 2)), '', 'no hover away from calls');
+});
+
+test('wrappers: a call through a wrapper defined in another open file, with related information', async () => {
+  await openFile('wrapper.c');
+  const { doc } = await openFile('use-wrapper.c');
+  const a = await api();
+  const r = await a.whenAnalyzed(doc.uri);
+  const site = r.sites.find((s) => s.name === 'xrealloc');
+  ok(site, `xrealloc is a call site (sites: ${r.sites.map((s) => s.name).join(', ')})`);
+  equal(site.kind, 'wrapper-call', 'through the wrapper');
+  const d = ours(doc.uri).find((x) => x.range.start.line === 6);
+  ok(d, 'a diagnostic on the wrapper call');
+  const rel = d.relatedInformation ?? [];
+  ok(rel.some((x) => x.location.uri.path.endsWith('/wrapper.c') && x.location.range.start.line === 3), `related information points at the definition (${JSON.stringify(rel.map((x) => [x.location.uri.toString(), x.location.range.start.line]))})`);
+});
+
+test('typing: the analysis follows edits, incrementally, and diagnostics move with them', async () => {
+  const { doc } = await openFile('loop.c');
+  const a = await api();
+  const before = ours(doc.uri).map((d) => [code(d), d.range.start.line]);
+  ok(before.some(([c]) => c === 'realloc-linear-growth'), 'linear growth in a loop is found');
+  const editor = await vscode.window.showTextDocument(doc);
+  for (const ch of ['/', '/', ' ', 'x']) {
+    await editor.edit((e) => e.insert(new vscode.Position(5, 0), ch));
+  }
+  const r = await a.whenAnalyzed(doc.uri, doc.version);
+  equal(r.version, doc.version, 'analysed at the latest version');
+  ok(r.incremental, 'a comment inside a function takes the incremental path');
+  await editor.edit((e) => e.insert(new vscode.Position(0, 0), '\n\n'));
+  await a.whenAnalyzed(doc.uri, doc.version);
+  deepEqual(ours(doc.uri).map((d) => [code(d), d.range.start.line]), before.map(([c, l]) => [c, (l as number) + 2]), 'diagnostics moved down two lines');
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+});
+
+test('settings re-render: warn ratio and a rule turned off', async () => {
+  const { doc } = await openFile('mremap.c');
+  const a = await api();
+  await withSetting('warnRatio', 1000, async () => {
+    await a.waitFor(doc.uri, (r) => r.findings.some((f) => f.rule === 'mremap-cost' && f.site.nameRange.start.line === 9));
+    const d = ours(doc.uri).find((x) => x.range.start.line === 8)!;
+    equal(code(d), 'mremap-cost', 'above the warn ratio the move is no longer a warning');
+    equal(d.severity, vscode.DiagnosticSeverity.Hint, 'it is a hint');
+  });
+  await a.waitFor(doc.uri, (r) => r.findings.some((f) => f.rule === 'mremap-slower-than-memcpy'));
+  await withSetting('rules', { 'realloc-cost': 'off', 'mremap-cost': 'error' }, async () => {
+    await a.waitFor(doc.uri, () => !ours(doc.uri).some((d) => code(d) === 'realloc-cost'));
+    const codes = ours(doc.uri).map((d) => [code(d), d.severity]);
+    deepEqual(codes.sort(), [['mremap-cost', vscode.DiagnosticSeverity.Error], ['mremap-slower-than-memcpy', vscode.DiagnosticSeverity.Warning]], 'rule off and rule severity');
+    const hs = await hints(doc);
+    ok(!hs.some((h) => h.position.line === 16), 'no hint for a rule that is off');
+  });
+  await withSetting('hints.enabled', false, async () => {
+    await a.waitFor(doc.uri, () => true);
+    equal((await hints(doc)).length, 0, 'hints off');
+  });
+});
+
+test('a setting of the wrong type: default used, status says so, no exception', async () => {
+  const { doc } = await openFile('mremap.c');
+  const a = await api();
+  await withSetting('threads', 'four', async () => {
+    const r = await a.waitFor(doc.uri, (x) => x.findings.length > 0 && x.generation > 0);
+    equal(r.skipped, null, 'still analysed');
+    const s = await a.status();
+    ok(s.problems.some((p) => p.startsWith('pagecost.threads: "four"')), `status names the bad setting (${JSON.stringify(s.problems)})`);
+    equal(s.severity, 'warning', 'status is a warning');
+    match(ours(doc.uri)[0]!.message, /single-threaded/, 'the default (1 thread) is used');
+  });
+});
+
+test('bad input: binary content, a huge file, 10,000 call sites', async () => {
+  const a = await api();
+  const bin = await openText('int x;\u0000\u0001\u0002\u0000ELF\u0000' + 'realloc(p, 1);'.repeat(10));
+  match(bin.r.skipped ?? '', /binary/, 'binary content is skipped');
+  equal(ours(bin.doc.uri).length, 0, 'no diagnostics for it');
+  const s = await a.status();
+  match(s.detail, /binary/, 'the status item says why');
+
+  const big = await openText('/* big */\n' + 'char filler[] = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";\n'.repeat(40_000));
+  match(big.r.skipped ?? '', /above pagecost\.maxFileSize/, 'a file above the size limit is skipped');
+
+  const lines = ['#include <stdlib.h>', 'void f(char **p) {'];
+  for (let i = 0; i < 10_000; i++) lines.push(`  p[${i % 100}] = realloc(p[${i % 100}], ${(i % 64) + 1} * 4096);`);
+  lines.push('}');
+  const many = await openText(lines.join('\n'));
+  equal(many.r.skipped, null, '10,000 call sites are analysed');
+  equal(many.r.sites.length, 10_000, 'all of them');
+  equal(ours(many.doc.uri).length, 10_000, 'one diagnostic each');
+  console.log(`    10,000 call sites: full analysis ${many.r.ms.toFixed(0)} ms`);
+});
+
+test('a document closed while its analysis is pending: no exception, waiters released', async () => {
+  const a = await api();
+  const doc = await vscode.workspace.openTextDocument({ language: 'c', content: 'void f(void *p) { p = realloc(p, 4096); }' });
+  const pending = a.whenAnalyzed(doc.uri, doc.version);
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  const r = await pending;
+  ok(r.skipped === null || r.skipped === 'closed', `resolved (${r.skipped})`);
+});
+
+test('commands: benchmark and calibrate explain that they need a local VS Code', async () => {
+  const { doc } = await openFile('mremap.c');
+  const at = doc.offsetAt(new vscode.Position(8, 10));
+  const b = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('pagecost.benchmarkCall', doc.uri.toString(), at);
+  equal(b.ok, false, 'benchmark does not run in the browser');
+  match(b.reason ?? '', /VS Code for the Web cannot/, 'and says why');
+  const c = await vscode.commands.executeCommand<{ ok: boolean; reason?: string }>('pagecost.calibrate');
+  equal(c.ok, false, 'calibrate does not run in the browser');
+  match(c.reason ?? '', /desktop VS Code/, 'and says where it does');
+});
+
+test('commands: explain the model at a call', async () => {
+  const { doc } = await openFile('mremap.c');
+  const r = await vscode.commands.executeCommand<{ ok: boolean; text?: string }>('pagecost.explainModel', doc.uri.toString(), doc.offsetAt(new vscode.Position(12, 10)));
+  ok(r.ok, 'explained');
+  match(r.text ?? '', /Where the [\d.]+ µs goes \(mremap-grow, model v\d+\)/, 'with the breakdown');
+});
+
+test('commands: scan the workspace into the Problems panel', async () => {
+  const r = await vscode.commands.executeCommand<{ ok: boolean; files?: number; findings?: number }>('pagecost.scanWorkspace');
+  ok(r.ok, 'scan finished');
+  ok((r.files ?? 0) >= 5, `scanned the workspace's files (${r.files})`);
+  ok((r.findings ?? 0) >= 1, 'found something');
+});
+
+test('code actions: the provider answers for pagecost diagnostics without errors', async () => {
+  const { doc } = await openFile('mremap.c');
+  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(8, 9, 8, 15))) ?? [];
+  ok(Array.isArray(actions), 'an answer');
+  for (const a of actions.filter((x) => x.kind?.value.startsWith('quickfix.pagecost'))) ok(a.edit, `${a.title} carries an edit`);
+});
+
+test('figures: typing in a 10,000-line file with 50 call sites', async () => {
+  const a = await api();
+  const lines: string[] = ['#include <stdlib.h>', '#include <sys/mman.h>'];
+  for (let f = 0; f < 50; f++) {
+    lines.push(`void *fn${f}(void *p, size_t n) {`);
+    for (let i = 0; i < 197; i++) lines.push(`  n = n * 3 + ${i}; /* filler ${i} */`);
+    lines.push(f % 2 ? `  return realloc(p, ${f + 1} * 4096);` : `  return mremap(p, ${f + 1} * 4096, ${f + 2} * 4096, MREMAP_MAYMOVE);`);
+    lines.push('}');
+  }
+  const { doc, r } = await openText(lines.join('\n'));
+  equal(r.sites.length, 50, '50 call sites');
+  const editor = await vscode.window.showTextDocument(doc);
+  const s0 = a.stats();
+  const t0 = performance.now();
+  const runs0 = s0.runs;
+  let hintMs = 0;
+  const N = 30;
+  for (let k = 0; k < N; k++) {
+    await editor.edit((e) => e.insert(new vscode.Position(5000 + k, 2), 'x'));
+    const h0 = performance.now();
+    await hints(doc, new vscode.Range(4990, 0, 5040, 0));
+    hintMs += performance.now() - h0;
+  }
+  const s1 = a.stats();
+  const wall = performance.now() - t0;
+  const analysisMs = (s1.totalMs - s0.totalMs) / Math.max(1, s1.runs - runs0);
+  console.log(
+    `    figures: ${N} keystrokes, change handler ${((s1.changeMs - s0.changeMs) / N).toFixed(3)} ms each, ` +
+      `${s1.runs - runs0} analyses at ${analysisMs.toFixed(1)} ms each, hints for 50 lines ${(hintMs / N).toFixed(1)} ms each (incl. analysis), ${(wall / N).toFixed(1)} ms per edit round trip`,
+  );
+  ok(s1.runs > runs0, 'analyses ran');
+});
