@@ -13,7 +13,7 @@ import type { NameUse } from './callSites';
 import { conditionsAt, directiveTable, type DirectiveTable } from './conditions';
 import { parserFor } from './parserCache';
 import { sameLvalue, stripParensAndCasts } from './substitute';
-import { siteFacts } from './siteFacts';
+import { siteFacts, type FunctionIndex } from './siteFacts';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
 
@@ -223,8 +223,9 @@ export function buildSites(
   }
   if (toSplice.length) spliceAndFill(toSplice, root.tree, text, scope);
   // After the sizes: a constant product is not an "unchecked multiply".
+  const fnIndexes = new Map<number, FunctionIndex>();
   for (const [use, site] of built) {
-    const facts = siteFacts(use, site, root, text);
+    const facts = siteFacts(use, site, root, text, fnIndexes);
     if (facts) site.facts = facts;
   }
   return sites;

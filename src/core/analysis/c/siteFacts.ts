@@ -173,15 +173,42 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
   };
 }
 
-/** Before the call, in the same function, the old pointer went into another variable (`old = p;`, `char *old = p;`). */
-function savedBefore(fnText: string, target: string): boolean {
-  const re = new RegExp(`([A-Za-z_]\\w*(?:\\s*(?:->|\\.)\\s*[A-Za-z_]\\w*|\\s*\\[[^\\]\\n]*\\])*)\\s*=\\s*(?:\\(\\s*[^()]*\\)\\s*)*${lvalueRe(target)}\\s*[;,)]`, 'g');
-  for (let m = re.exec(fnText); m; m = re.exec(fnText)) {
-    const before = fnText.slice(Math.max(0, m.index - 2), m.index);
-    if (/[=!<>]$/.test(before.trimEnd())) continue; // part of `==`/`<=`… seen from its right side
-    if (!sameLvalue(m[1]!, target)) return true;
+/**
+ * What the rules ask of a function's text before a call, indexed once per function (a function
+ * with many sites is scanned once, not once per site).
+ */
+export interface FunctionIndex {
+  /** `x = y;` / `T *x = y,` copies: where, the left side, the right side (an lvalue, casts dropped). */
+  copies: { at: number; lhs: string; rhs: string }[];
+  /** Overflow checks: a checked-multiply helper, or a test with a division (its text). */
+  guards: { at: number; text: string | null }[];
+  /** `x = mmap(…);`: where, the left side, the argument text. */
+  mmaps: { at: number; lhs: string; args: string }[];
+}
+
+const LVALUE = String.raw`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\s*\[[^\]\n;]*\])*`;
+const COPY_RE = new RegExp(String.raw`(?<![\w.>])(${LVALUE})\s*=(?!=)\s*(?:\(\s*[^()]*\)\s*)*(\*?\s*${LVALUE})\s*[;,)]`, 'g');
+const MMAP_RE = new RegExp(String.raw`(?<![\w.>])(${LVALUE})\s*=\s*(?:\([^()]*\)\s*)*mmap\s*\(([^;]*)\)\s*;`, 'g');
+const DIV_TEST_RE = /\b(?:if|while|assert)\s*\(([^;{}]*\/[^;{}]*)/g;
+
+export function indexFunction(fn: Node, text: string): FunctionIndex {
+  const body = text.slice(fn.startIndex, fn.endIndex);
+  const base = fn.startIndex;
+  const idx: FunctionIndex = { copies: [], guards: [], mmaps: [] };
+  for (const m of body.matchAll(COPY_RE)) {
+    const before = body.slice(Math.max(0, m.index - 1), m.index);
+    if (/[=!<>]/.test(before)) continue; // the right side of `==`, `<=`…
+    idx.copies.push({ at: base + m.index, lhs: m[1]!, rhs: m[2]! });
   }
-  return false;
+  for (const m of body.matchAll(new RegExp(OVERFLOW_GUARD.source, 'g'))) idx.guards.push({ at: base + m.index, text: null });
+  for (const m of body.matchAll(DIV_TEST_RE)) idx.guards.push({ at: base + m.index, text: m[1]! });
+  for (const m of body.matchAll(MMAP_RE)) idx.mmaps.push({ at: base + m.index, lhs: m[1]!, args: m[2]! });
+  return idx;
+}
+
+/** Before the call, in the same function, the old pointer went into another variable (`old = p;`, `char *old = p;`). */
+function savedBefore(idx: FunctionIndex, before: number, target: string): boolean {
+  return idx.copies.some((c) => c.at < before && sameLvalue(c.rhs, target) && !sameLvalue(c.lhs, target));
 }
 
 const OVERFLOW_GUARD = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__builtin_mul_overflow|ckd_mul|SIZE_MAX|st_mult|mul_overflow|MUL_OVERFLOW|safe_mul|checked_mul)\b/;
@@ -195,7 +222,7 @@ function identifiers(n: Node): string[] {
 }
 
 /** `realloc(p, n * size)` with runtime operands and no overflow check earlier in the function. */
-function uncheckedMultiply(size: Node, site: CallSite, fnText: string): SiteFacts['uncheckedMultiply'] {
+function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null): SiteFacts['uncheckedMultiply'] {
   if (site.newSize?.bytes !== null && site.newSize?.bytes !== undefined) return undefined; // a constant product
   const e = inner(size);
   if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== '*') return undefined;
@@ -207,12 +234,12 @@ function uncheckedMultiply(size: Node, site: CallSite, fnText: string): SiteFact
   if (!ids.some((id) => /[a-z]/.test(id))) return undefined;
   // `cap * 2`, `2 * n`: a growth factor, not an element size; overflowing it needs half the address space.
   if ([l, r].some((x) => x.type === 'number_literal' && Number.parseInt(x.text, 10) <= 4)) return undefined;
-  if (OVERFLOW_GUARD.test(fnText)) return undefined;
-  for (const id of new Set(ids)) {
-    const v = escapeRe(id);
-    // `if (n > LIMIT / sizeof *p)`, `if (SIZE_MAX / size < n)`, `assert(n <= max / 2)`: a division next to the operand in a test.
-    if (new RegExp(`\\b(?:if|while|assert)\\s*\\([^;{}]*(?:\\b${v}\\b[^;{}]*[<>][^;{}]*\\/|\\/[^;{}]*[<>][^;{}]*\\b${v}\\b)`).test(fnText)) return undefined;
-  }
+  const at = size.startIndex;
+  const names = [...new Set(ids)].map((id) => new RegExp(`\\b${escapeRe(id)}\\b`));
+  // A checked-multiply helper anywhere before, or `if (n > LIMIT / sizeof *p)`, `if (SIZE_MAX / size < n)`,
+  // `assert(n <= max / 2)`: a comparison with a division, naming an operand, in a test before the call.
+  const guarded = idx?.guards.some((g) => g.at < at && (g.text === null || (/[<>]/.test(g.text) && names.some((re) => re.test(g.text!)))));
+  if (guarded) return undefined;
   return { left: l.text, right: r.text, range: rangeOf(e) };
 }
 
@@ -297,11 +324,9 @@ function mremapChecks(call: Node, fn: Node | null, text: string, facts: SiteFact
 }
 
 /** `p = mmap(…, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, …)` before the call. */
-function fromAnonymousMmap(fnText: string, ptr: string): boolean {
-  const re = new RegExp(`${lvalueRe(ptr)}\\s*=\\s*(?:\\([^()]*\\)\\s*)*mmap\\s*\\(([^;]*)\\)\\s*;`, 'g');
-  let last: string | null = null;
-  for (let m = re.exec(fnText); m; m = re.exec(fnText)) last = m[1]!;
-  if (last === null) return false;
+function fromAnonymousMmap(idx: FunctionIndex, before: number, ptr: string): boolean {
+  const last = idx.mmaps.filter((m) => m.at < before && sameLvalue(m.lhs, ptr)).pop()?.args;
+  if (last === undefined) return false;
   return /\bPROT_READ\b/.test(last) && /\bPROT_WRITE\b/.test(last) && /\bMAP_PRIVATE\b/.test(last) && /\bMAP_ANON(?:YMOUS)?\b/.test(last) && !/\bMAP_SHARED/.test(last);
 }
 
@@ -337,9 +362,20 @@ function suppressedAt(site: CallSite, stmtStartLine: number, root: Node, fn: Nod
 }
 
 /** Facts for one site (built from `use`), or undefined when there is nothing to say. */
-export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string): SiteFacts | undefined {
+export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string, cache?: Map<number, FunctionIndex>): SiteFacts | undefined {
   const facts: SiteFacts = {};
   const fn = enclosingFunctionNode(use.nameNode);
+  let idxMemo: FunctionIndex | null | undefined;
+  const fnIndex = (): FunctionIndex | null => {
+    if (idxMemo !== undefined) return idxMemo;
+    if (!fn) return (idxMemo = null);
+    let i = cache?.get(fn.id);
+    if (!i) {
+      i = indexFunction(fn, text);
+      cache?.set(fn.id, i);
+    }
+    return (idxMemo = i);
+  };
   const isCall = site.kind !== 'reference' && use.exprNode.type === 'call_expression';
   let stmtStart = site.range.start.line;
   if (isCall) {
@@ -355,17 +391,16 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
         if (nc) facts.nextCheck = nc;
       }
     }
-    const fnText = fn ? text.slice(fn.startIndex, call.startIndex) : '';
-    if (site.assignedBackTo !== null && fn && savedBefore(fnText, site.assignedBackTo)) facts.oldPointerSaved = true;
+    if (site.assignedBackTo !== null && fn && savedBefore(fnIndex()!, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
       const ptr = use.args[0];
-      if (ptr && fn && fromAnonymousMmap(fnText, ptr.text)) facts.sourceAnonymousPrivate = true;
+      if (ptr && fn && fromAnonymousMmap(fnIndex()!, call.startIndex, ptr.text)) facts.sourceAnonymousPrivate = true;
     }
     if (site.callee === 'realloc' || site.callee === 'reallocf') {
       const size = argTextAt(use, 'size');
       if ('node' in size && size.node) {
-        const u = uncheckedMultiply(size.node, site, fnText);
+        const u = uncheckedMultiply(size.node, site, fnIndex());
         if (u) facts.uncheckedMultiply = u;
       }
     }
