@@ -22,7 +22,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const cacheDir = process.env.PAGECOST_E2E_CACHE ?? join(root, '.vscode-test', 'e2e');
 const manifestDir = join(root, 'test', 'e2e');
 const stampFile = join(cacheDir, 'setup-stamp.json');
-const SETUP_VERSION = 3; // bump when the steps below change
+const SETUP_VERSION = 1; // bump when the steps below change, so that caches are rebuilt
 
 // Native modules of lib/vscode that code-server's postinstall compiles (those present are built).
 const NATIVE = [
@@ -63,7 +63,6 @@ function inputsHash() {
   const h = createHash('sha256');
   h.update(String(SETUP_VERSION));
   for (const f of ['package.json', 'package-lock.json']) h.update(readFileSync(join(manifestDir, f)));
-  h.update(readFileSync(fileURLToPath(import.meta.url)));
   return h.digest('hex');
 }
 
@@ -82,6 +81,8 @@ export function e2ePaths(dir = cacheDir) {
 
 export function isSetUp() {
   if (!existsSync(stampFile)) return false;
+  const p = e2ePaths();
+  if (![p.node, p.codeServerEntry, join(p.playwrightCore, 'package.json')].every((f) => existsSync(f))) return false;
   try {
     return JSON.parse(readFileSync(stampFile, 'utf8')).inputs === inputsHash();
   } catch {
