@@ -9,6 +9,7 @@ import { adviseSites } from '../core/advice';
 import { createCParser } from '../core/analysis/c/parser';
 import { CDocument, type CDocumentOptions } from '../core/analysis/c/document';
 import type { Profile } from '../core/model';
+import { skipReason } from '../core/present/findings';
 import type { EditorSettings } from '../core/present/settings';
 import type { Finding, WrapperDef } from '../core/types';
 import type { AnalysisResult, AnalysisStats } from './api';
@@ -32,17 +33,6 @@ interface DocState {
 interface Waiter {
   test: (r: AnalysisResult) => boolean;
   resolve: (r: AnalysisResult) => void;
-}
-
-/** Why a text is not analysed (too big, binary), or null. */
-export function skipReason(text: string, maxFileSize: number): string | null {
-  if (text.length > maxFileSize) {
-    return `not analysed: ${(text.length / 1024 / 1024).toFixed(1)} MiB is above pagecost.maxFileSize (${(maxFileSize / 1024 / 1024).toFixed(1)} MiB)`;
-  }
-  // NUL characters do not occur in C source; a binary file opened as C has plenty.
-  const head = text.length > 65536 ? text.slice(0, 65536) : text;
-  if (head.includes('\u0000')) return 'not analysed: the file looks binary (it contains NUL characters)';
-  return null;
 }
 
 export class AnalysisManager implements vscode.Disposable {
@@ -222,7 +212,8 @@ export class AnalysisManager implements vscode.Disposable {
     const t0 = performance.now();
     const settings = this.settings.for(s.uri);
     const text = d.getText();
-    const skip = skipReason(text, settings.maxFileSize);
+    const known = this.knownWrappers(s.key, settings);
+    const skip = skipReason(text, settings, [...known.map((w) => w.name), ...s.exported.map((w) => w.name)]);
     if (skip) {
       s.doc?.dispose();
       s.doc = null;
@@ -232,7 +223,7 @@ export class AnalysisManager implements vscode.Disposable {
     try {
       const pageSize = settings.pageSize ?? profile.machine.pageSize;
       const options: CDocumentOptions = {
-        wrappers: this.knownWrappers(s.key, settings),
+        wrappers: known,
         sizeOptions: { pageSize, target: settings.target },
       };
       const optionsKey = JSON.stringify(options);

@@ -132,3 +132,28 @@ export function benchSizes(site: CallSite): number[] {
 }
 
 export { formatBytes, formatNs };
+
+/**
+ * Why a text is not analysed in the editor (too big, binary, too many calls), or null. Cheap:
+ * a length check, a NUL search and one regular expression, run before any parsing, so a file
+ * that would hold the extension host for seconds is refused at once with the reason.
+ */
+export function skipReason(text: string, limits: { maxFileSize: number; maxCallSites: number }, names: Iterable<string> = []): string | null {
+  if (text.length > limits.maxFileSize) {
+    return `not analysed: ${(text.length / 1024 / 1024).toFixed(1)} MiB is above pagecost.maxFileSize (${(limits.maxFileSize / 1024 / 1024).toFixed(1)} MiB)`;
+  }
+  // NUL characters do not occur in C source; a binary file opened as C has plenty.
+  const head = text.length > 65536 ? text.slice(0, 65536) : text;
+  if (head.includes('\u0000')) return 'not analysed: the file looks binary (it contains NUL characters)';
+  const words = ['realloc', 'reallocarray', 'reallocf', 'mremap', ...names].map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).filter((n) => n.length > 0);
+  const re = new RegExp(`\\b(?:${[...new Set(words)].join('|')})\\b`, 'g');
+  let count = 0;
+  while (re.exec(text) !== null) {
+    if (++count > limits.maxCallSites) {
+      let total = count;
+      while (re.exec(text) !== null) total++;
+      return `not analysed: ${total} calls of realloc/mremap and wrappers is above pagecost.maxCallSites (${limits.maxCallSites}); raise it to analyse this file`;
+    }
+  }
+  return null;
+}

@@ -21,6 +21,8 @@ export interface EditorSettings {
   rules: Record<string, RuleLevel>;
   hints: { enabled: boolean; minimumNs: number; unknownSizes: boolean };
   maxFileSize: number;
+  /** Files with more calls than this (counted by name before parsing) are not analysed. */
+  maxCallSites: number;
   exclude: string[];
   wrappers: WrapperDef[];
   debounceMs: number;
@@ -37,6 +39,7 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   rules: {},
   hints: { enabled: true, minimumNs: 0, unknownSizes: true },
   maxFileSize: 2 * 1024 * 1024,
+  maxCallSites: 2000,
   exclude: [],
   wrappers: [],
   debounceMs: 150,
@@ -46,7 +49,7 @@ export const DEFAULT_SETTINGS: EditorSettings = {
 /** Setting keys under the `pagecost.` prefix; package.json declares the same ones. */
 export const SETTING_KEYS = [
   'profile', 'threads', 'pageSize', 'target', 'warnRatio', 'allocator', 'rules',
-  'hints.enabled', 'hints.minimumCostNs', 'hints.unknownSizes', 'maxFileSize', 'exclude', 'wrappers',
+  'hints.enabled', 'hints.minimumCostNs', 'hints.unknownSizes', 'maxFileSize', 'maxCallSites', 'exclude', 'wrappers',
   'debounceMs', 'bench.compilerPath',
 ] as const;
 
@@ -129,6 +132,7 @@ export function readSettings(get: (key: string) => unknown): SettingsResult {
     else bad('hints.minimumCostNs', minNs, 'a number of nanoseconds ≥ 0', 0);
   }
   s.maxFileSize = int('maxFileSize', val('maxFileSize'), 1024, 512 * 1024 * 1024, s.maxFileSize);
+  s.maxCallSites = int('maxCallSites', val('maxCallSites'), 1, 1_000_000, s.maxCallSites);
   s.debounceMs = int('debounceMs', val('debounceMs'), 0, 5000, s.debounceMs);
   const ex = val('exclude');
   if (ex !== undefined && ex !== null) {

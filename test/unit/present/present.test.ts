@@ -1,0 +1,180 @@
+// The editor's presentation decisions, with the real engine's findings (no editor needed).
+import assert from 'node:assert/strict';
+import { adviseSites } from '../../../src/core/advice';
+import { createCParser } from '../../../src/core/analysis/c/parser';
+import { CDocument } from '../../../src/core/analysis/c/document';
+import { MODEL_VERSION } from '../../../src/core/model';
+import { benchOpsFor, benchSweepFor } from '../../../src/core/present/bench';
+import { costBand, crossoverLabel, effectiveSeverity, hintLabel, hintsFor, relatedPlaces, ruleAnchor, skipReason } from '../../../src/core/present/findings';
+import { commandLink, hoverMarkdown } from '../../../src/core/present/hover';
+import { DEFAULT_SETTINGS, readSettings } from '../../../src/core/present/settings';
+import { benchBlockedReason } from '../../../src/core/present/trust';
+import type { Finding } from '../../../src/core/types';
+import { grammarFiles } from '../../support/grammar';
+
+const SOURCE = `#include <stdlib.h>
+#include <sys/mman.h>
+#define PAGE 4096
+void *xrealloc(void *p, size_t n) { void *q = realloc(p, n); if (!q) abort(); return q; }
+void f(void *a, void *d, size_t n) {
+  void *q = mremap(a, PAGE, PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, d);
+  void *g = mremap(a, 64 << 20, 128 << 20, MREMAP_MAYMOVE);
+  void *r = mremap(a, n, 2 * n, MREMAP_MAYMOVE);
+  char *b = realloc(a, n);
+  for (size_t i = 0; i < n; i++) b = realloc(b, i + 16);
+  b = xrealloc(b, 1 << 20);
+}
+`;
+
+let findings: Finding[] = [];
+let doc: CDocument;
+
+before(async () => {
+  const parser = await createCParser(grammarFiles);
+  doc = CDocument.open(parser, 'file:///w/x.c', SOURCE);
+  findings = adviseSites(doc.sites);
+});
+
+function at(line: number, rule?: string): Finding {
+  const f = findings.find((x) => x.site.nameRange.start.line === line && (!rule || x.rule === rule));
+  assert.ok(f, `a finding on line ${line}`);
+  return f;
+}
+
+describe('present: inlay hint labels', () => {
+  it('known sizes: cost and memcpy, or cost and the copy', () => {
+    assert.match(hintLabel(at(6))!, /^≈[\d.]+ µs · memcpy [\d.]+ ns$/);
+    assert.match(hintLabel(at(7))!, /^≈[\d.]+ [µm]s · copy would be [\d.]+ [µm]s$/);
+  });
+  it('unknown sizes: the crossover from the message', () => {
+    assert.match(hintLabel(at(8))!, /^mremap wins above [\d.]+ KiB$/);
+    assert.match(hintLabel(at(9))!, /^realloc wins above 128 KiB$/);
+    assert.equal(crossoverLabel('nothing to see'), null);
+    assert.equal(crossoverLabel('with glibc, realloc copies like malloc + memcpy + free at every size, so'), 'realloc copies at every size');
+  });
+  it('one hint per site, after the call, within the range, filtered by settings', () => {
+    const all = hintsFor(findings, DEFAULT_SETTINGS);
+    assert.deepEqual(all.map((h) => h.line), [4, 6, 7, 8, 9, 10, 11]);
+    const loop = all.find((h) => h.line === 10)!;
+    assert.match(loop.label, /realloc wins above/, 'the cost finding wins over linear growth');
+    const s6 = at(6).site;
+    assert.equal(all.find((h) => h.line === 6)!.column, s6.range.end.column);
+    assert.deepEqual(hintsFor(findings, DEFAULT_SETTINGS, 7, 8).map((h) => h.line), [7, 8]);
+    assert.deepEqual(hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, enabled: false } }), []);
+    const noUnknown = hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, unknownSizes: false } });
+    assert.ok(!noUnknown.some((h) => h.line === 8));
+    const min = hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, minimumNs: 1e9 } });
+    assert.ok(!min.some((h) => h.line === 6));
+    const off = hintsFor(findings, { ...DEFAULT_SETTINGS, rules: { 'mremap-slower-than-memcpy': 'off' } });
+    assert.ok(!off.some((h) => h.line === 6));
+  });
+  it('cost bands by ratio to the alternative', () => {
+    assert.equal(costBand(at(6), 2), 'costly');
+    assert.equal(costBand(at(7), 2), 'cheap');
+  });
+});
+
+describe('present: diagnostics', () => {
+  it('severity from the model unless a rule setting says otherwise', () => {
+    const f = at(6);
+    assert.equal(effectiveSeverity(f, {}), 'warning');
+    assert.equal(effectiveSeverity(f, { [f.rule]: 'off' }), null);
+    assert.equal(effectiveSeverity(f, { [f.rule]: 'error' }), 'error');
+    assert.equal(effectiveSeverity(f, { [f.rule]: 'default' }), 'warning');
+  });
+  it('rule anchors match RULES.md headings', () => {
+    assert.equal(ruleAnchor('mremap-slower-than-memcpy'), 'mremap-slower-than-memcpy');
+  });
+  it('related information: the wrapper definition', () => {
+    const f = at(11);
+    const places = relatedPlaces(f.site, doc.wrappers);
+    assert.deepEqual(places.map((p) => [p.file, p.line]), [['file:///w/x.c', 4]]);
+    assert.deepEqual(relatedPlaces(at(6).site, doc.wrappers), []);
+  });
+});
+
+describe('present: hover', () => {
+  const ctx = {
+    modelVersion: MODEL_VERSION,
+    profile: { name: 'x86-64', source: 'built-in', pageSize: 4096, thp: 'madvise', arch: 'x86-64' },
+    threads: 1,
+    links: { benchmark: commandLink('pagecost.benchmarkCall', ['u', 1]), explain: 'command:pagecost.explainModel', assumptions: 'command:pagecost.changeAssumptions' },
+  };
+  it('plain words first, then the breakdown table, assumptions and links', () => {
+    const md = hoverMarkdown([at(6)], ctx);
+    const lines = md.split('\n');
+    assert.match(lines[0]!, /^`mremap`: moving 4 KiB costs about/);
+    assert.ok(md.indexOf('**Where the') > 0 && md.indexOf('**Where the') < md.indexOf('**Assuming:**'));
+    assert.match(md, /\| what \| count × each \| time \| share \|/);
+    assert.match(md, /- old size `PAGE` = 4 KiB/);
+    assert.match(md, /- default profile x86-64 \(built-in\)/);
+    assert.match(md, /\[Benchmark this call\]\(command:pagecost\.benchmarkCall\?%5B%22u%22%2C1%5D\)/);
+  });
+  it('without an estimate: the message, the threads and machine, and why no benchmark', () => {
+    const md = hoverMarkdown([at(8)], { ...ctx, links: {}, benchmarkUnavailable: 'not here' });
+    assert.match(md, /size not known statically/);
+    assert.match(md, /- 1 thread of the program running/);
+    assert.match(md, /_Benchmarks: not here_/);
+    assert.ok(!md.includes('Benchmark this call'));
+  });
+  it('calibrated profiles say when', () => {
+    const md = hoverMarkdown([at(6)], { ...ctx, profile: { ...ctx.profile, name: 'mine', source: 'file p.json', calibratedAt: '2026-11-25T10:00:00Z' } });
+    assert.match(md, /calibrated profile "mine" \(measured 2026-11-25\)/);
+  });
+});
+
+describe('present: settings', () => {
+  it('defaults when nothing is set', () => {
+    const r = readSettings(() => undefined);
+    assert.deepEqual(r.settings, DEFAULT_SETTINGS);
+    assert.deepEqual(r.problems, []);
+  });
+  it('a wrong type falls back to the default with one message, never a throw', () => {
+    const values: Record<string, unknown> = {
+      threads: 'four', warnRatio: 0.5, pageSize: 3000, target: 'lp32', rules: { 'realloc-cost': 'loud', 'mremap-cost': 'off' },
+      'hints.enabled': 'yes', exclude: ['**/gen/**', 3], wrappers: ['grow', { name: 'bad name', callee: 'realloc', ptr: 0, size: 1 }],
+      maxFileSize: -1, profile: 42,
+    };
+    const r = readSettings((k) => {
+      if (k === 'debounceMs') throw new Error('getter failure');
+      return values[k];
+    });
+    assert.equal(r.settings.threads, 1);
+    assert.equal(r.settings.warnRatio, 2);
+    assert.equal(r.settings.pageSize, null);
+    assert.equal(r.settings.target, 'lp64');
+    assert.deepEqual(r.settings.rules, { 'mremap-cost': 'off' });
+    assert.equal(r.settings.hints.enabled, true);
+    assert.deepEqual(r.settings.exclude, ['**/gen/**']);
+    assert.deepEqual(r.settings.wrappers.map((w) => [w.name, w.callee, w.params]), [['grow', 'realloc', { ptr: 0, size: 1 }]]);
+    assert.equal(r.settings.maxFileSize, DEFAULT_SETTINGS.maxFileSize);
+    assert.equal(r.settings.profile, 'auto');
+    assert.ok(r.problems.some((p) => p.startsWith('pagecost.threads: "four" is not')));
+    assert.ok(r.problems.some((p) => p.startsWith('pagecost.wrappers[1].name')));
+    assert.equal(r.problems.length, 10);
+  });
+});
+
+describe('present: limits, benchmarks, trust', () => {
+  it('skips big, binary and over-full files with the reason', () => {
+    const limits = { maxFileSize: 1000, maxCallSites: 3 };
+    assert.match(skipReason('x'.repeat(2000), limits)!, /maxFileSize/);
+    assert.match(skipReason('int x;\u0000', limits)!, /binary/);
+    assert.match(skipReason('realloc(a,1); mremap(); grow(); grow(); grow();', limits, ['grow'])!, /5 calls .*maxCallSites \(3\)/);
+    assert.equal(skipReason('realloc(a,1); reallocate(b);', limits), null);
+    assert.equal(skipReason('realloc(a,1);', limits, ['', '.*']), null);
+  });
+  it('benchmarks the call\'s own operation and its alternative at its sizes', () => {
+    assert.deepEqual(benchOpsFor(at(6).site), ['mremap-move', 'memcpy-warm']);
+    assert.deepEqual(benchOpsFor(at(7).site), ['mremap-grow', 'malloc-copy-free']);
+    const s = benchSweepFor(at(7).site, 4, 2);
+    assert.deepEqual(s.sweep.sizes, [64 << 20, 128 << 20]);
+    assert.deepEqual(s.sweep.threads, [2]);
+    assert.equal(benchSweepFor(at(8).site, 1, 2).sizesKnown, false);
+  });
+  it('benchmarks are blocked on the web and in Restricted Mode', () => {
+    assert.equal(benchBlockedReason('web', true), 'web');
+    assert.match(benchBlockedReason(null, false)!, /Restricted Mode/);
+    assert.equal(benchBlockedReason(null, true), null);
+  });
+});
