@@ -175,43 +175,55 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
 
 /**
  * What the rules ask of a function's text before a call, indexed once per function (a function
- * with many sites is scanned once, not once per site).
+ * with many sites is scanned once, not once per site), each part only when a site asks for it.
  */
-export interface FunctionIndex {
+export class FunctionIndex {
+  private c?: { at: number; lhs: string; rhs: string }[];
+  private g?: { at: number; text: string | null }[];
+  private m?: { at: number; lhs: string; args: string }[];
+  private readonly body: string;
+  private readonly base: number;
+  constructor(fn: Node, text: string) {
+    this.body = text.slice(fn.startIndex, fn.endIndex);
+    this.base = fn.startIndex;
+  }
   /** `x = y;` / `T *x = y,` copies: where, the left side, the right side (an lvalue, casts dropped). */
-  copies: { at: number; lhs: string; rhs: string }[];
-  /** Overflow checks: a checked-multiply helper, or a test with a division (its text). */
-  guards: { at: number; text: string | null }[];
+  get copies(): { at: number; lhs: string; rhs: string }[] {
+    if (!this.c) {
+      this.c = [];
+      for (const m of this.body.matchAll(COPY_RE)) this.c.push({ at: this.base + m.index, lhs: m[1]!, rhs: m[2]! });
+    }
+    return this.c;
+  }
+  /** Overflow checks: a checked-multiply helper (text null), or a test with a division (its text). */
+  get guards(): { at: number; text: string | null }[] {
+    if (!this.g) {
+      this.g = [];
+      for (const m of this.body.matchAll(OVERFLOW_GUARD_G)) this.g.push({ at: this.base + m.index, text: null });
+      for (const m of this.body.matchAll(DIV_TEST_RE)) this.g.push({ at: this.base + m.index, text: m[1]! });
+    }
+    return this.g;
+  }
   /** `x = mmap(…);`: where, the left side, the argument text. */
-  mmaps: { at: number; lhs: string; args: string }[];
+  get mmaps(): { at: number; lhs: string; args: string }[] {
+    if (!this.m) {
+      this.m = [];
+      if (this.body.includes('mmap')) for (const m of this.body.matchAll(MMAP_RE)) this.m.push({ at: this.base + m.index, lhs: m[1]!, args: m[2]! });
+    }
+    return this.m;
+  }
 }
 
 const LVALUE = String.raw`[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\s*\[[^\]\n;]*\])*`;
 const COPY_RE = new RegExp(String.raw`(?<![\w.>])(${LVALUE})\s*=(?!=)\s*(?:\(\s*[^()]*\)\s*)*(\*?\s*${LVALUE})\s*[;,)]`, 'g');
 const MMAP_RE = new RegExp(String.raw`(?<![\w.>])(${LVALUE})\s*=\s*(?:\([^()]*\)\s*)*mmap\s*\(([^;]*)\)\s*;`, 'g');
 const DIV_TEST_RE = /\b(?:if|while|assert)\s*\(([^;{}]*\/[^;{}]*)/g;
-
-export function indexFunction(fn: Node, text: string): FunctionIndex {
-  const body = text.slice(fn.startIndex, fn.endIndex);
-  const base = fn.startIndex;
-  const idx: FunctionIndex = { copies: [], guards: [], mmaps: [] };
-  for (const m of body.matchAll(COPY_RE)) {
-    const before = body.slice(Math.max(0, m.index - 1), m.index);
-    if (/[=!<>]/.test(before)) continue; // the right side of `==`, `<=`…
-    idx.copies.push({ at: base + m.index, lhs: m[1]!, rhs: m[2]! });
-  }
-  for (const m of body.matchAll(new RegExp(OVERFLOW_GUARD.source, 'g'))) idx.guards.push({ at: base + m.index, text: null });
-  for (const m of body.matchAll(DIV_TEST_RE)) idx.guards.push({ at: base + m.index, text: m[1]! });
-  for (const m of body.matchAll(MMAP_RE)) idx.mmaps.push({ at: base + m.index, lhs: m[1]!, args: m[2]! });
-  return idx;
-}
+const OVERFLOW_GUARD_G = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__builtin_mul_overflow|ckd_mul|SIZE_MAX|st_mult|mul_overflow|MUL_OVERFLOW|safe_mul|checked_mul)\b/g;
 
 /** Before the call, in the same function, the old pointer went into another variable (`old = p;`, `char *old = p;`). */
 function savedBefore(idx: FunctionIndex, before: number, target: string): boolean {
   return idx.copies.some((c) => c.at < before && sameLvalue(c.rhs, target) && !sameLvalue(c.lhs, target));
 }
-
-const OVERFLOW_GUARD = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__builtin_mul_overflow|ckd_mul|SIZE_MAX|st_mult|mul_overflow|MUL_OVERFLOW|safe_mul|checked_mul)\b/;
 
 function identifiers(n: Node): string[] {
   if (n.type === 'identifier') return [n.text];
@@ -371,7 +383,7 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
     if (!fn) return (idxMemo = null);
     let i = cache?.get(fn.id);
     if (!i) {
-      i = indexFunction(fn, text);
+      i = new FunctionIndex(fn, text);
       cache?.set(fn.id, i);
     }
     return (idxMemo = i);
@@ -410,18 +422,20 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
   return Object.keys(facts).length ? facts : undefined;
 }
 
-/** Applies `f` to every Range inside `facts` (the incremental document shifts them after an edit). */
+/**
+ * Applies `f` to every Range inside `facts` (the incremental document shifts them after an edit).
+ * Written out field by field: it runs for every site below every edit, so it must be cheap. A
+ * Range-typed field added to SiteFacts must be added here too (the document test would catch it).
+ */
 export function mapFactRanges(facts: SiteFacts, f: (r: Range) => Range): SiteFacts {
-  const walk = (v: unknown): unknown => {
-    if (Array.isArray(v)) return v.map(walk);
-    if (v && typeof v === 'object') {
-      const o = v as Record<string, unknown>;
-      if ('startOffset' in o && 'endOffset' in o && 'start' in o && 'end' in o) return f(o as unknown as Range);
-      const out: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(o)) out[k] = walk(x);
-      return out;
-    }
-    return v;
-  };
-  return walk(facts) as SiteFacts;
+  const out: SiteFacts = { ...facts };
+  if (facts.args) out.args = facts.args.map((a) => ({ text: a.text, range: f(a.range) }));
+  if (facts.statement) out.statement = { ...facts.statement, range: f(facts.statement.range), callRange: f(facts.statement.callRange) };
+  if (facts.nextCheck) {
+    const n = facts.nextCheck;
+    out.nextCheck = { ...n, range: f(n.range), body: { text: n.body.text, range: f(n.body.range) } };
+  }
+  if (facts.nullChecks) out.nullChecks = facts.nullChecks.map((c) => ({ ...c, range: f(c.range) }));
+  if (facts.uncheckedMultiply) out.uncheckedMultiply = { ...facts.uncheckedMultiply, range: f(facts.uncheckedMultiply.range) };
+  return out;
 }
