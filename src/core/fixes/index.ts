@@ -121,7 +121,7 @@ function leakFixes(c: Ctx): Fix[] {
       '{',
       `${I}${U}void *${tmp} = ${call};`,
       `${I}${U}if (${failed})`,
-      `${I}${U}${U}${release} /* ${site.name} failed: release the old ${mremap ? 'mapping' : 'block'} instead of leaking it */`,
+      `${I}${U}${U}${release} /* ${site.name} failed: release the old ${mremap ? 'mapping' : 'block'} instead of leaking it (assumes no other pointer into it is used) */`,
       `${I}${U}${withCallReplaced(c, tmp)}`,
       `${I}}`,
     ];

@@ -58,7 +58,7 @@ describe('quick fixes (applied and compiled)', function () {
     assert.ok(other.includes(`  {
     void *new_data = realloc(b->data, cap);
     if (!new_data)
-      free(b->data); /* realloc failed: release the old block instead of leaking it */
+      free(b->data); /* realloc failed: release the old block instead of leaking it (assumes no other pointer into it is used) */
     b->data = new_data;
   }
   if (!b->data) {`), other);
@@ -83,7 +83,7 @@ describe('quick fixes (applied and compiled)', function () {
     {
       void *new_s = realloc(s, n + 1);
       if (!new_s)
-        free(s); /* realloc failed: release the old block instead of leaking it */
+        free(s); /* realloc failed: release the old block instead of leaking it (assumes no other pointer into it is used) */
       s = (char *)new_s;
     }
   if (s == NULL)`), fixed);
