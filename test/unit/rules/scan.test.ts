@@ -1,0 +1,50 @@
+// `pagecost scan` (in-process, one job) shows the correctness findings and honours suppression
+// comments, which travel on the call sites (CallSite.facts.suppressed) rather than in the text.
+import { strict as assert } from 'node:assert';
+import { main } from '../../../src/cli/main';
+import type { CliIO } from '../../../src/cli/io';
+import { makeTree, removeTree } from '../../support/cli';
+
+function fakeIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stderrIsTTY: false,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
+  return io;
+}
+
+const FILE = `#include <stdlib.h>
+void f(char *s, char *t, size_t n)
+{
+  // pagecost-ignore-next-line
+  s = realloc(s, n);
+  t = realloc(t, n); // NOLINT(pagecost-realloc-cost)
+  free(s);
+  free(t);
+}
+`;
+
+describe('pagecost scan: correctness rules and suppressions', function () {
+  this.timeout(60_000);
+  let dir = '';
+  before(() => {
+    dir = makeTree({ 'a.c': FILE, 'b.c': FILE.replace(/\/\/.*$/gm, '') });
+  });
+  after(() => removeTree(dir));
+
+  it('drops what the comments silence, keeps the rest', async () => {
+    const io = fakeIO(dir);
+    assert.equal(await main(['scan', '.', '--format', 'json', '--jobs', '1'], io), 0, io.err);
+    const report = JSON.parse(io.out) as { findings: { file: string; line: number; rule: string }[] };
+    const got = report.findings.filter((f) => f.file === 'a.c').map((f) => `${f.line} ${f.rule}`);
+    const plain = report.findings.filter((f) => f.file === 'b.c').map((f) => `${f.line} ${f.rule}`);
+    // The same file without comments has findings on both lines.
+    assert.ok(plain.includes('5 realloc-cost') && plain.includes('6 realloc-cost'), plain.join(', '));
+    assert.ok(!got.some((g) => g.startsWith('5 ')), `line 5 is silenced: ${got.join(', ')}`);
+    assert.ok(!got.includes('6 realloc-cost'), got.join(', '));
+  });
+});
