@@ -5,7 +5,7 @@
 // Closed documents are dropped at once and nothing is scheduled for them.
 import * as vscode from 'vscode';
 import type { Parser } from 'web-tree-sitter';
-import { adviseSites } from '../core/advice';
+import { adviseSites, applySuppressions } from '../core/advice';
 import { createCParser } from '../core/analysis/c/parser';
 import { CDocument, type CDocumentOptions } from '../core/analysis/c/document';
 import type { Profile } from '../core/model';
@@ -237,9 +237,10 @@ export class AnalysisManager implements vscode.Disposable {
       s.optionsKey = optionsKey;
       const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
       this.lastProfile = used;
-      const findings = adviseSites(s.doc.sites, {
-        profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator,
-      });
+      // Rule settings are applied by the faces (diagnostics, hints), so the API sees every finding.
+      const findings = applySuppressions(adviseSites(s.doc.sites, {
+        profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true,
+      }), text);
       const exported = s.doc.wrappers.filter((w) => !w.fileLocal);
       const wrappersChanged = JSON.stringify(exported.map((w) => ({ ...w, line: null }))) !== JSON.stringify(s.exported.map((w) => ({ ...w, line: null })));
       s.exported = exported;

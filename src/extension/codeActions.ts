@@ -1,23 +1,14 @@
 // Quick fixes for pagecost diagnostics. The edits come from core (src/core/fixes: `fixesFor`),
 // which decides whether a rewrite is safe; this file only turns them into WorkspaceEdits.
 import * as vscode from 'vscode';
+import type { Fix } from '../core/fixes';
 import type { Finding } from '../core/types';
 import { C_LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toPosition } from './convert';
 
-/** The fix shape src/core/fixes produces. */
-export interface FixEdit {
-  range: { start: { line: number; column: number }; end: { line: number; column: number }; startOffset?: number; endOffset?: number };
-  newText: string;
-}
-export interface Fix {
-  title: string;
-  kind: string;
-  isPreferred?: boolean;
-  edits: FixEdit[];
-  note?: string;
-}
-export type FixSource = (finding: Finding, text: string) => Fix[];
+export type { Fix };
+/** Fixes for one finding in the document's text; `indentUnit` is the editor's indentation step. */
+export type FixSource = (finding: Finding, text: string, indentUnit?: string) => Fix[];
 
 export const FIX_KIND = vscode.CodeActionKind.QuickFix.append('pagecost');
 
@@ -40,6 +31,10 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     const r = await this.manager.current(document, token);
     if (!r || token.isCancellationRequested) return [];
     const text = document.getText();
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === document);
+    const indentUnit = editor && editor.options.insertSpaces === true && typeof editor.options.tabSize === 'number'
+      ? ' '.repeat(editor.options.tabSize)
+      : editor && editor.options.insertSpaces === false ? '\t' : undefined;
     const out: vscode.CodeAction[] = [];
     for (const diag of ours) {
       const rule = typeof diag.code === 'object' ? String(diag.code.value) : String(diag.code);
@@ -49,22 +44,18 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
       if (!f) continue;
       let fixes: Fix[];
       try {
-        fixes = this.fixes(f, text);
+        fixes = this.fixes(f, text, indentUnit);
       } catch {
         continue; // a fix generator that fails offers nothing rather than an error popup
       }
       for (const fix of fixes) {
         if (context.only && !FIX_KIND.intersects(context.only) && !vscode.CodeActionKind.QuickFix.intersects(context.only)) continue;
-        const action = new vscode.CodeAction(fix.title, FIX_KIND);
+        const action = new vscode.CodeAction(fix.note ? `${fix.title} (${fix.note})` : fix.title, FIX_KIND);
         action.diagnostics = [diag];
         action.isPreferred = fix.isPreferred === true;
         const edit = new vscode.WorkspaceEdit();
         for (const e of fix.edits) {
-          const range =
-            e.range.startOffset !== undefined && e.range.endOffset !== undefined
-              ? new vscode.Range(document.positionAt(e.range.startOffset), document.positionAt(e.range.endOffset))
-              : new vscode.Range(toPosition(e.range.start), toPosition(e.range.end));
-          edit.replace(document.uri, range, e.newText);
+          edit.replace(document.uri, new vscode.Range(toPosition(e.range.start), toPosition(e.range.end)), e.newText);
         }
         action.edit = edit;
         out.push(action);

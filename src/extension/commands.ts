@@ -3,7 +3,7 @@
 // settings. Every command returns a small result object, so tests can check what happened
 // without reading notifications.
 import * as vscode from 'vscode';
-import { adviseSites } from '../core/advice';
+import { adviseSites, applySuppressions } from '../core/advice';
 import { analyzeCFile } from '../core/analysis/c/analyzeFile';
 import { MODEL_VERSION, describeFinding } from '../core/model';
 import { benchBlockedReason } from '../core/present/trust';
@@ -246,7 +246,7 @@ export class Commands implements vscode.Disposable {
           try {
             const others = known.filter((w) => w.file !== key);
             const a = analyzeCFile(tree.rootNode, text, key, { wrappers: others, sizeOptions });
-            const findings = adviseSites(a.sites, { profile, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator });
+            const findings = applySuppressions(adviseSites(a.sites, { profile, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true }), text);
             const uri = vscode.Uri.parse(key);
             const diags = this.diagnostics.diagnosticsFor(uri, findings);
             total += diags.length;

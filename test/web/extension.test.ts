@@ -223,7 +223,7 @@ test('bad input: binary content, a huge file, 10,000 call sites', async () => {
   match((await a.status()).detail, /maxCallSites/, 'the status item says so');
   const some = await openText(calls(1_000));
   equal(some.r.skipped, null, '1,000 call sites are analysed');
-  equal(ours(some.doc.uri).length, 1_000, 'one diagnostic each');
+  equal(ours(some.doc.uri).filter((d) => code(d) === 'realloc-cost').length, 1_000, 'one cost diagnostic each');
   console.log(`    1,000 call sites: full analysis ${some.r.ms.toFixed(0)} ms`);
   // Close them, so later tests do not re-analyse them when settings change.
   for (const d of [bin.doc, big.doc, many.doc, some.doc]) {
@@ -268,11 +268,56 @@ test('commands: scan the workspace into the Problems panel', async () => {
   deepEqual(ds.map((d) => [code(d), d.range.start.line]), [['realloc-cost', 4]], 'a file never opened is in the Problems panel');
 });
 
-test('code actions: the provider answers for pagecost diagnostics without errors', async () => {
+async function fixes(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {
+  const all = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, range)) ?? [];
+  return all.filter((a) => a.kind?.value === 'quickfix.pagecost');
+}
+
+test('quick fix: keep the buffer when realloc fails, and the text it produces', async () => {
+  const { doc } = await openFile('leak.c');
+  const a = await api();
+  ok(ours(doc.uri).some((d) => code(d) === 'realloc-leak-on-failure'), 'the leak is a diagnostic');
+  const actions = await fixes(doc, new vscode.Range(4, 8, 4, 15));
+  const preferred = actions.find((x) => x.isPreferred);
+  ok(preferred, `a preferred fix (got ${actions.map((x) => x.title).join(' | ')})`);
+  match(preferred.title, /Check the result of realloc in a temporary/, 'the safe rewrite');
+  ok(await vscode.workspace.applyEdit(preferred.edit!), 'the edit applies');
+  equal(
+    doc.getText().split('\n').slice(3, 13).join('\n'),
+    [
+      'int grow(char **out, char *buf, size_t n) {',
+      '  {',
+      '    void *new_buf = realloc(buf, n);',
+      '    if (!new_buf) {',
+      '      /* realloc failed: buf still points to the old block */',
+      '      return -1;',
+      '    }',
+      '    buf = new_buf;',
+      '  }',
+      '  *out = buf;',
+    ].join('\n'),
+    'the fixed function',
+  );
+  await a.whenAnalyzed(doc.uri, doc.version);
+  ok(!ours(doc.uri).some((d) => code(d) === 'realloc-leak-on-failure'), 'the leak diagnostic is gone');
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+});
+
+test('quick fix: the ignore comment silences the diagnostic', async () => {
   const { doc } = await openFile('mremap.c');
-  const actions = (await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(8, 9, 8, 15))) ?? [];
-  ok(Array.isArray(actions), 'an answer');
-  for (const a of actions.filter((x) => x.kind?.value.startsWith('quickfix.pagecost'))) ok(a.edit, `${a.title} carries an edit`);
+  const a = await api();
+  const actions = await fixes(doc, new vscode.Range(8, 9, 8, 15));
+  const ignore = actions.find((x) => /^Ignore mremap-slower-than-memcpy on this line/.test(x.title));
+  ok(ignore?.edit, `an ignore fix (got ${actions.map((x) => x.title).join(' | ')})`);
+  ok(await vscode.workspace.applyEdit(ignore.edit), 'the edit applies');
+  equal(doc.lineAt(8).text, '  // pagecost-ignore-next-line mremap-slower-than-memcpy', 'the comment above the call');
+  await a.whenAnalyzed(doc.uri, doc.version);
+  ok(!ours(doc.uri).some((d) => code(d) === 'mremap-slower-than-memcpy'), 'the warning is gone');
+  ok(ours(doc.uri).some((d) => code(d) === 'mremap-cost'), 'other findings stay');
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('workbench.action.files.revert');
+  await a.whenAnalyzed(doc.uri, doc.version);
 });
 
 test('figures: typing in a 10,000-line file with 50 call sites', async () => {
