@@ -60,6 +60,14 @@ function suppressionFix(c: Ctx): Fix | null {
     const col = m[0].length + 1;
     return { title, kind: 'quickfix', edits: [{ range: { start: { line: line - 1, column: col }, end: { line: line - 1, column: col } }, newText: `, ${rule}` }] };
   }
+  if (/NOLINTNEXTLINE/.test(prev)) {
+    // A line between clang-tidy's NOLINTNEXTLINE and its line would switch that off: mark the line itself.
+    const nameLine = c.site.nameRange.start.line;
+    const t = c.lines.lineText(nameLine);
+    if (/\\\s*$/.test(t) || /\/\*(?!.*\*\/)/.test(t)) return null; // a continued line or an open block comment
+    const col = t.trimEnd().length + 1;
+    return { title, kind: 'quickfix', edits: [{ range: { start: { line: nameLine, column: col }, end: { line: nameLine, column: col } }, newText: ` // pagecost-ignore-line ${rule}` }] };
+  }
   const indent = /^[ \t]*/.exec(c.lines.lineText(line))![0];
   return { title, kind: 'quickfix', edits: [{ range: { start: { line, column: 1 }, end: { line, column: 1 } }, newText: `${indent}// pagecost-ignore-next-line ${rule}${c.eol}` }] };
 }

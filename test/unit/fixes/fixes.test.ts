@@ -409,6 +409,22 @@ void *grow(size_t *len)
     await assertCompiles(ignored);
   });
 
+  it('suppression next to a clang-tidy NOLINTNEXTLINE goes at the end of the line, so both keep working', async () => {
+    const src = `${HEAD}void f(char *s, size_t n)
+{
+  // NOLINTNEXTLINE(bugprone-suspicious-realloc-usage)
+  s = realloc(s, n);
+  free(s);
+}
+`;
+    const f = await oneFinding(src, 'realloc-leak-on-failure');
+    const sup = fixesFor(f, src).find((x) => x.title.startsWith('Ignore '))!;
+    const fixed = apply(src, sup);
+    assert.ok(fixed.includes('  // NOLINTNEXTLINE(bugprone-suspicious-realloc-usage)\n  s = realloc(s, n); // pagecost-ignore-line realloc-leak-on-failure\n'), fixed);
+    await assertCompiles(fixed);
+    assert.deepEqual((await findingsOf(fixed)).filter((x) => x.rule === 'realloc-leak-on-failure'), []);
+  });
+
   it('CRLF files get CRLF lines', async () => {
     const src = RESERVE.replace(/\n/g, '\r\n');
     const [fix] = await fixesOf(src, 'realloc-leak-on-failure');
