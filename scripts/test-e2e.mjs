@@ -68,6 +68,8 @@ const cleanups = [];
 let failed = 0;
 let passed = 0;
 const results = [];
+/** Where a failing check leaves a screenshot of the page. */
+const failShots = { page: null, dir: null };
 
 function log(msg) {
   console.log(`e2e: ${msg}`);
@@ -84,6 +86,10 @@ async function check(name, fn) {
   } catch (e) {
     failed++;
     results.push({ name, ok: false, error: e.message });
+    if (failShots.page) {
+      const file = join(failShots.dir, `FAILED-${name.replace(/[^a-z0-9]+/gi, '-').slice(0, 60)}.png`);
+      await failShots.page.screenshot({ path: file }).then(() => log(`  (screenshot of the failure: ${file})`), () => {});
+    }
     log(`  ✗ ${name}: ${e.message.split('\n').slice(0, 6).join('\n      ')}`);
     return false;
   }
@@ -158,6 +164,16 @@ async function cleanup() {
 
 function nodeEnv(p, extra = {}) {
   return { ...process.env, PATH: `${join(p.nodeDir, 'bin')}${delimiter}${process.env.PATH}`, ...extra };
+}
+
+/** XDG folders inside the run's temporary folder: code-server writes logs and a heartbeat there, not in $HOME. */
+function xdgEnv(base) {
+  const env = {};
+  for (const [k, d] of [['XDG_DATA_HOME', 'xdg-data'], ['XDG_CONFIG_HOME', 'xdg-config'], ['XDG_CACHE_HOME', 'xdg-cache'], ['XDG_STATE_HOME', 'xdg-state']]) {
+    env[k] = join(base, d);
+    mkdirSync(env[k], { recursive: true });
+  }
+  return env;
 }
 
 function writeUserSettings(userDataDir) {
@@ -320,6 +336,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
   const server = await startServer(p, dirs, { trust });
   const context = await launchBrowser(join(dirs.tmp, label));
   const page = context.pages()[0] ?? await context.newPage();
+  Object.assign(failShots, { page, dir: dirs.shots });
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -405,11 +422,20 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
   if (takeShots) await shot(page, dirs, 'problems');
   await page.keyboard.press('Control+J'); // close the panel again
 
-  await check(`${label}: the quick fix menu offers the fix`, async () => {
+  await check(`${label}: the quick fix menu (Ctrl+.) offers the fix`, async () => {
     const token = tokenIn(page, expect.hintLine, 'mremap');
-    await token.click();
-    await page.keyboard.press('Control+.');
-    await until('the quick fix menu', () => page.locator('.action-widget .monaco-list-row, .context-view .action-widget').filter({ hasText: expect.fix }).count(), 15_000);
+    const menu = page.locator('.action-widget .monaco-list-row, .context-view .action-widget').filter({ hasText: expect.fix });
+    // Ctrl+. can be swallowed while focus moves back from the panel: ask again until it shows.
+    let asked = 0;
+    await until('the quick fix menu', async () => {
+      if (await menu.count()) return true;
+      if (asked++ % 20 === 0) {
+        await page.keyboard.press('Escape');
+        await token.click();
+        await page.keyboard.press('Control+.');
+      }
+      return false;
+    }, 20_000, 150);
   });
   if (takeShots) await shot(page, dirs, 'quick-fix');
   await page.keyboard.press('Escape');
@@ -483,7 +509,15 @@ async function main() {
   const mode = flag('--probe') ? 'probe' : 'real';
   const expect = EXPECT[mode];
   const tmp = mkdtempSync(join(tmpdir(), 'pagecost-e2e-'));
-  if (!flag('--keep')) cleanups.unshift(() => rmSync(tmp, { recursive: true, force: true }));
+  // Playwright's own temporary files (artifacts) go inside the run's folder too.
+  process.env.TMPDIR = join(tmp, 'tmp');
+  mkdirSync(process.env.TMPDIR);
+  if (!flag('--keep')) {
+    cleanups.unshift(() => {
+      if (failed) log(`kept ${tmp} for the failure (code-server logs, screenshots FAILED-*.png)`);
+      else rmSync(tmp, { recursive: true, force: true });
+    });
+  }
   else log(`keeping ${tmp}`);
 
   let vsix = opt('--vsix');
@@ -515,7 +549,7 @@ async function main() {
       shots: join(base, 'shots'),
       results: join(base, 'self-test.json'),
     };
-    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results };
+    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results, ...xdgEnv(base) };
     mkdirSync(dirs.shots, { recursive: true });
     mkdirSync(dirs.ext, { recursive: true });
     writeFileSync(dirs.config, 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n');
