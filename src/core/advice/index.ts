@@ -54,11 +54,7 @@ export interface AdviceOptions {
   ruleSeverity?: Readonly<Record<string, Severity | 'off'>>;
   /** Honour the suppression comments the analysis recorded on sites (`facts.suppressed`); default true. */
   suppressions?: boolean;
-  /**
-   * Add the correctness rules (leaks on failure, MAP_FAILED tests, mremap flags, overflow).
-   * Default false for now, so the CLI's per-file finding counts stay as its tests expect until
-   * the scan takes them on; the editor passes true.
-   */
+  /** Add the correctness rules (leaks on failure, MAP_FAILED tests, mremap flags, overflow); default true. */
   correctness?: boolean;
 }
 
@@ -270,7 +266,7 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
       out.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
         `${siteName(site)}: no estimate (${(e as Error).message}).`));
     }
-    if (options.correctness === true) out.push(...correctnessFindings(site));
+    if (options.correctness !== false) out.push(...correctnessFindings(site));
   }
   return finish(out, options);
 }

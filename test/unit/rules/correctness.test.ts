@@ -220,8 +220,9 @@ void f(char *p, size_t n)
       assert.throws(() => adviseSites(sites, { ruleSeverity: { 'realloc-cost': 'loud' as never } }), /error, warning, info, hint, off; got "loud"/);
     });
 
-    it('correctness: false leaves only the model-driven findings', async () => {
+    it('correctness rules are on by default; correctness: false leaves only the model-driven findings', async () => {
       const { sites } = await analyze(body);
+      assert.deepEqual(adviseSites(sites).map((f) => f.rule), ['realloc-cost', 'realloc-leak-on-failure', 'realloc-unchecked-multiply']);
       assert.deepEqual(adviseSites(sites, { correctness: false }).map((f) => f.rule), ['realloc-cost']);
     });
 

@@ -28,7 +28,7 @@ void f(char *s, char *t, size_t n)
 }
 `;
 
-describe('pagecost scan: correctness rules and suppressions', function () {
+describe('pagecost scan: correctness rules (on by default) and suppressions', function () {
   this.timeout(60_000);
   let dir = '';
   before(() => {
@@ -46,5 +46,8 @@ describe('pagecost scan: correctness rules and suppressions', function () {
     assert.ok(plain.includes('5 realloc-cost') && plain.includes('6 realloc-cost'), plain.join(', '));
     assert.ok(!got.some((g) => g.startsWith('5 ')), `line 5 is silenced: ${got.join(', ')}`);
     assert.ok(!got.includes('6 realloc-cost'), got.join(', '));
+    // The correctness rule the NOLINT did not name is still there, and is in the plain copy too.
+    assert.ok(got.includes('6 realloc-leak-on-failure'), got.join(', '));
+    assert.ok(plain.includes('5 realloc-leak-on-failure') && plain.includes('6 realloc-leak-on-failure'), plain.join(', '));
   });
 });
