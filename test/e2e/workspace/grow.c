@@ -15,7 +15,8 @@ struct table {
 /* Moves one small slot: a kernel round trip and a TLB flush for 16 KiB. */
 void *slot_move(char *slot, char *spare)
 {
-  return mremap(slot, SLOT_BYTES, SLOT_BYTES, MREMAP_MAYMOVE | MREMAP_FIXED, spare);
+  void *moved = mremap(slot, SLOT_BYTES, SLOT_BYTES, MREMAP_MAYMOVE | MREMAP_FIXED, spare);
+  return moved;
 }
 
 /* Doubles a large table: moving page-table entries beats copying 4 MiB. */
