@@ -138,6 +138,11 @@ export interface SiteFacts {
   };
   /** `p = realloc(p, n)` with the old pointer copied earlier in the function (`old = p;`). */
   oldPointerSaved?: boolean;
+  /**
+   * A function wrapper stores the result back itself (`grow(&buf, n)` doing `*pp = realloc(*pp, n)`):
+   * whether that leaks is decided, and reported, at the wrapper's own call.
+   */
+  assignedInWrapper?: boolean;
   /** mremap's result compared with NULL/0 (or tested for truth): the expressions and what makes each compare with MAP_FAILED. */
   nullChecks?: TextReplacement[];
   /** mremap's result compared with MAP_FAILED somewhere (then a NULL test is only redundant). */

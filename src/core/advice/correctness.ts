@@ -45,9 +45,18 @@ function callWords(site: CallSite): string {
   return site.via.length ? `\`${site.name}\` (→ ${site.callee})` : `\`${site.name}\``;
 }
 
+/**
+ * Wrappers that by convention never return failure (they exit): the gnulib/GNU x*alloc family
+ * (`xrealloc`, `xnrealloc`, `x2nrealloc`, `xreallocarray`), GLib's `g_realloc`/`g_renew`, PHP's
+ * and NetBSD's `erealloc`, `*_or_die`. Their definitions often end in a helper the analysis cannot
+ * see dying (glibc's `error (EXIT_FAILURE, …)`), so the name decides when the body does not.
+ */
+const DIES_BY_NAME = /^(?:x\w*realloc\w*|xmremap|xrenew|g_realloc(?:_n)?|g_renew|erealloc\w*|\w+_or_die|\w+_nofail)$/;
+
 function leak(site: CallSite): Finding | null {
   const lhs = site.assignedBackTo;
-  if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved) return null;
+  if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved || site.facts?.assignedInWrapper) return null;
+  if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return null;
   if (site.callee === 'reallocf') return null; // frees the old block itself on failure
   if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens
   if (site.facts?.nextCheck?.dies) return null; // `if (!p) abort();` right after: the program ends, nothing leaks

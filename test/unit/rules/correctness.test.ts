@@ -35,6 +35,11 @@ void f(struct v *a, char *s, size_t n, void *m)
 void die(const char *m);
 void *xrealloc(void *p, size_t n) { void *r = realloc(p, n); if (!r) die("oom"); return r; }
 #define XGROW(p, n) ((p) = xrealloc((p), (n)))
+void fixup(size_t n);
+/* gnulib style: the failure path ends in a helper that exits; the name says it never returns NULL. */
+void *xnrealloc(void *p, size_t n, size_t s) { void *r = reallocarray(p, n, s); if (!r) fixup(n); return r; }
+/* Stores the result itself: the leak, if any, is its own call's. */
+void grow(char **pp, size_t n) { char *t = realloc(*pp, n); if (t) *pp = t; }
 void *reallocf(void *p, size_t n);
 int f(char *s, size_t n)
 {
@@ -49,6 +54,8 @@ int f(char *s, size_t n)
   XGROW(s, n);
   s = realloc(s, n + 1);
   if (!s) { fputs("out of memory", stderr); exit(1); }
+  s = xnrealloc(s, n, 2);
+  grow(&s, n);
   free(s);
   return 0;
 }

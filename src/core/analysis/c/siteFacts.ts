@@ -403,6 +403,9 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
         if (nc) facts.nextCheck = nc;
       }
     }
+    if (site.assignedBackTo !== null && use.target.kind === 'wrapper' && use.target.def.assignsBack && use.target.def.kind === 'function') {
+      facts.assignedInWrapper = true;
+    }
     if (site.assignedBackTo !== null && fn && savedBefore(fnIndex()!, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
