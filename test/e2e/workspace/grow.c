@@ -1,4 +1,4 @@
-/* Fixture for the tier-3 tests (test/e2e): a small and a large mremap, and a realloc in a loop. */
+/* A growing table: a small and a large mremap, and a realloc in a loop (the tier-3 fixture). */
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
