@@ -53,8 +53,29 @@ function callWords(site: CallSite): string {
  */
 const DIES_BY_NAME = /^(?:x\w*realloc\w*|xmremap|xrenew|g_realloc(?:_n)?|g_renew|erealloc\w*|\w+_or_die|\w+_nofail)$/;
 
-function leak(site: CallSite): Finding | null {
+/**
+ * Functions (wrapper names) whose every resize handles its own failure: the old pointer was
+ * saved, or the failure check frees it, or it is reallocf. A call through such a wrapper
+ * (glibc's `w_addchar`: frees the buffer, returns NULL) does not leak at its caller either.
+ * Built from the sites at hand: the whole project in a scan, the file in the editor.
+ */
+export function wrappersThatFree(sites: readonly CallSite[]): Set<string> {
+  const verdict = new Map<string, boolean>();
+  for (const s of sites) {
+    const fn = s.enclosingFunction;
+    if (!fn || s.kind === 'reference') continue;
+    const ptr = s.facts?.args?.[0]?.text.trim();
+    const body = s.facts?.nextCheck?.body.text ?? '';
+    const frees = !!ptr && new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${ptr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[,)]`).test(body);
+    const handled = s.callee === 'reallocf' || !!s.facts?.oldPointerSaved || frees;
+    verdict.set(fn, (verdict.get(fn) ?? true) && handled);
+  }
+  return new Set([...verdict].filter(([, ok]) => ok).map(([name]) => name));
+}
+
+function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   const lhs = site.assignedBackTo;
+  if (site.kind === 'wrapper-call' && site.via[0] !== undefined && freeing.has(site.via[0])) return null;
   if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved || site.facts?.assignedInWrapper) return null;
   if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return null;
   if (site.callee === 'reallocf') return null; // frees the old block itself on failure
@@ -120,11 +141,14 @@ function reallocRules(site: CallSite): Finding[] {
   return out;
 }
 
-/** Correctness findings for one call site (none for references). */
-export function correctnessFindings(site: CallSite): Finding[] {
+/**
+ * Correctness findings for one call site (none for references). `freeing`: wrappers that free the
+ * old block on failure (wrappersThatFree of all the sites at hand).
+ */
+export function correctnessFindings(site: CallSite, freeing: ReadonlySet<string> = new Set()): Finding[] {
   if (site.kind === 'reference') return [];
   const out: Finding[] = [];
-  const l = leak(site);
+  const l = leak(site, freeing);
   if (l) out.push(l);
   out.push(...(site.callee === 'mremap' ? mremapRules(site) : reallocRules(site)));
   return out;

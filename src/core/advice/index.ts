@@ -2,7 +2,7 @@
 // from comparing the modelled cost of the call with its cheaper alternative, never from a
 // fixed size threshold. Rule ids are stable and documented in docs/RULES.md.
 import type { CallSite, EstimateSummary, Finding, Severity } from '../types';
-import { CORRECTNESS_RULES, CORRECTNESS_SEVERITY, correctnessFindings } from './correctness';
+import { CORRECTNESS_RULES, CORRECTNESS_SEVERITY, correctnessFindings, wrappersThatFree } from './correctness';
 import { isSuppressed } from './suppress';
 import {
   builtinProfile, estimateOp, makeContext, solveCrossover, formatBytes, formatNs, formatRatio,
@@ -254,6 +254,7 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
   const scenario = { threads, allocator, ...(options.glibcMmapThreshold !== undefined ? { glibcMmapThreshold: options.glibcMmapThreshold } : {}) };
   const r: Resolved = { profile, threads, ratio, allocator, scenario, ctx: makeContext(profile, scenario) };
   const out: Finding[] = [];
+  const freeing = options.correctness !== false ? wrappersThatFree(sites) : new Set<string>();
   for (const site of sites) {
     if (site.kind === 'reference') {
       out.push(finding(site, RULES.reference, 'info',
@@ -266,7 +267,7 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
       out.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
         `${siteName(site)}: no estimate (${(e as Error).message}).`));
     }
-    if (options.correctness !== false) out.push(...correctnessFindings(site));
+    if (options.correctness !== false) out.push(...correctnessFindings(site, freeing));
   }
   return finish(out, options);
 }

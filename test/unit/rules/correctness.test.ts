@@ -30,7 +30,7 @@ void f(struct v *a, char *s, size_t n, void *m)
       assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), [6, 7, 8, 9]);
     });
 
-    it('is quiet for a saved old pointer, a temporary, reallocf, a wrapper that dies, an assigning macro over one, and a check that exits', async () => {
+    it('is quiet for a saved old pointer, a temporary, reallocf, a wrapper that dies, an assigning macro over one, a check that exits (also through error (EXIT_FAILURE, …)), and wrappers that free on failure', async () => {
       const body = `
 void die(const char *m);
 void *xrealloc(void *p, size_t n) { void *r = realloc(p, n); if (!r) die("oom"); return r; }
@@ -38,6 +38,10 @@ void *xrealloc(void *p, size_t n) { void *r = realloc(p, n); if (!r) die("oom");
 void fixup(size_t n);
 /* gnulib style: the failure path ends in a helper that exits; the name says it never returns NULL. */
 void *xnrealloc(void *p, size_t n, size_t s) { void *r = reallocarray(p, n, s); if (!r) fixup(n); return r; }
+void error(int status, int errnum, const char *fmt, ...);
+/* glibc wordexp style: frees the old buffer when realloc fails, so its callers do not leak. */
+char *add_char(char *buf, size_t n) { char *old = buf; buf = realloc(buf, n); if (buf == NULL) free(old); return buf; }
+char *add_str(char *buf, size_t n) { char *r = realloc(buf, n); if (!r) { free(buf); return NULL; } return r; }
 /* Stores the result itself: the leak, if any, is its own call's. */
 void grow(char **pp, size_t n) { char *t = realloc(*pp, n); if (t) *pp = t; }
 void *reallocf(void *p, size_t n);
@@ -56,11 +60,31 @@ int f(char *s, size_t n)
   if (!s) { fputs("out of memory", stderr); exit(1); }
   s = xnrealloc(s, n, 2);
   grow(&s, n);
+  s = add_char(s, n);
+  if (!s) return -1;
+  s = add_str(s, n);
+  s = realloc(s, n + 2);
+  if (!s) error(EXIT_FAILURE, 0, "out of memory");
   free(s);
   return 0;
 }
 `;
       assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), []);
+    });
+
+    it('error (0, …) returns, so a check calling it still leaks; a wrapper that returns NULL without freeing leaks at its callers', async () => {
+      const body = `
+void error(int status, int errnum, const char *fmt, ...);
+char *try_grow(char *b, size_t n) { char *r = realloc(b, n); if (!r) return NULL; return r; }
+void f(char *s, size_t n)
+{
+  s = realloc(s, n);
+  if (!s) error(0, 0, "out of memory");
+  s = try_grow(s, n);
+  free(s);
+}
+`;
+      assert.deepEqual(await lines(body, 'realloc-leak-on-failure'), [6, 8]);
     });
 
     it('a copy made after the call does not count as saved', async () => {

@@ -71,7 +71,7 @@ function indentAt(text: string, offset: number): string {
 const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
 const MAP_FAILED_RE = /^(?:MAP_FAILED|\(\s*void\s*\*\s*\)\s*-\s*1)$/;
 const LEAVES_CALL =
-  /^(?:abort|exit|_exit|_Exit|quick_exit|err|errx|verr|verrx|longjmp|siglongjmp|pthread_exit|__builtin_unreachable|__builtin_trap|[A-Za-z_]*(?:die|fatal|panic|oom|Die|Fatal|Panic|OOM)[A-Za-z_0-9]*)$/;
+  /^(?:abort|exit|_exit|_Exit|quick_exit|err|errx|verr|verrx|longjmp|siglongjmp|pthread_exit|__builtin_unreachable|__builtin_trap|FAIL_EXIT\w*|\w+_(?:exit|abort)|[A-Za-z_]*(?:die|fatal|panic|oom|Die|Fatal|Panic|OOM)[A-Za-z_0-9]*)$/;
 
 /** The last statement of a body (a block's last statement, or the statement itself). */
 function lastStatement(body: Node): Node | null {
@@ -90,6 +90,11 @@ function ending(body: Node): 'dies' | 'leaves' | 'falls' {
     const call = e ? inner(e) : null;
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
     if (fn && fn.type === 'identifier' && LEAVES_CALL.test(fn.text)) return 'dies';
+    // glibc/gnulib `error (status, …)` and `error_at_line` exit when the status is not 0.
+    if (fn && fn.type === 'identifier' && /^error(?:_at_line)?$/.test(fn.text)) {
+      const first = call!.childForFieldName('arguments')?.namedChild(0)?.text.trim();
+      if (first !== undefined && !/^0+[uUlL]*$/.test(first)) return 'dies';
+    }
   }
   return 'falls';
 }
