@@ -183,7 +183,6 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
  * with many sites is scanned once, not once per site), each part only when a site asks for it.
  */
 export class FunctionIndex {
-  private c?: { at: number; lhs: string; rhs: string }[];
   private g?: { at: number; text: string | null }[];
   private m?: { at: number; lhs: string; args: string }[];
   private readonly body: string;
@@ -191,14 +190,6 @@ export class FunctionIndex {
   constructor(fn: Node, text: string) {
     this.body = text.slice(fn.startIndex, fn.endIndex);
     this.base = fn.startIndex;
-  }
-  /** `x = y;` / `T *x = y,` copies: where, the left side, the right side (an lvalue, casts dropped). */
-  get copies(): { at: number; lhs: string; rhs: string }[] {
-    if (!this.c) {
-      this.c = [];
-      for (const m of this.body.matchAll(COPY_RE)) this.c.push({ at: this.base + m.index, lhs: m[1]!, rhs: m[2]! });
-    }
-    return this.c;
   }
   /** Overflow checks: a checked-multiply helper (text null), or a test with a division (its text). */
   get guards(): { at: number; text: string | null }[] {
@@ -225,9 +216,25 @@ const MMAP_RE = new RegExp(String.raw`(?<![\w.>])(${LVALUE})\s*=\s*(?:\([^()]*\)
 const DIV_TEST_RE = /\b(?:if|while|assert)\s*\(([^;{}]*\/[^;{}]*)/g;
 const OVERFLOW_GUARD_G = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__builtin_mul_overflow|ckd_mul|SIZE_MAX|st_mult|mul_overflow|MUL_OVERFLOW|safe_mul|checked_mul)\b/g;
 
-/** Before the call, in the same function, the old pointer went into another variable (`old = p;`, `char *old = p;`). */
-function savedBefore(idx: FunctionIndex, before: number, target: string): boolean {
-  return idx.copies.some((c) => c.at < before && sameLvalue(c.rhs, target) && !sameLvalue(c.lhs, target));
+/**
+ * Before the call, in the same function, the old pointer went into another variable (`old = p;`,
+ * `char *old = p;`). Only the lines that spell the pointer's last name are read (few), so this
+ * costs next to nothing even in long functions.
+ */
+function savedBefore(text: string, from: number, before: number, target: string): boolean {
+  const ids = stripParensAndCasts(target).match(/[A-Za-z_]\w*/g);
+  const base = ids?.[ids.length - 1];
+  if (!base) return false;
+  for (let i = text.indexOf(base, from); i >= 0 && i < before; i = text.indexOf(base, i + 1)) {
+    const ls = Math.max(from, text.lastIndexOf('\n', i) + 1);
+    let le = text.indexOf('\n', i);
+    if (le < 0 || le > before) le = before;
+    for (const m of text.slice(ls, le).matchAll(COPY_RE)) {
+      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) return true;
+    }
+    i = le;
+  }
+  return false;
 }
 
 function identifiers(n: Node): string[] {
@@ -411,7 +418,7 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
     if (site.assignedBackTo !== null && use.target.kind === 'wrapper' && use.target.def.assignsBack && use.target.def.kind === 'function') {
       facts.assignedInWrapper = true;
     }
-    if (site.assignedBackTo !== null && fn && savedBefore(fnIndex()!, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
+    if (site.assignedBackTo !== null && fn && savedBefore(text, fn.startIndex, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
       const ptr = use.args[0];
