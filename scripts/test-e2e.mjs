@@ -354,7 +354,9 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
   const pageErrors = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
-  await check(`${label}: workbench loads and lists the workspace`, () => openWorkbench(page, server.url, dirs.workspace));
+  if (!(await check(`${label}: workbench loads and lists the workspace`, () => openWorkbench(page, server.url, dirs.workspace)))) {
+    return { page, server };
+  }
 
   if (trust) {
     await check(`${label}: the workspace opens in Restricted Mode`, async () => {
