@@ -118,7 +118,7 @@ test('inlay hints after each call: cost and alternative, or the crossover', asyn
 test('hover: plain words, breakdown, assumptions, links; benchmarks explained on the web', async () => {
   const { doc } = await openFile('mremap.c');
   const text = await hoverText(doc, new vscode.Position(8, 11));
-  match(text, /^`mremap`: moving 4 KiB costs about/, 'plain words first');
+  match(text, /^\*\*Why:\*\* memcpy \([\d.]+ ns\) is \d+× cheaper than mremap/, 'plain words first: why');
   match(text, /Where the [\d.]+ µs goes/, 'the breakdown');
   match(text, /\| what \| count × each \| time \| share \|/, 'as a table');
   match(text, /Assuming:/, 'assumptions');

@@ -1,8 +1,8 @@
-// The hover on a call, as Markdown: plain words first (the findings' messages), then where the
-// time goes (the model's breakdown as a table), what the numbers assume, and links to act on it.
+// The hover on a call, as Markdown: plain words first (why the call costs what it does, or the
+// findings' messages when there is no estimate), then where the time goes (the model's breakdown as a table), what the numbers assume, and links to act on it.
 // Shares its words with `pagecost explain` through the model's describe helpers.
 import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
-import { formatBytes, formatNs } from '../model';
+import { formatBytes, formatNs, formatRatio, opShort } from '../model';
 
 export interface HoverProfile {
   name: string;
@@ -62,12 +62,35 @@ export function profileWords(p: HoverProfile): string {
   return `profile ${p.name} (${p.source})`;
 }
 
+/**
+ * One plain sentence saying why: the dearer side's biggest term. The findings' messages already
+ * say what and how much, and VS Code shows them just above this hover, so repeating them would
+ * only push the explanation down.
+ */
+export function whySentence(f: Finding): string | null {
+  const e = f.estimate;
+  const a = f.alternative;
+  if (!e || !a || !(e.ns > 0) || !(a.ns > 0)) return null;
+  const dearer = e.ns >= a.ns ? e : a;
+  const top = [...dearer.breakdown].sort((x, y) => y.ns - x.ns)[0];
+  if (!top) return null;
+  const [cheap, dear] = e.ns >= a.ns ? [a, e] : [e, a];
+  const ratio = dear.ns / cheap.ns;
+  const verdict =
+    ratio < 1.05
+      ? `${opShort(e.op)} and ${opShort(a.op)} cost about the same here (${formatNs(e.ns)})`
+      : `${opShort(cheap.op)} (${formatNs(cheap.ns)}) is ${formatRatio(ratio)} cheaper than ${opShort(dear.op)} (${formatNs(dear.ns)}) here`;
+  return `**Why:** ${verdict}, because ${Math.round(top.share * 100)}% of ${opShort(dear.op)}'s time goes to ${termWhat(top)}.`;
+}
+
 /** Hover Markdown for the findings on one call site (one or two). */
 export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): string {
   if (!findings.length) return '';
   const out: string[] = [];
-  for (const f of findings) out.push(`${f.message}`, '');
   const main = findings.find((f) => f.estimate) ?? null;
+  const why = main ? whySentence(main) : null;
+  if (why) out.push(why, '');
+  else for (const f of findings) out.push(`${f.message}`, '');
   if (main?.estimate) {
     const e = main.estimate;
     out.push(`**Where the ${formatNs(e.ns)} goes** (\`${e.op}\`, model v${ctx.modelVersion}):`, '', ...breakdownMarkdown(e), '');
