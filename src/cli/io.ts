@@ -11,5 +11,15 @@ export interface CliIO {
 /** A subcommand: parses its own argv (after the subcommand name) and returns the exit code. */
 export type Subcommand = (argv: string[], io: CliIO) => Promise<number>;
 
+const usageErrorBrand = Symbol.for('pagecost.UsageError');
+
 /** Thrown for bad command lines; main.ts prints the message and the usage, exit code 2. */
-export class UsageError extends Error {}
+export class UsageError extends Error {
+  // Each subcommand is its own bundle with its own copy of this class, so main.ts recognises the
+  // error by this brand rather than by `instanceof`.
+  readonly [usageErrorBrand] = true;
+}
+
+export function isUsageError(e: unknown): e is UsageError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[usageErrorBrand] === true;
+}

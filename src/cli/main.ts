@@ -1,6 +1,6 @@
 // `pagecost` entry: picks the subcommand, turns every failure into one line on stderr and an
 // exit code. Stack traces only with PAGECOST_DEBUG=1: users get words, developers get details.
-import { UsageError, type CliIO, type Subcommand } from './io';
+import { UsageError, isUsageError, type CliIO, type Subcommand } from './io';
 import pkg from '../../package.json';
 
 export const usage = `usage: pagecost <command> [options]
@@ -67,7 +67,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     sub = await load();
     return await sub.run(rest, io);
   } catch (e) {
-    if (e instanceof UsageError) {
+    if (isUsageError(e)) {
       // One line saying what is wrong, one saying how it is used; --help has the rest.
       const synopsis = (sub?.usage ?? usage).split('\n')[0];
       io.stderr(`pagecost: ${e.message}\n${synopsis}  (see pagecost ${sub ? `${command} ` : ''}--help)\n`);
