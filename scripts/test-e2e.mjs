@@ -62,8 +62,14 @@ const EXPECT = {
     fixed: 'memcpy(spare, slot, SLOT_BYTES);',
     // Editing the size the call moves changes its hint: SLOT_BYTES 4 pages -> 64 pages.
     edit: { line: 8, column: 21, from: '4', to: '64' },
-    // Checked once the extension has the self-test hook (it names PAGECOST_E2E_RESULTS).
-    selfTest: 'if-supported',
+    // src/extension/selfTest.ts writes it (PAGECOST_E2E_RESULTS).
+    selfTest: true,
+    // Benchmark and calibrate through the palette (the real extension only).
+    bench: {
+      // The mremap in slot_move: 16 KiB moved with MREMAP_FIXED, measured as mremap-move against memcpy.
+      line: 18, column: 18,
+      rows: [/mremap-move\s+16 KiB\s+1\s+\d/, /memcpy-warm\s+16 KiB\s+1\s+\d/],
+    },
   },
 };
 
@@ -344,6 +350,135 @@ function tokenIn(page, lineText, word) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Benchmark and calibrate: the commands compile and run the C harness in the extension host.
+
+/** Runs a command from the palette by its title, as a person would: F1, the title, Enter. */
+async function paletteRun(page, title) {
+  // The cursor stays where it is: F1 does not move it.
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(`>${title}`);
+  const row = page.locator('.quick-input-list .monaco-list-row').filter({ hasText: title });
+  await until(`the palette to offer "${title}"`, () => row.count(), 10_000);
+  await page.keyboard.press('Enter');
+  await input.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The visible text of the Output panel's editor (Monaco renders only the lines in view). */
+const outputText = (page) => page.evaluate(() => {
+  const el = document.querySelector('.part.panel .output-view .monaco-editor .view-lines')
+    ?? document.querySelector('.part.panel .monaco-editor .view-lines');
+  return el ? el.innerText.replace(/\u00a0/g, ' ') : '';
+});
+
+/** Harness binaries the runner compiled into a session's cache folder. */
+function harnessBinaries(dirs) {
+  return existsSync(dirs.harnessCache) ? readdirSync(dirs.harnessCache).filter((f) => /^harness-[0-9a-f]{16}$/.test(f)) : [];
+}
+
+/** Processes whose command line runs a program from the session's harness cache. */
+function harnessProcesses(dirs) {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let cmd;
+    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
+    if (cmd.split('\0')[0].startsWith(dirs.harnessCache)) out.push(`${pid}: ${cmd.replace(/\0/g, ' ').slice(0, 120)}`);
+  }
+  return out;
+}
+
+/** calibrated-profile.json wherever the extension's global storage is. */
+function calibrationFiles(dirs) {
+  const found = [];
+  const walk = (d, depth) => {
+    if (depth > 6 || !existsSync(d)) return;
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name), depth + 1);
+      else if (e.name === 'calibrated-profile.json') found.push(join(d, e.name));
+    }
+  };
+  walk(join(dirs.userData, 'User'), 0);
+  return found;
+}
+
+const BENCH_TITLE = 'pagecost: Benchmark the call at the cursor';
+const CALIBRATE_TITLE = 'pagecost: Calibrate the model for this machine';
+
+async function benchChecks(page, dirs, expect, label, takeShots) {
+  const { line, column, rows } = expect.bench;
+  await check(`${label}: "Benchmark the call at the cursor" (palette) compiles and runs the harness; the output shows measured beside modelled`, async () => {
+    if (harnessBinaries(dirs).length) throw new Error(`a harness was already in ${dirs.harnessCache} before the benchmark`);
+    await gotoLine(page, line, column);
+    await paletteRun(page, BENCH_TITLE);
+    const text = await until('the benchmark table in the Output panel', async () => {
+      const t = await outputText(page);
+      return rows.every((r) => r.test(t)) && /ratio = measured median \/ modelled/.test(t) && t;
+    }, 90_000, 250);
+    // Every row has a measured median, a modelled figure and their ratio.
+    for (const r of rows) {
+      const row = text.split('\n').find((l) => r.test(l));
+      if (!/\d(\.\d+)?\s?(ns|µs|ms) \(.*\)\s+\d+\s+\d+(\.\d+)?\s?(ns|µs|ms)\s+\d+(\.\d+)?×/.test(row)) throw new Error(`row without measured/modelled/ratio: ${row}`);
+    }
+    const built = harnessBinaries(dirs);
+    if (built.length !== 1) throw new Error(`expected the harness compiled into ${dirs.harnessCache}, found ${JSON.stringify(built)}`);
+  });
+  if (takeShots) await shot(page, dirs, 'benchmark');
+
+  await check(`${label}: cancelling a calibration (the notification's Cancel) stops the harness and writes nothing`, async () => {
+    await paletteRun(page, CALIBRATE_TITLE);
+    const toast = page.locator('.notification-toast').filter({ hasText: /calibrating the model/ });
+    // Cancel once the harness is measuring (progress counts its points).
+    await until('calibration progress in the notification', async () => /\d+\/\d+ points/.test(await toast.innerText().catch(() => '')), 30_000, 100);
+    const running = harnessProcesses(dirs);
+    if (!running.length) throw new Error('no harness process seen while the calibration reported progress');
+    await toast.getByRole('button', { name: 'Cancel' }).click();
+    await until('the cancellation in the Output panel', async () => /calibrate: The benchmark was cancelled/.test(await outputText(page)), 15_000);
+    await until('the harness to be gone', () => harnessProcesses(dirs).length === 0, 5_000);
+    if (calibrationFiles(dirs).length) throw new Error(`a cancelled calibration wrote ${calibrationFiles(dirs)}`);
+  });
+
+  await check(`${label}: "Calibrate" (palette) runs the quick sweep, and the status item then names the calibrated profile`, async () => {
+    await paletteRun(page, CALIBRATE_TITLE);
+    await until('the calibration to finish (its notification)', async () => page.locator('.notification-toast').filter({ hasText: /calibrated the model for this machine/ }).count(), 120_000, 500);
+    const files = calibrationFiles(dirs);
+    if (files.length !== 1) throw new Error(`calibrated-profile.json: ${JSON.stringify(files)}`);
+    const file = JSON.parse(readFileSync(files[0], 'utf8'));
+    if (!(file.fit?.points > 0) || !Object.keys(file.params ?? {}).length) throw new Error(`the calibration file has no fit: ${JSON.stringify(file).slice(0, 300)}`);
+    // The language status item ({} in the status bar) shows the profile in use.
+    const item = page.locator('[id="status.languageStatus"]');
+    await item.hover();
+    await until('the language status to say "calibrated"', async () => {
+      const h = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /pagecost/ });
+      return (await h.count()) && /this machine \(calibrated \d{4}-\d\d-\d\d\)/.test(await h.first().innerText());
+    }, 15_000, 200);
+  });
+  if (takeShots) await shot(page, dirs, 'calibrated');
+  await page.keyboard.press('Escape');
+}
+
+async function restrictedBenchChecks(page, dirs, label) {
+  await check(`${label}: the palette offers neither Benchmark nor Calibrate, and no harness was compiled`, async () => {
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill('>pagecost:');
+    const rows = page.locator('.quick-input-list .monaco-list-row');
+    // Our other commands are listed, so the list is the extension's and complete.
+    const listed = await until('the palette to list pagecost commands', async () => {
+      const texts = await rows.allInnerTexts();
+      return texts.some((t) => t.includes('pagecost: Explain the model')) && texts;
+    }, 10_000);
+    const offered = listed.filter((t) => t.includes(BENCH_TITLE) || t.includes(CALIBRATE_TITLE));
+    if (offered.length) throw new Error(`offered in Restricted Mode: ${offered.join(' | ')}`);
+    await page.keyboard.press('Escape');
+    if (harnessBinaries(dirs).length) throw new Error(`a harness was compiled in Restricted Mode: ${harnessBinaries(dirs)}`);
+    if (!existsSync(dirs.env.XDG_CACHE_HOME)) throw new Error(`the session's cache folder ${dirs.env.XDG_CACHE_HOME} is missing`);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function session(p, dirs, expect, { trust, label, takeShots }) {
   log(`${label}: starting code-server${trust ? ' with workspace trust' : ''}`);
@@ -401,6 +536,11 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
       if ('trusted' in r && r.trusted !== !trust) throw new Error(`workspace.isTrusted is ${r.trusted}, expected ${!trust}`);
       // The real extension reports the rules it found in the fixture (a proposed hook: see test/e2e/README.md).
       if (Array.isArray(r.rules) && !r.rules.includes('mremap-slower-than-memcpy')) throw new Error(`rules found: ${r.rules.join(', ')}`);
+      // The real extension also says whether its benchmark commands would run here.
+      if ('benchBlocked' in r) {
+        if (!trust && r.benchBlocked !== null) throw new Error(`benchmarks blocked in a trusted workspace: ${r.benchBlocked}`);
+        if (trust && !/Restricted Mode/.test(r.benchBlocked ?? '')) throw new Error(`benchmarks not blocked in Restricted Mode: ${r.benchBlocked}`);
+      }
     });
   }
 
@@ -430,6 +570,15 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
       .every((a) => a.playState === 'finished')), 5_000, 50);
   });
   if (takeShots) await shot(page, dirs, 'hover');
+  if (expect.bench) {
+    await check(trust ? `${label}: the hover says why benchmarks are off, with no benchmark link` : `${label}: the hover offers "Benchmark this call"`, async () => {
+      const text = await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect.hover }).first().innerText();
+      const link = /Benchmark this call/.test(text);
+      const why = /Restricted Mode does not allow/.test(text);
+      if (trust && (link || !why)) throw new Error(`hover in Restricted Mode: link ${link}, reason ${why}: ${text.slice(-400)}`);
+      if (!trust && (!link || why)) throw new Error(`hover in a trusted workspace: link ${link}, reason ${why}: ${text.slice(-400)}`);
+    });
+  }
   await page.keyboard.press('Escape');
   await page.mouse.move(5, VIEWPORT.height - 5);
 
@@ -534,6 +683,9 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
     });
   }
 
+  if (expect.bench && !trust) await benchChecks(page, dirs, expect, label, takeShots);
+  if (expect.bench && trust) await restrictedBenchChecks(page, dirs, label);
+
   const fatal = pageErrors.filter((m) => !/ResizeObserver|Canceled/.test(m));
   if (fatal.length) log(`${label}: page errors (not failures): ${fatal.slice(0, 3).join(' | ')}`);
   return { page, server };
@@ -585,7 +737,10 @@ async function main() {
       shots: join(base, 'shots'),
       results: join(base, 'self-test.json'),
     };
-    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results, ...xdgEnv(base) };
+    // XDG_CACHE_HOME inside the session's folder is also where the benchmark runner caches the
+    // harness it compiles (src/core/bench/runner.ts), so the checks can look for it there.
+    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results, PAGECOST_E2E_FILE: FIXTURE, ...xdgEnv(base) };
+    dirs.harnessCache = join(dirs.env.XDG_CACHE_HOME, 'pagecost');
     mkdirSync(dirs.shots, { recursive: true });
     mkdirSync(dirs.ext, { recursive: true });
     writeFileSync(dirs.config, 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n');
