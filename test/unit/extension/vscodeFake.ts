@@ -1,0 +1,160 @@
+// A small stand-in for the `vscode` module, enough for the thin adapters of src/extension/
+// (convert, settings, diagnostics, codeActions) to run under mocha. Only those adapters are tested
+// with it: everything they decide comes from src/core, which is tested directly; what VS Code
+// itself does with their output is tier 2 and tier 3's job.
+//
+// How it is loaded: the `vscode` module exists only inside an extension host, so importing this
+// file first installs a module-resolution hook that answers `require('vscode')` with this very
+// file. Spec files import it before any src/extension module:
+//
+//   import { fake } from './vscodeFake';                 // first
+//   import { toRange } from '../../../src/extension/convert';
+//
+// (tsx compiles imports to `require` calls in source order, so the hook is in place in time.)
+import Module from 'node:module';
+
+type Resolve = (request: string, ...rest: unknown[]) => string;
+const mod = Module as unknown as { _resolveFilename: Resolve };
+const original = mod._resolveFilename;
+if (!(original as { pagecostFake?: boolean }).pagecostFake) {
+  const hooked: Resolve = function (this: unknown, request, ...rest) {
+    return request === 'vscode' ? __filename : original.call(this, request, ...rest);
+  };
+  (hooked as { pagecostFake?: boolean }).pagecostFake = true;
+  mod._resolveFilename = hooked;
+}
+
+export class Position {
+  constructor(readonly line: number, readonly character: number) {}
+}
+
+export class Range {
+  constructor(readonly start: Position, readonly end: Position) {}
+}
+
+export enum DiagnosticSeverity { Error = 0, Warning = 1, Information = 2, Hint = 3 }
+
+export class Uri {
+  private constructor(readonly scheme: string, readonly authority: string, readonly path: string, readonly fragment: string) {}
+  static parse(text: string): Uri {
+    const m = /^([a-z][a-z0-9+.-]*):(?:\/\/([^/]*))?([^#]*)(?:#(.*))?$/i.exec(text);
+    if (!m) throw new Error(`fake Uri.parse: ${text}`);
+    return new Uri(m[1]!.toLowerCase(), m[2] ?? '', m[3] ?? '', m[4] ?? '');
+  }
+  static file(path: string): Uri {
+    return new Uri('file', '', path.replace(/\\/g, '/').replace(/^([a-z]:)/i, '/$1'), '');
+  }
+  static joinPath(base: Uri, ...parts: string[]): Uri {
+    return new Uri(base.scheme, base.authority, [base.path.replace(/\/$/, ''), ...parts].join('/'), '');
+  }
+  get fsPath(): string {
+    return this.path;
+  }
+  with(change: { fragment?: string }): Uri {
+    return new Uri(this.scheme, this.authority, this.path, change.fragment ?? this.fragment);
+  }
+  toString(): string {
+    return `${this.scheme}://${this.authority}${this.path}${this.fragment ? `#${this.fragment}` : ''}`;
+  }
+}
+
+export class EventEmitter<T> {
+  private listeners = new Set<(e: T) => void>();
+  readonly event = (listener: (e: T) => void) => {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  };
+  fire(e: T): void {
+    for (const l of [...this.listeners]) l(e);
+  }
+  dispose(): void {
+    this.listeners.clear();
+  }
+}
+
+export class Location {
+  constructor(readonly uri: Uri, readonly range: Position | Range) {}
+}
+
+export class DiagnosticRelatedInformation {
+  constructor(readonly location: Location, readonly message: string) {}
+}
+
+export class Diagnostic {
+  source?: string;
+  code?: string | number | { value: string | number; target: Uri };
+  relatedInformation?: DiagnosticRelatedInformation[];
+  constructor(readonly range: Range, readonly message: string, readonly severity: DiagnosticSeverity) {}
+}
+
+export class CodeActionKind {
+  static readonly QuickFix = new CodeActionKind('quickfix');
+  constructor(readonly value: string) {}
+  append(part: string): CodeActionKind {
+    return new CodeActionKind(`${this.value}.${part}`);
+  }
+  contains(other: CodeActionKind): boolean {
+    return other.value === this.value || other.value.startsWith(`${this.value}.`);
+  }
+  intersects(other: CodeActionKind): boolean {
+    return this.contains(other) || other.contains(this);
+  }
+}
+
+export class WorkspaceEdit {
+  readonly edits: { uri: Uri; range: Range; newText: string }[] = [];
+  replace(uri: Uri, range: Range, newText: string): void {
+    this.edits.push({ uri, range, newText });
+  }
+}
+
+export class CodeAction {
+  diagnostics?: Diagnostic[];
+  isPreferred?: boolean;
+  edit?: WorkspaceEdit;
+  constructor(readonly title: string, readonly kind?: CodeActionKind) {}
+}
+
+const disposable = { dispose: () => undefined };
+
+/** What the tests control: settings per folder, workspace folders, configuration changes. */
+export const fake = {
+  /** `pagecost.*` values by folder URI string ('' for the window). */
+  config: new Map<string, Record<string, unknown>>(),
+  folders: [] as { uri: Uri; name: string; index: number }[],
+  configListeners: new Set<(e: { affectsConfiguration(section: string): boolean }) => void>(),
+  /** Tells listeners that settings of `sections` changed. */
+  changeConfiguration(...sections: string[]): void {
+    const e = { affectsConfiguration: (s: string) => sections.some((x) => x === s || x.startsWith(`${s}.`)) };
+    for (const l of [...this.configListeners]) l(e);
+  },
+  reset(): void {
+    this.config.clear();
+    this.folders = [];
+    this.configListeners.clear();
+  },
+};
+
+export const workspace = {
+  getConfiguration(section: string, scope: Uri | null) {
+    if (section !== 'pagecost') throw new Error(`fake getConfiguration: unexpected section ${section}`);
+    const values = fake.config.get(scope?.toString() ?? '') ?? {};
+    return { get: (key: string) => values[key] };
+  },
+  getWorkspaceFolder(uri: Uri) {
+    return fake.folders.find((f) => uri.toString().startsWith(`${f.uri.toString()}/`));
+  },
+  onDidChangeConfiguration(listener: (e: { affectsConfiguration(section: string): boolean }) => void) {
+    fake.configListeners.add(listener);
+    return { dispose: () => fake.configListeners.delete(listener) };
+  },
+};
+
+export const languages = {
+  createDiagnosticCollection: () => ({ set: () => undefined, delete: () => undefined, clear: () => undefined, dispose: () => undefined }),
+  registerCodeActionsProvider: () => disposable,
+};
+
+export const window = {
+  visibleTextEditors: [] as unknown[],
+};
