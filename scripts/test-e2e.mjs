@@ -540,6 +540,9 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
       if ('benchBlocked' in r) {
         if (!trust && r.benchBlocked !== null) throw new Error(`benchmarks blocked in a trusted workspace: ${r.benchBlocked}`);
         if (trust && !/Restricted Mode/.test(r.benchBlocked ?? '')) throw new Error(`benchmarks not blocked in Restricted Mode: ${r.benchBlocked}`);
+        // In Restricted Mode the hook also ran the benchmark command (as another extension could): refused, with the reason.
+        if (trust && (r.benchmark?.ok !== false || !/Restricted Mode/.test(r.benchmark?.reason ?? ''))) throw new Error(`the benchmark command answered ${JSON.stringify(r.benchmark)}`);
+        if (!trust && r.benchmark !== null) throw new Error(`the self-test ran a benchmark in a trusted workspace: ${JSON.stringify(r.benchmark)}`);
       }
     });
   }

@@ -36,6 +36,15 @@ async function run(api: PagecostApi, platform: Platform, file: string | undefine
   }
   const doc = await vscode.workspace.openTextDocument(uri);
   const r = await api.whenAnalyzed(doc.uri, doc.version, 30_000);
+  const benchBlocked = benchBlockedReason(platform.benchUnavailable(), vscode.workspace.isTrusted);
+  // Where benchmarks are blocked (Restricted Mode), ask the command itself about the first call,
+  // as another extension could: it must refuse with the reason and start nothing. Never where
+  // they may run, since that would start a benchmark at every activation.
+  let benchmark: unknown = null;
+  const call = r.findings.find((f) => f.site.kind !== 'reference');
+  if (benchBlocked && call) {
+    benchmark = await vscode.commands.executeCommand('pagecost.benchmarkCall', doc.uri.toString(), call.site.nameRange.startOffset);
+  }
   return {
     host: api.host,
     node: process.version,
@@ -45,8 +54,9 @@ async function run(api: PagecostApi, platform: Platform, file: string | undefine
     sites: r.sites.length,
     rules: r.findings.map((f) => f.rule),
     ms: r.ms,
-    // What the benchmark commands would answer here (null: they run).
-    benchBlocked: benchBlockedReason(platform.benchUnavailable(), vscode.workspace.isTrusted),
+    // Why the benchmark commands would refuse here (null: they run), and what one answered.
+    benchBlocked,
+    benchmark,
     stats: api.stats(),
     status: await api.status(),
   };
