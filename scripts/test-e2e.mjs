@@ -298,6 +298,13 @@ const inlayHints = (page) => page.evaluate(() => {
   return spans.map((s) => s.textContent.replace(/\u00a0/g, ' ').trim()).filter(Boolean);
 });
 
+/** The inlay hint text on the first visible line containing `lineText`. */
+async function hintOnLine(page, lineText) {
+  const spans = await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: lineText }).first()
+    .locator('span[class*="dyn-rule"]').allTextContents();
+  return spans.map((t) => t.replace(/\u00a0/g, ' ').trim()).filter(Boolean).join(' ');
+}
+
 /** Whether the installed extension's main bundle mentions `word` (e.g. it has the self-test hook). */
 function installedMentions(dirs, id, word) {
   const dir = readdirSync(dirs.ext).find((d) => d.toLowerCase().startsWith(`${id.toLowerCase()}-`));
@@ -438,7 +445,8 @@ async function benchChecks(page, dirs, expect, label, takeShots) {
     if (calibrationFiles(dirs).length) throw new Error(`a cancelled calibration wrote ${calibrationFiles(dirs)}`);
   });
 
-  await check(`${label}: "Calibrate" (palette) runs the quick sweep, and the status item then names the calibrated profile`, async () => {
+  await check(`${label}: "Calibrate" (palette) runs the quick sweep, and the status item and the hover then name the calibrated profile`, async () => {
+    const hintBefore = await hintOnLine(page, expect.hintLine);
     await paletteRun(page, CALIBRATE_TITLE);
     await until('the calibration to finish (its notification)', async () => page.locator('.notification-toast').filter({ hasText: /calibrated the model for this machine/ }).count(), 120_000, 500);
     const files = calibrationFiles(dirs);
@@ -452,9 +460,18 @@ async function benchChecks(page, dirs, expect, label, takeShots) {
       const h = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /pagecost/ });
       return (await h.count()) && /this machine \(calibrated \d{4}-\d\d-\d\d\)/.test(await h.first().innerText());
     }, 15_000, 200);
+    await page.keyboard.press('Escape');
+    // "Hints use it now": the call's hover names the profile its figures assume. (The hint's
+    // figures usually change too, but a fit can land on the same rounded value: logged only.)
+    const token = tokenIn(page, expect.hintLine, 'mremap');
+    await token.hover();
+    await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /calibrated profile "this machine" \(measured \d{4}-\d\d-\d\d\)/ })
+      .first().waitFor({ state: 'visible', timeout: 15_000 });
+    log(`    hint ${JSON.stringify(hintBefore)} -> ${JSON.stringify(await hintOnLine(page, expect.hintLine))} (calibrated)`);
   });
   if (takeShots) await shot(page, dirs, 'calibrated');
   await page.keyboard.press('Escape');
+  await page.mouse.move(5, VIEWPORT.height - 5);
 }
 
 async function restrictedBenchChecks(page, dirs, label) {
@@ -660,11 +677,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
 
   if (expect.edit) {
     await check(`${label}: editing the size updates the hint while typing`, async () => {
-      const hintOnCallLine = async () => {
-        const line = await page.locator('.editor-instance .monaco-editor .view-line').filter({ hasText: expect.hintLine }).first()
-          .locator('span[class*="dyn-rule"]').allTextContents();
-        return line.map((t) => t.replace(/\u00a0/g, ' ').trim()).filter(Boolean).join(' ');
-      };
+      const hintOnCallLine = () => hintOnLine(page, expect.hintLine);
       const before = await hintOnCallLine();
       if (!expect.hint.test(before)) throw new Error(`no hint on the call line before the edit: ${before}`);
       const { line, column, from, to } = expect.edit;
