@@ -73,7 +73,7 @@ export const PARAMS = [
   },
   {
     id: 'c_grow', unit: 'ns/page', label: 'enlarging a mapping in place (per page it already has)',
-    doc: 'Size-dependent part of an in-place grow of a written buffer, per page of the old mapping, levelling off at t_grow_cap. vma_merge_extend() itself does no page-table work, yet Appendix A measured the grow rising from ≈0.5–1 µs (≤1 MiB) to 1.3–1.5 µs at 2 MiB and 4.6–6.1 µs at 16 MiB: ≈1.2 ns per page. Our check (issue 4): an untouched mapping grows in a flat ≈0.5 µs at 1–64 MiB, the same mapping just written takes 5.3 µs (16 MiB) and 9.2 µs (64 MiB), and writing 64 MiB elsewhere in between makes it 7.7 and 14.6 µs: the grow runs with caches emptied by writing the buffer, so the term is a cold-cache cost, paid only by written buffers.',
+    doc: 'Size-dependent part of an in-place grow of a written buffer, per page of the old mapping, levelling off at t_grow_cap. vma_merge_extend() itself does no page-table work, yet Appendix A measured the grow rising from ≈0.5–1 µs (≤1 MiB) to 1.3–1.5 µs at 2 MiB and 4.6–6.1 µs at 16 MiB: ≈1.2 ns per page. Our check (issue 4, docs/measurements/grow-inplace-cold.*): an untouched mapping grows in a flat 0.5–0.7 µs at 1–64 MiB, the same mapping just written takes 4.5–5.3 µs (16 MiB) and 8.0–9.2 µs (64 MiB), and a 1 MiB one 6.1–6.4 µs after 64 MiB were written elsewhere: the grow runs with caches emptied by the writes before it, so the term is a cold-cache cost, paid only by written buffers.',
     defaults: same(1.2), range: [0.2, 5], limits: [0, 1000],
     tag: 'M', source: 'MODEL-FACTS Appendix A grow in place 1T: 2 MiB 1.3–1.5 µs, 16 MiB 4.6–6.1 µs ⇒ (t − 0.73 µs)/pages ≈ 1.1–1.3 ns/page [M]', calibratable: true,
   },
