@@ -32,6 +32,7 @@ options:
   --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
   --profile NAME|FILE        machine profile for the cost model (x86-64, x86-64-vm, arm64,
                              or a file written by pagecost calibrate)
+  --force                    use a calibrated profile from another machine or model version
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
   --jobs N                   worker threads (default: one per core on large scans)
@@ -49,6 +50,7 @@ const specs: Record<string, FlagSpec> = {
   target: { type: 'string', choices: ['lp64', 'ilp32'] },
   'page-size': { type: 'bytes', min: 512 },
   profile: { type: 'string' },
+  force: { type: 'boolean' },
   allocator: { type: 'string', choices: ['glibc', 'musl', 'copying'] },
   threads: { type: 'int', min: 1 },
   jobs: { type: 'int', min: 1 },
@@ -106,7 +108,7 @@ export const scan: Subcommand = async (argv, io) => {
   const adviceOptions: AdviceOptions = {};
   if (flags.has('profile')) {
     try {
-      adviceOptions.profile = loadProfileFromCli(String(flags.get('profile')), io.cwd);
+      adviceOptions.profile = loadProfileFromCli(String(flags.get('profile')), io.cwd, { force: flags.has('force') });
     } catch (e) {
       throw new UsageError(`scan: --profile: ${(e as Error).message}`);
     }
