@@ -10,6 +10,7 @@
 import { PARAMS, type ParamId, type Params, type Profile } from '../model';
 import { modelPoint } from './modelled';
 import type { MeasuredPoint, PointKey } from './protocol';
+import { quantile } from './quantile';
 
 export interface FitParam {
   id: ParamId;
@@ -88,13 +89,6 @@ function invertDiag(a: number[][]): number[] {
   });
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: FitOptions = {}): FitResult {
   const scale = opts.scale ?? 0.15;

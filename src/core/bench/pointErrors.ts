@@ -4,6 +4,7 @@
 import type { Profile } from '../model';
 import { modelPoint } from './modelled';
 import { pointId, type MeasuredPoint } from './protocol';
+import { quantile } from './quantile';
 
 export interface PointError {
   id: string;
@@ -31,13 +32,6 @@ export function errorFactor(ratio: number): number {
   return ratio >= 1 ? ratio : 1 / ratio;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 export function distribution(errors: PointError[], worstCount = 8): ErrorDistribution {
   const f = errors.map((e) => errorFactor(e.ratio)).sort((a, b) => a - b);

@@ -1,6 +1,7 @@
 // Repeatability of two runs of the same sweep: which medians agree within a tolerance, and how
 // far apart they are overall. Pure; scripts/bench-repeat.ts prints it.
 import { pointId, type MeasuredPoint } from './protocol';
+import { quantile } from './quantile';
 
 export interface PointSpread {
   id: string;
@@ -27,13 +28,6 @@ export interface Repeatability {
   unmatched: string[];
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const pos = q * (sorted.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, sorted.length - 1);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
 
 export function compareRuns(a: MeasuredPoint[], b: MeasuredPoint[], tolerance = 0.1, worstCount = 8): Repeatability {
   const mb = new Map(b.map((p) => [pointId(p), p]));
