@@ -39,10 +39,8 @@ const splitSubcommands = {
   },
 };
 
-await esbuild.build({
+const nodeCommon = {
   absWorkingDir: root,
-  entryPoints: nodeEntries,
-  plugins: [splitSubcommands],
   outdir: dist,
   bundle: true,
   platform: 'node',
@@ -55,26 +53,14 @@ await esbuild.build({
   banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
-});
+};
+await esbuild.build({ ...nodeCommon, entryPoints: nodeEntries, plugins: [splitSubcommands] });
 
 // The extension: a Node entry (desktop, remote, code-server) and a browser entry (VS Code for the
 // Web) from the same sources; they differ in the Platform they pass (src/extension/platform.ts).
 const extensionEntries = [];
 if (existsSync(join(root, 'src/extension/node.ts'))) {
-  await esbuild.build({
-    absWorkingDir: root,
-    entryPoints: { extension: 'src/extension/node.ts' },
-    outdir: dist,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    sourcemap: true,
-    external: ['vscode'],
-    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__importMetaUrl' },
-    logLevel: 'warning',
-  });
+  await esbuild.build({ ...nodeCommon, entryPoints: { extension: 'src/extension/node.ts' } });
   extensionEntries.push('extension');
 }
 
