@@ -159,7 +159,7 @@ export class Commands implements vscode.Disposable {
     }
     const settings = this.settings.for();
     return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'pagecost: calibrating the model for this machine (about a minute)', cancellable: true },
+      { location: vscode.ProgressLocation.Notification, title: 'pagecost: calibrating the model for this machine (under a minute)', cancellable: true },
       async (progress, token) => {
         const controller = new AbortController();
         const sub = token.onCancellationRequested(() => controller.abort());
