@@ -7,7 +7,7 @@
 // Idempotent: links are (re)made each run. Needs `npm run build` first (dist/web, dist/test/web).
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort } from './lib/freePort.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,17 +76,6 @@ const browsers = join(dataDir, 'pw-browsers');
 for (const rev of revisions) {
   relink(CHROMIUM, join(browsers, `chromium-${rev}`, 'chrome-linux64', 'chrome'));
   relink(CHROMIUM, join(browsers, `chromium_headless_shell-${rev}`, 'chrome-headless-shell-linux64', 'chrome-headless-shell'));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const port = await freePort();

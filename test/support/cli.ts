@@ -3,6 +3,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { CliIO } from '../../src/cli/io';
 
 export const repoRoot = join(__dirname, '..', '..');
 export const cliBundle = join(repoRoot, 'dist', 'cli.js');
@@ -81,3 +82,16 @@ char *grow(char *buf)
 `,
   'src/unrelated.c': 'int add(int a, int b) { return a + b; }\n',
 };
+
+/** A CliIO that collects stdout and stderr, for running subcommands in-process. */
+export function fakeIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    cwd,
+    stderrIsTTY: false,
+    stdout: (t: string) => void (io.out += t),
+    stderr: (t: string) => void (io.err += t),
+  };
+  return io;
+}

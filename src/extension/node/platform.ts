@@ -29,6 +29,29 @@ function benchMessage(e: unknown): Error {
   return e instanceof BenchError ? e : new Error(`benchmark failed: ${(e as Error).message}`);
 }
 
+type RunOptions = Parameters<typeof runBenchmark>[1];
+
+/** Compiles (or reuses) and runs the harness for one sweep, with progress and cancel. */
+async function runHarness(
+  sweep: RunOptions['sweep'],
+  total: number,
+  req: { compilerPath?: string | null; distPath: string; signal?: AbortSignal; progress: Progress },
+  onBuild?: RunOptions['onBuild'],
+): Promise<Awaited<ReturnType<typeof runBenchmark>>> {
+  try {
+    return await runBenchmark(nodeBenchHost(), {
+      sweep,
+      ...(req.compilerPath ? { cc: req.compilerPath } : {}),
+      sourcePaths: [join(req.distPath, 'harness.c')],
+      ...(req.signal ? { signal: req.signal } : {}),
+      onEvent: progressOf(total, req.progress),
+      ...(onBuild ? { onBuild } : {}),
+    });
+  } catch (e) {
+    throw benchMessage(e);
+  }
+}
+
 export const nodePlatform: Platform = {
   kind: 'node',
   benchUnavailable: () => (process.platform === 'linux' ? null : `Benchmarks measure Linux's mremap and run on Linux only (this is ${process.platform}).`),
@@ -39,21 +62,9 @@ export const nodePlatform: Platform = {
     const cpus = availableParallelism();
     const { sweep, sizesKnown } = benchSweepFor(site, req.threads, cpus);
     const total = expectedLines(sweep);
-    let run;
-    try {
-      run = await runBenchmark(nodeBenchHost(), {
-        sweep,
-        ...(req.compilerPath ? { cc: req.compilerPath } : {}),
-        sourcePaths: [join(req.distPath, 'harness.c')],
-        signal: req.signal,
-        onEvent: progressOf(total, req.progress),
-        onBuild: (h) => {
-          if (h.built) req.progress.report(`built the harness with ${h.compiler.path}`);
-        },
-      });
-    } catch (e) {
-      throw benchMessage(e);
-    }
+    const run = await runHarness(sweep, total, req, (h) => {
+      if (h.built) req.progress.report(`built the harness with ${h.compiler.path}`);
+    });
     const rows = compareRows(run.output.points, modelFor(req.profile));
     const where = `\`${site.name}\` at ${site.file}:${site.nameRange.start.line}`;
     const report =
@@ -67,18 +78,7 @@ export const nodePlatform: Platform = {
     const sweep = quickSweep(availableParallelism());
     const total = expectedLines(sweep);
     const started = Date.now();
-    let run;
-    try {
-      run = await runBenchmark(nodeBenchHost(), {
-        sweep,
-        ...(req.compilerPath ? { cc: req.compilerPath } : {}),
-        sourcePaths: [join(req.distPath, 'harness.c')],
-        signal: req.signal,
-        onEvent: progressOf(total, req.progress),
-      });
-    } catch (e) {
-      throw benchMessage(e);
-    }
+    const run = await runHarness(sweep, total, req);
     const o = run.output;
     const measurements: MeasurementsFile = {
       format: MEASUREMENTS_FORMAT,

@@ -1,21 +1,8 @@
 // main() in-process with a fake CliIO: dispatch, usage errors, exit codes, no stack traces.
 import { strict as assert } from 'node:assert';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/io';
-import { crossFileTree, makeTree, removeTree } from '../../support/cli';
+import { crossFileTree, fakeIO, makeTree, removeTree } from '../../support/cli';
 import pkg from '../../../package.json';
-
-function fakeIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stderrIsTTY: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
 
 describe('pagecost main (in-process)', () => {
   it('prints the version and the help', async () => {

@@ -2,20 +2,7 @@
 // comments, which travel on the call sites (CallSite.facts.suppressed) rather than in the text.
 import { strict as assert } from 'node:assert';
 import { main } from '../../../src/cli/main';
-import type { CliIO } from '../../../src/cli/io';
-import { makeTree, removeTree } from '../../support/cli';
-
-function fakeIO(cwd = process.cwd()): CliIO & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    cwd,
-    stderrIsTTY: false,
-    stdout: (t: string) => void (io.out += t),
-    stderr: (t: string) => void (io.err += t),
-  };
-  return io;
-}
+import { fakeIO, makeTree, removeTree } from '../../support/cli';
 
 const FILE = `#include <stdlib.h>
 void f(char *s, char *t, size_t n)
