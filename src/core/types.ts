@@ -8,8 +8,31 @@ export type Nanoseconds = number;
 
 export type Language = 'c' | 'ts';
 
-/** The primitive that finally moves memory. */
-export type Primitive = 'realloc' | 'reallocarray' | 'reallocf' | 'mremap';
+/** The C function that finally moves memory. */
+export type CPrimitive = 'realloc' | 'reallocarray' | 'reallocf' | 'mremap';
+
+/**
+ * What finally resizes memory in TypeScript/JavaScript (src/core/analysis/ts). FFI calls of the C
+ * functions (koffi, ffi-napi, bun:ffi) are C primitives (`realloc`, `mremap`) with `language: 'ts'`.
+ * - `wasm-realloc`: a WebAssembly module's allocator export (`__wbindgen_realloc`, `_realloc`,
+ *   `Module._realloc`, `instance.exports.realloc`): the module's own allocator in linear memory.
+ * - `memory-grow`: `WebAssembly.Memory.prototype.grow(deltaPages)`.
+ * - `buffer-transfer`: `ArrayBuffer.prototype.transfer(n)` / `transferToFixedLength(n)`.
+ * - `buffer-resize`: `ArrayBuffer.prototype.resize(n)`, `SharedArrayBuffer.prototype.grow(n)`.
+ * - `copy-grow`: a new, larger typed array / Buffer filled from the old one
+ *   (`const b = new Uint8Array(n); b.set(old)`).
+ * - `concat-grow`: `buf = Buffer.concat([buf, chunk])` (or a typed-array concat) assigned back.
+ */
+export type JsPrimitive = 'wasm-realloc' | 'memory-grow' | 'buffer-transfer' | 'buffer-resize' | 'copy-grow' | 'concat-grow';
+
+/** The operation that finally moves memory. */
+export type Primitive = CPrimitive | JsPrimitive;
+
+export const JS_PRIMITIVES: readonly JsPrimitive[] = ['wasm-realloc', 'memory-grow', 'buffer-transfer', 'buffer-resize', 'copy-grow', 'concat-grow'];
+
+export function isJsPrimitive(p: Primitive): p is JsPrimitive {
+  return (JS_PRIMITIVES as readonly string[]).includes(p);
+}
 
 /**
  * - `direct-call`: the primitive itself is called here.
@@ -85,6 +108,38 @@ export interface CallSite {
    * tree. Plain data: it travels from CLI workers like the rest of the site.
    */
   facts?: SiteFacts;
+  /** TS/JS only: what the syntax (and declared types) say about the call. Absent for C. */
+  js?: JsFacts;
+}
+
+/**
+ * What a TS/JS call site says beyond its sizes. `newSize` is the size after the call (bytes);
+ * `oldSize` the size before when known (wasm `__wbindgen_realloc(ptr, old, new, align)` has it).
+ */
+export interface JsFacts {
+  /** How the call reaches memory: an FFI library, WebAssembly glue, or a built-in of the JS engine. */
+  route: 'koffi' | 'ffi-napi' | 'bun:ffi' | 'wasm-bindgen' | 'emscripten' | 'wasm-exports' | 'builtin';
+  /** buffer-resize / buffer-transfer: the buffer was created resizable (`maxByteLength`); null: not known. */
+  resizable?: boolean | null;
+  /** memory-grow, SharedArrayBuffer.grow: the memory is shared; null: not known. */
+  shared?: boolean | null;
+  /** `maxByteLength` / Memory `maximum` in bytes, when written. */
+  maxBytes?: SizeValue | null;
+  /** Where `resizable`/`shared` were decided: a declared type, a constructor seen in the file, or nothing. */
+  evidence?: 'type' | 'syntax' | 'none';
+  /** memory-grow: bytes added (`delta` pages × 64 KiB). */
+  delta?: SizeValue | null;
+  /** A constant step added at each growth (`old.length + 1024`, `chunk` in a concat loop): linear growth. */
+  step?: SizeValue | null;
+  /** Element size of the typed array involved (1 for Uint8Array/Buffer, 8 for Float64Array). */
+  elementBytes?: number;
+  /** buffer-transfer: names of views over the old buffer still used after the call (they are detached). */
+  staleViews?: string[];
+  /**
+   * The new-size expression as written, where a fix may replace it by geometric growth
+   * (`old.length + 1024`); absent when no rewrite is safe (the size is observable, e.g. `.length` read later).
+   */
+  growthExpr?: { range: Range; text: string; safeToRewrite: boolean; whyNot?: string };
 }
 
 /** One argument of a call as written. */

@@ -24,12 +24,13 @@ export type ArgRole = 'ptr' | 'size' | 'count' | 'oldSize' | 'flags';
 /** Roles that carry a value (everything but the pointer). */
 export type ValueRole = Exclude<ArgRole, 'ptr'>;
 
-/** Roles each primitive has, and the argument index of each. */
+/** Roles each primitive has, and the argument index of each (JS primitives: none, no C wrapper reaches them). */
 export const PRIMITIVE_ARGS: Record<Primitive, Partial<Record<ArgRole, number>>> = {
   realloc: { ptr: 0, size: 1 },
   reallocf: { ptr: 0, size: 1 },
   reallocarray: { ptr: 0, count: 1, size: 2 },
   mremap: { ptr: 0, oldSize: 1, size: 2, flags: 3 },
+  'wasm-realloc': {}, 'memory-grow': {}, 'buffer-transfer': {}, 'buffer-resize': {}, 'copy-grow': {}, 'concat-grow': {},
 };
 
 export function primitiveOf(t: Target): Primitive {
