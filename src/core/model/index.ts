@@ -28,3 +28,4 @@ export {
   describeEstimate, describeFinding, breakdownTable, formatNs, formatBytes, formatRatio, opPhrase, opShort, crossoverSentence,
   type Description,
 } from './describe';
+export { estimateJs, jsAlternative, jsOpShort, growthTotals, isCopyingJs, LINEAR_GROWTH_ILLUSTRATION_BYTES, type JsGrow, type JsOpName, type GrowthTotals, type CopyingJsPrimitive } from './js';
