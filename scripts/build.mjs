@@ -54,13 +54,35 @@ const nodeCommon = {
   define: { 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 };
-await esbuild.build({ ...nodeCommon, entryPoints: nodeEntries, plugins: [splitSubcommands] });
+const nodeBuild = await esbuild.build({ ...nodeCommon, entryPoints: nodeEntries, plugins: [splitSubcommands], metafile: true });
+
+// The TS/JS analysis carries ts-morph and the TypeScript compiler (~12 MB): its own bundle,
+// required at run time by path (src/cli/tsLoader.ts) only when a TS/JS file is met, so the CLI,
+// its workers and the extension never load it for C. The extension's TS worker thread
+// (src/extension/node/tsWorker.ts) requires the same bundle, so it ships once.
+const tsEntries = [
+  { in: 'src/cli/tsAnalysis.ts', out: 'ts-analysis' },
+  { in: 'src/extension/node/tsWorker.ts', out: 'ts-worker' },
+].filter((e) => existsSync(join(root, e.in)));
+const tsBuild = await esbuild.build({ ...nodeCommon, entryPoints: tsEntries, metafile: true });
+nodeEntries.push(...tsEntries);
+
+/** Fails the build when a bundle other than ts-analysis pulled in ts-morph or TypeScript. */
+function assertNoTsMorph(result, allowed) {
+  for (const [out, meta] of Object.entries(result.metafile.outputs)) {
+    if (allowed.some((a) => out.endsWith(a)) || out.endsWith('.map')) continue;
+    const heavy = Object.keys(meta.inputs).find((i) => /node_modules\/(ts-morph|@ts-morph|typescript)\//.test(i));
+    if (heavy) throw new Error(`build: ${out} bundles ${heavy}; the TS analysis must only be reached through dist/ts-analysis.js (src/cli/tsLoader.ts)`);
+  }
+}
+assertNoTsMorph(nodeBuild, []);
+assertNoTsMorph(tsBuild, ['ts-analysis.js']);
 
 // The extension: a Node entry (desktop, remote, code-server) and a browser entry (VS Code for the
 // Web) from the same sources; they differ in the Platform they pass (src/extension/platform.ts).
 const extensionEntries = [];
 if (existsSync(join(root, 'src/extension/node.ts'))) {
-  await esbuild.build({ ...nodeCommon, entryPoints: { extension: 'src/extension/node.ts' } });
+  assertNoTsMorph(await esbuild.build({ ...nodeCommon, entryPoints: { extension: 'src/extension/node.ts' }, metafile: true }), []);
   extensionEntries.push('extension');
 }
 
@@ -92,7 +114,7 @@ const browserCommon = {
   logLevel: 'warning',
 };
 if (existsSync(join(root, 'src/extension/web.ts'))) {
-  await esbuild.build({ ...browserCommon, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web') });
+  assertNoTsMorph(await esbuild.build({ ...browserCommon, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web'), metafile: true }), []);
   extensionEntries.push('web/extension');
 }
 // The web integration tests run inside the browser extension host too (scripts/test-web.mjs).

@@ -10,6 +10,7 @@ import type { GrammarFiles } from '../core/analysis/c/parser';
 import type { ShardClient } from '../core/scan/orchestrate';
 import { ScanShard, type ShardOptions } from '../core/scan/shard';
 import { diskReader } from './reader';
+import { nodeTsLoader } from './tsLoader';
 
 export interface WorkerInit {
   grammar: GrammarFiles;
@@ -51,7 +52,7 @@ export function createPool(jobs: number, options: ShardOptions): Pool {
   const workerScript = join(__dirname, 'scanWorker.js');
   // The main thread is one of the shards: it would otherwise only wait, and every worker costs
   // a Node start, a bundle load, a grammar compile and a cold JIT. So N jobs = main + N-1 workers.
-  const local = new ScanShard(diskReader, grammar, options);
+  const local = new ScanShard(diskReader, grammar, options, nodeTsLoader());
   local.warmUp().catch(() => {}); // a failure resurfaces on first use
   if (jobs <= 1 || !existsSync(workerScript)) {
     return { shards: [local], kind: 'in-process', close: async () => local.dispose() };

@@ -10,16 +10,20 @@ import { loadProfileFromCli } from './machine';
 import { ConfigSyntaxError, configFileName, parseConfig, type ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
 import { FileDealer, scanProject, type ScanProgress } from '../core/scan/orchestrate';
-import { toJson, toSarif, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
+import { toJsonReport, toSarifLog, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
+import { relativeTo } from '../core/report/json';
+import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
-import { collectFiles } from './walk';
+import { collectFiles, scanLanguages, type ScanLanguage } from './walk';
 import { createPool, defaultJobs } from './pool';
 import pkg from '../../package.json';
 
 export const scanUsage = `usage: pagecost scan [options] PATH...
 
-Finds realloc/mremap call sites (and wrappers of them) in the C files under each PATH.
+Finds realloc/mremap call sites (and wrappers of them) in the C files under each PATH, and
+the TS/JS sites (wasm realloc, Memory.grow, ArrayBuffer transfer/resize, copy-grow loops, FFI)
+in .ts/.tsx/.mts/.cts/.js/.jsx/.mjs/.cjs files.
 
 options:
   --format text|json|sarif   output format (default text)
@@ -27,6 +31,8 @@ options:
   --fail-on-file-errors      exit 3 when a file could not be scanned (binary, too large,
                              unreadable, broken C) or a config entry was ignored
   --max-file-size SIZE       skip larger files (default 2M; e.g. 512K, 8M)
+  --lang c,ts                which languages to scan (default c,ts)
+  --max-generated-size SIZE  skip *.min.js bundles larger than this, with a note (default 1M)
   --config FILE              project config (default: PATH/.pagecost.json when it exists)
   --target lp64|ilp32        data model for sizeof (default lp64)
   --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
@@ -46,6 +52,8 @@ const specs: Record<string, FlagSpec> = {
   'fail-on': { type: 'string', choices: ['warning', 'error', 'info', 'hint'] },
   'fail-on-file-errors': { type: 'boolean' },
   'max-file-size': { type: 'bytes', min: 1 },
+  lang: { type: 'string' },
+  'max-generated-size': { type: 'bytes', min: 0 },
   config: { type: 'string' },
   target: { type: 'string', choices: ['lp64', 'ilp32'] },
   'page-size': { type: 'bytes', min: 512 },
@@ -105,6 +113,8 @@ export const scan: Subcommand = async (argv, io) => {
   const maxFileSize = (flags.get('max-file-size') as number | undefined) ?? config.maxFileSize ?? defaultMaxFileSize;
   const pageSize = (flags.get('page-size') as number | undefined) ?? config.pageSize ?? 4096;
   const target = (flags.get('target') as 'lp64' | 'ilp32' | undefined) ?? config.target ?? 'lp64';
+  const languages = flags.has('lang') ? parseLanguages(String(flags.get('lang'))) : undefined;
+  const maxGeneratedBytes = flags.get('max-generated-size') as number | undefined;
   const adviceOptions: AdviceOptions = {};
   if (flags.has('profile')) {
     try {
@@ -128,7 +138,10 @@ export const scan: Subcommand = async (argv, io) => {
   mark(`starting ${jobs} job(s)`);
   // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
-  const pool = createPool(jobs, { maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash), partialParse });
+  const pool = createPool(jobs, {
+    maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash), partialParse,
+    ...(maxGeneratedBytes !== undefined ? { maxGeneratedBytes } : {}),
+  });
   mark('walk');
   progress.update({ phase: 'reading', files: 0, message: 'listing files' });
   // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
@@ -139,6 +152,7 @@ export const scan: Subcommand = async (argv, io) => {
       base,
       exclude: config.exclude,
       gitignore: flags.get('no-gitignore') !== true,
+      ...(languages ? { languages } : {}),
       onFiles: (batch) => dealer.deal(batch),
     });
   } catch (e) {
@@ -166,23 +180,58 @@ export const scan: Subcommand = async (argv, io) => {
   const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
   const stats: ScanStats = { ...result.stats, ms: Date.now() - started };
   const rootSlash = toSlash(base);
-  if (format === 'json') io.stdout(toJson(findings, errors, stats, rootSlash));
+  const notes = result.notes.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message }));
+  // Notes (TS/JS declaration files, skipped bundles, the analysis' remarks) are not errors: they
+  // never change the exit code. They are added to each format without touching its other fields.
+  if (format === 'json') io.stdout(`${JSON.stringify({ ...toJsonReport(findings, errors, stats, rootSlash), notes }, null, 2)}\n`);
   else if (format === 'sarif') {
     const homepage = (pkg as { homepage?: string }).homepage;
-    io.stdout(
-      toSarif(findings, errors, stats, {
-        toolVersion: pkg.version,
-        root: rootSlash,
-        ...(homepage ? { rulesDocUri: `${homepage.replace(/#.*$/, '')}/blob/main/docs/RULES.md` } : {}),
-      }),
-    );
+    const log = toSarifLog(findings, errors, stats, {
+      toolVersion: pkg.version,
+      root: rootSlash,
+      ...(homepage ? { rulesDocUri: `${homepage.replace(/#.*$/, '')}/blob/main/docs/RULES.md` } : {}),
+    });
+    addSarifNotes(log, notes);
+    io.stdout(`${JSON.stringify(log, null, 2)}\n`);
   } else {
     io.stdout(toText(findings, errors, stats, rootSlash));
-    if (!quiet) io.stderr(errorsText(errors, rootSlash) + summaryText(findings, errors, stats));
+    if (!quiet) io.stderr(errorsText(errors, rootSlash) + notesText(notes) + summaryText(findings, errors, stats));
   }
   mark('output written');
   return exitCodeFor(findings, errors.length, flags.get('fail-on') as Severity | undefined, flags.get('fail-on-file-errors') === true);
 };
+
+/** `--lang c,ts` → the languages, each once; a bad name is a usage error. */
+export function parseLanguages(text: string): ScanLanguage[] {
+  const names = text.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean);
+  const out: ScanLanguage[] = [];
+  for (const n of names) {
+    const lang = n === 'js' ? 'ts' : n;
+    if (!(scanLanguages as readonly string[]).includes(lang)) throw new UsageError(`scan: --lang must list c and/or ts (got '${n}')`);
+    if (!out.includes(lang as ScanLanguage)) out.push(lang as ScanLanguage);
+  }
+  if (!out.length) throw new UsageError(`scan: --lang must list c and/or ts (got '${text}')`);
+  return out;
+}
+
+/** Notes in the same clickable shape as file problems, on stderr with them. */
+export function notesText(notes: FileNote[]): string {
+  return notes.map((n) => `${n.file}: note: ${n.message}\n`).join('');
+}
+
+/** Notes as SARIF tool execution notifications of level "note" (errors are there at level "error"). */
+function addSarifNotes(log: ReturnType<typeof toSarifLog>, notes: FileNote[]): void {
+  const invocation = log.runs[0]?.invocations?.[0];
+  if (!invocation || !notes.length) return;
+  invocation.toolExecutionNotifications = [
+    ...(invocation.toolExecutionNotifications ?? []),
+    ...notes.map((n) => ({
+      level: 'note' as const,
+      message: { text: `${n.file}: ${n.message}` },
+      locations: [{ physicalLocation: { artifactLocation: { uri: n.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' } } }],
+    })),
+  ];
+}
 
 function toSlash(p: string): string {
   return sep === '/' ? p : p.split(sep).join('/');

@@ -4,12 +4,13 @@
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { ScanShard } from '../core/scan/shard';
 import { diskReader } from './reader';
+import { nodeTsLoader } from './tsLoader';
 import type { ShardRequest, ShardResponse, WorkerInit } from './pool';
 
 const init = workerData as WorkerInit;
 // PAGECOST_TIMING=1: each request's time in this worker, to see how even the shards are.
 const timing = process.env.PAGECOST_TIMING === '1';
-const shard = new ScanShard(diskReader, init.grammar, init.options);
+const shard = new ScanShard(diskReader, init.grammar, init.options, nodeTsLoader());
 // Compile the grammar while the main thread walks the tree; a failure resurfaces on first use.
 shard.warmUp().catch(() => {});
 

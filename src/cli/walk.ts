@@ -1,4 +1,4 @@
-// Finds the C files under the scan roots. In a git work tree it asks git (`ls-files`), which
+// Finds the C and TS/JS files under the scan roots (`languages` narrows that). In a git work tree it asks git (`ls-files`), which
 // knows every .gitignore, .git/info/exclude and global exclude exactly as git does; elsewhere,
 // or when git is missing, it walks the directories itself and applies the .gitignore files it
 // meets. Never throws for a bad directory: unreadable ones become errors and the walk goes on.
@@ -10,9 +10,16 @@ import ignore, { type Ignore } from 'ignore';
 import type { FileError } from '../core/types';
 import type { ScanFileRef } from '../core/scan/shard';
 import { describeFsError } from './fsErrors';
+import { TS_EXTENSIONS } from '../core/analysis/ts/api';
 
-export const sourceExtensions = ['.c', '.h'];
-const alwaysSkipped = new Set(['.git', 'node_modules']);
+export type ScanLanguage = 'c' | 'ts';
+export const scanLanguages: readonly ScanLanguage[] = ['c', 'ts'];
+export const languageExtensions: Record<ScanLanguage, readonly string[]> = { c: ['.c', '.h'], ts: TS_EXTENSIONS };
+/** Every extension scanned by default. */
+export const sourceExtensions = [...languageExtensions.c, ...languageExtensions.ts];
+// Installed packages and other tools' vendored copies are not the project's code (and a
+// node_modules tree holds thousands of JS files): never walked, even outside git.
+const alwaysSkipped = new Set(['.git', 'node_modules', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store']);
 
 export interface WalkOptions {
   /** Paths in outputs are relative to this directory. */
@@ -21,6 +28,8 @@ export interface WalkOptions {
   exclude: string[];
   /** Ask git / honour .gitignore (default true). */
   gitignore?: boolean;
+  /** Which languages' files to list (default both); a file named on the command line is listed anyway. */
+  languages?: readonly ScanLanguage[];
   /** Called with files as they are found (batches), before the walk ends; for streaming to workers. */
   onFiles?: (batch: ScanFileRef[]) => void;
 }
@@ -42,14 +51,19 @@ function childOf(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-export function isSourceFile(name: string): boolean {
-  return sourceExtensions.some((ext) => name.endsWith(ext));
+export function isSourceFile(name: string, extensions: readonly string[] = sourceExtensions): boolean {
+  return extensions.some((ext) => name.endsWith(ext));
+}
+
+function extensionsFor(languages: readonly ScanLanguage[] | undefined): readonly string[] {
+  return languages ? languages.flatMap((l) => languageExtensions[l]) : sourceExtensions;
 }
 
 export async function collectFiles(roots: string[], options: WalkOptions): Promise<WalkResult> {
   const files: ScanFileRef[] = [];
   const errors: FileError[] = [];
   const methods: string[] = [];
+  const extensions = extensionsFor(options.languages);
   const excluded = ignore().add(options.exclude);
   const hasExcludes = options.exclude.length > 0;
   const seen = new Set<string>();
@@ -86,14 +100,14 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
     if (listed) {
       methods.push('git');
       for (const rel of listed) {
-        if (!isSourceFile(rel) || rel.split('/').some((part) => alwaysSkipped.has(part))) continue;
+        if (!isSourceFile(rel, extensions) || rel.split('/').some((part) => alwaysSkipped.has(part))) continue;
         add(join(root, rel));
       }
     } else {
       methods.push('walk');
       const inRepo = options.gitignore !== false && hasGitAbove(root);
       const real = await realpath(root).catch(() => root);
-      walkDir(root, real, inRepo ? [] : null, add, errors, options.base, new Set());
+      walkDir(root, real, inRepo ? [] : null, add, errors, options.base, new Set(), extensions);
     }
   }
   flush();
@@ -154,6 +168,7 @@ function walkDir(
   errors: FileError[],
   base: string,
   visited: Set<string>,
+  extensions: readonly string[],
 ): void {
   if (visited.has(real)) return;
   visited.add(real);
@@ -192,17 +207,17 @@ function walkDir(
         childReal = realpathSync(abs);
       } catch {
         // A broken link named like a source file is worth a word (the reader will say why).
-        if (isSourceFile(entry.name)) add(abs);
+        if (isSourceFile(entry.name, extensions)) add(abs);
         continue;
       }
       isDir = target.isDirectory();
       isFile = !isDir;
-    } else if (!isDir && !isFile && isSourceFile(entry.name)) {
+    } else if (!isDir && !isFile && isSourceFile(entry.name, extensions)) {
       // FIFOs, sockets, devices: listed so the reader reports them instead of silently skipping.
       isFile = true;
     }
     if (levels && isIgnored(abs, isDir)) continue;
-    if (isDir) walkDir(abs, childReal, levels, add, errors, base, visited);
-    else if (isFile && isSourceFile(entry.name)) add(abs);
+    if (isDir) walkDir(abs, childReal, levels, add, errors, base, visited, extensions);
+    else if (isFile && isSourceFile(entry.name, extensions)) add(abs);
   }
 }

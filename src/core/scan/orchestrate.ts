@@ -7,9 +7,10 @@
 //   2. wrapper rounds: round 1 looks for wrappers of the primitives (and of configured
 //      wrappers); round k re-examines only files that mention a name first found in round k-1,
 //      with every wrapper known so far. Stops when a round finds nothing new, or at maxRounds.
-//   3. call sites: every file mentioning any known name, with the complete wrapper set.
+//   3. call sites: every file mentioning any known name, with the complete wrapper set; TS/JS
+//      files (no wrapper rounds) are analysed here too, each on its own.
 import type { CallSite, FileError, WrapperDef } from '../types';
-import type { LoadReport, ScanFileRef, SitesReport, WrapperRoundReport } from './shard';
+import type { FileNote, LoadReport, ScanFileRef, SitesReport, WrapperRoundReport } from './shard';
 import { primitives } from './analysis';
 
 /** What the orchestrator needs from a shard; ScanShard has it, and so does a worker proxy. */
@@ -40,7 +41,10 @@ export interface ProjectScanResult {
   sites: CallSite[];
   wrappers: WrapperDef[];
   errors: FileError[];
-  stats: { files: number; parsedFiles: number; bytes: number; rounds: number; wrappers: number };
+  /** Remarks that are not errors, sorted by file (TS/JS declaration files, skipped bundles, analysis notes). */
+  notes: FileNote[];
+  /** `tsFiles`: TS/JS files among `files`. */
+  stats: { files: number; parsedFiles: number; bytes: number; rounds: number; wrappers: number; tsFiles: number };
 }
 
 export const defaultMaxRounds = 6;
@@ -140,14 +144,18 @@ export async function scanProject(
   const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames)));
   const sites = reports.flatMap((r) => r.sites).sort(bySite);
   for (const r of reports) errors.push(...r.errors);
-  errors.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  const byFile = (a: FileNote, b: FileNote) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+  errors.sort(byFile);
+  const notes = reports.flatMap((r) => r.notes ?? []).sort(byFile);
+  const tsFiles = reports.reduce((n, r) => n + (r.tsFiles ?? 0), 0);
   const parsedFiles = reports.reduce((n, r) => n + r.parsedFiles, 0);
   progress({ phase: 'done', files: files.length, message: `${sites.length} call sites` });
   return {
     sites,
     wrappers,
     errors,
-    stats: { files: files.length, parsedFiles, bytes, rounds, wrappers: known.size },
+    notes,
+    stats: { files: files.length, parsedFiles, bytes, rounds, wrappers: known.size, tsFiles },
   };
 }
 

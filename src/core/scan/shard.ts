@@ -4,6 +4,9 @@
 // are partial (regions.ts): a file is parsed again only when a name found later appears in a
 // body its tree left out, which is rare and cheaper than parsing every body up front.
 // Pure: files come through the SourceReader, grammar paths or bytes through GrammarFiles.
+// TS/JS files (by extension) take another road: no wrapper rounds (wrappers are C-only), a text
+// prefilter, then the TS analysis through an injected loader (tsAnalyzer.ts), so ts-morph loads
+// only in a shard that meets a TS/JS file worth parsing.
 import type { Parser, Tree, Node } from 'web-tree-sitter';
 import type { CallSite, FileError, WrapperDef } from '../types';
 import { createCParser, type GrammarFiles } from '../analysis/c/parser';
@@ -15,6 +18,7 @@ import { primitives, sitesIn, wrappersIn } from './analysis';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
 import { dirnameOf, joinPath, quotedIncludes } from './paths';
 import { lazyHeaderSymbols } from './lazySymbols';
+import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
 
 /**
  * Reads a file's bytes; throws an Error whose message says why it cannot (in words, not errno).
@@ -39,8 +43,16 @@ export interface ShardOptions {
   roots: string[];
   /** How deep `#include "..."` chains are followed for symbols. */
   includeDepth?: number;
-  /** Parse only what can matter (see regions.ts); default true. False parses whole files. */
+  /** Parse only what can matter (see regions.ts); default true. False parses whole files (and TS/JS files without the prefilter). */
   partialParse?: boolean;
+  /** `*.min.js` files larger than this are skipped with a note; also passed to the TS analysis. Default 1 MiB. */
+  maxGeneratedBytes?: number;
+}
+
+/** A plain-words remark about a file that is not a failure (a declaration file, a skipped bundle, the TS analysis' notes). */
+export interface FileNote {
+  file: string;
+  message: string;
 }
 
 export interface LoadReport {
@@ -55,13 +67,21 @@ export interface WrapperRoundReport {
 export interface SitesReport {
   sites: CallSite[];
   errors: FileError[];
+  /** Remarks that are not errors (TS/JS: declaration files, skipped bundles, the analysis' notes). */
+  notes?: FileNote[];
+  /** TS/JS files this shard holds (read and checked), analysed or not. */
+  tsFiles?: number;
   /** Distinct files this shard parsed over the whole scan (sources, not headers read for symbols). */
   parsedFiles: number;
 }
 
 interface Loaded {
   ref: ScanFileRef;
+  /** 'ts' for the TS/JS extensions (api.ts TS_EXTENSIONS); everything else is read as C. */
+  lang: 'c' | 'ts';
   text: string;
+  /** TS/JS: why the file is not analysed (declaration file, big bundle); decided at load. */
+  note?: string;
   tree: Tree | null;
   /** Matched the prefilter of some wrapper round: it mentions a primitive or a project-wide wrapper. */
   mentioned: boolean;
@@ -80,12 +100,22 @@ export class ScanShard {
   private parser: Parser | null = null;
   private readonly headerSymbols = new Map<string, FileSymbols | null>();
   private readonly parsed = new Set<string>();
+  private readonly tsLoader: TsAnalyzerLoader;
 
   constructor(
     private readonly reader: SourceReader,
     private readonly grammar: GrammarFiles,
     private readonly options: ShardOptions,
-  ) {}
+    /** Where the TS/JS analysis comes from (see tsAnalyzer.ts); called on the first TS/JS file to analyse. */
+    tsLoader?: TsAnalyzerLoader,
+  ) {
+    this.tsLoader = onceLoader(
+      tsLoader ??
+        (() => {
+          throw new Error('TS/JS analysis is not available in this host');
+        }),
+    );
+  }
 
   /** Loads the grammar now, so a worker can do it while the main thread is still walking. */
   async warmUp(): Promise<void> {
@@ -109,13 +139,22 @@ export class ScanShard {
         continue;
       }
       bytes += data.length;
+      const lang = isTsFile(ref.rel) ? 'ts' : 'c';
+      if (lang === 'ts') {
+        // Judged by name and size before decoding: a declaration file or a big bundle is never read as text.
+        const note = tsSkipNote(ref.rel, data.length, this.options.maxGeneratedBytes ?? defaultMaxGeneratedBytes);
+        if (note) {
+          this.files.push({ ref, lang, text: '', note, tree: null, mentioned: false, skipped: [] });
+          continue;
+        }
+      }
       const decoded = decodeSource(data, this.options.maxFileSize);
       if (!decoded.ok) {
         errors.push({ file: ref.rel, message: decoded.message });
         continue;
       }
       if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
-      this.files.push({ ref, text: decoded.text, tree: null, mentioned: false, skipped: [] });
+      this.files.push({ ref, lang, text: decoded.text, tree: null, mentioned: false, skipped: [] });
     }
     return { errors, files: files.length, bytes };
   }
@@ -127,7 +166,8 @@ export class ScanShard {
     let parsed = 0;
     const knownNames = known.map((w) => w.name);
     for (const f of this.files) {
-      if (!mentionsAny(f.text, pattern)) continue;
+      // Wrappers are C-only: TS/JS files wait for the call-site pass.
+      if (f.lang === 'ts' || !mentionsAny(f.text, pattern)) continue;
       f.mentioned = true;
       parsed++;
       // The file's own wrappers may be called in bodies the tree left out (a wrapper of a
@@ -162,7 +202,14 @@ export class ScanShard {
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
     const knownNames = known.map((w) => w.name);
+    const notes: FileNote[] = [];
+    let tsFiles = 0;
     for (const f of this.files) {
+      if (f.lang === 'ts') {
+        tsFiles++;
+        this.tsSites(f, sites, errors, notes);
+        continue;
+      }
       if (!f.mentioned && !(pattern && mentionsAny(f.text, pattern))) continue;
       if (!f.failed) {
         try {
@@ -179,7 +226,28 @@ export class ScanShard {
     }
     // Trees stay until dispose(): a worker is terminated right after this call, and freeing
     // a few hundred trees one by one would only add to the scan's time.
-    return { sites, errors, parsedFiles: this.parsed.size };
+    return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size };
+  }
+
+  /** One TS/JS file: its note, or the prefilter, then the analysis; a failure becomes an entry in `errors`. */
+  private tsSites(f: Loaded, sites: CallSite[], errors: FileError[], notes: FileNote[]): void {
+    if (f.note) {
+      notes.push({ file: f.ref.rel, message: f.note });
+      return;
+    }
+    if (this.options.partialParse !== false && !tsMayHaveSites(f.text)) return;
+    let result;
+    try {
+      const analyze = this.tsLoader();
+      this.parsed.add(f.ref.path);
+      result = analyze(f.text, f.ref.rel, { maxGeneratedBytes: this.options.maxGeneratedBytes ?? defaultMaxGeneratedBytes });
+    } catch (e) {
+      errors.push({ file: f.ref.rel, message: tsFailure(e) });
+      return;
+    }
+    sites.push(...result.sites);
+    if (result.skipped) notes.push({ file: f.ref.rel, message: result.skipped });
+    for (const n of result.notes) if (n !== result.skipped) notes.push({ file: f.ref.rel, message: n });
   }
 
   dispose(): void {
@@ -304,6 +372,11 @@ export class ScanShard {
     }
     return null;
   }
+}
+
+function tsFailure(e: unknown): string {
+  const what = e instanceof Error ? e.message.split('\n')[0] : String(e);
+  return `TS/JS analysis failed (${what}); the file was skipped`;
 }
 
 function analysisFailure(e: unknown): string {
