@@ -1,8 +1,9 @@
 // Turns call sites into findings, using the cost model: a finding's severity and message come
 // from comparing the modelled cost of the call with its cheaper alternative, never from a
 // fixed size threshold. Rule ids are stable and documented in docs/RULES.md.
-import type { CallSite, EstimateSummary, Finding, Severity } from '../types';
+import { isJsPrimitive, type CallSite, type EstimateSummary, type Finding, type Severity } from '../types';
 import { CORRECTNESS_RULES, CORRECTNESS_SEVERITY, correctnessFindings, wrappersThatFree } from './correctness';
+import { JS_RULES, JS_SEVERITY, adviseJsSite } from './js';
 import { isSuppressed } from './suppress';
 import {
   builtinProfile, estimateOp, makeContext, solveCrossover, formatBytes, formatNs, formatRatio,
@@ -16,6 +17,7 @@ export const RULES = {
   reallocLinearGrowth: 'realloc-linear-growth',
   reference: 'reference',
   ...CORRECTNESS_RULES,
+  ...JS_RULES,
 } as const;
 
 /** Every rule id, each documented under its own heading in docs/RULES.md. */
@@ -32,6 +34,7 @@ export const DEFAULT_SEVERITY: Readonly<Record<string, Severity>> = {
   'realloc-linear-growth': 'warning',
   reference: 'info',
   ...CORRECTNESS_SEVERITY,
+  ...JS_SEVERITY,
 };
 
 export { applySuppressions, isSuppressed, markersOn } from './suppress';
@@ -259,6 +262,11 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
     if (site.kind === 'reference') {
       out.push(finding(site, RULES.reference, 'info',
         `\`${site.name}\` is used as a value here, not called: pagecost cannot see the sizes of the calls made through it.`));
+      continue;
+    }
+    if (isJsPrimitive(site.callee)) {
+      // TS/JS built-ins and wasm glue; FFI calls of C realloc/mremap stay on the C path below.
+      out.push(...adviseJsSite(site, { profile, ctx: r.ctx, ratio, where: where(r), verdict }));
       continue;
     }
     try {
