@@ -3,6 +3,10 @@
 // providers (hints, hovers) that need the current version flush the debounce instead of waiting.
 // The grammar is read once from our dist/ through vscode.workspace.fs (Node and browser alike).
 // Closed documents are dropped at once and nothing is scheduled for them.
+// TS/JS documents take the same road (debounce, URI + version + generation, the same advice)
+// except that the analysis runs in the platform's TsAnalysisService (a worker thread in the Node
+// host), created on the first TS/JS document; where there is none (the web) they are "not
+// analysed" with the reason, said once.
 import * as vscode from 'vscode';
 import type { Parser } from 'web-tree-sitter';
 import { adviseSites, applySuppressions } from '../core/advice';
@@ -11,17 +15,28 @@ import { CDocument, type CDocumentOptions } from '../core/analysis/c/document';
 import type { Profile } from '../core/model';
 import { skipReason } from '../core/present/findings';
 import type { EditorSettings } from '../core/present/settings';
-import type { Finding, WrapperDef } from '../core/types';
+import type { CallSite, Finding, WrapperDef } from '../core/types';
 import type { AnalysisResult, AnalysisStats } from './api';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
+import { WEB_TS_REASON, type TsAnalysisService } from './tsService';
 
 export const C_LANGUAGES = ['c', 'cpp'] as const;
+export const TS_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
+/** Every language the providers (hints, hovers, code actions, status) register for. */
+export const LANGUAGES = [...C_LANGUAGES, ...TS_LANGUAGES] as const;
+
+function isTsLanguage(id: string): boolean {
+  return (TS_LANGUAGES as readonly string[]).includes(id);
+}
 
 interface DocState {
   uri: vscode.Uri;
   key: string;
+  lang: 'c' | 'ts';
   doc: CDocument | null;
+  /** TS/JS: the sites of the last analysis (C keeps them in `doc`). */
+  tsSites: CallSite[];
   /** The CDocument options it was last analysed with (JSON), to know when to re-analyse all. */
   optionsKey: string;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -49,12 +64,16 @@ export class AnalysisManager implements vscode.Disposable {
   readonly stats: AnalysisStats = { runs: 0, totalMs: 0, changeEvents: 0, changeMs: 0 };
   lastProfile: Profile | null = null;
   lastAnalysis: { at: Date; ms: number } | null = null;
+  private ts: TsAnalysisService | null | undefined;
+  private tsUnavailableSaid = false;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly settings: SettingsStore,
     private readonly profiles: ProfileStore,
     private readonly log: (line: string) => void,
+    /** Makes the TS/JS analysis service; called on the first TS/JS document (null: none on this host). */
+    private readonly tsFactory: () => TsAnalysisService | null = () => null,
   ) {
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
@@ -78,9 +97,10 @@ export class AnalysisManager implements vscode.Disposable {
 
   /** Whether pagecost analyses this document at all (language, scheme, excludes). */
   wants(d: vscode.TextDocument): string | null {
-    if (!(C_LANGUAGES as readonly string[]).includes(d.languageId)) return `not analysed: language ${d.languageId}`;
+    if (!(LANGUAGES as readonly string[]).includes(d.languageId)) return `not analysed: language ${d.languageId}`;
     if (d.uri.scheme === 'output' || d.uri.scheme === 'vscode-scm' || d.uri.scheme === 'git') return `not analysed: ${d.uri.scheme} document`;
     const s = this.settings.for(d.uri);
+    if (isTsLanguage(d.languageId) && !s.ts.enabled) return 'not analysed: pagecost.ts.enabled is off';
     for (const glob of s.exclude) {
       if (vscode.languages.match({ pattern: glob }, d) > 0) return `not analysed: excluded by pagecost.exclude "${glob}"`;
     }
@@ -91,7 +111,8 @@ export class AnalysisManager implements vscode.Disposable {
     const key = d.uri.toString();
     if (this.states.has(key)) return;
     if (this.wants(d) !== null) return;
-    const s: DocState = { uri: d.uri, key, doc: null, optionsKey: '', timer: undefined, result: undefined, exported: [] };
+    const lang = isTsLanguage(d.languageId) ? 'ts' : 'c';
+    const s: DocState = { uri: d.uri, key, lang, doc: null, tsSites: [], optionsKey: '', timer: undefined, result: undefined, exported: [] };
     this.states.set(key, s);
     this.schedule(s, 0);
   }
@@ -103,6 +124,7 @@ export class AnalysisManager implements vscode.Disposable {
     if (s.timer) clearTimeout(s.timer);
     s.doc?.dispose();
     this.states.delete(key);
+    if (s.lang === 'ts') this.ts?.cancel(key);
     const hadWrappers = s.exported.length > 0;
     this.emitter.fire({ uri: key, version: -1, generation: this.generation, sites: [], findings: [], skipped: 'closed', ms: 0, incremental: false });
     if (hadWrappers) this.invalidateAll();
@@ -190,6 +212,7 @@ export class AnalysisManager implements vscode.Disposable {
   }
 
   private async run(s: DocState): Promise<void> {
+    if (s.lang === 'ts') return this.runTs(s);
     let parser: Parser;
     let profile: Profile;
     try {
@@ -260,16 +283,95 @@ export class AnalysisManager implements vscode.Disposable {
     }
   }
 
-  private finish(s: DocState, d: vscode.TextDocument | null, skipped: string | null, ms: number, incremental: boolean, findings: Finding[]): void {
+  /** The service, made on first use; null (said once) where the host has none. */
+  private tsService(): TsAnalysisService | null {
+    if (this.ts === undefined) {
+      try {
+        this.ts = this.tsFactory();
+      } catch (e) {
+        this.log(`the TS/JS analysis could not start: ${(e as Error).message}`);
+        this.ts = null;
+      }
+    }
+    if (!this.ts && !this.tsUnavailableSaid) {
+      this.tsUnavailableSaid = true;
+      this.log(`pagecost: ${WEB_TS_REASON}.`);
+      vscode.window.setStatusBarMessage(`pagecost: ${WEB_TS_REASON}`, 15_000);
+    }
+    return this.ts;
+  }
+
+  /**
+   * A TS/JS document: the text goes to the worker; the answer is used only if the document, its
+   * version and the settings generation are still those it was asked for (else a newer run is
+   * already scheduled or in flight, and this one is dropped).
+   */
+  private async runTs(s: DocState): Promise<void> {
+    const d = vscode.workspace.textDocuments.find((t) => t.uri.toString() === s.key);
+    if (!d || d.isClosed) {
+      this.untrack(s.uri);
+      return;
+    }
+    const version = d.version;
+    const gen = this.generation;
+    if (s.result && s.result.version === version && s.result.generation === gen) return;
+    const settings = this.settings.for(s.uri);
+    const t0 = performance.now();
+    const service = this.tsService();
+    if (!service) {
+      this.finish(s, d, `not analysed: ${WEB_TS_REASON}`, 0, false, []);
+      return;
+    }
+    const text = d.getText();
+    const skip = skipReason(text, settings);
+    if (skip) {
+      s.tsSites = [];
+      this.finish(s, d, skip, performance.now() - t0, false, []);
+      return;
+    }
+    let profile: Profile;
+    let result;
+    try {
+      [profile, result] = await Promise.all([
+        this.profiles.get().then((p) => p.profile),
+        service.analyze({ key: s.key, text, file: s.key, options: { maxGeneratedBytes: settings.ts.maxGeneratedBytes } }),
+      ]);
+    } catch (e) {
+      if (this.states.get(s.key) !== s || s.timer || d.version !== version) return;
+      this.log(`TS/JS analysis of ${s.key} failed: ${(e as Error).message}`);
+      s.tsSites = [];
+      this.finish(s, d, `not analysed: ${(e as Error).message}; see the pagecost output`, performance.now() - t0, false, []);
+      return;
+    }
+    // Superseded, closed, edited or re-configured meanwhile: a newer run owns the result.
+    if (!result || this.states.get(s.key) !== s || s.timer || d.isClosed || d.version !== version || this.generation !== gen) return;
+    try {
+      const pageSize = settings.pageSize ?? profile.machine.pageSize;
+      const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
+      this.lastProfile = used;
+      const findings = applySuppressions(adviseSites(result.sites, {
+        profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true,
+      }), text);
+      s.tsSites = result.sites;
+      this.finish(s, d, result.skipped ? `not analysed: ${result.skipped}` : null, performance.now() - t0, false, findings, result.notes);
+    } catch (e) {
+      this.log(`advice for ${s.key} failed: ${(e as Error).stack ?? e}`);
+      s.tsSites = [];
+      this.finish(s, d, `not analysed: internal error (${(e as Error).message}); see the pagecost output`, performance.now() - t0, false, []);
+    }
+  }
+
+  private finish(s: DocState, d: vscode.TextDocument | null, skipped: string | null, ms: number, incremental: boolean, findings: Finding[], notes: string[] = []): void {
     const r: AnalysisResult = {
       uri: s.key,
       version: d?.version ?? s.result?.version ?? 0,
       generation: this.generation,
-      sites: s.doc?.sites ?? [],
+      sites: s.lang === 'ts' ? s.tsSites : (s.doc?.sites ?? []),
       findings,
       skipped,
       ms,
       incremental,
+      ...(s.lang === 'ts' ? { language: 'ts' as const, notes } : {}),
     };
     s.result = r;
     this.stats.runs++;
@@ -359,6 +461,7 @@ export class AnalysisManager implements vscode.Disposable {
       s.doc?.dispose();
     }
     this.states.clear();
+    this.ts?.dispose();
     for (const d of this.subs) d.dispose();
     this.emitter.dispose();
   }

@@ -25,6 +25,10 @@ export interface AnalysisResult {
   ms: number;
   /** True when the incremental path re-analysed only the edited functions. */
   incremental: boolean;
+  /** 'ts' for TS/JS documents (analysed in a worker thread); absent for C. */
+  language?: 'ts';
+  /** TS/JS: the analysis' plain-words notes ("syntax errors at 3:7; analysed what parsed"). */
+  notes?: string[];
 }
 
 export interface StatusSnapshot {
@@ -57,7 +61,7 @@ export interface PagecostApi {
   /**
    * Resolves once the document at `uri` has been analysed at `version` or later (default: its
    * current version) with the current settings. Resolves with `skipped` set for documents pagecost
-   * does not analyse (not C, excluded, closed) rather than hanging. Rejects after `timeoutMs`
+   * does not analyse (not C or TS/JS, excluded, closed) rather than hanging. Rejects after `timeoutMs`
    * (default 30 s) so a broken test fails instead of hanging.
    */
   whenAnalyzed(uri: Uri, version?: number, timeoutMs?: number): Promise<AnalysisResult>;

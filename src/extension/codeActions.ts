@@ -3,7 +3,7 @@
 import * as vscode from 'vscode';
 import type { Fix } from '../core/fixes';
 import type { Finding } from '../core/types';
-import { C_LANGUAGES, type AnalysisManager } from './analysisManager';
+import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toPosition } from './convert';
 
 export type { Fix };
@@ -20,7 +20,7 @@ export class CodeActionsFeature implements vscode.CodeActionProvider, vscode.Dis
     private readonly manager: AnalysisManager,
     private readonly fixes: FixSource,
   ) {
-    this.sub = vscode.languages.registerCodeActionsProvider(C_LANGUAGES.map((language) => ({ language })), this, {
+    this.sub = vscode.languages.registerCodeActionsProvider(LANGUAGES.map((language) => ({ language })), this, {
       providedCodeActionKinds: CodeActionsFeature.providedCodeActionKinds,
     });
   }

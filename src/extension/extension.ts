@@ -1,6 +1,7 @@
 // Activation, shared by the Node entry (node.ts) and the browser entry (web.ts), which differ only
 // in the Platform they pass. Nothing heavy happens here: the grammar loads with the first C
-// document's analysis, and only open C documents are ever analysed.
+// document's analysis, the TS/JS analysis (a worker thread) with the first TS/JS document's, and
+// only open documents are ever analysed.
 import * as vscode from 'vscode';
 import { AnalysisManager } from './analysisManager';
 import type { PagecostApi } from './api';
@@ -20,7 +21,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   const log = (line: string) => output.appendLine(line);
   const settings = new SettingsStore();
   const profiles = new ProfileStore(settings, platform, context.globalStorageUri);
-  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log);
+  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log));
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
   const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
   const status = new StatusFeature(manager, settings, profiles);

@@ -6,7 +6,7 @@ import { MODEL_VERSION } from '../core/model';
 import { commandLink, hoverMarkdown } from '../core/present/hover';
 import { benchBlockedReason } from '../core/present/trust';
 import type { Finding } from '../core/types';
-import { C_LANGUAGES, type AnalysisManager } from './analysisManager';
+import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toRange } from './convert';
 import type { Platform } from './platform';
 import type { ProfileStore } from './profiles';
@@ -42,7 +42,7 @@ export class HoverFeature implements vscode.HoverProvider, vscode.Disposable {
     private readonly profiles: ProfileStore,
     private readonly platform: Platform,
   ) {
-    this.sub = vscode.languages.registerHoverProvider(C_LANGUAGES.map((language) => ({ language })), this);
+    this.sub = vscode.languages.registerHoverProvider(LANGUAGES.map((language) => ({ language })), this);
   }
 
   async provideHover(document: vscode.TextDocument, position: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {

@@ -3,7 +3,7 @@
 // the debounce rather than waiting for it; VS Code keeps showing the old hints meanwhile.
 import * as vscode from 'vscode';
 import { hintsFor } from '../core/present/findings';
-import { C_LANGUAGES, type AnalysisManager } from './analysisManager';
+import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toPosition } from './convert';
 import type { SettingsStore } from './settings';
 
@@ -17,7 +17,7 @@ export class InlayHintsFeature implements vscode.InlayHintsProvider, vscode.Disp
     private readonly settings: SettingsStore,
   ) {
     this.subs = [
-      vscode.languages.registerInlayHintsProvider(C_LANGUAGES.map((language) => ({ language })), this),
+      vscode.languages.registerInlayHintsProvider(LANGUAGES.map((language) => ({ language })), this),
       // Only results that did not come from the edit VS Code already asked about need a nudge;
       // asking always is cheap (the result is cached) and covers settings and wrapper changes.
       manager.onDidAnalyze(() => this.changed.fire()),

@@ -4,6 +4,7 @@
 // whose answers say why, so no Node module ends up in the browser bundle.
 import type { MachineFacts, Profile } from '../core/model';
 import type { CallSite } from '../core/types';
+import type { TsAnalysisService } from './tsService';
 
 export interface Progress {
   report(message: string, fraction?: number): void;
@@ -34,6 +35,11 @@ export interface Platform {
   benchmarkSite(site: CallSite, opts: BenchRequest): Promise<BenchOutcome>;
   /** Runs the calibration sweep and fits a profile. */
   calibrate(opts: CalibrateRequest): Promise<CalibrateOutcome>;
+  /**
+   * A service that analyses TS/JS off the host's thread, created on the first TS/JS document;
+   * null where there is none (the web: tsService.ts WEB_TS_REASON says why).
+   */
+  tsAnalysis(log: (line: string) => void): TsAnalysisService | null;
 }
 
 export interface BenchRequest {
@@ -66,4 +72,6 @@ export const webPlatform: Platform = {
   thisMachine: () => null,
   benchmarkSite: () => Promise.reject(new Error(WEB_BENCH_REASON)),
   calibrate: () => Promise.reject(new Error(WEB_BENCH_REASON)),
+  // ts-morph in a web worker of the web worker extension host is not built yet.
+  tsAnalysis: () => null,
 };

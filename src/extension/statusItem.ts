@@ -1,13 +1,13 @@
-// The language status item for C: the profile in use, the last analysis time, and what is wrong
+// The language status item for C and TS/JS: the profile in use, the last analysis time, and what is wrong
 // when something is (a bad setting, a skipped file, a grammar that failed to load).
 import * as vscode from 'vscode';
-import type { AnalysisManager } from './analysisManager';
+import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import type { StatusSnapshot } from './api';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
 
 export class StatusFeature implements vscode.Disposable {
-  private readonly item = vscode.languages.createLanguageStatusItem('pagecost.status', [{ language: 'c' }, { language: 'cpp' }]);
+  private readonly item = vscode.languages.createLanguageStatusItem('pagecost.status', LANGUAGES.map((language) => ({ language })));
   private snapshot: StatusSnapshot = { text: 'pagecost', detail: 'starting', severity: 'info', problems: [], profile: '' };
   private readonly subs: vscode.Disposable[];
 

@@ -27,6 +27,8 @@ export interface EditorSettings {
   wrappers: WrapperDef[];
   debounceMs: number;
   bench: { compilerPath: string | null };
+  /** TS/JS documents: analysed at all; `*.min.js` and generated files above `maxGeneratedBytes` are skipped with a note. */
+  ts: { enabled: boolean; maxGeneratedBytes: number };
 }
 
 export const DEFAULT_SETTINGS: EditorSettings = {
@@ -44,13 +46,14 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   wrappers: [],
   debounceMs: 150,
   bench: { compilerPath: null },
+  ts: { enabled: true, maxGeneratedBytes: 1024 * 1024 },
 };
 
 /** Setting keys under the `pagecost.` prefix; package.json declares the same ones. */
 export const SETTING_KEYS = [
   'profile', 'threads', 'pageSize', 'target', 'warnRatio', 'allocator', 'rules',
   'hints.enabled', 'hints.minimumCostNs', 'hints.unknownSizes', 'maxFileSize', 'maxCallSites', 'exclude', 'wrappers',
-  'debounceMs', 'bench.compilerPath',
+  'debounceMs', 'bench.compilerPath', 'ts.enabled', 'ts.maxGeneratedBytes',
 ] as const;
 
 const LEVELS: readonly string[] = ['default', 'off', 'error', 'warning', 'info', 'hint'];
@@ -134,6 +137,8 @@ export function readSettings(get: (key: string) => unknown): SettingsResult {
   s.maxFileSize = int('maxFileSize', val('maxFileSize'), 1024, 512 * 1024 * 1024, s.maxFileSize);
   s.maxCallSites = int('maxCallSites', val('maxCallSites'), 1, 1_000_000, s.maxCallSites);
   s.debounceMs = int('debounceMs', val('debounceMs'), 0, 5000, s.debounceMs);
+  s.ts.enabled = bool('ts.enabled', s.ts.enabled);
+  s.ts.maxGeneratedBytes = int('ts.maxGeneratedBytes', val('ts.maxGeneratedBytes'), 0, 512 * 1024 * 1024, s.ts.maxGeneratedBytes);
   const ex = val('exclude');
   if (ex !== undefined && ex !== null) {
     if (Array.isArray(ex)) {

@@ -15,6 +15,7 @@ import { nodeBenchHost } from '../../cli/benchHost';
 import { machineEnv, readTextOrNull, readThisMachine } from '../../cli/machine';
 import type { HarnessEvent } from '../../core/bench/protocol';
 import type { Platform, Progress } from '../platform';
+import { WorkerTsService } from './tsWorkerClient';
 
 function progressOf(total: number, progress: Progress): (e: HarnessEvent) => void {
   let done = 0;
@@ -57,6 +58,8 @@ export const nodePlatform: Platform = {
   benchUnavailable: () => (process.platform === 'linux' ? null : `Benchmarks measure Linux's mremap and run on Linux only (this is ${process.platform}).`),
   liveMachine: () => readThisMachine().facts,
   thisMachine: () => thisMachineProfile(readTextOrNull, machineEnv()),
+  // dist/ts-worker.js sits beside dist/extension.js (this bundle).
+  tsAnalysis: (log) => new WorkerTsService(join(__dirname, 'ts-worker.js'), 60_000, log),
 
   async benchmarkSite(site, req) {
     const cpus = availableParallelism();
