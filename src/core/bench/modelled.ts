@@ -37,6 +37,11 @@ export function pointOperation(key: PointKey, ctx: ModelContext): Operation | nu
   // wherever the kernel puts the grown mapping, source and target are mutually misaligned.
   const alignment = key.aligned ? 'pmd' : key.op === 'mremap-grow' ? 'misaligned' : undefined;
   const op = namedOperation(key.op, key.bytes, ctx, alignment ? { alignment } : {});
+  if (op.kind === 'mremap' && key.op === 'mremap-move' && !key.aligned) {
+    // harness.c: the source sits 1 page into its slot (a huge source on the slot boundary),
+    // the target 3 pages in, so the extents are known exactly (a 2 MiB move has three).
+    return { ...op, thpSource: key.huge, slotOffsets: { source: key.huge ? 0 : 1, destination: 3 } };
+  }
   if (op.kind === 'mremap') return { ...op, thpSource: key.op === 'mremap-move' && key.huge };
   // The harness's munmap source sits one page into its 2 MiB slot and is alone in it, so the
   // unmap frees the slot's page table and the flush range reaches back one page.
@@ -90,6 +95,21 @@ function harnessContext(profile: Profile, threads: number): ModelContext {
   return ctx;
 }
 
+// A point's Operation depends on its key and the context only, never on the parameters: built
+// once, not on each of the fit's ~10⁵ evaluations (building it was a fifth of the fit's time).
+const operations = new WeakMap<ModelContext, Map<string, Operation | null>>();
+function cachedOperation(key: PointKey, ctx: ModelContext): Operation | null {
+  let byKey = operations.get(ctx);
+  if (!byKey) operations.set(ctx, (byKey = new Map()));
+  const id = `${key.op}/${key.bytes}/${key.huge ? 1 : 0}/${key.aligned ? 1 : 0}`;
+  let op = byKey.get(id);
+  if (op === undefined) {
+    op = pointOperation(key, ctx);
+    byKey.set(id, op);
+  }
+  return op;
+}
+
 function modelOp(profile: Profile, params: Params, key: PointKey): number | null {
   // The harness repeats each point on the same heap, so small blocks come back from free lists
   // already touched (heap "reused"); blocks at or above the threshold are fresh mmaps anyway.
@@ -105,26 +125,49 @@ function modelOp(profile: Profile, params: Params, key: PointKey): number | null
       // One anonymous mmap of N bytes, never touched: no pages, no page tables.
       return params.t_sys + pti + params.t_mmap;
     case 'fault-4k':
-      // The harness writes one byte per page of a fresh MADV_NOHUGEPAGE mapping.
-      return Math.ceil(key.bytes / page) * (params.t_fault4k + pti) + host(key.bytes);
+      // The harness writes one byte per page of a fresh MADV_NOHUGEPAGE mapping, made for this
+      // repetition: its first fault also pays t_fault_first.
+      return params.t_fault_first + Math.ceil(key.bytes / page) * (params.t_fault4k + pti) + host(key.bytes);
     case 'fault-2m':
-      return Math.ceil(key.bytes / slot) * (params.t_fault2M + pti) + hostHugePages(params, profile.machine, key.bytes) * params.t_fault2M_host;
-    case 'swap-pages-mremap': {
-      // Three MREMAP_FIXED moves of N bytes: a → tmp, b → a, tmp → b, where a sits 1 page into
-      // its slot, b = a + N and tmp 5 pages into its slot. a ↔ tmp are mutually misaligned; b → a
-      // is mutually 2 MiB aligned when N is a multiple of 2 MiB, so whole page tables move (a
-      // check of ours: 16 MiB, 52 / 9.5 / 42 µs for the three moves).
-      const move: Operation = { kind: 'mremap', oldBytes: key.bytes, newBytes: key.bytes, mode: 'move', fixed: 'empty', alignment: 'misaligned', tablesFreed: false, thpSource: false };
-      const middle: Operation = key.bytes % slot === 0 ? { ...move, alignment: 'pmd' } : move;
-      return 2 * estimateNs(params, ctx, move) + estimateNs(params, ctx, middle);
-    }
+      return params.t_fault_first + Math.ceil(key.bytes / slot) * (params.t_fault2M + pti) + hostHugePages(params, profile.machine, key.bytes) * params.t_fault2M_host;
+    case 'swap-pages-mremap':
+      return swapByMremap(params, ctx, key.bytes, page);
     case 'swap-pages-memcpy':
       return 3 * estimateNs(params, ctx, { kind: 'memcpy', bytes: key.bytes, destination: 'warm' });
     default: {
-      const op = pointOperation(key, ctx);
+      const op = cachedOperation(key, ctx);
       return op ? estimateNs(params, ctx, op) : null;
     }
   }
+}
+
+/**
+ * The harness's swap of two adjacent blocks a and b of P pages through a hole tmp, with three
+ * MREMAP_FIXED moves: a → tmp, b → a, tmp → b. a starts 1 page into its slot, b = a + P, tmp 5
+ * pages into a slot of its own. Each move's extents follow from those offsets (moveExtents):
+ * b and its new place cross a slot boundary whenever 1 + P does, which adds a flush (and with
+ * another CPU a shootdown) that a half-slot guess misses. b → a is mutually 2 MiB aligned when
+ * P is a multiple of the slot, so whole page tables move (a check of ours: 16 MiB, 52 / 9.5 /
+ * 42 µs for the three moves). Page tables are freed when a source leaves a slot that nothing
+ * else maps: a's first slot once b no longer starts in it, b's last slot once it is past a's
+ * last one, and always tmp's.
+ */
+function swapByMremap(params: Params, ctx: ModelContext, bytes: number, page: number): number {
+  const S = page / 8;
+  const P = Math.ceil(bytes / page);
+  const slotOf = (pageIndex: number) => Math.floor(pageIndex / S);
+  const move = (source: number, destination: number, tablesFreed: boolean): number => {
+    const aligned = source % S === destination % S;
+    return estimateNs(params, ctx, {
+      kind: 'mremap', oldBytes: bytes, newBytes: bytes, mode: 'move', fixed: 'empty', thpSource: false, tablesFreed,
+      alignment: aligned ? 'pmd' : 'misaligned', slotOffsets: { source, destination },
+    });
+  };
+  // Pages counted from the start of a's slot: a = [1, 1 + P), b = [1 + P, 1 + 2P).
+  const aToTmp = move(1, 5, slotOf(1 + P) !== slotOf(1));
+  const bToA = move((1 + P) % S, 1, slotOf(2 * P) !== slotOf(P));
+  const tmpToB = move(5, (1 + P) % S, true);
+  return aToTmp + bToA + tmpToB;
 }
 
 /** The ModelFn for `pagecost bench`'s table (`clockNs` from the harness's hello line, if known). */

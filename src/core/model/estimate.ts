@@ -58,9 +58,21 @@ export type Operation =
       tablesFreed?: boolean;
       /** For `auto` alignment: both lengths are multiples of 2 MiB (kernel 6.12+ aligns only those). */
       lengthsPmdMultiple?: boolean;
+      /**
+       * Where source and destination start inside their 2 MiB (PMD) slots, in pages, when known
+       * (a benchmark that places them). With `misaligned` moves the extents then end exactly
+       * where get_extent() ends them: at the next source or destination slot boundary. Unknown
+       * (user code): extents of half a slot, the average over placements.
+       */
+      slotOffsets?: { source: number; destination: number };
     }
   /** `untouched`: the source was never written, so reading it maps the shared zero page, page by page. */
-  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean }
+  /**
+   * `newMapping` (fresh destinations only; default true): the destination is a mapping made for
+   * this copy, so its first fault pays t_fault_first; false for fresh memory carved from an
+   * existing mapping (a heap that grows, an arena).
+   */
+  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean; newMapping?: boolean }
   /**
    * `slotLeadPages`: pages between the start of the source's 2 MiB slot and the mapping, when the
    * unmap frees that slot's page table. Freeing it widens the flush range down to the table's
@@ -188,8 +200,15 @@ function flushEvents(d: Derived, a: Acc, n: number, events: number): void {
   if (d.sdNs > 0) a.add(d.sdTerm, d.sdLabel, events, d.sdNs);
 }
 
-function pageFaults(d: Derived, a: Acc, bytes: number): void {
+/**
+ * First-touch faults over `bytes` of fresh memory. `newMapping`: the memory is a mapping made
+ * for this call (an mmap, or malloc of a block above the mmap threshold), so its first fault
+ * also pays t_fault_first (anon_vma, page table, the retry under the mmap lock); fresh heap
+ * memory below the threshold extends a heap mapping that has all of that already.
+ */
+function pageFaults(d: Derived, a: Acc, bytes: number, newMapping: boolean): void {
   const p = d.p;
+  if (newMapping) a.add('t_fault_first', 'first fault of a new mapping (reverse-map setup, page table, retry under the mmap lock)', 1, p.t_fault_first);
   const small = pages(bytes, d.page);
   const ptiTerm = d.m.pti === 'pti-pcid' ? 't_pti' : 't_pti_nopcid';
   // With THP "always" a destination region that covers whole 2 MiB slots gets one huge-page
@@ -379,7 +398,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   // With THP "always", written anonymous memory is backed by huge pages in every whole 2 MiB slot.
   const thp = (op.thpSource ?? d.m.thp === 'always') && d.page === 4096 && pa >= d.slotPages;
   if (thp) as.push('the buffer is backed by transparent huge pages (THP "always")');
-  movePages(d, a, pa, align, thp, as);
+  movePages(d, a, pa, align, thp, as, op.slotOffsets);
   const freed = op.tablesFreed ?? pa >= d.slotPages;
   if (freed && !op.dontunmap) {
     // MODEL-FACTS §1.2 [M]: a 1-page move from an isolated source (its page table is freed)
@@ -394,7 +413,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
 }
 
 /** Page-table work and flushes of moving `pa` resident pages (source starts on a slot boundary). */
-function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'auto'>, thp: boolean, as: string[]): void {
+function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'auto'>, thp: boolean, as: string[], offsets?: { source: number; destination: number }): void {
   const p = d.p;
   const S = d.slotPages;
   // `count` extents of `n` pages moved entry by entry: one flush each (flush_tlb_range under the
@@ -443,10 +462,46 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
   a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
   // Each extent ends at the next source OR destination slot boundary (get_extent): with the
   // destination half a slot off, extents are S/2 pages; aligned addresses give whole slots.
+  if (align === 'misaligned' && offsets) {
+    for (const [len, count] of moveExtents(rest, offsets.source, offsets.destination, S)) extentFlushes(len, count);
+    return;
+  }
   const ext = align === 'misaligned' ? S / 2 : S;
   const full = Math.floor(rest / ext);
   extentFlushes(ext, full);
   extentFlushes(rest - full * ext, 1);
+}
+
+/**
+ * The extents get_extent() cuts a move of `n` pages into when the source starts `src` pages
+ * and the destination `dst` pages into their slots of `S` pages: each extent ends at the next
+ * source or destination slot boundary. Returned as [length, count] pairs (closed form: after
+ * the first cut the pattern repeats every slot, so 1 TiB moves cost no more to count).
+ * Example: 512 pages from +1 to +3 pages → 509, 2, 1 (three flushes; a half-slot guess says two).
+ */
+export function moveExtents(n: number, src: number, dst: number, S: number): [number, number][] {
+  if (!(n > 0)) return [];
+  const mod = (x: number) => ((Math.floor(x) % S) + S) % S;
+  const c1 = S - mod(src); // first source boundary, 1..S pages in
+  const d1 = S - mod(dst);
+  const x = Math.min(c1, d1);
+  if (n <= x) return [[n, 1]];
+  const out: [number, number][] = [[x, 1]];
+  const g = Math.max(c1, d1) - x; // distance to the other boundary (0: the cuts coincide)
+  const r = n - x;
+  const q = Math.floor(r / S);
+  const rem = r - q * S;
+  if (g === 0) {
+    if (q > 0) out.push([S, q]);
+    if (rem > 0) out.push([rem, 1]);
+    return out;
+  }
+  if (q > 0) out.push([g, q], [S - g, q]);
+  if (rem > 0) {
+    if (rem <= g) out.push([rem, 1]);
+    else out.push([g, 1], [rem - g, 1]);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -471,7 +526,8 @@ function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocat
   }
   copy(d, a, copied);
   if (untouched) zeroPageFaults(d, a, copied);
-  if (fresh) pageFaults(d, a, copied);
+  // Only the glibc/musl mmap path hands out a mapping made for this block.
+  if (fresh) pageFaults(d, a, copied, bigNew && alloc !== 'copying');
   as.push(fresh ? 'the new block is fresh memory: each page faults on first write' : 'the new block reuses memory already faulted in');
   if (A >= thr && alloc !== 'copying') {
     kernelEntries(d, a, 1);
@@ -544,7 +600,7 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
         as.push('the source was never written: reading it maps the zero page, one fault per page');
       }
       if (op.destination === 'fresh') {
-        pageFaults(d, a, n);
+        pageFaults(d, a, n, op.newMapping ?? true);
         as.push('the destination is fresh memory: each page faults on first write');
         return 'memcpy into fresh memory';
       }

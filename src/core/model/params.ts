@@ -168,6 +168,12 @@ export const PARAMS = [
     tag: 'E/M', source: 'MODEL-FACTS §1.7: 0.7 µs (0.4–1.5) bare metal [E]; 1.26–2.67 µs VM [M]', calibratable: true,
   },
   {
+    id: 't_fault_first', unit: 'ns', label: 'first write fault in a freshly mapped region',
+    doc: 'Once per fresh mapping that a copy or a touch loop faults in, on top of the per-page faults: the first write fault of an anonymous mapping sets up its reverse-map bookkeeping (anon_vma_prepare), allocates the page table the page goes into, and is retried under the mmap lock because the per-VMA-lock fast path refuses a mapping without anon_vma. Later faults of the same mapping skip all three. MODEL-FACTS §2 has no such term and its S1\' crossover is computed without it, so the built-ins keep 0; calibration measures it.',
+    defaults: same(0), range: [0, 5000], limits: [0, 1_000_000],
+    tag: 'M', source: 'MODEL-FACTS §1.9 [M]: a 1-page memcpy into fresh memory 1.9–2.1 µs against 1.26–2.67 µs for a 4 KiB write fault (§1.7); our sweep (docs/measurements/2026-11-25-full.json): memcpy-cold 4 KiB 2.0–2.1 µs while 4–64 pages cost ≈0.65–0.8 µs per page, fault-4k 16 KiB–256 KiB ≈ 1.4 µs + 0.64 µs per page', calibratable: true,
+  },
+  {
     id: 'c_fault_host', unit: 'ns/page', label: 'host backing a fresh page (VM guest, beyond recently freed memory)',
     doc: 'Extra cost per first-touched page once a run of faults exceeds s_fault_pool. A guest with free-page reporting hands free memory back to the host; faulting such a page in again costs a second, host-side fault (VM exit, host allocation and zeroing). Small runs reuse recently freed memory the host still backs. Zero on bare metal.',
     defaults: { 'x86-64': 0, 'x86-64-vm': 3000, arm64: 0 }, range: [0, 6000], limits: [0, 1_000_000],

@@ -4,7 +4,9 @@
 // v2 (issue 4): in-place grow rises with size (c_grow, t_grow_cap), munmap pays its local TLB
 // flush, copies blend bandwidth across a cache size, VM guests pay host faults beyond a pool of
 // recently freed memory (c_fault_host, s_fault_pool).
-export const MODEL_VERSION = 2;
+// v3 (issue 4, accuracy floors): the first fault of a new mapping has a fixed cost of its own
+// (t_fault_first); mremap moves with known slot offsets count get_extent()'s extents exactly.
+export const MODEL_VERSION = 3;
 
 /** Version of the calibration profile file format read by loadProfile(). */
 export const PROFILE_FORMAT_VERSION = 1;
