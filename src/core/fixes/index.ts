@@ -13,6 +13,7 @@ import {
   LineIndex, applyEdits, baseName, edit, freshName, includeEdit, indentUnit, reindent, sideEffectFree,
   type Fix, type FixEdit, type FixPosition,
 } from './text';
+import { jsGrowthFixes } from './js';
 
 export type { Fix, FixEdit, FixPosition };
 export { applyEdits };
@@ -295,6 +296,7 @@ export function fixesFor(finding: Finding, text: string, options: FixOptions = {
       case 'realloc-unchecked-multiply': out.push(...reallocarrayFix(c)); break;
       case 'realloc-zero-size': out.push(...zeroSizeFix(c)); break;
       case 'mremap-slower-than-memcpy': out.push(...memcpyFix(c)); break;
+      case 'js-linear-growth': out.push(...jsGrowthFixes(finding, text, lines)); break;
       default: break;
     }
   } catch {

@@ -2,8 +2,8 @@
 // editor: which severity a finding gets under the user's rule settings, the inlay hint label
 // after a call, and the diagnostic's code and related places. Positions stay 1-based as in
 // CallSite; the extension converts them.
-import type { CallSite, Finding, Severity, WrapperDef } from '../types';
-import { formatBytes, formatNs, opShort } from '../model';
+import { isJsPrimitive, type CallSite, type Finding, type Severity, type WrapperDef } from '../types';
+import { formatBytes, formatNs, jsOpShort, opShort } from '../model';
 import type { EditorSettings } from './settings';
 
 /** The severity a finding is shown with, or null when its rule is turned off. */
@@ -81,8 +81,24 @@ export function crossoverLabel(message: string): string | null {
   return null;
 }
 
+/**
+ * The text after a TS/JS primitive call: `≈390 µs · resize() in place 180 µs`, `≈7.7 s in all ·
+ * doubling 6.1 ms` for constant-step growth, or the scale an unknown size was priced at.
+ */
+function jsHintLabel(f: Finding): string | null {
+  const e = f.estimate;
+  if (!e) {
+    const m = /For scale: (.+?) costs about ([\d.]+ \S+)/.exec(f.message);
+    return m ? `${m[1]}: ≈${m[2]}` : null;
+  }
+  const a = f.alternative;
+  const total = e.op === 'grow-by-step' ? ' in all' : '';
+  return a ? `≈${formatNs(e.ns)}${total} · ${jsOpShort(a.op) ?? a.op} ${formatNs(a.ns)}` : `≈${formatNs(e.ns)}`;
+}
+
 /** The text after a call: `≈2.4 µs · memcpy 45 ns`, `≈6 µs · copy would be 290 µs`, or the crossover. */
 export function hintLabel(f: Finding): string | null {
+  if (isJsPrimitive(f.site.callee)) return jsHintLabel(f);
   const e = f.estimate;
   if (e) {
     const a = f.alternative;

@@ -2,7 +2,7 @@
 // findings' messages when there is no estimate), then where the time goes (the model's breakdown as a table), what the numbers assume, and links to act on it.
 // Shares its words with `pagecost explain` through the model's describe helpers.
 import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
-import { formatBytes, formatNs, formatRatio, opShort } from '../model';
+import { formatBytes, formatNs, formatRatio, jsOpShort, opShort } from '../model';
 
 export interface HoverProfile {
   name: string;
@@ -62,6 +62,11 @@ export function profileWords(p: HoverProfile): string {
   return `profile ${p.name} (${p.source})`;
 }
 
+/** Short words for an op: the JS ones in JS words ("transfer()"), the C ones as the model says them. */
+function shortOp(op: string): string {
+  return jsOpShort(op) ?? opShort(op);
+}
+
 /**
  * One plain sentence saying why: the dearer side's biggest term. The findings' messages already
  * say what and how much, and VS Code shows them just above this hover, so repeating them would
@@ -78,9 +83,9 @@ export function whySentence(f: Finding): string | null {
   const ratio = dear.ns / cheap.ns;
   const verdict =
     ratio < 1.05
-      ? `${opShort(e.op)} and ${opShort(a.op)} cost about the same here (${formatNs(e.ns)})`
-      : `${opShort(cheap.op)} (${formatNs(cheap.ns)}) is ${formatRatio(ratio)} cheaper than ${opShort(dear.op)} (${formatNs(dear.ns)}) here`;
-  return `**Why:** ${verdict}, because ${Math.round(top.share * 100)}% of ${opShort(dear.op)}'s time goes to ${termWhat(top)}.`;
+      ? `${shortOp(e.op)} and ${shortOp(a.op)} cost about the same here (${formatNs(e.ns)})`
+      : `${shortOp(cheap.op)} (${formatNs(cheap.ns)}) is ${formatRatio(ratio)} cheaper than ${shortOp(dear.op)} (${formatNs(dear.ns)}) here`;
+  return `**Why:** ${verdict}, because ${Math.round(top.share * 100)}% of ${shortOp(dear.op)}'s time goes to ${termWhat(top)}.`;
 }
 
 /** Hover Markdown for the findings on one call site (one or two). */
