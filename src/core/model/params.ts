@@ -84,6 +84,12 @@ export const PARAMS = [
     tag: 'M', source: 'MODEL-FACTS §1.2: in-place grow 8–15 µs at 64 MiB–1 GiB; Appendix A 256 MiB 11–13 µs, 1 GiB 8–13 µs [M]', calibratable: true,
   },
   {
+    id: 't_grow_l2', unit: 'ns', label: 'in-place grow after the buffer\'s writes emptied the L2 cache',
+    doc: 'Added to the in-place grow of a written buffer in the share of its bytes beyond the L2 size (0 while the buffer fits in half of L2, all of it from twice the L2 size, the transition of the copy speeds): the grow\'s own data and code then come from L3. The smooth c_grow rise misses this step at the L2 size. Not in MODEL-FACTS, so 0 in the built-ins (Appendix A\'s grow column is reproduced without it); calibration measures it.',
+    defaults: same(0), range: [0, 5000], limits: [0, 1_000_000],
+    tag: 'M', source: 'our sweep (docs/measurements/2026-11-25-full.json, 2 MiB L2): in-place grow 1 MiB 0.52 µs, 2 MiB 0.99 µs, 4 MiB 1.85 µs, 8 MiB 2.44 µs (one thread; 0.56 / 1.34 / 2.45 / 2.88 µs with a spinner), ≈0.42 µs below 1 MiB', calibratable: true,
+  },
+  {
     id: 't_ptfree', unit: 'ns', label: 'freeing the page tables a moved mapping leaves behind',
     doc: 'Paid once by a move whose source was alone in its page tables (MREMAP_FIXED from an isolated mapping, or moves of whole slots): free_pgtables() and its flush. MODEL-FACTS §2.1 charges only a shootdown for this and its S1 crossover assumes a neighbour keeps the table, so the built-ins use 0; §1.2 measured ≈1.5 µs, which calibration recovers.',
     defaults: same(0), range: [0, 5000], limits: [0, 1_000_000],
