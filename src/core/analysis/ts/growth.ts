@@ -1,0 +1,245 @@
+// Growth shapes (`cap * 2` geometric, `len + 1024` linear) and the two JS copy-growth patterns:
+// a larger typed array filled from the old one, and `Buffer.concat` assigned back.
+import type { ts as TsNs } from 'ts-morph';
+import type { CallSite, Growth, SizeValue } from '../../types';
+import { type Ctx, type Expression, type Node, functionOf, memberName, receiverOf, textOf, unwrap } from './context';
+import { ELEMENT_BYTES, evalExpr, lengthOf, sizeValue, toSize } from './evaluate';
+import { resolve } from './scope';
+import { assignedTo, makeSite } from './sites';
+
+export interface Shape {
+  growth: Growth;
+  /** Linear growth: the expression added each time. */
+  step?: Expression;
+}
+
+const MAX_DEPTH = 6;
+
+function isConst(ctx: Ctx, e: Expression): number | undefined {
+  const r = evalExpr(ctx, e);
+  return r.ok ? r.v : undefined;
+}
+
+/** `x / k`, `x >> k`, `x * k`, `Math.floor(x / k)` of the same `x`: a fraction or multiple of it. */
+function scales(ctx: Ctx, e: Expression, of: Expression): boolean {
+  const ts = ctx.ts;
+  const u = unwrap(ts, e);
+  const base = textOf(ctx, unwrap(ts, of)).replace(/\s+/g, '');
+  if (ts.isCallExpression(u) && u.arguments.length === 1) return scales(ctx, u.arguments[0]!, of);
+  if (!ts.isBinaryExpression(u)) return textOf(ctx, u).replace(/\s+/g, '') === base;
+  const k = u.operatorToken.kind;
+  const K = ts.SyntaxKind;
+  if (k === K.SlashToken || k === K.GreaterThanGreaterThanToken || k === K.GreaterThanGreaterThanGreaterThanToken || k === K.AsteriskToken) {
+    return (scales(ctx, u.left, of) && isConst(ctx, u.right) !== undefined) || (k === K.AsteriskToken && scales(ctx, u.right, of) && isConst(ctx, u.left) !== undefined);
+  }
+  return false;
+}
+
+/** The last assignment to `name` before `at` in the same function. */
+function lastAssignment(ctx: Ctx, name: string, at: Node) {
+  const fn = functionOf(ctx.ts, at);
+  const pos = at.getStart(ctx.sf);
+  const list = ctx.assignments.get(name) ?? [];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const a = list[i]!;
+    if (a.node.getEnd() <= pos && functionOf(ctx.ts, a.node) === fn) return a;
+  }
+  return undefined;
+}
+
+/** How a new size relates to the old one, where the code shows it; null for constants and other shapes. */
+export function growthOf(ctx: Ctx, e: Expression, at: Node = e, depth = 0): Shape | null {
+  const ts = ctx.ts;
+  const K = ts.SyntaxKind;
+  if (depth > MAX_DEPTH) return null;
+  const u = unwrap(ts, e);
+  if (isConst(ctx, u) !== undefined) return null;
+  if (ts.isIdentifier(u)) {
+    const a = lastAssignment(ctx, u.text, at);
+    if (a) {
+      if ((a.op === '*=' && (isConst(ctx, a.rhs) ?? 0) > 1) || (a.op === '<<=' && (isConst(ctx, a.rhs) ?? 0) >= 1)) return { growth: 'geometric' };
+      if (a.op === '+=') return scales(ctx, a.rhs, u) ? { growth: 'geometric' } : { growth: 'linear', step: a.rhs };
+      if (a.op === '=') return growthOf(ctx, a.rhs, a.node, depth + 1);
+      return null;
+    }
+    const b = resolve(ctx, u.text, u);
+    if (b?.kind === 'var' && b.init && !b.path.length && functionOf(ts, b.decl) === functionOf(ts, at)) return growthOf(ctx, b.init, b.decl, depth + 1);
+    return null;
+  }
+  if (ts.isBinaryExpression(u)) {
+    const k = u.operatorToken.kind;
+    const l = isConst(ctx, u.left);
+    const r = isConst(ctx, u.right);
+    if (k === K.AsteriskToken) return (l !== undefined && l > 1 && r === undefined) || (r !== undefined && r > 1 && l === undefined) ? { growth: 'geometric' } : null;
+    if (k === K.LessThanLessThanToken) return r !== undefined && r >= 1 && l === undefined ? { growth: 'geometric' } : null;
+    if (k === K.PlusToken) {
+      if (r !== undefined && r > 0) return { growth: 'linear', step: u.right };
+      if (l !== undefined && l > 0) return { growth: 'linear', step: u.left };
+      if (l === undefined && r === undefined) {
+        if (scales(ctx, u.right, u.left) || scales(ctx, u.left, u.right)) return { growth: 'geometric' };
+        return { growth: 'linear', step: u.right };
+      }
+    }
+    return null;
+  }
+  if (ts.isCallExpression(u) && u.arguments.length) {
+    const fn = memberName(ts, u.expression);
+    if (fn === 'max' || fn === 'ceil' || fn === 'floor' || fn === 'round' || fn === 'trunc') {
+      const shapes = u.arguments.map((a) => growthOf(ctx, a, at, depth + 1));
+      return shapes.find((s) => s?.growth === 'geometric') ?? shapes.find((s) => s?.growth === 'linear') ?? null;
+    }
+  }
+  return null;
+}
+
+/** The step of linear growth in bytes (`+ 1024` elements of 8 bytes = 8192 bytes). */
+export function stepOf(ctx: Ctx, shape: Shape | null, elementBytes: number): SizeValue | null {
+  return shape?.growth === 'linear' && shape.step ? sizeValue(ctx, shape.step, elementBytes) : null;
+}
+
+/** `old.subarray(0, len)` / `old.slice(…)` → `old`: the buffer the copy reads. */
+function copiedBuffer(ctx: Ctx, e: Expression): Expression {
+  const ts = ctx.ts;
+  const u = unwrap(ts, e);
+  if (ts.isCallExpression(u) && (memberName(ts, u.expression) === 'subarray' || memberName(ts, u.expression) === 'slice')) return receiverOf(ts, u.expression)!;
+  return u;
+}
+
+function statementOf(ctx: Ctx, n: Node): Node | undefined {
+  let s: Node = n;
+  while (s.parent && !ctx.ts.isBlock(s.parent) && !ctx.ts.isSourceFile(s.parent) && !ctx.ts.isCaseClause(s.parent)) s = s.parent;
+  return s.parent ? s : undefined;
+}
+
+/** Statements after `n`'s statement in the same block (at most `limit`). */
+function followers(ctx: Ctx, n: Node, limit: number): TsNs.Statement[] {
+  const s = statementOf(ctx, n);
+  const block = s?.parent as TsNs.Block | undefined;
+  if (!s || !block || !('statements' in block)) return [];
+  const i = block.statements.indexOf(s as TsNs.Statement);
+  return i < 0 ? [] : block.statements.slice(i + 1, i + 1 + limit);
+}
+
+/** A top-level call statement `recv.method(args)`. */
+function callStatement(ctx: Ctx, s: TsNs.Statement): TsNs.CallExpression | undefined {
+  if (!ctx.ts.isExpressionStatement(s)) return undefined;
+  const e = unwrap(ctx.ts, s.expression);
+  return ctx.ts.isCallExpression(e) ? e : undefined;
+}
+
+function isGlobal(ctx: Ctx, id: Expression, name: string): boolean {
+  const u = unwrap(ctx.ts, id);
+  if (!ctx.ts.isIdentifier(u) || u.text !== name) return false;
+  const b = resolve(ctx, name, u);
+  return !b || (b.kind === 'import' && /^(node:)?buffer$/.test(b.module));
+}
+
+/**
+ * `const next = new Uint8Array(size); next.set(old); buf = next;` (also `Buffer.alloc(size)` with
+ * `old.copy(next)`): the typed-array form of realloc. The site is the allocation; the copy must
+ * follow within a few statements of the same block.
+ */
+export function copyGrow(ctx: Ctx, node: TsNs.NewExpression | TsNs.CallExpression): CallSite | undefined {
+  const ts = ctx.ts;
+  let ctorName: string | undefined;
+  let nameNode: Node;
+  if (ts.isNewExpression(node)) {
+    if (!ts.isIdentifier(node.expression) || !ELEMENT_BYTES.has(node.expression.text) || !isGlobal(ctx, node.expression, node.expression.text)) return undefined;
+    ctorName = node.expression.text;
+    nameNode = node.expression;
+  } else {
+    const fn = memberName(ts, node.expression);
+    const recv = receiverOf(ts, node.expression);
+    if (!fn || !/^alloc(Unsafe(Slow)?)?$/.test(fn) || !recv || !isGlobal(ctx, recv, 'Buffer')) return undefined;
+    ctorName = 'Buffer';
+    nameNode = node.expression;
+  }
+  const sizeArg = node.arguments?.[0];
+  if (!sizeArg) return undefined;
+  // `new Uint8Array(other)` copies an array-like: a copy of the same size, not a growth.
+  const su = unwrap(ts, sizeArg);
+  if (ts.isArrayLiteralExpression(su) || (ts.isIdentifier(su) && !evalOrScalar(ctx, su))) return undefined;
+  const target = assignedTo(ctx, node);
+  if (!target) return undefined;
+  let old: Expression | undefined;
+  let back: string | null = null;
+  for (const s of followers(ctx, node, 8)) {
+    const c = callStatement(ctx, s);
+    if (c && !old) {
+      const m = memberName(ts, c.expression);
+      const recv = receiverOf(ts, c.expression);
+      const recvText = recv && textOf(ctx, unwrap(ts, recv)).replace(/\s+/g, '');
+      if (m === 'set' && recvText === target && c.arguments[0] && (!c.arguments[1] || isConst(ctx, c.arguments[1]) === 0)) old = copiedBuffer(ctx, c.arguments[0]);
+      else if (m === 'copy' && recv && c.arguments[0] && textOf(ctx, c.arguments[0]).replace(/\s+/g, '') === target) old = copiedBuffer(ctx, recv);
+    }
+    if (old && ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
+      if (textOf(ctx, s.expression.right).replace(/\s+/g, '') === target && textOf(ctx, s.expression.left).replace(/\s+/g, '') === textOf(ctx, old).replace(/\s+/g, '')) back = textOf(ctx, s.expression.left);
+    }
+  }
+  if (!old || textOf(ctx, old).replace(/\s+/g, '') === target) return undefined;
+  const el = ELEMENT_BYTES.get(ctorName)!;
+  const oldLen = lengthOf(ctx, old);
+  const shape = growthOf(ctx, sizeArg, node);
+  return makeSite(ctx, {
+    callee: 'copy-grow',
+    name: ts.isNewExpression(node) ? ctorName : textOf(ctx, node.expression),
+    nameNode,
+    node,
+    oldSize: toSize(`${textOf(ctx, old)}.byteLength`, oldLen, oldLen.ok ? (oldLen.elementBytes ?? el) : 1),
+    newSize: sizeValue(ctx, sizeArg, el, ctorName),
+    growth: shape?.growth ?? null,
+    assignedBackTo: back,
+    js: { route: 'builtin', elementBytes: el, step: stepOf(ctx, shape, el) },
+    sizeNode: sizeArg,
+    holder: back ?? target,
+  });
+}
+
+/** A number-valued identifier (not an array someone passed to be copied). */
+function evalOrScalar(ctx: Ctx, id: TsNs.Identifier): boolean {
+  const b = resolve(ctx, id.text, id);
+  if (b?.kind === 'param' && b.type) return b.type.kind === ctx.ts.SyntaxKind.NumberKeyword;
+  if (b?.kind === 'var' && b.init) {
+    const i = unwrap(ctx.ts, b.init);
+    return !(ctx.ts.isArrayLiteralExpression(i) || ctx.ts.isNewExpression(i) || ctx.ts.isCallExpression(i));
+  }
+  return true;
+}
+
+/** `buf = Buffer.concat([buf, chunk])`: each call copies everything gathered so far. */
+export function concatGrow(ctx: Ctx, call: TsNs.CallExpression): CallSite | undefined {
+  const ts = ctx.ts;
+  const recv = receiverOf(ts, call.expression);
+  if (memberName(ts, call.expression) !== 'concat' || !recv || !isGlobal(ctx, recv, 'Buffer')) return undefined;
+  const list = call.arguments[0] && unwrap(ts, call.arguments[0]);
+  if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
+  const target = assignedTo(ctx, call);
+  const norm = (e: Node) => textOf(ctx, e).replace(/\s+/g, '');
+  const self = list.elements.find((e) => target !== null && norm(e) === target.replace(/\s+/g, ''));
+  if (!self || !target) return undefined;
+  const others = list.elements.filter((e) => e !== self);
+  const doubles = others.length > 0 && others.every((e) => norm(e) === norm(self));
+  const oldLen = lengthOf(ctx, self);
+  let step: SizeValue | null = null;
+  if (others.length === 1 && !doubles) step = toSize(`${textOf(ctx, others[0]!)}.length`, lengthOf(ctx, others[0]!));
+  let newSize: SizeValue;
+  if (call.arguments[1]) newSize = sizeValue(ctx, call.arguments[1]);
+  else {
+    const lens = list.elements.map((e) => lengthOf(ctx, e));
+    const unknown = lens.find((l) => !l.ok);
+    newSize = unknown && !unknown.ok
+      ? { bytes: null, text: textOf(ctx, list), note: `the sum of the parts' lengths; ${unknown.why}` }
+      : toSize(textOf(ctx, list), { ok: true, v: lens.reduce((s, l) => s + (l.ok ? l.v : 0), 0), uses: [] });
+  }
+  return makeSite(ctx, {
+    callee: 'concat-grow',
+    name: 'Buffer.concat',
+    nameNode: call.expression,
+    node: call,
+    oldSize: toSize(`${textOf(ctx, self)}.length`, oldLen),
+    newSize,
+    growth: doubles ? 'geometric' : 'linear',
+    assignedBackTo: target,
+    js: { route: 'builtin', elementBytes: 1, step },
+  });
+}
