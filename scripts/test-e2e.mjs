@@ -70,6 +70,18 @@ const EXPECT = {
       line: 18, column: 18,
       rows: [/mremap-move\s+16 KiB\s+1\s+\d/, /memcpy-warm\s+16 KiB\s+1\s+\d/],
     },
+    // A TS document (test/e2e/workspace/grow.ts), analysed in the extension's worker thread: in
+    // both sessions, since static analysis must work in Restricted Mode too.
+    ts: {
+      file: 'grow.ts',
+      marker: 'growInWasm',
+      hintLine: 'wasm.__wbindgen_realloc(ptr',
+      token: '__wbindgen_realloc',
+      // The wasm-bindgen realloc on line 8, the `+ 1024` copy-grow in the loop (lines 16-19).
+      sites: [{ callee: 'wasm-realloc', lines: [8, 8] }, { callee: 'copy-grow', lines: [16, 19] }],
+      rules: ['js-grow-cost', 'js-linear-growth'],
+      problem: /grow|1024|linear/i,
+    },
   },
 };
 
@@ -317,7 +329,7 @@ async function openWorkbench(page, url, folder) {
   await until('the explorer to list the fixture', () => page.locator('.explorer-folders-view').getByText(FIXTURE, { exact: true }).count(), 60_000);
 }
 
-async function quickOpen(page, file) {
+async function quickOpen(page, file, marker = 'table_grow') {
   // Focus may start in the chat panel or a notification: click the editor area first.
   await page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
   await page.keyboard.press('Control+P');
@@ -326,7 +338,7 @@ async function quickOpen(page, file) {
   await input.fill(file);
   await until(`quick open to offer ${file}`, () => page.locator('.quick-input-list .monaco-list-row').filter({ hasText: file }).count(), 15_000);
   await page.keyboard.press('Enter');
-  await until(`${file} open in the editor`, async () => (await editorText(page)).includes('table_grow'), 20_000);
+  await until(`${file} open in the editor`, async () => (await editorText(page)).includes(marker), 20_000);
 }
 
 async function gotoLine(page, line, column = 1) {
@@ -486,6 +498,44 @@ async function restrictedBenchChecks(page, dirs, label) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Throws with what is wrong in the self-test's `ts` part (src/extension/selfTest.ts tsCheck). */
+function tsSelfTestProblems(t, want) {
+  if (!t) throw new Error('the self-test has no `ts` part (PAGECOST_E2E_TS_FILE not honoured?)');
+  const facts = JSON.stringify(t).slice(0, 1500);
+  if (t.skipped !== null) throw new Error(`${want.file} was not analysed: ${t.skipped}`);
+  for (const w of want.sites) {
+    if (!t.sites.some((s) => s.callee === w.callee && s.line >= w.lines[0] && s.line <= w.lines[1])) throw new Error(`no ${w.callee} site on lines ${w.lines.join('-')}: ${facts}`);
+  }
+  for (const rule of want.rules) if (!t.diagnostics.includes(rule)) throw new Error(`no ${rule} diagnostic: ${facts}`);
+  const wasmLine = want.sites[0].lines[0];
+  if (!t.hints.some((h) => h.line === wasmLine && /\d(\.\d+)?\s?(ns|µs|ms)|wins|above/.test(h.label))) throw new Error(`no inlay hint on line ${wasmLine}: ${facts}`);
+  if (!t.hover || t.hover.length < 20) throw new Error(`no hover on the first site: ${facts}`);
+}
+
+/** What a person sees on the TS document: the hint after the wasm realloc, its hover, the Problems row. */
+async function tsChecks(page, want, label) {
+  await page.keyboard.press('Escape');
+  const opened = await check(`${label}: Quick Open opens ${want.file}`, () => quickOpen(page, want.file, want.marker));
+  if (!opened) return;
+  await check(`${label}: an inlay hint follows the wasm-bindgen realloc in ${want.file}`, async () => {
+    await until('a hint on the realloc line', async () => /\d(\.\d+)?\s?(ns|µs|ms)|wins|above/.test(await hintOnLine(page, want.hintLine)), 60_000);
+  });
+  await check(`${label}: hovering ${want.token} shows the estimate`, async () => {
+    const token = tokenIn(page, want.hintLine, want.token);
+    await token.waitFor({ state: 'visible', timeout: 10_000 });
+    await token.hover();
+    await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /µs|ns|ms/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  });
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, VIEWPORT.height - 5);
+  await check(`${label}: the Problems panel lists ${want.file}'s diagnostics`, async () => {
+    await page.locator('.editor-instance .monaco-editor .view-lines').click();
+    await page.keyboard.press('Control+Shift+M');
+    await until(`a Problems row of ${want.file}`, () => page.locator('.markers-panel .monaco-list-row').filter({ hasText: want.file }).count(), 20_000);
+  });
+  await page.keyboard.press('Control+J');
+}
+
 async function session(p, dirs, expect, { trust, label, takeShots }) {
   log(`${label}: starting code-server${trust ? ' with workspace trust' : ''}`);
   const server = await startServer(p, dirs, { trust });
@@ -534,7 +584,8 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
 
   if (expect.selfTest === true || (expect.selfTest === 'if-supported' && installedMentions(dirs, expect.id, 'PAGECOST_E2E_RESULTS'))) {
     await check(`${label}: the extension runs in the Node 24 extension host (self-test file)`, async () => {
-      const r = JSON.parse(await until('the self-test results file', () => existsSync(dirs.results) && readFileSync(dirs.results, 'utf8'), 30_000));
+      // 60 s: the hook writes once the TS document (worker start, ts-morph load) is done too.
+      const r = JSON.parse(await until('the self-test results file', () => existsSync(dirs.results) && readFileSync(dirs.results, 'utf8'), 60_000));
       if (r.error) throw new Error(`the self-test failed: ${r.error}`);
       if (r.host !== 'node' || !/^v24\./.test(r.node)) throw new Error(`unexpected host facts: ${JSON.stringify(r).slice(0, 500)}`);
       // The probe also reports the Node facilities it used and the trust state.
@@ -550,6 +601,14 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
         if (trust && (r.benchmark?.ok !== false || !/Restricted Mode/.test(r.benchmark?.reason ?? ''))) throw new Error(`the benchmark command answered ${JSON.stringify(r.benchmark)}`);
         if (!trust && r.benchmark !== null) throw new Error(`the self-test ran a benchmark in a trusted workspace: ${JSON.stringify(r.benchmark)}`);
       }
+    });
+  }
+  if (expect.ts) {
+    await check(`${label}: ${expect.ts.file} is analysed in the worker: sites, diagnostics, hints and hover (self-test file)`, async () => {
+      const r = JSON.parse(await until('the self-test results file', () => existsSync(dirs.results) && readFileSync(dirs.results, 'utf8'), 60_000));
+      if (r.error) throw new Error(`the self-test failed: ${r.error}`);
+      tsSelfTestProblems(r.ts, expect.ts);
+      log(`    ${expect.ts.file}: first analysis ${r.ts.firstMs} ms after opening (worker start + ts-morph load + analysis), ${r.ts.ms.toFixed(1)} ms round trip; rules ${r.ts.rules.join(', ')}`);
     });
   }
 
@@ -690,6 +749,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
 
   if (expect.bench && !trust) await benchChecks(page, dirs, expect, label, takeShots);
   if (expect.bench && trust) await restrictedBenchChecks(page, dirs, label);
+  if (expect.ts) await tsChecks(page, expect.ts, label);
 
   const fatal = pageErrors.filter((m) => !/ResizeObserver|Canceled/.test(m));
   if (fatal.length) log(`${label}: page errors (not failures): ${fatal.slice(0, 3).join(' | ')}`);
@@ -744,7 +804,11 @@ async function main() {
     };
     // XDG_CACHE_HOME inside the session's folder is also where the benchmark runner caches the
     // harness it compiles (src/core/bench/runner.ts), so the checks can look for it there.
-    dirs.env = { EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results, PAGECOST_E2E_FILE: FIXTURE, ...xdgEnv(base) };
+    dirs.env = {
+      EXTENSIONS_GALLERY: gallery, PAGECOST_E2E_RESULTS: dirs.results, PAGECOST_E2E_FILE: FIXTURE,
+      ...(expect.ts ? { PAGECOST_E2E_TS_FILE: expect.ts.file } : {}),
+      ...xdgEnv(base),
+    };
     dirs.harnessCache = join(dirs.env.XDG_CACHE_HOME, 'pagecost');
     mkdirSync(dirs.shots, { recursive: true });
     mkdirSync(dirs.ext, { recursive: true });

@@ -12,24 +12,29 @@ import type { Platform } from './platform';
 export const SELF_TEST_ENV = 'PAGECOST_E2E_RESULTS';
 /** The file to analyse: a path relative to the first workspace folder, or absolute. */
 export const SELF_TEST_FILE_ENV = 'PAGECOST_E2E_FILE';
+/** A TS/JS file to analyse too (same forms): its findings, diagnostics, hints and hover go under `ts`. */
+export const SELF_TEST_TS_FILE_ENV = 'PAGECOST_E2E_TS_FILE';
 
 export function startSelfTest(api: PagecostApi, platform: Platform, env: NodeJS.ProcessEnv = process.env): void {
   const out = env[SELF_TEST_ENV];
   if (!out) return;
-  void run(api, platform, env[SELF_TEST_FILE_ENV]).then(
+  void run(api, platform, env[SELF_TEST_FILE_ENV], env[SELF_TEST_TS_FILE_ENV]).then(
     (result) => write(out, result),
     (e: unknown) => write(out, { error: String((e as Error)?.stack ?? e) }),
   );
 }
 
-async function run(api: PagecostApi, platform: Platform, file: string | undefined): Promise<Record<string, unknown>> {
+function fileUri(file: string, env: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (file.startsWith('/')) return vscode.Uri.file(file);
+  if (folder) return vscode.Uri.joinPath(folder.uri, file);
+  throw new Error(`${env}=${file} is relative, but no folder is open`);
+}
+
+async function run(api: PagecostApi, platform: Platform, file: string | undefined, tsFile: string | undefined): Promise<Record<string, unknown>> {
   let uri: vscode.Uri;
-  if (file) {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    if (file.startsWith('/')) uri = vscode.Uri.file(file);
-    else if (folder) uri = vscode.Uri.joinPath(folder.uri, file);
-    else throw new Error(`${SELF_TEST_FILE_ENV}=${file} is relative, but no folder is open`);
-  } else {
+  if (file) uri = fileUri(file, SELF_TEST_FILE_ENV);
+  else {
     const open = vscode.workspace.textDocuments.find((d) => d.languageId === 'c');
     if (!open) throw new Error(`no C document is open and ${SELF_TEST_FILE_ENV} is not set`);
     uri = open.uri;
@@ -57,8 +62,44 @@ async function run(api: PagecostApi, platform: Platform, file: string | undefine
     // Why the benchmark commands would refuse here (null: they run), and what one answered.
     benchBlocked,
     benchmark,
+    ts: tsFile ? await tsCheck(api, fileUri(tsFile, SELF_TEST_TS_FILE_ENV)) : null,
     stats: api.stats(),
     status: await api.status(),
+  };
+}
+
+/**
+ * A TS/JS document through the same API and providers the editor uses: the analysis (in the
+ * worker thread), its diagnostics, the inlay hints and the hover VS Code would ask for.
+ */
+async function tsCheck(api: PagecostApi, uri: vscode.Uri): Promise<Record<string, unknown>> {
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const t0 = Date.now();
+  const r = await api.whenAnalyzed(doc.uri, doc.version, 60_000);
+  const firstMs = Date.now() - t0;
+  const diagnostics = vscode.languages.getDiagnostics(doc.uri).map((d) => (typeof d.code === 'object' ? String(d.code.value) : String(d.code)));
+  const full = new vscode.Range(0, 0, doc.lineCount, 0);
+  const hints = (await vscode.commands.executeCommand<vscode.InlayHint[]>('vscode.executeInlayHintProvider', doc.uri, full)) ?? [];
+  const site = r.sites[0];
+  let hover: string | null = null;
+  if (site) {
+    const at = new vscode.Position(site.nameRange.start.line - 1, site.nameRange.start.column - 1);
+    const hovers = (await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, at)) ?? [];
+    hover = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n') || null;
+  }
+  return {
+    file: doc.uri.toString(),
+    language: doc.languageId,
+    skipped: r.skipped,
+    notes: r.notes ?? [],
+    sites: r.sites.map((s) => ({ callee: s.callee, line: s.nameRange.start.line, name: s.name })),
+    rules: r.findings.map((f) => f.rule),
+    diagnostics,
+    hints: hints.map((h) => ({ line: h.position.line + 1, label: typeof h.label === 'string' ? h.label : h.label.map((p) => p.value).join('') })),
+    hover,
+    // From opening the document to its first analysis: starting the worker, loading ts-morph, analysing.
+    firstMs,
+    ms: r.ms,
   };
 }
 
