@@ -19,9 +19,9 @@ export function jsSite(callee: Primitive, over: Partial<CallSite> = {}, js: Part
   };
 }
 
-/** A range over `needle` (its first occurrence) in `text`, 1-based like the analysis gives. */
-export function rangeOf(text: string, needle: string): Range {
-  const s = text.indexOf(needle);
+/** A range over `needle` (its first occurrence from offset `from`) in `text`, 1-based like the analysis gives. */
+export function rangeOf(text: string, needle: string, from = 0): Range {
+  const s = text.indexOf(needle, from);
   if (s < 0) throw new Error(`"${needle}" is not in the test text`);
   const at = (o: number) => {
     const before = text.slice(0, o);
