@@ -257,7 +257,8 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
   const scenario = { threads, allocator, ...(options.glibcMmapThreshold !== undefined ? { glibcMmapThreshold: options.glibcMmapThreshold } : {}) };
   const r: Resolved = { profile, threads, ratio, allocator, scenario, ctx: makeContext(profile, scenario) };
   const out: Finding[] = [];
-  const freeing = options.correctness !== false ? wrappersThatFree(sites) : new Set<string>();
+  // Only C functions can be C wrappers: a TS function of the same name must not change their verdict.
+  const freeing = options.correctness !== false ? wrappersThatFree(sites.filter((s) => s.language === 'c')) : new Set<string>();
   for (const site of sites) {
     if (site.kind === 'reference') {
       out.push(finding(site, RULES.reference, 'info',

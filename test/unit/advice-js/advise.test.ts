@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { adviseSites, ALL_RULES, DEFAULT_SEVERITY, verdict } from '../../../src/core/advice/index';
 import { builtinProfile, estimateJs, growthTotals, jsAlternative, makeContext } from '../../../src/core/model';
 import type { CallSite, Finding } from '../../../src/core/types';
+import { fixesFor } from '../../../src/core/fixes/index';
 import { jsSite, size } from './sites';
 
 const KiB = 1024;
@@ -240,5 +241,23 @@ describe('FFI calls of C realloc/mremap from TS', () => {
     const rules = adviseSites(sites).map((f) => f.rule);
     for (const r of ['mremap-null-check', 'realloc-unchecked-multiply', 'realloc-leak-on-failure']) assert.ok(!rules.includes(r), `${r} fired on an FFI site without facts`);
     assert.deepEqual([...new Set(rules)].sort(), ['mremap-cost', 'realloc-cost']);
+  });
+
+  it('p = realloc(p, n) through an FFI still leaks on failure and is said; no C edit is offered for TS text', () => {
+    const text = 'let p = lib.realloc(p0, 16);\np = realloc(p, n);\n';
+    const r = { start: { line: 2, column: 5 }, end: { line: 2, column: 12 }, startOffset: 33, endOffset: 40 };
+    const f = adviseSites([ffi({ newSize: size(null), assignedBackTo: 'p', nameRange: r, range: r })]).find((x) => x.rule === 'realloc-leak-on-failure');
+    assert.ok(f, 'the leak is real whatever the language');
+    assert.deepEqual(fixesFor(f, text).map((x) => x.title), ['Ignore realloc-leak-on-failure on this line (pagecost-ignore-next-line comment)']);
+  });
+
+  it('a TS function does not change the verdict on a C wrapper of the same name', () => {
+    // `grow` in C frees the old block when realloc fails, so its C callers do not leak.
+    const cInside: CallSite = { ...ffi({ enclosingFunction: 'grow', newSize: size(null) }), language: 'c', js: undefined, facts: { oldPointerSaved: true } };
+    const cCaller: CallSite = { ...ffi({ kind: 'wrapper-call', via: ['grow'], name: 'grow', assignedBackTo: 'q', newSize: size(null), enclosingFunction: 'main' }), language: 'c', js: undefined };
+    const tsSameName = jsSite('buffer-transfer', { name: 'transfer', enclosingFunction: 'grow' });
+    const leaks = (sites: CallSite[]) => adviseSites(sites).filter((x) => x.rule === 'realloc-leak-on-failure').length;
+    assert.equal(leaks([cInside, cCaller]), 0);
+    assert.equal(leaks([cInside, cCaller, tsSameName]), 0);
   });
 });
