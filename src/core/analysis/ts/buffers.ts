@@ -258,11 +258,13 @@ export function resizeSite(ctx: Ctx, call: TsNs.CallExpression, info: BufferInfo
   });
 }
 
-/** How many `recv.method(` calls the file has on the same receiver text. */
-function countCalls(ctx: Ctx, recv: Expression, method: string): number {
+/** How many `recv.method(` calls the function around `at` (or the file) has on the same receiver text. */
+function countCalls(ctx: Ctx, recv: Expression, method: string, at: Node = recv): number {
   const needle = `${textOf(ctx, unwrap(ctx.ts, recv))}.${method}(`;
+  const scope = functionOf(ctx.ts, at);
+  const text = ctx.text.slice(scope.getStart(ctx.sf), scope.getEnd());
   let n = 0;
-  for (let i = ctx.text.indexOf(needle); i >= 0; i = ctx.text.indexOf(needle, i + 1)) n++;
+  for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) n++;
   return n;
 }
 

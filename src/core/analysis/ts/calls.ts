@@ -4,7 +4,7 @@ import type { ts as TsNs } from 'ts-morph';
 import type { CallSite, SizeValue } from '../../types';
 import { MREMAP_FLAGS, flagNames } from '../c/evaluate';
 import { type Ctx, type Expression, type Node, nameNode, textOf, unwrap } from './context';
-import { mremapFlags, sizeValue, toSize } from './evaluate';
+import { evalExpr, mremapFlags, sizeValue, toSize } from './evaluate';
 import { growthOf } from './growth';
 import type { ReallocFn } from './receivers';
 import { assignedTo, makeSite, sameText } from './sites';
@@ -13,14 +13,13 @@ function missing(what: string): SizeValue {
   return { bytes: null, text: '', note: `no ${what} argument` };
 }
 
-/** `reallocarray(p, nmemb, size)`: the product, evaluated as one expression would be. */
+/** `reallocarray(p, nmemb, size)`: the product. */
 function product(ctx: Ctx, a: Expression, b: Expression): SizeValue {
-  const x = sizeValue(ctx, a);
-  const y = sizeValue(ctx, b);
+  const x = evalExpr(ctx, a);
+  const y = evalExpr(ctx, b);
   const text = `${textOf(ctx, a)} * ${textOf(ctx, b)}`;
-  if (x.bytes === null) return { ...x, text };
-  if (y.bytes === null) return { ...y, text };
-  return toSize(text, { ok: true, v: x.bytes * y.bytes, uses: [`${x.text} = ${x.bytes}`, `${y.text} = ${y.bytes}`] });
+  if (!x.ok || !y.ok) return toSize(text, x.ok ? y : x);
+  return toSize(text, { ok: true, v: Math.trunc(x.v) * Math.trunc(y.v), uses: [...x.uses, ...y.uses] });
 }
 
 /** A call of a reallocating function: its sizes read by its signature. */

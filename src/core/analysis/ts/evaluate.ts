@@ -119,16 +119,16 @@ function runtime(ctx: Ctx, name: string, b: Binding | undefined): string {
 }
 
 /** Elements a typed array / array / string expression holds, when written in the file. */
-export function lengthOf(ctx: Ctx, e: Expression, depth = 0, seen = new Set<Expression>()): Eval & { elementBytes?: number } {
+export function lengthOf(ctx: Ctx, e: Expression, depth = 0, seen = new Set<Expression>(), key = 'length'): Eval & { elementBytes?: number } {
   const ts = ctx.ts;
   const u = unwrap(ts, e);
   if (depth > MAX_DEPTH) return bad('too deeply nested');
   if (ts.isIdentifier(u)) {
     const b = resolve(ctx, u.text, u);
     const init = fixedInit(ctx, b);
-    if (!init || seen.has(init)) return bad(`\`${u.text}.length\` depends on the data at run time`);
+    if (!init || seen.has(init)) return bad(`\`${u.text}.${key}\` depends on the data at run time`);
     seen.add(init);
-    return lengthOf(ctx, init, depth + 1, seen);
+    return lengthOf(ctx, init, depth + 1, seen, key);
   }
   if (ts.isArrayLiteralExpression(u)) return u.elements.some((x) => ts.isSpreadElement(x)) ? bad('the array literal has a spread') : ok(u.elements.length);
   if (ts.isStringLiteralLike(u)) return ok(u.text.length);
@@ -149,7 +149,7 @@ export function lengthOf(ctx: Ctx, e: Expression, depth = 0, seen = new Set<Expr
     const recv = receiverOf(ts, u.expression);
     if (recv && ts.isIdentifier(recv) && recv.text === 'Buffer' && u.arguments[0]) return { ...evalExpr(ctx, u.arguments[0], depth + 1, seen), elementBytes: 1 };
   }
-  return bad(`\`${textOf(ctx, u)}.length\` depends on the data at run time`);
+  return bad(`\`${textOf(ctx, u)}.${key}\` depends on the data at run time`);
 }
 
 /** An identifier given to a typed-array constructor: a length when it is a number, else the length of the array it names. */
@@ -224,7 +224,7 @@ export function evalExpr(ctx: Ctx, e: Expression, depth = 0, seen = new Set<Expr
     if (key === undefined) return bad(`\`${textOf(ctx, u)}\` is a runtime value`);
     if (key === 'BYTES_PER_ELEMENT' && ts.isIdentifier(recv) && ELEMENT_BYTES.has(recv.text)) return ok(ELEMENT_BYTES.get(recv.text)!);
     if (key === 'length' || key === 'byteLength') {
-      const r = lengthOf(ctx, recv, depth + 1, seen);
+      const r = lengthOf(ctx, recv, depth + 1, seen, key);
       if (!r.ok) return r;
       const v = key === 'byteLength' ? r.v * (r.elementBytes ?? 1) : r.v;
       return ok(v, [...r.uses, `${textOf(ctx, u)} = ${v}`]);
@@ -263,7 +263,8 @@ export function toSize(text: string, r: Eval, elementBytes = 1, elementName?: st
   const bytes = count * elementBytes;
   if (count < 0 || bytes > Number.MAX_SAFE_INTEGER) return { bytes: null, text, note: `\`${text}\` = ${r.v}, outside 0 … 2^53` };
   const extra: string[] = [];
-  if (r.uses.length) extra.push(`with ${[...new Set(r.uses)].join(', ')}`);
+  const uses = [...new Set(r.uses)].filter((u) => u !== `${text.trim()} = ${r.v}`);
+  if (uses.length) extra.push(`with ${uses.join(', ')}`);
   if (count !== r.v) extra.push(`truncated from ${r.v}`);
   const tail = extra.length ? ` (${extra.join('; ')})` : '';
   if (elementBytes !== 1) return { bytes, text, note: `\`${text}\` = ${count} elements × ${elementBytes} bytes${elementName ? ` (${elementName})` : ''} = ${bytes} bytes${tail}` };

@@ -5,7 +5,7 @@ import type { CallSite, Growth, SizeValue } from '../../types';
 import { type Ctx, type Expression, type Node, functionOf, memberName, receiverOf, textOf, unwrap } from './context';
 import { ELEMENT_BYTES, evalExpr, lengthOf, sizeValue, toSize } from './evaluate';
 import { resolve } from './scope';
-import { assignedTo, makeSite } from './sites';
+import { assignedTo, inLoop, makeSite } from './sites';
 
 export interface Shape {
   growth: Growth;
@@ -58,7 +58,11 @@ export function growthOf(ctx: Ctx, e: Expression, at: Node = e, depth = 0): Shap
     const a = lastAssignment(ctx, u.text, at);
     if (a) {
       if ((a.op === '*=' && (isConst(ctx, a.rhs) ?? 0) > 1) || (a.op === '<<=' && (isConst(ctx, a.rhs) ?? 0) >= 1)) return { growth: 'geometric' };
-      if (a.op === '+=') return scales(ctx, a.rhs, u) ? { growth: 'geometric' } : { growth: 'linear', step: a.rhs };
+      if (a.op === '+=') {
+        if (scales(ctx, a.rhs, u)) return { growth: 'geometric' };
+        // A single `x += n` before a single call is not a growth pattern; repeated, it is.
+        return inLoop(ctx, a.node) || inLoop(ctx, at) ? { growth: 'linear', step: a.rhs } : null;
+      }
       if (a.op === '=') return growthOf(ctx, a.rhs, a.node, depth + 1);
       return null;
     }
@@ -70,8 +74,16 @@ export function growthOf(ctx: Ctx, e: Expression, at: Node = e, depth = 0): Shap
     const k = u.operatorToken.kind;
     const l = isConst(ctx, u.left);
     const r = isConst(ctx, u.right);
-    if (k === K.AsteriskToken) return (l !== undefined && l > 1 && r === undefined) || (r !== undefined && r > 1 && l === undefined) ? { growth: 'geometric' } : null;
-    if (k === K.LessThanLessThanToken) return r !== undefined && r >= 1 && l === undefined ? { growth: 'geometric' } : null;
+    // A small literal factor is a growth factor (`cap * 2`, `n * 1.5`); anything else is taken
+    // for an element size (`rows * 16`, `n * SLOT`, `n * Float64Array.BYTES_PER_ELEMENT`) and,
+    // like C's sizeof, says nothing about growth: the other side decides.
+    if (k === K.AsteriskToken && (l === undefined) !== (r === undefined)) {
+      const [factor, other] = l === undefined ? [u.right, u.left] : [u.left, u.right];
+      const v = (l ?? r)!;
+      if (ts.isNumericLiteral(unwrap(ts, factor)) && v > 1 && v <= 4) return { growth: 'geometric' };
+      return growthOf(ctx, other, at, depth + 1);
+    }
+    if (k === K.LessThanLessThanToken && l === undefined && r !== undefined) return r >= 1 && r <= 2 ? { growth: 'geometric' } : growthOf(ctx, u.left, at, depth + 1);
     if (k === K.PlusToken) {
       if (r !== undefined && r > 0) return { growth: 'linear', step: u.right };
       if (l !== undefined && l > 0) return { growth: 'linear', step: u.left };
@@ -131,6 +143,10 @@ function isGlobal(ctx: Ctx, id: Expression, name: string): boolean {
   const u = unwrap(ctx.ts, id);
   if (!ctx.ts.isIdentifier(u) || u.text !== name) return false;
   const b = resolve(ctx, name, u);
+  if (b?.kind === 'var' && b.path.length === 1 && b.path[0] === name && b.init) {
+    // `const { Buffer } = require('node:buffer')`
+    return /^require\(\s*['"](node:)?buffer['"]\s*\)$/.test(textOf(ctx, unwrap(ctx.ts, b.init)));
+  }
   return !b || (b.kind === 'import' && /^(node:)?buffer$/.test(b.module));
 }
 

@@ -104,6 +104,11 @@ function collect(ctx: Ctx): Candidates {
         if (ALIAS_TEXT.test(d.getText(ctx.sf))) addNames(ts, d.name, c.aliases);
         break;
       }
+      case K.ImportSpecifier: {
+        const sp = n as TsNs.ImportSpecifier;
+        if (TRIGGER_NAMES.has((sp.propertyName ?? sp.name).text)) c.aliases.add(sp.name.text);
+        break;
+      }
       case K.BinaryExpression: {
         const b = n as TsNs.BinaryExpression;
         const op = b.operatorToken.kind;

@@ -141,7 +141,8 @@ function identifierOrigin(ctx: Ctx, id: TsNs.Identifier, depth: number, seen: Se
   const b = resolve(ctx, name, id);
   if (!b) {
     if (name === 'Module') return { kind: 'emscripten' };
-    if (name === 'exports' || name === 'wasmExports') return { kind: 'wasm-exports', route: 'wasm-exports' };
+    if (name === 'exports') return { kind: 'wasm-exports', route: 'wasm-exports' };
+    if (name === 'wasmExports') return { kind: 'wasm-exports', route: 'emscripten' };
     if (name === '_realloc') return wasmFn(name, 'emscripten');
     if (name === '__wbindgen_realloc') return wasmFn(name, 'wasm-bindgen');
     if (name === 'wasmMemory') return { kind: 'wasm-memory' };
@@ -172,6 +173,7 @@ function identifierOrigin(ctx: Ctx, id: TsNs.Identifier, depth: number, seen: Se
       o ??= fromAssignments(ctx, name, depth, seen);
       // emscripten glue: `var Module = typeof Module != 'undefined' ? Module : {}`.
       if (!o && name === 'Module') o = { kind: 'emscripten' };
+      if (!o && name === 'wasmExports') o = { kind: 'wasm-exports', route: 'emscripten' };
       if (!o && b.type && b.type.getText(ctx.sf).replace(/\s+/g, '') === 'WebAssembly.Memory') o = { kind: 'wasm-memory' };
       return o;
     }
