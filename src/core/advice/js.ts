@@ -127,8 +127,10 @@ function what(g: JsGrow, assumed: string | null): [string, string] {
       return g.newBytes! <= g.oldBytes!
         ? [`shrinking a block of WebAssembly linear memory from ${A} to ${B}`, ' (in place)']
         : [`growing a block of WebAssembly linear memory from ${A} to ${B}${from}`, `: the module's allocator allocates, copies ${A} and frees, since linear memory has no mremap; the block grows in place only when free space follows it, which is not known here`];
-    case 'memory-grow':
-      return [`adding ${formatBytes(g.deltaBytes ?? g.newBytes! - g.oldBytes!)} of linear memory`, ', mostly first-touch faults as the new pages are written'];
+    case 'memory-grow': {
+      const added = `adding ${formatBytes(g.deltaBytes ?? g.newBytes! - g.oldBytes!)} of linear memory`;
+      return [g.oldBytes !== null && g.newBytes !== null ? `${added} (${A} → ${B})` : added, ', mostly first-touch faults as the new pages are written'];
+    }
     case 'buffer-resize':
       return g.newBytes! >= g.oldBytes!
         ? [`growing the buffer in place from ${A} to ${B}`, ': pages are committed, then fault in when written; no copy on V8 and SpiderMonkey, which reserve maxByteLength up front (other engines: not known)']
@@ -156,18 +158,27 @@ function costFinding(site: CallSite, a: JsAdvice): Finding {
   const [subject, detail] = what(s.grow, s.assumedOld);
   const head = `${name(site)}: ${subject} costs about ${formatNs(est.ns)}${detail}`;
   if (!alt) {
-    const memory = callee === 'memory-grow' && site.js?.shared !== true
-      ? ' Whether the engine grows this memory without copying it is not known: 64-bit V8 and SpiderMonkey reserve its address space up front and do; otherwise grow copies the whole memory.'
-      : '';
+    const memory = callee === 'memory-grow' && site.js?.shared !== true ? movedMemory(s.grow, a) : '';
     return make(site, JS_RULES.jsGrowCost, 'hint', `${head} (${a.where}).${memory}`, est, null, s.inputs);
   }
   const sev = a.verdict(est.ns, alt.ns, a.ratio);
   const altShort = jsOpShort(alt.op) ?? alt.op;
-  const cmp = alt.ns < est.ns
-    ? `${altShort} is ${formatRatio(est.ns / alt.ns)} cheaper${sev === 'warning' ? '' : `, within the ${a.ratio}× warning ratio`}`
-    : `${jsOpShort(est.op) ?? est.op} is ${formatRatio(alt.ns / est.ns)} cheaper`;
+  const cmp = Math.max(est.ns, alt.ns) < 1.05 * Math.min(est.ns, alt.ns)
+    ? 'about the same'
+    : alt.ns < est.ns
+      ? `${altShort} is ${formatRatio(est.ns / alt.ns)} cheaper${sev === 'warning' ? '' : `, within the ${a.ratio}× warning ratio`}`
+      : `${jsOpShort(est.op) ?? est.op} is ${formatRatio(alt.ns / est.ns)} cheaper`;
   return make(site, JS_RULES.jsGrowCost, sev,
     `${head}; ${ALTERNATIVE_WORDS[alt.op] ?? altShort} would cost about ${formatNs(alt.ns)} (${cmp}; ${a.where}).`, est, alt, s.inputs);
+}
+
+/** Memory.grow of a memory that may move: said as not known, with the copy it would be when the old size is known. */
+function movedMemory(g: JsGrow, a: JsAdvice): string {
+  const A = g.oldBytes;
+  const copy = A !== null && A >= 1 && g.newBytes !== null && g.newBytes > A
+    ? `: about ${formatNs(estimateJs(a.profile.params, a.ctx, { primitive: 'copy-grow', oldBytes: A, newBytes: g.newBytes }).ns)} in all for these ${formatBytes(A)}`
+    : '';
+  return ` Whether the engine grows this memory without copying it is not known: 64-bit V8 and SpiderMonkey reserve its address space up front and do; otherwise grow copies the whole memory${copy}.`;
 }
 
 const SCALE_FROM = 1024 * 1024;
@@ -198,11 +209,16 @@ function linearFinding(site: CallSite, a: JsAdvice): Finding | null {
   if (!isCopyingJs(callee) || !site.inLoop) return null;
   const step = positive(site.js?.step);
   if (step === null && site.growth !== 'linear') return null;
-  const head = `${name(site)} grows the buffer by a constant step inside a loop: every call copies the whole buffer, so the total copying grows with the square of the final size.`;
-  const advice = ' Grow the capacity geometrically (×1.5 or ×2) and keep the used length apart, which makes the total linear.';
+  const concat = callee === 'concat-grow';
+  const does = concat ? 'appends to the buffer inside a loop' : 'grows the buffer by a constant step inside a loop';
+  const cost = ': every call copies the whole buffer so far, so the total copying grows with the square of the final size.';
+  const advice = concat
+    ? ' Collect the chunks in an array and concatenate once at the end (or copy them into a buffer grown geometrically), which makes the total linear.'
+    : ' Grow the capacity geometrically (×1.5 or ×2) and keep the used length apart, which makes the total linear.';
+  const head = `${name(site)} ${does}${cost}`;
   if (step === null) {
     const why = site.js?.step ? ` (the step \`${site.js.step.text}\` is not known: ${site.js.step.note})` : '';
-    return make(site, JS_RULES.jsLinearGrowth, 'warning', `${head}${why}${advice}${fixNote(site)}`);
+    return make(site, JS_RULES.jsLinearGrowth, 'warning', `${name(site)} ${does}${why}${cost}${advice}${fixNote(site)}`);
   }
   const start = positive(site.oldSize) ?? step;
   const max = positive(site.js?.maxBytes);

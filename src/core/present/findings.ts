@@ -82,7 +82,7 @@ export function crossoverLabel(message: string): string | null {
 }
 
 /**
- * The text after a TS/JS primitive call: `≈390 µs · resize() in place 180 µs`, `≈7.7 s in all ·
+ * The text after a TS/JS primitive call: `≈390 µs · resize() in place 180 µs`, `≈7.7 s to 16 MiB ·
  * doubling 6.1 ms` for constant-step growth, or the scale an unknown size was priced at.
  */
 function jsHintLabel(f: Finding): string | null {
@@ -92,7 +92,9 @@ function jsHintLabel(f: Finding): string | null {
     return m ? `${m[1]}: ≈${m[2]}` : null;
   }
   const a = f.alternative;
-  const total = e.op === 'grow-by-step' ? ' in all' : '';
+  // A step loop's total is for a final size the message names (often an illustration): say it.
+  const to = e.op === 'grow-by-step' ? /Growing from .+? to ([\d.]+ [KMGT]?i?B|\d+ bytes?) \(/.exec(f.message)?.[1] : undefined;
+  const total = e.op === 'grow-by-step' ? (to ? ` to ${to}` : ' in all') : '';
   return a ? `≈${formatNs(e.ns)}${total} · ${jsOpShort(a.op) ?? a.op} ${formatNs(a.ns)}` : `≈${formatNs(e.ns)}`;
 }
 

@@ -4,7 +4,7 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { adviseSites, ALL_RULES, DEFAULT_SEVERITY, verdict } from '../../../src/core/advice/index';
-import { builtinProfile, estimateJs, growthTotals, jsAlternative, makeContext } from '../../../src/core/model';
+import { builtinProfile, estimateJs, formatNs, growthTotals, jsAlternative, makeContext } from '../../../src/core/model';
 import type { CallSite, Finding } from '../../../src/core/types';
 import { fixesFor } from '../../../src/core/fixes/index';
 import { jsSite, size } from './sites';
@@ -89,7 +89,13 @@ describe('advice for TS/JS sites', () => {
     assert.match(w.message, /allocates, copies 64 KiB and frees/);
     assert.match(w.message, /grows in place only when free space follows it/);
     assert.match(m.message, /adding 128 KiB of linear memory/);
-    assert.match(m.message, /not known/);
+    assert.match(m.message, /without copying it is not known/);
+    const known = only(adviseSites([jsSite('memory-grow', { name: 'grow', oldSize: size(MiB), newSize: size(MiB + 128 * KiB) }, { delta: size(128 * KiB, '2'), shared: false })]), 'js-grow-cost');
+    const moved = estimateJs(profile.params, ctx, { primitive: 'copy-grow', oldBytes: MiB, newBytes: MiB + 128 * KiB });
+    assert.match(known.message, /\(1 MiB → 1\.1 MiB\)/);
+    assert.ok(known.message.includes(`otherwise grow copies the whole memory: about ${formatNs(moved.ns)} in all for these 1 MiB`), known.message);
+    const shared = only(adviseSites([jsSite('memory-grow', { name: 'grow' }, { delta: size(128 * KiB, '2'), shared: true })]), 'js-grow-cost');
+    assert.doesNotMatch(shared.message, /not known/, 'a shared memory never moves');
     assert.match(r.message, /growing the buffer in place from 1 MiB to 2 MiB/);
   });
 
@@ -140,6 +146,12 @@ describe('js-linear-growth', () => {
     assert.match(f.message, /to 256 KiB \(its maxByteLength\)/);
     const big = only(adviseSites([loop({ oldSize: size(MiB) }, MiB, { maxBytes: size(2 * MiB) })]), 'js-linear-growth');
     assert.equal(big.severity, 'hint', 'one step from 1 to 2 MiB: growing by the step is doubling');
+  });
+
+  it('concat in a loop says to concatenate once', () => {
+    const f = only(adviseSites([jsSite('concat-grow', { name: 'Buffer.concat', inLoop: true, growth: 'linear' }, { step: size(8 * KiB) })]), 'js-linear-growth');
+    assert.match(f.message, /appends to the buffer inside a loop: every call copies the whole buffer so far/);
+    assert.match(f.message, /concatenate once at the end/);
   });
 
   it('without a known step: a warning without numbers', () => {

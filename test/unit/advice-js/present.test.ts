@@ -33,7 +33,7 @@ describe('present: TS/JS findings', () => {
     assert.match(hintLabel(ofRule('js-grow-cost', 3))!, /^≈[\d.]+ µs · resize\(\) in place [\d.]+ µs$/);
     assert.match(hintLabel(ofRule('js-grow-cost', 5))!, /^≈[\d.]+ [nµ]s$/);
     assert.match(hintLabel(ofRule('js-grow-cost', 7))!, /^1 MiB → 2 MiB: ≈[\d.]+ µs$/);
-    assert.match(hintLabel(ofRule('js-linear-growth', 9))!, /^≈[\d.]+ m?s in all · doubling [\d.]+ m?s$/);
+    assert.match(hintLabel(ofRule('js-linear-growth', 9))!, /^≈[\d.]+ m?s to 16 MiB · doubling [\d.]+ m?s$/);
     for (const f of findings) assert.doesNotMatch(hintLabel(f) ?? '', C_WORDS);
   });
 
@@ -42,7 +42,7 @@ describe('present: TS/JS findings', () => {
     assert.deepEqual(hints.map((h) => h.line), [3, 5, 7, 9]);
     assert.match(hints[0]!.label, /resize\(\) in place/);
     // The concat's own size is unknown: its hint is the loop's total.
-    assert.match(hints[3]!.label, /in all · doubling/);
+    assert.match(hints[3]!.label, /to 16 MiB · doubling/);
   });
 
   it('the hover explains in JS words why, and lists the engine caveat among the assumptions', () => {
