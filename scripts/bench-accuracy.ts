@@ -5,11 +5,12 @@
 // fit on everything (what `pagecost calibrate` writes), the fit time (target < 1 s), and which
 // parameters moved or could not be fitted.
 //
-//   npx tsx scripts/bench-accuracy.ts [--quick] [--from FILE] [--save FILE] [--holdout 16K,1M,...]
-//                                     [--cc PATH] [--cache-dir DIR] [--json]
+//   npx tsx scripts/bench-accuracy.ts [--quick] [--from FILE] [--save FILE] [--report FILE]
+//                                     [--holdout 16K,1M,...] [--cc PATH] [--cache-dir DIR] [--json]
 //
 // --from reads a measurements file (or a calibration profile, which embeds its measurements);
-// --save writes the measurements of a fresh run so that the figures can be derived again.
+// --save writes the measurements of a fresh run so that the figures can be derived again;
+// --report also writes what is printed to FILE (docs/measurements/<date>-accuracy.txt).
 // The load average is printed with every figure: on a shared machine it explains the spread.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
@@ -76,9 +77,22 @@ function dist(title: string, d: ErrorDistribution, target: string): string {
     .map((w) => `      ${w.id}: measured ${formatNs(w.measuredNs)}, modelled ${formatNs(w.modelledNs)} (${w.ratio >= 1 ? '' : '1/'}${errorFactor(w.ratio).toFixed(2)}×)`)
     .join('\n');
   return (
-    `  ${title}: ${d.points} points; within 1.5×: ${pct(d.within1_5)}, within 2×: ${pct(d.within2)}, within 4×: ${pct(d.within4)}` +
+    `  ${title}: ${d.points} points; within 1.25×: ${pct(d.within1_25)}, within 1.5×: ${pct(d.within1_5)}, within 2×: ${pct(d.within2)}, within 4×: ${pct(d.within4)}` +
     `; error factor median ${d.median.toFixed(2)}×, p90 ${d.p90.toFixed(2)}×, max ${d.max.toFixed(2)}×  [${target}]\n` +
     `    furthest off (measured/modelled):\n${worst}\n`
+  );
+}
+
+/** Issue 4's floors, one line each, so that a run says at a glance what it met. */
+function floors(r: ReturnType<typeof accuracyReport>): string {
+  const line = (ok: boolean, what: string) => `  ${ok ? 'met    ' : 'NOT MET'}  ${what}\n`;
+  return (
+    `\nissue 4 floors:\n` +
+    line(r.defaultsSingle.within4 === 1, `built-in parameters, single-threaded points all within 4× (${pct(r.defaultsSingle.within4)})`) +
+    line(r.all.within1_5 >= 0.9, `after calibration ≥ 90% within 1.5× (${pct(r.all.within1_5)})`) +
+    line(r.all.within2 === 1, `after calibration all within 2× (${pct(r.all.within2)}, worst ${r.all.max.toFixed(2)}×)`) +
+    line(r.heldOut.within1_5 >= 0.9, `held-out sizes ≥ 90% within 1.5× (${pct(r.heldOut.within1_5)}; within 2×: ${pct(r.heldOut.within2)})`) +
+    line(Math.max(r.fitMs.train, r.fitMs.all) < 1000, `fit under 1 s (${Math.max(r.fitMs.train, r.fitMs.all).toFixed(0)} ms wall${r.fitCpuMs ? `, ${Math.max(r.fitCpuMs.train, r.fitCpuMs.all).toFixed(0)} ms CPU` : ''})`)
   );
 }
 
@@ -109,7 +123,7 @@ async function main(): Promise<number> {
   }
   const f = m.machine;
   const unit = (u: string) => (u ? ` ${u}` : '');
-  process.stdout.write(
+  const text =
     `measurements: ${from ?? 'this run'}, taken ${m.measuredAt} (${(m.elapsedMs / 1000).toFixed(0)} s, ${m.points.length} points, ${m.sweep.threads.join('/')} threads)\n` +
       `machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', VM guest' : ''}; clock read ${f.clockNs} ns\n` +
       (m.load ? `load average during the measurement (1/5/15 min): ${m.load.before.map((x) => x.toFixed(2)).join(' ')} before, ${m.load.after.map((x) => x.toFixed(2)).join(' ')} after, on ${f.cpus} CPUs\n` : '') +
@@ -131,8 +145,14 @@ async function main(): Promise<number> {
       `\nfitted and confirmed (within 5% of the default): ${r.confirmed.map((c) => c.id).join(', ') || 'none'}\n` +
       `could not be fitted here (defaults kept):\n` +
       r.unfitted.map((u) => `  ${u.id}: ${u.reason}`).join('\n') +
-      `\n\n${renderFit(r.fit)}`,
-  );
+      `\n\n${renderFit(r.fit)}\n` +
+      floors(r);
+  process.stdout.write(text);
+  const report = flag('--report');
+  if (report) {
+    writeFileSync(report, text, 'utf8');
+    process.stderr.write(`bench-accuracy: report written to ${report}\n`);
+  }
   return 0;
 }
 

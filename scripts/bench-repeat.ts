@@ -1,8 +1,12 @@
 // Repeatability check of the benchmark: runs the quick sweep twice and prints the fraction of
 // points whose medians agree within 10%, and how far apart the runs are.
 //   npx tsx scripts/bench-repeat.ts [--cc PATH] [--cache-dir DIR] [--tolerance 0.1] [--json]
+//                                   [--report FILE] [--save FILE]
+// --report also writes what is printed to FILE; --save writes both runs' points as JSON, so that
+// the spread can be looked at again (docs/measurements/<date>-repeat.{txt,json}).
 // The target (issue 4) is ≥ 90% of points within 10% on an idle machine; on a busy one the
 // fraction says more about the neighbours than about the harness.
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { harnessSourcePaths, nodeBenchHost, abortOnInterrupt } from '../src/cli/benchHost';
 import { compareRuns } from '../src/core/bench/repeat';
@@ -56,13 +60,20 @@ async function main(): Promise<number> {
     process.stdout.write(`${JSON.stringify({ ...rep, seconds: runs.map((r) => r.seconds), loadBefore, loadAfter, cpus }, null, 2)}\n`);
   } else {
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-    process.stdout.write(
+    const text = (
       `quick sweep twice: ${runs.map((r) => `${r.seconds.toFixed(1)} s`).join(' and ')}\n${load}\n` +
         `medians within ${pct(tolerance)}: ${rep.agreeing}/${rep.compared} points = ${pct(rep.fraction)} (target ≥ 90%)\n` +
         `relative difference of medians: median ${pct(rep.medianRelDiff)}, p90 ${pct(rep.p90RelDiff)}, max ${pct(rep.maxRelDiff)}\n` +
         `furthest apart:\n${rep.worst.map((w) => `  ${w.id}: ${w.a.toFixed(0)} ns vs ${w.b.toFixed(0)} ns (${pct(w.relDiff)})`).join('\n')}\n` +
-        (rep.unmatched.length ? `measured in one run only: ${rep.unmatched.join(', ')}\n` : ''),
+        (rep.unmatched.length ? `measured in one run only: ${rep.unmatched.join(', ')}\n` : '')
     );
+    process.stdout.write(text);
+    const report = flag('--report');
+    if (report) writeFileSync(report, text, 'utf8');
+  }
+  const save = flag('--save');
+  if (save) {
+    writeFileSync(save, `${JSON.stringify({ measuredAt: new Date().toISOString(), sweep, loadBefore, loadAfter, cpus, runs })}\n`, 'utf8');
   }
   return 0;
 }

@@ -17,6 +17,7 @@ export interface PointError {
 export interface ErrorDistribution {
   points: number;
   /** Fractions of points whose ratio lies within the factor, either way. */
+  within1_25: number;
   within1_5: number;
   within2: number;
   within4: number;
@@ -38,6 +39,7 @@ export function distribution(errors: PointError[], worstCount = 8): ErrorDistrib
   const frac = (k: number) => (f.length ? f.filter((x) => x <= k).length / f.length : NaN);
   return {
     points: f.length,
+    within1_25: frac(1.25),
     within1_5: frac(1.5),
     within2: frac(2),
     within4: frac(4),

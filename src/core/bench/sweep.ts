@@ -77,10 +77,14 @@ export function fullSweep(cpus: number): Sweep {
     ops: [...BENCH_OPS],
     // Besides the shape: 8 and 30–36 pages put the per-page invalidation slope and the full
     // flush of the 33/34-page step on several points (c_invlpg, c_flush_full); 8 and 32 MiB add
-    // mutually aligned 2 MiB multiples (c_pmd, c_thp) between the others.
+    // mutually aligned 2 MiB multiples (c_pmd, c_thp) between the others. 2, 3, 6 and 12 pages
+    // put several sizes below and around a 32–48 KiB L1 (working set 2N: 16–96 KiB), so that
+    // B_L1 and the first-fault cost rest on more than one size and a held-out size there can be
+    // interpolated (with 4 and 16 KiB alone, holding out 16 KiB left one L1 point). 128 MiB
+    // puts a point between 64 and 256 MiB, where a VM's host faults set in (s_fault_pool).
     sizes: [
-      4 * KiB, 16 * KiB, 8 * PAGE, 64 * KiB, 30 * PAGE, 32 * PAGE, 33 * PAGE, 34 * PAGE, 36 * PAGE, 256 * KiB,
-      1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 256 * MiB,
+      4 * KiB, 2 * PAGE, 3 * PAGE, 16 * KiB, 6 * PAGE, 8 * PAGE, 12 * PAGE, 64 * KiB, 30 * PAGE, 32 * PAGE, 33 * PAGE, 34 * PAGE,
+      36 * PAGE, 256 * KiB, 1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 128 * MiB, 256 * MiB,
     ],
     threads: threadLadder(cpus),
     reps: 300,

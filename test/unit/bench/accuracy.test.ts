@@ -75,12 +75,14 @@ describe('bench: the harness as the model sees it', () => {
     assert.equal(modelPoint(vm, p, key('mmap', 256 * MiB)), p.t_sys + p.t_mmap);
   });
 
-  it('the full sweep measures mmap, 30–36 pages and 2 MiB multiples from 2 to 256 MiB', () => {
+  it('the full sweep measures mmap, 30–36 pages, several sizes around L1 and 2 MiB multiples from 2 to 256 MiB', () => {
     const s = fullSweep(2);
     assert.ok(BENCH_OPS.includes('mmap') && s.ops.includes('mmap'));
     for (const pages of [8, 30, 32, 33, 34, 36]) assert.ok(s.sizes.includes(pages * 4096), `${pages} pages`);
+    // Below and around a 32–48 KiB L1: B_L1 and t_fault_first rest on more than one size.
+    for (const pages of [1, 2, 3, 4, 6, 8, 12]) assert.ok(s.sizes.includes(pages * 4096), `${pages} pages`);
     const aligned = s.sizes.filter((b) => b % (2 * MiB) === 0);
-    assert.deepEqual(aligned, [2, 4, 8, 16, 32, 64, 256].map((x) => x * MiB));
+    assert.deepEqual(aligned, [2, 4, 8, 16, 32, 64, 128, 256].map((x) => x * MiB));
     assert.ok(expectedLines(s) > s.sizes.length * s.ops.length);
   });
 });

@@ -3,7 +3,8 @@ import { builtinProfile, paramDef, type ParamId, type Params, type Profile } fro
 import { fitProfile } from '../../../src/core/bench/fit';
 import { isModelled, modelFor, modelPoint } from '../../../src/core/bench/modelled';
 import type { MeasuredPoint } from '../../../src/core/bench/protocol';
-import { BENCH_OPS, fullSweep } from '../../../src/core/bench/sweep';
+import { BENCH_OPS } from '../../../src/core/bench/sweep';
+import { syntheticSweep } from './fixtures';
 
 const MiB = 1024 * 1024;
 const base = builtinProfile('x86-64-vm');
@@ -17,24 +18,8 @@ const TRUTH: Partial<Params> = {
 };
 
 /** What the harness would print for the full sweep on 4 CPUs if the model with `truth` were exact. */
-function synthetic(truth: Params, distort: (i: number, v: number) => number = (_, v) => v): MeasuredPoint[] {
-  const sweep = fullSweep(4);
-  const out: MeasuredPoint[] = [];
-  for (const threads of sweep.threads) {
-    for (const op of sweep.ops) {
-      for (const bytes of op === 'syscall' ? [0] : sweep.sizes) {
-        const variants: [boolean, boolean][] =
-          op === 'mremap-move' && bytes % (2 * MiB) === 0 ? [[false, false], [true, false], [true, true], [false, true]] : [[false, op === 'fault-2m']];
-        for (const [aligned, huge] of variants) {
-          if (op === 'fault-2m' && bytes % (2 * MiB) !== 0) continue;
-          const key = { op, bytes, threads, huge, aligned };
-          const v = distort(out.length, modelPoint(profile, truth, key)!);
-          out.push({ ...key, medianNs: v, p10Ns: v, p90Ns: v, reps: 5 });
-        }
-      }
-    }
-  }
-  return out;
+function synthetic(truth: Params, distort?: (i: number, v: number) => number): MeasuredPoint[] {
+  return syntheticSweep(profile, truth, 4, distort);
 }
 
 const truth: Params = { ...profile.params, ...TRUTH };
