@@ -20,6 +20,7 @@ import type { AnalysisResult, AnalysisStats } from './api';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
 import { WEB_TS_REASON, type TsAnalysisService } from './tsService';
+import type { TsAnalysisResult } from '../core/analysis/ts/api';
 
 export const C_LANGUAGES = ['c', 'cpp'] as const;
 export const TS_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
@@ -299,6 +300,16 @@ export class AnalysisManager implements vscode.Disposable {
       vscode.window.setStatusBarMessage(`pagecost: ${WEB_TS_REASON}`, 15_000);
     }
     return this.ts;
+  }
+
+  /**
+   * A TS/JS text that is not an open document (the workspace scan), through the same service and
+   * its queue (keyed apart from open documents); null where the host has no TS/JS analysis.
+   */
+  analyzeTsText(key: string, text: string, settings: EditorSettings): Promise<TsAnalysisResult | null> {
+    const service = this.tsService();
+    if (!service) return Promise.resolve(null);
+    return service.analyze({ key: `scan\u0000${key}`, text, file: key, options: { maxGeneratedBytes: settings.ts.maxGeneratedBytes } });
   }
 
   /**

@@ -7,7 +7,12 @@ import { adviseSites, applySuppressions } from '../core/advice';
 import { analyzeCFile } from '../core/analysis/c/analyzeFile';
 import { MODEL_VERSION, describeFinding } from '../core/model';
 import { benchBlockedReason } from '../core/present/trust';
+import type { EditorSettings } from '../core/present/settings';
+import { TS_EXTENSIONS } from '../core/analysis/ts/api';
+import { tsMayHaveSites, tsSkipNote } from '../core/scan/tsAnalyzer';
+import type { Profile } from '../core/model';
 import type { Finding, WrapperDef } from '../core/types';
+import { WEB_TS_REASON } from './tsService';
 import type { AnalysisManager } from './analysisManager';
 import type { DiagnosticsFeature } from './diagnostics';
 import { findingsAt } from './hover';
@@ -189,7 +194,7 @@ export class Commands implements vscode.Disposable {
   }
 
   /**
-   * Every C file of the workspace into the Problems panel. Two passes: wrappers first (a call in
+   * Every C file (then every TS/JS file, scanTsFiles) of the workspace into the Problems panel. Two passes: wrappers first (a call in
    * a.c may go through a wrapper in b.h), then call sites. Open documents keep their live results.
    * Yields between files so the extension host stays responsive, and stops when cancelled.
    */
@@ -258,9 +263,71 @@ export class Commands implements vscode.Disposable {
           }
           await yieldNow();
         }
+        if (settings.ts.enabled) {
+          const ts = await this.scanTsFiles(settings, profile, open, progress, token);
+          if (ts.cancelled) return { ok: false, cancelled: true, files: n + ts.files, findings: total + ts.findings };
+          n += ts.files;
+          total += ts.findings;
+        }
         return { ok: true, files: n, findings: total };
       },
     );
+  }
+
+  /**
+   * The workspace's TS/JS files (not node_modules) into the Problems panel: declaration files and
+   * big bundles are named in the output, files that spell no resize are never sent, the rest go
+   * one by one through the editor's TS/JS service (its worker thread), so the host stays free.
+   */
+  private async scanTsFiles(
+    settings: EditorSettings,
+    profile: Profile,
+    open: Set<string>,
+    progress: vscode.Progress<{ message?: string }>,
+    token: vscode.CancellationToken,
+  ): Promise<{ files: number; findings: number; cancelled?: boolean }> {
+    const excludes = ['**/node_modules/**', '**/bower_components/**', ...settings.exclude];
+    const uris = await vscode.workspace.findFiles(`**/*{${TS_EXTENSIONS.join(',')}}`, `{${excludes.join(',')}}`, 20_000, token);
+    let files = 0;
+    let findings = 0;
+    for (const uri of uris) {
+      if (token.isCancellationRequested) return { files, findings, cancelled: true };
+      const key = uri.toString();
+      if (open.has(key)) continue;
+      let bytes: Uint8Array;
+      try {
+        bytes = await vscode.workspace.fs.readFile(uri);
+      } catch {
+        continue;
+      }
+      files++;
+      if (bytes.length > settings.maxFileSize || bytes.includes(0)) continue;
+      const note = tsSkipNote(key, bytes.length, settings.ts.maxGeneratedBytes);
+      if (note) {
+        this.output.appendLine(`scan: ${key}: ${note}`);
+        continue;
+      }
+      const text = new TextDecoder().decode(bytes);
+      if (!tsMayHaveSites(text)) continue;
+      progress.report({ message: vscode.workspace.asRelativePath(uri) });
+      let result;
+      try {
+        result = await this.manager.analyzeTsText(key, text, settings);
+      } catch (e) {
+        this.output.appendLine(`scan: ${key}: ${(e as Error).message}`);
+        continue;
+      }
+      if (!result) {
+        this.output.appendLine(`scan: TS/JS files not scanned: ${WEB_TS_REASON}`);
+        break;
+      }
+      for (const n of result.notes) this.output.appendLine(`scan: ${key}: ${n}`);
+      const found = applySuppressions(adviseSites(result.sites, { profile, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true }), text);
+      const diags = this.diagnostics.diagnosticsFor(uri, found);
+      findings += diags.length;
+      this.diagnostics.scanCollection.set(uri, diags);
+    }
+    return { files, findings };
   }
 
   dispose(): void {

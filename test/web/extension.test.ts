@@ -242,6 +242,23 @@ test('a document closed while its analysis is pending: no exception, waiters rel
   ok(r.skipped === null || r.skipped === 'closed', `resolved (${r.skipped})`);
 });
 
+test('a TS document on the web: not analysed, with the reason; nothing thrown, C still analysed', async () => {
+  const a = await api();
+  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export const grow = (w: any, p: number) => w.__wbindgen_realloc(p, 8, 4096, 1);\n' });
+  await vscode.window.showTextDocument(doc);
+  const r = await a.whenAnalyzed(doc.uri, doc.version);
+  match(r.skipped ?? '', /TS\/JS analysis runs in the desktop\/remote extension host; not in the browser yet/, 'the reason');
+  equal(r.findings.length, 0, 'no findings');
+  equal(ours(doc.uri).length, 0, 'no diagnostics');
+  const status = await a.status();
+  match(status.detail, /not in the browser yet/, 'the status item says why');
+  equal(status.severity, 'warning', 'as a warning');
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+  const { r: c } = await openFile('mremap.c');
+  equal(c.skipped, null, 'a C document is still analysed');
+  ok(c.findings.length > 0, 'with findings');
+});
+
 test('commands: benchmark and calibrate explain that they need a local VS Code', async () => {
   const { doc } = await openFile('mremap.c');
   const at = doc.offsetAt(new vscode.Position(8, 10));
