@@ -100,7 +100,7 @@ function sizes(site: CallSite): Sizes {
   if (oldB === null && newB !== null && newB >= 2 && callee !== 'buffer-resize' && callee !== 'memory-grow') {
     // As realloc-cost does: the old size is no argument here, so the estimate says what it assumed.
     oldB = Math.floor(newB / 2);
-    assumedOld = `from about ${formatBytes(oldB)}, assumed: the old size is not known`;
+    assumedOld = 'the old size is not known: half the new size assumed';
     inputs.push(`old size ${formatBytes(oldB)} assumed (half the new size): the code does not say it`);
   }
   const grow: JsGrow = { primitive: callee, oldBytes: oldB, newBytes: newB, deltaBytes: delta, shared: js?.shared ?? null };

@@ -101,7 +101,7 @@ describe('advice for TS/JS sites', () => {
 
   it('says which sizes it used, and what it assumed', () => {
     const f = only(adviseSites([jsSite('copy-grow', { name: 'Uint8Array', newSize: size(2 * MiB, 'n2') })]), 'js-grow-cost');
-    assert.match(f.message, /from about 1 MiB, assumed: the old size is not known/);
+    assert.match(f.message, /from the old 1 MiB \(the old size is not known: half the new size assumed\)/);
     assert.ok(f.estimate!.assumptions!.some((a) => a.startsWith('new size `n2` = 2 MiB')));
     assert.ok(f.estimate!.assumptions!.some((a) => /old size 1 MiB assumed/.test(a)));
     const stepped = only(adviseSites([jsSite('copy-grow', { name: 'Uint8Array', newSize: size(2 * MiB) }, { step: size(64 * KiB, 'CHUNK') })]), 'js-grow-cost');
