@@ -70,13 +70,21 @@ interface Part {
 // C allocator); the JS assumptions below say what holds instead.
 const FOREIGN = /mremap|MREMAP|address range after the mapping|jemalloc|mimalloc|grows in place \(new pages/;
 
+// The C operations' words for work a JS engine or wasm allocator does too, said without C names.
+const JS_LABELS: Readonly<Record<string, string>> = {
+  t_heap_alloc: 'allocating the new block',
+  t_heap_free: 'freeing the old block',
+  t_call: 'starting a copy',
+  t_libc: 'allocator bookkeeping of one resize',
+};
+
 function combine(op: JsOpName, path: string, parts: readonly Part[], own: readonly string[]): Estimate {
   const terms: BreakdownTerm[] = [];
   const assumptions: string[] = [];
   for (const { e, scale = 1, relabel = {}, only } of parts) {
     for (const t of e.breakdown) {
       if (only && !only(t)) continue;
-      const label = relabel[t.term] ?? t.label;
+      const label = relabel[t.term] ?? JS_LABELS[t.term] ?? t.label;
       const prev = terms.find((x) => x.term === t.term && x.label === label && x.unitNs === t.unitNs);
       if (prev) {
         prev.count += t.count * scale;

@@ -43,6 +43,7 @@ describe('JS model: one call', () => {
       addsUp(e);
       assert.ok(e.assumptions.length > 0, e.op);
       assert.ok(!e.assumptions.some((a) => /MREMAP_|glibc|jemalloc|mimalloc|mmap threshold/.test(a)), `${e.op} borrows C words: ${e.assumptions.join(' | ')}`);
+      for (const t of e.breakdown) assert.doesNotMatch(t.label, /malloc|memcpy|mremap|realloc/, `${e.op}: ${t.term}`);
     }
   });
 
