@@ -1,5 +1,5 @@
 // A small stand-in for the `vscode` module, enough for the thin adapters of src/extension/
-// (convert, settings, diagnostics, codeActions) to run under mocha. Only those adapters are tested
+// (convert, settings, diagnostics, codeActions, and the AnalysisManager's document events) to run under mocha. Only those adapters are tested
 // with it: everything they decide comes from src/core, which is tested directly; what VS Code
 // itself does with their output is tier 2 and tier 3's job.
 //
@@ -128,12 +128,49 @@ export const fake = {
     const e = { affectsConfiguration: (s: string) => sections.some((x) => x === s || x.startsWith(`${s}.`)) };
     for (const l of [...this.configListeners]) l(e);
   },
+  /** Open documents (`workspace.textDocuments`) and the document events the manager listens to. */
+  documents: [] as FakeDocument[],
+  onOpen: new EventEmitter<FakeDocument>(),
+  onClose: new EventEmitter<FakeDocument>(),
+  onChange: new EventEmitter<{ document: FakeDocument; contentChanges: unknown[] }>(),
+  onSave: new EventEmitter<FakeDocument>(),
+  /** Messages shown with window.setStatusBarMessage. */
+  statusMessages: [] as string[],
+  /** Opens a document as VS Code would (fires onDidOpenTextDocument). */
+  open(uri: string, languageId: string, text: string): FakeDocument {
+    const d = new FakeDocument(Uri.parse(uri), languageId, text);
+    this.documents.push(d);
+    this.onOpen.fire(d);
+    return d;
+  },
+  /** Replaces the text, bumps the version and fires onDidChangeTextDocument. */
+  edit(d: FakeDocument, text: string): void {
+    d.text = text;
+    d.version++;
+    this.onChange.fire({ document: d, contentChanges: [{ text }] });
+  },
+  close(d: FakeDocument): void {
+    this.documents = this.documents.filter((x) => x !== d);
+    d.isClosed = true;
+    this.onClose.fire(d);
+  },
   reset(): void {
     this.config.clear();
     this.folders = [];
     this.configListeners.clear();
+    this.documents = [];
+    this.statusMessages = [];
   },
 };
+
+export class FakeDocument {
+  version = 1;
+  isClosed = false;
+  constructor(readonly uri: Uri, readonly languageId: string, public text: string) {}
+  getText(): string {
+    return this.text;
+  }
+}
 
 export const workspace = {
   getConfiguration(section: string, scope: Uri | null) {
@@ -148,6 +185,13 @@ export const workspace = {
     fake.configListeners.add(listener);
     return { dispose: () => fake.configListeners.delete(listener) };
   },
+  get textDocuments() {
+    return fake.documents;
+  },
+  onDidOpenTextDocument: (l: (d: FakeDocument) => void) => fake.onOpen.event(l),
+  onDidCloseTextDocument: (l: (d: FakeDocument) => void) => fake.onClose.event(l),
+  onDidChangeTextDocument: (l: (e: { document: FakeDocument; contentChanges: unknown[] }) => void) => fake.onChange.event(l),
+  onDidSaveTextDocument: (l: (d: FakeDocument) => void) => fake.onSave.event(l),
 };
 
 export const languages = {
@@ -157,4 +201,8 @@ export const languages = {
 
 export const window = {
   visibleTextEditors: [] as unknown[],
+  setStatusBarMessage(text: string) {
+    fake.statusMessages.push(text);
+    return disposable;
+  },
 };
