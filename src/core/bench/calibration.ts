@@ -116,6 +116,8 @@ function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string 
       a_ipi: 'one CPU: no other CPU to interrupt',
       s_fault_pool: 'c_fault_host is zero (no host faults modelled), so the pool size has no effect',
       t_fault2M_host: 'no huge-page fault run reaches beyond s_fault_pool, or no huge pages were granted',
+      t_fault_first: 'no point faults in a mapping made for it (fault-4k, memcpy-cold, malloc-copy-free of 64 KiB and up)',
+      t_grow_l2: 'no in-place grow of a written buffer larger than about 70% of the L2 was measured',
     };
     return reasons[id] ?? 'no measured point depends on it';
   }
@@ -126,7 +128,9 @@ function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string 
     c_thp: `aligned THP moves measure c_thp + c_flush_full per huge page together (fitted sum ${sum(['c_thp', 'c_flush_full'])} ns)`,
     c_flush_full: 'a full flush is ≈150 ns inside moves and unmaps of 2 µs or more (the 33/34-page step is 33 INVLPGs minus one full flush): under the per-point noise, so only its sums with c_pmd/c_thp are measured',
     t_call: 'page-multiple copy sizes cannot separate the fixed cost of a call from the L1 bandwidth (both ≈10–40 ns at 4 KiB)',
-    B_L1: 'only the 4 KiB copy (8 KiB working set) is purely in L1, and the clock read (≈16 ns) is as large as the copy',
+    B_L1: 'few copies run purely in L1 (working set up to 70% of it: 4–16 KiB on a 48 KiB L1; the quick sweep has 4 KiB only), and the clock read (≈16 ns) is as large as such a copy',
+    t_fault_first: 'it shows only in points of one to a few pages (fault-4k, memcpy-cold), where it and t_fault4k are of the same size',
+    t_grow_l2: 'only the in-place grows between about 70% and twice the L2 size separate it from c_grow and t_grow_cap',
   };
   return `${together[id] ?? 'the points do not separate it from the terms it always comes with'} (${sd}); default kept`;
 }
