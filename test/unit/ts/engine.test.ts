@@ -1,0 +1,96 @@
+// The engine's behaviour beyond single forms: which receivers count, what is refused, and that
+// bad input ends in notes, never in an exception or in files left in the shared project.
+import { strict as assert } from 'node:assert';
+import { analyzeTsFile } from '../../../src/core/analysis/ts';
+import { openFileCount } from '../../../src/core/analysis/ts/project';
+
+const callees = (text: string, file = 'a.ts') => analyzeTsFile(text, file).sites.map((s) => `${s.callee}:${s.js?.route}:${s.kind}`);
+
+describe('TS/JS analysis: receivers decide', () => {
+  it('a realloc method of an unrelated object is not a reallocation', () => {
+    assert.deepEqual(callees('class Pool { realloc(a: number, b: number) { return a + b; } }\nconst pool = new Pool();\npool.realloc(1, 2);\nthis.realloc(1, 2);\nfunction f(o) { o.realloc(1, 2); }\n'), []);
+  });
+
+  it('the same call on wasm exports, emscripten Module, wasm-bindgen glue and FFI libraries is', () => {
+    const text = [
+      'const { instance } = await WebAssembly.instantiate(bytes);',
+      'instance.exports.realloc(0, 8);',
+      'const ex = instance.exports; ex.realloc(0, 8);',
+      'Module._realloc(0, 8);',
+      'anything.__wbindgen_realloc(0, 1, 8, 1);',
+      "const lib = ffi.Library('libc', { realloc: [] }); lib.realloc(0, 8);",
+      "const k = koffi.load('libc.so.6'); const r = k.func('void *realloc(void *, size_t)'); r(0, 8);",
+      "const b = dlopen('libc', { realloc: {} }); b.symbols.realloc(0, 8);",
+    ].join('\n');
+    assert.deepEqual(callees(text), [
+      'wasm-realloc:wasm-exports:direct-call', 'wasm-realloc:wasm-exports:direct-call', 'wasm-realloc:emscripten:direct-call',
+      'wasm-realloc:wasm-bindgen:direct-call', 'realloc:ffi-napi:direct-call', 'realloc:koffi:direct-call', 'realloc:bun:ffi:direct-call',
+    ]);
+  });
+
+  it('module.exports is the CommonJS module, not a WebAssembly instance', () => {
+    assert.deepEqual(callees('module.exports.realloc(0, 8);\n', 'a.js'), []);
+    assert.deepEqual(callees('exports.realloc(0, 8);\n', 'a.js'), ['wasm-realloc:wasm-exports:direct-call']);
+  });
+
+  it('a realloc export passed as a value is a reference; an alias is not a site', () => {
+    assert.deepEqual(callees('const r = instance.exports.realloc;\nregister(instance.exports.realloc);\n'), ['wasm-realloc:wasm-exports:reference']);
+  });
+
+  it('transfer/resize/grow need a buffer or memory, by construction, type or name', () => {
+    assert.deepEqual(callees('wallet.transfer(100);\nlist.resize(2);\ntree.grow(1);\n'), []);
+    assert.deepEqual(callees('buf.transfer(100);\nmemory.grow(1);\nconst x = new ArrayBuffer(1, { maxByteLength: 8 });\nx.resize(2);\n'), ['buffer-transfer:builtin:direct-call', 'memory-grow:builtin:direct-call', 'buffer-resize:builtin:direct-call']);
+  });
+
+  it('ignores names in comments and strings', () => {
+    assert.deepEqual(callees("// instance.exports.realloc(0, 8)\nconst s = 'Module._realloc(0, 8)';\n/* buf.transfer(1) */\n"), []);
+  });
+});
+
+describe('TS/JS analysis: bad input', () => {
+  it('declaration files are skipped with a note', () => {
+    const r = analyzeTsFile('export declare function f(): void;\ninstance.exports.realloc(0, 8);\n', 'x.d.ts');
+    assert.match(r.skipped ?? '', /declaration file/);
+    assert.deepEqual(r.sites, []);
+  });
+
+  it('minified bundles over the limit are skipped; under it they are analysed', () => {
+    const text = `${'var a=1;'.repeat(200)}instance.exports.realloc(0,64);`;
+    const big = analyzeTsFile(text, 'app.min.js', { maxGeneratedBytes: 1000 });
+    assert.match(big.skipped ?? '', /generated bundle .* not analysed/);
+    assert.equal(analyzeTsFile(text, 'app.min.js').sites.length, 1);
+  });
+
+  it('a file with one very long line over the limit is taken for generated', () => {
+    const text = `${'x=1;'.repeat(3000)}instance.exports.realloc(0,64);`;
+    assert.match(analyzeTsFile(text, 'gen.js', { maxGeneratedBytes: 10_000 }).skipped ?? '', /very long lines/);
+  });
+
+  it('a syntax error gives one note with its position and the rest is analysed', () => {
+    const r = analyzeTsFile('let a = ;\nmemory.grow(1);\n', 'a.ts');
+    assert.equal(r.notes.length, 1);
+    assert.match(r.notes[0]!, /^syntax errors? at 1:9 /);
+    assert.equal(r.sites.length, 1);
+  });
+
+  it('never throws, whatever the text', () => {
+    for (const text of ['', '\u0000\uffff', '}}}{{{', 'instance.exports.realloc(', '<div>{realloc(</div>', 'enum E { A = E.A }\ninstance.exports.realloc(0, E.A);', '@@@ buf.transfer(']) {
+      const r = analyzeTsFile(text, 'x.tsx');
+      assert.ok(Array.isArray(r.sites) && Array.isArray(r.notes));
+    }
+  });
+
+  it('leaves no source file behind in the shared project', () => {
+    for (let i = 0; i < 50; i++) analyzeTsFile(`instance.exports.realloc(0, ${i});`, `f${i}.ts`);
+    assert.equal(openFileCount(), 0);
+  });
+
+  it('reports ranges with 1-based UTF-16 columns and offsets', () => {
+    const text = "const s = '😀'; instance.exports.realloc(0, 8);\n";
+    const [site] = analyzeTsFile(text, 'a.ts').sites;
+    const at = text.indexOf('realloc');
+    assert.equal(site!.nameRange.startOffset, at);
+    assert.equal(site!.nameRange.start.column, at + 1);
+    assert.equal(text.slice(site!.range.startOffset, site!.range.endOffset), 'instance.exports.realloc(0, 8)');
+  });
+});
