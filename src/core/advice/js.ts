@@ -153,6 +153,9 @@ function costFinding(site: CallSite, a: JsAdvice): Finding {
   const s = sizes(site);
   const callee = site.callee as JsPrimitive;
   if (s.missing !== null) return unknownCost(site, a, s.missing);
+  if (s.grow.oldBytes === 0 && isCopyingJs(callee)) {
+    return make(site, JS_RULES.jsGrowCost, 'hint', `${name(site)}: the buffer is empty before this call, so nothing is copied; the new ${formatBytes(s.grow.newBytes!)} cost first-touch page faults as they are written (${a.where}).`);
+  }
   const est = estimateJs(a.profile.params, a.ctx, s.grow);
   const alt = jsAlternative(a.profile.params, a.ctx, s.grow, site.inLoop);
   const [subject, detail] = what(s.grow, s.assumedOld);

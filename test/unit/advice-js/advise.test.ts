@@ -119,6 +119,12 @@ describe('advice for TS/JS sites', () => {
     assert.match(noDelta.message, /number of pages added is not known/);
   });
 
+  it('growing an empty buffer copies nothing, and says so', () => {
+    const f = only(adviseSites([jsSite('copy-grow', { name: 'Uint8Array', oldSize: size(0), newSize: size(4096) })]), 'js-grow-cost');
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /empty before this call, so nothing is copied; the new 4 KiB cost first-touch page faults/);
+  });
+
   it('a model refusal becomes a hint with the reason, not an exception', () => {
     const f = only(adviseSites([jsSite('buffer-resize', { name: 'grow', oldSize: size(2 * MiB), newSize: size(MiB) }, { shared: true })]), 'js-grow-cost');
     assert.match(f.message, /no estimate \(SharedArrayBuffer\.grow\(\) cannot shrink/);
