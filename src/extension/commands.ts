@@ -15,7 +15,7 @@ import type { Finding, WrapperDef } from '../core/types';
 import { WEB_TS_REASON } from './tsService';
 import type { AnalysisManager } from './analysisManager';
 import type { DiagnosticsFeature } from './diagnostics';
-import { findingsAt } from './hover';
+import { findingsAt, jsBenchReason } from './hover';
 import type { Platform } from './platform';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
@@ -127,6 +127,11 @@ export class Commands implements vscode.Disposable {
       const why = 'Put the cursor on a realloc or mremap call to benchmark it.';
       void vscode.window.showInformationMessage(`pagecost: ${why}`);
       return { ok: false, reason: why };
+    }
+    const notMeasured = jsBenchReason(site);
+    if (notMeasured) {
+      void vscode.window.showInformationMessage(`pagecost: ${notMeasured}`);
+      return { ok: false, reason: notMeasured };
     }
     const settings = this.settings.for(found.doc.uri);
     const { profile } = await this.profiles.get();

@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { MODEL_VERSION } from '../core/model';
 import { commandLink, hoverMarkdown } from '../core/present/hover';
 import { benchBlockedReason } from '../core/present/trust';
-import type { Finding } from '../core/types';
+import { isJsPrimitive, type CallSite, type Finding } from '../core/types';
 import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toRange } from './convert';
 import type { Platform } from './platform';
@@ -13,6 +13,17 @@ import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
 
 export const HOVER_COMMANDS = ['pagecost.benchmarkCall', 'pagecost.explainModel', 'pagecost.changeAssumptions'];
+
+/**
+ * Why the call cannot be benchmarked whatever the host: the harness times C's realloc, mremap
+ * and memcpy, so a JS/WebAssembly resize (copy-grow, wasm-realloc, …) would be measured as
+ * something it is not. FFI calls of C realloc/mremap from TS are C primitives and are measured.
+ */
+export function jsBenchReason(site: CallSite): string | null {
+  return isJsPrimitive(site.callee)
+    ? `The benchmark harness measures C's realloc, mremap and memcpy; ${site.callee} (a JS/WebAssembly resize) is not measured yet. Its figures come from the model (docs/MODEL.md).`
+    : null;
+}
 
 /** The findings of the call site at `offset` (on its name or anywhere in the call). */
 export function findingsAt(findings: readonly Finding[], offset: number): Finding[] {
@@ -54,7 +65,7 @@ export class HoverFeature implements vscode.HoverProvider, vscode.Disposable {
     const { profile } = await this.profiles.get();
     const at = found[0]!.site.nameRange.startOffset;
     const args = [document.uri.toString(), at];
-    const blocked = benchBlockedReason(this.platform.benchUnavailable(), vscode.workspace.isTrusted);
+    const blocked = benchBlockedReason(this.platform.benchUnavailable(), vscode.workspace.isTrusted) ?? jsBenchReason(found[0]!.site);
     const text = hoverMarkdown(found, {
       modelVersion: MODEL_VERSION,
       profile: {

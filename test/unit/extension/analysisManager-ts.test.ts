@@ -5,6 +5,7 @@
 import { fake, Uri } from './vscodeFake';
 import { strict as assert } from 'node:assert';
 import { AnalysisManager } from '../../../src/extension/analysisManager';
+import { jsBenchReason } from '../../../src/extension/hover';
 import { SettingsStore } from '../../../src/extension/settings';
 import type { ProfileStore } from '../../../src/extension/profiles';
 import type { TsAnalysisRequest, TsAnalysisService } from '../../../src/extension/tsService';
@@ -133,5 +134,14 @@ describe('AnalysisManager: TS/JS documents', () => {
     const r2 = await m.whenAnalyzed(d.uri as Any, 2);
     assert.equal(r2.skipped, null);
     assert.ok(r2.findings.length > 0);
+  });
+});
+
+describe('benchmarks of TS/JS sites', () => {
+  it('JS/WebAssembly resizes are not benchmarked (the harness times C), FFI calls of C realloc are', () => {
+    const [wasm] = analyzeTsFile(GROW, 'grow.ts', {}).sites;
+    assert.ok(wasm);
+    assert.match(jsBenchReason(wasm) ?? '', /measures C's realloc, mremap and memcpy; wasm-realloc \(a JS\/WebAssembly resize\) is not measured yet/);
+    assert.equal(jsBenchReason({ ...wasm, callee: 'realloc' }), null);
   });
 });
