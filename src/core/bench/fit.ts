@@ -146,9 +146,9 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   // a coarse scan over its range (the others at their start) picks the start of the search;
   // the reported `start` stays the default.
   const u0 = clamp(defs.map((d) => Math.log(Math.max(start[d.id], 1e-3))));
-  const robustCost = (p: Params): number => {
+  const robustCost = (p: Params, pts: readonly Usable[] = usable): number => {
     let c = 0;
-    for (const pt of usable) {
+    for (const pt of pts) {
       const v = modelPoint(profile, p, pt.key, clockNs);
       const x = v !== null && v > 0 ? Math.log(v) - pt.logMeasured : 10;
       c += Math.log1p((x / scale) ** 2);
@@ -156,24 +156,28 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     return c;
   };
   // Scans parameter j over its range with the others as in `base`; returns the best log value
-  // and its cost. `keep` is the value at the edge the default sits on, tried as the first step.
-  const edgeScan = (j: number, base: Params): { u: number; cost: number } => {
+  // and the cost of the points it moves (the others add the same at every step), with the cost
+  // of those points at `base`. The default's own edge value is tried as the first (last) step.
+  const edgeScan = (j: number, base: Params): { u: number; cost: number; costAtBase: number } => {
     const d = defs[j]!;
     const v = start[d.id];
+    const at = (k: number) => (k === 0 && v <= d.range[0] ? v : k === SCAN_STEPS && v >= d.range[1] ? v : Math.exp(lo[j]! + ((hi[j]! - lo[j]!) * k) / SCAN_STEPS));
+    // Only the points this parameter moves matter: found by comparing its two range ends.
+    const pLo = { ...base, [d.id]: at(0) };
+    const pHi = { ...base, [d.id]: at(SCAN_STEPS) };
+    const moved = usable.filter((pt) => modelPoint(profile, pLo, pt.key, clockNs) !== modelPoint(profile, pHi, pt.key, clockNs));
     let best = lo[j]!;
     let bestCost = Infinity;
-    // 24 steps: a range like t_fault2M_host's (1e-3 … 5·10⁵ ns) spans 20 e-folds, and with
-    // 6 steps (a factor of 28 apart) the scan jumped from too little to far too much.
+    // 12 steps over the range (t_fault2M_host's 1e-3 … 5·10⁵ ns: a factor of ≈5 apart); the
+    // solve refines from the best.
     for (let k = 0; k <= SCAN_STEPS; k++) {
-      const uj = lo[j]! + ((hi[j]! - lo[j]!) * k) / SCAN_STEPS;
-      const p = { ...base, [d.id]: k === 0 && v <= d.range[0] ? v : k === SCAN_STEPS && v >= d.range[1] ? v : Math.exp(uj) };
-      const c = robustCost(p);
+      const c = robustCost({ ...base, [d.id]: at(k) }, moved);
       if (c < bestCost - 1e-9) {
         bestCost = c;
-        best = uj;
+        best = lo[j]! + ((hi[j]! - lo[j]!) * k) / SCAN_STEPS;
       }
     }
-    return { u: best, cost: bestCost };
+    return { u: best, cost: bestCost, costAtBase: robustCost(base, moved) };
   };
   const atEdge = defs.map((d) => !(start[d.id] > d.range[0] && start[d.id] < d.range[1]));
   defs.forEach((_, j) => {
@@ -242,8 +246,9 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   for (;;) {
   while (iterations < budget && !converged) {
     iterations++;
-    // Numeric Jacobian, one forward difference per parameter over the points it touches.
-    const J: Map<number, number>[] = defs.map(() => new Map());
+    // Numeric Jacobian, one forward difference per parameter over the points it touches; one
+    // dense row per parameter (zero where it touches nothing), so products need no lookups.
+    const J: Float64Array[] = defs.map(() => new Float64Array(usable.length));
     const h = 1e-4;
     defs.forEach((_, j) => {
       if (!active[j]) return;
@@ -252,20 +257,21 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
       uj[j] = u[j]! + step;
       const pj = toParams(uj);
       // r[i] + logMeasured is the model at u already: no need to evaluate it again.
-      for (const i of touches[j]!) J[j]!.set(i, (logModel(pj, usable[i]!) - (r[i]! + usable[i]!.logMeasured)) / step);
+      const row = J[j]!;
+      for (const i of touches[j]!) row[i] = (logModel(pj, usable[i]!) - (r[i]! + usable[i]!.logMeasured)) / step;
     });
     // Normal equations of the weighted problem plus the prior.
     normal = defs.map(() => new Array<number>(n).fill(0));
     const g = new Array<number>(n).fill(0);
     for (let a = 0; a < n; a++) {
-      for (const [i, ja] of J[a]!) g[a]! += w[i]! * ja * r[i]!;
+      const ja = J[a]!;
+      for (const i of touches[a]!) g[a]! += w[i]! * ja[i]! * r[i]!;
       for (let b = a; b < n; b++) {
+        // Over the shorter of the two touch lists: elsewhere one of the factors is zero.
+        const jb = J[b]!;
+        const idx = touches[a]!.length <= touches[b]!.length ? touches[a]! : touches[b]!;
         let s = 0;
-        const [small, large] = J[a]!.size < J[b]!.size ? [J[a]!, J[b]!] : [J[b]!, J[a]!];
-        for (const [i, x] of small) {
-          const y = large.get(i);
-          if (y !== undefined) s += w[i]! * x * y;
-        }
+        for (const i of idx) s += w[i]! * ja[i]! * jb[i]!;
         normal[a]![b] = s;
         normal[b]![a] = s;
       }
@@ -305,13 +311,12 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   rescanned = true;
   let moved = false;
   const fittedNow = toParams(u);
-  const costNow = robustCost(fittedNow);
   defs.forEach((_, j) => {
     // "Still at the edge": within 1% of it (the solve nudges a parameter the points barely feel).
     if (!atEdge[j] || !active[j] || !(u[j]! <= lo[j]! + 0.01 || u[j]! >= hi[j]! - 0.01)) return;
     const s = edgeScan(j, fittedNow);
     // Only a clear gain (a point brought from 2× to 1.2× is worth ≈2 in this cost) moves it.
-    if (s.cost < costNow - 1 && Math.abs(s.u - u[j]!) > 1e-6) {
+    if (s.cost < s.costAtBase - 1 && Math.abs(s.u - u[j]!) > 1e-6) {
       u[j] = s.u;
       u0[j] = s.u;
       moved = true;
