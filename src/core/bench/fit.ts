@@ -7,6 +7,8 @@
 // Cauchy weights (a point off by 15% counts half, one off by 3× almost nothing, so a few
 // disturbed points cannot drag a parameter), plus a weak pull towards the starting values so that parameters the sweep
 // does not pin down (e.g. a_ipi vs b_ipi with one thread count) stay put instead of drifting.
+// Parameters whose default sits on a range edge (terms that are 0 in the built-ins) start from a
+// coarse scan of their range, and are scanned again after a first solve (see "A second pass").
 import { PARAMS, type ParamId, type Params, type Profile } from '../model';
 import { modelPoint } from './modelled';
 import type { MeasuredPoint, PointKey } from './protocol';
@@ -244,90 +246,90 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   let rescanned = false;
   let budget = maxIter;
   for (;;) {
-  while (iterations < budget && !converged) {
-    iterations++;
-    // Numeric Jacobian, one forward difference per parameter over the points it touches; one
-    // dense row per parameter (zero where it touches nothing), so products need no lookups.
-    const J: Float64Array[] = defs.map(() => new Float64Array(usable.length));
-    const h = 1e-4;
+    while (iterations < budget && !converged) {
+      iterations++;
+      // Numeric Jacobian, one forward difference per parameter over the points it touches; one
+      // dense row per parameter (zero where it touches nothing), so products need no lookups.
+      const J: Float64Array[] = defs.map(() => new Float64Array(usable.length));
+      const h = 1e-4;
+      defs.forEach((_, j) => {
+        if (!active[j]) return;
+        const uj = [...u];
+        const step = u[j]! + h <= hi[j]! ? h : -h;
+        uj[j] = u[j]! + step;
+        const pj = toParams(uj);
+        // r[i] + logMeasured is the model at u already: no need to evaluate it again.
+        const row = J[j]!;
+        for (const i of touches[j]!) row[i] = (logModel(pj, usable[i]!) - (r[i]! + usable[i]!.logMeasured)) / step;
+      });
+      // Normal equations of the weighted problem plus the prior.
+      normal = defs.map(() => new Array<number>(n).fill(0));
+      const g = new Array<number>(n).fill(0);
+      for (let a = 0; a < n; a++) {
+        const ja = J[a]!;
+        for (const i of touches[a]!) g[a]! += w[i]! * ja[i]! * r[i]!;
+        for (let b = a; b < n; b++) {
+          // Over the shorter of the two touch lists: elsewhere one of the factors is zero.
+          const jb = J[b]!;
+          const idx = touches[a]!.length <= touches[b]!.length ? touches[a]! : touches[b]!;
+          let s = 0;
+          for (const i of idx) s += w[i]! * ja[i]! * jb[i]!;
+          normal[a]![b] = s;
+          normal[b]![a] = s;
+        }
+        if (active[a]) {
+          normal[a]![a]! += priorW * priorW;
+          g[a]! += priorW * priorW * (u[a]! - u0[a]!);
+        } else normal[a]![a] = 1; // untouched: keep it where it is
+      }
+      const before = cost(r, w, u);
+      let improved = false;
+      for (let tries = 0; tries < 8 && !improved; tries++) {
+        const damped = normal.map((row, a) => row.map((x, b) => (a === b ? x * (1 + lambda) + 1e-12 : x)));
+        const delta = solve(damped, g.map((x) => -x));
+        if (!delta) {
+          lambda *= 10;
+          continue;
+        }
+        const un = clamp(u.map((x, j) => (active[j] ? x + delta[j]! : x)));
+        const rn = residuals(un);
+        const after = cost(rn, w, un);
+        if (after < before) {
+          const stepSize = Math.max(...un.map((x, j) => Math.abs(x - u[j]!)));
+          u = un;
+          r = rn;
+          lambda = Math.max(lambda / 3, 1e-7);
+          improved = true;
+          converged = stepSize < 1e-7;
+        } else lambda *= 4;
+      }
+      const newW = weightsFor(r);
+      const sameWeights = newW.every((x, i) => Math.abs(x - w[i]!) < 1e-9);
+      if (!improved && sameWeights) break;
+      if (!sameWeights) converged = false; // new weights: the minimum moved
+      w = newW;
+    }
+    if (rescanned) break;
+    rescanned = true;
+    let moved = false;
+    const fittedNow = toParams(u);
     defs.forEach((_, j) => {
-      if (!active[j]) return;
-      const uj = [...u];
-      const step = u[j]! + h <= hi[j]! ? h : -h;
-      uj[j] = u[j]! + step;
-      const pj = toParams(uj);
-      // r[i] + logMeasured is the model at u already: no need to evaluate it again.
-      const row = J[j]!;
-      for (const i of touches[j]!) row[i] = (logModel(pj, usable[i]!) - (r[i]! + usable[i]!.logMeasured)) / step;
+      // "Still at the edge": within 1% of it (the solve nudges a parameter the points barely feel).
+      if (!atEdge[j] || !active[j] || !(u[j]! <= lo[j]! + 0.01 || u[j]! >= hi[j]! - 0.01)) return;
+      const s = edgeScan(j, fittedNow);
+      // Only a clear gain (a point brought from 2× to 1.2× is worth ≈2 in this cost) moves it.
+      if (s.cost < s.costAtBase - 1 && Math.abs(s.u - u[j]!) > 1e-6) {
+        u[j] = s.u;
+        u0[j] = s.u;
+        moved = true;
+      }
     });
-    // Normal equations of the weighted problem plus the prior.
-    normal = defs.map(() => new Array<number>(n).fill(0));
-    const g = new Array<number>(n).fill(0);
-    for (let a = 0; a < n; a++) {
-      const ja = J[a]!;
-      for (const i of touches[a]!) g[a]! += w[i]! * ja[i]! * r[i]!;
-      for (let b = a; b < n; b++) {
-        // Over the shorter of the two touch lists: elsewhere one of the factors is zero.
-        const jb = J[b]!;
-        const idx = touches[a]!.length <= touches[b]!.length ? touches[a]! : touches[b]!;
-        let s = 0;
-        for (const i of idx) s += w[i]! * ja[i]! * jb[i]!;
-        normal[a]![b] = s;
-        normal[b]![a] = s;
-      }
-      if (active[a]) {
-        normal[a]![a]! += priorW * priorW;
-        g[a]! += priorW * priorW * (u[a]! - u0[a]!);
-      } else normal[a]![a] = 1; // untouched: keep it where it is
-    }
-    const before = cost(r, w, u);
-    let improved = false;
-    for (let tries = 0; tries < 8 && !improved; tries++) {
-      const damped = normal.map((row, a) => row.map((x, b) => (a === b ? x * (1 + lambda) + 1e-12 : x)));
-      const delta = solve(damped, g.map((x) => -x));
-      if (!delta) {
-        lambda *= 10;
-        continue;
-      }
-      const un = clamp(u.map((x, j) => (active[j] ? x + delta[j]! : x)));
-      const rn = residuals(un);
-      const after = cost(rn, w, un);
-      if (after < before) {
-        const stepSize = Math.max(...un.map((x, j) => Math.abs(x - u[j]!)));
-        u = un;
-        r = rn;
-        lambda = Math.max(lambda / 3, 1e-7);
-        improved = true;
-        converged = stepSize < 1e-7;
-      } else lambda *= 4;
-    }
-    const newW = weightsFor(r);
-    const sameWeights = newW.every((x, i) => Math.abs(x - w[i]!) < 1e-9);
-    if (!improved && sameWeights) break;
-    if (!sameWeights) converged = false; // new weights: the minimum moved
-    w = newW;
-  }
-  if (rescanned) break;
-  rescanned = true;
-  let moved = false;
-  const fittedNow = toParams(u);
-  defs.forEach((_, j) => {
-    // "Still at the edge": within 1% of it (the solve nudges a parameter the points barely feel).
-    if (!atEdge[j] || !active[j] || !(u[j]! <= lo[j]! + 0.01 || u[j]! >= hi[j]! - 0.01)) return;
-    const s = edgeScan(j, fittedNow);
-    // Only a clear gain (a point brought from 2× to 1.2× is worth ≈2 in this cost) moves it.
-    if (s.cost < s.costAtBase - 1 && Math.abs(s.u - u[j]!) > 1e-6) {
-      u[j] = s.u;
-      u0[j] = s.u;
-      moved = true;
-    }
-  });
-  if (!moved) break;
-  r = residuals(u);
-  w = weightsFor(r);
-  lambda = 1e-2;
-  converged = false;
-  budget = iterations + Math.ceil(maxIter / 2);
+    if (!moved) break;
+    r = residuals(u);
+    w = weightsFor(r);
+    lambda = 1e-2;
+    converged = false;
+    budget = iterations + Math.ceil(maxIter / 2);
   }
 
   // Resolution of each parameter if the points were off by 10% each.
