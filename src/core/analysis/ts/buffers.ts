@@ -114,7 +114,9 @@ export function bufferInfo(ctx: Ctx, e: Expression): BufferInfo {
     if (b?.kind === 'var') {
       const init = b.path.length ? undefined : b.init && unwrap(ts, b.init);
       const c = init && ts.isNewExpression(init) ? fromConstructor(ctx, init) : undefined;
-      return c ?? fromType(ctx, b.type) ?? (init ? bufferInfo(ctx, init) : NOTHING);
+      // `const mem = instance.exports.memory as WebAssembly.Memory`: the cast is a declared type too.
+      const cast = b.init && ts.isAsExpression(b.init) ? fromType(ctx, b.init.type) : undefined;
+      return c ?? fromType(ctx, b.type) ?? cast ?? (init ? bufferInfo(ctx, init) : NOTHING);
     }
     if (b?.kind === 'param') return fromType(ctx, b.type) ?? NOTHING;
     return NOTHING;

@@ -61,12 +61,30 @@ interface Candidates {
   aliases: Set<string>;
 }
 
-const ALIAS_TEXT = /realloc|mremap/;
+const ALIAS_TEXT = /realloc|mremap/g;
+
+/** Offsets where `realloc`/`mremap` occur, so "does this declaration mention one" is a search, not a substring. */
+function mentions(text: string): (start: number, end: number) => boolean {
+  const at: number[] = [];
+  ALIAS_TEXT.lastIndex = 0;
+  for (let m = ALIAS_TEXT.exec(text); m; m = ALIAS_TEXT.exec(text)) at.push(m.index);
+  return (start, end) => {
+    let lo = 0;
+    let hi = at.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < at.length && at[lo]! < end;
+  };
+}
 
 function collect(ctx: Ctx): Candidates {
   const ts = ctx.ts;
   const K = ts.SyntaxKind;
   const c: Candidates = { calls: [], news: [], values: [], views: [], aliases: new Set() };
+  const mentioned = mentions(ctx.text);
   const valueParent = (n: Node): boolean => {
     const p = n.parent;
     if (!p) return false;
@@ -95,13 +113,14 @@ function collect(ctx: Ctx): Candidates {
         break;
       }
       case K.Identifier:
-        if (valueParent(n)) c.values.push(n as Expression);
+        // Only names that could be a realloc export or an alias of one (aliases are known at the end).
+        if (mentioned(n.pos, n.end) && valueParent(n)) c.values.push(n as Expression);
         break;
       case K.VariableDeclaration: {
         const d = n as TsNs.VariableDeclaration;
         const v = viewDecl(ctx, d);
         if (v) c.views.push(v);
-        if (ALIAS_TEXT.test(d.getText(ctx.sf))) addNames(ts, d.name, c.aliases);
+        if (mentioned(d.pos, d.end)) addNames(ts, d.name, c.aliases);
         break;
       }
       case K.ImportSpecifier: {
@@ -117,7 +136,7 @@ function collect(ctx: Ctx): Candidates {
           const list = ctx.assignments.get(a.name);
           if (list) list.push(a);
           else ctx.assignments.set(a.name, [a]);
-          if (op === K.EqualsToken && ALIAS_TEXT.test(b.right.getText(ctx.sf))) c.aliases.add(b.left.text);
+          if (op === K.EqualsToken && mentioned(b.right.pos, b.right.end)) c.aliases.add(b.left.text);
         }
         break;
       }

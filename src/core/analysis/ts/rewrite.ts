@@ -36,9 +36,12 @@ function isRelational(ctx: Ctx, n: Node): boolean {
 /** Why the holder's length is observable, or undefined when nothing shows it. */
 function observed(ctx: Ctx, holder: string, scope: Node, own: readonly Node[]): string | undefined {
   const ts = ctx.ts;
-  const h = norm(holder);
   let why: string | undefined;
-  const isHolder = (e: Node) => norm(textOf(ctx, e)) === h;
+  // Compared in place: slicing the text of every node of a function would dominate the analysis.
+  const isHolder = (e: Node) => {
+    const start = e.getStart(ctx.sf);
+    return e.end - start === holder.length && ctx.text.startsWith(holder, start);
+  };
   const visit = (n: Node): void => {
     if (why || own.includes(n)) return;
     if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'byteLength') && isHolder(n.expression)) {
@@ -73,11 +76,12 @@ function growthExpr(ctx: Ctx, site: CallSite, all: readonly CallSite[]): NonNull
       ? { ...base, safeToRewrite: true }
       : { ...base, safeToRewrite: false, whyNot: 'nothing shows the size is a capacity kept apart from the data length' };
   }
+  const holder = norm(syn.holder);
   const local = !/[.[]/.test(syn.holder) && !syn.holder.startsWith('this');
   const scope = local ? functionOf(ctx.ts, syn.node) : ctx.sf;
   // The sizes of every growth site of this holder only measure capacity.
   const own = [size, ...sameHolderSizes(site, all)];
-  const why = observed(ctx, syn.holder, scope, own);
+  const why = observed(ctx, holder, scope, own);
   return why ? { ...base, safeToRewrite: false, whyNot: why } : { ...base, safeToRewrite: true };
 }
 
