@@ -97,3 +97,24 @@ describe('TS/JS analysis: bad input', () => {
     assert.equal(text.slice(site!.range.startOffset, site!.range.endOffset), 'instance.exports.realloc(0, 8)');
   });
 });
+
+describe('TS/JS analysis: growth rewrites and stale views', () => {
+  const grow = (tail: string) =>
+    analyzeTsFile(`export function f(old: Uint8Array, n: number) {\n  let buf = old;\n  for (let k = 0; k < n; k++) {\n    const next = new Uint8Array(buf.length + 16);\n    next.set(buf);\n    buf = next;\n  }\n  ${tail}\n}\n`, 'g.ts').sites[0]!.js!.growthExpr!;
+
+  it('is unsafe when the grown length is read as the data length', () => {
+    const g = grow('for (let i = 0; i < buf.length; i++) sum(buf[i]);');
+    assert.equal(g.text, 'buf.length + 16');
+    assert.equal(g.safeToRewrite, false);
+    assert.match(g.whyNot ?? '', /`buf.length` is read as the data length at 8:/);
+  });
+
+  it('is safe when only a slice of the logical length leaves', () => {
+    assert.equal(grow('return buf.subarray(0, n * 16);').safeToRewrite, true);
+  });
+
+  it('names views over a transferred buffer that are used afterwards', () => {
+    const text = 'const b = new ArrayBuffer(64);\nconst v = new Uint8Array(b);\nconst w = new DataView(b);\nconst u = new Uint8Array(b);\nu[0] = 1;\nconst c = b.transfer(128);\nv[0] = 1;\nw.getUint8(0);\n';
+    assert.deepEqual(analyzeTsFile(text, 't.ts').sites[0]?.js?.staleViews, ['v', 'w']);
+  });
+});
