@@ -117,6 +117,25 @@ if (existsSync(join(root, 'src/extension/web.ts'))) {
   assertNoTsMorph(await esbuild.build({ ...browserCommon, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web'), metafile: true }), []);
   extensionEntries.push('web/extension');
 }
+// The TS/JS analysis for VS Code for the Web: a Web Worker script with the engine, ts-morph and
+// the TypeScript compiler inside, fetched by the browser entry only on the first TS/JS document
+// (src/extension/web/tsWorkerClient.ts). The compiler's Node-only branches (fs, os, perf_hooks,
+// inspector, …) are never taken in a worker; they become empty modules.
+if (existsSync(join(root, 'src/extension/web/tsWorker.ts'))) {
+  const emptyNodeBuiltins = {
+    name: 'empty-node-builtins',
+    setup(build) {
+      const names = /^(node:)?(fs|fs\/promises|path|url|module|os|child_process|worker_threads|perf_hooks|inspector|crypto|util|stream|events|assert|buffer|readline|tty|process|v8|vm)$/;
+      build.onResolve({ filter: names }, (args) => ({ path: args.path, namespace: 'empty-cjs-builtin' }));
+      build.onLoad({ filter: /.*/, namespace: 'empty-cjs-builtin' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+  await esbuild.build({
+    ...browserCommon, format: 'iife', entryPoints: { 'ts-worker': 'src/extension/web/tsWorker.ts' }, outdir: join(dist, 'web'),
+    banner: {}, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [emptyNodeBuiltins],
+  });
+  extensionEntries.push('web/ts-worker');
+}
 // The web integration tests run inside the browser extension host too (scripts/test-web.mjs).
 if (existsSync(join(root, 'test/web/index.ts'))) {
   await esbuild.build({ ...browserCommon, entryPoints: { index: 'test/web/index.ts' }, outdir: join(dist, 'test', 'web') });

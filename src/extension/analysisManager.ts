@@ -5,8 +5,8 @@
 // Closed documents are dropped at once and nothing is scheduled for them.
 // TS/JS documents take the same road (debounce, URI + version + generation, the same advice)
 // except that the analysis runs in the platform's TsAnalysisService (a worker thread in the Node
-// host), created on the first TS/JS document; where there is none (the web) they are "not
-// analysed" with the reason, said once.
+// host, a Web Worker on the web), created on the first TS/JS document; where there is none they
+// are "not analysed" with the reason, said once.
 import * as vscode from 'vscode';
 import type { Parser } from 'web-tree-sitter';
 import { adviseSites, applySuppressions } from '../core/advice';
@@ -19,7 +19,7 @@ import type { CallSite, Finding, WrapperDef } from '../core/types';
 import type { AnalysisResult, AnalysisStats } from './api';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
-import { WEB_TS_REASON, type TsAnalysisService } from './tsService';
+import { NO_TS_WORKER_REASON, type TsAnalysisService } from './tsService';
 import type { TsAnalysisResult } from '../core/analysis/ts/api';
 
 export const C_LANGUAGES = ['c', 'cpp'] as const;
@@ -296,8 +296,8 @@ export class AnalysisManager implements vscode.Disposable {
     }
     if (!this.ts && !this.tsUnavailableSaid) {
       this.tsUnavailableSaid = true;
-      this.log(`pagecost: ${WEB_TS_REASON}.`);
-      vscode.window.setStatusBarMessage(`pagecost: ${WEB_TS_REASON}`, 15_000);
+      this.log(`pagecost: ${NO_TS_WORKER_REASON}.`);
+      vscode.window.setStatusBarMessage(`pagecost: ${NO_TS_WORKER_REASON}`, 15_000);
     }
     return this.ts;
   }
@@ -330,7 +330,7 @@ export class AnalysisManager implements vscode.Disposable {
     const t0 = performance.now();
     const service = this.tsService();
     if (!service) {
-      this.finish(s, d, `not analysed: ${WEB_TS_REASON}`, 0, false, []);
+      this.finish(s, d, `not analysed: ${NO_TS_WORKER_REASON}`, 0, false, []);
       return;
     }
     const text = d.getText();

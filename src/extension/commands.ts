@@ -12,7 +12,7 @@ import { TS_EXTENSIONS } from '../core/analysis/ts/api';
 import { tsMayHaveSites, tsSkipNote } from '../core/scan/tsAnalyzer';
 import type { Profile } from '../core/model';
 import type { Finding, WrapperDef } from '../core/types';
-import { WEB_TS_REASON } from './tsService';
+import { NO_TS_WORKER_REASON } from './tsService';
 import type { AnalysisManager } from './analysisManager';
 import type { DiagnosticsFeature } from './diagnostics';
 import { findingsAt, jsBenchReason } from './hover';
@@ -323,7 +323,7 @@ export class Commands implements vscode.Disposable {
         continue;
       }
       if (!result) {
-        this.output.appendLine(`scan: TS/JS files not scanned: ${WEB_TS_REASON}`);
+        this.output.appendLine(`scan: TS/JS files not scanned: ${NO_TS_WORKER_REASON}`);
         break;
       }
       for (const n of result.notes) this.output.appendLine(`scan: ${key}: ${n}`);

@@ -37,7 +37,7 @@ export interface Platform {
   calibrate(opts: CalibrateRequest): Promise<CalibrateOutcome>;
   /**
    * A service that analyses TS/JS off the host's thread, created on the first TS/JS document;
-   * null where there is none (the web: tsService.ts WEB_TS_REASON says why).
+   * null where there is none (tsService.ts NO_TS_WORKER_REASON says why).
    */
   tsAnalysis(log: (line: string) => void): TsAnalysisService | null;
 }
@@ -72,6 +72,6 @@ export const webPlatform: Platform = {
   thisMachine: () => null,
   benchmarkSite: () => Promise.reject(new Error(WEB_BENCH_REASON)),
   calibrate: () => Promise.reject(new Error(WEB_BENCH_REASON)),
-  // ts-morph in a web worker of the web worker extension host is not built yet.
+  // The browser entry (web.ts) passes its Web Worker service (web/tsWorkerClient.ts), which needs the extension's URI.
   tsAnalysis: () => null,
 };

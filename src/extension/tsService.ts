@@ -1,5 +1,6 @@
 // What the editor needs to analyse a TS/JS document: a service that runs the TS analysis off the
-// extension host's thread (the Node platform's is a worker thread, node/tsWorkerClient.ts). The
+// extension host's thread (a worker thread in the Node host, node/tsWorkerClient.ts; a Web Worker
+// in VS Code for the Web, web/tsWorkerClient.ts). The
 // manager never imports the analysis itself: ts-morph and the TypeScript compiler (~12 MB) would
 // then load at activation, in the host's thread, for C users too.
 import type { TsAnalysisOptions, TsAnalysisResult } from '../core/analysis/ts/api';
@@ -23,5 +24,6 @@ export interface TsAnalysisService {
   dispose(): void;
 }
 
-/** Shown once, and as the document's "not analysed" reason, where no service exists (VS Code for the Web). */
-export const WEB_TS_REASON = 'TS/JS analysis runs in the desktop/remote extension host; not in the browser yet';
+/** Shown once, and as the document's "not analysed" reason, where no service exists (a host that cannot start workers). */
+export const NO_TS_WORKER_REASON =
+  'TS/JS analysis runs in a worker, which this extension host cannot start; open the folder in desktop VS Code, a remote window or code-server to analyse TS/JS';

@@ -1,12 +1,14 @@
 // The browser entry (`browser`): VS Code for the Web. Analysis, diagnostics, hints, hovers and
-// fixes work; benchmark and calibrate say why they need a local VS Code.
+// fixes work (TS/JS in a Web Worker, web/tsWorkerClient.ts); benchmark and calibrate say why
+// they need a local VS Code.
 import type * as vscode from 'vscode';
 import type { PagecostApi } from './api';
 import { activateWith } from './extension';
 import { webPlatform } from './platform';
+import { webTsService } from './web/tsWorkerClient';
 
 export function activate(context: vscode.ExtensionContext): PagecostApi {
-  return activateWith(context, webPlatform);
+  return activateWith(context, { ...webPlatform, tsAnalysis: (log) => webTsService(context.extensionUri, log) });
 }
 
 export function deactivate(): void {

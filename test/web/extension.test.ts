@@ -242,21 +242,25 @@ test('a document closed while its analysis is pending: no exception, waiters rel
   ok(r.skipped === null || r.skipped === 'closed', `resolved (${r.skipped})`);
 });
 
-test('a TS document on the web: not analysed, with the reason; nothing thrown, C still analysed', async () => {
+test('a TS document on the web: analysed in a Web Worker, with diagnostics, hints and a hover', async () => {
   const a = await api();
-  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content: 'export const grow = (w: any, p: number) => w.__wbindgen_realloc(p, 8, 4096, 1);\n' });
+  const doc = await vscode.workspace.openTextDocument(inWorkspace('grow.ts'));
   await vscode.window.showTextDocument(doc);
-  const r = await a.whenAnalyzed(doc.uri, doc.version);
-  match(r.skipped ?? '', /TS\/JS analysis runs in the desktop\/remote extension host; not in the browser yet/, 'the reason');
-  equal(r.findings.length, 0, 'no findings');
-  equal(ours(doc.uri).length, 0, 'no diagnostics');
-  const status = await a.status();
-  match(status.detail, /not in the browser yet/, 'the status item says why');
-  equal(status.severity, 'warning', 'as a warning');
+  const r = await a.whenAnalyzed(doc.uri, doc.version, 60_000);
+  equal(r.skipped, null, `analysed (${r.skipped})`);
+  ok(r.sites.some((s) => s.callee === 'wasm-realloc' && s.nameRange.start.line === 3), `the wasm realloc (${JSON.stringify(r.sites.map((s) => [s.callee, s.nameRange.start.line]))})`);
+  const codes = ours(doc.uri).map(code);
+  ok(codes.includes('js-grow-cost') && codes.includes('js-linear-growth'), `diagnostics ${codes.join(', ')}`);
+  const hs = await hints(doc);
+  ok(hs.some((h) => h.position.line === 2), `a hint on the wasm realloc's line (${hs.map((h) => `${h.position.line}:${label(h)}`).join(' | ')})`);
+  const site = r.sites.find((s) => s.callee === 'wasm-realloc')!;
+  const hover = await hoverText(doc, new vscode.Position(site.nameRange.start.line - 1, site.nameRange.start.column));
+  ok(hover.length > 20, `a hover (${hover.slice(0, 80)})`);
+  // A malformed file is analysed as far as it goes, never thrown at the editor.
+  const broken = await vscode.workspace.openTextDocument({ language: 'javascript', content: 'const b = new Uint8Array(n + 1024; b.set(old\n' });
+  const rb = await a.whenAnalyzed(broken.uri, broken.version, 60_000);
+  ok(rb.skipped === null || /not analysed/.test(rb.skipped), `broken JS: ${rb.skipped}`);
   await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
-  const { r: c } = await openFile('mremap.c');
-  equal(c.skipped, null, 'a C document is still analysed');
-  ok(c.findings.length > 0, 'with findings');
 });
 
 test('commands: benchmark and calibrate explain that they need a local VS Code', async () => {

@@ -5,7 +5,7 @@
 import { parentPort } from 'node:worker_threads';
 import { nodeTsLoader } from '../../cli/tsLoader';
 import { onceLoader } from '../../core/scan/tsAnalyzer';
-import type { TsWorkerRequest, TsWorkerResponse } from './tsWorkerClient';
+import type { TsWorkerRequest, TsWorkerResponse } from '../tsWorkerClient';
 
 const load = onceLoader(nodeTsLoader());
 let loadMs: number | undefined;

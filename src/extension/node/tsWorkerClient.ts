@@ -1,133 +1,23 @@
-// The Node extension host's TsAnalysisService: one worker thread (dist/ts-worker.js), started on
-// the first TS/JS document, fed one request at a time. The queue keeps only the newest request
-// per document, so a burst of edits costs at most one analysis in flight plus one waiting;
-// older ones resolve null (stale). A request running longer than `timeoutMs` ends the worker
-// (a sync analysis cannot be interrupted otherwise) and the next request starts a fresh one; a
-// crashed worker likewise. Errors say which file and what to do.
+// The Node extension host's TS/JS service: the shared queue (../tsWorkerClient.ts) over a worker
+// thread running dist/ts-worker.js, so loading ts-morph and analysing never block the host.
 import { Worker } from 'node:worker_threads';
-import type { TsAnalysisOptions, TsAnalysisResult } from '../../core/analysis/ts/api';
-import type { TsAnalysisRequest, TsAnalysisService } from '../tsService';
+import { TsWorkerQueue, type StartWorker, type TsWorkerResponse } from '../tsWorkerClient';
 
-export interface TsWorkerRequest {
-  id: number;
-  text: string;
-  file: string;
-  options: TsAnalysisOptions;
-}
-export type TsWorkerResponse =
-  | { id: number; ok: true; result: TsAnalysisResult; analysisMs: number; loadMs?: number }
-  | { id: number; ok: false; message: string };
-
-interface Job {
-  req: TsAnalysisRequest;
-  resolve: (r: TsAnalysisResult | null) => void;
-  reject: (e: Error) => void;
+export function startNodeWorker(script: string): StartWorker {
+  return (on) => {
+    const w = new Worker(script);
+    w.on('message', (res: TsWorkerResponse) => on.message(res));
+    w.on('error', (e) => on.failed(new Error(`the TS/JS analysis worker crashed: ${e.message}`)));
+    w.on('exit', (code) => on.failed(new Error(`the TS/JS analysis worker exited (code ${code})`)));
+    return {
+      post: (m) => w.postMessage(m),
+      terminate: () => void w.terminate(),
+    };
+  };
 }
 
-export class WorkerTsService implements TsAnalysisService {
-  private worker: Worker | null = null;
-  private readonly queue = new Map<string, Job>();
-  private inFlight: { id: number; job: Job; timer: ReturnType<typeof setTimeout> } | null = null;
-  private nextId = 1;
-  private disposed = false;
-  loadMs: number | null = null;
-  /** Workers started so far (a crash or a timeout starts another); for tests. */
-  started = 0;
-
-  constructor(
-    private readonly script: string,
-    private readonly timeoutMs = 60_000,
-    private readonly log: (line: string) => void = () => {},
-  ) {}
-
-  analyze(req: TsAnalysisRequest): Promise<TsAnalysisResult | null> {
-    if (this.disposed) return Promise.resolve(null);
-    return new Promise((resolve, reject) => {
-      this.queue.get(req.key)?.resolve(null);
-      // Re-inserted so the document goes to the back of the line behind other documents' waiting requests.
-      this.queue.delete(req.key);
-      this.queue.set(req.key, { req, resolve, reject });
-      this.pump();
-    });
-  }
-
-  cancel(key: string): void {
-    this.queue.get(key)?.resolve(null);
-    this.queue.delete(key);
-  }
-
-  private pump(): void {
-    if (this.inFlight || this.disposed) return;
-    const next = this.queue.entries().next();
-    if (next.done) return;
-    const [key, job] = next.value;
-    this.queue.delete(key);
-    const id = this.nextId++;
-    let worker: Worker;
-    try {
-      worker = this.ensureWorker();
-    } catch (e) {
-      job.reject(new Error(`the TS/JS analysis worker ${this.script} could not start: ${(e as Error).message}`));
-      this.pump();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.fail(new Error(`TS/JS analysis of ${job.req.file} took longer than ${(this.timeoutMs / 1000).toFixed(this.timeoutMs < 10_000 ? 1 : 0)} s and was stopped; exclude it with pagecost.exclude if it is generated`));
-    }, this.timeoutMs);
-    this.inFlight = { id, job, timer };
-    worker.postMessage({ id, text: job.req.text, file: job.req.file, options: job.req.options } satisfies TsWorkerRequest);
-  }
-
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
-    const w = new Worker(this.script);
-    this.started++;
-    w.on('message', (res: TsWorkerResponse) => {
-      const f = this.inFlight;
-      if (!f || res.id !== f.id || this.worker !== w) return;
-      clearTimeout(f.timer);
-      this.inFlight = null;
-      if (res.ok) {
-        if (res.loadMs !== undefined) {
-          this.loadMs = res.loadMs;
-          this.log(`TS/JS analysis loaded in its worker in ${res.loadMs.toFixed(0)} ms`);
-        }
-        f.job.resolve(res.result);
-      } else f.job.reject(new Error(res.message));
-      this.pump();
-    });
-    w.on('error', (e) => this.worker === w && this.fail(new Error(`the TS/JS analysis worker crashed: ${e.message}`)));
-    w.on('exit', (code) => this.worker === w && this.fail(new Error(`the TS/JS analysis worker exited (code ${code})`)));
-    this.worker = w;
-    return w;
-  }
-
-  /** Ends the worker, fails the request in flight with `e`, and lets the next request start a new worker. */
-  private fail(e: Error): void {
-    const w = this.worker;
-    this.worker = null;
-    void w?.terminate();
-    const f = this.inFlight;
-    this.inFlight = null;
-    if (f) {
-      clearTimeout(f.timer);
-      this.log(`${e.message}`);
-      f.job.reject(e);
-    }
-    this.pump();
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    for (const job of this.queue.values()) job.resolve(null);
-    this.queue.clear();
-    if (this.inFlight) {
-      clearTimeout(this.inFlight.timer);
-      this.inFlight.job.resolve(null);
-      this.inFlight = null;
-    }
-    const w = this.worker;
-    this.worker = null;
-    void w?.terminate();
+export class WorkerTsService extends TsWorkerQueue {
+  constructor(script: string, timeoutMs = 60_000, log: (line: string) => void = () => {}) {
+    super(startNodeWorker(script), script, timeoutMs, log);
   }
 }

@@ -1,6 +1,6 @@
 // The AnalysisManager's TS/JS road against the fake `vscode` (vscodeFake.ts): the service is made
-// on the first TS/JS document only, answers for an old version are dropped, the web's missing
-// service is said once, and pagecost.ts.enabled turns it off. The service is a stand-in that
+// on the first TS/JS document only, answers for an old version are dropped, a missing service
+// is said once, and pagecost.ts.enabled turns it off. The service is a stand-in that
 // runs the real analysis in-thread (the worker itself is tested in tsWorker.test.ts).
 import { fake, Uri } from './vscodeFake';
 import { strict as assert } from 'node:assert';
@@ -88,17 +88,17 @@ describe('AnalysisManager: TS/JS documents', () => {
     assert.equal(gate.requests.length, 2);
   });
 
-  it('a host without the service (the web): not analysed with the reason, said once in the status bar', async () => {
+  it('a host without the service (no workers): not analysed with the reason, said once in the status bar', async () => {
     const { m, logs } = manager(() => null);
     const a = fake.open('file:///w/a.ts', 'typescript', GROW);
     const b = fake.open('file:///w/b.js', 'javascript', GROW);
     for (const d of [a, b]) {
       const r = await m.whenAnalyzed(d.uri as Any, d.version);
-      assert.match(r.skipped ?? '', /not analysed: TS\/JS analysis runs in the desktop\/remote extension host; not in the browser yet/);
+      assert.match(r.skipped ?? '', /not analysed: TS\/JS analysis runs in a worker, which this extension host cannot start; open the folder in desktop VS Code/);
       assert.deepEqual(r.findings, []);
     }
     assert.equal(fake.statusMessages.length, 1);
-    assert.equal(logs.filter((l) => /not in the browser yet/.test(l)).length, 1);
+    assert.equal(logs.filter((l) => /cannot start/.test(l)).length, 1);
   });
 
   it('pagecost.ts.enabled false: TS/JS documents are left alone and no service is made', async () => {
