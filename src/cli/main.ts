@@ -6,7 +6,7 @@ import pkg from '../../package.json';
 export const usage = `usage: pagecost <command> [options]
 
 commands:
-  scan PATH...     find realloc/mremap call sites in C files; text, JSON or SARIF
+  scan PATH...     find realloc/mremap call sites in C and TS/JS files; text, JSON or SARIF
   explain          show the cost model's breakdown for one operation
   bench            measure the modelled operations on this machine
   calibrate        fit the model to this machine's measurements
