@@ -81,7 +81,12 @@ export type Operation =
    * harness maps 1 page into the slot.
    */
   | { kind: 'munmap'; bytes: number; untouched?: boolean; slotLeadPages?: number }
-  | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number; untouched?: boolean }
+  /**
+   * `heapGrows`: the new block is below the mmap threshold but larger than the free space at the
+   * top of the heap, so malloc first extends the heap with brk (glibc sysmalloc). Unknown in user
+   * code (false); the benchmark harness knows it from its block sizes and glibc's M_TOP_PAD.
+   */
+  | { kind: 'malloc-copy-free'; oldBytes: number; newBytes: number; untouched?: boolean; heapGrows?: boolean }
   | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean; untouched?: boolean };
 
 export interface Estimate extends EstimateSummary {
@@ -524,7 +529,7 @@ function threshold(ctx: ModelContext, alloc: Allocator): number {
   return alloc === 'musl' ? MUSL_MMAP_THRESHOLD : ctx.glibcMmapThreshold;
 }
 
-function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocator, as: string[], untouched = false): string {
+function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocator, as: string[], untouched = false, heapGrows = false): string {
   const thr = threshold(d.ctx, alloc);
   const copied = Math.min(A, B);
   const bigNew = B >= thr;
@@ -535,6 +540,11 @@ function mallocCopyFree(d: Derived, a: Acc, A: number, B: number, alloc: Allocat
     fresh = true;
   } else {
     a.add('t_heap_alloc', 'malloc from the heap', 1, d.p.t_heap_alloc);
+    if (heapGrows && !bigNew && alloc === 'glibc') {
+      kernelEntries(d, a, 1);
+      a.add('t_brk', 'growing the heap with brk (the block does not fit the top of the heap)', 1, d.p.t_brk);
+      as.push('the top of the heap is too small for the new block: malloc extends the heap with brk first');
+    }
     fresh = bigNew || d.ctx.heapDestination === 'fresh';
   }
   copy(d, a, copied);
@@ -630,7 +640,7 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
     case 'malloc-copy-free': {
       const A = checkBytes(op.oldBytes, 'old size');
       const B = checkBytes(op.newBytes, 'new size');
-      return mallocCopyFree(d, a, A, B, ctx.allocator, as, op.untouched);
+      return mallocCopyFree(d, a, A, B, ctx.allocator, as, op.untouched, op.heapGrows);
     }
     case 'realloc':
       return realloc(d, a, op, as);

@@ -52,6 +52,17 @@ describe('bench calibration fit, model v3 terms', function () {
   });
 });
 
+describe('bench modelled column: malloc + copy + free on the harness heap', () => {
+  it('grows the heap with brk once 3N passes glibc\'s 128 KiB top pad (40 KiB: no, 44 KiB: yes), below the mmap threshold only', () => {
+    const p = profile.params;
+    const at = (bytes: number) => modelPoint(profile, p, { op: 'malloc-copy-free', bytes, threads: 1, huge: false, aligned: false })!;
+    const copy = (bytes: number) => modelPoint(profile, p, { op: 'memcpy-warm', bytes, threads: 1, huge: false, aligned: false })!;
+    const extra = (bytes: number) => at(bytes) - copy(bytes);
+    assert.ok(extra(40 * 1024) < 200, `${extra(40 * 1024)}`);
+    assert.ok(Math.abs(extra(44 * 1024) - extra(40 * 1024) - (p.t_sys + p.t_brk)) < 1e-6);
+  });
+});
+
 describe('bench modelled column: the swap of two blocks with three mremaps', () => {
   it('with a second CPU, a 1 MiB swap pays seven shootdowns: five extents (b and its new place cross a slot boundary) and two freed page tables', () => {
     const p = profile.params;

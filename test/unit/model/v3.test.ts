@@ -82,6 +82,29 @@ describe('model v3: first fault of a new mapping (t_fault_first)', () => {
   });
 });
 
+describe('model v3: malloc that grows the heap with brk (t_brk)', () => {
+  const ctx = makeContext(x86, { heapDestination: 'reused' });
+  const op = (heapGrows: boolean, oldBytes = 48 * KiB): Operation => ({ kind: 'malloc-copy-free', oldBytes, newBytes: 2 * oldBytes, heapGrows });
+
+  it('adds one kernel entry and t_brk to a heap allocation whose block does not fit the top of the heap', () => {
+    const grown = estimateOp(x86.params, ctx, op(true));
+    const plain = estimateOp(x86.params, ctx, op(false));
+    assert.ok(Math.abs(grown.ns - plain.ns - (x86.params.t_sys + x86.params.t_brk)) < 1e-6);
+    assert.ok(Math.abs(sumOfTerms(grown) - grown.ns) < 1e-6 * grown.ns);
+    assert.ok(grown.assumptions.some((s) => /brk/.test(s)));
+  });
+
+  it('never for blocks at or above the mmap threshold (mmap instead) or with a copying allocator', () => {
+    assert.equal(estimateOp(x86.params, ctx, op(true, MiB)).ns, estimateOp(x86.params, ctx, op(false, MiB)).ns);
+    const copying = makeContext(x86, { allocator: 'copying' });
+    assert.equal(estimateOp(x86.params, copying, op(true)).ns, estimateOp(x86.params, copying, op(false)).ns);
+  });
+
+  it('user code (no heapGrows) is unchanged', () => {
+    assert.equal(estimateNamed(x86, 'malloc-copy-free', 48 * KiB).breakdown.some((t) => t.term === 't_brk'), false);
+  });
+});
+
 describe('model v3: in-place grow after the writes emptied L2 (t_grow_l2)', () => {
   const cal = withParams(x86, { t_grow_l2: 1000 });
   const l2 = x86.machine.caches.l2;
