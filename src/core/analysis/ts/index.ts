@@ -11,7 +11,7 @@ import { reallocCall, reference } from './calls';
 import { type Assignment, type Ctx, type Expression, type Node, lineCol, memberName, unwrap } from './context';
 import { type ReallocFn, TRIGGER_NAMES, originOf } from './receivers';
 import { withRewrites } from './rewrite';
-import { withSourceFile } from './project';
+import { tsApi, withSourceFile } from './project';
 
 export * from './api';
 
@@ -141,7 +141,11 @@ function collect(ctx: Ctx): Candidates {
         break;
       }
     }
-    ts.forEachChild(n, visit);
+    ts.forEachChild(n, (child) => {
+      // The parse leaves parent links unset (project.ts); every later step relies on them.
+      (child as { parent: Node }).parent = n;
+      visit(child);
+    });
   };
   visit(ctx.sf);
   return c;
@@ -192,6 +196,11 @@ function lineStarts(text: string): number[] {
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   return starts;
+}
+
+/** Loads the TypeScript parser now, for a warm-up: analyses load it on first need otherwise (a file without any relevant name never does). */
+export function loadTsAnalysis(): void {
+  tsApi();
 }
 
 export function analyzeTsFile(text: string, file: string, options: TsAnalysisOptions = {}): TsAnalysisResult {
