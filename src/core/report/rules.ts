@@ -58,6 +58,26 @@ const known: Record<string, Omit<RuleInfo, 'id' | 'name'>> = {
     short: 'realloc(p, 0): implementation-defined, undefined in C23.',
     full: 'glibc frees and returns NULL, musl and mimalloc return a new block; code treating NULL as failure double-frees on glibc. Use free(p) for a zero size. CERT MEM04-C.',
   },
+  'js-grow-cost': {
+    short: 'The modelled cost of growing memory from TypeScript/JavaScript.',
+    full: 'What this wasm allocator realloc, transfer(), resize(), Memory.grow, copy-grow or Buffer.concat is modelled to cost for its evaluated size, beside the cheaper way the code could take when there is one. Where an engine\'s behaviour is not known the model prices a copy and says so.',
+  },
+  'js-linear-growth': {
+    short: 'A JS buffer grown by a constant step in a loop: quadratic copying.',
+    full: 'Each copying growth (new typed array + set, Buffer.concat, transfer, a wasm realloc) copies everything so far, so growing by a fixed step copies O(n²) bytes in total. Grow geometrically (double the capacity), collect chunks and concatenate once, or use a resizable ArrayBuffer.',
+  },
+  'resize-not-resizable': {
+    short: 'resize() on an ArrayBuffer created without maxByteLength: TypeError.',
+    full: 'Only buffers created with new ArrayBuffer(n, { maxByteLength }) can be resized (SharedArrayBuffer: grow() only when growable); any other throws a TypeError at run time.',
+  },
+  'resize-out-of-range': {
+    short: 'resize()/grow() beyond maxByteLength (or a shrinking SharedArrayBuffer grow): RangeError.',
+    full: 'A resizable buffer cannot grow past the maxByteLength it was created with, and a growable SharedArrayBuffer cannot shrink; the call throws a RangeError.',
+  },
+  'transfer-detached-view': {
+    short: 'A view over a buffer is used after transfer() detached it.',
+    full: 'ArrayBuffer.prototype.transfer() detaches the old buffer: typed-array views over it have length 0 and reads return undefined. Create new views over the returned buffer. (MDN, ArrayBuffer.prototype.transfer.)',
+  },
   reference: {
     short: 'A realloc-family function used as a value.',
     full: 'The function is stored or passed as a pointer, so the calls made through it cannot be analysed here.',
