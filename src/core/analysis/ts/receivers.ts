@@ -76,9 +76,6 @@ function member(origin: Origin | undefined, key: string, recv: Expression | unde
       return undefined;
     case 'bun-symbols':
       return (C_NAMES as readonly string[]).includes(key) ? { kind: 'fn', callee: key as CPrimitive, route: 'bun:ffi', sig: 'c' } : undefined;
-    case 'ffi-module':
-      if (origin.route === 'bun:ffi' && key === 'dlopen') return origin;
-      return undefined;
     default:
       return undefined;
   }
@@ -119,6 +116,9 @@ function callOrigin(ctx: Ctx, call: TsNs.CallExpression | TsNs.NewExpression, de
     if ((o?.kind === 'ffi-module' && o.route === 'koffi') || (r && ts.isIdentifier(r) && r.text === 'koffi')) return { kind: 'ffi-lib', route: 'koffi' };
     return undefined;
   }
+  // `const koffi = require('koffi')`: the same as an import of the module.
+  const first = call.arguments?.[0];
+  if (name === 'require' && ts.isIdentifier(callee) && first && ts.isStringLiteralLike(first)) return importOrigin(first.text, '*');
   if (name === 'Library' && hasObjectArg(ctx, call, 1)) return { kind: 'ffi-lib', route: 'ffi-napi' };
   if (name === 'dlopen' && hasObjectArg(ctx, call, 1)) return { kind: 'ffi-lib', route: 'bun:ffi' };
   return undefined;
