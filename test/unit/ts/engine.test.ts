@@ -28,7 +28,7 @@ describe('TS/JS analysis: receivers decide', () => {
   });
 
   it('a required .wasm module is its exports', () => {
-    assert.deepEqual(callees("const w = require('./lib.wasm');\nw.realloc(0, 8);\nconst o = require('./lib.js');\no.realloc(0, 8);\n", 'a.js'), ['wasm-realloc:wasm-bindgen:direct-call']);
+    assert.deepEqual(callees("const w = require('./lib.wasm');\nw.realloc(0, 8);\nconst o = require('./lib.js');\no.realloc(0, 8);\n", 'a.js'), ['wasm-realloc:wasm-exports:direct-call']);
   });
 
   it('module.exports is the CommonJS module, not a WebAssembly instance', () => {

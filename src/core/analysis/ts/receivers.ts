@@ -126,8 +126,9 @@ function callOrigin(ctx: Ctx, call: TsNs.CallExpression | TsNs.NewExpression, de
 
 function importOrigin(module: string, imported: string): Origin | undefined {
   if (/\.wasm$/.test(module)) {
-    const glue: Origin = { kind: 'wasm-exports', route: 'wasm-bindgen' };
-    return imported === '*' || imported === 'default' ? glue : imported === 'memory' ? { kind: 'wasm-memory' } : wasmFn(imported, 'wasm-bindgen');
+    // wasm-bindgen names its module `<crate>_bg.wasm`; any other .wasm is a plain module's exports.
+    const route: Route = /_bg\.wasm$/.test(module) ? 'wasm-bindgen' : 'wasm-exports';
+    return imported === '*' || imported === 'default' ? { kind: 'wasm-exports', route } : imported === 'memory' ? { kind: 'wasm-memory' } : wasmFn(imported, route);
   }
   if (module === 'koffi') return { kind: 'ffi-module', route: 'koffi' };
   if (module === 'ffi-napi' || module === '@breezystack/ffi-napi' || module === 'ffi') return { kind: 'ffi-module', route: 'ffi-napi' };
