@@ -54,14 +54,18 @@ export function threadLadder(cpus: number): number[] {
 }
 
 /**
- * The quick sweep: every op at the sizes that show the model's shape (1 page, the 33/34-page
- * INVLPG ceiling, the mmap threshold region, one PMD, 16 MiB), alone and with one spinner.
- * Sized to finish well under a minute on a 2-core machine.
+ * The quick sweep: every op at the sizes that show the model's shape (1 and 4 pages, the
+ * 33/34-page INVLPG ceiling, the mmap threshold region, one PMD, 16 MiB), alone and with one
+ * spinner. 16 KiB (a copy still in L1) is there so that the L1 speed and the fixed cost of a
+ * copy are told apart: with 4 KiB alone neither is pinned down, both keep their defaults, and a
+ * quick calibration left 4 KiB copies 1.7× and 4 KiB malloc + copy + free 2.2× off (our quick
+ * run of 2026-11-25). Sized to finish well under a minute on a 2-core machine (≈20 s; 16 KiB adds
+ * well under a second).
  */
 export function quickSweep(cpus: number): Sweep {
   return {
     ops: [...BENCH_OPS],
-    sizes: [4 * KiB, 64 * KiB, 33 * PAGE, 34 * PAGE, 1 * MiB, 2 * MiB, 16 * MiB],
+    sizes: [4 * KiB, 16 * KiB, 64 * KiB, 33 * PAGE, 34 * PAGE, 1 * MiB, 2 * MiB, 16 * MiB],
     threads: cpus >= 2 ? [1, 2] : [1],
     // Many cheap repetitions steady the medians of the small points; the budget caps the big ones.
     reps: 300,
