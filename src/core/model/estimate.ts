@@ -72,7 +72,11 @@ export type Operation =
    * this copy, so its first fault pays t_fault_first; false for fresh memory carved from an
    * existing mapping (a heap that grows, an arena).
    */
-  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean; newMapping?: boolean }
+  /**
+   * `workingSetBytes`: what the caches must hold for the copy to stay in them, when more than
+   * its source and destination (2N, the default): copies that take turns over more buffers.
+   */
+  | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean; newMapping?: boolean; workingSetBytes?: number }
   /**
    * `slotLeadPages`: pages between the start of the source's 2 MiB slot and the mapping, when the
    * unmap frees that slot's page table. Freeing it widens the flush range down to the table's
@@ -278,18 +282,26 @@ export function copyLevel(m: MachineFacts, bytes: number): CopyLevel {
  * How the bytes of a copy split between the cache levels' speeds. A cache does not stop
  * holding a working set at one byte past its size: MODEL-FACTS §1.9 [M] has copies with a
  * working set 2N of 64 KiB–1 MiB at L2 speed (≈55 GB/s), exactly 2 MiB (= L2) at ≈32 GB/s, and
- * 4–32 MiB at L3 speed (≈15 GB/s); at the 48 KiB L1, 2N = 32 KiB still runs at full L1 speed
- * (175–190 GB/s) and 64 KiB at L2 speed. So around each cache size S the time per byte moves
+ * 4–32 MiB at L3 speed (≈15 GB/s). So around the L2 and L3 sizes S the time per byte moves
  * from the inner to the outer level linearly in log2(2N/S), from all inner at S/√2 to all outer
  * at 2S: a third beyond at S (1 MiB with 55 and 15 GB/s: 29 GB/s, vs ≈32 measured; an even
- * split would give 24). Returns the shares of L1, L2, L3 and memory (sum 1). `l3Share` scales
- * the L3 size (f_l3: the part of a reported L3 one copy really gets).
+ * split would give 24).
+ * The L1 steps sharply instead (v3), from all L1 at S to all L2 at √2·S: a copy that sweeps
+ * the same 2N bytes again and again through a small cache with (pseudo-)LRU replacement hits
+ * until 2N reaches the capacity and then misses on every line, while the large outer caches
+ * (adaptive replacement, prefetchers) lose a working set gradually. At the 48 KiB L1: 2N = 32
+ * KiB at 175–190 GB/s (§1.9), and in our sweep 2N = 48 KiB (a 24 KiB copy, 141 ns) still at
+ * ≈175 GB/s, 2N = 64 KiB (32 KiB, 546–558 ns) already at the L2's ≈60 GB/s; the S/√2…2S law put
+ * a third of the 24 KiB copy and 61% of the 32 KiB one beyond L1, and missed the first by 1.8×.
+ * Returns the shares of L1, L2, L3 and memory (sum 1). `l3Share` scales the L3 size (f_l3: the
+ * part of a reported L3 one copy really gets).
  */
 export function copyShares(m: MachineFacts, bytes: number, l3Share = 1): [number, number, number, number] {
   const ws = 2 * bytes;
   const outer = (size: number): number => Math.min(1, Math.max(0, (Math.log2(ws / size) + 0.5) / 1.5));
+  const outerL1 = Math.min(1, Math.max(0, Math.log2(ws / m.caches.l1d) / 0.5));
   // Fraction of bytes beyond each cache; never more beyond an outer cache than an inner one.
-  const w1 = outer(m.caches.l1d);
+  const w1 = outerL1;
   const w2 = Math.min(w1, outer(m.caches.l2));
   const w3 = Math.min(w2, outer(m.caches.l3 * l3Share));
   return [1 - w1, w1 - w2, w2 - w3, w3];
@@ -301,9 +313,10 @@ function l2Evicted(m: MachineFacts, bytes: number): number {
   return l3 + mem;
 }
 
-function copy(d: Derived, a: Acc, bytes: number): void {
+function copy(d: Derived, a: Acc, bytes: number, workingSet = 2 * bytes): void {
   a.add('t_call', 'calling memcpy', 1, d.p.t_call);
-  const shares = copyShares(d.m, bytes, d.p.f_l3);
+  // copyShares takes the bytes copied and counts source + destination as the working set.
+  const shares = copyShares(d.m, Math.max(bytes, workingSet / 2), d.p.f_l3);
   shares.forEach((share, i) => {
     if (!(share > 0)) return;
     const lvl = COPY_LEVELS[i]!;
@@ -617,7 +630,7 @@ function run(p: Params, ctx: ModelContext, op: Operation, a: Acc, as: string[]):
       return mremap(d, a, op, as);
     case 'memcpy': {
       const n = checkBytes(op.bytes);
-      copy(d, a, n);
+      copy(d, a, n, op.workingSetBytes);
       if (op.untouched) {
         zeroPageFaults(d, a, n);
         as.push('the source was never written: reading it maps the zero page, one fault per page');

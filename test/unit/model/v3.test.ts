@@ -82,6 +82,38 @@ describe('model v3: first fault of a new mapping (t_fault_first)', () => {
   });
 });
 
+describe('model v3: copies step out of L1 sharply', () => {
+  const m = x86.machine;
+  const l1 = m.caches.l1d;
+
+  it('all L1 up to a working set of the L1 size, all L2 from √2 times it; the L2 and L3 transitions are unchanged', () => {
+    assert.deepEqual(copyShares(m, l1 / 2), [1, 0, 0, 0]);
+    assert.deepEqual(copyShares(m, (l1 / 2) * Math.SQRT2), [0, 1, 0, 0]);
+    const mid = copyShares(m, (l1 / 2) * 2 ** 0.25);
+    assert.ok(Math.abs(mid[0] - 0.5) < 1e-12 && Math.abs(mid[1] - 0.5) < 1e-12, `${mid}`);
+    // L2: all inner at S/√2, a third beyond at S, all outer at 2S (as in v2).
+    const l2mid = copyShares(m, m.caches.l2 / 2);
+    assert.ok(Math.abs(l2mid[2] - 1 / 3) < 1e-12);
+  });
+
+  it('our sweep: a 24 KiB copy (2N = the 48 KiB L1) costs the L1 rate, a 32 KiB one (2N = 1.33·L1) mostly the L2 rate', () => {
+    const e24 = estimateNamed(x86, 'memcpy-warm', 24 * KiB).ns;
+    assert.ok(Math.abs(e24 - (x86.params.t_call + (24 * KiB) / x86.params.B_L1)) < 1e-6);
+    const [s1, s2] = copyShares(m, 32 * KiB);
+    assert.ok(s2 > 0.8 && s1 + s2 === 1, `${s1} ${s2}`);
+  });
+
+  it('a copy that takes turns with other buffers (workingSetBytes) leaves the caches as that larger set does', () => {
+    const ctx = makeContext(x86);
+    const alone = estimateOp(x86.params, ctx, { kind: 'memcpy', bytes: 24 * KiB, destination: 'warm' }).ns;
+    const inSwap = estimateOp(x86.params, ctx, { kind: 'memcpy', bytes: 24 * KiB, destination: 'warm', workingSetBytes: 72 * KiB }).ns;
+    assert.ok(Math.abs(inSwap - (x86.params.t_call + (24 * KiB) / x86.params.B_L2)) < 1e-6, `${inSwap}`);
+    assert.ok(inSwap > alone);
+    // Never below the copy's own 2N.
+    assert.equal(estimateOp(x86.params, ctx, { kind: 'memcpy', bytes: 24 * KiB, destination: 'warm', workingSetBytes: 1 }).ns, alone);
+  });
+});
+
 describe('model v3: malloc that grows the heap with brk (t_brk)', () => {
   const ctx = makeContext(x86, { heapDestination: 'reused' });
   const op = (heapGrows: boolean, oldBytes = 48 * KiB): Operation => ({ kind: 'malloc-copy-free', oldBytes, newBytes: 2 * oldBytes, heapGrows });
