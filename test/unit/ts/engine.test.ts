@@ -117,6 +117,31 @@ describe('TS/JS analysis: growth rewrites and stale views', () => {
     assert.equal(grow('return buf.subarray(0, n * 16);').safeToRewrite, true);
   });
 
+  it('copies that are not growth are not copy-grow sites', () => {
+    const text = [
+      'export function f(a: Uint8Array, b: Uint8Array, buf: ArrayBuffer) {',
+      '  const both = new Uint8Array(a.length + b.length);', // a one-off concatenation
+      '  both.set(a);',
+      '  both.set(b, a.length);',
+      '  const clone = new Uint8Array(a.length);', // same length
+      '  clone.set(a);',
+      '  const view = new Uint8Array(buf, 16);', // a view, not an allocation
+      '  view.set(a);',
+      '  const fixed = new Uint8Array(14);', // a padded copy with nothing growing
+      '  fixed.set(a);',
+      '  return [both, clone, view, fixed];',
+      '}',
+    ].join('\n');
+    assert.deepEqual(analyzeTsFile(text, 'c.ts').sites, []);
+  });
+
+  it('an insert that replaces a field is a copy-grow even when filled from several sources', () => {
+    const text = 'class P {\n  values = new Uint32Array(0);\n  insert(at: number, vals: Uint32Array) {\n    const old = this.values;\n    this.values = new Uint32Array(old.length + vals.length);\n    this.values.set(old.subarray(0, at), 0);\n    this.values.set(vals, at);\n  }\n}\n';
+    const [s] = analyzeTsFile(text, 'p.ts').sites;
+    assert.equal(s?.callee, 'copy-grow');
+    assert.equal(s?.growth, 'linear');
+  });
+
   it('names views over a transferred buffer that are used afterwards', () => {
     const text = 'const b = new ArrayBuffer(64);\nconst v = new Uint8Array(b);\nconst w = new DataView(b);\nconst u = new Uint8Array(b);\nu[0] = 1;\nconst c = b.transfer(128);\nv[0] = 1;\nw.getUint8(0);\n';
     assert.deepEqual(analyzeTsFile(text, 't.ts').sites[0]?.js?.staleViews, ['v', 'w']);

@@ -61,7 +61,7 @@ describe('TS/JS sizes: evaluator', () => {
   }
 
   it('multiplies typed-array lengths by the element size', () => {
-    const r = analyzeTsFile('export function g(old: Float64Array) {\n  const next = new Float64Array(ROWS);\n  next.set(old);\n  return next;\n}\nconst ROWS = 300;\n', 'a.ts');
+    const r = analyzeTsFile('export function g(old: Float64Array) {\n  let data = old;\n  const next = new Float64Array(ROWS);\n  next.set(data);\n  data = next;\n  return data;\n}\nconst ROWS = 300;\n', 'a.ts');
     assert.equal(r.sites[0]?.newSize?.bytes, 2400);
     assert.match(r.sites[0]!.newSize!.note, /300 elements × 8 bytes \(Float64Array\)/);
   });

@@ -23,6 +23,8 @@ export interface Ctx {
   file: string;
   /** Assignments to plain identifiers, by name, in source order. */
   assignments: Map<string, Assignment[]>;
+  /** Calls of plain names (`f(…)`), by name: who passes what to a function's parameters. */
+  callsByName: Map<string, TsNs.CallExpression[]>;
   /** Offsets where lines start ('\n' only, as the suppression parser counts them). */
   lineStarts: number[];
 }

@@ -152,8 +152,14 @@ function isGlobal(ctx: Ctx, id: Expression, name: string): boolean {
 
 /**
  * `const next = new Uint8Array(size); next.set(old); buf = next;` (also `Buffer.alloc(size)` with
- * `old.copy(next)`): the typed-array form of realloc. The site is the allocation; the copy must
- * follow within a few statements of the same block.
+ * `old.copy(next)`): the typed-array form of realloc. The site is the allocation; the copy of the
+ * old contents to offset 0 must follow within a few statements of the same block.
+ *
+ * Copies that are not a growth are left out: a clone of the same length, a smaller copy, a view
+ * (`new Uint8Array(buffer, offset)`), a fresh array filled from several sources (a one-off
+ * concatenation, `a.length + b.length`), and a copy with nothing showing it grows a buffer —
+ * it must replace the old one (assigned back, or stored into a property), repeat in a loop, or
+ * size itself from the old one.
  */
 export function copyGrow(ctx: Ctx, node: TsNs.NewExpression | TsNs.CallExpression): CallSite | undefined {
   const ts = ctx.ts;
@@ -170,32 +176,51 @@ export function copyGrow(ctx: Ctx, node: TsNs.NewExpression | TsNs.CallExpressio
     ctorName = 'Buffer';
     nameNode = node.expression;
   }
-  const sizeArg = node.arguments?.[0];
-  if (!sizeArg) return undefined;
+  // One argument, a length: with more, the first is a buffer and this is a view.
+  if (node.arguments?.length !== 1) return undefined;
+  const sizeArg = node.arguments[0]!;
   // `new Uint8Array(other)` copies an array-like: a copy of the same size, not a growth.
   const su = unwrap(ts, sizeArg);
   if (ts.isArrayLiteralExpression(su) || (ts.isIdentifier(su) && !evalOrScalar(ctx, su))) return undefined;
+  if (ts.isBinaryExpression(su) && su.operatorToken.kind === ts.SyntaxKind.MinusToken) return undefined;
   const target = assignedTo(ctx, node);
   if (!target) return undefined;
+  const norm = (e: Node) => textOf(ctx, e).replace(/\s+/g, '');
+  const tgt = target.replace(/\s+/g, '');
   let old: Expression | undefined;
   let back: string | null = null;
+  let otherSources = false;
   for (const s of followers(ctx, node, 8)) {
     const c = callStatement(ctx, s);
-    if (c && !old) {
+    if (c) {
       const m = memberName(ts, c.expression);
       const recv = receiverOf(ts, c.expression);
-      const recvText = recv && textOf(ctx, unwrap(ts, recv)).replace(/\s+/g, '');
-      if (m === 'set' && recvText === target && c.arguments[0] && (!c.arguments[1] || isConst(ctx, c.arguments[1]) === 0)) old = copiedBuffer(ctx, c.arguments[0]);
-      else if (m === 'copy' && recv && c.arguments[0] && textOf(ctx, c.arguments[0]).replace(/\s+/g, '') === target) old = copiedBuffer(ctx, recv);
+      let src: Expression | undefined;
+      let atZero = false;
+      if (m === 'set' && recv && norm(unwrap(ts, recv)) === tgt && c.arguments[0]) {
+        src = copiedBuffer(ctx, c.arguments[0]);
+        atZero = !c.arguments[1] || isConst(ctx, c.arguments[1]) === 0;
+      } else if (m === 'copy' && recv && c.arguments[0] && norm(c.arguments[0]) === tgt) {
+        src = copiedBuffer(ctx, recv);
+        atZero = !c.arguments[1] || isConst(ctx, c.arguments[1]) === 0;
+      }
+      if (src && !old && atZero) old = src;
+      else if (src && (!old || norm(src) !== norm(old))) otherSources = true;
     }
     if (old && ts.isExpressionStatement(s) && ts.isBinaryExpression(s.expression) && s.expression.operatorToken.kind === ts.SyntaxKind.EqualsToken) {
-      if (textOf(ctx, s.expression.right).replace(/\s+/g, '') === target && textOf(ctx, s.expression.left).replace(/\s+/g, '') === textOf(ctx, old).replace(/\s+/g, '')) back = textOf(ctx, s.expression.left);
+      if (norm(s.expression.right) === tgt && norm(s.expression.left) === norm(old)) back = textOf(ctx, s.expression.left);
     }
   }
-  if (!old || textOf(ctx, old).replace(/\s+/g, '') === target) return undefined;
+  if (!old || norm(old) === tgt) return undefined;
+  const oldText = norm(old);
+  const sizeText = norm(sizeArg);
+  if (sizeText === `${oldText}.length` || sizeText === `${oldText}.byteLength`) return undefined;
+  const shape = growthOf(ctx, sizeArg, node);
+  const replaces = back !== null || /[.[]/.test(tgt);
+  if (!replaces && otherSources) return undefined;
+  if (!replaces && !shape && !inLoop(ctx, node) && !sizeText.includes(oldText)) return undefined;
   const el = ELEMENT_BYTES.get(ctorName)!;
   const oldLen = lengthOf(ctx, old);
-  const shape = growthOf(ctx, sizeArg, node);
   return makeSite(ctx, {
     callee: 'copy-grow',
     name: ts.isNewExpression(node) ? ctorName : textOf(ctx, node.expression),
@@ -231,8 +256,9 @@ export function concatGrow(ctx: Ctx, call: TsNs.CallExpression): CallSite | unde
   if (!list || !ts.isArrayLiteralExpression(list)) return undefined;
   const target = assignedTo(ctx, call);
   const norm = (e: Node) => textOf(ctx, e).replace(/\s+/g, '');
-  const self = list.elements.find((e) => target !== null && norm(e) === target.replace(/\s+/g, ''));
-  if (!self || !target) return undefined;
+  // Appending to what was gathered so far (`[acc, chunk]`); `[remainder, chunk]` into `chunk` is a one-off join.
+  const self = list.elements[0];
+  if (!self || !target || norm(self) !== target.replace(/\s+/g, '')) return undefined;
   const others = list.elements.filter((e) => e !== self);
   const doubles = others.length > 0 && others.every((e) => norm(e) === norm(self));
   const oldLen = lengthOf(ctx, self);

@@ -90,8 +90,9 @@ function collect(ctx: Ctx): Candidates {
     if (!p) return false;
     if (ts.isCallExpression(p) || ts.isNewExpression(p)) return p.expression !== n && (p.arguments?.includes(n as Expression) ?? false);
     if (ts.isArrayLiteralExpression(p) || ts.isReturnStatement(p)) return true;
+    // Assignments (`Module['_realloc'] = wasmExports['realloc']`) only bind another name to the
+    // export, as generated glue does for every export: aliases, not uses.
     if (ts.isPropertyAssignment(p)) return p.initializer === n;
-    if (ts.isBinaryExpression(p)) return p.operatorToken.kind === K.EqualsToken && p.right === n && !ts.isIdentifier(p.left);
     return false;
   };
   const visit = (n: Node): void => {
@@ -101,6 +102,11 @@ function collect(ctx: Ctx): Candidates {
         const callee = unwrap(ts, call.expression);
         const name = ts.isIdentifier(callee) ? callee.text : memberName(ts, callee);
         if (name !== undefined && (TRIGGER_NAMES.has(name) || METHODS.has(name) || ts.isIdentifier(callee))) c.calls.push(call);
+        if (ts.isIdentifier(callee)) {
+          const list = ctx.callsByName.get(callee.text);
+          if (list) list.push(call);
+          else ctx.callsByName.set(callee.text, [call]);
+        }
         break;
       }
       case K.NewExpression:
@@ -210,7 +216,7 @@ export function analyzeTsFile(text: string, file: string, options: TsAnalysisOpt
     if (!RELEVANT.test(text)) return { sites: [], notes: [] };
     return withSourceFile(text, file, (sf, ts) => {
       const notes: string[] = [];
-      const ctx: Ctx = { ts, sf, text, file, assignments: new Map(), lineStarts: lineStarts(text) };
+      const ctx: Ctx = { ts, sf, text, file, assignments: new Map(), callsByName: new Map(), lineStarts: lineStarts(text) };
       const diags = (sf as unknown as { parseDiagnostics?: TsNs.DiagnosticWithLocation[] }).parseDiagnostics ?? [];
       if (diags.length) {
         const d = diags[0]!;

@@ -156,7 +156,7 @@ function identifierOrigin(ctx: Ctx, id: TsNs.Identifier, depth: number, seen: Se
       const t = b.type?.getText(ctx.sf).replace(/\s+/g, '');
       if (t === 'WebAssembly.Exports') return { kind: 'wasm-exports', route: 'wasm-exports' };
       if (t === 'WebAssembly.Memory') return { kind: 'wasm-memory' };
-      return undefined;
+      return fromCallers(ctx, b.decl, depth, seen);
     }
     case 'var': {
       if (seen.has(b.decl)) return undefined;
@@ -181,6 +181,29 @@ function identifierOrigin(ctx: Ctx, id: TsNs.Identifier, depth: number, seen: Se
     default:
       return undefined;
   }
+}
+
+/**
+ * A parameter is what the file's callers pass for it: wasm-bindgen's glue hands the export to a
+ * helper (`passStringToWasm0(arg, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)`) that calls
+ * it as `realloc(ptr, len, newLen, 1)`. The first caller passing something known decides.
+ */
+function fromCallers(ctx: Ctx, param: TsNs.ParameterDeclaration, depth: number, seen: Set<TsNs.Node>): Origin | undefined {
+  const ts = ctx.ts;
+  const fn = param.parent;
+  if (!fn || seen.has(fn) || !('parameters' in fn)) return undefined;
+  seen.add(fn);
+  const index = (fn as TsNs.FunctionLikeDeclaration).parameters.indexOf(param);
+  const named = (fn as TsNs.FunctionLikeDeclaration).name;
+  const holder = fn.parent;
+  const name = named && ts.isIdentifier(named) ? named.text : holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
+  if (name === undefined || index < 0) return undefined;
+  for (const call of ctx.callsByName.get(name) ?? []) {
+    const arg = call.arguments[index];
+    const o = arg && originOf(ctx, arg, depth + 1, seen);
+    if (o) return o;
+  }
+  return undefined;
 }
 
 /** `let wasm; … wasm = instance.exports;`: the first assignment that says where the value comes from. */
