@@ -33,43 +33,62 @@ function isRelational(ctx: Ctx, n: Node): boolean {
   return !!p && ctx.ts.isBinaryExpression(p) && [K.LessThanToken, K.LessThanEqualsToken, K.GreaterThanToken, K.GreaterThanEqualsToken].includes(p.operatorToken.kind);
 }
 
-/** Why the holder's length is observable, or undefined when nothing shows it. */
-function observed(ctx: Ctx, holder: string, scope: Node, own: readonly Node[]): string | undefined {
+/** Where each holder text occurs (identifiers and member chains), found in one walk of the file. */
+function occurrences(ctx: Ctx, holders: ReadonlySet<string>): Map<string, Node[]> {
   const ts = ctx.ts;
-  let why: string | undefined;
-  // Compared in place: slicing the text of every node of a function would dominate the analysis.
-  const isHolder = (e: Node) => {
-    const start = e.getStart(ctx.sf);
-    return e.end - start === holder.length && ctx.text.startsWith(holder, start);
-  };
+  const lengths = new Set([...holders].map((h) => h.length));
+  const out = new Map<string, Node[]>();
   const visit = (n: Node): void => {
-    if (why || own.includes(n)) return;
-    if (ts.isPropertyAccessExpression(n) && (n.name.text === 'length' || n.name.text === 'byteLength') && isHolder(n.expression)) {
-      if (!isRelational(ctx, n) || inLoopCondition(ctx, n)) why = `\`${holder}.${n.name.text}\` is read as the data length at ${lineCol(ctx, n.getStart(ctx.sf))}; a larger buffer would change what it says`;
-      return;
-    }
-    const p = n.parent;
-    if (p && isHolder(n) && (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n))) {
-      const escapes =
-        ts.isReturnStatement(p) || ts.isYieldExpression(p) ||
-        (ts.isCallExpression(p) && p.arguments.includes(n as TsNs.Expression) && !COPIES.has(memberName(ts, p.expression) ?? '')) ||
-        (ts.isNewExpression(p) && p.arguments?.[0] === n && p.arguments.length === 1);
-      if (escapes) {
-        why = `\`${holder}\` ${ts.isNewExpression(p) ? 'is wrapped in a full-length view' : 'leaves whole'} at ${lineCol(ctx, n.getStart(ctx.sf))}; its length is observable there`;
-        return;
+    if (ts.isIdentifier(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n)) {
+      const start = n.getStart(ctx.sf);
+      // Compared by length first: slicing the text of every node would dominate the analysis.
+      if (lengths.has(n.end - start)) {
+        const t = ctx.text.slice(start, n.end);
+        if (holders.has(t)) {
+          const list = out.get(t);
+          if (list) list.push(n);
+          else out.set(t, [n]);
+        }
       }
     }
     ts.forEachChild(n, visit);
   };
-  visit(scope);
-  return why;
+  visit(ctx.sf);
+  return out;
 }
 
-function growthExpr(ctx: Ctx, site: CallSite, all: readonly CallSite[]): NonNullable<JsFacts['growthExpr']> {
+/** Why the holder's length is observable in `scope`, or undefined when nothing shows it. */
+function observed(ctx: Ctx, holder: string, scope: Node, own: readonly Node[], occ: Map<string, Node[]>): string | undefined {
+  const ts = ctx.ts;
+  for (const n of occ.get(holder) ?? []) {
+    if (n.pos < scope.pos || n.end > scope.end || own.some((o) => n.pos >= o.pos && n.end <= o.end)) continue;
+    const p = n.parent;
+    if (!p || (ts.isPropertyAccessExpression(p) && p.name === n)) continue;
+    if (ts.isPropertyAccessExpression(p) && p.expression === n && (p.name.text === 'length' || p.name.text === 'byteLength')) {
+      if (!isRelational(ctx, p) || inLoopCondition(ctx, p)) return `\`${holder}.${p.name.text}\` is read as the data length at ${lineCol(ctx, p.getStart(ctx.sf))}; a larger buffer would change what it says`;
+      continue;
+    }
+    const escapes =
+      ts.isReturnStatement(p) || ts.isYieldExpression(p) ||
+      (ts.isCallExpression(p) && p.arguments.includes(n as TsNs.Expression) && !COPIES.has(memberName(ts, p.expression) ?? '')) ||
+      (ts.isNewExpression(p) && p.arguments?.[0] === n && p.arguments.length === 1);
+    if (escapes) return `\`${holder}\` ${ts.isNewExpression(p) ? 'is wrapped in a full-length view' : 'leaves whole'} at ${lineCol(ctx, n.getStart(ctx.sf))}; its length is observable there`;
+  }
+  return undefined;
+}
+
+/** Verdicts by holder and scope: every site of one holder gets the same answer, found by one walk. */
+interface Verdicts {
+  byKey: Map<string, string | undefined>;
+  occ: Map<string, Node[]>;
+  /** The size expressions of all growth sites of each holder. */
+  sizes: Map<string, Node[]>;
+}
+
+function growthExpr(ctx: Ctx, site: CallSite, verdicts: Verdicts): NonNullable<JsFacts['growthExpr']> {
   const syn = siteSyntax.get(site)!;
   const size = syn.sizeNode!;
   const base = { range: nodeRange(ctx, size), text: textOf(ctx, size) };
-  if (site.callee === 'memory-grow') return { ...base, safeToRewrite: false, whyNot: 'grow() takes the pages to add, not a size' };
   if (!syn.holder) {
     // A raw allocation (FFI, WebAssembly): the pointer does not carry its size; only a name says capacity.
     return CAPACITY_NAME.test(base.text)
@@ -79,25 +98,32 @@ function growthExpr(ctx: Ctx, site: CallSite, all: readonly CallSite[]): NonNull
   const holder = norm(syn.holder);
   const local = !/[.[]/.test(syn.holder) && !syn.holder.startsWith('this');
   const scope = local ? functionOf(ctx.ts, syn.node) : ctx.sf;
-  // The sizes of every growth site of this holder only measure capacity.
-  const own = [size, ...sameHolderSizes(site, all)];
-  const why = observed(ctx, holder, scope, own);
+  const key = `${holder}@${scope.pos}`;
+  if (!verdicts.byKey.has(key)) {
+    // The sizes of every growth site of this holder only measure capacity.
+    verdicts.byKey.set(key, observed(ctx, holder, scope, verdicts.sizes.get(holder) ?? [size], verdicts.occ));
+  }
+  const why = verdicts.byKey.get(key);
   return why ? { ...base, safeToRewrite: false, whyNot: why } : { ...base, safeToRewrite: true };
-}
-
-function sameHolderSizes(site: CallSite, all: readonly CallSite[]): Node[] {
-  const h = siteSyntax.get(site)?.holder;
-  return all.flatMap((s) => {
-    const syn = siteSyntax.get(s);
-    return syn?.holder && h && norm(syn.holder) === norm(h) && syn.sizeNode ? [syn.sizeNode] : [];
-  });
 }
 
 /** Adds `js.growthExpr` to the sites that grow linearly by a size written at the call. */
 export function withRewrites(ctx: Ctx, sites: CallSite[]): CallSite[] {
+  const linear = sites.filter((s) => s.growth === 'linear' && s.js && siteSyntax.get(s)?.sizeNode);
+  const sizes = new Map<string, Node[]>();
   for (const s of sites) {
-    if (s.growth !== 'linear' || !s.js || !siteSyntax.get(s)?.sizeNode) continue;
-    s.js.growthExpr = growthExpr(ctx, s, sites);
+    const syn = siteSyntax.get(s);
+    if (!syn?.holder || !syn.sizeNode) continue;
+    const h = norm(syn.holder);
+    const list = sizes.get(h);
+    if (list) list.push(syn.sizeNode);
+    else sizes.set(h, [syn.sizeNode]);
   }
+  const holders = new Set(linear.flatMap((s) => {
+    const h = siteSyntax.get(s)!.holder;
+    return h ? [norm(h)] : [];
+  }));
+  const verdicts: Verdicts = { byKey: new Map(), occ: holders.size ? occurrences(ctx, holders) : new Map(), sizes };
+  for (const s of linear) s.js!.growthExpr = growthExpr(ctx, s, verdicts);
   return sites;
 }
