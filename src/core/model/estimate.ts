@@ -66,15 +66,13 @@ export type Operation =
        */
       slotOffsets?: { source: number; destination: number };
     }
-  /** `untouched`: the source was never written, so reading it maps the shared zero page, page by page. */
   /**
-   * `newMapping` (fresh destinations only; default true): the destination is a mapping made for
-   * this copy, so its first fault pays t_fault_first; false for fresh memory carved from an
-   * existing mapping (a heap that grows, an arena).
-   */
-  /**
-   * `workingSetBytes`: what the caches must hold for the copy to stay in them, when more than
-   * its source and destination (2N, the default): copies that take turns over more buffers.
+   * `untouched`: the source was never written, so reading it maps the shared zero page, page by
+   * page. `newMapping` (fresh destinations only; default true): the destination is a mapping
+   * made for this copy, so its first fault pays t_fault_first; false for fresh memory carved
+   * from an existing mapping (a heap that grows, an arena). `workingSetBytes`: what the caches
+   * must hold for the copy to stay in them, when more than its source and destination (2N, the
+   * default): copies that take turns over more buffers.
    */
   | { kind: 'memcpy'; bytes: number; destination: 'warm' | 'fresh'; untouched?: boolean; newMapping?: boolean; workingSetBytes?: number }
   /**
@@ -307,7 +305,7 @@ export function copyShares(m: MachineFacts, bytes: number, l3Share = 1): [number
   return [1 - w1, w1 - w2, w2 - w3, w3];
 }
 
-/** Share of an L2 emptied by writing `bytes` (0 while they fit, 1 from twice its size). */
+/** Share of an L2 emptied by writing `bytes`: 0 up to L2/√2, 1 from twice the L2 (the copy law with the written bytes as the working set). */
 function l2Evicted(m: MachineFacts, bytes: number): number {
   const [, , l3, mem] = copyShares(m, bytes / 2);
   return l3 + mem;
@@ -489,7 +487,14 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
   }
   if (align !== 'misaligned') as.push(`this kernel (${d.m.kernel}) cannot move whole page tables: entries move one by one`);
   else as.push('source and destination are not 2 MiB-aligned to each other: page-table entries move one by one');
-  if (thp) a.add('c_split', 'splitting a transparent huge page', Math.floor(rest / S), p.c_split);
+  if (thp) {
+    const splits = Math.floor(rest / S);
+    a.add('c_split', 'splitting a transparent huge page', splits, p.c_split);
+    // Splitting invalidates the huge PMD and flushes its 2 MiB (pmdp_invalidate →
+    // flush_pmd_tlb_range): one more flush event per split, a shootdown when other CPUs run the
+    // process (our 2–4 MiB THP moves with a spinner: 100 and 151 µs, 63 and 112 µs without it).
+    flushEvents(d, a, S, splits);
+  }
   a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
   // Each extent ends at the next source OR destination slot boundary (get_extent): with the
   // destination half a slot off, extents are S/2 pages; aligned addresses give whole slots.

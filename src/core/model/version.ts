@@ -7,7 +7,8 @@
 // v3 (issue 4, accuracy floors): the first fault of a new mapping has a fixed cost of its own
 // (t_fault_first); mremap moves with known slot offsets count get_extent()'s extents exactly;
 // the in-place grow's L2 step (t_grow_l2); copies leave L1 sharply (all L1 up to 2N = L1, all L2
-// from √2·L1); a malloc that grows the heap pays t_brk where the caller knows it does.
+// from √2·L1); a THP split flushes its huge page; a malloc that grows the heap pays t_brk
+// where the caller knows it does.
 export const MODEL_VERSION = 3;
 
 /** Version of the calibration profile file format read by loadProfile(). */

@@ -203,6 +203,22 @@ describe('model v3: move extents from known slot offsets (get_extent)', () => {
     assert.ok(Math.abs(sumOfTerms(e) - e.ns) < 1e-6 * e.ns);
   });
 
+  it('each THP split flushes its huge page: with another CPU, one shootdown per split on top of the extents', () => {
+    const one = makeContext(x86, { threads: 1 });
+    const two = makeContext(x86, { threads: 2 });
+    const op: Operation = {
+      kind: 'mremap', oldBytes: 4 * MiB, newBytes: 4 * MiB, mode: 'move', fixed: 'empty', alignment: 'misaligned',
+      tablesFreed: true, thpSource: true, slotOffsets: { source: 0, destination: 3 },
+    };
+    const count = (ctx: ReturnType<typeof makeContext>, term: string) =>
+      estimateOp(x86.params, ctx, op).breakdown.filter((t) => t.term === term).reduce((s, t) => s + t.count, 0);
+    assert.equal(count(one, 'c_split'), 2);
+    // Extents of 509, 3, 509, 3 pages (offsets 0 and 3), two splits, one freed page table.
+    assert.equal(count(two, 'T_sd'), 4 + 2 + 1);
+    const e = estimateOp(x86.params, two, op);
+    assert.ok(Math.abs(sumOfTerms(e) - e.ns) < 1e-6 * e.ns);
+  });
+
   it('large moves cost the same per slot either way (two extents per slot), so user-code estimates keep their shape', () => {
     const ctx = makeContext(x86, { threads: 2 });
     const op: Operation = { kind: 'mremap', oldBytes: 1024 * MiB, newBytes: 1024 * MiB, mode: 'move', fixed: 'empty', alignment: 'misaligned', tablesFreed: true };
