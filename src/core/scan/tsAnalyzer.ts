@@ -58,11 +58,13 @@ export function tsSkipNote(path: string, bytes: number, maxGeneratedBytes: numbe
 /**
  * The cheap text test for TS/JS: a file that spells none of these cannot hold a site the analysis
  * reports (FFI/wasm `realloc`/`mremap` and their `_realloc`/`__wbindgen_realloc` forms, Memory
- * `grow`, ArrayBuffer `transfer`/`resize`, typed-array or Buffer copies, `concat`). Substrings on
- * purpose: a false positive only costs a parse. A test checks it against the analysis' fixtures.
+ * `grow`, ArrayBuffer `transfer`/`resize`, typed-array copies, `Buffer.concat`/`alloc`, a
+ * `concat` helper). Kept a little wider than the analysis' own first check, so the files handed
+ * over (and counted as parsed) are only those worth it; a test checks it never drops a file the
+ * analysis finds sites in.
  */
 export const tsMentionPattern =
-  /realloc|mremap|\.\s*grow\b|\btransfer(?:ToFixedLength)?\b|\.\s*resize\b|\bconcat\b|(?:Int|Uint|Float|BigInt|BigUint)(?:8|16|32|64)(?:Clamped)?Array\b|\bBuffer\b|\bArrayBuffer\b/;
+  /realloc|mremap|\.\s*(?:grow|resize|transfer|transferToFixedLength)\s*\(|\bBuffer\s*\.\s*(?:concat|alloc)|(?:Int|Uint|Float|BigInt|BigUint)(?:8|16|32|64)(?:Clamped)?Array\b|\bconcat\b/;
 
 export function tsMayHaveSites(text: string): boolean {
   return tsMentionPattern.test(text);

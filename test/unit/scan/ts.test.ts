@@ -3,11 +3,13 @@
 // analysis is injected: a recording stand-in here (the plumbing must not depend on its findings),
 // the real engine in the last block.
 import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CallSite } from '../../../src/core/types';
 import type { TsAnalysisOptions, TsAnalysisResult } from '../../../src/core/analysis/ts/api';
 import { ScanShard, type SourceReader } from '../../../src/core/scan/shard';
 import { scanProject } from '../../../src/core/scan/orchestrate';
-import { isDeclarationFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from '../../../src/core/scan/tsAnalyzer';
+import { isDeclarationFile, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from '../../../src/core/scan/tsAnalyzer';
 import { analyzeTsFile } from '../../../src/core/analysis/ts/index';
 import { grammarFiles } from '../../support/grammar';
 
@@ -167,6 +169,7 @@ describe('project scan: TS/JS files', () => {
     assert.ok(tsMayHaveSites('buf.transfer(n)'));
     assert.ok(tsMayHaveSites('Module._realloc(p, n)'));
     assert.ok(!tsMayHaveSites('export const add = (a: number, b: number) => a + b;\n'));
+    assert.ok(!tsMayHaveSites('export function size(b: Buffer, ab: ArrayBuffer): number { return b.length + ab.byteLength; }\n'), 'naming a type is not resizing');
   });
 });
 
@@ -206,9 +209,22 @@ describe('project scan: TS/JS with the real analysis', () => {
       'Module._realloc(p, 4096);\n',
       'export const add = (a: number, b: number) => a + b;\n',
     ];
-    for (const text of samples) {
-      const found = analyzeTsFile(text, 'sample.ts', {}).sites.length;
-      if (found > 0) assert.ok(tsMayHaveSites(text), `the prefilter drops:\n${text}`);
+    // The analysis' own fixtures (test/fixtures/ts), each line on its own too: a site found in
+    // any of them must pass the prefilter.
+    const dir = join(__dirname, '..', '..', 'fixtures', 'ts');
+    const fixtures = existsSync(dir) ? readdirSync(dir).filter((f) => isTsFile(f)).map((f) => ({ name: f, text: readFileSync(join(dir, f), 'utf8') })) : [];
+    assert.ok(fixtures.length >= 10, `the analysis' fixtures are not in ${dir} any more: point this test at them`);
+    const cases = [...samples.map((text, i) => ({ name: `sample ${i}`, text })), ...fixtures];
+    let withSites = 0;
+    for (const c of cases) {
+      const found = analyzeTsFile(c.text, c.name, {}).sites.length;
+      if (found === 0) continue;
+      withSites++;
+      assert.ok(tsMayHaveSites(c.text), `the prefilter drops ${c.name}`);
+      for (const line of c.text.split('\n')) {
+        if (analyzeTsFile(line, c.name, {}).sites.length) assert.ok(tsMayHaveSites(line), `the prefilter drops a line of ${c.name}: ${line}`);
+      }
     }
+    assert.ok(withSites >= fixtures.length / 2, `only ${withSites} cases with sites`);
   });
 });
