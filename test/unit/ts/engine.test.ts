@@ -31,6 +31,11 @@ describe('TS/JS analysis: receivers decide', () => {
     assert.deepEqual(callees("const w = require('./lib.wasm');\nw.realloc(0, 8);\nconst o = require('./lib.js');\no.realloc(0, 8);\n", 'a.js'), ['wasm-realloc:wasm-exports:direct-call']);
   });
 
+  it('an emscripten module under another name is known by its heap and allocator', () => {
+    const text = "const m = await createModule();\nconst p = m._malloc(16);\nm._realloc(p, 64);\nm.asm.realloc(p, 128);\nconst pool = makePool();\npool._realloc(p, 64);\n";
+    assert.deepEqual(callees(text), ['wasm-realloc:emscripten:direct-call', 'wasm-realloc:emscripten:direct-call']);
+  });
+
   it('module.exports is the CommonJS module, not a WebAssembly instance', () => {
     assert.deepEqual(callees('module.exports.realloc(0, 8);\n', 'a.js'), []);
     assert.deepEqual(callees('exports.realloc(0, 8);\n', 'a.js'), ['wasm-realloc:wasm-exports:direct-call']);

@@ -69,6 +69,8 @@ function member(origin: Origin | undefined, key: string, recv: Expression | unde
       return key === 'memory' ? { kind: 'wasm-memory' } : wasmFn(key, origin.route);
     case 'emscripten':
       if (key === 'wasmMemory' || key === 'memory') return { kind: 'wasm-memory' };
+      // Older emscripten: `Module.asm` / `Module['asm']` holds the raw exports.
+      if (key === 'asm' || key === 'wasmExports') return { kind: 'wasm-exports', route: 'emscripten' };
       return key === '_realloc' ? wasmFn(key, 'emscripten') : undefined;
     case 'ffi-lib':
       if (origin.route === 'bun:ffi') return key === 'symbols' ? { kind: 'bun-symbols' } : undefined;
@@ -217,6 +219,17 @@ function fromAssignments(ctx: Ctx, name: string, depth: number, seen: Set<TsNs.N
   return undefined;
 }
 
+/**
+ * An emscripten module instance under another name (`const m = await createModule()`): the file
+ * also uses its heap views or allocator (`m.HEAPU8`, `m._malloc`, `m._free`), which nothing but
+ * an emscripten module has.
+ */
+function emscriptenByUse(ctx: Ctx, recv: Expression): Origin | undefined {
+  const r = unwrap(ctx.ts, recv);
+  if (!ctx.ts.isIdentifier(r)) return undefined;
+  return new RegExp(`(?<![\\w$])${r.text.replace(/\$/g, '\\$')}\\s*\\.\\s*(?:HEAP(?:U?8|U?16|U?32|F32|F64)\\b|_malloc\\b|_free\\b)`).test(ctx.text) ? { kind: 'emscripten' } : undefined;
+}
+
 /** What an expression is, as far as resizing memory goes; undefined for everything unrelated. */
 export function originOf(ctx: Ctx, e: Expression, depth = 0, seen = new Set<TsNs.Node>()): Origin | undefined {
   const ts = ctx.ts;
@@ -227,7 +240,8 @@ export function originOf(ctx: Ctx, e: Expression, depth = 0, seen = new Set<TsNs
     const key = memberName(ts, u);
     if (key === undefined) return undefined;
     if (key === '__wbindgen_realloc' || key === 'exports') return member(undefined, key, u.expression, ctx);
-    return member(originOf(ctx, u.expression, depth + 1, seen), key, u.expression, ctx);
+    const recv = originOf(ctx, u.expression, depth + 1, seen) ?? (key === '_realloc' || key === 'asm' ? emscriptenByUse(ctx, u.expression) : undefined);
+    return member(recv, key, u.expression, ctx);
   }
   if (ts.isCallExpression(u) || ts.isNewExpression(u)) {
     // `lib.func(…)` / `ffi.Library(…)` / `dlopen(…)`, and `(0, Module._realloc)` style calls are not values of interest.
