@@ -7,13 +7,15 @@
 //   - wasm-bindgen glue: the `wasm` module (`import * as wasm from './x_bg.wasm'`, or `let wasm`
 //     assigned from instance exports); the name `__wbindgen_realloc` is reserved to that glue and
 //     counts on any receiver;
-//   - an emscripten `Module` (the global, or a binding named `Module`), and the `_realloc` global;
+//   - an emscripten `Module` (the global, a binding named `Module`, or any name the file also
+//     uses with `.HEAPU8`/`._malloc`/`._free`), its `.asm`, and the `_realloc` global;
 //   - an FFI library: `koffi.load(…)` + `lib.func('void *realloc(…)')`, ffi-napi
 //     `ffi.Library(…, { realloc: … })`, bun:ffi `dlopen(…, { realloc: … })` + `.symbols`.
 // Bindings are followed through `const`/`let` (and later plain assignments), destructuring
-// (`const { realloc } = instance.exports`) and imports. Anything else — `pool.realloc(x)` on a
-// class instance, `this.realloc()`, a parameter without a type — is not reported: a name alone
-// does not make a reallocation.
+// (`const { realloc } = instance.exports`), imports and `require()`, and a parameter is what the
+// file's callers pass for it. Anything else — `pool.realloc(x)` on a class instance,
+// `this.realloc()`, a parameter nobody in the file passes an export to — is not reported: a
+// name alone does not make a reallocation.
 import type { ts as TsNs } from 'ts-morph';
 import type { CPrimitive, JsFacts } from '../../types';
 import { type Ctx, type Expression, memberName, receiverOf, unwrap } from './context';
