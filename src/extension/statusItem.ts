@@ -44,6 +44,8 @@ export class StatusFeature implements vscode.Disposable {
     let detail = `profile ${profileText}`;
     if (r?.skipped && r.skipped !== 'closed') detail = r.skipped;
     else if (last) detail += ` · analysed in ${last.ms.toFixed(1)} ms at ${last.at.toLocaleTimeString()}`;
+    // TS/JS: the analysis' remarks on this document ("syntax error at 3:7; analysed what parsed").
+    if (r?.notes?.length && !r.skipped) detail += ` · ${r.notes.join(' · ')}`;
     if (problems.length) detail += ` · ${problems.join(' · ')}`;
     if (grammar) detail = grammar;
     const severity: StatusSnapshot['severity'] = grammar ? 'error' : problems.length || (r?.skipped && r.skipped !== 'closed') ? 'warning' : 'info';
