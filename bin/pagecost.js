@@ -10,8 +10,10 @@ const { execFileSync } = require('child_process');
 const root = path.join(__dirname, '..');
 const bundle = path.join(root, 'dist', 'cli.js');
 const buildScript = path.join(root, 'scripts', 'build.mjs');
-if (!fs.existsSync(bundle) && fs.existsSync(buildScript)) {
-  process.stderr.write('pagecost: first run in this checkout, building dist/ ...\n');
+// Every bundle a subcommand may require later; a dist/ from an older checkout can lack the newer ones.
+const bundles = ['cli.js', 'cli-scan.js', 'cli-explain.js', 'cli-bench.js', 'scanWorker.js', 'ts-analysis.js'].map((b) => path.join(root, 'dist', b));
+if (bundles.some((b) => !fs.existsSync(b)) && fs.existsSync(buildScript)) {
+  process.stderr.write(`pagecost: ${fs.existsSync(bundle) ? 'dist/ is incomplete' : 'first run in this checkout'}, building dist/ ...\n`);
   try {
     execFileSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   } catch {

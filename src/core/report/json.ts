@@ -6,7 +6,7 @@ import type { EstimateSummary, FileError, Finding, CallKind, Growth, Language, S
 export const jsonReportVersion = 1;
 
 export interface ScanStats {
-  /** C files considered (after walking, ignores and excludes). */
+  /** C and TS/JS files considered (after walking, ignores and excludes). */
   files: number;
   /** Files parsed with tree-sitter (the others never mention a relevant name). */
   parsedFiles: number;
