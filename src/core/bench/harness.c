@@ -51,6 +51,10 @@
 #define MAX_THREADS_ARGS 16
 #define MAX_REPS 100000
 #define SYSCALL_BATCH 200
+#define MMAP_THRESHOLD (128 * 1024) /* fixed with mallopt in main */
+#ifndef MAP_FIXED_NOREPLACE
+#define MAP_FIXED_NOREPLACE 0x100000 /* Linux 4.17; older kernels take the address as a hint */
+#endif
 
 /* ---------------------------------------------------------------- options and state */
 
@@ -137,12 +141,24 @@ static int read_line(const char *path, char *buf, size_t len) {
 }
 
 /*
- * Maps exactly [a, a+len) read-write, where a ≡ off (mod 2 MiB), with nothing else mapped
- * around it: the surplus of an over-sized reservation is unmapped, so the mapping is its own
- * VMA, as in the model (a moved source's page tables can then be freed).
+ * The reservation that places a range of len bytes at ≡ off (mod 2 MiB): every 2 MiB slot the
+ * range touches lies inside it, wherever the kernel puts it. A reservation of only len + off +
+ * 2 MiB could leave the top of the last slot to the mapping above it (top-down placement puts
+ * the reservation right under the lowest one), and then whether an unmap or a move frees the
+ * slot's page table depended on what earlier points had mapped: our 4 KiB mremap-move with a
+ * second CPU cost one shootdown (18 us) in one sweep and two (34 us) in another.
  */
-static char *map_at(size_t len, size_t off, int huge) {
-  size_t span = len + off + PMD;
+static size_t slot_span(size_t len, size_t off) {
+  return ((off + len + PMD - 1) & ~(PMD - 1)) + PMD;
+}
+
+/*
+ * Maps exactly [a, a+len) read-write, where a ≡ off (mod 2 MiB), alone in its 2 MiB slots:
+ * the surplus of the reservation is unmapped, so the mapping is its own VMA and no other
+ * mapping shares a slot with it, as in the model (a moved or unmapped source's page tables
+ * are then freed).
+ */
+static char *map_in(size_t len, size_t off, int huge, size_t span) {
   char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (r == MAP_FAILED) return NULL;
   char *a = (char *)(((uintptr_t)r + PMD - 1) & ~(uintptr_t)(PMD - 1)) + off;
@@ -157,9 +173,14 @@ static char *map_at(size_t len, size_t off, int huge) {
   return a;
 }
 
-/* An unmapped range of len bytes at ≡ off (mod 2 MiB): a target for MREMAP_FIXED. */
+static char *map_at(size_t len, size_t off, int huge) {
+  return map_in(len, off, huge, slot_span(len, off));
+}
+
+/* An unmapped range of len bytes at ≡ off (mod 2 MiB), in slots no mapping shares: a target
+ * for MREMAP_FIXED. */
 static char *find_hole(size_t len, size_t off) {
-  size_t span = len + off + PMD;
+  size_t span = slot_span(len, off);
   char *r = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (r == MAP_FAILED) return NULL;
   char *a = (char *)(((uintptr_t)r + PMD - 1) & ~(uintptr_t)(PMD - 1)) + off;
@@ -290,7 +311,10 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
   case OP_MREMAP_GROW: {
     /* A PROT_NONE guard page right after the source blocks in-place growth, so the kernel
      * must move the mapping to an address of its choosing, as glibc's realloc does. */
-    char *src = map_at(n + PAGE, 0x1000, 0);
+    /* Its guard page keeps the source's page table alive whatever shares the slot, so the
+     * source needs no slot of its own; the smaller reservation keeps the layout, and with it
+     * where the kernel puts the grown mapping, as in the sweeps the model was fitted to. */
+    char *src = map_in(n + PAGE, 0x1000, 0, n + PAGE + 0x1000 + PMD);
     if (!src) { *err = "mmap of the source failed"; return -1; }
     mprotect(src + n, PAGE, PROT_NONE);
     memset(src, 0x5a, n);
@@ -375,15 +399,51 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     break;
   }
   case OP_REALLOC_GROW: {
+    /* One well-defined heap state, whatever ran before: malloc_trim(0) gives the top chunk's
+     * free pages back (brk shrinks to within a page of the last block in use). Without it the
+     * outcome depended on the slack the previous trim left in the top chunk: 64 KiB -> 128 KiB
+     * grew in place in one run (122 ns) and was copied into a fresh mmap in another (17.7 us),
+     * and a 128 KiB malloc came from a big leftover top chunk instead of mmap (30.9 us against
+     * 5.8 us). After the trim, malloc(N) below the mmap threshold extends the heap with brk by
+     * N plus M_TOP_PAD (128 KiB), so realloc to 2N always finds N free bytes in the top chunk
+     * and grows in place; glibc then writes the new top chunk's header at old + 2N, on a page
+     * nothing has touched since the brk: one first-touch fault inside the timing (our check:
+     * 4 KiB ... 96 KiB all 0.63 us). From 128 KiB on, the top chunk is too small, so malloc(N)
+     * is an mmap and realloc an mremap. */
+    malloc_trim(0);
+    /* An mmapped block lands where the kernel's top-down search puts it, so whether it (or
+     * the grown mapping, placed right below it) crosses a 2 MiB slot boundary followed the
+     * layout earlier points left: a 136 KiB block was moved as one extent (1.4 us; 17 us
+     * with another CPU) in one sweep and as two (6.4 us; 36 us) in another. A probe mapping
+     * of the chunk's size shows where glibc's mmap will go; a PROT_NONE spacer from there up
+     * to the slot boundary above makes the block end exactly on a boundary instead, so its
+     * placement in the slot is the same on every run. glibc maps n + 8 bytes of header,
+     * rounded up to pages (sysmalloc; 16-byte granular requests). */
+    char *spacer = NULL;
+    size_t spacer_len = 0;
+    if (n >= MMAP_THRESHOLD) {
+      size_t chunk = (((n + 8 + 15) & ~(size_t)15) + 8 + PAGE - 1) & ~(PAGE - 1);
+      char *probe = mmap(NULL, chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (probe != MAP_FAILED) {
+        munmap(probe, chunk);
+        uintptr_t top = (uintptr_t)probe + chunk;
+        spacer_len = top % PMD;
+        if (spacer_len) {
+          spacer = mmap((void *)(top - spacer_len), spacer_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+          if (spacer == MAP_FAILED) spacer = NULL;
+        }
+      }
+    }
     char *old = malloc(n);
-    if (!old) { *err = "malloc failed"; return -1; }
+    if (!old) { if (spacer) munmap(spacer, spacer_len); *err = "malloc failed"; return -1; }
     memset(old, 0x5a, n);
     START();
     char *p = realloc(old, 2 * n);
     STOP();
-    if (!p) { free(old); *err = "realloc failed"; return -1; }
+    if (!p) { free(old); if (spacer) munmap(spacer, spacer_len); *err = "realloc failed"; return -1; }
     escape(p);
     free(p);
+    if (spacer) munmap(spacer, spacer_len);
     break;
   }
   case OP_MUNMAP: {
@@ -793,7 +853,7 @@ int main(int argc, char **argv) {
 
   /* glibc raises its mmap threshold dynamically after frees of large mmapped blocks; fixing
    * it at the 128 KiB default keeps "mmapped or not" a function of the size alone. */
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
+  mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);
@@ -807,19 +867,34 @@ int main(int argc, char **argv) {
   print_hello(&o);
   double start = now_ns();
   int points = 0;
-  for (int ti = 0; ti < o.n_threads && !stop_requested; ti++) {
-    int threads = o.threads[ti];
-    int runnable = threads <= n_cpus;
-    if (runnable && threads > 1 && start_spinners(threads - 1) != 0) {
-      stop_spinners();
-      fprintf(stderr, "harness: could not start %d spinner threads\n", threads - 1);
-      runnable = 0;
-    }
-    for (int oi = 0; oi < o.n_ops && !stop_requested; oi++) {
-      enum op_id op = (enum op_id)o.ops[oi];
-      int n_sizes = op == OP_SYSCALL ? 1 : o.n_sizes; /* the round trip has no size */
-      for (int si = 0; si < n_sizes && !stop_requested; si++) {
+  /* Thread counts are the innermost loop: the 1- and 2-thread points of one op and size are
+   * measured back to back, so both see the same state of the machine. On a VM guest the cost
+   * of a fresh page drifts with the host's state (whether the guest's free memory is still
+   * backed on the host): measured a whole thread pass apart, the 2-thread fault-2m points of
+   * one of our runs cost twice the 1-thread ones (210 against 95-130 us per huge page), a
+   * difference the spinner cannot cause. The spinners are started for each point. */
+  /* The first pthread_create callocs the thread's TLS vector on our heap and maps its stack;
+   * later ones reuse glibc's cached stack with both. Creating the spinners once before the
+   * sweep puts that allocation under every point, instead of into the heap state of
+   * whichever point came first (an 8 KiB malloc-copy-free took 289 ns instead of 80). */
+  int max_threads = 1;
+  for (int ti = 0; ti < o.n_threads; ti++)
+    if (o.threads[ti] <= n_cpus && o.threads[ti] > max_threads) max_threads = o.threads[ti];
+  if (max_threads > 1 && start_spinners(max_threads - 1) == 0) stop_spinners();
+  else if (n_spinners) stop_spinners();
+  for (int oi = 0; oi < o.n_ops && !stop_requested; oi++) {
+    enum op_id op = (enum op_id)o.ops[oi];
+    int n_sizes = op == OP_SYSCALL ? 1 : o.n_sizes; /* the round trip has no size */
+    for (int si = 0; si < n_sizes && !stop_requested; si++) {
+      for (int ti = 0; ti < o.n_threads && !stop_requested; ti++) {
+        int threads = o.threads[ti];
         struct point pt = {op, op == OP_SYSCALL ? 0 : o.sizes[si], threads, op == OP_FAULT_2M, 0};
+        int runnable = threads <= n_cpus;
+        if (runnable && threads > 1 && start_spinners(threads - 1) != 0) {
+          stop_spinners();
+          fprintf(stderr, "harness: could not start %d spinner threads\n", threads - 1);
+          runnable = 0;
+        }
         if (!runnable && threads <= n_cpus) {
           print_skipped(&pt, "could not start the spinner threads");
           continue;
@@ -836,9 +911,9 @@ int main(int argc, char **argv) {
           if (!stop_requested) points += measure(&huge, &o);
           if (!stop_requested) points += measure(&split, &o);
         }
+        if (n_spinners) stop_spinners();
       }
     }
-    if (n_spinners) stop_spinners();
   }
   printf("{\"type\":\"end\",\"points\":%d,\"interrupted\":%s,\"elapsed_ms\":%.0f}\n", points,
          stop_requested ? "true" : "false", (now_ns() - start) / 1e6);

@@ -1,7 +1,7 @@
 // Issue 4 additions: the harness setup as the model sees it (heap realloc at the top, munmap one
 // page into its slot, the clock read), the sweep's extra points, and the accuracy report.
 import { strict as assert } from 'node:assert';
-import { builtinProfile, estimateNamed, type Params, type Profile } from '../../../src/core/model';
+import { builtinProfile, estimateNamed, estimateNs, estimateOp, makeContext, type Params, type Profile } from '../../../src/core/model';
 import { accuracyReport, defaultHoldout, distribution, errorFactor, pointErrors } from '../../../src/core/bench/accuracy';
 import { calibrate, calibrationStart, renderCalibrationReport, writtenParams } from '../../../src/core/bench/calibration';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../../../src/core/bench/measurements';
@@ -46,14 +46,31 @@ function measurements(truth: Partial<Params>, distort: (p: PointKey, v: number) 
 }
 
 describe('bench: the harness as the model sees it', () => {
-  it('realloc of a small heap block grows in place at the top of the heap; 64 KiB does not fit and is copied', () => {
+  it('realloc-grow on the trimmed heap: every block below the threshold grows in place with one first-touch fault; from 128 KiB mremap', () => {
     const p = vm.params;
-    assert.equal(modelPoint(vm, p, key('realloc-grow', 4 * KiB)), p.t_libc);
-    assert.equal(modelPoint(vm, p, key('realloc-grow', 16 * KiB)), p.t_libc);
-    const big = modelPoint(vm, p, key('realloc-grow', 64 * KiB))!;
-    assert.ok(big > 10 * p.t_libc, `${big}`);
+    const inPlace = p.t_libc + p.t_fault4k; // x86-64-vm: no page-table isolation
+    for (const bytes of [4 * KiB, 16 * KiB, 64 * KiB, 120 * KiB]) {
+      assert.equal(modelPoint(vm, p, key('realloc-grow', bytes)), inPlace, `${bytes}`);
+      assert.equal(modelPoint(vm, p, key('realloc-grow', bytes, 2)), inPlace, `${bytes}, 2 threads`);
+    }
+    // 128 KiB: malloc is an mmap (the trimmed top chunk cannot serve it), realloc an mremap move
+    // of 33 pages: the same as the model's mmapped path for user code.
+    const at128 = modelPoint(vm, p, key('realloc-grow', 128 * KiB))!;
+    assert.equal(at128, estimateNamed(vm, 'realloc-grow', 128 * KiB).ns);
+    assert.ok(at128 > 3 * inPlace, `${at128}`);
     // The model for users still assumes the worst (a copy) when nothing says the block is at the top.
-    assert.ok(estimateNamed(vm, 'realloc-grow', 4 * KiB).ns > p.t_libc);
+    assert.ok(estimateNamed(vm, 'realloc-grow', 4 * KiB).ns > inPlace);
+  });
+
+  it('realloc: topPageFault adds one fault to an in-place grow and nothing otherwise (optional, backward compatible)', () => {
+    const p = vm.params;
+    const ctx = makeContext(vm, { glibcMmapThreshold: 128 * KiB });
+    const base = { kind: 'realloc' as const, oldBytes: 16 * KiB, newBytes: 32 * KiB, inPlace: true };
+    assert.equal(estimateNs(p, ctx, base), p.t_libc);
+    assert.equal(estimateNs(p, ctx, { ...base, topPageFault: false }), p.t_libc);
+    const e = estimateOp(p, ctx, { ...base, topPageFault: true });
+    assert.equal(e.ns, p.t_libc + p.t_fault4k);
+    assert.ok(e.breakdown.some((t) => t.term === 't_fault4k' && t.count === 1));
   });
 
   it('munmap of 33 pages one page into the slot flushes fully (the freed page table widens the range)', () => {

@@ -41,6 +41,25 @@ describe('bench calibration fit, model v3 terms', function () {
     }
   });
 
+  it('finds the huge-page host term when a flat t_fault2M first absorbs it (the pair scan)', () => {
+    // Our idle run of 2026-11-25 (v3b): ≈75 µs per huge page up to 16 MiB, ≈230 µs from 64 MiB
+    // on. A first solve with t_fault2M alone lands between the two and scanning the host term
+    // alone then finds no gain; scanned together with t_fault2M it does.
+    const truth: Params = { ...profile.params, ...V3, t_fault2M: 75_000, t_fault2M_host: 175_000, s_fault_pool: 12 };
+    const fit = fitProfile(profile, synthetic(truth));
+    for (const id of ['t_fault2M', 't_fault2M_host'] as const) {
+      const f = fit.fitted.find((p) => p.id === id)!;
+      assert.ok(Math.abs(f.value / truth[id] - 1) < 0.05, `${id}: fitted ${f.value}, truth ${truth[id]}`);
+    }
+    const pool = fit.params.s_fault_pool;
+    assert.ok(Math.abs(pool / 12 - 1) < 0.2, `s_fault_pool: fitted ${pool}, truth 12`);
+    for (const bytes of [2, 4, 8, 16, 32, 64, 128, 256].map((m) => m * MiB)) {
+      const k = { op: 'fault-2m', bytes, threads: 1, huge: true, aligned: false };
+      const ratio = modelPoint(profile, fit.params, k)! / modelPoint(profile, truth, k)!;
+      assert.ok(Math.abs(ratio - 1) < 0.1, `${bytes}: ${ratio}`);
+    }
+  });
+
   it('leaves them at 0 (the lower edge) when the machine has no such cost', () => {
     const truth: Params = { ...profile.params, ...V3, t_fault_first: 0, t_grow_l2: 0 };
     const fit = fitProfile(profile, synthetic(truth));
