@@ -97,7 +97,11 @@ export type Operation =
    * touched before). Unknown in user code (false); the benchmark harness trims the heap before
    * each repetition, so it knows.
    */
-  | { kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean; untouched?: boolean; topPageFault?: boolean };
+  | {
+      kind: 'realloc'; oldBytes: number; newBytes: number; allocator?: Allocator; inPlace?: boolean; untouched?: boolean; topPageFault?: boolean;
+      /** An mmapped block moved by mremap: where the old and new mappings start in their 2 MiB slots, in pages, when known (the harness places them); as for `mremap`. */
+      slotOffsets?: { source: number; destination: number };
+    };
 
 export interface Estimate extends EstimateSummary {
   /** Plain-words assumptions the number rests on. */
@@ -620,6 +624,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
       kind: 'mremap', oldBytes: Math.min(A + hdr, MAX_BYTES), newBytes: Math.min(B + hdr, MAX_BYTES), maymove: true, untouched: op.untouched ?? false,
       // The chunk length includes glibc's header, so it is never a multiple of 2 MiB.
       lengthsPmdMultiple: hdr === 0 && A % d.slotBytes === 0 && B % d.slotBytes === 0,
+      ...(op.slotOffsets ? { slotOffsets: op.slotOffsets, alignment: 'misaligned' as const } : {}),
     }, as);
     if (B > A) as.push('the space after the block is taken (top-down placement), so mremap moves it');
     return `${alloc}: mmapped block → mremap(MREMAP_MAYMOVE): ${sub}`;

@@ -62,6 +62,20 @@ describe('bench: the harness as the model sees it', () => {
     assert.ok(estimateNamed(vm, 'realloc-grow', 4 * KiB).ns > inPlace);
   });
 
+  it('realloc-grow from 128 KiB: the block ends on a slot boundary and the grown mapping sits right below, so 1 MiB moves as one extent (one shootdown)', () => {
+    const p = vm.params;
+    const one = modelPoint(vm, p, key('realloc-grow', MiB))!;
+    const two = modelPoint(vm, p, key('realloc-grow', MiB, 2))!;
+    const sd = p.a_ipi + p.b_ipi;
+    // The local flush runs under the shootdown and drops out: the difference is one shootdown less it.
+    assert.ok(two - one > 0.8 * sd && two - one < 1.2 * sd, `${two - one} vs ${sd}`);
+    // User code (offsets unknown) keeps the half-slot guess: two extents, two shootdowns.
+    const ctx2 = makeContext(vm, { threads: 2 });
+    const ctx1 = makeContext(vm, { threads: 1 });
+    const op = { kind: 'realloc' as const, oldBytes: MiB, newBytes: 2 * MiB };
+    assert.ok(estimateNs(p, ctx2, op) - estimateNs(p, ctx1, op) > 1.8 * sd);
+  });
+
   it('realloc: topPageFault adds one fault to an in-place grow and nothing otherwise (optional, backward compatible)', () => {
     const p = vm.params;
     const ctx = makeContext(vm, { glibcMmapThreshold: 128 * KiB });

@@ -46,7 +46,9 @@ describe('bench calibration fit, model v3 terms', function () {
     // on. A first solve with t_fault2M alone lands between the two and scanning the host term
     // alone then finds no gain; scanned together with t_fault2M it does.
     const truth: Params = { ...profile.params, ...V3, t_fault2M: 75_000, t_fault2M_host: 175_000, s_fault_pool: 12 };
-    const fit = fitProfile(profile, synthetic(truth));
+    // Started as the VM built-in was before v3b (a flat 300 µs, no host term): the pair scan's case.
+    const flat: Profile = { ...profile, params: { ...profile.params, t_fault2M: 300_000, t_fault2M_host: 0 } };
+    const fit = fitProfile(flat, synthetic(truth));
     for (const id of ['t_fault2M', 't_fault2M_host'] as const) {
       const f = fit.fitted.find((p) => p.id === id)!;
       assert.ok(Math.abs(f.value / truth[id] - 1) < 0.05, `${id}: fitted ${f.value}, truth ${truth[id]}`);
