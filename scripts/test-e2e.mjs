@@ -513,7 +513,7 @@ function tsSelfTestProblems(t, want) {
 }
 
 /** What a person sees on the TS document: the hint after the wasm realloc, its hover, the Problems row. */
-async function tsChecks(page, want, label) {
+async function tsChecks(page, dirs, want, label, takeShots) {
   await page.keyboard.press('Escape');
   const opened = await check(`${label}: Quick Open opens ${want.file}`, () => quickOpen(page, want.file, want.marker));
   if (!opened) return;
@@ -526,6 +526,7 @@ async function tsChecks(page, want, label) {
     await token.hover();
     await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /µs|ns|ms/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
   });
+  if (takeShots) await shot(page, dirs, 'ts-hover');
   await page.keyboard.press('Escape');
   await page.mouse.move(5, VIEWPORT.height - 5);
   await check(`${label}: the Problems panel lists ${want.file}'s diagnostics`, async () => {
@@ -533,6 +534,7 @@ async function tsChecks(page, want, label) {
     await page.keyboard.press('Control+Shift+M');
     await until(`a Problems row of ${want.file}`, () => page.locator('.markers-panel .monaco-list-row').filter({ hasText: want.file }).count(), 20_000);
   });
+  if (takeShots) await shot(page, dirs, 'ts-problems');
   await page.keyboard.press('Control+J');
 }
 
@@ -749,7 +751,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
 
   if (expect.bench && !trust) await benchChecks(page, dirs, expect, label, takeShots);
   if (expect.bench && trust) await restrictedBenchChecks(page, dirs, label);
-  if (expect.ts) await tsChecks(page, expect.ts, label);
+  if (expect.ts) await tsChecks(page, dirs, expect.ts, label, takeShots);
 
   const fatal = pageErrors.filter((m) => !/ResizeObserver|Canceled/.test(m));
   if (fatal.length) log(`${label}: page errors (not failures): ${fatal.slice(0, 3).join(' | ')}`);
@@ -831,7 +833,7 @@ async function main() {
   if (flag('--update-screenshots')) {
     const out = join(root, 'media', 'screenshots');
     mkdirSync(out, { recursive: true });
-    for (const n of ['inlay-hints', 'hover', 'problems', 'quick-fix']) {
+    for (const n of ['inlay-hints', 'hover', 'problems', 'quick-fix', 'ts-hover', 'ts-problems']) {
       const f = join(main.shots, `${n}.png`);
       if (existsSync(f)) copyFileSync(f, join(out, `${n}.png`));
     }
