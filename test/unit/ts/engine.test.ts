@@ -122,6 +122,35 @@ describe('TS/JS analysis: growth rewrites and stale views', () => {
     assert.equal(grow('return buf.subarray(0, n * 16);').safeToRewrite, true);
   });
 
+  it('a loop condition that only asks for room (its body grows the buffer) is a capacity check', () => {
+    const text = [
+      'export function collect(chunks: Uint8Array[]) {',
+      '  let buf = new Uint8Array(0);',
+      '  let used = 0;',
+      '  for (const chunk of chunks) {',
+      '    while (used + chunk.length > buf.length) {',
+      '      const next = new Uint8Array(buf.length + 1024);',
+      '      next.set(buf);',
+      '      buf = next;',
+      '    }',
+      '    buf.set(chunk, used);',
+      '    used += chunk.length;',
+      '  }',
+      '  return buf.subarray(0, used);',
+      '}',
+    ].join('\n');
+    const g = analyzeTsFile(text, 'room.ts').sites[0]!.js!.growthExpr!;
+    assert.equal(g.text, 'buf.length + 1024');
+    assert.equal(g.safeToRewrite, true, g.whyNot);
+  });
+
+  it('resize() of a buffer from outside the function is never rewritten: the caller sees its length', () => {
+    const text = 'export function f(buf: ArrayBuffer, used: number) {\n  while (used > buf.byteLength) buf.resize(buf.byteLength + 65536);\n}\n';
+    const g = analyzeTsFile(text, 'r.ts').sites[0]!.js!.growthExpr!;
+    assert.equal(g.safeToRewrite, false);
+    assert.match(g.whyNot ?? '', /`buf` comes from outside this function/);
+  });
+
   it('copies that are not growth are not copy-grow sites', () => {
     const text = [
       'export function f(a: Uint8Array, b: Uint8Array, buf: ArrayBuffer) {',

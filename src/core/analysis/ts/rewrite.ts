@@ -2,8 +2,10 @@
 // is safe. Growing by more than asked changes the buffer's length; the rewrite is safe only when
 // nothing the program does can see that length: it is never read as the data length, the
 // buffer never leaves whole (returned, passed on, wrapped in a full-length view). Capacity
-// checks (`if (len + n > buf.length)` outside loop conditions) and the growth sizes themselves
-// only compare against the capacity, so they do not count.
+// checks (`if (len + n > buf.length)`, and `while (len + n > buf.length) { grow }` whose body
+// grows this very buffer) and the growth sizes themselves only compare against the capacity, so
+// they do not count. Any other loop condition (`for (i = 0; i < buf.length; i++)`) walks the data
+// by its length, which a larger buffer would change.
 import type { ts as TsNs } from 'ts-morph';
 import type { CallSite, JsFacts } from '../../types';
 import { type Ctx, type Node, functionOf, lineCol, memberName, nodeRange, textOf } from './context';
@@ -12,17 +14,33 @@ import { siteSyntax } from './sites';
 /** Calls that copy the holder's contents without exposing its length. */
 const COPIES = new Set(['set', 'copy', 'copyWithin']);
 
+/** Growth that changes the buffer object itself rather than replacing it. */
+const IN_PLACE = new Set<CallSite['callee']>(['buffer-resize', 'memory-grow']);
+
+function isParameter(ctx: Ctx, fn: Node, name: string): boolean {
+  const ts = ctx.ts;
+  if (!ts.isFunctionLike(fn)) return false;
+  return fn.parameters.some((p) => ts.isIdentifier(p.name) && p.name.text === name);
+}
+
 const CAPACITY_NAME = /cap(acity)?|alloc(ated)?|reserved?|room/i;
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 
-function inLoopCondition(ctx: Ctx, n: Node): boolean {
+/** The loop whose condition holds `n`, if any. */
+function loopOfCondition(ctx: Ctx, n: Node): TsNs.IterationStatement | undefined {
   const ts = ctx.ts;
   for (let p: Node | undefined = n, c = n.parent; c; p = c, c = c.parent) {
-    if ((ts.isForStatement(c) && c.condition === p) || ((ts.isWhileStatement(c) || ts.isDoStatement(c)) && c.expression === p)) return true;
-    if (ts.isStatement(c) || ts.isBlock(c)) return false;
+    if ((ts.isForStatement(c) && c.condition === p) || ((ts.isWhileStatement(c) || ts.isDoStatement(c)) && c.expression === p)) return c;
+    if (ts.isStatement(c) || ts.isBlock(c)) return undefined;
   }
-  return false;
+  return undefined;
+}
+
+/** A loop condition that only asks for room: the loop's body grows the holder itself. */
+function growLoopCondition(loop: TsNs.IterationStatement, own: readonly Node[]): boolean {
+  const body = loop.statement;
+  return own.some((o) => o.pos >= body.pos && o.end <= body.end);
 }
 
 function isRelational(ctx: Ctx, n: Node): boolean {
@@ -65,7 +83,8 @@ function observed(ctx: Ctx, holder: string, scope: Node, own: readonly Node[], o
     const p = n.parent;
     if (!p || (ts.isPropertyAccessExpression(p) && p.name === n)) continue;
     if (ts.isPropertyAccessExpression(p) && p.expression === n && (p.name.text === 'length' || p.name.text === 'byteLength')) {
-      if (!isRelational(ctx, p) || inLoopCondition(ctx, p)) return `\`${holder}.${p.name.text}\` is read as the data length at ${lineCol(ctx, p.getStart(ctx.sf))}; a larger buffer would change what it says`;
+      const loop = isRelational(ctx, p) ? loopOfCondition(ctx, p) : undefined;
+      if (!isRelational(ctx, p) || (loop && !growLoopCondition(loop, own))) return `\`${holder}.${p.name.text}\` is read as the data length at ${lineCol(ctx, p.getStart(ctx.sf))}; a larger buffer would change what it says`;
       continue;
     }
     const escapes =
@@ -98,6 +117,10 @@ function growthExpr(ctx: Ctx, site: CallSite, verdicts: Verdicts): NonNullable<J
   const holder = norm(syn.holder);
   const local = !/[.[]/.test(syn.holder) && !syn.holder.startsWith('this');
   const scope = local ? functionOf(ctx.ts, syn.node) : ctx.sf;
+  if (IN_PLACE.has(site.callee) && (!local || isParameter(ctx, scope, holder))) {
+    // resize()/grow() change the object itself: whoever else holds it sees the larger length.
+    return { ...base, safeToRewrite: false, whyNot: `\`${syn.holder}\` comes from outside this function, so its new length is visible to whoever else holds it` };
+  }
   const key = `${holder}@${scope.pos}`;
   if (!verdicts.byKey.has(key)) {
     // The sizes of every growth site of this holder only measure capacity.
