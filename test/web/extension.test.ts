@@ -325,6 +325,39 @@ test('quick fix: keep the buffer when realloc fails, and the text it produces', 
   await vscode.commands.executeCommand('workbench.action.files.revert');
 });
 
+test('quick fix (TS): a constant-step copy loop becomes geometric growth, and the warning goes', async () => {
+  const a = await api();
+  const content = [
+    'export function collect(chunks: Uint8Array[]) {',
+    '  let buf = new Uint8Array(0);',
+    '  let used = 0;',
+    '  for (const chunk of chunks) {',
+    '    while (used + chunk.length > buf.length) {',
+    '      const next = new Uint8Array(buf.length + 1024);',
+    '      next.set(buf);',
+    '      buf = next;',
+    '    }',
+    '    buf.set(chunk, used);',
+    '    used += chunk.length;',
+    '  }',
+    '  return buf.subarray(0, used);',
+    '}',
+    '',
+  ].join('\n');
+  const doc = await vscode.workspace.openTextDocument({ language: 'typescript', content });
+  await vscode.window.showTextDocument(doc);
+  await a.whenAnalyzed(doc.uri, doc.version, 60_000);
+  ok(ours(doc.uri).some((d) => code(d) === 'js-linear-growth'), `the linear growth warning (${ours(doc.uri).map(code).join(', ')})`);
+  const actions = await fixes(doc, new vscode.Range(5, 24, 5, 34));
+  const geometric = actions.find((x) => /Grow geometrically/.test(x.title));
+  ok(geometric, `a geometric-growth fix (got ${actions.map((x) => x.title).join(' | ')})`);
+  ok(await vscode.workspace.applyEdit(geometric.edit!), 'the edit applies');
+  equal(doc.lineAt(5).text, '      const next = new Uint8Array(Math.max(buf.length * 2, buf.length + 1024));', 'the fixed line');
+  await a.whenAnalyzed(doc.uri, doc.version, 60_000);
+  ok(!ours(doc.uri).some((d) => code(d) === 'js-linear-growth'), 'the warning is gone');
+  await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
+});
+
 test('quick fix: the ignore comment silences the diagnostic', async () => {
   const { doc } = await openFile('mremap.c');
   const a = await api();
