@@ -6,7 +6,8 @@
 //     `exports` and `wasmExports` globals, a parameter typed `WebAssembly.Exports`;
 //   - wasm-bindgen glue: the `wasm` module (`import * as wasm from './x_bg.wasm'`, or `let wasm`
 //     assigned from instance exports); the name `__wbindgen_realloc` is reserved to that glue and
-//     counts on any receiver;
+//     counts on any receiver, and so do the renamed `__wbindgen_export_N` of newer versions when
+//     they are passed to a helper's parameter named `realloc`;
 //   - an emscripten `Module` (the global, a binding named `Module`, or any name the file also
 //     uses with `.HEAPU8`/`._malloc`/`._free`), its `.asm`, and the `_realloc` global;
 //   - an FFI library: `koffi.load(…)` + `lib.func('void *realloc(…)')`, ffi-napi
@@ -45,7 +46,12 @@ export type Origin =
   | { kind: 'ffi-lib'; route: 'koffi' | 'ffi-napi' | 'bun:ffi' }
   | { kind: 'bun-symbols' }
   | { kind: 'ffi-module'; route: 'koffi' | 'ffi-napi' | 'bun:ffi' }
-  | { kind: 'wasm-memory'; decl?: Expression };
+  | { kind: 'wasm-memory'; decl?: Expression }
+  /** An export newer wasm-bindgen renamed (`__wbindgen_export_1`, `__wbindgen_export2`): which one is realloc, only the helper it is passed to says. */
+  | { kind: 'wbindgen-export' };
+
+/** Export names only wasm-bindgen's glue uses, whatever object they are read from. */
+const WBINDGEN_EXPORT = /^__wbindgen_export_?\d*$/;
 
 const MAX_DEPTH = 12;
 const KOFFI_CONVENTIONS = new Set(['__cdecl', '__stdcall', '__fastcall', '__thiscall']);
@@ -60,6 +66,7 @@ function wasmFn(name: string, holder: Route): ReallocFn | undefined {
 function member(origin: Origin | undefined, key: string, recv: Expression | undefined, ctx: Ctx): Origin | undefined {
   const ts = ctx.ts;
   if (key === '__wbindgen_realloc') return wasmFn(key, 'wasm-bindgen');
+  if (WBINDGEN_EXPORT.test(key)) return { kind: 'wbindgen-export' };
   if (key === 'exports') {
     const r = recv && unwrap(ts, recv);
     const isCjsModule = r && ts.isIdentifier(r) && r.text === 'module' && !resolve(ctx, 'module', r);
@@ -190,7 +197,9 @@ function identifierOrigin(ctx: Ctx, id: TsNs.Identifier, depth: number, seen: Se
 /**
  * A parameter is what the file's callers pass for it: wasm-bindgen's glue hands the export to a
  * helper (`passStringToWasm0(arg, wasm.__wbindgen_malloc, wasm.__wbindgen_realloc)`) that calls
- * it as `realloc(ptr, len, newLen, 1)`. The first caller passing something known decides.
+ * it as `realloc(ptr, len, newLen, 1)`. The first caller passing something known decides. Newer
+ * wasm-bindgen renames the exports (`passStringToWasm0(arg, wasm.__wbindgen_export_0,
+ * wasm.__wbindgen_export_1)`); then the helper's own parameter name, `realloc`, says which one it is.
  */
 function fromCallers(ctx: Ctx, param: TsNs.ParameterDeclaration, depth: number, seen: Set<TsNs.Node>): Origin | undefined {
   const ts = ctx.ts;
@@ -202,9 +211,14 @@ function fromCallers(ctx: Ctx, param: TsNs.ParameterDeclaration, depth: number, 
   const holder = fn.parent;
   const name = named && ts.isIdentifier(named) ? named.text : holder && ts.isVariableDeclaration(holder) && ts.isIdentifier(holder.name) ? holder.name.text : undefined;
   if (name === undefined || index < 0) return undefined;
+  const paramName = ts.isIdentifier(param.name) ? param.name.text : undefined;
   for (const call of ctx.callsByName.get(name) ?? []) {
     const arg = call.arguments[index];
     const o = arg && originOf(ctx, arg, depth + 1, seen);
+    if (o?.kind === 'wbindgen-export') {
+      if (paramName === 'realloc') return wasmFn('__wbindgen_realloc', 'wasm-bindgen');
+      continue;
+    }
     if (o) return o;
   }
   return undefined;
