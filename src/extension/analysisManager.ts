@@ -105,6 +105,8 @@ export class AnalysisManager implements vscode.Disposable {
     for (const glob of s.exclude) {
       if (vscode.languages.match({ pattern: glob }, d) > 0) return `not analysed: excluded by pagecost.exclude "${glob}"`;
     }
+    const project = this.settings.excludedByProject(d.uri);
+    if (project !== undefined) return `not analysed: excluded by .pagecost.json "${project}"`;
     return null;
   }
 

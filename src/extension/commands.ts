@@ -209,7 +209,7 @@ export class Commands implements vscode.Disposable {
       async (progress, token) => {
         const settings = this.settings.for();
         const exclude = settings.exclude.length ? `{${settings.exclude.join(',')}}` : undefined;
-        const uris = await vscode.workspace.findFiles('**/*.{c,h}', exclude, 20_000, token);
+        const uris = (await vscode.workspace.findFiles('**/*.{c,h}', exclude, 20_000, token)).filter((u) => this.settings.excludedByProject(u) === undefined);
         const parser = await this.manager.parserPromise();
         const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
         const texts = new Map<string, string>();
@@ -292,7 +292,7 @@ export class Commands implements vscode.Disposable {
     token: vscode.CancellationToken,
   ): Promise<{ files: number; findings: number; cancelled?: boolean }> {
     const excludes = ['**/node_modules/**', '**/bower_components/**', ...settings.exclude];
-    const uris = await vscode.workspace.findFiles(`**/*{${TS_EXTENSIONS.join(',')}}`, `{${excludes.join(',')}}`, 20_000, token);
+    const uris = (await vscode.workspace.findFiles(`**/*{${TS_EXTENSIONS.join(',')}}`, `{${excludes.join(',')}}`, 20_000, token)).filter((u) => this.settings.excludedByProject(u) === undefined);
     let files = 0;
     let findings = 0;
     for (const uri of uris) {

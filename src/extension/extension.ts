@@ -12,6 +12,7 @@ import { HoverFeature } from './hover';
 import { InlayHintsFeature } from './inlayHints';
 import type { Platform } from './platform';
 import { ProfileStore } from './profiles';
+import { ProjectConfigStore } from './projectConfig';
 import { SettingsStore } from './settings';
 import { StatusFeature } from './statusItem';
 import { fixesForFinding } from './fixes';
@@ -19,20 +20,23 @@ import { fixesForFinding } from './fixes';
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
   const output = vscode.window.createOutputChannel('pagecost');
   const log = (line: string) => output.appendLine(line);
-  const settings = new SettingsStore();
+  const project = new ProjectConfigStore(log);
+  const settings = new SettingsStore(project);
   const profiles = new ProfileStore(settings, platform, context.globalStorageUri);
   const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log));
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
   const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
   const status = new StatusFeature(manager, settings, profiles);
   context.subscriptions.push(
-    output, settings, profiles, manager, diagnostics, status,
+    output, project, settings, profiles, manager, diagnostics, status,
     settings.onDidChange(() => manager.settingsChanged()),
     new InlayHintsFeature(manager, settings),
     new HoverFeature(manager, settings, profiles, platform),
     new CodeActionsFeature(manager, fixes),
     new Commands(manager, diagnostics, settings, profiles, platform, output, context.extensionUri),
   );
+  // Documents opened before the config is read are analysed again when it arrives (onDidChange).
+  void project.loadAll();
   return {
     apiVersion: 1,
     host: platform.kind,

@@ -281,6 +281,24 @@ test('commands: explain the model at a call', async () => {
   match(r.text ?? '', /Where the [\d.]+ µs goes \(mremap-grow, model v\d+\)/, 'with the breakdown');
 });
 
+test('.pagecost.json: its wrappers are known and its excludes apply, as in the CLI', async () => {
+  const a = await api();
+  const doc = await vscode.workspace.openTextDocument(inWorkspace('use-config.c'));
+  await vscode.window.showTextDocument(doc);
+  // The config is read once at activation; a document analysed before it arrived is analysed again.
+  const r = await a.waitFor(doc.uri, (x) => x.sites.some((s) => s.name === 'pool_grow'), 30_000);
+  const site = r.sites.find((s) => s.name === 'pool_grow')!;
+  equal(site.kind, 'wrapper-call', 'a call through the configured wrapper');
+  equal(site.callee, 'realloc', 'it reaches realloc');
+  equal(site.newSize?.bytes, 8192, 'the size through the configured parameter index');
+  equal(site.diesOnFailure, true, 'diesOnFailure from the config');
+  const vendor = await vscode.workspace.openTextDocument(inWorkspace('vendor/third.c'));
+  const rv = await a.whenAnalyzed(vendor.uri, vendor.version);
+  match(rv.skipped ?? '', /excluded by \.pagecost\.json "vendor\/\*\*"/, 'the reason names the pattern');
+  equal(ours(vendor.uri).length, 0, 'no diagnostics in an excluded file');
+  await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+});
+
 test('commands: scan the workspace into the Problems panel', async () => {
   const r = await vscode.commands.executeCommand<{ ok: boolean; files?: number; findings?: number }>('pagecost.scanWorkspace');
   ok(r.ok, 'scan finished');
