@@ -19,6 +19,9 @@
  * SIGINT end the sweep after the current repetition, with the "end" line (the point under way
  * is reported with the repetitions it has). Diagnostics go to stderr.
  *
+ * Other C libraries (musl) build it too: the glibc-only calls are left out there, and the
+ * realloc-grow points then show that library's own behaviour.
+ *
  * glibc: M_MMAP_THRESHOLD is fixed at 128 KiB with mallopt, which also switches off glibc's
  * dynamic threshold, so realloc-grow and malloc-copy-free take the mmap/mremap path exactly
  * for blocks of 128 KiB and more, whatever ran before.
@@ -42,7 +45,9 @@
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
+#ifdef __GLIBC__
 #include <gnu/libc-version.h>
+#endif
 
 #define HARNESS_VERSION 1
 #define PAGE 4096UL
@@ -410,7 +415,9 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
      * nothing has touched since the brk: one first-touch fault inside the timing (our check:
      * 4 KiB ... 96 KiB all 0.63 us). From 128 KiB on, the top chunk is too small, so malloc(N)
      * is an mmap and realloc an mremap. */
+#ifdef __GLIBC__
     malloc_trim(0);
+#endif
     /* An mmapped block lands where the kernel's top-down search puts it, so whether it (or
      * the grown mapping, placed right below it) crosses a 2 MiB slot boundary followed the
      * layout earlier points left: a 136 KiB block was moved as one extent (1.4 us; 17 us
@@ -694,7 +701,11 @@ static void print_hello(const struct options *o) {
   json_string(stdout, meltdown);
   printf(",\"tlb_flush_ceiling\":%s", ceiling[0] ? ceiling : "null");
   printf(",\"glibc\":");
+#ifdef __GLIBC__
   json_string(stdout, gnu_get_libc_version());
+#else
+  json_string(stdout, "none (another C library)");
+#endif
   printf(",\"flags\":[");
   int first = 1;
   for (int i = 0; i < 6; i++) if (have[i]) { printf("%s\"%s\"", first ? "" : ",", wanted[i]); first = 0; }
@@ -853,7 +864,9 @@ int main(int argc, char **argv) {
 
   /* glibc raises its mmap threshold dynamically after frees of large mmapped blocks; fixing
    * it at the 128 KiB default keeps "mmapped or not" a function of the size alone. */
+#ifdef __GLIBC__
   mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+#endif
 
   struct sigaction sa;
   memset(&sa, 0, sizeof sa);

@@ -35,6 +35,25 @@ describe('bench harness on this machine (integration)', function () {
     assert.equal(r.stderr.trim(), '');
   });
 
+  it('builds and runs against another C library too (musl; .ci/run installs musl-tools)', async () => {
+    // Alpine and other musl systems have no mallopt/malloc_trim/gnu_get_libc_version: the harness
+    // must leave them out there rather than fail to compile.
+    const bin = join(dir, 'musl-harness');
+    const c = await host.execFile('musl-gcc', [...HARNESS_CFLAGS, '-Werror', '-o', bin, sourcePath], { timeoutMs: 60_000 });
+    assert.equal(c.code, 0, `musl-gcc: ${c.stderr}`);
+    const r = await host.execFile(bin, ['--ops', 'realloc-grow,memcpy-warm', '--sizes', '4096', '--threads', '1', '--reps', '3', '--min-reps', '3'], { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l, i) => parseLine(l, i + 1));
+    assert.deepEqual(events.filter((e) => !e.ok), [], 'every line parses');
+    const ok = events.flatMap((e) => (e.ok ? [e.event] : []));
+    const hello = ok.find((e) => e.kind === 'hello');
+    assert.ok(hello && hello.kind === 'hello', `a hello line: ${r.stdout.slice(0, 200)}`);
+    assert.equal(hello.facts.glibc, 'none (another C library)');
+    const points = ok.flatMap((e) => (e.kind === 'point' ? [e.point] : []));
+    assert.deepEqual(points.map((p) => p.op).sort(), ['memcpy-warm', 'realloc-grow']);
+    for (const p of points) assert.ok(p.medianNs > 0, `${p.op}: ${p.medianNs} ns`);
+  });
+
   it('measures every op of a tiny sweep with positive, ordered quantiles', async () => {
     const sweep: Sweep = { ...quickSweep(2), ops: [...BENCH_OPS], sizes: [4096, 2 * MiB], threads: [1, 2], reps: 3, minReps: 3, timeBudgetMs: 10, timeLimitMs: 100_000 };
     const out = await runHarness(host, harness.binary, { sweep });
