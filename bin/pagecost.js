@@ -12,8 +12,22 @@ const bundle = path.join(root, 'dist', 'cli.js');
 const buildScript = path.join(root, 'scripts', 'build.mjs');
 // Every bundle a subcommand may require later; a dist/ from an older checkout can lack the newer ones.
 const bundles = ['cli.js', 'cli-scan.js', 'cli-explain.js', 'cli-bench.js', 'scanWorker.js', 'ts-analysis.js'].map((b) => path.join(root, 'dist', b));
-if (bundles.some((b) => !fs.existsSync(b)) && fs.existsSync(buildScript)) {
-  process.stderr.write(`pagecost: ${fs.existsSync(bundle) ? 'dist/ is incomplete' : 'first run in this checkout'}, building dist/ ...\n`);
+// A dist/ built from another commit (after a pull or a checkout) is rebuilt, not run stale.
+function builtFromAnotherCommit() {
+  const helper = path.join(root, 'scripts', 'lib', 'gitHead.cjs');
+  if (!fs.existsSync(helper)) return false;
+  const head = require(helper).gitHead(root);
+  if (!head) return false;
+  try {
+    return JSON.parse(fs.readFileSync(path.join(root, 'dist', 'build-info.json'), 'utf8')).gitHead !== head;
+  } catch {
+    return true;
+  }
+}
+const missing = bundles.some((b) => !fs.existsSync(b));
+if ((missing || builtFromAnotherCommit()) && fs.existsSync(buildScript)) {
+  const why = !fs.existsSync(bundle) ? 'first run in this checkout' : missing ? 'dist/ is incomplete' : 'dist/ was built from another commit';
+  process.stderr.write(`pagecost: ${why}, building dist/ ...\n`);
   try {
     execFileSync(process.execPath, [buildScript], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
   } catch {

@@ -1,7 +1,7 @@
 // Bundles every entry point with esbuild and copies the tree-sitter .wasm files next to them,
 // so that nothing at run time reaches into node_modules or the network.
 import * as esbuild from 'esbuild';
-import { copyFileSync, mkdirSync, existsSync } from 'node:fs';
+import { copyFileSync, mkdirSync, existsSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -141,4 +141,7 @@ if (existsSync(join(root, 'test/web/index.ts'))) {
   await esbuild.build({ ...browserCommon, entryPoints: { index: 'test/web/index.ts' }, outdir: join(dist, 'test', 'web') });
   extensionEntries.push('test/web/index');
 }
+// Which commit this dist/ was built from: bin/pagecost.js rebuilds when the checkout moved on.
+const { gitHead } = require('./scripts/lib/gitHead.cjs');
+writeFileSync(join(dist, 'build-info.json'), `${JSON.stringify({ gitHead: gitHead(root) })}\n`);
 console.log(`built ${[...nodeEntries.map((e) => e.out), ...extensionEntries].join(', ')} + ${wasm.length} wasm into dist/`);
