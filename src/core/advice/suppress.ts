@@ -5,6 +5,8 @@
 //   p = realloc(p, n); // pagecost-ignore-line rule-a
 //   /* pagecost-ignore-next-line rule-a -- why */     block comments too; `--` starts a reason
 //   // NOLINT  // NOLINT(pagecost-rule-a)  // NOLINTNEXTLINE(pagecost-*)
+//   // pagecost-ignore-begin rule-a … // pagecost-ignore-end      every line in between
+//   // NOLINTBEGIN(pagecost-*) … // NOLINTEND(pagecost-*)
 //
 // NOLINT follows clang-tidy: bare NOLINT silences every check on the line, a list names checks
 // by glob, and only `pagecost-…` entries (or `*`) concern us, so `NOLINT(bugprone-*)` written
@@ -12,7 +14,11 @@
 //
 // This module has no dependencies: the C analysis uses it to record, per call site, which rules
 // its lines silence (CallSite.facts.suppressed), so the CLI scan honours comments without the
-// file's text; `applySuppressions` does the same from the text for any finding.
+// file's text; `applySuppressions` does the same from the text for any finding. Regions
+// (BEGIN/END) are read from the whole text: the scan adds them to facts where it reads the file
+// (`withRegionSuppressions`), the editor through `applySuppressions`, so an edit far from a
+// function never leaves its sites' facts stale. Like clang-tidy, an END closes the latest BEGIN
+// with the same argument, and a BEGIN that is never closed silences nothing.
 import type { Finding } from '../types';
 
 /** Patterns (rule ids or globs; `*` = every rule) found on one line. */
@@ -50,15 +56,21 @@ function nolintList(paren: string | undefined): string[] {
   return out;
 }
 
-/** Markers on one line of source. Only text inside a comment counts (after `//` or `/*`, or a ` * ` continuation line). */
+/** Matches of `re` (global) on one line that sit inside a comment: after `//` or `/*`, or on a ` * ` continuation line. */
+function inComments(line: string, re: RegExp): RegExpExecArray[] {
+  const commentAt = Math.min(...[line.indexOf('//'), line.indexOf('/*')].map((i) => (i < 0 ? Infinity : i)));
+  const continuation = /^\s*\*/.test(line);
+  const out: RegExpExecArray[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(line); m; m = re.exec(line)) if (continuation || commentAt < m.index) out.push(m);
+  return out;
+}
+
+/** Markers on one line of source. Only text inside a comment counts. */
 export function markersOn(line: string): LineMarkers {
   const out: LineMarkers = { thisLine: [], nextLine: [] };
   if (!line.includes('pagecost-ignore') && !line.includes('NOLINT')) return out;
-  const commentAt = Math.min(...[line.indexOf('//'), line.indexOf('/*')].map((i) => (i < 0 ? Infinity : i)));
-  const continuation = /^\s*\*/.test(line);
-  MARKER.lastIndex = 0;
-  for (let m = MARKER.exec(line); m; m = MARKER.exec(line)) {
-    if (!continuation && !(commentAt < m.index)) continue;
+  for (const m of inComments(line, MARKER)) {
     const kind = m[1]!;
     if (kind.startsWith('pagecost')) {
       const list = pagecostList(line.slice(m.index + kind.length));
@@ -69,6 +81,65 @@ export function markersOn(line: string): LineMarkers {
     }
   }
   return out;
+}
+
+/** Lines `from`..`to` (1-based, inclusive) where `patterns` are silenced. */
+export interface SuppressedRegion {
+  from: number;
+  to: number;
+  patterns: string[];
+}
+
+const REGION = /\b(pagecost-ignore-begin|pagecost-ignore-end|NOLINTBEGIN|NOLINTEND)\b(\([^)\n]*\))?/g;
+
+/** Does `text` have any region marker (cheap test before the line walk)? */
+function hasRegions(text: string): boolean {
+  return text.includes('pagecost-ignore-begin') || text.includes('NOLINTBEGIN');
+}
+
+/** The closed BEGIN/END regions of a text. */
+export function suppressedRegions(text: string): SuppressedRegion[] {
+  if (!hasRegions(text)) return [];
+  const open: Array<{ key: string; from: number; patterns: string[] }> = [];
+  const out: SuppressedRegion[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (!line.includes('pagecost-ignore-') && !line.includes('NOLINT')) return;
+    for (const m of inComments(line, REGION)) {
+      const kind = m[1]!;
+      const ours = kind.startsWith('pagecost');
+      // NOLINTEND(x) closes NOLINTBEGIN(x); pagecost-ignore-end closes the latest pagecost-ignore-begin.
+      const key = ours ? 'pagecost' : `nolint${m[2] ?? ''}`;
+      if (kind.endsWith('BEGIN') || kind.endsWith('begin')) {
+        open.push({ key, from: i + 1, patterns: ours ? pagecostList(line.slice(m.index + kind.length)) : nolintList(m[2]) });
+      } else {
+        const at = open.map((o) => o.key).lastIndexOf(key);
+        if (at < 0) continue;
+        const [o] = open.splice(at, 1);
+        if (o!.patterns.length) out.push({ from: o!.from, to: i + 1, patterns: o!.patterns });
+      }
+    }
+  });
+  return out;
+}
+
+/** Patterns the regions silence on 1-based `line`. */
+export function regionPatternsAt(regions: readonly SuppressedRegion[], line: number): string[] {
+  return regions.flatMap((r) => (r.from <= line && line <= r.to ? r.patterns : []));
+}
+
+/**
+ * Adds the BEGIN/END regions of `text` to each site's `facts.suppressed` (the scan, which has
+ * the text; the editor goes through applySuppressions instead). Sites outside regions are kept as they are.
+ */
+export function withRegionSuppressions<S extends { nameRange: { start: { line: number } }; facts?: { suppressed?: string[] } }>(sites: S[], text: string): S[] {
+  const regions = suppressedRegions(text);
+  if (!regions.length) return sites;
+  return sites.map((s) => {
+    const extra = regionPatternsAt(regions, s.nameRange.start.line);
+    if (!extra.length) return s;
+    return { ...s, facts: { ...s.facts, suppressed: [...new Set([...(s.facts?.suppressed ?? []), ...extra])] } };
+  });
 }
 
 /** Does a pattern (`*`, `mremap-*`, `realloc-leak-on-failure`) cover `rule`? */
@@ -125,8 +196,11 @@ export function suppressionsFor(text: string, lines: readonly number[], starts =
 export function applySuppressions(findings: readonly Finding[], text: string, file?: string): Finding[] {
   if (!text.includes('pagecost-ignore') && !text.includes('NOLINT')) return [...findings];
   const starts = lineStarts(text);
+  const regions = suppressedRegions(text);
   return findings.filter((f) => {
     if (file !== undefined && f.site.file !== file) return true;
-    return !isSuppressed(f.rule, suppressionsFor(text, siteLines(f), starts));
+    const lines = siteLines(f);
+    const patterns = [...suppressionsFor(text, lines, starts), ...lines.flatMap((l) => regionPatternsAt(regions, l))];
+    return !isSuppressed(f.rule, patterns);
   });
 }

@@ -7,6 +7,7 @@
 // TS/JS files (by extension) take another road: no wrapper rounds (wrappers are C-only), a text
 // prefilter, then the TS analysis through an injected loader (tsAnalyzer.ts), so ts-morph loads
 // only in a shard that meets a TS/JS file worth parsing.
+import { withRegionSuppressions } from '../advice/suppress';
 import type { Parser, Tree, Node } from 'web-tree-sitter';
 import type { CallSite, FileError, WrapperDef } from '../types';
 import { createCParser, type GrammarFiles } from '../analysis/c/parser';
@@ -217,7 +218,7 @@ export class ScanShard {
           const root = tree.rootNode;
           const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root));
           if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
-          sites.push(...found);
+          sites.push(...withRegionSuppressions(found, f.text));
         } catch (e) {
           f.failed = analysisFailure(e);
         }
@@ -245,7 +246,7 @@ export class ScanShard {
       errors.push({ file: f.ref.rel, message: tsFailure(e) });
       return;
     }
-    sites.push(...result.sites);
+    sites.push(...withRegionSuppressions(result.sites, f.text));
     if (result.skipped) notes.push({ file: f.ref.rel, message: result.skipped });
     for (const n of result.notes) if (n !== result.skipped) notes.push({ file: f.ref.rel, message: n });
   }

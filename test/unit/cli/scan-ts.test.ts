@@ -131,4 +131,18 @@ describe('pagecost scan: TS/JS files (CLI bundle)', function () {
     const both = await runCli(['scan', '.', '--jobs', '1'], dir, env);
     assert.match(both.stderr, /PROBE: ts-analysis loaded/);
   });
+
+  it('BEGIN/END suppression regions hold in the scan, in C and in TS, with any number of jobs', async () => {
+    const dir = tree({
+      'a.c': `// NOLINTBEGIN(pagecost-*)\n${cSource}// NOLINTEND(pagecost-*)\n${cSource.replace('void f', 'void g')}`,
+      'b.ts': `// pagecost-ignore-begin js-grow-cost\n${tsSource}// pagecost-ignore-end\n${tsSource.replace('grow(', 'grow2(')}`,
+    });
+    for (const jobs of ['1', '2']) {
+      const r = JSON.parse((await runCli(['scan', '.', '--format', 'json', '--jobs', jobs], dir)).stdout) as Report;
+      const where = r.findings.map((f) => `${f.file}:${f.line}`);
+      assert.ok(where.every((w) => w === 'a.c:8' || w === 'b.ts:7'), `only the calls after the regions: ${where.join(' ')} (jobs=${jobs})`);
+      assert.ok(where.includes('a.c:8') && where.includes('b.ts:7'), `the calls after the regions are reported: ${where.join(' ')}`);
+    }
+  });
 });
+

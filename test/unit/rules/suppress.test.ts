@@ -1,7 +1,7 @@
 // Suppression comments: parsing, matching, and filtering findings from the text or from the
 // facts the analysis recorded.
 import { strict as assert } from 'node:assert';
-import { applySuppressions, isSuppressed, markersOn, patternMatches } from '../../../src/core/advice/suppress';
+import { applySuppressions, isSuppressed, markersOn, patternMatches, suppressedRegions, withRegionSuppressions } from '../../../src/core/advice/suppress';
 import { adviseSites } from '../../../src/core/advice/index';
 import { analyze } from '../c-sites/helpers';
 
@@ -69,5 +69,40 @@ void f(char *s) { s = realloc(s, 8); free(s); }
 `;
     const { sites } = await analyze(src);
     assert.equal(sites[0]!.facts?.suppressed, undefined);
+  });
+
+  const REGIONS = `#include <stdlib.h>
+// NOLINTBEGIN(pagecost-realloc-cost)
+void a(char *s, size_t n) { char *t = realloc(s, n); free(t); }
+// NOLINTEND(pagecost-realloc-cost)
+/* pagecost-ignore-begin realloc-* -- vendored code */
+void b(char *s, size_t n) { char *t = realloc(s, n); free(t); }
+/* pagecost-ignore-end */
+// NOLINTBEGIN(bugprone-*)
+void c(char *s, size_t n) { char *t = realloc(s, n); free(t); }
+// NOLINTEND(bugprone-*)
+// NOLINTBEGIN
+void d(char *s, size_t n) { char *t = realloc(s, n); free(t); }
+`;
+
+  it('reads BEGIN/END regions like clang-tidy: matching ends close them, other tools\' lists and unclosed regions silence nothing', () => {
+    assert.deepEqual(suppressedRegions(REGIONS), [
+      { from: 2, to: 4, patterns: ['realloc-cost'] },
+      { from: 5, to: 7, patterns: ['realloc-*'] },
+    ]);
+    assert.deepEqual(suppressedRegions('puts("NOLINTBEGIN"); puts("NOLINTEND");\n'), [], 'not in a comment');
+    assert.deepEqual(suppressedRegions('// NOLINTBEGIN(pagecost-*)\nx();\n// NOLINTEND(pagecost-realloc-cost)\n'), [], 'an END with another argument does not close it');
+  });
+
+  it('regions silence findings in the editor (from the text) and in the scan (recorded on sites)', async () => {
+    const { sites } = await analyze(REGIONS);
+    const lines = (fs: { site: { nameRange: { start: { line: number } } }; rule: string }[]) => fs.map((f) => `${f.site.nameRange.start.line} ${f.rule}`);
+    const all = adviseSites(sites, { correctness: true, suppressions: false });
+    assert.deepEqual(lines(all), ['3 realloc-cost', '6 realloc-cost', '9 realloc-cost', '12 realloc-cost']);
+    assert.deepEqual(lines(applySuppressions(all, REGIONS)), ['9 realloc-cost', '12 realloc-cost']);
+    const marked = withRegionSuppressions(sites, REGIONS);
+    assert.deepEqual(marked.map((s) => s.facts?.suppressed ?? []), [['realloc-cost'], ['realloc-*'], [], []]);
+    assert.deepEqual(lines(adviseSites(marked, { correctness: true })), ['9 realloc-cost', '12 realloc-cost']);
+    assert.equal(withRegionSuppressions(sites, '// nothing here\n'), sites, 'no regions: the same sites');
   });
 });
