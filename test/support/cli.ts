@@ -58,6 +58,17 @@ export function removeTree(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/** `makeTree` for one mocha suite: every tree it makes is removed after the suite. */
+export function suiteTrees(): (files: Record<string, string | Uint8Array>) => string {
+  const dirs: string[] = [];
+  after(() => dirs.forEach(removeTree));
+  return (files) => {
+    const d = makeTree(files);
+    dirs.push(d);
+    return d;
+  };
+}
+
 /** A wrapper in one file, used in another; a header macro for the size. */
 export const crossFileTree: Record<string, string> = {
   'lib/wrapper.c': `#include <stdlib.h>

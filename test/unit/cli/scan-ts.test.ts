@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ensureBuilt, makeTree, removeTree, runCli } from '../../support/cli';
+import { ensureBuilt, runCli, suiteTrees } from '../../support/cli';
 import { assertValidSarif } from '../../support/sarif';
 
 interface Report {
@@ -45,14 +45,8 @@ function loadProbe(dir: string): string {
 
 describe('pagecost scan: TS/JS files (CLI bundle)', function () {
   this.timeout(120_000);
-  const dirs: string[] = [];
-  const tree = (files: Record<string, string>) => {
-    const d = makeTree(files);
-    dirs.push(d);
-    return d;
-  };
+  const tree = suiteTrees();
   before(() => ensureBuilt());
-  after(() => dirs.forEach(removeTree));
 
   it('json: C and TS findings, the declaration file as a note, node_modules and bower_components skipped', async () => {
     const dir = tree(mixedTree);

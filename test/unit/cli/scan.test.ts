@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { crossFileTree, ensureBuilt, makeTree, removeTree, repoRoot, runCli } from '../../support/cli';
+import { crossFileTree, ensureBuilt, repoRoot, runCli, suiteTrees } from '../../support/cli';
 import { assertValidSarif } from '../../support/sarif';
 
 interface JsonFinding {
@@ -19,14 +19,8 @@ const noStack = (text: string) => assert.doesNotMatch(text, /\n\s+at .+\(.*:\d+:
 
 describe('pagecost scan (CLI bundle)', function () {
   this.timeout(120_000);
-  const dirs: string[] = [];
-  const tree = (files: Record<string, string | Uint8Array>) => {
-    const d = makeTree(files);
-    dirs.push(d);
-    return d;
-  };
+  const tree = suiteTrees();
   before(() => ensureBuilt());
-  after(() => dirs.forEach(removeTree));
 
   it('text: compiler-style lines on stdout, summary on stderr', async () => {
     const dir = tree(crossFileTree);
