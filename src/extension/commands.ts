@@ -150,15 +150,20 @@ export class Commands implements vscode.Disposable {
           this.output.show(true);
           return { ok: true, text: out.report };
         } catch (e) {
-          const reason = (e as Error).message;
-          this.output.appendLine(`benchmark: ${reason}`);
-          if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`pagecost: ${reason}`);
-          return { ok: false, reason, cancelled: token.isCancellationRequested };
+          return this.harnessFailed('benchmark', e, token);
         } finally {
           sub.dispose();
         }
       },
     );
+  }
+
+  /** A benchmark or calibration that failed or was cancelled: logged, and shown unless the user cancelled it. */
+  private harnessFailed(what: 'benchmark' | 'calibrate', e: unknown, token: vscode.CancellationToken): CommandResult {
+    const reason = (e as Error).message;
+    this.output.appendLine(`${what}: ${reason}`);
+    if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`pagecost: ${reason}`);
+    return { ok: false, reason, cancelled: token.isCancellationRequested };
   }
 
   private async calibrate(): Promise<CommandResult> {
@@ -187,10 +192,7 @@ export class Commands implements vscode.Disposable {
           void vscode.window.showInformationMessage(`pagecost: calibrated the model for this machine. ${note}`);
           return { ok: true, text: out.summary };
         } catch (e) {
-          const reason = (e as Error).message;
-          this.output.appendLine(`calibrate: ${reason}`);
-          if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`pagecost: ${reason}`);
-          return { ok: false, reason, cancelled: token.isCancellationRequested };
+          return this.harnessFailed('calibrate', e, token);
         } finally {
           sub.dispose();
         }
