@@ -316,6 +316,27 @@ function installedMentions(dirs, id, word) {
   return existsSync(file) && readFileSync(file, 'utf8').includes(word);
 }
 
+/**
+ * Hovers `token` until a hover containing `text` is shown. A single hover can be lost (the
+ * pointer event lands while the editor re-renders, or the language's own hover provider is still
+ * starting), so the pointer leaves and comes back every few seconds until `timeoutMs`.
+ */
+async function hoverUntilShown(page, token, text, timeoutMs = 30_000) {
+  await token.waitFor({ state: 'visible', timeout: 10_000 });
+  const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: text }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    await page.mouse.move(5, VIEWPORT.height - 5);
+    await token.hover();
+    try {
+      await hover.waitFor({ state: 'visible', timeout: Math.min(5_000, Math.max(1, deadline - Date.now())) });
+      return hover;
+    } catch (e) {
+      if (Date.now() >= deadline) throw e;
+    }
+  }
+}
+
 async function shot(page, dirs, name) {
   const file = join(dirs.shots, `${name}.png`);
   await page.screenshot({ path: file });
@@ -521,10 +542,7 @@ async function tsChecks(page, dirs, want, label, takeShots) {
     await until('a hint on the realloc line', async () => /\d(\.\d+)?\s?(ns|µs|ms)|wins|above/.test(await hintOnLine(page, want.hintLine)), 60_000);
   });
   await check(`${label}: hovering ${want.token} shows the estimate`, async () => {
-    const token = tokenIn(page, want.hintLine, want.token);
-    await token.waitFor({ state: 'visible', timeout: 10_000 });
-    await token.hover();
-    await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: /µs|ns|ms/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await hoverUntilShown(page, tokenIn(page, want.hintLine, want.token), /µs|ns|ms/);
   });
   if (takeShots) await shot(page, dirs, 'ts-hover');
   await page.keyboard.press('Escape');
@@ -629,11 +647,7 @@ async function session(p, dirs, expect, { trust, label, takeShots }) {
   });
 
   await check(`${label}: hovering the call shows the breakdown`, async () => {
-    const token = tokenIn(page, expect.hintLine, 'mremap');
-    await token.waitFor({ state: 'visible', timeout: 10_000 });
-    await token.hover();
-    const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: expect.hover }).first();
-    await hover.waitFor({ state: 'visible', timeout: 15_000 });
+    const hover = await hoverUntilShown(page, tokenIn(page, expect.hintLine, 'mremap'), expect.hover);
     // Let its fade-in finish, so that the picture shows it as a person sees it.
     await until('the hover to finish fading in', () => hover.evaluate((el) => document.getAnimations()
       .filter((a) => a.effect?.target && (a.effect.target.contains(el) || el.contains(a.effect.target)))
