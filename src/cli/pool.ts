@@ -8,14 +8,67 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { GrammarFiles } from '../core/analysis/c/parser';
 import type { ShardClient } from '../core/scan/orchestrate';
-import { ScanShard, type ShardOptions } from '../core/scan/shard';
+import { ScanShard, type ShardOptions, type ShardPhase } from '../core/scan/shard';
 import { diskReader } from './reader';
 import { nodeTsLoader } from './tsLoader';
 
 export interface WorkerInit {
   grammar: GrammarFiles;
   options: ShardOptions;
+  /** Report files as they are done (`ShardProgress` messages between the responses). */
+  progress?: boolean;
+  /** Int32Array view: [0] = 1 pauses before the next file, [1] = 1 stops the current pass (see PoolControl). */
+  control?: SharedArrayBuffer;
 }
+
+/** Files a worker has finished since its last report, by pass; posted without an id. */
+export type ShardProgress = { progress: { phase: ShardPhase; files: number } };
+
+export interface PoolExtras {
+  /** Also shard on this thread (default true). The editor says false: its thread must stay free. */
+  local?: boolean;
+  /** Progress of every shard: `files` more were handled in `phase`. */
+  onProgress?: (phase: ShardPhase, files: number) => void;
+  /** Pause and stop requests the workers check before each file. */
+  control?: PoolControl;
+  /** The folder of dist/scanWorker.js (default: beside this bundle); tests from source point at dist/. */
+  workerDir?: string;
+}
+
+/**
+ * Pause/resume/stop for a pool's workers, through shared memory the workers check before each
+ * file: a paused worker sleeps until resumed, a stopped one ends its pass with an error.
+ */
+export class PoolControl {
+  readonly buffer = new SharedArrayBuffer(8);
+  private readonly flags = new Int32Array(this.buffer);
+  pause(): void {
+    Atomics.store(this.flags, 0, 1);
+  }
+  resume(): void {
+    Atomics.store(this.flags, 0, 0);
+    Atomics.notify(this.flags, 0);
+  }
+  stop(): void {
+    Atomics.store(this.flags, 1, 1);
+    this.resume();
+  }
+  get paused(): boolean {
+    return Atomics.load(this.flags, 0) === 1;
+  }
+}
+
+/** What a worker does before each file when it has a control buffer: wait while paused, throw when stopped. */
+export function checkControl(flags: Int32Array): void {
+  for (;;) {
+    if (Atomics.load(flags, 1) === 1) throw new Error(stoppedMessage);
+    if (Atomics.load(flags, 0) !== 1) return;
+    // Woken by resume(); the timeout only bounds how long a missed wake-up could last.
+    Atomics.wait(flags, 0, 1, 500);
+  }
+}
+
+export const stoppedMessage = 'the scan was stopped';
 
 type Method = 'load' | 'wrapperRound' | 'callSites' | 'dispose';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -47,17 +100,34 @@ export function grammarFiles(): GrammarFiles {
   };
 }
 
-export function createPool(jobs: number, options: ShardOptions): Pool {
+export function createPool(jobs: number, options: ShardOptions, extras: PoolExtras = {}): Pool {
   const grammar = grammarFiles();
-  const workerScript = join(__dirname, 'scanWorker.js');
+  const workerScript = join(extras.workerDir ?? __dirname, 'scanWorker.js');
+  const haveWorkers = existsSync(workerScript);
+  const init: WorkerInit = {
+    grammar, options,
+    ...(extras.onProgress ? { progress: true } : {}),
+    ...(extras.control ? { control: extras.control.buffer } : {}),
+  };
+  if (extras.local === false && haveWorkers) {
+    const workers = Array.from({ length: Math.max(1, jobs) }, () => new WorkerShard(workerScript, init, extras.onProgress));
+    return { shards: workers, kind: 'workers', close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+  }
   // The main thread is one of the shards: it would otherwise only wait, and every worker costs
   // a Node start, a bundle load, a grammar compile and a cold JIT. So N jobs = main + N-1 workers.
   const local = new ScanShard(diskReader, grammar, options, nodeTsLoader());
   local.warmUp().catch(() => {}); // a failure resurfaces on first use
-  if (jobs <= 1 || !existsSync(workerScript)) {
+  if (extras.onProgress || extras.control) {
+    const flags = extras.control ? new Int32Array(extras.control.buffer) : null;
+    local.onFile = (phase) => {
+      if (flags) checkControl(flags);
+      extras.onProgress?.(phase, 1);
+    };
+  }
+  if (jobs <= 1 || !haveWorkers) {
     return { shards: [local], kind: 'in-process', close: async () => local.dispose() };
   }
-  const workers = Array.from({ length: jobs - 1 }, () => new WorkerShard(workerScript, { grammar, options }));
+  const workers = Array.from({ length: jobs - 1 }, () => new WorkerShard(workerScript, init, extras.onProgress));
   return {
     shards: [...workers, local],
     kind: 'workers',
@@ -74,9 +144,13 @@ class WorkerShard implements ShardClient {
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
 
-  constructor(script: string, init: WorkerInit) {
+  constructor(script: string, init: WorkerInit, onProgress?: PoolExtras['onProgress']) {
     this.worker = new Worker(script, { workerData: init });
-    this.worker.on('message', (res: ShardResponse) => {
+    this.worker.on('message', (res: ShardResponse | ShardProgress) => {
+      if ('progress' in res) {
+        onProgress?.(res.progress.phase, res.progress.files);
+        return;
+      }
       const p = this.pending.get(res.id);
       if (!p) return;
       this.pending.delete(res.id);

@@ -5,12 +5,37 @@ import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { ScanShard } from '../core/scan/shard';
 import { diskReader } from './reader';
 import { nodeTsLoader } from './tsLoader';
-import type { ShardRequest, ShardResponse, WorkerInit } from './pool';
+import { checkControl, type ShardProgress, type ShardRequest, type ShardResponse, type WorkerInit } from './pool';
+import type { ShardPhase } from '../core/scan/shard';
 
 const init = workerData as WorkerInit;
 // PAGECOST_TIMING=1: each request's time in this worker, to see how even the shards are.
 const timing = process.env.PAGECOST_TIMING === '1';
 const shard = new ScanShard(diskReader, init.grammar, init.options, nodeTsLoader());
+let reportRest: () => void = () => {};
+if (init.progress || init.control) {
+  // The workspace index: files done are reported at most every 50 ms, and a pause or stop asked
+  // for through the shared control buffer takes effect before the next file.
+  const flags = init.control ? new Int32Array(init.control) : null;
+  let phase: ShardPhase | null = null;
+  let files = 0;
+  let last = 0;
+  const flush = () => {
+    if (phase && files) parentPort!.postMessage({ progress: { phase, files } } satisfies ShardProgress);
+    files = 0;
+    last = Date.now();
+  };
+  shard.onFile = (p) => {
+    if (flags) checkControl(flags);
+    if (!init.progress) return;
+    if (p !== phase) flush();
+    phase = p;
+    files++;
+    if (Date.now() - last >= 50) flush();
+  };
+  // What is left unreported goes out before each answer (the answer's listener sees it first).
+  reportRest = flush;
+}
 // Compile the grammar while the main thread walks the tree; a failure resurfaces on first use.
 shard.warmUp().catch(() => {});
 
@@ -38,6 +63,7 @@ parentPort!.on('message', async (req: ShardRequest) => {
   } catch (e) {
     res = { id: req.id, ok: false, message: (e as Error)?.message ?? String(e), stack: (e as Error)?.stack };
   }
+  reportRest();
   if (timing) process.stderr.write(`pagecost: timing: worker ${threadId} ${req.method} took ${Date.now() - started} ms\n`);
   parentPort!.postMessage(res);
 });

@@ -17,8 +17,7 @@ import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
 import { primitives, sitesIn, wrappersIn } from './analysis';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
-import { dirnameOf, joinPath, quotedIncludes } from './paths';
-import { lazyHeaderSymbols } from './lazySymbols';
+import { HeaderResolver } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
 
 /**
@@ -29,6 +28,9 @@ import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipN
 export interface SourceReader {
   read(path: string, maxBytes?: number): Uint8Array | { size: number };
 }
+
+/** The passes of a shard, as `onFile` reports them. */
+export type ShardPhase = 'load' | 'wrappers' | 'sites';
 
 export interface ScanFileRef {
   /** What the reader opens (absolute in the CLI). '/' separators. */
@@ -94,14 +96,17 @@ interface Loaded {
   failed?: string;
 }
 
-const maxHeadersPerFile = 48;
-
 export class ScanShard {
   private readonly files: Loaded[] = [];
   private parser: Parser | null = null;
-  private readonly headerSymbols = new Map<string, FileSymbols | null>();
+  private headerResolver: HeaderResolver | null = null;
   private readonly parsed = new Set<string>();
   private readonly tsLoader: TsAnalyzerLoader;
+  /**
+   * Called before each file of a pass: for progress, and as the place to pause (return a promise)
+   * or stop (throw: the pass rejects with that error). The workspace index sets it; the CLI does not.
+   */
+  onFile?: (phase: ShardPhase) => void | Promise<void>;
 
   constructor(
     private readonly reader: SourceReader,
@@ -128,6 +133,7 @@ export class ScanShard {
     const errors: FileError[] = [];
     let bytes = 0;
     for (const ref of files) {
+      void this.onFile?.('load');
       let data: Uint8Array | { size: number };
       try {
         data = this.reader.read(ref.path, this.options.maxFileSize);
@@ -167,6 +173,8 @@ export class ScanShard {
     let parsed = 0;
     const knownNames = known.map((w) => w.name);
     for (const f of this.files) {
+      const hook = this.onFile?.('wrappers');
+      if (hook) await hook;
       // Wrappers are C-only: TS/JS files wait for the call-site pass.
       if (f.lang === 'ts' || !mentionsAny(f.text, pattern)) continue;
       f.mentioned = true;
@@ -206,6 +214,8 @@ export class ScanShard {
     const notes: FileNote[] = [];
     let tsFiles = 0;
     for (const f of this.files) {
+      const hook = this.onFile?.('sites');
+      if (hook) await hook;
       if (f.lang === 'ts') {
         tsFiles++;
         this.tsSites(f, sites, errors, notes);
@@ -301,35 +311,28 @@ export class ScanShard {
         return (own ??= collectSymbols(root, f.ref.rel));
       },
       get headers() {
-        return (headers ??= self.headersOf(f.ref.path, f.text));
+        return (headers ??= self.headers.headersOf(f.ref.path, f.text));
       },
       options: size,
     } as Scope;
   }
 
-  /** Symbols of the headers reachable through `#include "..."`, nearest first, each once. */
-  private headersOf(path: string, text: string): FileSymbols[] {
-    const out: FileSymbols[] = [];
-    const seen = new Set<string>([path]);
-    let frontier: Array<{ from: string; text: string }> = [{ from: path, text }];
-    for (let depth = 0; depth < (this.options.includeDepth ?? 3) && frontier.length; depth++) {
-      const next: typeof frontier = [];
-      for (const { from, text: src } of frontier) {
-        for (const name of quotedIncludes(src)) {
-          const resolved = this.resolveInclude(from, name, seen);
-          if (!resolved) continue;
-          seen.add(resolved.path);
-          out.push(resolved.symbols);
-          next.push({ from: resolved.path, text: resolved.text });
-          if (out.length >= maxHeadersPerFile) return out;
+  /** The include resolver, made on first use (it parses headers with this shard's parser). */
+  private get headers(): HeaderResolver {
+    return (this.headerResolver ??= new HeaderResolver(
+      this.options,
+      (path) => {
+        try {
+          const data = this.reader.read(path, this.options.maxFileSize);
+          const decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;
+          return decoded?.ok && this.parser ? decoded.text : null;
+        } catch {
+          return null;
         }
-      }
-      frontier = next;
-    }
-    return out;
+      },
+      (path, text) => this.parseHeaderSymbols(path, text),
+    ));
   }
-
-  private headerTexts = new Map<string, string>();
 
   /** Parses a header for its symbols (called lazily, see lazySymbols.ts). */
   private parseHeaderSymbols(path: string, text: string): FileSymbols {
@@ -344,34 +347,6 @@ export class ScanShard {
     } finally {
       tree.delete();
     }
-  }
-
-  private resolveInclude(from: string, name: string, seen: Set<string>): { path: string; symbols: FileSymbols; text: string } | null {
-    const candidates = [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
-    for (const candidate of candidates) {
-      if (seen.has(candidate)) return null;
-      const cached = this.headerSymbols.get(candidate);
-      if (cached === null) continue;
-      if (cached) return { path: candidate, symbols: cached, text: this.headerTexts.get(candidate) ?? '' };
-      let decoded;
-      try {
-        const data = this.reader.read(candidate, this.options.maxFileSize);
-        decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;
-      } catch {
-        this.headerSymbols.set(candidate, null);
-        continue;
-      }
-      if (!decoded?.ok || !this.parser) {
-        this.headerSymbols.set(candidate, null);
-        continue;
-      }
-      const text = decoded.text;
-      const symbols = lazyHeaderSymbols(candidate, text, () => this.parseHeaderSymbols(candidate, text));
-      this.headerSymbols.set(candidate, symbols);
-      this.headerTexts.set(candidate, text);
-      return { path: candidate, symbols, text: decoded.text };
-    }
-    return null;
   }
 }
 

@@ -1,0 +1,127 @@
+// Which headers' symbols a file sees: the `#include "..."` chain followed breadth-first (nearest
+// first, each header once), each name tried beside the including file and then under each scan
+// root. One implementation for the project scan (shard.ts, texts from its SourceReader) and the
+// editor (texts from open documents and workspace.fs), so an open file evaluates its sizes with
+// exactly the headers the CLI gives it.
+//
+// Pure: texts come through `source` (null: no such file, or not readable as C), symbols through
+// `parse`, which runs only when a looked-up name could be in the header (lazySymbols.ts).
+import type { FileSymbols } from '../analysis/c/symbols';
+import { lazyHeaderSymbols } from './lazySymbols';
+import { dirnameOf, joinPath, quotedIncludes } from './paths';
+
+export interface HeaderOptions {
+  /** Scan roots (reader paths): `#include "x.h"` falls back to `<root>/x.h`. */
+  roots: readonly string[];
+  /** How deep `#include "..."` chains are followed (default 3). */
+  includeDepth?: number;
+}
+
+/** At most this many headers per file: a file that reaches more sees the nearest ones. */
+export const maxHeadersPerFile = 48;
+export const defaultIncludeDepth = 3;
+
+interface Resolved {
+  path: string;
+  symbols: FileSymbols;
+  text: string;
+}
+
+export class HeaderResolver {
+  /** Per candidate path: its symbols, or null when it is not there (asked once). */
+  private readonly cache = new Map<string, Resolved | null>();
+
+  constructor(
+    private readonly options: HeaderOptions,
+    private readonly source: (path: string) => string | null,
+    private readonly parse: (path: string, text: string) => FileSymbols,
+  ) {}
+
+  /** Symbols of the headers reachable from `path` (whose text is `text`), nearest first, each once. */
+  headersOf(path: string, text: string): FileSymbols[] {
+    return this.closure(path, text).map((r) => r.symbols);
+  }
+
+  /** The header paths `headersOf` reads, in the same order. */
+  headerPaths(path: string, text: string): string[] {
+    return this.closure(path, text).map((r) => r.path);
+  }
+
+  /** Forgets what is known about `path` (its text changed, or it appeared or went away). */
+  forget(path: string): void {
+    this.cache.delete(path);
+  }
+
+  private closure(path: string, text: string): Resolved[] {
+    const out: Resolved[] = [];
+    const seen = new Set<string>([path]);
+    let frontier: Array<{ from: string; text: string }> = [{ from: path, text }];
+    for (let depth = 0; depth < (this.options.includeDepth ?? defaultIncludeDepth) && frontier.length; depth++) {
+      const next: typeof frontier = [];
+      for (const { from, text: src } of frontier) {
+        for (const name of quotedIncludes(src)) {
+          const resolved = this.resolve(from, name, seen);
+          if (!resolved) continue;
+          seen.add(resolved.path);
+          out.push(resolved);
+          next.push({ from: resolved.path, text: resolved.text });
+          if (out.length >= maxHeadersPerFile) return out;
+        }
+      }
+      frontier = next;
+    }
+    return out;
+  }
+
+  private resolve(from: string, name: string, seen: Set<string>): Resolved | null {
+    const candidates = [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
+    for (const candidate of candidates) {
+      // The nearest candidate already in the chain wins, as it did where it was first met.
+      if (seen.has(candidate)) return null;
+      let hit = this.cache.get(candidate);
+      if (hit === undefined) {
+        const text = this.source(candidate);
+        hit = text === null ? null : { path: candidate, text, symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text)) };
+        this.cache.set(candidate, hit);
+      }
+      if (hit) return hit;
+    }
+    return null;
+  }
+}
+
+/**
+ * The header texts `path` would read, fetched with an asynchronous `fetch` (the editor's
+ * workspace.fs): the resolver is run over what has been fetched so far, and every candidate it
+ * asked for and did not have is fetched, until it asks for nothing new. Returns every text
+ * fetched (null: not there), ready to be the `source` of a HeaderResolver.
+ */
+export async function fetchHeaderTexts(
+  path: string,
+  text: string,
+  options: HeaderOptions,
+  fetch: (path: string) => Promise<string | null>,
+  known: Map<string, string | null> = new Map(),
+): Promise<Map<string, string | null>> {
+  for (let pass = 0; pass < 64; pass++) {
+    const missing = new Set<string>();
+    const probe = new HeaderResolver(
+      options,
+      (p) => {
+        if (known.has(p)) return known.get(p)!;
+        missing.add(p);
+        return null;
+      },
+      emptySymbols,
+    );
+    probe.headerPaths(path, text);
+    if (!missing.size) break;
+    const fetched = await Promise.all([...missing].map(async (p) => [p, await fetch(p).catch(() => null)] as const));
+    for (const [p, t] of fetched) known.set(p, t);
+  }
+  return known;
+}
+
+function emptySymbols(file: string): FileSymbols {
+  return { file, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
+}

@@ -1,0 +1,70 @@
+// Header resolution shared by the scan and the editor: the same headers, in the same order,
+// whether texts come from a synchronous reader or are fetched asynchronously first.
+import { strict as assert } from 'node:assert';
+import { HeaderResolver, fetchHeaderTexts, maxHeadersPerFile } from '../../../src/core/scan/headers';
+import type { FileSymbols } from '../../../src/core/analysis/c/symbols';
+
+const files: Record<string, string> = {
+  '/p/src/a.c': '#include "a.h"\n#include "common/defs.h"\n#include "missing.h"\n#include <stdio.h>\n',
+  '/p/src/a.h': '#include "b.h"\n#define A 1\n',
+  '/p/src/b.h': '#include "a.h"\n#include "c.h"\n',
+  '/p/src/c.h': '#include "d.h"\n',
+  '/p/src/d.h': '#define TOO_DEEP 1\n',
+  '/p/common/defs.h': '#define CHUNK 4096\n',
+  // Nearer than the root's copy: the including file's folder wins.
+  '/p/src/common/defs.h': '#define CHUNK 8192\n',
+};
+
+const symbols = (file: string): FileSymbols => ({ file, macros: new Map(), enums: new Map(), includes: [], types: new Map() });
+
+describe('HeaderResolver', () => {
+  it('follows quoted includes breadth-first to depth 3, nearest candidate first, each header once', () => {
+    const reads: string[] = [];
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => (reads.push(p), files[p] ?? null), symbols);
+    assert.deepEqual(r.headerPaths('/p/src/a.c', files['/p/src/a.c']!), ['/p/src/a.h', '/p/src/common/defs.h', '/p/src/b.h', '/p/src/c.h']);
+    assert.ok(!reads.includes('/p/src/d.h'), 'depth 4 is not read');
+    const before = reads.length;
+    r.headerPaths('/p/src/a.c', files['/p/src/a.c']!);
+    assert.equal(reads.length, before, 'texts are read once');
+  });
+
+  it('falls back to the roots, and parses a header only when a name could be in it', () => {
+    let parsed = 0;
+    const texts = { '/p/src/x.c': '#include "defs.h"\n', '/p/defs.h': '#define CHUNK 4096\n' } as Record<string, string>;
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => texts[p] ?? null, (file) => (parsed++, { ...symbols(file), macros: new Map([['CHUNK', { name: 'CHUNK', params: null, variadic: false, body: '4096', file, line: 1 }]]) }));
+    const [h] = r.headersOf('/p/src/x.c', texts['/p/src/x.c']!);
+    assert.equal(h!.file, '/p/defs.h');
+    assert.equal(h!.macros.get('len'), undefined);
+    assert.equal(parsed, 0, 'a name the header does not define needs no parse');
+    assert.equal(h!.macros.get('CHUNK')?.body, '4096');
+    assert.equal(parsed, 1);
+  });
+
+  it('forget() reads a changed header again', () => {
+    const texts = { ...files };
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => texts[p] ?? null, symbols);
+    assert.equal(r.headerPaths('/p/src/c.h', texts['/p/src/c.h']!).length, 1);
+    delete texts['/p/src/d.h'];
+    assert.equal(r.headerPaths('/p/src/c.h', texts['/p/src/c.h']!).length, 1, 'cached until forgotten');
+    r.forget('/p/src/d.h');
+    assert.equal(r.headerPaths('/p/src/c.h', texts['/p/src/c.h']!).length, 0);
+  });
+
+  it('stops at maxHeadersPerFile', () => {
+    const many: Record<string, string> = { '/p/m.c': Array.from({ length: 60 }, (_, i) => `#include "h${i}.h"`).join('\n') };
+    for (let i = 0; i < 60; i++) many[`/p/h${i}.h`] = '';
+    const r = new HeaderResolver({ roots: [] }, (p) => many[p] ?? null, symbols);
+    assert.equal(r.headerPaths('/p/m.c', many['/p/m.c']!).length, maxHeadersPerFile);
+  });
+
+  it('fetchHeaderTexts fetches what a synchronous resolver would read (and maybe a later candidate), then resolves the same', async () => {
+    const fetched: string[] = [];
+    const texts = await fetchHeaderTexts('/p/src/a.c', files['/p/src/a.c']!, { roots: ['/p'] }, async (p) => (fetched.push(p), files[p] ?? null));
+    const sync: string[] = [];
+    new HeaderResolver({ roots: ['/p'] }, (p) => (sync.push(p), files[p] ?? null), symbols).headerPaths('/p/src/a.c', files['/p/src/a.c']!);
+    for (const p of sync) assert.ok(fetched.includes(p), `${p} fetched`);
+    assert.equal(new Set(fetched).size, fetched.length, 'each path fetched once');
+    const fromFetched = new HeaderResolver({ roots: ['/p'] }, (p) => texts.get(p) ?? null, symbols);
+    assert.deepEqual(fromFetched.headerPaths('/p/src/a.c', files['/p/src/a.c']!), ['/p/src/a.h', '/p/src/common/defs.h', '/p/src/b.h', '/p/src/c.h']);
+  });
+});
