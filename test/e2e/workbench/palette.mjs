@@ -1,0 +1,42 @@
+// The command palette (F1), used as a person would: type the title, press Enter.
+import { until } from '../../../scripts/lib/until.mjs';
+
+const INPUT = '.quick-input-widget input';
+const ROWS = '.quick-input-list .monaco-list-row';
+
+export class CommandPalette {
+  constructor(page) {
+    this.page = page;
+  }
+
+  async open(text) {
+    // F1 leaves the cursor where it is.
+    await this.page.keyboard.press('F1');
+    const input = this.page.locator(INPUT);
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    await input.fill(`>${text}`);
+    return input;
+  }
+
+  /** Runs the command titled `title` (e.g. "pagecost: Calibrate the model for this machine"). */
+  async run(title) {
+    const input = await this.open(title);
+    await until(`the palette to offer "${title}"`, () => this.page.locator(ROWS).filter({ hasText: title }).count(), 10_000);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /**
+   * The titles the palette lists for `text`, once `complete(titles)` says the list is the full
+   * answer (the palette fills in as extensions register). Closes the palette.
+   */
+  async list(text, complete) {
+    await this.open(text);
+    const titles = await until(`the palette's list for "${text}"`, async () => {
+      const t = await this.page.locator(ROWS).allInnerTexts();
+      return complete(t) && t;
+    }, 10_000);
+    await this.page.keyboard.press('Escape');
+    return titles;
+  }
+}
