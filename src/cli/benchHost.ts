@@ -44,8 +44,8 @@ export function nodeBenchHost(): BenchHost {
         );
       });
     },
-    spawnGroup(file, args) {
-      const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    spawnGroup(file, args, env) {
+      const child = spawn(file, args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
       child.stdout.setEncoding('utf8');
       child.stderr.setEncoding('utf8');
       let exitCb: ((code: number | null, signal: string | null, spawnError?: string) => void) | null = null;

@@ -11,6 +11,7 @@ import {
   emptyOutput,
   parseLine,
   type HarnessEvent,
+  type LineResult,
   type ParsedOutput,
 } from './protocol';
 import { harnessArgs, validateSweep, type Sweep } from './sweep';
@@ -43,7 +44,7 @@ export interface BenchHost {
   /** Runs a program to completion with an argument array (never a shell). */
   execFile(file: string, args: string[], opts: { timeoutMs: number; cwd?: string }): Promise<ExecResult>;
   /** Starts a program as the leader of a new process group (so cancelling reaches its children). */
-  spawnGroup(file: string, args: string[]): HostProcess;
+  spawnGroup(file: string, args: string[], env?: Record<string, string>): HostProcess;
   readText(path: string): Promise<string>;
   writeText(path: string, text: string): Promise<void>;
   exists(path: string): Promise<boolean>;
@@ -276,6 +277,23 @@ export interface RunOptions {
 export function runHarness(host: BenchHost, binary: string, opts: RunOptions): Promise<ParsedOutput> {
   const invalid = validateSweep(opts.sweep);
   if (invalid) return Promise.reject(new BenchError('bad-sweep', `Cannot run this sweep: ${invalid}.`));
+  return runProgram(host, { file: binary, args: harnessArgs(opts.sweep), timeLimitMs: opts.sweep.timeLimitMs, parseLine }, opts);
+}
+
+/** A harness-protocol program: the C harness, or the JS harness run by node (src/core/bench/js). */
+export interface HarnessProgram {
+  file: string;
+  args: string[];
+  /** Added to the inherited environment. */
+  env?: Record<string, string>;
+  timeLimitMs: number;
+  parseLine: (line: string, lineNo: number) => LineResult;
+}
+
+/** Runs any program speaking the harness protocol, with the same limits, cancel and errors as runHarness. */
+export function runProgram(host: BenchHost, program: HarnessProgram, opts: Omit<RunOptions, 'sweep'>): Promise<ParsedOutput> {
+  const binary = program.file;
+  const parseLine = program.parseLine;
   const graceMs = opts.graceMs ?? 2000;
   const out = emptyOutput();
 
@@ -288,7 +306,7 @@ export function runHarness(host: BenchHost, binary: string, opts: RunOptions): P
     let settled = false;
     let killTimer: ReturnType<typeof setTimeout> | undefined;
 
-    const proc = host.spawnGroup(binary, harnessArgs(opts.sweep));
+    const proc = host.spawnGroup(binary, program.args, program.env);
 
     const stop = (reason: BenchError) => {
       if (stopping || settled) return;
@@ -301,13 +319,13 @@ export function runHarness(host: BenchHost, binary: string, opts: RunOptions): P
         stop(
           new BenchError(
             'timeout',
-            `The benchmark did not finish within its time limit of ${seconds(opts.sweep.timeLimitMs)} ` +
+            `The benchmark did not finish within its time limit of ${seconds(program.timeLimitMs)} ` +
               'and was stopped. The machine may be busy; retry when it is idle, measure fewer points ' +
               '(--quick, --ops, --sizes), or allow more time with --time-limit SECONDS.',
             out,
           ),
         ),
-      opts.sweep.timeLimitMs,
+      program.timeLimitMs,
     );
     const onAbort = () => stop(new BenchError('cancelled', 'The benchmark was cancelled.', out));
     if (opts.signal?.aborted) onAbort();
