@@ -25,6 +25,8 @@ const subcommands = ['scan', 'explain', 'bench'];
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/scanWorker.ts', out: 'scanWorker' },
+  // The JS/TS benchmark harness, run by node as a child process (src/core/bench/js/runner.ts).
+  { in: 'src/core/bench/js/harness.ts', out: 'js-harness' },
   ...subcommands.map((c) => ({ in: `src/cli/${c}.ts`, out: `cli-${c}` })),
 ].filter((e) => existsSync(join(root, e.in)));
 const splitSubcommands = {
@@ -135,6 +137,16 @@ if (existsSync(join(root, 'src/extension/web/tsWorker.ts'))) {
     banner: {}, define: { 'process.env.NODE_ENV': '"production"' }, plugins: [emptyNodeBuiltins],
   });
   extensionEntries.push('web/ts-worker');
+}
+// The benchmark panel's page (webview/): its own browser bundle with its stylesheet (uPlot's and
+// ours) in dist/webview/, the only folder the webview may load from (src/extension/panel/html.ts).
+if (existsSync(join(root, 'webview/main.ts'))) {
+  await esbuild.build({
+    absWorkingDir: root, bundle: true, platform: 'browser', target: 'es2022', format: 'iife', minify: true, sourcemap: true,
+    entryPoints: { panel: 'webview/main.ts' }, outdir: join(dist, 'webview'), logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  extensionEntries.push('webview/panel');
 }
 // The web integration tests run inside the browser extension host too (scripts/test-web.mjs).
 if (existsSync(join(root, 'test/web/index.ts'))) {

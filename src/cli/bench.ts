@@ -7,6 +7,10 @@ import { basename, resolve as resolvePath } from 'node:path';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../core/bench/measurements';
 import type { HarnessEvent, ParsedOutput } from '../core/bench/protocol';
 import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core/bench/runner';
+import { JS_BENCH_OPS, expectedJsLines, isJsBenchOp, quickJsSweep, withJsModel, type JsBenchOp, type JsSweep } from '../core/bench/js/ops';
+import { describeEngine } from '../core/bench/js/protocol';
+import { runJsBenchmark } from '../core/bench/js/runner';
+import { jsHarnessInfo, jsHarnessPath } from './jsBench';
 import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
 import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from '../core/bench/calibration';
@@ -19,7 +23,8 @@ export const BENCH_USAGE = `usage: pagecost bench [--quick] [--ops LIST] [--size
        pagecost calibrate [--quick] [--ops ...] --out FILE
 options:
   --quick               the short sweep (under a minute on 2 cores); default is the full sweep
-  --ops LIST            comma-separated: ${BENCH_OPS.join(', ')}
+  --ops LIST            comma-separated: ${BENCH_OPS.join(', ')};
+                        JS/TS (run by Node): ${JS_BENCH_OPS.join(', ')}
   --sizes LIST          4K, 64KiB, 33p (pages), 2M, 1G or bytes; multiples of 4 KiB
   --threads LIST        total threads, e.g. 1,2,4 (extra threads spin on other CPUs)
   --reps N              at most N timed repetitions per point
@@ -44,6 +49,8 @@ export interface BenchArgs {
   /** Accept a --profile file from another machine or model version. */
   force?: boolean;
   out?: string;
+  /** JS/TS primitives asked for with --ops (run by the JS harness after the C sweep, if any). */
+  js?: JsSweep;
 }
 
 function list(value: string, flag: string): string[] {
@@ -91,10 +98,14 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
   }
 
   const sweep = quick ? quickSweep(cpus) : fullSweep(cpus);
+  let jsOps: JsBenchOp[] = [];
   if (flags.has('--ops')) {
-    const ops = list(flags.get('--ops')!, '--ops');
+    const all = list(flags.get('--ops')!, '--ops');
+    // The JS/TS primitives run in the JS harness (src/core/bench/js), the rest in the C one.
+    jsOps = [...new Set(all.filter(isJsBenchOp))];
+    const ops = all.filter((o) => !isJsBenchOp(o));
     const bad = ops.filter((o) => o !== 'all' && !isBenchOp(o));
-    if (bad.length) throw new UsageError(`unknown op${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${BENCH_OPS.join(', ')}`);
+    if (bad.length) throw new UsageError(`unknown op${bad.length > 1 ? 's' : ''} ${bad.join(', ')}; known: ${BENCH_OPS.join(', ')}, ${JS_BENCH_OPS.join(', ')}`);
     sweep.ops = ops.includes('all') ? [...BENCH_OPS] : [...new Set(ops as BenchOp[])];
   }
   if (flags.has('--sizes')) {
@@ -120,6 +131,10 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
   if (command === 'calibrate' && !flags.has('--out')) throw new UsageError('calibrate needs --out FILE');
 
   const args: BenchArgs = { quick, sweep, format, ...(force ? { force } : {}) };
+  if (jsOps.length) {
+    const q = quickJsSweep();
+    args.js = { ...q, ops: jsOps, ...(flags.has('--sizes') ? { sizes: sweep.sizes } : {}), ...(flags.has('--reps') ? { reps: sweep.reps, minReps: sweep.minReps } : {}), ...(flags.has('--time-limit') ? { timeLimitMs: sweep.timeLimitMs } : {}) };
+  }
   if (flags.has('--cc')) args.cc = flags.get('--cc')!;
   if (flags.has('--cache-dir')) args.cacheDir = flags.get('--cache-dir')!;
   if (flags.has('--profile')) args.profile = flags.get('--profile')!;
@@ -148,7 +163,7 @@ export interface BenchDeps {
  */
 async function cliModel(profile: string | undefined, cwd: string, force?: boolean): Promise<{ fn: ModelFn; name: string }> {
   const p = loadProfileFromCli(profile ?? 'this-machine', cwd, { force: force === true });
-  return { fn: modelFor(p), name: `${p.name} (${p.source})` };
+  return { fn: withJsModel(modelFor(p), p), name: `${p.name} (${p.source})` };
 }
 
 function defaultDeps(): BenchDeps {
@@ -195,12 +210,13 @@ function progress(io: CliIO, total: number): { event: (e: HarnessEvent) => void;
 }
 
 async function measure(args: BenchArgs, io: CliIO, deps: BenchDeps, command: string): Promise<{ run: BenchRun | null; partial: ParsedOutput | null; error: BenchError | null }> {
-  const total = expectedLines(args.sweep);
+  const total = (args.sweep.ops.length ? expectedLines(args.sweep) : 0) + (args.js ? expectedJsLines(args.js) : 0);
   const bar = progress(io, total);
   const controller = new AbortController();
   const uninstall = deps.onInterrupt(controller);
   io.stderr(`pagecost ${command}: ${total} points (${args.quick ? 'quick' : 'full'} sweep); Ctrl-C stops it\n`);
   try {
+    if (args.js) return await measureJs(args, args.js, io, deps, controller, bar);
     const run = await runBenchmark(deps.host, {
       sweep: args.sweep,
       cc: args.cc,
@@ -220,6 +236,27 @@ async function measure(args: BenchArgs, io: CliIO, deps: BenchDeps, command: str
     throw e;
   } finally {
     uninstall();
+  }
+}
+
+/** The C ops (if any), then the JS ops under this Node, as one output; the JS engine goes to stderr. */
+async function measureJs(
+  args: BenchArgs, js: JsSweep, io: CliIO, deps: BenchDeps, controller: AbortController, bar: ReturnType<typeof progress>,
+): Promise<{ run: BenchRun | null; partial: ParsedOutput | null; error: BenchError | null }> {
+  let c: BenchRun | null = null;
+  try {
+    if (args.sweep.ops.length) {
+      c = await runBenchmark(deps.host, { sweep: args.sweep, cc: args.cc, cacheDir: args.cacheDir, sourcePaths: deps.sourcePaths, signal: controller.signal, onEvent: bar.event });
+    }
+    const r = await runJsBenchmark(deps.host, { sweep: js, runtime: { execPath: process.execPath }, harnessPath: jsHarnessPath(), signal: controller.signal, onEvent: bar.event });
+    bar.clear();
+    io.stderr(`JS measured by ${describeEngine(r.engine)}\n`);
+    const output = c ? { ...c.output, points: [...c.output.points, ...r.output.points], skipped: [...c.output.skipped, ...r.output.skipped], failed: [...c.output.failed, ...r.output.failed] } : r.output;
+    return { run: { output, harness: c?.harness ?? jsHarnessInfo(r.engine) }, partial: null, error: null };
+  } catch (e) {
+    bar.clear();
+    if (e instanceof BenchError) return { run: null, partial: e.partial ?? c?.output ?? null, error: e };
+    throw e;
   }
 }
 

@@ -16,6 +16,7 @@ import { ProjectConfigStore } from './projectConfig';
 import { SettingsStore } from './settings';
 import { StatusFeature } from './statusItem';
 import { fixesForFinding } from './fixes';
+import { PanelFeature } from './panel/commands';
 
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
   const output = vscode.window.createOutputChannel('pagecost');
@@ -34,6 +35,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     new HoverFeature(manager, settings, profiles, platform),
     new CodeActionsFeature(manager, fixes),
     new Commands(manager, diagnostics, settings, profiles, platform, output, context.extensionUri),
+    new PanelFeature(context, platform, platform.panelRunner(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath), settings, profiles, log),
   );
   // Documents opened before the config is read are analysed again when it arrives (onDidChange).
   void project.loadAll();

@@ -5,6 +5,7 @@
 import type { MachineFacts, Profile } from '../core/model';
 import type { CallSite } from '../core/types';
 import type { TsAnalysisService } from './tsService';
+import type { PanelRunner } from './panel/runner';
 
 export interface Progress {
   report(message: string, fraction?: number): void;
@@ -40,6 +41,8 @@ export interface Platform {
    * null where there is none (tsService.ts NO_TS_WORKER_REASON says why).
    */
   tsAnalysis(log: (line: string) => void): TsAnalysisService | null;
+  /** What the benchmark panel runs its harnesses with (`distPath`: the extension's dist/ folder); null where nothing can run. */
+  panelRunner(distPath: string): PanelRunner | null;
 }
 
 export interface BenchRequest {
@@ -74,4 +77,5 @@ export const webPlatform: Platform = {
   calibrate: () => Promise.reject(new Error(WEB_BENCH_REASON)),
   // The browser entry (web.ts) passes its Web Worker service (web/tsWorkerClient.ts), which needs the extension's URI.
   tsAnalysis: () => null,
+  panelRunner: () => null,
 };

@@ -2,6 +2,7 @@
 // browser extension host once the workbench is up.
 import { runAll } from './harness';
 import './extension.test';
+import './panel.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runAll();

@@ -1,7 +1,8 @@
 // The file `pagecost calibrate --out FILE` writes: the measured points of a sweep plus the facts
 // of the machine and of the build that measured them. Versioned, so a fit written later can
 // refuse (or convert) files it does not understand. Pure.
-import type { FailedPoint, MachineFacts, MeasuredPoint, SkippedPoint } from './protocol';
+import type { FailedPoint, MachineFacts, MeasuredPoint, ParsedOutput, SkippedPoint } from './protocol';
+import type { BuiltHarness } from './runner';
 import type { Sweep } from './sweep';
 
 export const MEASUREMENTS_FORMAT = 'pagecost-measurements';
@@ -25,6 +26,22 @@ export interface MeasurementsFile {
    * programs on the machine move the medians more than anything in the harness does.
    */
   load?: { before: number[]; after: number[] };
+}
+
+/** The measurements file of a finished run (its output has the hello line's facts). */
+export function measurementsOf(output: ParsedOutput, harness: BuiltHarness, sweep: Sweep, elapsedMs: number, now: Date): MeasurementsFile {
+  return {
+    format: MEASUREMENTS_FORMAT,
+    version: MEASUREMENTS_VERSION,
+    measuredAt: now.toISOString(),
+    machine: output.facts!,
+    harness: { key: harness.key, compiler: harness.compiler.path, compilerVersion: harness.compiler.version },
+    sweep,
+    elapsedMs,
+    points: output.points,
+    skipped: output.skipped,
+    failed: output.failed,
+  };
 }
 
 /** Reads a measurements file's JSON, or says why it is not one this version understands. */

@@ -3,7 +3,7 @@
 // calibration. Only the Node entry imports this file.
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../../core/bench/measurements';
+import { measurementsOf } from '../../core/bench/measurements';
 import { calibrate as fitCalibration, renderFit } from '../../core/bench/calibration';
 import { modelFor } from '../../core/bench/modelled';
 import { BenchError, runBenchmark } from '../../core/bench/runner';
@@ -16,6 +16,7 @@ import { machineEnv, readTextOrNull, readThisMachine } from '../../cli/machine';
 import type { HarnessEvent } from '../../core/bench/protocol';
 import type { Platform, Progress } from '../platform';
 import { WorkerTsService } from './tsWorkerClient';
+import { nodePanelRunner } from '../panel/node/runner';
 
 function progressOf(total: number, progress: Progress): (e: HarnessEvent) => void {
   let done = 0;
@@ -60,6 +61,7 @@ export const nodePlatform: Platform = {
   thisMachine: () => thisMachineProfile(readTextOrNull, machineEnv()),
   // dist/ts-worker.js sits beside dist/extension.js (this bundle).
   tsAnalysis: (log) => new WorkerTsService(join(__dirname, 'ts-worker.js'), 60_000, log),
+  panelRunner: (distPath) => nodePanelRunner(distPath),
 
   async benchmarkSite(site, req) {
     const cpus = availableParallelism();
@@ -82,19 +84,7 @@ export const nodePlatform: Platform = {
     const total = expectedLines(sweep);
     const started = Date.now();
     const run = await runHarness(sweep, total, req);
-    const o = run.output;
-    const measurements: MeasurementsFile = {
-      format: MEASUREMENTS_FORMAT,
-      version: MEASUREMENTS_VERSION,
-      measuredAt: new Date().toISOString(),
-      machine: o.facts!,
-      harness: { key: run.harness.key, compiler: run.harness.compiler.path, compilerVersion: run.harness.compiler.version },
-      sweep,
-      elapsedMs: Date.now() - started,
-      points: o.points,
-      skipped: o.skipped,
-      failed: o.failed,
-    };
+    const measurements = measurementsOf(run.output, run.harness, sweep, Date.now() - started, new Date());
     const { file, fit } = fitCalibration(measurements, req.name);
     return { profileJson: `${JSON.stringify(file, null, 2)}\n`, summary: renderFit(fit) };
   },

@@ -45,6 +45,11 @@ export function jsModelPoint(profile: Profile, params: Params, key: PointKey, cl
   }
 }
 
+/** A bench table's model (the C ops') that prices the JS ops with the TS/JS model too. */
+export function withJsModel(fn: (key: PointKey) => number | null, profile: Profile): (key: PointKey) => number | null {
+  return (key) => (isJsBenchOp(key.op) ? jsModelPoint(profile, profile.params, key) : fn(key));
+}
+
 export interface JsSweep {
   ops: JsBenchOp[];
   sizes: number[];

@@ -1,0 +1,85 @@
+// The panel's sentences and small figures: the original question's verdict, the time left of a
+// run, and the model's error per op before and after a calibration. Pure.
+import { formatBytes } from '../bench/sweep';
+import { formatNs } from '../bench/table';
+import type { MeasuredPoint } from '../bench/protocol';
+import type { Profile } from '../model';
+import type { CalibrationView } from './messages';
+import { modelValue } from './model';
+
+const PAGE = 4096;
+
+/**
+ * The original question in one sentence: swapping two single 4 KiB pages with three mremap calls
+ * against three memcpy calls. Measured when the run has both points, else modelled.
+ */
+export function questionVerdict(points: readonly MeasuredPoint[], profile: Profile, profileLabel: string): string {
+  const find = (op: string) => points.find((p) => p.op === op && p.bytes === PAGE && p.threads === 1 && !p.huge && !p.aligned);
+  const m = find('swap-pages-mremap');
+  const c = find('swap-pages-memcpy');
+  const key = (op: string) => ({ op, bytes: PAGE, threads: 1, huge: false, aligned: false });
+  const [a, b, how] = m && c && m.medianNs > 0 && c.medianNs > 0
+    ? [m.medianNs, c.medianNs, 'measured here']
+    : [modelValue(profile, key('swap-pages-mremap')), modelValue(profile, key('swap-pages-memcpy')), `modelled with ${profileLabel}`];
+  if (a === null || b === null) return 'Swapping two 4 KiB pages: the model has no figure for this profile.';
+  const faster = a < b ? 'mremap' : 'memcpy';
+  const ratio = Math.max(a, b) / Math.min(a, b);
+  return `Swapping two 4 KiB pages: three mremap calls take ${formatNs(a)}, three memcpy calls ${formatNs(b)} — ${faster} is ${ratio >= 10 ? ratio.toFixed(0) : ratio.toFixed(1)}× faster (${how}).`;
+}
+
+/**
+ * Time left of a run: the measured pace once a few points are in, else the per-point budget.
+ * Null when nothing is known yet.
+ */
+export function timeLeftMs(done: number, total: number, elapsedMs: number, budgetMsPerPoint: number): number | null {
+  const left = Math.max(0, total - done);
+  if (left === 0) return 0;
+  if (done >= 3 && elapsedMs > 0) return Math.round((elapsedMs / done) * left);
+  return budgetMsPerPoint > 0 ? Math.round(budgetMsPerPoint * left) : null;
+}
+
+/** "about 40 s left", "about 3 min left". */
+export function describeTimeLeft(ms: number | null): string {
+  if (ms === null) return '';
+  if (ms < 1500) return 'almost done';
+  const s = Math.round(ms / 1000);
+  return s < 90 ? `about ${s} s left` : `about ${Math.round(s / 60)} min left`;
+}
+
+/** Median over points of max(measured/modelled, modelled/measured). */
+function medianFactor(points: readonly MeasuredPoint[], profile: Profile): { n: number; factor: number } {
+  const f: number[] = [];
+  for (const p of points) {
+    if (p.note || !(p.medianNs > 0)) continue;
+    const v = modelValue(profile, p);
+    if (v === null) continue;
+    const r = p.medianNs / v;
+    f.push(Math.max(r, 1 / r));
+  }
+  f.sort((a, b) => a - b);
+  return { n: f.length, factor: f.length ? f[Math.floor((f.length - 1) / 2)]! : NaN };
+}
+
+/** How far the model was off per op (median factor) with the profile before the calibration and with the calibrated one. */
+export function calibrationView(points: readonly MeasuredPoint[], before: Profile, after: Profile, inUse: boolean, summary: string): CalibrationView {
+  const ops = [...new Set(points.map((p) => p.op))].sort();
+  const rows = ops
+    .map((op) => {
+      const mine = points.filter((p) => p.op === op);
+      const b = medianFactor(mine, before);
+      const a = medianFactor(mine, after);
+      return { op, points: a.n, before: b.factor, after: a.factor };
+    })
+    .filter((r) => r.points > 0);
+  return { rows, beforeAll: medianFactor(points, before).factor, afterAll: medianFactor(points, after).factor, inUse, summary };
+}
+
+/** "mremap wins from 132 KiB", for chart labels and the profile list. */
+export function crossoverLabel(c: { kind: string; bytes?: number }, mover: string): string {
+  switch (c.kind) {
+    case 'at': return `${mover} wins from ${formatBytes(c.bytes!)}`;
+    case 'always': return `${mover} always wins`;
+    case 'never': return `${mover} never wins (up to 256 MiB)`;
+    default: return 'no crossover';
+  }
+}
