@@ -103,6 +103,11 @@ export interface CallSite {
    */
   diesOnFailure?: boolean;
   /**
+   * What the called wrapper does when the resize fails, worked out from its body
+   * (WrapperDef.onFailure); absent for direct calls and where it is not known.
+   */
+  onFailure?: FailureContract;
+  /**
    * What the syntax tree says around the call, for the correctness rules and quick fixes
    * (src/core/analysis/c/siteFacts.ts). Absent for references and for sites not built from a C
    * tree. Plain data: it travels from CLI workers like the rest of the site.
@@ -207,11 +212,32 @@ export interface SiteFacts {
   /** mremap: the pointer argument was set from `mmap(…, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, …)` earlier in the function. */
   sourceAnonymousPrivate?: boolean;
   /**
+   * The failure path of `p = f(p, n)` ends the program: a failure check then a call that does not
+   * return (exit, abort, a `noreturn` function or one that ends in such a call), or an assertion
+   * of `p` that aborts (`assert(p)`, `cl_assert(p)`). Nothing is left to leak.
+   */
+  failureEnds?: 'call' | 'assertion';
+  /**
+   * Where the failure path of `p = f(p, n)` ends, another pointer still holds the old block:
+   * `caller` when p is a parameter the function returns (its caller keeps the old pointer), or
+   * the lvalue p was copied from (`char *p = s->buf;`) when the path leaves it untouched.
+   */
+  oldBlockHeldBy?: string;
+  /**
    * Suppression comments that apply to this site's line (`pagecost-ignore-next-line`,
    * `pagecost-ignore-line`, NOLINT): rule ids, or `*` for every rule.
    */
   suppressed?: string[];
 }
+
+/**
+ * What a resize function or wrapper does when the resize fails:
+ * - `null`: returns NULL (MAP_FAILED for mremap) and keeps the old block: `p = f(p, n)` loses it.
+ * - `null-freed`: returns NULL after freeing the old block (reallocf, curl's saferealloc style).
+ * - `old`: returns the old pointer, still valid: `p = f(p, n)` keeps it.
+ * - `dies`: does not return (exits, aborts, or calls a function that does).
+ */
+export type FailureContract = 'null' | 'null-freed' | 'old' | 'dies';
 
 /** A function or macro that passes its arguments on to a primitive (or to another wrapper). */
 export interface WrapperDef {
@@ -229,6 +255,12 @@ export interface WrapperDef {
   params: { ptr: number; size: number; oldSize?: number; count?: number; flags?: number };
   /** True when the wrapper cannot return NULL on failure (it aborts: xrealloc-style). */
   diesOnFailure: boolean;
+  /**
+   * What a call returns when the resize inside fails, read from the wrapper's body
+   * (src/core/analysis/c/failureContract.ts); absent when the body does not show it.
+   * `dies` implies `diesOnFailure`.
+   */
+  onFailure?: FailureContract;
   file: string | null;
   line: number | null;
   /** The wrapper's parameter names in order (macro or function parameters; [] for object-like macros). */

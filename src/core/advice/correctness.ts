@@ -4,8 +4,10 @@
 // the same in the editor and in CLI workers' output, without the file's text.
 //
 // The aim is to be quiet where other linters are noisy: a `p = realloc(p, n)` through a wrapper
-// that dies on failure, or after the old pointer was saved, is not a leak; an mremap NULL test
-// next to a MAP_FAILED test is redundant, not wrong.
+// that dies on failure, frees the old block or returns it (its contract, read from its body in
+// src/core/analysis/c/failureContract.ts), after the old pointer was saved, with a failure path
+// that ends the program, or into a parameter the function returns (its caller still holds the
+// old block) is not a leak; an mremap NULL test next to a MAP_FAILED test is redundant, not wrong.
 import type { CallSite, Finding, Severity } from '../types';
 import { formatBytes } from '../model';
 
@@ -77,6 +79,10 @@ function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   const lhs = site.assignedBackTo;
   if (site.kind === 'wrapper-call' && site.via[0] !== undefined && freeing.has(site.via[0])) return null;
   if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved || site.facts?.assignedInWrapper) return null;
+  // The wrapper's own body says it dies, frees the old block, or hands the old pointer back.
+  if (site.onFailure !== undefined && site.onFailure !== 'null') return null;
+  // The failure path ends the program, or another pointer still holds the old block there.
+  if (site.facts?.failureEnds || site.facts?.oldBlockHeldBy) return null;
   if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return null;
   if (site.callee === 'reallocf') return null; // frees the old block itself on failure
   if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens
@@ -84,6 +90,12 @@ function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   if (site.callee === 'mremap') {
     return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
       `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns MAP_FAILED and leaves the old mapping in place, but this overwrites \`${lhs}\`, the only pointer to it: the mapping leaks and \`${lhs}\` holds (void *)-1. Put the result in a temporary, check it against MAP_FAILED, then assign it (CWE-401).`);
+  }
+  if (site.kind === 'wrapper-call' && site.facts?.statement?.form === 'call') {
+    // `GROW(p, n);`: the macro (or wrapper) stores the result back itself.
+    const inner = site.via[1] ?? site.callee;
+    return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
+      `\`${site.name}(${lhs}, …)\` stores what \`${inner}\` returns back into \`${lhs}\`: when the resize fails that is NULL while the old block is kept, and \`${lhs}\` was the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Resize into a temporary, check it, then assign it (CWE-401).`);
   }
   return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
     `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns NULL and keeps the old block, but this overwrites \`${lhs}\`, the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Put the result in a temporary, check it, then assign it (CWE-401; clang-tidy bugprone-suspicious-realloc-usage).`);

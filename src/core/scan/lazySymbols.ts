@@ -8,6 +8,7 @@
 // header (once) only when it might be: the same answers as the parsed symbols, without the parse
 // for most headers.
 import type { FileSymbols } from '../analysis/c/symbols';
+import { declaredNoReturn } from '../analysis/c/noReturn';
 import { quotedIncludes } from './paths';
 
 type Guard = (key: string) => boolean;
@@ -79,6 +80,9 @@ export function lazyHeaderSymbols(file: string, text: string, build: () => FileS
     inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions) as FileSymbols['inlineFunctions'],
     constants: new GuardedMap(hasWord, () => symbols().constants),
   };
+  // Read from the text: asked for only when a failure check ends in a call of an unknown name.
+  let noReturn: Set<string> | null = null;
+  Object.defineProperty(guarded, 'noReturn', { enumerable: true, get: () => (noReturn ??= declaredNoReturn(text)) });
   // A field FileSymbols gains later and this file does not know yet is read from the parsed
   // symbols: slower for that field, never wrong.
   return new Proxy(guarded, {

@@ -79,6 +79,41 @@ describe('C call sites: incremental document', () => {
     }
   });
 
+  it('a helper that starts or stops ending in abort() changes the failure checks that call it', async () => {
+    const src = `#include <stdio.h>
+#include <stdlib.h>
+static void nomore(void)
+{
+  fputs("out of memory", stderr);
+  abort();
+}
+char *g;
+void grow(size_t n)
+{
+  g = realloc(g, n);
+  if (!g)
+    nomore();
+}
+`;
+    const parser = await cParser();
+    const doc = CDocument.open(parser, 'doc.c', src);
+    try {
+      assert.equal(doc.sites[0]!.facts?.failureEnds, 'call');
+      for (const [from, to] of [['  abort();\n', ''], ['stderr);\n', 'stderr);\n  exit(3);\n']] as const) {
+        const text = edit(doc.currentText, from, to);
+        doc.update(text);
+        const fresh = await analyze(text, 'doc.c');
+        assert.deepEqual(doc.sites, fresh.sites, `after ${JSON.stringify(to)}`);
+      }
+      assert.equal(doc.sites[0]!.facts?.failureEnds, 'call', 'exit() makes it end again');
+      const text = edit(doc.currentText, '  exit(3);\n', '');
+      doc.update(text);
+      assert.equal(doc.sites[0]!.facts?.failureEnds, undefined, 'a helper that returns does not end the failure path');
+    } finally {
+      doc.dispose();
+    }
+  });
+
   it('matches a fresh analysis after any sequence of one-character inserts and deletes (property)', async () => {
     const parser = await cParser();
     const chars = [' ', '\n', '(', ')', '{', '}', ';', '*', 'x', '1', '#', '/'];

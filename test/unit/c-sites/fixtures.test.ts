@@ -81,9 +81,55 @@ describe('C call sites: fixtures', () => {
       ALLOC_GROW: 'macro realloc via[REALLOC_ARRAY,xrealloc] ptr=0 size=-1 dies=true',
       zrealloc: 'function realloc via[] ptr=0 size=1 dies=true',
       s_realloc: 'macro realloc via[zrealloc] ptr=0 size=1 dies=true',
+      grow_keep: 'function realloc via[] ptr=0 size=-1 dies=false',
+      grow_or_null: 'function realloc via[] ptr=0 size=-1 dies=false',
+      resize_or_free: 'function realloc via[] ptr=0 size=1 dies=false',
+      resize_release: 'function realloc via[] ptr=0 size=1 dies=false',
+      resize_or_exit: 'function realloc via[] ptr=0 size=1 dies=true',
+      resize_plain: 'function realloc via[] ptr=0 size=1 dies=false local',
+      resize_counted: 'function realloc via[resize_plain] ptr=0 size=1 dies=false',
+      LIST_GROW: 'macro realloc via[grow_keep] ptr=0 size=-1 dies=false',
+      LIST_GROW_OR_NULL: 'macro realloc via[grow_or_null] ptr=0 size=-1 dies=false',
+      BUF_RESIZE_OR_EXIT: 'macro realloc via[] ptr=0 size=1 dies=true',
+      BUF_RESIZE_LOGGED: 'macro realloc via[] ptr=0 size=1 dies=false',
+      text_regrow: 'function realloc via[] ptr=0 size=1 dies=false',
     });
     // strlist_resize needs grow_array from another file; REALLOC_ARRAY needs xrealloc from another.
     assert.ok(rounds >= 2, `${rounds} rounds`);
+  });
+
+  it('reads what each fixture wrapper returns when the resize fails from its body', async () => {
+    const { wrappers } = await analyzeFixtureProject();
+    const contracts = Object.fromEntries(wrappers.map((w) => [w.name, w.onFailure ?? '-']));
+    assert.deepEqual(contracts, {
+      xrealloc: 'dies', // die() after the NULL check
+      try_realloc: 'null',
+      grow_array: 'dies', // through xrealloc
+      xmremap: 'dies', // abort() on MAP_FAILED
+      grow_in_place: 'dies',
+      strlist_resize: 'dies',
+      my_realloc: 'null', // an alias is realloc
+      MOVE_MAPPING: 'null', // the expansion is mremap's value
+      GROW_SCRATCH: 'null', // assigns the global back, nothing checks it
+      RESIZE_ELEMS: 'null',
+      REALLOC_ARRAY: 'dies',
+      ALLOC_GROW: 'dies',
+      zrealloc: 'dies', // the out-of-memory handler
+      s_realloc: 'dies',
+      grow_keep: 'old', // `if (!bigger) return ptr;`
+      grow_or_null: 'null',
+      resize_or_free: 'null-freed', // `if (size && !moved) free(ptr);`
+      resize_release: 'null-freed', // `if (moved) return moved; free(ptr); return NULL;`
+      resize_or_exit: 'dies', // a static helper that ends in exit()
+      resize_plain: 'null', // `return realloc(…)`
+      resize_counted: '-', // the result is read before it is returned: not followed
+      LIST_GROW: 'old',
+      LIST_GROW_OR_NULL: 'null',
+      BUF_RESIZE_OR_EXIT: 'dies',
+      BUF_RESIZE_LOGGED: 'null',
+      text_regrow: 'null',
+    });
+    for (const w of wrappers) assert.equal(w.diesOnFailure, w.diesOnFailure || w.onFailure === 'dies', `${w.name}: dies implies diesOnFailure`);
   });
 
   for (const file of files) {

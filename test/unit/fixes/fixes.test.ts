@@ -66,13 +66,13 @@ describe('quick fixes (applied and compiled)', function () {
   });
 
   it('realloc leak: a check that does not leave stays where it is; casts and a single-statement if body survive', async () => {
-    const src = `${HEAD}char *append(char *s, size_t n)
+    const src = `${HEAD}void append(char *s, size_t n, char **out)
 {
   if (n > 4)
     s = (char *)realloc(s, n + 1);
   if (s == NULL)
     fprintf(stderr, "out of memory\\n");
-  return s;
+  *out = s;
 }
 `;
     await assertCompiles(src);
@@ -123,14 +123,15 @@ fail:
   return -1;
 }
 
-void *grow(void *m, size_t len)
+int grow(void *m, size_t len, void **out)
 {
   m = mremap(m, len, len * 2, MREMAP_MAYMOVE);
   if (m == MAP_FAILED) {
     perror("mremap");
-    return NULL;
+    return -1;
   }
-  return m;
+  *out = m;
+  return 0;
 }
 `;
     await assertCompiles(src);

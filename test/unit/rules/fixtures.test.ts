@@ -2,7 +2,8 @@
 // the files: what must be flagged, and what the other linters get wrong that must stay quiet —
 // git-style xrealloc/ALLOC_GROW (dies on failure; st_mult checks the product), redis-style
 // s_realloc → zrealloc (out-of-memory handler), xmremap (aborts on MAP_FAILED), reallocf,
-// and the valid MREMAP_FIXED / MREMAP_DONTUNMAP calls of glibc-style/mremap-user.c.
+// the valid MREMAP_FIXED / MREMAP_DONTUNMAP calls of glibc-style/mremap-user.c, and failure/:
+// wrappers' failure contracts read from their bodies, each false-leak shape beside its twin.
 import { strict as assert } from 'node:assert';
 import { correctnessFindings } from '../../../src/core/advice/correctness';
 import { analyzeFixtureProject } from '../c-sites/fixtureProject';
@@ -20,6 +21,16 @@ const EXPECTED = [
   'direct.c:26 realloc-leak-on-failure',
   'direct.c:32 realloc-leak-on-failure',
   'direct.c:51 realloc-leak-on-failure',
+  'failure/alloc.c:9 realloc-unchecked-multiply',
+  'failure/alloc.c:22 realloc-unchecked-multiply',
+  'failure/suite.c:21 realloc-leak-on-failure', // no assertion after this one (17 and 19: cl_assert, test_assert)
+  'failure/use.c:25 realloc-leak-on-failure', // LIST_GROW_OR_NULL: grow_or_null returns NULL (LIST_GROW on 18 gets the old pointer back)
+  'failure/use.c:37 realloc-leak-on-failure', // BUF_RESIZE_LOGGED only complains (BUF_RESIZE_OR_EXIT on 35, 36 exits)
+  'failure/use.c:50 realloc-leak-on-failure', // resize_counted returns NULL; its own `ptr = …; return ptr;` (alloc.c:70) does not leak
+  'failure/use.c:63 realloc-leak-on-failure', // grow_or_null (59–62: frees, frees, exits, old pointer)
+  'failure/use.c:88 realloc-leak-on-failure', // the check only reports (80, 83, 86: give_up is noreturn in alloc.h, a static helper that aborts, assert)
+  'failure/use.c:93 realloc-leak-on-failure', // no check at all
+  'failure/use.c:114 realloc-leak-on-failure', // the copy goes back over the original before the check (102: the original is kept)
   'growth.c:10 realloc-leak-on-failure',
   'growth.c:10 realloc-unchecked-multiply', // a->cap * 2 * sizeof(int): the count is a runtime value
   'growth.c:17 realloc-leak-on-failure',

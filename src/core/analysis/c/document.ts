@@ -21,6 +21,7 @@ import { mapFactRanges } from './siteFacts';
 import { collectSymbols, type FileSymbols } from './symbols';
 import { functionName } from './syntax';
 import { functionWrapper } from './wrappers';
+import { bodyEndsInNoReturn, fileCalls } from './noReturn';
 
 /** A text change in offsets of the JavaScript string (UTF-16 code units). */
 export interface TextChange {
@@ -111,6 +112,8 @@ export class CDocument {
   private directives!: DirectiveTable;
   /** Where each of this file's wrappers is defined ([start, end) of its function or #define), in current offsets. */
   private wrapperSpans: { start: number; end: number; def: WrapperDef }[] = [];
+  /** Functions of this file that do not return (noReturn.ts): failure checks anywhere in the file read them. */
+  private noReturn: { names: Set<string>; byAttribute: Set<string> } = { names: new Set(), byAttribute: new Set() };
 
   private constructor(
     private readonly parser: Parser,
@@ -204,6 +207,17 @@ export class CDocument {
       fns.set(fn.id, fn);
     }
 
+    // A function that starts or stops ending in exit()/abort() changes failure checks elsewhere.
+    for (const fn of fns.values()) {
+      const name = functionName(fn);
+      const body = fn.childForFieldName('body');
+      if (!name || !body || this.noReturn.byAttribute.has(name)) continue;
+      if (this.noReturn.names.has(name) !== bodyEndsInNoReturn(newText.slice(body.startIndex + 1, body.endIndex - 1), this.noReturn.names)) {
+        this.analyzeAll();
+        return { incremental: false, functions: 0 };
+      }
+    }
+
     // Sites before the edit stay put, sites after it shift, sites in a changed function are redone.
     const kept: CallSite[] = [];
     for (const site of this.sites) {
@@ -237,7 +251,7 @@ export class CDocument {
       // everywhere (and wrappers built on it): the slow path. An edit that leaves the
       // wrapper's def as it was (the usual case) stays on the fast path.
       const before = this.wrapperSpans.find((w) => w.def.kind === 'function' && w.start < fn.endIndex && fn.startIndex < w.end);
-      const now = uses.length ? functionWrapper(fn, uses, this.file) : null;
+      const now = uses.length ? functionWrapper(fn, uses, this.file, newText) : null;
       if (before || now) {
         const same = before && now && JSON.stringify({ ...now, line: null }) === JSON.stringify({ ...before.def, line: null });
         if (!same) {
@@ -270,6 +284,8 @@ export class CDocument {
     this.symTree = this.tree.copy();
     const symbols = collectSymbols(this.symTree.rootNode, this.file);
     this.directives = directiveTable(this.text, this.tree.rootNode);
+    const calls = fileCalls(this.text);
+    this.noReturn = { names: calls.names(), byAttribute: calls.declaredByAttribute() };
     const result = analyzeCFile(this.tree.rootNode, this.text, this.file, { ...this.options, symbols, directives: this.directives });
     this.sites = result.sites;
     this.wrappers = result.wrappers;

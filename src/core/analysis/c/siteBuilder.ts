@@ -202,6 +202,7 @@ export function buildSites(
       enclosingFunction: enclosingName(use.nameNode),
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
+    if (def?.onFailure) site.onFailure = def.onFailure;
     sites.push(site);
     built.push([use, site]);
     if (!isCall) continue;
@@ -224,8 +225,9 @@ export function buildSites(
   if (toSplice.length) spliceAndFill(toSplice, root.tree, text, scope);
   // After the sizes: a constant product is not an "unchecked multiply".
   const fnIndexes = new Map<number, FunctionIndex>();
+  const noReturnInHeaders = (name: string) => scope.headers.some((h) => h.noReturn?.has(name));
   for (const [use, site] of built) {
-    const facts = siteFacts(use, site, root, text, fnIndexes);
+    const facts = siteFacts(use, site, root, text, fnIndexes, noReturnInHeaders);
     if (facts) site.facts = facts;
   }
   return sites;

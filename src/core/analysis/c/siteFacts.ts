@@ -17,8 +17,10 @@ import type { ArgFact, CallSite, Range, SiteFacts, TextReplacement } from '../..
 import { markersOn } from '../../advice/suppress';
 import type { NameUse } from './callSites';
 import { sameLvalue, stripParensAndCasts } from './substitute';
-import { declaratorName, enclosingFunctionNode } from './syntax';
+import { declaratorName, enclosingFunctionNode, functionParams } from './syntax';
 import { argTextAt } from './wrappers';
+import { inner, lvalueRe, outer, siteFailure } from './failureContract';
+import { fileCalls, isAbortingAssertion, type NoReturnElsewhere } from './noReturn';
 
 function rangeOf(n: Node): Range {
   return {
@@ -31,38 +33,6 @@ function rangeOf(n: Node): Range {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A regex source matching `lvalue` as written, with any spacing around `->`, `.`, `[`, `]`. */
-function lvalueRe(lvalue: string): string {
-  const t = stripParensAndCasts(lvalue).replace(/\s+/g, '');
-  const parts = t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
-  const body = parts.map(escapeRe).join('\\s*');
-  return `(?<![\\w.>])${body}(?![\\w\\[]|\\s*(?:->|\\.(?!\\.)))`;
-}
-
-/** Climbs parentheses and casts. */
-function outer(expr: Node): Node {
-  let cur = expr;
-  for (let p = cur.parent; p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = p.parent) cur = p;
-  return cur;
-}
-
-/** Drops parentheses and casts from the top of an expression node. */
-function inner(expr: Node): Node {
-  let cur: Node = expr;
-  for (let guard = 0; guard < 16; guard++) {
-    if (cur.type === 'parenthesized_expression') {
-      const c = cur.namedChildren.find((x) => x && x.type !== 'comment');
-      if (!c) break;
-      cur = c;
-    } else if (cur.type === 'cast_expression') {
-      const v = cur.childForFieldName('value');
-      if (!v) break;
-      cur = v;
-    } else break;
-  }
-  return cur;
-}
-
 function indentAt(text: string, offset: number): string {
   const ls = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(ls, offset))![0];
@@ -70,8 +40,6 @@ function indentAt(text: string, offset: number): string {
 
 const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
 const MAP_FAILED_RE = /^(?:MAP_FAILED|\(\s*void\s*\*\s*\)\s*-\s*1)$/;
-const LEAVES_CALL =
-  /^(?:abort|exit|_exit|_Exit|quick_exit|err|errx|verr|verrx|longjmp|siglongjmp|pthread_exit|__builtin_unreachable|__builtin_trap|FAIL_EXIT\w*|\w+_(?:exit|abort)|[A-Za-z_]*(?:die|fatal|panic|oom|Die|Fatal|Panic|OOM)[A-Za-z_0-9]*)$/;
 
 /** The last statement of a body (a block's last statement, or the statement itself). */
 function lastStatement(body: Node): Node | null {
@@ -80,8 +48,11 @@ function lastStatement(body: Node): Node | null {
   return kids.length ? lastStatement(kids[kids.length - 1]!) : null;
 }
 
-/** How the body ends: `dies` (a call of a function that does not return), `leaves` (return/goto/break/continue), or falls through. */
-function ending(body: Node): 'dies' | 'leaves' | 'falls' {
+/**
+ * How the body ends: `dies` (a call of a function that does not return, or an assertion that
+ * cannot hold: `assert(0)`), `leaves` (return/goto/break/continue), or falls through.
+ */
+function ending(body: Node, text: string, elsewhere?: NoReturnElsewhere): 'dies' | 'leaves' | 'falls' {
   const last = lastStatement(body);
   if (!last) return 'falls';
   if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type)) return 'leaves';
@@ -89,11 +60,10 @@ function ending(body: Node): 'dies' | 'leaves' | 'falls' {
     const e = last.namedChild(0);
     const call = e ? inner(e) : null;
     const fn = call?.type === 'call_expression' ? call.childForFieldName('function') : null;
-    if (fn && fn.type === 'identifier' && LEAVES_CALL.test(fn.text)) return 'dies';
-    // glibc/gnulib `error (status, …)` and `error_at_line` exit when the status is not 0.
-    if (fn && fn.type === 'identifier' && /^error(?:_at_line)?$/.test(fn.text)) {
+    if (fn && fn.type === 'identifier') {
       const first = call!.childForFieldName('arguments')?.namedChild(0)?.text.trim();
-      if (first !== undefined && !/^0+[uUlL]*$/.test(first)) return 'dies';
+      if (fileCalls(text).noReturn(fn.text, first, elsewhere)) return 'dies';
+      if (isAbortingAssertion(fn.text) && first !== undefined && /^(?:0|false|FALSE|!\s*".*")$/.test(first)) return 'dies';
     }
   }
   return 'falls';
@@ -117,7 +87,7 @@ function testsFailure(cond: Node, target: string, mremap: boolean): boolean {
 }
 
 /** What the realloc-leak repair needs about the `if` right after the statement. */
-function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean): SiteFacts['nextCheck'] {
+function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, elsewhere?: NoReturnElsewhere): SiteFacts['nextCheck'] {
   const next = stmt.nextNamedSibling;
   if (!next || next.type !== 'if_statement' || next.childForFieldName('alternative')) return undefined;
   if (text.slice(stmt.endIndex, next.startIndex).trim() !== '') return undefined; // a comment in between
@@ -126,7 +96,7 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean):
   if (!cond || !body || !testsFailure(cond, target, mremap)) return undefined;
   const withoutFree = body.text.replace(new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${lvalueRe(target)}\\s*[,)]`, 'g'), '');
   const reads = new RegExp(lvalueRe(target)).test(withoutFree);
-  const end = ending(body);
+  const end = ending(body, text, elsewhere);
   return {
     range: rangeOf(next),
     body: { text: body.text, range: rangeOf(body) },
@@ -385,8 +355,18 @@ function suppressedAt(site: CallSite, stmtStartLine: number, root: Node, fn: Nod
   return out;
 }
 
-/** Facts for one site (built from `use`), or undefined when there is nothing to say. */
-export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string, cache?: Map<number, FunctionIndex>): SiteFacts | undefined {
+/**
+ * Facts for one site (built from `use`), or undefined when there is nothing to say.
+ * `elsewhere`: functions declared noreturn in the headers the file includes.
+ */
+export function siteFacts(
+  use: NameUse,
+  site: CallSite,
+  root: Node,
+  text: string,
+  cache?: Map<number, FunctionIndex>,
+  elsewhere?: NoReturnElsewhere,
+): SiteFacts | undefined {
   const facts: SiteFacts = {};
   const fn = enclosingFunctionNode(use.nameNode);
   let idxMemo: FunctionIndex | null | undefined;
@@ -411,7 +391,7 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
       stmtStart = st.facts.range.start.line;
       const target = st.facts.target;
       if (target !== undefined && st.facts.inBlock) {
-        const nc = nextCheckOf(st.stmt, target, text, site.callee === 'mremap');
+        const nc = nextCheckOf(st.stmt, target, text, site.callee === 'mremap', elsewhere);
         if (nc) facts.nextCheck = nc;
       }
     }
@@ -419,6 +399,12 @@ export function siteFacts(use: NameUse, site: CallSite, root: Node, text: string
       facts.assignedInWrapper = true;
     }
     if (site.assignedBackTo !== null && fn && savedBefore(text, fn.startIndex, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
+    if (site.assignedBackTo !== null && !facts.oldPointerSaved && !facts.assignedInWrapper) {
+      const def = use.target.kind === 'wrapper' ? use.target.def : null;
+      const f = siteFailure(call, site.assignedBackTo, text, fn, fn ? functionParams(fn) : [], !!def?.assignsBack, elsewhere);
+      if (f.failureEnds) facts.failureEnds = f.failureEnds;
+      if (f.oldBlockHeldBy) facts.oldBlockHeldBy = f.oldBlockHeldBy;
+    }
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
       const ptr = use.args[0];

@@ -10,6 +10,7 @@ import type { Node } from 'web-tree-sitter';
 import { constInitializer, declaratorName, declaratorType, recordType, specifierType } from './declTypes';
 import { enumValueInFile } from './evaluate';
 import type { CType } from './layout';
+import { declaredNoReturn } from './noReturn';
 
 export interface MacroDef {
   name: string;
@@ -56,6 +57,8 @@ export interface FileSymbols {
   macroVariants?: Map<string, MacroDef[]>;
   /** Initializers of file-scope `const` objects (`static const size_t CHUNK = 4096;`). */
   constants?: Map<string, { text: string; line: number }>;
+  /** Functions the file declares `noreturn` in any spelling (noReturn.ts), for failure checks in files that include it. */
+  noReturn?: Set<string>;
 }
 
 export interface InlineFunction {
@@ -109,7 +112,9 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
       // not a function we can read: leave it out
     }
   });
-  return c.finish();
+  const out = c.finish();
+  out.noReturn = declaredNoReturn(root.text);
+  return out;
 }
 
 /**

@@ -19,6 +19,7 @@ import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Ta
 import { functionName, functionParams, isStatic, localNames, outerExpression } from './syntax';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
+import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
 export type ArgRole = 'ptr' | 'size' | 'count' | 'oldSize' | 'flags';
 /** Roles that carry a value (everything but the pointer). */
@@ -132,6 +133,8 @@ interface Body {
   macroForm?: 'function' | 'object';
   isStatic: boolean;
   line: number;
+  /** The file's text, where helpers that do not return are looked up (failureContract.ts). */
+  fileText?: string;
 }
 
 /** Builds a WrapperDef for `body` from its first call that qualifies, or null. */
@@ -216,6 +219,9 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
     if (Object.keys(argNotes).length) def.argNotes = argNotes;
     if (assignsBack) def.assignsBack = true;
     if (throughPointer) def.ptrThroughPointer = true;
+    const onFailure = wrapperContract(use.exprNode, innerContract(use.target), 'text' in ptr ? ptr.text : null, body.node, body.fileText ?? '', body.kind === 'macro');
+    if (onFailure) def.onFailure = onFailure;
+    if (onFailure === 'dies') def.diesOnFailure = true;
     if ((body.isStatic || body.kind === 'macro') && !/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) def.fileLocal = true;
     return def;
   }
@@ -223,11 +229,11 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
 }
 
 /** The WrapperDef a function_definition makes, given the name uses inside it; null when it is not a wrapper. */
-export function functionWrapper(fn: Node, uses: NameUse[], file: string): WrapperDef | null {
+export function functionWrapper(fn: Node, uses: NameUse[], file: string, fileText?: string): WrapperDef | null {
   const name = functionName(fn);
   if (!name) return null;
   return defFrom(
-    { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1 },
+    { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1, fileText },
     uses,
     file,
   );
@@ -249,7 +255,7 @@ const SYNTH_PREFIX = '__pagecost_macro_';
  * indexed name). Object-like macros whose body is just a known name are aliases (`#define
  * s_realloc zrealloc`); the others are read by parsing their bodies as the body of a function.
  */
-function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: Parser): WrapperDef[] {
+function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: Parser, fileText?: string): WrapperDef[] {
   const out: WrapperDef[] = [];
   let synth = '';
   const slots: { def: Node; name: string; params: string[]; form: 'function' | 'object'; start: number; end: number }[] = [];
@@ -272,6 +278,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
                 via: [],
                 params: { ...(PRIMITIVE_ARGS[alias.name] as WrapperDef['params']) },
                 diesOnFailure: false,
+                onFailure: primitiveContract(alias.name),
                 file,
                 line,
               }
@@ -311,6 +318,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
           macroForm: slot.form,
           isStatic: false,
           line: slot.def.startPosition.row + 1,
+          fileText,
         },
         mine,
         file,
@@ -376,11 +384,11 @@ export function findWrappers(
     for (const { fn, uses: fnUses } of byFn.values()) {
       if (rejected.has(fn.id) && !fnUses.some((u) => fresh!.has(u.name))) continue;
       if (index.targets.has(functionName(fn) ?? '')) continue;
-      const def = functionWrapper(fn, fnUses, file);
+      const def = functionWrapper(fn, fnUses, file, text);
       if (def) added.push(def);
       else rejected.add(fn.id);
     }
-    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser)) {
+    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser, text)) {
       // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
       if (!added.some((d) => d.name === def.name)) added.push(def);
     }
