@@ -66,10 +66,20 @@ describe('C sizes: growth shape', () => {
   it('how the value was last set refines `v + K`', async () => {
     assert.equal(await growthOf('cap *= 2;\n p = realloc(p, cap + 1);'), 'geometric');
     assert.equal(await growthOf('len = strlen(b->data);\n p = realloc(p, len + 1);'), null);
-    // Redis sds: doubling below a limit, a fixed step above it: no single shape.
+    // Redis sds: doubling below a limit, a fixed step above it: one path multiplies, so geometric.
     const sds = 'size_t newlen = len + n;\n if (newlen < 1048576) newlen *= 2; else newlen += 1048576;\n p = realloc(p, 16 + newlen + 1);';
-    assert.equal(await growthOf(sds), null);
+    assert.equal(await growthOf(sds), 'geometric');
     assert.equal(await growthOf('if (n > cap) cap *= 2; else cap *= 3;\n p = realloc(p, cap);'), 'geometric');
+  });
+
+  it('geometric when any path multiplies: a cap in a branch after the growth step does not make it constant-step', async () => {
+    const capped = 'cap = cap * 3 / 2;\n if (n && cap >= n) cap = n + 64;\n if (n && len > n) return;\n p = realloc(p, cap);';
+    assert.equal(await growthOf(capped), 'geometric');
+    assert.equal(await growthOf('if (cap == 0) cap = 16; else cap *= 2;\n p = realloc(p, cap);'), 'geometric');
+    assert.equal(await growthOf('cap *= 2;\n if (cap > n) { len = 0; cap = n; }\n p = realloc(p, cap);'), 'geometric');
+    // A step with a cap stays a step; a step on one path only is still a step.
+    assert.equal(await growthOf('cap += 64;\n if (cap > n) cap = n;\n p = realloc(p, cap);'), 'linear');
+    assert.equal(await growthOf('if (len == cap) cap += 64;\n p = realloc(p, cap);'), 'linear');
   });
 
   it('null when nothing is visible', async () => {

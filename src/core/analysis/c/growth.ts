@@ -3,7 +3,10 @@
 // (a variable, member or dereference), ignoring `sizeof` factors, which convert elements to
 // bytes and say nothing about growth. Unless the form itself is geometric, the few statements
 // before the call in the same block decide when they update v (`cap *= 2;`, `cap += 16;`,
-// `len = strlen(s);`); both branches of an if/else must agree.
+// `len = strlen(s);`). Growth is geometric when any path multiplies: `n = n * 3 / 2;` followed
+// by a cap in a branch (`if (n > max) n = max + K;`) still grows geometrically until the cap, so
+// an `if` that updates v on one path only is merged with the update before it, and branches that
+// disagree are geometric when one of them multiplies.
 import type { Node } from 'web-tree-sitter';
 import type { Growth } from '../../types';
 import { previousNamedSiblings } from './ancestry';
@@ -138,24 +141,48 @@ function classifyExpr(e: Expr, p: ParsedSize): Shape {
 
 const norm = (s: string) => s.replace(/\s+/g, '');
 
-/** How a statement updates `name`, if it does: the growth shape, 'unknown' if it sets it otherwise, or null. */
-function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
+/** How a statement updates a value: its shape, and whether every path through it does. */
+interface Update {
+  growth: Growth | 'unknown';
+  /** False for an `if` that updates on some paths only: the update before it still counts. */
+  complete: boolean;
+}
+
+/** Two paths' shapes as one: geometric when either multiplies; otherwise they must agree. */
+function mergeGrowth(a: Growth | 'unknown' | null, b: Growth | 'unknown' | null): Growth | 'unknown' | null {
+  if (a === 'geometric' || b === 'geometric') return 'geometric';
+  if (a === null) return b;
+  if (b === null || a === b) return a;
+  return 'unknown';
+}
+
+/** How a statement updates `name`, if it does (null: it does not). */
+function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Update | null {
   if (stmt.type === 'if_statement') {
-    // Both branches count: `if (n < MAX) n *= 2; else n += MAX;` has no single shape.
-    const inBranch = (body: Node | null | undefined): Growth | 'unknown' | null => {
+    // Both branches count: `if (n < MAX) n *= 2; else n += MAX;` is geometric (one path multiplies).
+    const inBranch = (body: Node | null | undefined): Update | null => {
       if (!body) return null;
       const items = body.type === 'compound_statement' ? body.namedChildren.filter((c): c is Node => !!c).reverse() : [body];
+      let partial: Growth | 'unknown' | null = null;
       for (const s of items.slice(0, LOOKBACK)) {
         const u = updateOf(s, name, parse, chainOf, depth);
-        if (u) return u;
+        if (!u) continue;
+        if (u.complete) return { growth: mergeGrowth(partial, u.growth)!, complete: true };
+        partial = mergeGrowth(partial, u.growth);
       }
-      return null;
+      return partial === null ? null : { growth: partial, complete: false };
     };
     const cons = inBranch(stmt.childForFieldName('consequence'));
     const alt = inBranch(stmt.childForFieldName('alternative')?.namedChildren.find((c) => !!c && c.type !== 'comment'));
-    if (cons && alt && cons !== alt) return 'unknown';
-    return cons ?? alt;
+    if (!cons && !alt) return null;
+    return { growth: mergeGrowth(cons?.growth ?? null, alt?.growth ?? null)!, complete: !!cons?.complete && !!alt?.complete };
   }
+  const g = plainUpdateOf(stmt, name, parse, chainOf, depth);
+  return g === null ? null : { growth: g, complete: true };
+}
+
+/** The update a declaration or expression statement makes to `name`. */
+function plainUpdateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
   if (stmt.type === 'declaration') {
     for (const d of stmt.childrenForFieldName('declarator')) {
       if (d?.type !== 'init_declarator') continue;
@@ -206,7 +233,10 @@ function refine(r: Shape, at: Node, parse: ParseSize, chainOf: ChainOf, depth: n
   return before;
 }
 
-/** Searches the statements before `at`'s statement in its block for an update of `name`. */
+/**
+ * Searches the statements before `at`'s statement in its block for an update of `name`. An update
+ * on some paths only (an `if` without `else`) merges with the one before it.
+ */
 function lookBack(at: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
   const chain = chainOf(at);
   let i = chain.length - 1;
@@ -215,11 +245,15 @@ function lookBack(at: Node, name: string, parse: ParseSize, chainOf: ChainOf, de
     i--;
   }
   if (i <= 0) return null;
+  let partial: Growth | 'unknown' | null = null;
   for (const prev of previousNamedSiblings(chain, i, LOOKBACK)) {
     const u = updateOf(prev, name, parse, chainOf, depth);
-    if (u) return u;
+    if (!u) continue;
+    // A branch that only sets the value (`if (n > max) n = max;`, a cap) does not change the shape of the path before it.
+    if (u.complete) return partial === 'unknown' ? u.growth : mergeGrowth(partial, u.growth);
+    partial = mergeGrowth(partial, u.growth);
   }
-  return null;
+  return partial;
 }
 
 export function classifyGrowthAt(sizeNode: Node, chainOf: ChainOf, parse: ParseSize): Growth | null {
