@@ -11,7 +11,7 @@ import { JS_BENCH_OPS, expectedJsLines, isJsBenchOp, quickJsSweep, withJsModel, 
 import { describeEngine } from '../core/bench/js/protocol';
 import { runJsBenchmark } from '../core/bench/js/runner';
 import { jsHarnessInfo, jsHarnessPath } from './jsBench';
-import { BENCH_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
+import { BENCH_OPS, BYTE_GRANULAR_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
 import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from '../core/bench/calibration';
 import { modelFor, withClock } from '../core/bench/modelled';
@@ -25,7 +25,8 @@ options:
   --quick               the short sweep (under a minute on 2 cores); default is the full sweep
   --ops LIST            comma-separated: ${BENCH_OPS.join(', ')};
                         JS/TS (run by Node): ${JS_BENCH_OPS.join(', ')}
-  --sizes LIST          4K, 64KiB, 33p (pages), 2M, 1G or bytes; multiples of 4 KiB
+  --sizes LIST          4K, 64KiB, 33p (pages), 2M, 1G or bytes; N:M grows N to M (default 2N);
+                        sizes below or between pages reach the heap and copy ops only
   --threads LIST        total threads, e.g. 1,2,4 (extra threads spin on other CPUs)
   --reps N              at most N timed repetitions per point
   --time-budget-ms MS   wall time per point before moving on (at least 5 repetitions)
@@ -109,14 +110,40 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
     sweep.ops = ops.includes('all') ? [...BENCH_OPS] : [...new Set(ops as BenchOp[])];
   }
   if (flags.has('--sizes')) {
-    sweep.sizes = list(flags.get('--sizes')!, '--sizes').map((s) => {
+    // Whole pages go to every op; other byte counts to the heap and copy ops only; N:M grows N to M.
+    const size = (s: string): number => {
       const n = parseSize(s);
-      if (n === null) throw new UsageError(`--sizes: "${s}" is not a size (examples: 4096, 4K, 64KiB, 33p, 2M)`);
-      if (n <= 0 || n % 4096 !== 0) throw new UsageError(`--sizes: ${s} is not a positive multiple of 4 KiB`);
+      if (n === null) throw new UsageError(`--sizes: "${s}" is not a size (examples: 4096, 4K, 64KiB, 33p, 2M, 228, 228:456)`);
+      if (n <= 0) throw new UsageError(`--sizes: ${s} is not a positive size`);
       if (n > 4 * 1024 ** 3) throw new UsageError(`--sizes: ${s} is above the 4 GiB limit`);
       return n;
-    });
-    if (sweep.sizes.length > 64) throw new UsageError('--sizes: at most 64 sizes');
+    };
+    sweep.sizes = [];
+    sweep.byteSizes = [];
+    sweep.pairs = [];
+    for (const item of list(flags.get('--sizes')!, '--sizes')) {
+      const [a, b, ...rest] = item.split(':');
+      if (rest.length) throw new UsageError(`--sizes: "${item}" has more than one ":" (N:M grows N bytes to M)`);
+      if (b !== undefined) {
+        const from = size(a!);
+        const to = size(b);
+        if (to <= from) throw new UsageError(`--sizes: ${item} does not grow (N:M needs M > N)`);
+        sweep.pairs.push({ from, to });
+      } else {
+        const n = size(a!);
+        (n % 4096 === 0 ? sweep.sizes : sweep.byteSizes).push(n);
+      }
+    }
+    if (sweep.sizes.length + sweep.pairs.length > 64) throw new UsageError('--sizes: at most 64 sizes');
+    const pageSizes = sweep.sizes.length + sweep.pairs.filter((p) => p.from % 4096 === 0 && p.to % 4096 === 0).length;
+    const pageOps = sweep.ops.filter((o) => !BYTE_GRANULAR_OPS.has(o));
+    if (pageSizes === 0 && pageOps.length) {
+      // Only byte counts: without --ops, the ops that take them; asked for by name, a refusal.
+      if (flags.has('--ops')) {
+        throw new UsageError(`--sizes: ${pageOps.join(', ')} need${pageOps.length === 1 ? 's' : ''} whole pages (multiples of 4 KiB); only ${[...BYTE_GRANULAR_OPS].join(', ')} take any byte count`);
+      }
+      sweep.ops = sweep.ops.filter((o) => BYTE_GRANULAR_OPS.has(o));
+    }
   }
   if (flags.has('--threads')) {
     sweep.threads = [...new Set(list(flags.get('--threads')!, '--threads').map((t) => positiveInt(t, '--threads', 1024)))];
@@ -133,7 +160,7 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
   const args: BenchArgs = { quick, sweep, format, ...(force ? { force } : {}) };
   if (jsOps.length) {
     const q = quickJsSweep();
-    args.js = { ...q, ops: jsOps, ...(flags.has('--sizes') ? { sizes: sweep.sizes } : {}), ...(flags.has('--reps') ? { reps: sweep.reps, minReps: sweep.minReps } : {}), ...(flags.has('--time-limit') ? { timeLimitMs: sweep.timeLimitMs } : {}) };
+    args.js = { ...q, ops: jsOps, ...(flags.has('--sizes') ? { sizes: [...sweep.sizes, ...(sweep.byteSizes ?? [])].sort((x, y) => x - y) } : {}), ...(flags.has('--reps') ? { reps: sweep.reps, minReps: sweep.minReps } : {}), ...(flags.has('--time-limit') ? { timeLimitMs: sweep.timeLimitMs } : {}) };
   }
   if (flags.has('--cc')) args.cc = flags.get('--cc')!;
   if (flags.has('--cache-dir')) args.cacheDir = flags.get('--cache-dir')!;

@@ -161,7 +161,8 @@ function adviseMremap(site: CallSite, r: Resolved): Finding[] {
   let opName: string;
   let alt: { op: Operation; name: OpName; words: string } | null = null;
   if (pureMove || (oldB === newB && (fixed || dontunmap))) {
-    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'move', fixed: fixed ? 'empty' : 'none', dontunmap, alignment: 'misaligned', tablesFreed: true };
+    // As the mremap-move op: ranges the program keeps, so the end slots' page tables stay.
+    op = { kind: 'mremap', oldBytes: oldB, newBytes: newB, mode: 'move', fixed: fixed ? 'empty' : 'none', dontunmap, alignment: 'misaligned' };
     opName = 'mremap-move';
     alt = { op: { kind: 'memcpy', bytes: oldB, destination: 'warm' }, name: 'memcpy-warm', words: `a memcpy of the ${formatBytes(oldB)}` };
   } else if (newB === oldB) {

@@ -7,6 +7,7 @@
  *   {"type":"hello", ...machine facts...}          first line
  *   {"type":"point","op":..,"bytes":..,"threads":..,"huge":..,"aligned":..,
  *    "median":..,"p10":..,"p90":..,"reps":..}      one per measured point, times in ns;
+ *                                                  "new_bytes" for ops that grow N to M;
  *                                                  optional "discarded" (repetitions thrown
  *                                                  away: a spinner lost its CPU) and "note"
  *   {"type":"skipped", ...same keys..., "reason":".."}   a point that cannot run here
@@ -30,6 +31,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <sched.h>
@@ -49,13 +51,14 @@
 #include <gnu/libc-version.h>
 #endif
 
-#define HARNESS_VERSION 1
+#define HARNESS_VERSION 2
 #define PAGE 4096UL
 #define PMD (2UL * 1024 * 1024)
 #define MAX_SIZES 64
 #define MAX_THREADS_ARGS 16
 #define MAX_REPS 100000
 #define SYSCALL_BATCH 200
+#define MAX_AGAIN 10000 /* setups that missed their state, per point */
 #define MMAP_THRESHOLD (128 * 1024) /* fixed with mallopt in main */
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000 /* Linux 4.17; older kernels take the address as a hint */
@@ -63,23 +66,48 @@
 
 /* ---------------------------------------------------------------- options and state */
 
+/*
+ * What each op means in the code users write, and the state it runs in (docs/MODEL.md, "What
+ * each operation means"). The unsuffixed ops are the states the editor's hints assume: a
+ * long-running program whose heap and address space are warm. Suffixed ops are named variants:
+ * -top (a heap top brk just extended), -fresh (pages never touched), -isolated (page tables
+ * allocated at the target and freed at the source).
+ */
 enum op_id {
   OP_MREMAP_MOVE, OP_MREMAP_GROW, OP_MREMAP_GROW_INPLACE, OP_MREMAP_SHRINK,
   OP_MEMCPY_WARM, OP_MEMCPY_COLD, OP_MALLOC_COPY_FREE, OP_REALLOC_GROW, OP_MUNMAP,
-  OP_SYSCALL, OP_FAULT_4K, OP_FAULT_2M, OP_SWAP_MREMAP, OP_SWAP_MEMCPY, OP_MMAP, OP_COUNT
+  OP_SYSCALL, OP_FAULT_4K, OP_FAULT_2M, OP_SWAP_MREMAP, OP_SWAP_MEMCPY, OP_MMAP,
+  OP_REALLOC_GROW_TOP, OP_REALLOC_GROW_FRESH, OP_MREMAP_MOVE_ISOLATED, OP_COUNT
 };
 
 static const char *const op_names[OP_COUNT] = {
   "mremap-move", "mremap-grow", "mremap-grow-inplace", "mremap-shrink",
   "memcpy-warm", "memcpy-cold", "malloc-copy-free", "realloc-grow", "munmap",
   "syscall", "fault-4k", "fault-2m", "swap-pages-mremap", "swap-pages-memcpy", "mmap",
+  "realloc-grow-top", "realloc-grow-fresh", "mremap-move-isolated",
 };
+
+/* Ops that work on any byte count (heap blocks and copies); the others need whole pages. */
+static int byte_granular(enum op_id op) {
+  return op == OP_MEMCPY_WARM || op == OP_MEMCPY_COLD || op == OP_MALLOC_COPY_FREE || op == OP_REALLOC_GROW ||
+         op == OP_REALLOC_GROW_TOP || op == OP_REALLOC_GROW_FRESH;
+}
+
+/* Ops that take an old and a new size (N -> M; M = 2N unless a size is given as N:M). */
+static int two_sizes(enum op_id op) {
+  return op == OP_MREMAP_GROW || op == OP_MREMAP_GROW_INPLACE || op == OP_MALLOC_COPY_FREE || op == OP_REALLOC_GROW ||
+         op == OP_REALLOC_GROW_TOP || op == OP_REALLOC_GROW_FRESH;
+}
 
 struct options {
   int ops[OP_COUNT];
   int n_ops;
   size_t sizes[MAX_SIZES];
+  size_t to[MAX_SIZES];      /* new size of a two-size op, 0 = twice the size */
   int n_sizes;
+  size_t byte_sizes[MAX_SIZES]; /* measured by byte-granular ops only (sub-page heap blocks) */
+  size_t byte_to[MAX_SIZES];
+  int n_byte_sizes;
   int threads[MAX_THREADS_ARGS];
   int n_threads;
   int reps;          /* upper bound of timed repetitions per point */
@@ -91,6 +119,7 @@ struct options {
 struct point {
   enum op_id op;
   size_t bytes;
+  size_t to;   /* two-size ops: the new size (always set, 2N by default); else 0 */
   int threads;
   int huge;    /* source (or faulted region) advised MADV_HUGEPAGE */
   int aligned; /* mremap-move: source and destination mutually 2 MiB aligned */
@@ -193,6 +222,177 @@ static char *find_hole(size_t len, size_t off) {
   return a;
 }
 
+/* Maps [a, a+len) read-write over whatever is there (a hole or part of a reservation). */
+static int map_rw_fixed(char *a, size_t len, int huge) {
+  if (mmap(a, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) return 0;
+  if (thp_available) madvise(a, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+  return 1;
+}
+
+/*
+ * Two PROT_NONE reservations that stay for the whole point (mremap-move): the source's range
+ * at +src_off and the target's at +dst_off in their slots are holes inside them, so the rest of
+ * each first and last 2 MiB slot stays mapped, and with it the slot's page table, whatever the
+ * move does. At least one whole slot of reservation lies below and above each range.
+ */
+static struct { char *res[2]; size_t span; size_t n, src_off, dst_off; } moves;
+
+static void release_move_reservations(void) {
+  for (int i = 0; i < 2; i++)
+    if (moves.res[i]) munmap(moves.res[i], moves.span);
+  memset(&moves, 0, sizeof moves);
+}
+
+static int move_reservations(const struct point *pt, size_t src_off, size_t dst_off, char **src, char **dst) {
+  size_t n = pt->bytes;
+  if (!moves.res[0] || moves.n != n || moves.src_off != src_off || moves.dst_off != dst_off) {
+    release_move_reservations();
+    size_t span = slot_span(n, src_off > dst_off ? src_off : dst_off) + 2 * PMD;
+    for (int i = 0; i < 2; i++) {
+      moves.res[i] = mmap(NULL, span, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+      if (moves.res[i] == MAP_FAILED) { moves.res[i] = NULL; release_move_reservations(); return 0; }
+    }
+    moves.span = span, moves.n = n, moves.src_off = src_off, moves.dst_off = dst_off;
+  }
+  *src = (char *)(((uintptr_t)moves.res[0] + PMD - 1) & ~(uintptr_t)(PMD - 1)) + PMD + src_off;
+  *dst = (char *)(((uintptr_t)moves.res[1] + PMD - 1) & ~(uintptr_t)(PMD - 1)) + PMD + dst_off;
+  munmap(*dst, n); /* a hole, as MREMAP_FIXED onto an empty range expects */
+  return 1;
+}
+
+/*
+ * Where an mmapped heap block sits in its slots. It lands where the kernel's top-down search
+ * puts it, so whether it (or the grown mapping, placed right below it) crosses a 2 MiB slot
+ * boundary followed the layout earlier points left: a 136 KiB block was moved as one extent
+ * (1.4 us; 17 us with another CPU) in one sweep and as two (6.4 us; 36 us) in another. A probe
+ * mapping of the chunk's size shows where glibc's mmap will go; a PROT_NONE spacer from there
+ * up to the slot boundary above makes the block end exactly on a boundary instead, so its
+ * placement in the slot is the same on every run. glibc maps n + 8 bytes of header, rounded
+ * up to pages (sysmalloc; 16-byte granular requests).
+ */
+struct spacer { char *p; size_t len; };
+
+static struct spacer place_mmapped_block(size_t n) {
+  struct spacer sp = {NULL, 0};
+  size_t chunk = (((n + 8 + 15) & ~(size_t)15) + 8 + PAGE - 1) & ~(PAGE - 1);
+  char *probe = mmap(NULL, chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (probe == MAP_FAILED) return sp;
+  munmap(probe, chunk);
+  uintptr_t top = (uintptr_t)probe + chunk;
+  size_t len = top % PMD;
+  if (!len) return sp;
+  char *p = mmap((void *)(top - len), len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+  if (p != MAP_FAILED) sp.p = p, sp.len = len;
+  return sp;
+}
+
+static void unplace(struct spacer sp) {
+  if (sp.p) munmap(sp.p, sp.len);
+}
+
+/*
+ * realloc-grow and -fresh put another block (a fence) right after the one they grow. A fence
+ * malloc'd after the block comes from whatever free chunk the heap has, rarely from right
+ * behind the block; so the block is carved with room for its fence: malloc(n + 1 KiB), then a
+ * shrinking realloc to n splits the tail off and frees it into the per-thread cache, whose
+ * next malloc of that size class hands it back first (last in, first out). The fence's class,
+ * a 1024-byte chunk, is one no other block of the sweeps uses; fences are never freed during
+ * a point, so that cache class stays nearly empty and the tail is always its last in.
+ */
+#define FENCE_BYTES 1010
+#define FENCE_CHUNK 1024
+static char *warm_fence; /* realloc-grow's fence, kept for the whole point */
+
+/* Whether the chunk after a heap block is glibc's top chunk (it ends at the program break):
+ * realloc-grow-top's block must be the last one. Other C libraries: assumed. */
+static int followed_by_top(char *block) {
+#ifdef __GLIBC__
+  /* Through integers: the headers lie outside the block the compiler knows about. */
+  uintptr_t at = (uintptr_t)block;
+  size_t csize = *(const size_t *)(at - sizeof(size_t)) & ~(size_t)7;
+  uintptr_t next = at - 2 * sizeof(size_t) + csize;
+  size_t nsize = *(const size_t *)(next + sizeof(size_t)) & ~(size_t)7;
+  return next + nsize == (uintptr_t)sbrk(0);
+#else
+  (void)block;
+  return 1;
+#endif
+}
+
+static char *carve_with_fence(size_t n, char **fence) {
+  *fence = NULL;
+  if (n + 2 * FENCE_CHUNK >= MMAP_THRESHOLD) {
+    /* The carved block would be mmapped: a plain fence (AGAIN catches a misplaced one). */
+    char *old = malloc(n);
+    if (old) *fence = malloc(FENCE_BYTES);
+    return old;
+  }
+  char *b = malloc(n + FENCE_CHUNK);
+  if (!b) return NULL;
+  char *old = realloc(b, n); /* shrinks in place */
+  if (!old) { free(b); return NULL; }
+  *fence = malloc(FENCE_BYTES);
+  return old;
+}
+/* run_once's answer when the setup did not reach the state to measure: repeat it. */
+#define AGAIN (-2.0)
+
+/*
+ * realloc-grow-fresh keeps the blocks of its repetitions (the grave) instead of freeing them,
+ * so that no later repetition gets written memory back from a free list; released when the
+ * point ends, or past 64 MiB (the next repetition's malloc_trim then discards their pages).
+ * realloc-grow parks blocks there that grew in place instead of moving.
+ */
+static void **grave;
+static size_t grave_n, grave_cap, grave_bytes;
+
+static void release_grave(void) {
+  for (size_t i = 0; i < grave_n; i++) free(grave[i]);
+  grave_n = 0, grave_bytes = 0;
+}
+
+static void bury(void *p, size_t bytes) {
+  if (grave_n == grave_cap) {
+    /* The list itself lives outside the heap: a live block in the middle of the heap would
+     * keep the free chunks below it from merging into the top, and a later point's big
+     * malloc would come from them instead of mmap. */
+    size_t cap = grave_cap ? 2 * grave_cap : 4096;
+    void **g = mmap(NULL, cap * sizeof *g, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (g == MAP_FAILED) { free(p); return; }
+    if (grave) {
+      memcpy(g, grave, grave_n * sizeof *g);
+      munmap(grave, grave_cap * sizeof *g);
+    }
+    grave = g, grave_cap = cap;
+  }
+  grave[grave_n++] = p;
+  grave_bytes += bytes;
+  if (grave_bytes > 64UL * 1024 * 1024) release_grave();
+}
+
+/*
+ * Each point starts from a heap without free memory at its top: with trimming off (main) the
+ * top chunk keeps whatever earlier points freed, and a block of 128 KiB or more then came from
+ * it instead of mmap (a 256 KiB realloc copied, 104 us, where an mremap takes 5 us). glibc
+ * serves a request from the top chunk before it considers mmap; a long-running program's top
+ * is trimmed to M_TOP_PAD by free() whenever it passes M_TRIM_THRESHOLD, so its big blocks
+ * are mmapped. During the point the top grows only as its own blocks need, and the warm-up
+ * repetitions write every page it hands out.
+ */
+static void start_point(void) {
+#ifdef __GLIBC__
+  malloc_trim(0);
+#endif
+}
+
+/* State a point keeps across its repetitions, dropped when it ends. */
+static void end_point(void) {
+  if (warm_fence) bury(warm_fence, FENCE_BYTES);
+  warm_fence = NULL;
+  release_grave();
+  release_move_reservations();
+}
+
 /* kB of anonymous huge pages in this process (smaps_rollup), or -1 when unreadable. */
 static long anon_huge_kb(void) {
   FILE *f = fopen("/proc/self/smaps_rollup", "r");
@@ -293,19 +493,33 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
   *err = NULL;
 
   switch (pt->op) {
-  case OP_MREMAP_MOVE: {
+  case OP_MREMAP_MOVE:
+  case OP_MREMAP_MOVE_ISOLATED: {
     /* Misaligned: source at +4 KiB and target at +12 KiB in their 2 MiB slots, so no extent
      * can be moved as a whole page table. Huge sources must start on a 2 MiB boundary to
      * get THPs; a misaligned target then forces a split. */
     size_t src_off = pt->aligned || pt->huge ? 0 : 0x1000;
     size_t dst_off = pt->aligned ? 0 : 0x3000;
     long huge_before = pt->huge ? anon_huge_kb() : 0;
-    char *src = map_at(n, src_off, pt->huge);
-    if (!src) { *err = "mmap of the source failed"; return -1; }
+    char *src, *dst;
+    if (pt->op == OP_MREMAP_MOVE) {
+      /* The steady state of a program that moves pages between ranges it keeps: source and
+       * target lie inside reservations that persist across repetitions, so the page tables
+       * of their first and last 2 MiB slots exist before the call and stay after it (our
+       * probe, docs/measurements/mremap-move-states.*: a 4 KiB move 3.6 us so, 5.1 us when
+       * the target's table must be allocated and the source's freed, the -isolated state). */
+      if (!move_reservations(pt, src_off, dst_off, &src, &dst)) { *err = "mmap of the reservations failed"; return -1; }
+      if (!map_rw_fixed(src, n, pt->huge)) { *err = "mmap of the source failed"; return -1; }
+    } else {
+      /* Each repetition maps the source alone in its slots and targets a hole in slots no
+       * mapping uses: the move allocates the target's page tables and frees the source's. */
+      src = map_at(n, src_off, pt->huge);
+      if (!src) { *err = "mmap of the source failed"; return -1; }
+      dst = find_hole(n, dst_off);
+      if (!dst) { munmap(src, n); *err = "no room for the target"; return -1; }
+    }
     memset(src, 0x5a, n);
     if (pt->huge && anon_huge_kb() - huge_before < (long)(n / 1024)) *huge_missing = 1;
-    char *dst = find_hole(n, dst_off);
-    if (!dst) { munmap(src, n); *err = "no room for the target"; return -1; }
     START();
     void *r = mremap(src, n, n, MREMAP_MAYMOVE | MREMAP_FIXED, dst);
     STOP();
@@ -315,7 +529,8 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
   }
   case OP_MREMAP_GROW: {
     /* A PROT_NONE guard page right after the source blocks in-place growth, so the kernel
-     * must move the mapping to an address of its choosing, as glibc's realloc does. */
+     * must move the mapping to an address of its choosing: p = mremap(p, n, m, MREMAP_MAYMOVE)
+     * as user code writes it (and glibc's realloc of an mmapped block). */
     /* Its guard page keeps the source's page table alive whatever shares the slot, so the
      * source needs no slot of its own; the smaller reservation keeps the layout, and with it
      * where the kernel puts the grown mapping, as in the sweeps the model was fitted to. */
@@ -324,24 +539,24 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     mprotect(src + n, PAGE, PROT_NONE);
     memset(src, 0x5a, n);
     START();
-    char *r = mremap(src, n, 2 * n, MREMAP_MAYMOVE);
+    char *r = mremap(src, n, pt->to, MREMAP_MAYMOVE);
     STOP();
     if (r == MAP_FAILED) { munmap(src, n + PAGE); *err = "mremap failed"; return -1; }
-    munmap(r, 2 * n);
+    munmap(r, pt->to);
     munmap(src + n, PAGE);
     if (r == src) { *err = "the mapping grew in place despite the guard page"; return -1; }
     break;
   }
   case OP_MREMAP_GROW_INPLACE: {
-    char *src = map_at(2 * n, 0x1000, 0);
+    char *src = map_at(pt->to, 0x1000, 0);
     if (!src) { *err = "mmap of the source failed"; return -1; }
-    munmap(src + n, n); /* the next n bytes are free, so the VMA can just be extended */
+    munmap(src + n, pt->to - n); /* the next bytes are free, so the VMA can just be extended */
     memset(src, 0x5a, n);
     START();
-    char *r = mremap(src, n, 2 * n, 0);
+    char *r = mremap(src, n, pt->to, 0);
     STOP();
     if (r == MAP_FAILED) { munmap(src, n); *err = "in-place mremap failed"; return -1; }
-    munmap(r, 2 * n);
+    munmap(r, pt->to);
     break;
   }
   case OP_MREMAP_SHRINK: {
@@ -391,11 +606,14 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     break;
   }
   case OP_MALLOC_COPY_FREE: {
+    /* p = malloc(m); memcpy(p, old, n); free(old) on a warm heap: the program has run this
+     * before and the heap is never trimmed (M_TRIM_THRESHOLD is off, main), so the new block
+     * is memory already touched, as in a long-running program. */
     char *old = malloc(n);
     if (!old) { *err = "malloc failed"; return -1; }
     memset(old, 0x5a, n);
     START();
-    char *p = malloc(2 * n);
+    char *p = malloc(pt->to);
     if (p) { memcpy(p, old, n); escape(p); }
     free(old);
     STOP();
@@ -403,54 +621,81 @@ static double run_once(const struct point *pt, const char **err, int *huge_missi
     free(p);
     break;
   }
-  case OP_REALLOC_GROW: {
-    /* One well-defined heap state, whatever ran before: malloc_trim(0) gives the top chunk's
-     * free pages back (brk shrinks to within a page of the last block in use). Without it the
-     * outcome depended on the slack the previous trim left in the top chunk: 64 KiB -> 128 KiB
-     * grew in place in one run (122 ns) and was copied into a fresh mmap in another (17.7 us),
-     * and a 128 KiB malloc came from a big leftover top chunk instead of mmap (30.9 us against
-     * 5.8 us). After the trim, malloc(N) below the mmap threshold extends the heap with brk by
-     * N plus M_TOP_PAD (128 KiB), so realloc to 2N always finds N free bytes in the top chunk
-     * and grows in place; glibc then writes the new top chunk's header at old + 2N, on a page
-     * nothing has touched since the brk: one first-touch fault inside the timing (our check:
-     * 4 KiB ... 96 KiB all 0.63 us). From 128 KiB on, the top chunk is too small, so malloc(N)
-     * is an mmap and realloc an mremap. */
+  case OP_REALLOC_GROW:
+  case OP_REALLOC_GROW_TOP:
+  case OP_REALLOC_GROW_FRESH: {
+    struct spacer sp = {NULL, 0};
+    if (pt->op == OP_REALLOC_GROW_TOP) {
+      /* A freshly grown heap top: malloc_trim(0) gives the top chunk's free pages back (brk
+       * shrinks to within a page of the last block in use), so malloc(n) below the mmap
+       * threshold extends the heap with brk by n plus M_TOP_PAD (128 KiB) and realloc to m
+       * finds the room right after the block: it grows in place, and glibc's write of the new
+       * top chunk's header at old + m lands on a page nothing has touched since the brk, one
+       * first-touch fault inside the timing (our check: 4 KiB ... 96 KiB all 0.63 us). Without
+       * the trim the outcome followed the slack the previous trim left (64 KiB -> 128 KiB
+       * grew in place in one run, 122 ns, and was copied into a fresh mmap in another, 17.7
+       * us). From 128 KiB on, the top chunk is too small, so malloc(n) is an mmap and realloc
+       * an mremap. This was the only realloc state before harness protocol 2. */
 #ifdef __GLIBC__
-    malloc_trim(0);
+      malloc_trim(0);
 #endif
-    /* An mmapped block lands where the kernel's top-down search puts it, so whether it (or
-     * the grown mapping, placed right below it) crosses a 2 MiB slot boundary followed the
-     * layout earlier points left: a 136 KiB block was moved as one extent (1.4 us; 17 us
-     * with another CPU) in one sweep and as two (6.4 us; 36 us) in another. A probe mapping
-     * of the chunk's size shows where glibc's mmap will go; a PROT_NONE spacer from there up
-     * to the slot boundary above makes the block end exactly on a boundary instead, so its
-     * placement in the slot is the same on every run. glibc maps n + 8 bytes of header,
-     * rounded up to pages (sysmalloc; 16-byte granular requests). */
-    char *spacer = NULL;
-    size_t spacer_len = 0;
-    if (n >= MMAP_THRESHOLD) {
-      size_t chunk = (((n + 8 + 15) & ~(size_t)15) + 8 + PAGE - 1) & ~(PAGE - 1);
-      char *probe = mmap(NULL, chunk, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-      if (probe != MAP_FAILED) {
-        munmap(probe, chunk);
-        uintptr_t top = (uintptr_t)probe + chunk;
-        spacer_len = top % PMD;
-        if (spacer_len) {
-          spacer = mmap((void *)(top - spacer_len), spacer_len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
-          if (spacer == MAP_FAILED) spacer = NULL;
-        }
-      }
+    } else if (pt->op == OP_REALLOC_GROW_FRESH) {
+      /* The block must move into pages never touched: the trim returns every free page,
+       * and the blocks of earlier repetitions are kept (grave), so neither the free lists
+       * nor the per-thread cache hand back memory that was written. */
+#ifdef __GLIBC__
+      malloc_trim(0);
+#endif
     }
-    char *old = malloc(n);
-    if (!old) { if (spacer) munmap(spacer, spacer_len); *err = "malloc failed"; return -1; }
+    if (n >= MMAP_THRESHOLD) sp = place_mmapped_block(n);
+    /* The warm and fresh states: another block right after this one, so realloc cannot grow
+     * in place and must move (malloc + copy + free inside glibc), as for a block in the
+     * middle of a program's heap. */
+    char *old, *fence = NULL;
+    if (pt->op == OP_REALLOC_GROW_TOP || n >= MMAP_THRESHOLD) {
+      old = malloc(n);
+    } else if (pt->op == OP_REALLOC_GROW && warm_fence) {
+      /* Warm: the block realloc freed last time comes back (exact fit, or the per-thread
+       * cache's last in), still followed by the fence the point keeps. */
+      old = malloc(n);
+      fence = warm_fence;
+    } else {
+      old = carve_with_fence(n, &fence);
+      if (pt->op == OP_REALLOC_GROW) warm_fence = fence;
+    }
+    if (!old) { unplace(sp); *err = "malloc failed"; return -1; }
+    /* realloc ends old's life; whether it moved the block is read from its address, kept as a
+     * number GCC's -Wuse-after-free does not follow into the comparison (volatile). */
+    volatile uintptr_t was = (uintptr_t)old;
+    if (pt->op == OP_REALLOC_GROW_TOP && n < MMAP_THRESHOLD && !followed_by_top(old)) {
+      /* A free chunk served the block: keep it taken until the heap's top does. */
+      bury(old, n);
+      unplace(sp);
+      return AGAIN;
+    }
     memset(old, 0x5a, n);
     START();
-    char *p = realloc(old, 2 * n);
+    char *p = realloc(old, pt->to);
     STOP();
-    if (!p) { free(old); if (spacer) munmap(spacer, spacer_len); *err = "realloc failed"; return -1; }
+    if (!p) { free((void *)was); unplace(sp); *err = "realloc failed"; return -1; }
     escape(p);
-    free(p);
-    if (spacer) munmap(spacer, spacer_len);
+    if (fence && (uintptr_t)p == was) {
+      /* It grew in place: the space after the block was free after all (the block came from
+       * elsewhere than before its fence). Both stay taken (the grave), so that space is not
+       * free next time, and the repetition is done again with a block carved anew. */
+      bury(p, pt->to);
+      bury(fence, FENCE_BYTES);
+      if (fence == warm_fence) warm_fence = NULL;
+      unplace(sp);
+      return AGAIN;
+    }
+    if (pt->op == OP_REALLOC_GROW_FRESH && fence) {
+      bury(p, pt->to);
+      bury(fence, FENCE_BYTES);
+    } else {
+      free(p);
+    }
+    unplace(sp);
     break;
   }
   case OP_MUNMAP: {
@@ -562,6 +807,7 @@ static void print_keys(const struct point *pt, const char *type) {
   printf("{\"type\":\"%s\",\"op\":\"%s\",\"bytes\":%zu,\"threads\":%d,\"huge\":%s,\"aligned\":%s",
          type, op_names[pt->op], pt->bytes, pt->threads, pt->huge ? "true" : "false",
          pt->aligned ? "true" : "false");
+  if (pt->to) printf(",\"new_bytes\":%zu", pt->to);
 }
 
 static void print_skipped(const struct point *pt, const char *reason) {
@@ -586,8 +832,10 @@ static void print_error(const struct point *pt, const char *message) {
 /* Why a point cannot run on this machine, or NULL when it can. */
 static const char *skip_reason(const struct point *pt) {
   if (pt->threads > n_cpus) return "needs as many CPUs as threads; this process may use fewer";
-  if (pt->op != OP_SYSCALL && (pt->bytes == 0 || pt->bytes % PAGE != 0))
-    return "size is not a positive multiple of 4 KiB";
+  if (pt->op != OP_SYSCALL && pt->bytes == 0) return "size is zero";
+  if (pt->op != OP_SYSCALL && !byte_granular(pt->op) && (pt->bytes % PAGE != 0 || pt->to % PAGE != 0))
+    return "size is not a multiple of 4 KiB (only heap blocks and copies take any byte count)";
+  if (two_sizes(pt->op) && pt->to <= pt->bytes) return "the new size must be larger than the old one (a grow)";
   if (pt->op == OP_MREMAP_SHRINK && pt->bytes < 2 * PAGE) return "shrinking needs at least 2 pages";
   if ((pt->huge || pt->op == OP_FAULT_2M) && !thp_available)
     return "transparent huge pages are not available (THP mode never, or no THP support)";
@@ -604,9 +852,13 @@ static int measure(const struct point *pt, const struct options *o) {
   int huge_missing = 0;
   /* Warm-up: allocator, page-table pages and the host's page reporting settle during the
    * first repetitions; at least one, more while they are cheap. */
+  int again = 0;
+  start_point();
   for (int w = 0; w < 5 && !stop_requested; w++) {
     double t = run_once(pt, &err, &huge_missing);
-    if (t < 0) { print_error(pt, err); return 0; }
+    if (t == AGAIN && ++again < MAX_AGAIN) { w--; continue; }
+    if (t == AGAIN) { end_point(); errno = 0; print_error(pt, "the heap never reached the state to measure"); return 0; }
+    if (t < 0) { end_point(); print_error(pt, err); return 0; }
     if (now_ns() - start > 0.2 * o->budget_ns) break;
   }
   huge_missing = 0;
@@ -618,10 +870,13 @@ static int measure(const struct point *pt, const struct options *o) {
     if (elapsed > o->budget_ns && done >= o->min_reps) break;
     if (elapsed > 10 * o->budget_ns && discarded > 0) break;
     double t = run_once(pt, &err, &huge_missing);
-    if (t < 0) { print_error(pt, err); return 0; }
+    if (t == AGAIN && ++again < MAX_AGAIN) continue;
+    if (t == AGAIN) { end_point(); errno = 0; print_error(pt, "the heap never reached the state to measure"); return 0; }
+    if (t < 0) { end_point(); print_error(pt, err); return 0; }
     if (!spin_ok) { discarded++; continue; }
     samples[done++] = t;
   }
+  end_point();
   if (done == 0 && !stop_requested) {
     errno = 0;
     print_error(pt, "the extra threads were never kept running during a call: the machine is too busy");
@@ -795,9 +1050,29 @@ static void add_op(const char *name, struct options *o) {
   fail_usage("unknown op", name);
 }
 
+/* "N" or "N:M" (a two-size op grows N to M; the others take N). */
+static void split_size(const char *s, size_t *n, size_t *to) {
+  const char *colon = strchr(s, ':');
+  if (!colon) { *n = parse_size(s), *to = 0; return; }
+  char head[64];
+  size_t len = (size_t)(colon - s);
+  if (len == 0 || len >= sizeof head) fail_usage("bad size", s);
+  memcpy(head, s, len);
+  head[len] = 0;
+  *n = parse_size(head);
+  *to = parse_size(colon + 1);
+}
+
 static void add_size(const char *s, struct options *o) {
   if (o->n_sizes >= MAX_SIZES) fail_usage("too many sizes", s);
-  o->sizes[o->n_sizes++] = parse_size(s);
+  split_size(s, &o->sizes[o->n_sizes], &o->to[o->n_sizes]);
+  o->n_sizes++;
+}
+
+static void add_byte_size(const char *s, struct options *o) {
+  if (o->n_byte_sizes >= MAX_SIZES) fail_usage("too many byte sizes", s);
+  split_size(s, &o->byte_sizes[o->n_byte_sizes], &o->byte_to[o->n_byte_sizes]);
+  o->n_byte_sizes++;
 }
 
 static void add_threads(const char *s, struct options *o) {
@@ -808,9 +1083,11 @@ static void add_threads(const char *s, struct options *o) {
 }
 
 static void usage(void) {
-  printf("usage: harness [--quick] [--ops LIST|all] [--sizes LIST] [--threads LIST] [--reps N]\n"
-         "               [--min-reps N] [--time-budget-ms MS] [--list-ops]\n"
-         "sizes: bytes, or with K/M/G (KiB...) or p (4 KiB pages): 4K,33p,2M\n"
+  printf("usage: harness [--quick] [--ops LIST|all] [--sizes LIST] [--byte-sizes LIST] [--threads LIST]\n"
+         "               [--reps N] [--min-reps N] [--time-budget-ms MS] [--list-ops]\n"
+         "sizes: bytes, or with K/M/G (KiB...) or p (4 KiB pages): 4K,33p,2M; N:M grows N to M\n"
+         "       (ops that grow take 2N otherwise); --byte-sizes are measured by the ops that take\n"
+         "       any byte count (heap blocks and copies) only: 228,456:1000\n"
          "output: one JSON object per line on stdout; times in nanoseconds\n");
 }
 
@@ -828,6 +1105,7 @@ int main(int argc, char **argv) {
     } else if (!v) fail_usage("missing value after", a);
     else if (strcmp(a, "--ops") == 0) parse_list(v, add_op, &o), i++;
     else if (strcmp(a, "--sizes") == 0) parse_list(v, add_size, &o), i++;
+    else if (strcmp(a, "--byte-sizes") == 0) parse_list(v, add_byte_size, &o), i++;
     else if (strcmp(a, "--threads") == 0) parse_list(v, add_threads, &o), i++;
     else if (strcmp(a, "--reps") == 0) o.reps = atoi(v), i++;
     else if (strcmp(a, "--min-reps") == 0) o.min_reps = atoi(v), i++;
@@ -841,7 +1119,7 @@ int main(int argc, char **argv) {
 
   /* Defaults when the caller gives no lists; pagecost itself always passes explicit ones. */
   if (o.n_ops == 0) add_op("all", &o);
-  if (o.n_sizes == 0) {
+  if (o.n_sizes == 0 && o.n_byte_sizes == 0) {
     const char *q = "4K,64K,33p,34p,1M,2M,16M";
     const char *full = "4K,16K,8p,64K,30p,32p,33p,34p,36p,256K,1M,2M,4M,8M,16M,32M,64M,256M";
     parse_list(quick ? q : full, add_size, &o);
@@ -866,6 +1144,10 @@ int main(int argc, char **argv) {
    * it at the 128 KiB default keeps "mmapped or not" a function of the size alone. */
 #ifdef __GLIBC__
   mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+  /* A long-running program's heap stays as big as it has been: free() never gives the top
+   * back, so the heap ops run on memory that was written before (the warm heap the editor's
+   * hints assume). Only the -top and -fresh variants trim, explicitly. */
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
 #endif
 
   struct sigaction sa;
@@ -897,11 +1179,18 @@ int main(int argc, char **argv) {
   else if (n_spinners) stop_spinners();
   for (int oi = 0; oi < o.n_ops && !stop_requested; oi++) {
     enum op_id op = (enum op_id)o.ops[oi];
-    int n_sizes = op == OP_SYSCALL ? 1 : o.n_sizes; /* the round trip has no size */
+    /* The byte sizes first (ops that take any byte count), then the sizes; the round trip
+     * has no size. */
+    int n_bytes = byte_granular(op) ? o.n_byte_sizes : 0;
+    int n_sizes = op == OP_SYSCALL ? 1 : n_bytes + o.n_sizes;
     for (int si = 0; si < n_sizes && !stop_requested; si++) {
+      size_t bytes = op == OP_SYSCALL ? 0 : si < n_bytes ? o.byte_sizes[si] : o.sizes[si - n_bytes];
+      size_t to = op == OP_SYSCALL ? 0 : si < n_bytes ? o.byte_to[si] : o.to[si - n_bytes];
+      if (!two_sizes(op)) to = 0;
+      else if (!to) to = 2 * bytes;
       for (int ti = 0; ti < o.n_threads && !stop_requested; ti++) {
         int threads = o.threads[ti];
-        struct point pt = {op, op == OP_SYSCALL ? 0 : o.sizes[si], threads, op == OP_FAULT_2M, 0};
+        struct point pt = {op, bytes, to, threads, op == OP_FAULT_2M, 0};
         int runnable = threads <= n_cpus;
         if (runnable && threads > 1 && start_spinners(threads - 1) != 0) {
           stop_spinners();

@@ -1,7 +1,7 @@
 // The file `pagecost calibrate --out FILE` writes: the measured points of a sweep plus the facts
 // of the machine and of the build that measured them. Versioned, so a fit written later can
 // refuse (or convert) files it does not understand. Pure.
-import type { FailedPoint, MachineFacts, MeasuredPoint, ParsedOutput, SkippedPoint } from './protocol';
+import { upgradeLegacyPoint, type FailedPoint, type MachineFacts, type MeasuredPoint, type ParsedOutput, type PointKey, type SkippedPoint } from './protocol';
 import type { BuiltHarness } from './runner';
 import type { Sweep } from './sweep';
 
@@ -60,5 +60,16 @@ export function checkMeasurements(value: unknown): { ok: true; file: Measurement
     }
   }
   if (typeof v.machine !== 'object' || v.machine === null) return { ok: false, error: '"machine" is missing' };
-  return { ok: true, file: value as MeasurementsFile };
+  return { ok: true, file: upgradeMeasurements(value as MeasurementsFile) };
+}
+
+/**
+ * A file measured with harness protocol 1 carries that protocol's op names, which meant other
+ * states than today's ops of the same name (LEGACY_OPS): its points are renamed to the states
+ * they measured, so a replay models each as what it was.
+ */
+export function upgradeMeasurements(m: MeasurementsFile): MeasurementsFile {
+  if (m.machine.harness !== 1) return m;
+  const up = <T extends PointKey>(p: T): T => upgradeLegacyPoint(p);
+  return { ...m, points: m.points.map(up), skipped: (m.skipped ?? []).map(up), failed: (m.failed ?? []).map(up) };
 }

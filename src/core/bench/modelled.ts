@@ -4,7 +4,7 @@
 // a ratio far from 1 means the model is off, not that the two measure different things.
 import {
   GLIBC_TOP_PAD, estimateNs, hostFaultPages, hostHugePages, isOpName, makeContext, namedOperation,
-  type ModelContext, type Operation, type Params, type Profile,
+  type ModelContext, type OpName, type Operation, type Params, type Profile,
 } from '../model';
 import type { PointKey } from './protocol';
 import type { ModelFn } from './table';
@@ -15,11 +15,23 @@ export const HARNESS_MMAP_THRESHOLD = 128 * 1024;
 /** Ops the harness measures that the model's named-op list does not have: composed here. */
 const COMPOSED = new Set(['syscall', 'fault-4k', 'fault-2m', 'swap-pages-mremap', 'swap-pages-memcpy', 'mmap']);
 
+/**
+ * Harness states of the model's named ops (docs/MODEL.md, "What each operation means"): the
+ * variant, and the named op whose Operation it starts from. malloc-copy-free-trimmed is
+ * protocol 1's malloc-copy-free (glibc's default trimming), kept for replays of its files.
+ */
+const VARIANT_OF: Readonly<Record<string, OpName>> = {
+  'realloc-grow-top': 'realloc-grow',
+  'realloc-grow-fresh': 'realloc-grow',
+  'mremap-move-isolated': 'mremap-move',
+  'malloc-copy-free-trimmed': 'malloc-copy-free',
+};
+
 /** Repetitions of getppid inside one timed batch of the harness's syscall op (SYSCALL_BATCH). */
 const SYSCALL_BATCH = 200;
 
 export function isModelled(op: string): boolean {
-  return isOpName(op) || COMPOSED.has(op);
+  return isOpName(op) || COMPOSED.has(op) || op in VARIANT_OF;
 }
 
 function ptiNs(p: Params, profile: Profile): number {
@@ -27,55 +39,73 @@ function ptiNs(p: Params, profile: Profile): number {
 }
 
 /**
- * The model's operation for a named op at a point, with the harness's placement: mremap-move's
- * `aligned` points are mutually 2 MiB aligned, `huge` points have a THP source; everything
- * else is advised MADV_NOHUGEPAGE by the harness, so THP is off for it.
+ * Where glibc's mmapped block of N bytes and its grown mapping of M bytes start in their 2 MiB
+ * slots, in pages: the harness puts the block's end on a slot boundary (a spacer mapping above
+ * it) and the kernel puts the grown mapping right below it (a 1 MiB block is moved as one
+ * extent: our v3b run, 19 µs with a spinner, one shootdown, where the half-slot guess for user
+ * code counts two).
+ */
+function mmappedSlotOffsets(bytes: number, newBytes: number, page: number): { source: number; destination: number } {
+  const S = page / 8;
+  // glibc: 16-byte granular request plus an 8-byte header, the mapping rounded up to pages.
+  const chunkPages = (n: number) => Math.ceil((Math.ceil((n + 8) / 16) * 16 + 8) / page);
+  const source = (((-chunkPages(bytes)) % S) + S) % S;
+  const destination = (((source - chunkPages(newBytes)) % S) + S) % S;
+  return { source, destination };
+}
+
+/**
+ * The model's operation for a named op (or one of its harness states) at a point, with the
+ * harness's placement: mremap-move's `aligned` points are mutually 2 MiB aligned, `huge` points
+ * have a THP source; everything else is advised MADV_NOHUGEPAGE by the harness, so THP is off.
  */
 export function pointOperation(key: PointKey, ctx: ModelContext): Operation | null {
-  if (!isOpName(key.op)) return null;
+  const variant = VARIANT_OF[key.op];
+  const name = variant ?? key.op;
+  if (!isOpName(name)) return null;
   // mremap-grow's source sits 4 KiB into its 2 MiB slot (with the guard page after it), so
   // wherever the kernel puts the grown mapping, source and target are mutually misaligned.
-  const alignment = key.aligned ? 'pmd' : key.op === 'mremap-grow' ? 'misaligned' : undefined;
-  const op = namedOperation(key.op, key.bytes, ctx, alignment ? { alignment } : {});
-  if (op.kind === 'mremap' && key.op === 'mremap-move' && !key.aligned) {
+  const alignment = key.aligned ? 'pmd' : name === 'mremap-grow' ? 'misaligned' : undefined;
+  const newBytes = key.newBytes;
+  const op = namedOperation(name, key.bytes, ctx, { ...(alignment ? { alignment } : {}), ...(newBytes !== undefined ? { newBytes } : {}) });
+  if (op.kind === 'mremap' && name === 'mremap-move') {
     // harness.c: the source sits 1 page into its slot (a huge source on the slot boundary),
-    // the target 3 pages in, so the extents are known exactly (a 2 MiB move has three).
-    return { ...op, thpSource: key.huge, slotOffsets: { source: key.huge ? 0 : 1, destination: 3 } };
+    // the target 3 pages in, so the extents are known exactly (a 2 MiB move has three). The
+    // warm state keeps the page tables of both ends (reservations around them); -isolated
+    // maps both alone in their slots, so the target's tables are allocated and the source's
+    // freed (t_ptfree, and one more shootdown), as in harness protocol 1.
+    const isolated = key.op === 'mremap-move-isolated' ? { tablesFreed: true } : {};
+    const offsets = key.aligned ? {} : { slotOffsets: { source: key.huge ? 0 : 1, destination: 3 } };
+    return { ...op, thpSource: key.huge, ...offsets, ...isolated };
   }
-  if (op.kind === 'mremap') return { ...op, thpSource: key.op === 'mremap-move' && key.huge };
+  if (op.kind === 'mremap') return { ...op, thpSource: false };
   // The harness's munmap source sits one page into its 2 MiB slot and is alone in it, so the
   // unmap frees the slot's page table and the flush range reaches back one page.
   if (op.kind === 'munmap') return { ...op, slotLeadPages: 1 };
-  if (op.kind === 'malloc-copy-free' && 2 * key.bytes < HARNESS_MMAP_THRESHOLD) {
-    // The old block of N was carved from the top of the heap, which glibc had trimmed to
-    // M_TOP_PAD (128 KiB) free bytes; malloc(2N) fits the rest only while 3N ≤ 128 KiB, and
-    // otherwise grows the heap with brk first (our check: 40 KiB 0.99 µs, 44 KiB 2.87 µs).
-    return { ...op, heapGrows: 3 * key.bytes > GLIBC_TOP_PAD };
-  }
-  if (op.kind === 'realloc' && key.bytes < HARNESS_MMAP_THRESHOLD) {
-    // harness.c trims the heap (malloc_trim(0)) before each repetition, so malloc(N) extends
-    // the heap with brk by N plus M_TOP_PAD (128 KiB): realloc to 2N finds N free bytes in the
-    // top chunk right after the block and grows in place, for every N below the threshold
-    // (_int_realloc, "next chunk is top"). glibc then writes the new top chunk's header at
-    // old + 2N, on a page the brk just handed out: one first-touch fault (our check: 4 KiB …
-    // 120 KiB all 0.63–0.65 µs). Without the trim the outcome followed the slack the last trim
-    // had left (64 KiB: 122 ns in place in one run, 17.7 µs copied in another).
-    return { ...op, inPlace: true, topPageFault: true };
+  if (op.kind === 'malloc-copy-free' && key.op === 'malloc-copy-free-trimmed' && op.newBytes < HARNESS_MMAP_THRESHOLD) {
+    // Protocol 1, glibc's default trimming: the old block of N was carved from the top of the
+    // heap, which free() had trimmed to M_TOP_PAD (128 KiB) free bytes; malloc(2N) fits the
+    // rest only while 3N ≤ 128 KiB, and otherwise grows the heap with brk first (our check:
+    // 40 KiB 0.99 µs, 44 KiB 2.87 µs).
+    return { ...op, heapGrows: op.oldBytes + op.newBytes > GLIBC_TOP_PAD };
   }
   if (op.kind === 'realloc' && key.bytes >= HARNESS_MMAP_THRESHOLD) {
-    // From the threshold on, the trimmed top chunk cannot serve malloc(N), so the block is
-    // mmapped and realloc is an mremap move. The harness puts the block's end on a 2 MiB
-    // boundary (a spacer mapping above it) and the kernel puts the grown mapping right below
-    // it, so both slot offsets are known: a 1 MiB block is moved as one extent (our v3b run:
-    // 19 µs with a spinner, one shootdown, where the half-slot guess for user code counts two).
-    const S = ctx.machine.pageSize / 8;
-    const page = ctx.machine.pageSize;
-    // glibc: 16-byte granular request plus an 8-byte header, the mapping rounded up to pages.
-    const chunkPages = (n: number) => Math.ceil((Math.ceil((n + 8) / 16) * 16 + 8) / page);
-    const source = (((-chunkPages(key.bytes)) % S) + S) % S;
-    const destination = (((source - chunkPages(2 * key.bytes)) % S) + S) % S;
-    return { ...op, slotOffsets: { source, destination } };
+    // From the threshold on, the block is mmapped (each point starts with the heap's top
+    // trimmed, so malloc cannot serve it from there) and realloc is an mremap move.
+    return { ...op, slotOffsets: mmappedSlotOffsets(key.bytes, op.newBytes, ctx.machine.pageSize) };
   }
+  if (op.kind === 'realloc' && key.op === 'realloc-grow-top') {
+    // harness.c trims the heap (malloc_trim(0)) before each repetition and retries until the
+    // block is the last one, so malloc(N) extends the heap with brk by N plus M_TOP_PAD and
+    // realloc to M finds the room right after the block: it grows in place (_int_realloc,
+    // "next chunk is top"), and glibc's write of the new top chunk's header at old + M may
+    // land on a page the brk just handed out (our check: 4 KiB … 120 KiB all 0.63–0.65 µs on
+    // the Xeon VM, 1.2 µs on the EPYC one; 1000 → 2000 bytes 60 ns).
+    return { ...op, inPlace: true, topPageFault: true };
+  }
+  // realloc-grow (warm) and -fresh: a fence after the block, so realloc must move: malloc +
+  // copy + free inside glibc, into written memory (warm, the context's 'reused' heap) or into
+  // pages never written (-fresh: heap trimmed before each repetition, blocks never reused).
   return op;
 }
 
@@ -104,15 +134,16 @@ export function withClock(fn: ModelFn, clockNs: number): ModelFn {
   };
 }
 
-// One context per profile and thread count: the fit evaluates every point many times.
-const contexts = new WeakMap<Profile, Map<number, ModelContext>>();
-function harnessContext(profile: Profile, threads: number): ModelContext {
-  let byThreads = contexts.get(profile);
-  if (!byThreads) contexts.set(profile, (byThreads = new Map()));
-  let ctx = byThreads.get(threads);
+// One context per profile, thread count and heap state: the fit evaluates every point many times.
+const contexts = new WeakMap<Profile, Map<string, ModelContext>>();
+function harnessContext(profile: Profile, threads: number, heap: 'fresh' | 'reused' = 'reused'): ModelContext {
+  let byKey = contexts.get(profile);
+  if (!byKey) contexts.set(profile, (byKey = new Map()));
+  const id = `${threads}/${heap}`;
+  let ctx = byKey.get(id);
   if (!ctx) {
-    ctx = makeContext(profile, { threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: 'reused' });
-    byThreads.set(threads, ctx);
+    ctx = makeContext(profile, { threads, glibcMmapThreshold: HARNESS_MMAP_THRESHOLD, heapDestination: heap });
+    byKey.set(id, ctx);
   }
   return ctx;
 }
@@ -123,7 +154,7 @@ const operations = new WeakMap<ModelContext, Map<string, Operation | null>>();
 function cachedOperation(key: PointKey, ctx: ModelContext): Operation | null {
   let byKey = operations.get(ctx);
   if (!byKey) operations.set(ctx, (byKey = new Map()));
-  const id = `${key.op}/${key.bytes}/${key.huge ? 1 : 0}/${key.aligned ? 1 : 0}`;
+  const id = `${key.op}/${key.bytes}/${key.newBytes ?? ''}/${key.huge ? 1 : 0}/${key.aligned ? 1 : 0}`;
   let op = byKey.get(id);
   if (op === undefined) {
     op = pointOperation(key, ctx);
@@ -135,7 +166,8 @@ function cachedOperation(key: PointKey, ctx: ModelContext): Operation | null {
 function modelOp(profile: Profile, params: Params, key: PointKey): number | null {
   // The harness repeats each point on the same heap, so small blocks come back from free lists
   // already touched (heap "reused"); blocks at or above the threshold are fresh mmaps anyway.
-  const ctx = harnessContext(profile, key.threads);
+  // realloc-grow-fresh trims the heap and never reuses a block: its new blocks are fresh.
+  const ctx = harnessContext(profile, key.threads, key.op === 'realloc-grow-fresh' ? 'fresh' : 'reused');
   const page = profile.machine.pageSize;
   const slot = (page * page) / 8;
   const pti = ptiNs(params, profile);

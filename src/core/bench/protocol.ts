@@ -3,8 +3,12 @@
 // one, so the runner can decide whether to stop. Never throws on bad input.
 import type { Nanoseconds } from '../types';
 
-/** The harness protocol version this parser understands (`"harness"` in the hello line). */
-export const HARNESS_PROTOCOL = 1;
+/**
+ * The harness protocol version this parser understands (`"harness"` in the hello line).
+ * 2: byte sizes below a page for heap blocks and copies, `new_bytes` for ops that grow N to M,
+ * and the warm states as the unsuffixed ops (see LEGACY_OPS for what protocol 1's ops were).
+ */
+export const HARNESS_PROTOCOL = 2;
 
 /** What the harness found out about the machine it ran on. */
 export interface MachineFacts {
@@ -37,6 +41,8 @@ export interface MachineFacts {
 export interface PointKey {
   op: string;
   bytes: number;
+  /** Ops that grow N to M: M (2N unless the sweep asked for a pair). Absent for the others. */
+  newBytes?: number;
   threads: number;
   /** The source (or faulted region) was advised MADV_HUGEPAGE. */
   huge: boolean;
@@ -109,13 +115,15 @@ function bool(o: Obj, key: string, errors: string[]): boolean {
 }
 
 function key(o: Obj, errors: string[]): PointKey {
-  return {
+  const k: PointKey = {
     op: str(o, 'op', errors),
     bytes: num(o, 'bytes', errors, { int: true, min: 0 }),
     threads: num(o, 'threads', errors, { int: true, min: 1 }),
     huge: bool(o, 'huge', errors),
     aligned: bool(o, 'aligned', errors),
   };
+  if (o.new_bytes !== undefined) k.newBytes = num(o, 'new_bytes', errors, { int: true, min: 1 });
+  return k;
 }
 
 /** Parses one line of harness output. `lineNo` is 1-based and only used in messages. */
@@ -284,7 +292,30 @@ export function parseOutput(text: string): ParsedOutput {
   return out;
 }
 
-/** Stable text key of a point, for joining two runs or measured with modelled. */
+/**
+ * Stable text key of a point, for joining two runs or measured with modelled. A new size other
+ * than the default 2N is part of it ("realloc-grow/228→457/1/…"); the default is not, so ids
+ * of protocol 1 files stay as they were.
+ */
 export function pointId(k: PointKey): string {
-  return `${k.op}/${k.bytes}/${k.threads}/${k.huge ? 'huge' : 'base'}/${k.aligned ? 'aligned' : 'misaligned'}`;
+  const to = k.newBytes !== undefined && k.newBytes !== 2 * k.bytes ? `→${k.newBytes}` : '';
+  return `${k.op}/${k.bytes}${to}/${k.threads}/${k.huge ? 'huge' : 'base'}/${k.aligned ? 'aligned' : 'misaligned'}`;
+}
+
+/**
+ * What the ops of harness protocol 1 measured, in protocol 2's names: its realloc-grow ran on a
+ * freshly trimmed heap top (now realloc-grow-top), its mremap-move mapped source and target
+ * alone in their slots (now mremap-move-isolated), and its malloc-copy-free ran with glibc's
+ * default trimming (malloc-copy-free-trimmed, which only replays of such files use).
+ */
+export const LEGACY_OPS: Readonly<Record<string, string>> = {
+  'realloc-grow': 'realloc-grow-top',
+  'mremap-move': 'mremap-move-isolated',
+  'malloc-copy-free': 'malloc-copy-free-trimmed',
+};
+
+/** A protocol 1 point under the name of the state it measured (others unchanged). */
+export function upgradeLegacyPoint<T extends PointKey>(p: T): T {
+  const op = LEGACY_OPS[p.op];
+  return op ? { ...p, op } : p;
 }

@@ -18,8 +18,52 @@ export const BENCH_OPS = [
   'swap-pages-mremap',
   'swap-pages-memcpy',
   'mmap',
+  'realloc-grow-top',
+  'realloc-grow-fresh',
+  'mremap-move-isolated',
 ] as const;
 export type BenchOp = (typeof BENCH_OPS)[number];
+
+/**
+ * What each op times, in terms of the code users write and the state it runs in (docs/MODEL.md,
+ * "What each operation means"). The unsuffixed ops are the states the editor's hints assume.
+ */
+export const BENCH_OP_DOCS: Record<BenchOp, string> = {
+  'mremap-move': 'mremap(p, n, n, MREMAP_MAYMOVE|MREMAP_FIXED, q) of n written bytes into a hole, both ends in ranges the program keeps (their page tables exist and stay)',
+  'mremap-grow': 'p = mremap(p, n, m, MREMAP_MAYMOVE) of n written bytes that cannot grow in place: the kernel moves them to an address of its choosing',
+  'mremap-grow-inplace': 'mremap(p, n, m, 0) with free address space after the mapping: it just grows',
+  'mremap-shrink': 'mremap(p, n, n/2, 0): the tail is unmapped',
+  'memcpy-warm': 'memcpy(dst, src, n) between buffers already written (as warm as their size allows)',
+  'memcpy-cold': 'memcpy(dst, src, n) into a fresh mapping: every destination page faults in',
+  'malloc-copy-free': 'q = malloc(m); memcpy(q, p, n); free(p) on a warm heap (memory written before, never trimmed)',
+  'realloc-grow': 'p = realloc(p, m) of an n-byte block followed by another block, on a warm heap: it must move (from 128 KiB the block is mmapped and realloc is an mremap)',
+  munmap: 'munmap(p, n) of n written bytes',
+  syscall: 'one system call round trip (getppid)',
+  'fault-4k': 'writing one byte per page of n bytes of fresh memory (4 KiB faults)',
+  'fault-2m': 'writing one byte per 2 MiB of n bytes of fresh memory advised MADV_HUGEPAGE (huge-page faults)',
+  'swap-pages-mremap': 'exchanging two adjacent n-byte blocks with three MREMAP_FIXED moves through a hole',
+  'swap-pages-memcpy': 'exchanging two adjacent n-byte blocks with three memcpy calls through a buffer',
+  mmap: 'one anonymous mmap of n bytes, never touched',
+  'realloc-grow-top': 'p = realloc(p, m) of the last block on a heap brk has just extended: it grows in place, and the new top header may fault a fresh page',
+  'realloc-grow-fresh': 'p = realloc(p, m) of a block that must move into heap pages never written (a young program, or a heap just trimmed)',
+  'mremap-move-isolated': 'mremap-move of a source alone in its 2 MiB slots into slots no mapping uses: the target\'s page tables are allocated and the source\'s freed',
+};
+
+/** Ops that take any byte count (heap blocks and copies); the others need whole pages. */
+export const BYTE_GRANULAR_OPS: ReadonlySet<BenchOp> = new Set<BenchOp>([
+  'memcpy-warm', 'memcpy-cold', 'malloc-copy-free', 'realloc-grow', 'realloc-grow-top', 'realloc-grow-fresh',
+]);
+
+/** Ops that grow N to M (M = 2N unless a size pair says otherwise). */
+export const TWO_SIZE_OPS: ReadonlySet<BenchOp> = new Set<BenchOp>([
+  'mremap-grow', 'mremap-grow-inplace', 'malloc-copy-free', 'realloc-grow', 'realloc-grow-top', 'realloc-grow-fresh',
+]);
+
+/** An explicit old → new size for the ops that grow (the others measure `from`). */
+export interface SizePair {
+  from: number;
+  to: number;
+}
 
 export function isBenchOp(s: string): s is BenchOp {
   return (BENCH_OPS as readonly string[]).includes(s);
@@ -33,6 +77,13 @@ export interface Sweep {
   ops: BenchOp[];
   /** Bytes; positive multiples of 4 KiB. */
   sizes: number[];
+  /** Bytes, any count from 1: measured by the byte-granular ops only (heap blocks below a page). */
+  byteSizes?: number[];
+  /**
+   * Explicit old → new sizes: the ops that grow take both, the others `from`. A pair whose sizes
+   * are not both whole pages reaches the byte-granular ops only.
+   */
+  pairs?: SizePair[];
   /** Total threads (1 = the measuring thread alone). */
   threads: number[];
   /** Upper bound of timed repetitions per point. */
@@ -66,6 +117,7 @@ export function quickSweep(cpus: number): Sweep {
   return {
     ops: [...BENCH_OPS],
     sizes: [4 * KiB, 16 * KiB, 64 * KiB, 33 * PAGE, 34 * PAGE, 1 * MiB, 2 * MiB, 16 * MiB],
+    byteSizes: [256],
     threads: cpus >= 2 ? [1, 2] : [1],
     // Many cheap repetitions steady the medians of the small points; the budget caps the big ones.
     reps: 300,
@@ -90,6 +142,8 @@ export function fullSweep(cpus: number): Sweep {
       4 * KiB, 2 * PAGE, 3 * PAGE, 16 * KiB, 6 * PAGE, 8 * PAGE, 12 * PAGE, 64 * KiB, 30 * PAGE, 32 * PAGE, 33 * PAGE, 34 * PAGE,
       36 * PAGE, 256 * KiB, 1 * MiB, 2 * MiB, 4 * MiB, 8 * MiB, 16 * MiB, 32 * MiB, 64 * MiB, 128 * MiB, 256 * MiB,
     ],
+    // Heap blocks and copies below a page, the common case of realloc in real code.
+    byteSizes: [64, 256, 1024, 2048],
     threads: threadLadder(cpus),
     reps: 300,
     minReps: 5,
@@ -118,14 +172,32 @@ export function formatBytes(n: number): string {
   return `${n} B`;
 }
 
+/** Whether a size pair is measured by page ops too (both sizes whole pages). */
+function pagePair(p: SizePair): boolean {
+  return p.from % PAGE === 0 && p.to % PAGE === 0;
+}
+
 /** Why a sweep cannot be run as given, or null. */
 export function validateSweep(s: Sweep): string | null {
   if (s.ops.length === 0) return 'no operations selected';
-  if (s.sizes.length === 0) return 'no sizes selected';
-  if (s.sizes.length > 64) return 'at most 64 sizes';
+  const byteSizes = s.byteSizes ?? [];
+  const pairs = s.pairs ?? [];
+  if (s.sizes.length + byteSizes.length + pairs.length === 0) return 'no sizes selected';
+  if (s.sizes.length + pairs.filter(pagePair).length > 64) return 'at most 64 sizes';
+  if (byteSizes.length + pairs.filter((p) => !pagePair(p)).length > 64) return 'at most 64 byte sizes';
+  const limit = (b: number) => (b > 4096 * MiB ? `size ${formatBytes(b)} is above the 4 GiB limit of the harness` : null);
   for (const b of s.sizes) {
     if (!Number.isSafeInteger(b) || b <= 0 || b % PAGE !== 0) return `size ${b} is not a positive multiple of 4096 bytes`;
-    if (b > 4096 * MiB) return `size ${formatBytes(b)} is above the 4 GiB limit of the harness`;
+    if (limit(b)) return limit(b);
+  }
+  for (const b of byteSizes) {
+    if (!Number.isSafeInteger(b) || b <= 0) return `byte size ${b} is not a positive whole number`;
+    if (limit(b)) return limit(b);
+  }
+  for (const p of pairs) {
+    if (!Number.isSafeInteger(p.from) || !Number.isSafeInteger(p.to) || p.from <= 0) return `size pair ${p.from} → ${p.to} is not two positive whole numbers`;
+    if (p.to <= p.from) return `size pair ${p.from} → ${p.to} does not grow`;
+    if (limit(p.to)) return limit(p.to);
   }
   if (s.threads.length === 0) return 'no thread counts selected';
   if (s.threads.length > 16) return 'at most 16 thread counts';
@@ -139,9 +211,13 @@ export function validateSweep(s: Sweep): string | null {
 
 /** The harness's argument array for a sweep (no shell is involved: one argument per item). */
 export function harnessArgs(s: Sweep): string[] {
+  const pairs = s.pairs ?? [];
+  const sizes = [...s.sizes.map(String), ...pairs.filter(pagePair).map((p) => `${p.from}:${p.to}`)];
+  const bytes = [...(s.byteSizes ?? []).map(String), ...pairs.filter((p) => !pagePair(p)).map((p) => `${p.from}:${p.to}`)];
   return [
     '--ops', s.ops.join(','),
-    '--sizes', s.sizes.join(','),
+    ...(sizes.length ? ['--sizes', sizes.join(',')] : []),
+    ...(bytes.length ? ['--byte-sizes', bytes.join(',')] : []),
     '--threads', s.threads.join(','),
     '--reps', String(s.reps),
     '--min-reps', String(Math.min(s.minReps, s.reps)),
@@ -155,11 +231,14 @@ export function harnessArgs(s: Sweep): string[] {
  * 2 MiB multiples adds three variants (aligned, aligned THP, THP to a misaligned target).
  */
 export function expectedLines(s: Sweep): number {
+  const pairs = s.pairs ?? [];
+  const pageSizes = [...s.sizes, ...pairs.filter(pagePair).map((p) => p.from)];
+  const byteSizes = [...(s.byteSizes ?? []), ...pairs.filter((p) => !pagePair(p)).map((p) => p.from)];
   let perThread = 0;
   for (const op of s.ops) {
     if (op === 'syscall') perThread += 1;
-    else if (op === 'mremap-move') perThread += s.sizes.reduce((n, b) => n + (b % (2 * MiB) === 0 ? 4 : 1), 0);
-    else perThread += s.sizes.length;
+    else if (op === 'mremap-move') perThread += pageSizes.reduce((n, b) => n + (b % (2 * MiB) === 0 ? 4 : 1), 0);
+    else perThread += pageSizes.length + (BYTE_GRANULAR_OPS.has(op) ? byteSizes.length : 0);
   }
   return perThread * s.threads.length;
 }

@@ -43,10 +43,15 @@ function variant(k: PointKey): string {
   return parts.join('+');
 }
 
+/** "4 KiB", or "228 B → 456 B" for an op that grows. */
+export function pointBytes(k: PointKey): string {
+  return k.newBytes !== undefined ? `${formatBytes(k.bytes)} → ${formatBytes(k.newBytes)}` : formatBytes(k.bytes);
+}
+
 /** "munmap 8 KiB 2T aligned+THP", for notes and failures. */
 export function describePoint(k: PointKey): string {
   const v = variant(k);
-  return `${k.op} ${formatBytes(k.bytes)} ${k.threads}T${v ? ` ${v}` : ''}`;
+  return `${k.op} ${pointBytes(k)} ${k.threads}T${v ? ` ${v}` : ''}`;
 }
 
 function pad(s: string, width: number, right: boolean): string {
@@ -65,7 +70,7 @@ export function renderTable(
   const body = rows.map((r) => [
     r.op,
     variant(r),
-    formatBytes(r.bytes),
+    pointBytes(r),
     String(r.threads),
     `${formatNs(r.medianNs)} (${formatNs(r.p10Ns)}–${formatNs(r.p90Ns)})`,
     String(r.reps),
@@ -108,13 +113,14 @@ function csvCell(v: string | number | boolean | null): string {
 
 /** One row per point, measured and skipped alike (skipped rows have empty numbers and a reason). */
 export function renderCsv(rows: ComparisonRow[], skipped: SkippedPoint[] = [], failed: FailedPoint[] = []): string {
-  const header = 'op,bytes,threads,huge,aligned,median_ns,p10_ns,p90_ns,reps,modelled_ns,ratio,status,reason';
+  // new_bytes (ops that grow N to M) came with harness protocol 2: last, so older readers keep their columns.
+  const header = 'op,bytes,threads,huge,aligned,median_ns,p10_ns,p90_ns,reps,modelled_ns,ratio,status,reason,new_bytes';
   const lines = rows.map((r) =>
-    [r.op, r.bytes, r.threads, r.huge, r.aligned, r.medianNs, r.p10Ns, r.p90Ns, r.reps, r.modelledNs === null ? null : +r.modelledNs.toFixed(3), r.ratio === null ? null : +r.ratio.toFixed(4), 'measured', r.note ?? null]
+    [r.op, r.bytes, r.threads, r.huge, r.aligned, r.medianNs, r.p10Ns, r.p90Ns, r.reps, r.modelledNs === null ? null : +r.modelledNs.toFixed(3), r.ratio === null ? null : +r.ratio.toFixed(4), 'measured', r.note ?? null, r.newBytes ?? null]
       .map(csvCell)
       .join(','),
   );
-  for (const s of skipped) lines.push([s.op, s.bytes, s.threads, s.huge, s.aligned, null, null, null, null, null, null, 'skipped', s.reason].map(csvCell).join(','));
-  for (const f of failed) lines.push([f.op, f.bytes, f.threads, f.huge, f.aligned, null, null, null, null, null, null, 'failed', f.message].map(csvCell).join(','));
+  for (const s of skipped) lines.push([s.op, s.bytes, s.threads, s.huge, s.aligned, null, null, null, null, null, null, 'skipped', s.reason, s.newBytes ?? null].map(csvCell).join(','));
+  for (const f of failed) lines.push([f.op, f.bytes, f.threads, f.huge, f.aligned, null, null, null, null, null, null, 'failed', f.message, f.newBytes ?? null].map(csvCell).join(','));
   return `${[header, ...lines].join('\n')}\n`;
 }

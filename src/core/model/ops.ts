@@ -36,11 +36,18 @@ export interface ScenarioOptions {
   allocator?: Allocator;
   /** glibc mmap threshold in bytes (128 KiB at start; the dynamic threshold may raise it to 32 MiB). */
   glibcMmapThreshold?: number;
+  /**
+   * Whether heap memory malloc hands out below the mmap threshold was written before ('reused',
+   * the default: a long-running program's warm heap) or is fresh (faults on first write: a
+   * young program, or a heap just trimmed). docs/MODEL.md, "What each operation means".
+   */
   heapDestination?: 'fresh' | 'reused';
   /** Placement for mremap moves: default misaligned for `mremap-move`, kernel-chosen for grows. */
   alignment?: Alignment;
   /** The buffer was never written: mremap has nothing to move, a copy reads zero pages. */
   untouched?: boolean;
+  /** Ops that grow N: the new size (default 2N). */
+  newBytes?: number;
 }
 
 export function makeContext(profile: Profile, o: ScenarioOptions = {}): ModelContext {
@@ -55,7 +62,7 @@ export function makeContext(profile: Profile, o: ScenarioOptions = {}): ModelCon
   }
   return {
     machine: profile.machine, threads, allocator, glibcMmapThreshold: thr,
-    heapDestination: o.heapDestination ?? 'fresh',
+    heapDestination: o.heapDestination ?? 'reused',
   };
 }
 
@@ -65,13 +72,16 @@ export function namedOperation(name: OpName, bytes: number, ctx: ModelContext, o
   const page = ctx.machine.pageSize;
   const slot = (page * page) / 8;
   const untouched = o.untouched ?? false;
+  const M = o.newBytes ?? 2 * N;
   switch (name) {
     case 'mremap-move':
-      return { kind: 'mremap', oldBytes: N, newBytes: N, mode: 'move', fixed: 'empty', alignment: o.alignment ?? 'misaligned', tablesFreed: true, untouched };
+      // Page tables of the first and last slot exist at both ends and stay (a program moving
+      // pages between ranges it keeps); whole slots in between are freed at the source.
+      return { kind: 'mremap', oldBytes: N, newBytes: N, mode: 'move', fixed: 'empty', alignment: o.alignment ?? 'misaligned', untouched };
     case 'mremap-grow':
-      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'move', maymove: true, alignment: o.alignment ?? 'auto', lengthsPmdMultiple: N % slot === 0, untouched };
+      return { kind: 'mremap', oldBytes: N, newBytes: M, mode: 'move', maymove: true, alignment: o.alignment ?? 'auto', lengthsPmdMultiple: N % slot === 0 && M % slot === 0, untouched };
     case 'mremap-grow-inplace':
-      return { kind: 'mremap', oldBytes: N, newBytes: 2 * N, mode: 'grow-inplace', untouched };
+      return { kind: 'mremap', oldBytes: N, newBytes: M, mode: 'grow-inplace', untouched };
     case 'mremap-shrink':
       return { kind: 'mremap', oldBytes: N, newBytes: Math.max(1, Math.ceil(N / 2)), mode: 'shrink', untouched };
     case 'memcpy-warm':
@@ -79,9 +89,9 @@ export function namedOperation(name: OpName, bytes: number, ctx: ModelContext, o
     case 'memcpy-cold':
       return { kind: 'memcpy', bytes: N, destination: 'fresh', untouched };
     case 'malloc-copy-free':
-      return { kind: 'malloc-copy-free', oldBytes: N, newBytes: 2 * N, untouched };
+      return { kind: 'malloc-copy-free', oldBytes: N, newBytes: M, untouched };
     case 'realloc-grow':
-      return { kind: 'realloc', oldBytes: N, newBytes: 2 * N, untouched };
+      return { kind: 'realloc', oldBytes: N, newBytes: M, untouched };
     case 'munmap':
       return { kind: 'munmap', bytes: N, untouched };
   }

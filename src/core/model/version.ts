@@ -14,7 +14,12 @@
 // may say that growing in place faults the new top chunk's page (topPageFault) and where an
 // mmapped block and its grown mapping sit in their slots (slotOffsets). v3 calibrations of a VM
 // were fitted without the host term and would now get it added on top: refused.
-export const MODEL_VERSION = 4;
+// v5 (issue 12): what each op means in users' code, and the state it assumes (docs/MODEL.md,
+// "What each operation means"): heap memory below the mmap threshold is warm (written before)
+// unless said otherwise, so a small realloc that moves pays no page fault; a MREMAP_FIXED move
+// keeps the page tables of its end slots (ranges the program keeps). Harness protocol 2
+// measures those states under the same names; v4 calibrations were fitted to protocol 1's.
+export const MODEL_VERSION = 5;
 
 /** Version of the calibration profile file format read by loadProfile(). */
 export const PROFILE_FORMAT_VERSION = 1;

@@ -14,7 +14,7 @@ import { runJsBenchmark } from '../../../src/core/bench/js/runner';
 import { BenchError } from '../../../src/core/bench/runner';
 import type { CallSite } from '../../../src/core/types';
 
-const HELLO = '{"type":"hello","harness":1,"js_harness":1,"kernel":"6.18.44","arch":"x86_64","cpu_model":"AMD EPYC","cpus":2,"online_cpus":2,"page_size":4096,"thp":"always [madvise] never","meltdown":"Not affected","tlb_flush_ceiling":null,"glibc":"2.36","flags":["pcid"],"l1d":49152,"l2":1048576,"l3":33554432,"clock_ns":60,"mmap_threshold":0,"engine":"V8","engine_version":"13.6.233.17-node.53","runtime":"node","runtime_version":"v24.21.0"}';
+const HELLO = '{"type":"hello","harness":2,"js_harness":1,"kernel":"6.18.44","arch":"x86_64","cpu_model":"AMD EPYC","cpus":2,"online_cpus":2,"page_size":4096,"thp":"always [madvise] never","meltdown":"Not affected","tlb_flush_ceiling":null,"glibc":"2.36","flags":["pcid"],"l1d":49152,"l2":1048576,"l3":33554432,"clock_ns":60,"mmap_threshold":0,"engine":"V8","engine_version":"13.6.233.17-node.53","runtime":"node","runtime_version":"v24.21.0"}';
 const POINT = '{"type":"point","op":"js-resize","bytes":65536,"threads":1,"huge":false,"aligned":false,"median":26049,"p10":25000,"p90":30000,"reps":100}';
 
 describe('JS harness output', () => {

@@ -9,7 +9,7 @@ import { nodeBenchHost } from '../../../src/cli/benchHost';
 import { UsageError, type CliIO } from '../../../src/cli/io';
 import { checkMeasurements } from '../../../src/core/bench/measurements';
 import { loadProfile } from '../../../src/core/model';
-import { BENCH_OPS } from '../../../src/core/bench/sweep';
+import { BENCH_OPS, BYTE_GRANULAR_OPS } from '../../../src/core/bench/sweep';
 import { END, HELLO, point, skipped } from './fixtures';
 
 let dir: string;
@@ -84,6 +84,16 @@ describe('pagecost bench: flags', () => {
     assert.equal(a.format, 'csv');
   });
 
+  it('takes byte counts below a page and N:M pairs; byte counts alone narrow the ops to the heap and copy ops', () => {
+    const a = parseBenchArgs(['--quick', '--sizes', '228,4K,228:457'], 2, 'bench');
+    assert.deepEqual(a.sweep.sizes, [4096]);
+    assert.deepEqual(a.sweep.byteSizes, [228]);
+    assert.deepEqual(a.sweep.pairs, [{ from: 228, to: 457 }]);
+    assert.deepEqual(a.sweep.ops, [...BENCH_OPS]);
+    const b = parseBenchArgs(['--quick', '--sizes', '456'], 2, 'bench');
+    assert.ok(b.sweep.ops.length > 0 && b.sweep.ops.every((o) => BYTE_GRANULAR_OPS.has(o)), b.sweep.ops.join());
+  });
+
   it('defaults to the full sweep with every op', () => {
     const a = parseBenchArgs([], 4, 'bench');
     assert.deepEqual(a.sweep.ops, [...BENCH_OPS]);
@@ -100,7 +110,8 @@ describe('pagecost bench: flags', () => {
   it('throws UsageError with the reason for bad flags', () => {
     const cases: [string[], RegExp][] = [
       [['--ops', 'mremap,munmap'], /unknown op mremap; known: mremap-move/],
-      [['--sizes', '5000'], /not a positive multiple of 4 KiB/],
+      [['--ops', 'munmap', '--sizes', '5000'], /munmap needs whole pages/],
+      [['--sizes', '456:228'], /does not grow/],
       [['--sizes', 'big'], /"big" is not a size/],
       [['--threads', '0'], /between 1 and 1024/],
       [['--reps', 'many'], /whole number/],

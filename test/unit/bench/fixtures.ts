@@ -32,7 +32,7 @@ export function syntheticSweep(
   return out;
 }
 export const HELLO =
-  '{"type":"hello","harness":1,"kernel":"6.18.0","arch":"x86_64","cpu_model":"Test CPU","cpus":2,"online_cpus":2,' +
+  '{"type":"hello","harness":2,"kernel":"6.18.0","arch":"x86_64","cpu_model":"Test CPU","cpus":2,"online_cpus":2,' +
   '"page_size":4096,"thp":"always [madvise] never","meltdown":"Not affected","tlb_flush_ceiling":null,"glibc":"2.36",' +
   '"flags":["pcid","hypervisor"],"l1d":49152,"l2":2097152,"l3":503316480,"clock_ns":16.0,"mmap_threshold":131072,' +
   '"reps":20,"min_reps":5,"budget_ms":50}';

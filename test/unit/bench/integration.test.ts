@@ -91,6 +91,37 @@ describe('bench harness on this machine (integration)', function () {
     if (at(2) >= 0) assert.equal(at(2), at(1) + 1);
   });
 
+  it('times heap blocks and copies below a page and N:M pairs; the realloc states differ as they should', async () => {
+    const ops: Sweep['ops'] = ['realloc-grow', 'realloc-grow-top', 'realloc-grow-fresh', 'malloc-copy-free', 'memcpy-warm', 'mremap-grow'];
+    const sweep: Sweep = {
+      ...quickSweep(2), ops, sizes: [4096], byteSizes: [228], pairs: [{ from: 228, to: 457 }],
+      threads: [1], reps: 31, minReps: 31, timeBudgetMs: 200, timeLimitMs: 100_000,
+    };
+    const out = await runHarness(host, harness.binary, { sweep });
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.failed, [], JSON.stringify(out.failed));
+    assert.deepEqual(out.skipped, [], 'byte sizes never reach the page ops');
+    assert.equal(out.points.length, expectedLines(sweep));
+    const point = (op: string, bytes: number, newBytes?: number) => {
+      const p = out.points.find((q) => q.op === op && q.bytes === bytes && q.newBytes === newBytes);
+      assert.ok(p, `${op} ${bytes}→${newBytes}: ${JSON.stringify(out.points.map((q) => [q.op, q.bytes, q.newBytes]))}`);
+      return p;
+    };
+    for (const op of ['realloc-grow', 'realloc-grow-top', 'realloc-grow-fresh', 'malloc-copy-free']) {
+      point(op, 228, 456);
+      point(op, 228, 457);
+      point(op, 4096, 8192);
+    }
+    point('memcpy-warm', 228);
+    assert.ok(!out.points.some((p) => p.op === 'mremap-grow' && p.bytes === 228), 'mremap needs whole pages');
+    point('mremap-grow', 4096, 8192);
+    // On the trimmed top, a 4 KiB block grows in place and faults the page its new top header
+    // lands on; on the warm heap it moves into memory written before: a copy of 4 KiB.
+    const top = point('realloc-grow-top', 4096, 8192).medianNs;
+    const warm = point('realloc-grow', 4096, 8192).medianNs;
+    assert.ok(top > 1.5 * warm, `top ${top} ns, warm ${warm} ns`);
+  });
+
   it('stops cleanly on SIGTERM: finishes its output with an interrupted end line and exits 0', async () => {
     const sweep: Sweep = { ...quickSweep(2), ops: ['mremap-move', 'munmap'], sizes: [4096, 8192, 16384], threads: [1], reps: 100000, minReps: 100000, timeBudgetMs: 60_000, timeLimitMs: 100_000 };
     const args = ['--ops', sweep.ops.join(','), '--sizes', sweep.sizes.join(','), '--threads', '1', '--reps', '100000', '--min-reps', '100000', '--time-budget-ms', '60000'];

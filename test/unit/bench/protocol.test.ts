@@ -68,8 +68,8 @@ describe('bench protocol: parseLine', () => {
   });
 
   it('refuses a hello from another protocol version', () => {
-    const r = parseLine(HELLO.replace('"harness":1', '"harness":2'), 1);
-    assert.ok(!r.ok && /protocol 2, expected 1/.test(r.error));
+    const r = parseLine(HELLO.replace('"harness":2', '"harness":1'), 1);
+    assert.ok(!r.ok && /protocol 1, expected 2/.test(r.error));
   });
 
   it('shortens long garbage in messages', () => {

@@ -8,6 +8,7 @@ import type { MeasuredPoint } from '../../../src/core/bench/protocol';
 import { compareRuns } from '../../../src/core/bench/repeat';
 import {
   BENCH_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickSweep, threadLadder, validateSweep,
+  type BenchOp,
 } from '../../../src/core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable } from '../../../src/core/bench/table';
 
@@ -52,9 +53,20 @@ describe('bench sweeps', () => {
   });
 
   it('builds one argument per item for the harness', () => {
-    const args = harnessArgs({ ...quickSweep(2), ops: ['syscall', 'munmap'], sizes: [4096, 8192], threads: [1, 2] });
+    const args = harnessArgs({ ...quickSweep(2), ops: ['syscall', 'munmap'], sizes: [4096, 8192], byteSizes: [], threads: [1, 2] });
     assert.deepEqual(args.slice(0, 6), ['--ops', 'syscall,munmap', '--sizes', '4096,8192', '--threads', '1,2']);
     assert.ok(args.includes('--time-budget-ms'));
+  });
+
+  it('passes byte sizes and size pairs: whole-page pairs to every op, the others to the heap and copy ops only', () => {
+    const s = { ...quickSweep(2), ops: ['realloc-grow', 'mremap-grow'] as BenchOp[], sizes: [4096], byteSizes: [228], pairs: [{ from: 228, to: 457 }, { from: 4096, to: 12288 }], threads: [1] };
+    const args = harnessArgs(s);
+    assert.deepEqual(args.slice(0, 6), ['--ops', 'realloc-grow,mremap-grow', '--sizes', '4096,4096:12288', '--byte-sizes', '228,228:457']);
+    // realloc-grow: 2 page sizes + 2 byte sizes; mremap-grow: the 2 page sizes only.
+    assert.equal(expectedLines(s), 6);
+    assert.equal(validateSweep(s), null);
+    assert.match(validateSweep({ ...s, pairs: [{ from: 456, to: 228 }] }) ?? '', /does not grow/);
+    assert.match(validateSweep({ ...s, byteSizes: [0] }) ?? '', /byte size 0/);
   });
 
   it('counts the lines the harness will print: syscall once, four mremap-move variants at 2 MiB multiples', () => {
@@ -137,9 +149,11 @@ describe('bench table', () => {
       { op: 'fault-2m', bytes: 4096, threads: 1, huge: true, aligned: false, reason: 'needs 2 MiB' },
     ]);
     const lines = csv.trim().split('\n');
-    assert.equal(lines[0], 'op,bytes,threads,huge,aligned,median_ns,p10_ns,p90_ns,reps,modelled_ns,ratio,status,reason');
-    assert.equal(lines[1], 'munmap,4096,1,false,false,1500,1350,1800,10,1000,1.5,measured,"a, ""b"""');
-    assert.equal(lines[2], 'fault-2m,4096,1,true,false,,,,,,,skipped,needs 2 MiB');
+    assert.equal(lines[0], 'op,bytes,threads,huge,aligned,median_ns,p10_ns,p90_ns,reps,modelled_ns,ratio,status,reason,new_bytes');
+    assert.equal(lines[1], 'munmap,4096,1,false,false,1500,1350,1800,10,1000,1.5,measured,"a, ""b""",');
+    assert.equal(lines[2], 'fault-2m,4096,1,true,false,,,,,,,skipped,needs 2 MiB,');
+    const grow = renderCsv(compareRows([{ ...mp('realloc-grow', 228, 40), newBytes: 457 }], null));
+    assert.match(grow.trim().split('\n')[1]!, /^realloc-grow,228,.*,457$/);
   });
 
   it('formats durations with three significant digits', () => {

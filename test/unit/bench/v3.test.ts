@@ -74,13 +74,22 @@ describe('bench calibration fit, model v3 terms', function () {
 });
 
 describe('bench modelled column: malloc + copy + free on the harness heap', () => {
-  it('grows the heap with brk once 3N passes glibc\'s 128 KiB top pad (40 KiB: no, 44 KiB: yes), below the mmap threshold only', () => {
+  it('protocol 1 (glibc\'s default trimming) grows the heap with brk once 3N passes the 128 KiB top pad (40 KiB: no, 44 KiB: yes)', () => {
     const p = profile.params;
-    const at = (bytes: number) => modelPoint(profile, p, { op: 'malloc-copy-free', bytes, threads: 1, huge: false, aligned: false })!;
+    const at = (bytes: number) => modelPoint(profile, p, { op: 'malloc-copy-free-trimmed', bytes, threads: 1, huge: false, aligned: false })!;
     const copy = (bytes: number) => modelPoint(profile, p, { op: 'memcpy-warm', bytes, threads: 1, huge: false, aligned: false })!;
     const extra = (bytes: number) => at(bytes) - copy(bytes);
     assert.ok(extra(40 * 1024) < 200, `${extra(40 * 1024)}`);
     assert.ok(Math.abs(extra(44 * 1024) - extra(40 * 1024) - (p.t_sys + p.t_brk)) < 1e-6);
+  });
+
+  it('the warm heap (protocol 2) never grows it: the memory was written before', () => {
+    const p = profile.params;
+    const extra = (bytes: number) =>
+      modelPoint(profile, p, { op: 'malloc-copy-free', bytes, threads: 1, huge: false, aligned: false })! -
+      modelPoint(profile, p, { op: 'memcpy-warm', bytes, threads: 1, huge: false, aligned: false })!;
+    assert.ok(Math.abs(extra(44 * 1024) - extra(40 * 1024)) < 1, `${extra(44 * 1024)} vs ${extra(40 * 1024)}`);
+    assert.ok(extra(228) < 200, `${extra(228)}`);
   });
 });
 

@@ -229,8 +229,8 @@ describe('model v3: move extents from known slot offsets (get_extent)', () => {
 });
 
 describe('model v4', () => {
-  it('is model version 4 (v3 calibrations of a VM were fitted without the huge-page host term)', () => {
-    assert.equal(MODEL_VERSION, 4);
+  it('is model version 4 or later (v3 calibrations of a VM were fitted without the huge-page host term)', () => {
+    assert.ok(MODEL_VERSION >= 4);
   });
 
   it('the VM built-in: a huge-page fault costs the bare-metal 150 µs inside the pool and 300 µs beyond it; bare metal is unchanged', () => {

@@ -37,7 +37,7 @@ const results: fc.Arbitrary<RunResults> = fc.record({
 
 const sample = (): RunResults => ({
   label: 'quick', measuredAt: '2026-12-06T20:00:00.000Z',
-  machine: { harness: 1, kernel: '6.18.0', arch: 'x86_64', cpuModel: 'AMD EPYC', cpus: 2, onlineCpus: 2, pageSize: 4096, thp: 'always [madvise] never', meltdown: 'Not affected', tlbFlushCeiling: null, glibc: '2.36', flags: ['pcid'], l1d: 49152, l2: 1048576, l3: 33554432, clockNs: 16, mmapThreshold: 131072 },
+  machine: { harness: 2, kernel: '6.18.0', arch: 'x86_64', cpuModel: 'AMD EPYC', cpus: 2, onlineCpus: 2, pageSize: 4096, thp: 'always [madvise] never', meltdown: 'Not affected', tlbFlushCeiling: null, glibc: '2.36', flags: ['pcid'], l1d: 49152, l2: 1048576, l3: 33554432, clockNs: 16, mmapThreshold: 131072 },
   engine: null, modelVersion: 4,
   points: [{ op: 'mremap-move', bytes: 4096, threads: 1, huge: false, aligned: false, medianNs: 9000, p10Ns: 8000, p90Ns: 12000, reps: 300, modelledNs: 8500 }],
   skipped: [{ op: 'fault-2m', bytes: 4096, threads: 1, huge: true, aligned: false, reason: 'no THP' }],

@@ -16,6 +16,7 @@
 // before the clock starts. SIGTERM ends the run after the current point with an `end` line.
 import { readFileSync } from 'node:fs';
 import { arch, cpus, release } from 'node:os';
+import { HARNESS_PROTOCOL } from '../protocol';
 
 export const JS_HARNESS_PROTOCOL = 1;
 const WASM_PAGE = 65536;
@@ -83,7 +84,7 @@ function hello(): void {
   const glibc = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header?.glibcVersionRuntime ?? '';
   const v = process.versions as Record<string, string | undefined>;
   emit({
-    type: 'hello', harness: 1, js_harness: JS_HARNESS_PROTOCOL,
+    type: 'hello', harness: HARNESS_PROTOCOL, js_harness: JS_HARNESS_PROTOCOL,
     kernel: release(), arch: arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch(),
     cpu_model: cpus()[0]?.model ?? '', cpus: cpus().length, online_cpus: cpus().length, page_size: 4096,
     thp: read('/sys/kernel/mm/transparent_hugepage/enabled'), meltdown: read('/sys/devices/system/cpu/vulnerabilities/meltdown'),
