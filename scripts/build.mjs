@@ -16,12 +16,14 @@ const wasm = [
   [require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
   // The benchmark harness is compiled on the user's machine, so its source ships in dist/.
   ...(existsSync(join(root, "src/core/bench/harness.c")) ? [[join(root, "src/core/bench/harness.c"), "harness.c"]] : []),
+  // So is the recording library of `pagecost record`.
+  ...(existsSync(join(root, 'src/core/record/preload.c')) ? [[join(root, 'src/core/record/preload.c'), 'record-preload.c']] : []),
 ];
 for (const [from, name] of wasm) copyFileSync(from, join(dist, name));
 
 // Each subcommand is its own bundle, required by the dispatcher only when asked for: `pagecost
 // explain` should not parse the scanner and its parser (about 9 ms of a ~60 ms process).
-const subcommands = ['scan', 'explain', 'bench'];
+const subcommands = ['scan', 'explain', 'bench', 'record'];
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/scanWorker.ts', out: 'scanWorker' },

@@ -10,6 +10,7 @@ commands:
   explain          show the cost model's breakdown for one operation
   bench            measure the modelled operations on this machine
   calibrate        fit the model to this machine's measurements
+  record -- PROG   run a program and record its realloc/mremap calls per call site
 
   pagecost <command> --help   options of one command
   pagecost --version          version
@@ -41,6 +42,10 @@ const commands: Record<string, () => Promise<Command>> = {
   calibrate: async () => {
     const m = require('./bench') as typeof import('./bench');
     return { run: m.calibrate, usage: m.BENCH_USAGE };
+  },
+  record: async () => {
+    const m = require('./record') as typeof import('./record');
+    return { run: m.record, usage: m.RECORD_USAGE };
   },
 };
 

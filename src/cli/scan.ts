@@ -1,22 +1,23 @@
 // `pagecost scan PATH...`: walk → read/check → wrapper rounds → call sites → advice → report.
 // Exit codes (also in `pagecost --help` and the README): 0 done, 1 a finding at or above
 // --fail-on, 2 bad command line or config, 3 file problems with --fail-on-file-errors.
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Finding, Severity } from '../core/types';
 import type { Allocator } from '../core/model/index';
 import { adviseSites, type AdviceOptions } from '../core/advice/index';
 import { loadProfileFromCli } from './machine';
-import { ConfigSyntaxError, configFileName, parseConfig, type ProjectConfig } from '../core/scan/config';
+import type { ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
-import { FileDealer, scanProject, type ScanProgress } from '../core/scan/orchestrate';
+import type { ScanProgress } from '../core/scan/orchestrate';
 import { toJsonReport, toSarifLog, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
 import { relativeTo } from '../core/report/json';
 import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
-import { collectFiles, scanLanguages, type ScanLanguage } from './walk';
-import { createPool, defaultJobs } from './pool';
+import { scanLanguages, type ScanLanguage } from './walk';
+import { defaultJobs } from './pool';
+import { ConfigSyntaxError, loadProjectConfig, scanTree, toSlash } from './scanTree';
 import pkg from '../../package.json';
 
 export const scanUsage = `usage: pagecost scan [options] PATH...
@@ -90,22 +91,20 @@ export const scan: Subcommand = async (argv, io) => {
   const base = roots.length === 1 ? (statSync(roots[0]!).isDirectory() ? roots[0]! : dirname(roots[0]!)) : io.cwd;
 
   // Config: --config wins; otherwise .pagecost.json at the scan root, when there is one.
-  const configPath = flags.has('config') ? resolve(io.cwd, String(flags.get('config'))) : resolve(base, configFileName);
-  if (flags.has('config') && !existsSync(configPath)) throw new UsageError(`scan: config file not found: '${flags.get('config')}'`);
-  let config: ProjectConfig = { wrappers: [], exclude: [] };
+  const explicitConfig = flags.has('config') ? resolve(io.cwd, String(flags.get('config'))) : undefined;
+  if (explicitConfig && !existsSync(explicitConfig)) throw new UsageError(`scan: config file not found: '${flags.get('config')}'`);
+  let config: ProjectConfig;
   const configProblems: { file: string; message: string }[] = [];
-  if (existsSync(configPath)) {
-    try {
-      const parsed = parseConfig(readFileSync(configPath, 'utf8'), toSlash(configPath));
-      config = parsed.config;
-      configProblems.push(...parsed.problems);
-    } catch (e) {
-      if (e instanceof ConfigSyntaxError) {
-        io.stderr(`pagecost: ${e.message}\n`);
-        return 2;
-      }
-      throw e;
+  try {
+    const loaded = loadProjectConfig(base, explicitConfig);
+    config = loaded.config;
+    configProblems.push(...loaded.problems);
+  } catch (e) {
+    if (e instanceof ConfigSyntaxError) {
+      io.stderr(`pagecost: ${e.message}\n`);
+      return 2;
     }
+    throw e;
   }
 
   const format = (flags.get('format') as string | undefined) ?? 'text';
@@ -135,43 +134,21 @@ export const scan: Subcommand = async (argv, io) => {
   // or --jobs 1, is scanned in-process.
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
   const jobs = (flags.get('jobs') as number | undefined) ?? (singleFile ? 1 : defaultJobs());
-  mark(`starting ${jobs} job(s)`);
   // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
-  const pool = createPool(jobs, {
-    maxFileSize, size: { pageSize, target }, roots: roots.map(toSlash), partialParse,
-    ...(maxGeneratedBytes !== undefined ? { maxGeneratedBytes } : {}),
-  });
-  mark('walk');
-  progress.update({ phase: 'reading', files: 0, message: 'listing files' });
-  // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
-  const dealer = new FileDealer(pool.shards);
   let walked;
-  try {
-    walked = await collectFiles(roots, {
-      base,
-      exclude: config.exclude,
-      gitignore: flags.get('no-gitignore') !== true,
-      ...(languages ? { languages } : {}),
-      onFiles: (batch) => dealer.deal(batch),
-    });
-  } catch (e) {
-    await pool.close();
-    throw e;
-  }
-  mark(`${walked.files.length} files listed`);
   let result;
   try {
-    result = await scanProject(dealer, pool.shards, {
-      configWrappers: config.wrappers,
-      onProgress: (p) => {
-        mark(p.message);
-        progress.update(p);
-      },
-    });
+    ({ walked, result } = await scanTree({
+      roots, base, config, jobs, maxFileSize, size: { pageSize, target }, partialParse,
+      gitignore: flags.get('no-gitignore') !== true,
+      ...(languages ? { languages } : {}),
+      ...(maxGeneratedBytes !== undefined ? { maxGeneratedBytes } : {}),
+      onProgress: (p) => progress.update(p),
+      mark,
+    }));
   } finally {
     progress.stop();
-    await pool.close();
   }
 
   mark('advice');
@@ -231,10 +208,6 @@ function addSarifNotes(log: ReturnType<typeof toSarifLog>, notes: FileNote[]): v
       locations: [{ physicalLocation: { artifactLocation: { uri: n.file.split('/').map(encodeURIComponent).join('/'), uriBaseId: 'SRCROOT' } } }],
     })),
   ];
-}
-
-function toSlash(p: string): string {
-  return sep === '/' ? p : p.split(sep).join('/');
 }
 
 /**

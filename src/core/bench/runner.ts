@@ -167,7 +167,7 @@ export async function resolveCompiler(host: BenchHost, explicit?: string): Promi
   );
 }
 
-async function findOnPath(host: BenchHost, name: string): Promise<string | null> {
+export async function findOnPath(host: Pick<BenchHost, 'env' | 'join' | 'isExecutable'>, name: string): Promise<string | null> {
   for (const dir of (host.env.PATH ?? '').split(':')) {
     if (!dir) continue;
     const p = host.join(dir, name);
@@ -184,19 +184,51 @@ export interface BuiltHarness {
   built: boolean;
 }
 
+/** What a cached build makes: the harness program, or the recorder's preload library. */
+export interface BuildSpec {
+  /** Start of the cached file's name (`harness`, `record-preload`). */
+  stem: string;
+  /** Flags before `-o`; part of the cache key. */
+  flags: readonly string[];
+  /** Flags after the source (libraries); part of the cache key. */
+  libs?: readonly string[];
+  /** In messages: "the benchmark harness". */
+  what: string;
+  /** In messages, what the source needs from the compiler. */
+  needs: string;
+  /** In messages, what the compiler writes. */
+  output: 'program' | 'library';
+}
+
+const HARNESS_BUILD: BuildSpec = {
+  stem: 'harness',
+  flags: HARNESS_CFLAGS,
+  what: 'the benchmark harness',
+  needs: 'The harness needs a C11 compiler for Linux with pthreads (gcc or clang with glibc headers)',
+  output: 'program',
+};
+
 /**
  * Builds the harness unless the cache already holds a binary for this exact source, compiler
- * and flags. The source is written next to the binary (what is compiled is exactly what was
- * hashed) and the binary is renamed into place only after the compiler succeeded, so a
- * killed build never leaves a half-written binary under the final name.
+ * and flags (see ensureBuilt).
  */
-export async function ensureHarness(
+export function ensureHarness(host: BenchHost, opts: { source: string; compiler: Compiler; cacheDir: string }): Promise<BuiltHarness> {
+  return ensureBuilt(host, { ...opts, spec: HARNESS_BUILD });
+}
+
+/**
+ * Builds a source unless the cache already holds the output for this exact source, compiler
+ * and flags. The source is written next to the output (what is compiled is exactly what was
+ * hashed) and the output is renamed into place only after the compiler succeeded, so a killed
+ * build never leaves a half-written file under the final name.
+ */
+export async function ensureBuilt(
   host: BenchHost,
-  opts: { source: string; compiler: Compiler; cacheDir: string },
+  opts: { source: string; compiler: Compiler; cacheDir: string; spec: BuildSpec },
 ): Promise<BuiltHarness> {
-  const { source, compiler, cacheDir } = opts;
-  const key = harnessCacheKey(source, compiler.path, compiler.versionText, HARNESS_CFLAGS);
-  const stem = `harness-${key.slice(0, 16)}`;
+  const { source, compiler, cacheDir, spec } = opts;
+  const key = harnessCacheKey(source, compiler.path, compiler.versionText, [...spec.flags, ...(spec.libs ?? [])]);
+  const stem = `${spec.stem}-${key.slice(0, 16)}`;
   const binary = host.join(cacheDir, stem);
   if (await host.isExecutable(binary)) return { binary, key, compiler, built: false };
   try {
@@ -210,7 +242,7 @@ export async function ensureHarness(
     );
   }
   const tmp = `${binary}.tmp-${Date.now()}`;
-  const args = [...HARNESS_CFLAGS, '-o', tmp, host.join(cacheDir, `${stem}.c`)];
+  const args = [...spec.flags, '-o', tmp, host.join(cacheDir, `${stem}.c`), ...(spec.libs ?? [])];
   const r = await host.execFile(compiler.path, args, { timeoutMs: 120_000, cwd: cacheDir });
   const output = (r.stderr + r.stdout).trim();
   if (r.spawnError) {
@@ -225,16 +257,15 @@ export async function ensureHarness(
     const how = r.timedOut ? 'took more than 2 minutes' : r.code === null ? `was killed by ${r.signal}` : `exited with ${r.code}`;
     throw new BenchError(
       'compile-failed',
-      `Compiling the benchmark harness with ${compiler.path} ${how}. The compiler said:\n` +
+      `Compiling ${spec.what} with ${compiler.path} ${how}. The compiler said:\n` +
         `${indent(output || '(nothing)')}\n` +
-        'The harness needs a C11 compiler for Linux with pthreads (gcc or clang with glibc ' +
-        'headers); pick another with --cc PATH.',
+        `${spec.needs}; pick another with --cc PATH.`,
     );
   }
   if (!(await host.isExecutable(tmp))) {
     throw new BenchError(
       'compile-failed',
-      `The C compiler ${compiler.path} reported success but wrote no program at ${tmp}` +
+      `The C compiler ${compiler.path} reported success but wrote no ${spec.output} at ${tmp}` +
         (output ? `; it said:\n${indent(output)}\n` : '. ') +
         'Is it really a C compiler? Pick another with --cc PATH.',
     );
