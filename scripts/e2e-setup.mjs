@@ -36,8 +36,9 @@ const NATIVE = [
   'node-pty',
 ];
 
-const t0 = Date.now();
-const log = (msg) => console.log(`e2e-setup: ${msg} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+let t0 = Date.now();
+const seconds = () => ((Date.now() - t0) / 1000).toFixed(0);
+let log = (msg) => console.log(`e2e-setup: ${msg} (${seconds()} s)`);
 
 function run(cmd, args, opts = {}) {
   const { cwd = cacheDir, env = process.env, timeoutMs = 20 * 60_000, quiet = false } = opts;
@@ -90,7 +91,7 @@ export function isSetUp() {
   }
 }
 
-function npmCli() {
+export function npmCli() {
   // The npm that runs this script (npm_execpath) or the one next to this node; run it with
   // Node 24 so that engine checks and any node-gyp it starts see Node 24.
   const candidates = [
@@ -109,7 +110,13 @@ function nodeGypCli(npmJs) {
   return p;
 }
 
-async function main() {
+/**
+ * Sets tier 3 up if it is not yet (`npm start` calls this too). `report(msg, seconds)` replaces
+ * the default progress lines.
+ */
+export async function setUp({ report } = {}) {
+  t0 = Date.now();
+  if (report) log = (msg) => report(msg, seconds());
   if (isSetUp()) {
     log(`up to date in ${cacheDir}`);
     return;
@@ -182,7 +189,7 @@ async function main() {
 }
 
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main().catch((e) => {
+  setUp().catch((e) => {
     console.error(`e2e-setup: FAILED: ${e.message}`);
     process.exit(1);
   });

@@ -12,6 +12,7 @@
 //   --grep TEXT                                 only tests whose title contains TEXT (mocha's grep)
 //   --update-screenshots                        also copy the screenshots into media/screenshots/
 //   --no-restricted                             skip the Restricted Mode session
+//   --no-npm-start                              skip the session that runs `npm start`
 //   --keep                                      keep the temporary folder (logs, screenshots)
 //
 // Setup first: node scripts/e2e-setup.mjs. Every wait polls a condition with a deadline; the
@@ -72,6 +73,8 @@ async function main() {
   run.setup = e2ePaths();
   run.cacheDir = cacheDir;
   run.sessions = flag('--no-restricted') ? ['trusted'] : ['trusted', 'restricted'];
+  // `npm start` serves this checkout's own pagecost.vsix: only when that is what is tested.
+  if (run.extension === 'real' && !opt('--vsix') && !flag('--no-npm-start')) run.sessions.push('npm start');
   run.only = opt('--only')?.split(',').map((s) => s.trim()).filter(Boolean) ?? null;
   run.tmp = mkdtempSync(join(tmpdir(), 'pagecost-e2e-'));
   // Playwright's own temporary files (artifacts) go inside the run's folder too.

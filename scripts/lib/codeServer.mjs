@@ -31,8 +31,9 @@ export const QUIET_SETTINGS = {
  * The folders one code-server instance uses, all under `base`: user data (with settings.json),
  * extensions, its config file (else it writes ~/.config/code-server/config.yaml) and XDG folders
  * (else it writes logs and a heartbeat into $HOME). `env` is added to the server's environment.
+ * `overwrite: false` keeps a settings.json that is already there.
  */
-export function makeProfile(base, { settings = {}, env = {} } = {}) {
+export function makeProfile(base, { settings = {}, env = {}, overwrite = true } = {}) {
   const profile = {
     base,
     userData: join(base, 'user-data'),
@@ -47,7 +48,9 @@ export function makeProfile(base, { settings = {}, env = {} } = {}) {
   mkdirSync(join(profile.userData, 'User'), { recursive: true });
   mkdirSync(profile.ext, { recursive: true });
   writeFileSync(profile.config, 'auth: none\ncert: false\ndisable-telemetry: true\ndisable-update-check: true\n');
-  writeFileSync(join(profile.userData, 'User', 'settings.json'), JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
+  // A kept profile (npm start) keeps the settings its user changed.
+  const settingsFile = join(profile.userData, 'User', 'settings.json');
+  if (overwrite || !existsSync(settingsFile)) writeFileSync(settingsFile, JSON.stringify({ ...QUIET_SETTINGS, ...settings }, null, 2));
   return profile;
 }
 

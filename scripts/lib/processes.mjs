@@ -2,6 +2,7 @@
 // argument arrays only, a timeout on everything that should end, and a whole process group
 // stopped on the way out.
 import { spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Runs a program to completion with a timeout; resolves with its output (stdout and stderr). */
 export function runTo(cmd, args, { env, cwd, timeoutMs = 120_000 } = {}) {
@@ -37,4 +38,15 @@ export function stopGroup(child, graceMs = 5000) {
     child.once('exit', () => { clearTimeout(timer); resolve(true); });
     try { process.kill(-child.pid, 'SIGTERM'); } catch { clearTimeout(timer); resolve(false); }
   });
+}
+
+/** Running processes whose arguments (`argv`, the program first) `test` accepts, as "pid: command line". */
+export function processesWhere(test) {
+  const out = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    let args;
+    try { args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean); } catch { continue; }
+    if (args.length && test(args)) out.push(`${pid}: ${args.join(' ').slice(0, 160)}`);
+  }
+  return out;
 }

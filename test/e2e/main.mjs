@@ -9,6 +9,7 @@ import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run } from './run.mjs';
+import { NPM_START, NpmStartSession } from './npmStartSession.mjs';
 import { Session } from './session.mjs';
 
 const FEATURES = [
@@ -19,6 +20,7 @@ const FEATURES = [
   'quickFix', // Ctrl+. and applying a fix
   'typescript', // a TS document through the worker
   'benchmark', // benchmark and calibrate from the palette (last: calibration changes estimates)
+  'npmStart', // (its own session) what `npm start` serves, and Ctrl-C
 ];
 
 const dir = join(dirname(fileURLToPath(import.meta.url)), 'features');
@@ -33,8 +35,13 @@ for (const name of FEATURES.filter((f) => !run.only || run.only.includes(f))) {
   features.push(await import(join(dir, `${name}.test.mjs`)));
 }
 
+/** Where a feature runs: its `sessions` export, else the two sessions of the extension under test. */
+const DEFAULT_SESSIONS = ['trusted', 'restricted'];
+
 for (const name of run.sessions) {
-  const session = new Session(name);
+  const session = name === NPM_START ? new NpmStartSession() : new Session(name);
+  const here = features.filter((f) => (f.sessions ?? DEFAULT_SESSIONS).includes(name));
+  if (!here.length) continue;
   describe(`${name} session`, function () {
     before(`start code-server and Chromium, open the workspace (${name})`, async function () {
       this.timeout(240_000);
@@ -44,7 +51,7 @@ for (const name of run.sessions) {
       this.timeout(30_000);
       await session.stop();
     });
-    for (const feature of features) feature.setup(session);
+    for (const feature of here) feature.setup(session);
     screenshotFailures(this, session);
   });
 }

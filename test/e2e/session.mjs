@@ -43,11 +43,26 @@ export class Session {
   }
 
   async start() {
-    const base = join(run.tmp, this.name);
-    this.workspace = join(base, 'workspace');
+    const base = join(run.tmp, this.name.replace(/\W+/g, '-'));
     this.shots = join(base, 'shots');
-    this.results = join(base, 'self-test.json');
     mkdirSync(this.shots, { recursive: true });
+    await this.serve(base);
+    await this.step('Chromium started', async () => {
+      this.browser = await launchChromium(run.cacheDir, join(base, 'chromium-profile'));
+      run.cleanups.push(() => this.stopBrowser());
+    });
+    this.page = this.browser.page;
+    this.page.on('pageerror', (e) => this.pageErrors.push(e.message));
+    this.wb = new Workbench(this.page, { shots: this.shots, viewport: VIEWPORT });
+    await this.step('the workbench lists the workspace', () => this.wb.open(this.pageUrl, this.listed));
+    if (this.restricted) await this.declineTrust();
+    if (this.takeShots) await this.wb.hideSideBar();
+  }
+
+  /** A fresh profile and copy of workspace/, the VSIX installed, code-server serving the copy. */
+  async serve(base) {
+    this.workspace = join(base, 'workspace');
+    this.results = join(base, 'self-test.json');
     cpSync(join(here, 'workspace'), this.workspace, { recursive: true });
     this.profile = makeProfile(base, {
       settings: TEST_SETTINGS,
@@ -70,16 +85,8 @@ export class Session {
       });
       run.cleanups.push(() => this.stopServer());
     });
-    await this.step('Chromium started', async () => {
-      this.browser = await launchChromium(run.cacheDir, join(base, 'chromium-profile'));
-      run.cleanups.push(() => this.stopBrowser());
-    });
-    this.page = this.browser.page;
-    this.page.on('pageerror', (e) => this.pageErrors.push(e.message));
-    this.wb = new Workbench(this.page, { shots: this.shots, viewport: VIEWPORT });
-    await this.step('the workbench lists the workspace', () => this.wb.open(this.server.url, this.workspace, C_FILE));
-    if (this.restricted) await this.declineTrust();
-    if (this.takeShots) await this.wb.hideSideBar();
+    this.pageUrl = `${this.server.url}/?folder=${encodeURIComponent(this.workspace)}`;
+    this.listed = C_FILE;
   }
 
   /** Runs one step of starting the session and logs how long it took (or what failed). */

@@ -1,8 +1,9 @@
 // Benchmark and calibrate, run from the palette: they compile and run the C harness in the
 // extension host, so they run in a trusted workspace and are not offered in Restricted Mode.
-// Runs last: a calibration changes every estimate the other features check.
+// Runs after the other features of its session: a calibration changes every estimate they check.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { processesWhere } from '../../../scripts/lib/processes.mjs';
 import { until } from '../../../scripts/lib/until.mjs';
 import { C_FILE, C_MARKER } from '../expectations.mjs';
 
@@ -15,15 +16,9 @@ function harnessBinaries(session) {
   return existsSync(dir) ? readdirSync(dir).filter((f) => /^harness-[0-9a-f]{16}$/.test(f)) : [];
 }
 
-/** Processes whose command line runs a program from the session's harness cache. */
+/** Processes running a program from the session's harness cache. */
 function harnessProcesses(session) {
-  const out = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let cmd;
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8'); } catch { continue; }
-    if (cmd.split('\0')[0].startsWith(session.harnessCache)) out.push(`${pid}: ${cmd.replace(/\0/g, ' ').slice(0, 120)}`);
-  }
-  return out;
+  return processesWhere(([program]) => program.startsWith(session.harnessCache));
 }
 
 /** calibrated-profile.json wherever the extension's global storage is. */

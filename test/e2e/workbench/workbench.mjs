@@ -29,9 +29,9 @@ export class Workbench {
     this.webviews = new Webviews(page);
   }
 
-  /** Loads the workbench on `folder` and waits until the explorer lists `file` (the remote file system answers). */
-  async open(url, folder, file) {
-    await this.page.goto(`${url}/?folder=${encodeURIComponent(folder)}`, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  /** Loads the workbench at `url` and waits until the explorer lists `file` (the remote file system answers). */
+  async open(url, file) {
+    await this.page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await this.page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await until(`the explorer to list ${file}`, () => this.page.locator('.explorer-folders-view').getByText(file, { exact: true }).count(), 60_000);
   }
