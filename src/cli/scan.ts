@@ -1,12 +1,13 @@
 // `pagecost scan PATH...`: walk → read/check → wrapper rounds → call sites → advice → report.
 // Exit codes (also in `pagecost --help` and the README): 0 done, 1 a finding at or above
 // --fail-on, 2 bad command line or config, 3 file problems with --fail-on-file-errors.
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding, Severity } from '../core/types';
 import type { Allocator } from '../core/model/index';
 import { adviseSites, type AdviceOptions } from '../core/advice/index';
-import { loadProfileFromCli } from './machine';
+import { loadProfileFromCli, readTextOrNull } from './machine';
+import { loadRun, matchRuns, type LoadedRun } from '../core/record/observed';
 import type { ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
 import type { ScanProgress } from '../core/scan/orchestrate';
@@ -44,6 +45,9 @@ options:
   --allocator A              what realloc does: glibc (default), musl, copying
   --jobs N                   worker threads (default: one per core on large scans)
   --no-gitignore             scan files that .gitignore excludes too
+  --run FILE|DIR             a run recorded by \`pagecost record\` (or a folder of *.run.json):
+                             sites it covers get its sizes, counts and times, and their
+                             verdicts and severities from them
   --quiet                    no progress or summary on stderr
   -h, --help                 this text
 `;
@@ -64,6 +68,7 @@ const specs: Record<string, FlagSpec> = {
   threads: { type: 'int', min: 1 },
   jobs: { type: 'int', min: 1 },
   'no-gitignore': { type: 'boolean' },
+  run: { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', alias: 'h' },
 };
@@ -151,13 +156,21 @@ export const scan: Subcommand = async (argv, io) => {
     progress.stop();
   }
 
+  const runNotes: FileNote[] = [];
+  if (flags.has('run')) {
+    const runs = loadRuns(resolve(io.cwd, String(flags.get('run'))), String(flags.get('run')));
+    const match = matchRuns(runs.loaded, result.sites, { root: toSlash(base), text: (rel) => readTextOrNull(join(base, rel)) });
+    adviceOptions.observed = (site) => match.bySite.get(site);
+    runNotes.push(...runs.problems.map((message) => ({ file: String(flags.get('run')), message })));
+    for (const st of match.stale) runNotes.push({ file: st.file, message: `record ${st.run}: line ${st.line} not shown: ${st.why}` });
+  }
   mark('advice');
   const findings = adviseSites(result.sites, adviceOptions);
 
   const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
   const stats: ScanStats = { ...result.stats, ms: Date.now() - started };
   const rootSlash = toSlash(base);
-  const notes = result.notes.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message }));
+  const notes = [...result.notes.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message })), ...runNotes];
   // Notes (TS/JS declaration files, skipped bundles, the analysis' remarks) are not errors: they
   // never change the exit code. They are added to each format without touching its other fields.
   if (format === 'json') io.stdout(`${JSON.stringify({ ...toJsonReport(findings, errors, stats, rootSlash), notes }, null, 2)}\n`);
@@ -177,6 +190,30 @@ export const scan: Subcommand = async (argv, io) => {
   mark('output written');
   return exitCodeFor(findings, errors.length, flags.get('fail-on') as Severity | undefined, flags.get('fail-on-file-errors') === true);
 };
+
+/**
+ * `--run FILE` or `--run DIR` (every *.run.json in it). A file that is not a record is a usage
+ * error; problems inside a record (bad sites) come back as notes.
+ */
+function loadRuns(path: string, shown: string): { loaded: LoadedRun[]; problems: string[] } {
+  if (!existsSync(path)) throw new UsageError(`scan: --run: no such file or directory: '${shown}'`);
+  const files = statSync(path).isDirectory()
+    ? readdirSync(path).filter((n) => n.endsWith('.run.json')).sort().map((n) => join(path, n))
+    : [path];
+  if (!files.length) throw new UsageError(`scan: --run: no *.run.json in '${shown}' (make one with pagecost record)`);
+  const loaded: LoadedRun[] = [];
+  const problems: string[] = [];
+  for (const f of files) {
+    const label = statSync(path).isDirectory() ? join(shown, basename(f)) : shown;
+    const text = readTextOrNull(f);
+    if (text === null) throw new UsageError(`scan: --run: cannot read '${label}'`);
+    const r = loadRun(text, label);
+    if (!r.loaded) throw new UsageError(`scan: --run: ${r.problems[0] ?? `'${label}' is not a record`}`);
+    loaded.push(r.loaded);
+    problems.push(...r.problems);
+  }
+  return { loaded, problems };
+}
 
 /** `--lang c,ts` → the languages, each once; a bad name is a usage error. */
 export function parseLanguages(text: string): ScanLanguage[] {

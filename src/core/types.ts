@@ -322,6 +322,53 @@ export interface Finding {
   estimate: EstimateSummary | null;
   /** What the cheaper or usual alternative is modelled to cost. */
   alternative: EstimateSummary | null;
+  /** What a recorded run (`pagecost record`) saw at this site, when one covers it. */
+  observed?: ObservedFacts;
+}
+
+/** A size distribution over the recorded calls of one site (the record file's shape). */
+export interface ObservedSizes {
+  min: Bytes;
+  p50: Bytes;
+  p90: Bytes;
+  max: Bytes;
+  /** [lowest size of the bucket, calls]: bucket [low, 2·low), and 0 for the size 0. */
+  log2Histogram: [Bytes, number][];
+}
+
+/** A recorded run's data for one call site, with the model's cost of the same calls. */
+export interface ObservedFacts {
+  /** The record file, as the user named it or relative to the scan root. */
+  run: string;
+  program: string;
+  startedAt: string;
+  calls: number;
+  moved: number;
+  /** null when the allocator does not say. */
+  mmapped: number | null;
+  failed: number;
+  fromNull: number;
+  toZero: number;
+  oldBytes: ObservedSizes;
+  newBytes: ObservedSizes;
+  growth: { constantStep: number; geometric: number; shrink: number; fits: number; otherGrowth: number };
+  /** Measured time of the real calls (estimated from the timed ones). */
+  measuredNs: Nanoseconds;
+  p50Ns: Nanoseconds | null;
+  p99Ns: Nanoseconds | null;
+  timedCalls: number;
+  /** The model's cost of the same calls, summed over the observed sizes; null when it has none. */
+  modelledNs: Nanoseconds | null;
+  /** The alternative (`malloc-copy-free`, `memcpy-warm`) over the same calls, and its op name. */
+  alternativeNs: Nanoseconds | null;
+  alternative: string | null;
+  /** This site's part of the run's measured resize time, 0..1. */
+  share: number;
+  threadsMax: number;
+  /** The split between a wrapper's callers was estimated from sampled stacks. */
+  sampled: boolean;
+  /** The line the run saw the call on, when the source has moved it since (the text is the same). */
+  recordedLine?: number;
 }
 
 /** A problem with an input file that did not stop the scan. */

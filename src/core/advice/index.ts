@@ -5,6 +5,8 @@ import { isJsPrimitive, type CallSite, type EstimateSummary, type Finding, type 
 import { CORRECTNESS_RULES, CORRECTNESS_SEVERITY, correctnessFindings, wrappersThatFree } from './correctness';
 import { JS_RULES, JS_SEVERITY, adviseJsSite } from './js';
 import { isSuppressed } from './suppress';
+import { observedFacts, observedMessage, observedSeverity } from './observed';
+import type { RunObservation } from '../record/observed';
 import {
   builtinProfile, estimateOp, makeContext, solveCrossover, formatBytes, formatNs, formatRatio,
   type Allocator, type Crossover, type Estimate, type ModelContext, type OpName, type Operation, type Profile,
@@ -59,6 +61,12 @@ export interface AdviceOptions {
   suppressions?: boolean;
   /** Add the correctness rules (leaks on failure, MAP_FAILED tests, mremap flags, overflow); default true. */
   correctness?: boolean;
+  /**
+   * What a recorded run saw at a site (src/core/record/observed.ts matches runs to sites). A C
+   * site with an observation gets its cost finding from the run's sizes and its share of the
+   * run's resize time (src/core/advice/observed.ts), and every finding of the site carries it.
+   */
+  observed?: (site: CallSite) => RunObservation | undefined;
 }
 
 interface Resolved {
@@ -271,15 +279,44 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
       out.push(...adviseJsSite(site, { profile, ctx: r.ctx, ratio, where: where(r), verdict }));
       continue;
     }
+    const ofSite: Finding[] = [];
     try {
-      out.push(...(site.callee === 'mremap' ? adviseMremap(site, r) : adviseRealloc(site, r)));
+      ofSite.push(...(site.callee === 'mremap' ? adviseMremap(site, r) : adviseRealloc(site, r)));
     } catch (e) {
-      out.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
+      ofSite.push(finding(site, site.callee === 'mremap' ? RULES.mremapCost : RULES.reallocCost, 'hint',
         `${siteName(site)}: no estimate (${(e as Error).message}).`));
     }
-    if (options.correctness !== false) out.push(...correctnessFindings(site, freeing));
+    if (options.correctness !== false) ofSite.push(...correctnessFindings(site, freeing));
+    const obs = site.language === 'c' ? options.observed?.(site) : undefined;
+    out.push(...(obs ? withObservation(site, obs, ofSite, r) : ofSite));
   }
   return finish(out, options);
+}
+
+const COST_RULES: ReadonlySet<string> = new Set([RULES.reallocCost, RULES.mremapCost, RULES.mremapSlowerThanMemcpy]);
+
+/**
+ * A recorded run covers the site: its cost finding is the run's (the model over the observed
+ * sizes, severity weighed by the site's share of the run), keeping the one-call estimate at the
+ * typical sizes for the breakdown; every other finding of the site carries the observation too.
+ */
+function withObservation(site: CallSite, obs: RunObservation, findings: Finding[], r: Resolved): Finding[] {
+  const facts = observedFacts(site, obs, { profile: r.profile, warnRatio: r.ratio, allocator: r.allocator, ...(r.scenario.glibcMmapThreshold !== undefined ? { glibcMmapThreshold: r.scenario.glibcMmapThreshold } : {}) });
+  const sev = facts.modelledNs === null ? 'hint' : observedSeverity(facts.modelledNs, facts.alternativeNs, facts.share, r.ratio);
+  const rule = site.callee !== 'mremap' ? RULES.reallocCost : sev === 'warning' && facts.alternative === 'memcpy-warm' ? RULES.mremapSlowerThanMemcpy : RULES.mremapCost;
+  let typical: { est: Estimate; alt: Estimate | null } | null = null;
+  try {
+    const oldB = Math.max(1, facts.oldBytes.p50);
+    const newB = Math.max(1, facts.newBytes.p50);
+    typical = site.callee === 'mremap'
+      ? { est: estimateOp(r.profile.params, r.ctx, { kind: 'mremap', oldBytes: oldB, newBytes: newB, maymove: site.flags?.includes('MREMAP_MAYMOVE') ?? true }, 'mremap'), alt: newB > oldB ? estimateOp(r.profile.params, r.ctx, { kind: 'malloc-copy-free', oldBytes: oldB, newBytes: newB }, 'malloc-copy-free') : null }
+      : { est: estimateOp(r.profile.params, r.ctx, { kind: 'realloc', oldBytes: oldB, newBytes: newB }, 'realloc-grow'), alt: estimateOp(r.profile.params, r.ctx, { kind: 'malloc-copy-free', oldBytes: oldB, newBytes: newB }, 'malloc-copy-free') };
+  } catch {
+    typical = null;
+  }
+  const cost = finding(site, rule, sev, observedMessage(siteName(site), facts, sev, r.ratio), typical?.est ?? null, typical?.alt ?? null);
+  const rest = findings.filter((f) => !COST_RULES.has(f.rule));
+  return [cost, ...rest].map((f) => ({ ...f, observed: facts }));
 }
 
 /** Drops suppressed and switched-off findings and applies severity overrides. */

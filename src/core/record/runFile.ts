@@ -2,21 +2,14 @@
 // reads (`pagecost scan --run`, the editor). Documented in the README; `version` only changes when
 // a field changes meaning: fields are only ever added. Pure: parsing never throws at a caller, it
 // returns the problems it found.
-import type { Bytes, CPrimitive, Nanoseconds } from '../types';
+import type { CPrimitive, Nanoseconds, ObservedSizes } from '../types';
 import type { MachineFacts } from '../model/machine';
 
 export const RUN_FILE_VERSION = 1;
 export const RUN_FILE_KIND = 'pagecost-run';
 
-/** A distribution of sizes over the calls of one site. */
-export interface SizeDistribution {
-  min: Bytes;
-  p50: Bytes;
-  p90: Bytes;
-  max: Bytes;
-  /** [lowest size of the bucket, calls]: bucket [low, 2·low), and 0 for the size 0. */
-  log2Histogram: [Bytes, number][];
-}
+/** A distribution of sizes over the calls of one site (the same shape findings' `observed` carries). */
+export type SizeDistribution = ObservedSizes;
 
 export interface TimeDistribution {
   /** Estimated total time of the real calls at this site. */

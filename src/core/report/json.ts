@@ -1,7 +1,7 @@
 // The JSON report (`--format json`). Other tools read it: the shape is versioned and every
 // field below is documented in the README. Add fields freely; renaming or removing one means
 // bumping `version`.
-import type { EstimateSummary, FileError, Finding, CallKind, Growth, Language, Severity } from '../types';
+import type { EstimateSummary, FileError, Finding, CallKind, Growth, Language, ObservedFacts, Severity } from '../types';
 
 export const jsonReportVersion = 1;
 
@@ -42,6 +42,8 @@ export interface JsonFinding {
   message: string;
   estimate: EstimateSummary | null;
   alternative: EstimateSummary | null;
+  /** What a recorded run saw here (`scan --run`); absent when no run covers the site. */
+  observed?: ObservedFacts;
 }
 
 export interface JsonReport {
@@ -83,6 +85,7 @@ export function jsonFinding(f: Finding, root: string): JsonFinding {
     message: f.message,
     estimate: f.estimate,
     alternative: f.alternative,
+    ...(f.observed ? { observed: f.observed } : {}),
   };
 }
 

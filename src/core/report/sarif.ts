@@ -78,6 +78,7 @@ export function toSarifLog(findings: Finding[], errors: FileError[], stats: Scan
         oldBytes: s.oldSize?.bytes ?? null,
         newBytes: s.newSize?.bytes ?? null,
         ...(f.estimate ? { estimateNs: f.estimate.ns } : {}),
+        ...(f.observed ? { observed: f.observed } : {}),
         ...(f.alternative ? { alternativeNs: f.alternative.ns } : {}),
       },
     };
