@@ -49,6 +49,8 @@ options:
                              sites it covers get its sizes, counts and times, and their
                              verdicts and severities from them
   --quiet                    no progress or summary on stderr
+  --verbose                  also list the regions tree-sitter could not parse where no call
+                             can hide (counted in the summary and in stats otherwise)
   -h, --help                 this text
 `;
 
@@ -70,6 +72,7 @@ const specs: Record<string, FlagSpec> = {
   'no-gitignore': { type: 'boolean' },
   run: { type: 'string' },
   quiet: { type: 'boolean' },
+  verbose: { type: 'boolean' },
   help: { type: 'boolean', alias: 'h' },
 };
 
@@ -168,9 +171,13 @@ export const scan: Subcommand = async (argv, io) => {
   const findings = adviseSites(result.sites, adviceOptions);
 
   const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
-  const stats: ScanStats = { ...result.stats, ms: Date.now() - started };
+  // Regions that did not parse but cannot hide a call are counted; only --verbose lists them.
+  const harmless = result.notes.filter((n) => n.unparsedRegions);
+  const unparsed = harmless.length ? { unparsedRegions: harmless.reduce((k, n) => k + n.unparsedRegions!, 0), unparsedFiles: harmless.length } : {};
+  const stats: ScanStats = { ...result.stats, ...unparsed, ms: Date.now() - started };
   const rootSlash = toSlash(base);
-  const notes = [...result.notes.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message })), ...runNotes];
+  const shown = flags.get('verbose') === true ? result.notes : result.notes.filter((n) => !n.unparsedRegions);
+  const notes = [...shown.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message })), ...runNotes];
   // Notes (TS/JS declaration files, skipped bundles, the analysis' remarks) are not errors: they
   // never change the exit code. They are added to each format without touching its other fields.
   if (format === 'json') io.stdout(`${JSON.stringify({ ...toJsonReport(findings, errors, stats, rootSlash), notes }, null, 2)}\n`);

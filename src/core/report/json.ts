@@ -17,6 +17,14 @@ export interface ScanStats {
   /** Wrapper functions/macros known at the end (found + configured). */
   wrappers?: number;
   rounds?: number;
+  /**
+   * Regions tree-sitter could not parse that name no watched or wrapper name, so no call can
+   * hide there (macros the grammar cannot read, in code that compiles): counted, not reported as
+   * file problems; `--verbose` lists them as notes. Regions where a call may hide are problems.
+   */
+  unparsedRegions?: number;
+  /** Files with such regions. */
+  unparsedFiles?: number;
 }
 
 export interface JsonFinding {

@@ -28,6 +28,9 @@ export function summaryText(findings: Finding[], errors: FileError[], stats: Sca
   const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
   return (
     `pagecost: ${plural(findings.length, 'finding')}${bySeverity ? ` (${bySeverity})` : ''} in ${plural(stats.files, 'file')}` +
-    ` (${stats.parsedFiles} parsed)${errors.length ? `, ${plural(errors.length, 'file problem')}` : ''}, ${stats.ms} ms\n`
+    ` (${stats.parsedFiles} parsed)${errors.length ? `, ${plural(errors.length, 'file problem')}` : ''}, ${stats.ms} ms\n` +
+    (stats.unparsedRegions
+      ? `pagecost: ${plural(stats.unparsedRegions, 'region')} in ${plural(stats.unparsedFiles ?? 0, 'file')} did not parse but cannot hide a call (--verbose lists them)\n`
+      : '')
   );
 }

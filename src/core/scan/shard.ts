@@ -15,6 +15,7 @@ import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
+import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, sitesIn, wrappersIn } from './analysis';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
 import { HeaderResolver } from './headers';
@@ -56,6 +57,11 @@ export interface ShardOptions {
 export interface FileNote {
   file: string;
   message: string;
+  /**
+   * Set on the note about regions tree-sitter could not parse where no call can hide: how many.
+   * Such notes are counted in the scan's stats and listed only with `--verbose`.
+   */
+  unparsedRegions?: number;
 }
 
 export interface LoadReport {
@@ -227,7 +233,7 @@ export class ScanShard {
           const tree = await this.treeOf(f, knownNames);
           const root = tree.rootNode;
           const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root));
-          if (root.hasError) errors.push({ file: f.ref.rel, message: syntaxErrorMessage(root) });
+          if (root.hasError) this.unparsed(f, root, found, known, errors, notes);
           sites.push(...withRegionSuppressions(found, f.text));
         } catch (e) {
           f.failed = analysisFailure(e);
@@ -238,6 +244,19 @@ export class ScanShard {
     // Trees stay until dispose(): a worker is terminated right after this call, and freeing
     // a few hundred trees one by one would only add to the scan's time.
     return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size };
+  }
+
+  /**
+   * Regions tree-sitter could not parse: a file problem where a watched or wrapper name could
+   * hide a call there, a note (counted; listed with --verbose) where none can.
+   */
+  private unparsed(f: Loaded, root: Node, found: CallSite[], known: WrapperDef[], errors: FileError[], notes: FileNote[]): void {
+    const visible = known.filter((w) => !w.fileLocal || w.file === f.ref.rel).map((w) => w.name);
+    const regions = unparsedRegions(root, f.text, namesPattern([...primitives, ...visible]), new Set(found.map((s) => s.nameRange.startOffset)));
+    const problem = hiddenCallProblem(regions);
+    if (problem) errors.push({ file: f.ref.rel, message: problem });
+    const note = harmlessNote(regions);
+    if (note) notes.push({ file: f.ref.rel, message: note, unparsedRegions: regions.filter((r) => !r.names.length).length });
   }
 
   /** One TS/JS file: its note, or the prefilter, then the analysis; a failure becomes an entry in `errors`. */
@@ -361,25 +380,3 @@ function analysisFailure(e: unknown): string {
 }
 
 export { quotedIncludes } from './paths';
-
-/** "syntax error on line N": the first ERROR or MISSING node, found by descending only into erroneous subtrees. */
-export function syntaxErrorMessage(root: Node): string {
-  let node: Node | null = root;
-  let count = 0;
-  while (node) {
-    if (node.isError || node.isMissing) {
-      const what = node.isMissing ? `missing \`${node.type}\`` : 'unexpected text';
-      return `syntax error on line ${node.startPosition.row + 1} (${what}); call sites in the broken part may be missed — does it compile?`;
-    }
-    let next: Node | null = null;
-    for (const child of node.children) {
-      if (child && (child.hasError || child.isMissing || child.isError)) {
-        next = child;
-        break;
-      }
-    }
-    node = next;
-    if (++count > 10000) break;
-  }
-  return `syntax error (tree-sitter could not parse part of the file); call sites there may be missed — does it compile?`;
-}

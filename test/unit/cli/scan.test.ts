@@ -123,6 +123,7 @@ describe('pagecost scan (CLI bundle)', function () {
       'latin1.c': new Uint8Array([...enc('/* Fran'), 0xe7, ...enc('ois */\nstatic char *b;\nvoid l(void) { b = realloc(b, 64); }\n')]),
       'big.c': `static char *b;\nvoid g(void) { b = realloc(b, 1); }\n/*${'x'.repeat(5000)}*/\n`,
       'broken.c': 'static char *b;\nvoid k(void) { b = realloc(b, 32) }\n',
+      'hidden.c': 'static char *b;\nvoid h(void) { int x = 1 2 realloc(b, 8) 3; }\n',
       'good.c': 'static char *b;\nvoid g(void) { b = realloc(b, 16); }\n',
     });
     symlinkSync(join(dir, 'nowhere.c'), join(dir, 'dangling.c'));
@@ -134,7 +135,11 @@ describe('pagecost scan (CLI bundle)', function () {
     assert.match(problems['bin.c'] ?? '', /^skipped: binary file/);
     assert.match(problems['latin1.c'] ?? '', /^not valid UTF-8 \(first bad byte on line 1\)/);
     assert.match(problems['big.c'] ?? '', /^skipped: too large \(\d+ bytes > limit 4096\)/);
-    assert.match(problems['broken.c'] ?? '', /^syntax error on line 2/);
+    // The missing `;` hides nothing (the call on that line was found); the other line's call is lost.
+    assert.equal(problems['broken.c'], undefined);
+    assert.equal(report.stats.unparsedRegions, 1);
+    assert.equal(report.stats.unparsedFiles, 1);
+    assert.match(problems['hidden.c'] ?? '', /^line 2 \(`realloc`\) did not parse \(tree-sitter\): a call there may be missed — does the file compile\?$/);
     assert.match(problems['dangling.c'] ?? '', /^cannot read: no such file/);
     assert.match(problems['pipe.c'] ?? '', /^cannot read: not a regular file \(a FIFO\)/);
     assert.equal(problems['good.c'], undefined);

@@ -40,6 +40,7 @@ const EXPECTED = [
   'growth.c:29 realloc-leak-on-failure',
   'growth.c:36 realloc-leak-on-failure',
   'growth.c:36 realloc-unchecked-multiply',
+  'macro-heavy/list.c:40 realloc-unchecked-multiply', // inside for_each_item(…) { … }, which the grammar reads as a call and a block
   'macros.c:19 realloc-leak-on-failure',
   'macros.c:20 realloc-leak-on-failure', // t->map = MOVE_MAPPING(t->map, …): an mremap macro stored back
   'macros.c:22 realloc-leak-on-failure', // RESIZE_ELEMS assigns back inside the macro

@@ -139,6 +139,7 @@ void use(void) { buf = grow2(buf); }
         '/p/big.c': `/* ${'x'.repeat(300)} */ void *b(void *p) { return realloc(p, 1); }\n`,
         '/p/latin1.c': new Uint8Array([...new TextEncoder().encode('/* caf'), 0xe9, ...new TextEncoder().encode(' */\nvoid *l(void *p) { return realloc(p, 64); }\n')]),
         '/p/broken.c': 'void *k(void *p) { return realloc(p, 32) }\nint ok(void) { return 1; }\n',
+        '/p/lost.c': 'void *h(void *p) { int x = 1 2 realloc(p, 8) 3; return p; }\n',
         '/p/good.c': 'void *g(void *p) { return realloc(p, 16); }\n',
       },
       { maxFileSize: 200 },
@@ -147,7 +148,10 @@ void use(void) { buf = grow2(buf); }
     assert.match(problems.get('bin.c') ?? '', /binary/);
     assert.match(problems.get('big.c') ?? '', /too large/);
     assert.match(problems.get('latin1.c') ?? '', /not valid UTF-8/);
-    assert.match(problems.get('broken.c') ?? '', /^syntax error on line 1/);
+    // broken.c's call was found: its missing `;` hides nothing (a note, not a problem); lost.c's was not.
+    assert.equal(problems.has('broken.c'), false);
+    assert.match(problems.get('lost.c') ?? '', /^line 1 \(`realloc`\) did not parse \(tree-sitter\)/);
+    assert.deepEqual(r.notes.filter((n) => n.unparsedRegions).map((n) => n.file), ['broken.c']);
     assert.equal(problems.has('good.c'), false);
     // What could be read is still reported, broken C included.
     assert.deepEqual(r.sites.map((s) => s.file), ['broken.c', 'good.c', 'latin1.c']);

@@ -20,6 +20,7 @@ import type { Node } from 'web-tree-sitter';
 import type { FailureContract, Primitive, WrapperDef } from '../../types';
 import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type NoReturnElsewhere } from './noReturn';
 import { sameLvalue, stripParensAndCasts } from './substitute';
+import { isLoopNode } from './syntax';
 
 /** What a failing primitive does: realloc keeps the old block, reallocf frees it. */
 export function primitiveContract(p: Primitive): FailureContract {
@@ -561,11 +562,9 @@ export interface SiteFailure {
   oldBlockHeldBy?: string;
 }
 
-const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
-
 function innermostLoop(n: Node | null): number | null {
   for (let p = n; p; p = p.parent) {
-    if (LOOPS.has(p.type)) return p.id;
+    if (isLoopNode(p)) return p.id;
     if (p.type === 'function_definition') return null;
   }
   return null;

@@ -88,10 +88,22 @@ export function enclosingFunctionNode(node: Node): Node | null {
 
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
-/** Inside a for/while/do of the same function (a loop around a nested function does not count). */
+/**
+ * A loop: for/while/do, or the block of an iteration macro the grammar does not know
+ * (`for_each_item(it, list) { … }` parses as a call statement missing its `;`, then a block).
+ */
+export function isLoopNode(n: Node): boolean {
+  if (LOOPS.has(n.type)) return true;
+  if (n.type !== 'compound_statement') return false;
+  let prev = n.previousSibling;
+  while (prev && prev.type === 'comment') prev = prev.previousSibling;
+  return prev?.type === 'expression_statement' && !!prev.lastChild?.isMissing && prev.namedChild(0)?.type === 'call_expression';
+}
+
+/** Inside a loop of the same function (a loop around a nested function does not count). */
 export function isInLoop(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (LOOPS.has(p.type)) return true;
+    if (isLoopNode(p)) return true;
     if (p.type === 'function_definition') return false;
   }
   return false;
