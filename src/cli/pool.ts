@@ -19,6 +19,8 @@ export interface WorkerInit {
   progress?: boolean;
   /** Int32Array view: [0] = 1 pauses before the next file, [1] = 1 stops the current pass (see PoolControl). */
   control?: SharedArrayBuffer;
+  /** Niceness of the worker thread (Linux: per thread), so a background index yields the CPU to the editor. */
+  nice?: number;
 }
 
 /** Files a worker has finished since its last report, by pass; posted without an id. */
@@ -33,6 +35,8 @@ export interface PoolExtras {
   control?: PoolControl;
   /** The folder of dist/scanWorker.js (default: beside this bundle); tests from source point at dist/. */
   workerDir?: string;
+  /** Run the worker threads at this niceness (0–19; a background index asks for 10). */
+  nice?: number;
 }
 
 /**
@@ -108,6 +112,7 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
     grammar, options,
     ...(extras.onProgress ? { progress: true } : {}),
     ...(extras.control ? { control: extras.control.buffer } : {}),
+    ...(extras.nice ? { nice: extras.nice } : {}),
   };
   if (extras.local === false && haveWorkers) {
     const workers = Array.from({ length: Math.max(1, jobs) }, () => new WorkerShard(workerScript, init, extras.onProgress));

@@ -1,6 +1,7 @@
 // Worker-thread entry (bundled to dist/scanWorker.js): one ScanShard per worker, driven by the
 // pool in pool.ts. The shard keeps its files' text and trees here, so the affinity between a
 // file and the worker that parsed it is simply "the shard that owns it".
+import { setPriority } from 'node:os';
 import { parentPort, threadId, workerData } from 'node:worker_threads';
 import { ScanShard } from '../core/scan/shard';
 import { diskReader } from './reader';
@@ -9,6 +10,14 @@ import { checkControl, type ShardProgress, type ShardRequest, type ShardResponse
 import type { ShardPhase } from '../core/scan/shard';
 
 const init = workerData as WorkerInit;
+if (init.nice) {
+  try {
+    // Linux: affects this thread only, so the editor's own thread keeps its share of the CPU.
+    setPriority(init.nice);
+  } catch {
+    // Not allowed or not supported here: the scan runs at normal priority.
+  }
+}
 // PAGECOST_TIMING=1: each request's time in this worker, to see how even the shards are.
 const timing = process.env.PAGECOST_TIMING === '1';
 const shard = new ScanShard(diskReader, init.grammar, init.options, nodeTsLoader());

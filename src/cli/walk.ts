@@ -28,6 +28,12 @@ export interface WalkOptions {
   exclude: string[];
   /** Ask git / honour .gitignore (default true). */
   gitignore?: boolean;
+  /**
+   * Run `git ls-files` where it can (default true). False walks and applies the .gitignore files
+   * itself: a repository's own config can make git run programs (core.fsmonitor), which must
+   * not happen for a folder the user has not trusted.
+   */
+  useGit?: boolean;
   /** Which languages' files to list (default both); a file named on the command line is listed anyway. */
   languages?: readonly ScanLanguage[];
   /** Called with files as they are found (batches), before the walk ends; for streaming to workers. */
@@ -96,7 +102,7 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
       add(root);
       continue;
     }
-    const listed = options.gitignore === false ? null : await gitListing(root);
+    const listed = options.gitignore === false || options.useGit === false ? null : await gitListing(root);
     if (listed) {
       methods.push('git');
       for (const rel of listed) {

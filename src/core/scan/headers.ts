@@ -6,8 +6,10 @@
 //
 // Pure: texts come through `source` (null: no such file, or not readable as C), symbols through
 // `parse`, which runs only when a looked-up name could be in the header (lazySymbols.ts).
-import type { FileSymbols } from '../analysis/c/symbols';
+import type { Parser } from 'web-tree-sitter';
+import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { lazyHeaderSymbols } from './lazySymbols';
+import { functionBodies, includedRanges, toTreeSitterRanges } from './regions';
 import { dirnameOf, joinPath, quotedIncludes } from './paths';
 
 export interface HeaderOptions {
@@ -124,4 +126,21 @@ export async function fetchHeaderTexts(
 
 function emptySymbols(file: string): FileSymbols {
   return { file, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
+}
+
+/**
+ * A header's symbols. Only declarations matter, and the inline helpers the evaluator reads: with
+ * `partial`, other function bodies are left out of the parse (regions.ts), which gives the same
+ * symbols faster.
+ */
+export function parseHeaderSymbols(parser: Parser, path: string, text: string, partial = true): FileSymbols {
+  const bodies = partial ? functionBodies(text) : null;
+  const ranges = bodies ? includedRanges(text, bodies.filter((b) => !b.inline)) : null;
+  const tree = ranges ? parser.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : parser.parse(text);
+  if (!tree) return emptySymbols(path);
+  try {
+    return collectSymbols(tree.rootNode, path);
+  } finally {
+    tree.delete();
+  }
 }

@@ -18,7 +18,7 @@ import { mentionsAny, namesPattern } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, sitesIn, wrappersIn } from './analysis';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
-import { HeaderResolver } from './headers';
+import { HeaderResolver, parseHeaderSymbols } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
 
 /**
@@ -355,17 +355,7 @@ export class ScanShard {
 
   /** Parses a header for its symbols (called lazily, see lazySymbols.ts). */
   private parseHeaderSymbols(path: string, text: string): FileSymbols {
-    // Only declarations matter for symbols, and inline helpers the evaluator reads: other
-    // function bodies in headers are left out.
-    const bodies = this.options.partialParse === false ? null : functionBodies(text);
-    const ranges = bodies ? includedRanges(text, bodies.filter((b) => !b.inline)) : null;
-    const tree = ranges ? this.parser!.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : this.parser!.parse(text);
-    if (!tree) return { file: path, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
-    try {
-      return collectSymbols(tree.rootNode, path);
-    } finally {
-      tree.delete();
-    }
+    return parseHeaderSymbols(this.parser!, path, text, this.options.partialParse !== false);
   }
 }
 
