@@ -29,6 +29,8 @@ const nodeEntries = [
   { in: 'src/cli/scanWorker.ts', out: 'scanWorker' },
   // The JS/TS benchmark harness, run by node as a child process (src/core/bench/js/runner.ts).
   { in: 'src/core/bench/js/harness.ts', out: 'js-harness' },
+  // The workspace index's helper in the Node extension host: listing and include lookups.
+  { in: 'src/extension/node/indexWorker.ts', out: 'index-worker' },
   ...subcommands.map((c) => ({ in: `src/cli/${c}.ts`, out: `cli-${c}` })),
 ].filter((e) => existsSync(join(root, e.in)));
 const splitSubcommands = {
@@ -43,6 +45,9 @@ const splitSubcommands = {
   },
 };
 
+// Identifies this build: the workspace index written by one build is not reused by another
+// (its sites could differ), so the extension bundles carry it (src/extension/buildId.ts).
+const buildId = `${Date.now().toString(36)}`;
 const nodeCommon = {
   absWorkingDir: root,
   outdir: dist,
@@ -86,7 +91,7 @@ assertNoTsMorph(tsBuild, ['ts-analysis.js']);
 // Web) from the same sources; they differ in the Platform they pass (src/extension/platform.ts).
 const extensionEntries = [];
 if (existsSync(join(root, 'src/extension/node.ts'))) {
-  assertNoTsMorph(await esbuild.build({ ...nodeCommon, entryPoints: { extension: 'src/extension/node.ts' }, metafile: true }), []);
+  assertNoTsMorph(await esbuild.build({ ...nodeCommon, define: { ...nodeCommon.define, __PAGECOST_BUILD_ID__: JSON.stringify(buildId) }, entryPoints: { extension: 'src/extension/node.ts' }, metafile: true }), []);
   extensionEntries.push('extension');
 }
 
@@ -118,7 +123,7 @@ const browserCommon = {
   logLevel: 'warning',
 };
 if (existsSync(join(root, 'src/extension/web.ts'))) {
-  assertNoTsMorph(await esbuild.build({ ...browserCommon, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web'), metafile: true }), []);
+  assertNoTsMorph(await esbuild.build({ ...browserCommon, define: { ...browserCommon.define, __PAGECOST_BUILD_ID__: JSON.stringify(buildId) }, entryPoints: { extension: 'src/extension/web.ts' }, outdir: join(dist, 'web'), metafile: true }), []);
   extensionEntries.push('web/extension');
 }
 // The TS/JS analysis for VS Code for the Web: a Web Worker script with the engine, ts-morph and

@@ -115,6 +115,11 @@ export interface CallSite {
   facts?: SiteFacts;
   /** TS/JS only: what the syntax (and declared types) say about the call. Absent for C. */
   js?: JsFacts;
+  /**
+   * The statement or full expression the call is part of (a condition's parentheses, a `for`
+   * header): inlay hints go after its end, never inside an expression. Absent: after `range`.
+   */
+  hintAfter?: Range;
 }
 
 /**

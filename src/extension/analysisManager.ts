@@ -21,8 +21,13 @@ import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
 import { NO_TS_WORKER_REASON, type TsAnalysisService } from './tsService';
 import type { TsAnalysisResult } from '../core/analysis/ts/api';
+import type { IndexService } from './index/indexService';
+import { OpenFileHeaders } from './index/headerSymbols';
+import { grammarBytes } from './grammar';
 
 export const C_LANGUAGES = ['c', 'cpp'] as const;
+/** After a result from the index, how long the editor may be idle before the full analysis runs. */
+const indexedWarmUpMs = 1500;
 export const TS_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
 /** Every language the providers (hints, hovers, code actions, status) register for. */
 export const LANGUAGES = [...C_LANGUAGES, ...TS_LANGUAGES] as const;
@@ -44,6 +49,14 @@ interface DocState {
   result: AnalysisResult | undefined;
   /** Wrappers this document defines that other files can call. */
   exported: WrapperDef[];
+  /** Reader paths of the headers its last analysis saw (a change to one re-analyses it). */
+  headerPaths: string[];
+  /** Set while its result came from the workspace index (the full analysis has not run yet). */
+  fromIndex: CallSite[] | null;
+  /** The text the index's result described. */
+  fromIndexText?: string;
+  /** The full analysis after a result from the index, when the editor has been idle a moment. */
+  warm?: ReturnType<typeof setTimeout>;
 }
 
 interface Waiter {
@@ -60,8 +73,8 @@ export class AnalysisManager implements vscode.Disposable {
   private readonly emitter = new vscode.EventEmitter<AnalysisResult>();
   readonly onDidAnalyze = this.emitter.event;
   private readonly subs: vscode.Disposable[] = [];
-  /** Wrappers found by the workspace scan, by file. */
-  private scanned = new Map<string, WrapperDef[]>();
+  /** Headers of open documents, resolved as the scan does. */
+  private readonly headers: OpenFileHeaders | null;
   readonly stats: AnalysisStats = { runs: 0, totalMs: 0, changeEvents: 0, changeMs: 0 };
   lastProfile: Profile | null = null;
   lastAnalysis: { at: Date; ms: number } | null = null;
@@ -75,14 +88,22 @@ export class AnalysisManager implements vscode.Disposable {
     private readonly log: (line: string) => void,
     /** Makes the TS/JS analysis service; called on the first TS/JS document (null: none on this host). */
     private readonly tsFactory: () => TsAnalysisService | null = () => null,
+    /** The workspace index: other files' wrappers, and where headers are. Null: open documents only. */
+    private readonly index: IndexService | null = null,
   ) {
+    this.headers = index ? new OpenFileHeaders(index, () => this.getParser(), (uri) => this.settings.for(uri).maxFileSize) : null;
+    if (index) this.subs.push(index.onDidUpdate((u) => this.indexUpdated(u.folder, u.wrappersChanged, u.touched, u.changed)));
     this.subs.push(
       vscode.workspace.onDidOpenTextDocument((d) => this.track(d)),
       vscode.workspace.onDidCloseTextDocument((d) => this.untrack(d.uri)),
       vscode.workspace.onDidChangeTextDocument((e) => {
         const t0 = performance.now();
         const s = this.states.get(e.document.uri.toString());
-        if (s && e.contentChanges.length) this.schedule(s, this.settings.for(s.uri).debounceMs);
+        if (s && e.contentChanges.length) {
+          this.schedule(s, this.settings.for(s.uri).debounceMs);
+          // An open header being edited: the documents that include it follow what is typed.
+          if (s.lang === 'c' && this.headers) this.headerChanged(e.document.uri, this.settings.for(s.uri).debounceMs);
+        }
         this.stats.changeEvents++;
         this.stats.changeMs += performance.now() - t0;
       }),
@@ -115,7 +136,7 @@ export class AnalysisManager implements vscode.Disposable {
     if (this.states.has(key)) return;
     if (this.wants(d) !== null) return;
     const lang = isTsLanguage(d.languageId) ? 'ts' : 'c';
-    const s: DocState = { uri: d.uri, key, lang, doc: null, tsSites: [], optionsKey: '', timer: undefined, result: undefined, exported: [] };
+    const s: DocState = { uri: d.uri, key, lang, doc: null, tsSites: [], optionsKey: '', timer: undefined, result: undefined, exported: [], headerPaths: [], fromIndex: null };
     this.states.set(key, s);
     this.schedule(s, 0);
   }
@@ -125,6 +146,7 @@ export class AnalysisManager implements vscode.Disposable {
     const s = this.states.get(key);
     if (!s) return;
     if (s.timer) clearTimeout(s.timer);
+    if (s.warm) clearTimeout(s.warm);
     s.doc?.dispose();
     this.states.delete(key);
     if (s.lang === 'ts') this.ts?.cancel(key);
@@ -164,14 +186,7 @@ export class AnalysisManager implements vscode.Disposable {
 
   private getParser(): Promise<Parser> {
     if (!this.parser) {
-      const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-      this.parser = (async () => {
-        const [runtime, c] = await Promise.all([
-          vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter.wasm')),
-          vscode.workspace.fs.readFile(vscode.Uri.joinPath(dist, 'tree-sitter-c.wasm')),
-        ]);
-        return createCParser({ runtime, c });
-      })();
+      this.parser = grammarBytes(this.extensionUri).then((files) => createCParser(files));
       this.parser.catch((e) => {
         this.grammarError = `the C grammar could not be loaded: ${(e as Error).message}`;
         this.log(this.grammarError);
@@ -184,8 +199,11 @@ export class AnalysisManager implements vscode.Disposable {
     return this.grammarError;
   }
 
-  /** Wrappers other files define (open documents, the scan) plus the settings', for `forKey`'s document. */
-  private knownWrappers(forKey: string, settings: EditorSettings): WrapperDef[] {
+  /**
+   * Wrappers other files define plus the settings', for `forKey`'s document: open documents as
+   * they are now, then the index's (files not open), as the scan would know them.
+   */
+  private knownWrappers(forKey: string, uri: vscode.Uri, settings: EditorSettings): WrapperDef[] {
     const out: WrapperDef[] = [...settings.wrappers];
     const seen = new Set(out.map((w) => w.name));
     const add = (list: WrapperDef[]) => {
@@ -196,22 +214,39 @@ export class AnalysisManager implements vscode.Disposable {
       }
     };
     for (const s of this.states.values()) if (s.key !== forKey) add(s.exported);
-    for (const [file, list] of this.scanned) if (file !== forKey && !this.states.has(file)) add(list);
+    // (A wrapper's file is the URI string the index and open documents share.)
+    if (this.index) add(this.index.wrappersFor(uri).filter((w) => w.file !== forKey && !(w.file !== null && this.states.has(w.file))));
     return out;
-  }
-
-  /** Wrappers the workspace scan found; open documents see them from their next analysis. */
-  setScannedWrappers(byFile: Map<string, WrapperDef[]>): void {
-    this.scanned = byFile;
-    this.invalidateAll();
   }
 
   /** All wrapper definitions known (for related information). */
   allWrappers(): WrapperDef[] {
     const out: WrapperDef[] = [];
     for (const s of this.states.values()) out.push(...(s.doc?.wrappers ?? []));
-    for (const list of this.scanned.values()) out.push(...list);
+    if (this.index) out.push(...this.index.allWrappers());
     return out;
+  }
+
+  /** The index changed: documents that see its wrappers, or a header that changed on disk, are analysed again. */
+  private indexUpdated(folder: vscode.Uri, wrappersChanged: boolean, touched: string[], changed: string[]): void {
+    const inFolder = (s: DocState) => vscode.workspace.getWorkspaceFolder(s.uri)?.uri.toString() === folder.toString();
+    if (wrappersChanged) {
+      this.generation++;
+      for (const s of this.states.values()) if (inFolder(s)) this.schedule(s, 0);
+    }
+    // A document still showing the index's old sites for itself gets the new ones.
+    for (const file of touched) {
+      const own = this.states.get(file);
+      if (own?.fromIndex) this.schedule(own, 0);
+    }
+    for (const file of changed) this.headerChanged(vscode.Uri.parse(file), 0);
+  }
+
+  /** `uri` changed: documents whose headers include it are analysed again after `delay`. */
+  private headerChanged(uri: vscode.Uri, delay: number): void {
+    const path = this.headers?.forget(uri);
+    if (!path) return;
+    for (const s of this.states.values()) if (s.key !== uri.toString() && s.headerPaths.includes(path)) this.schedule(s, delay);
   }
 
   private async run(s: DocState): Promise<void> {
@@ -234,39 +269,77 @@ export class AnalysisManager implements vscode.Disposable {
       return;
     }
     const version = d.version;
-    if (s.result && s.result.version === version && s.result.generation === this.generation) return;
-    const t0 = performance.now();
+    const gen = this.generation;
+    // (A result served from the index is followed by the full analysis: `fromIndex` asks for it.)
+    if (s.result && s.result.version === version && s.result.generation === gen && !s.fromIndex) return;
     const settings = this.settings.for(s.uri);
     const text = d.getText();
-    const known = this.knownWrappers(s.key, settings);
+    const known = this.knownWrappers(s.key, s.uri, settings);
     const skip = skipReason(text, settings, [...known.map((w) => w.name), ...s.exported.map((w) => w.name)]);
     if (skip) {
       s.doc?.dispose();
       s.doc = null;
-      this.finish(s, d, skip, performance.now() - t0, false, []);
+      s.fromIndex = null;
+      s.fromIndexText = undefined;
+      this.finish(s, d, skip, 0, false, []);
       return;
     }
+    // Just opened and unchanged since the index read it: the index's sites are this file's, at
+    // once; the full analysis (for typing) follows when the editor is idle.
+    if (!s.doc && !s.fromIndex && this.index && !d.isDirty) {
+      const entry = await this.index.freshEntry(d.uri).catch(() => undefined);
+      if (entry && this.states.get(s.key) === s && !s.timer && !d.isClosed && d.version === version && this.generation === gen) {
+        const t0 = performance.now();
+        s.fromIndex = entry.sites;
+        s.fromIndexText = text;
+        s.exported = entry.wrappers.filter((w) => !w.fileLocal);
+        this.finish(s, d, null, performance.now() - t0, false, this.advise(entry.sites, text, settings, profile));
+        // Not `schedule`: a waiter for this version is served now, not after the warm-up.
+        if (s.warm) clearTimeout(s.warm);
+        s.warm = setTimeout(() => {
+          s.warm = undefined;
+          if (s.fromIndex && !s.timer && this.states.get(s.key) === s) void this.run(s);
+        }, indexedWarmUpMs);
+        return;
+      }
+    }
+    let headers: Awaited<ReturnType<OpenFileHeaders['for']>> = { symbols: [], paths: [], key: '' };
+    if (this.headers) {
+      try {
+        headers = await this.headers.for(d, text);
+      } catch (e) {
+        this.log(`headers of ${s.key} could not be read: ${(e as Error).message}`);
+      }
+      // Edited, closed or re-scheduled while the headers were read: the newer run goes on.
+      if (this.states.get(s.key) !== s || s.timer || d.isClosed || d.version !== version) return;
+    }
+    const t0 = performance.now();
+    s.headerPaths = headers.paths;
     try {
       const pageSize = settings.pageSize ?? profile.machine.pageSize;
       const options: CDocumentOptions = {
         wrappers: known,
         sizeOptions: { pageSize, target: settings.target },
+        headers: headers.symbols,
       };
-      const optionsKey = JSON.stringify(options);
+      // (Header symbols are lazy and must not be serialised: their paths and versions stand for them.)
+      const optionsKey = JSON.stringify({ wrappers: known, sizeOptions: options.sizeOptions, headers: headers.key });
       let incremental = false;
-      if (!s.doc) {
+      if (!s.doc && s.fromIndexText !== undefined && s.fromIndexText !== text) {
+        // Typed into before the full analysis ran: analyse the text the index described, then the
+        // edit on top of it, as if the document had been open all along.
+        s.doc = CDocument.open(parser, s.key, s.fromIndexText, options);
+        incremental = s.doc.update(text).incremental;
+      } else if (!s.doc) {
         s.doc = CDocument.open(parser, s.key, text, options);
       } else {
         if (optionsKey !== s.optionsKey) s.doc.setOptions(options);
         incremental = s.doc.update(text).incremental && optionsKey === s.optionsKey;
       }
       s.optionsKey = optionsKey;
-      const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
-      this.lastProfile = used;
-      // Rule settings are applied by the faces (diagnostics, hints), so the API sees every finding.
-      const findings = applySuppressions(adviseSites(s.doc.sites, {
-        profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true,
-      }), text);
+      s.fromIndex = null;
+      s.fromIndexText = undefined;
+      const findings = this.advise(s.doc.sites, text, settings, profile);
       const exported = s.doc.wrappers.filter((w) => !w.fileLocal);
       const wrappersChanged = JSON.stringify(exported.map((w) => ({ ...w, line: null }))) !== JSON.stringify(s.exported.map((w) => ({ ...w, line: null })));
       s.exported = exported;
@@ -284,6 +357,16 @@ export class AnalysisManager implements vscode.Disposable {
       s.doc = null;
       this.finish(s, d, `not analysed: internal error (${(e as Error).message}); see the pagecost output`, performance.now() - t0, false, []);
     }
+  }
+
+  /** Findings of a C document's sites with the settings' profile and page size; rules are applied by the faces, so the API sees every finding. */
+  private advise(sites: CallSite[], text: string, settings: EditorSettings, profile: Profile): Finding[] {
+    const pageSize = settings.pageSize ?? profile.machine.pageSize;
+    const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
+    this.lastProfile = used;
+    return applySuppressions(adviseSites(sites, {
+      profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true,
+    }), text);
   }
 
   /** The service, made on first use; null (said once) where the host has none. */
@@ -379,7 +462,7 @@ export class AnalysisManager implements vscode.Disposable {
       uri: s.key,
       version: d?.version ?? s.result?.version ?? 0,
       generation: this.generation,
-      sites: s.lang === 'ts' ? s.tsSites : (s.doc?.sites ?? []),
+      sites: s.lang === 'ts' ? s.tsSites : (s.doc?.sites ?? s.fromIndex ?? []),
       findings,
       skipped,
       ms,

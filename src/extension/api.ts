@@ -8,6 +8,9 @@
 // Stable within a minor version; fields are only ever added.
 import type { Event, Uri } from 'vscode';
 import type { CallSite, Finding } from '../core/types';
+import type { IndexStatus } from './index/indexService';
+
+export type { IndexStatus };
 
 export interface AnalysisResult {
   /** The document's URI as a string (`Uri.toString()`). */
@@ -74,4 +77,10 @@ export interface PagecostApi {
   /** What the language status item shows, brought up to date first. */
   status(): Promise<StatusSnapshot>;
   stats(): AnalysisStats;
+  /** The workspace index (null where the host has none). */
+  readonly index: {
+    status(): IndexStatus | null;
+    /** Resolves when no index refresh runs or is scheduled. */
+    whenIdle(timeoutMs?: number): Promise<IndexStatus | null>;
+  };
 }

@@ -1,24 +1,17 @@
-// The palette commands (category "pagecost"): scan the workspace into the Problems panel,
-// explain the model at the cursor, benchmark the call at the cursor, calibrate, and open the
+// The palette commands (category "pagecost"): scan the workspace into the Problems panel
+// (scanWorkspace.ts), explain the model at the cursor, benchmark the call at the cursor, calibrate, and open the
 // settings. Every command returns a small result object, so tests can check what happened
 // without reading notifications.
 import * as vscode from 'vscode';
-import { adviseSites, applySuppressions } from '../core/advice';
-import { analyzeCFile } from '../core/analysis/c/analyzeFile';
 import { MODEL_VERSION, describeFinding } from '../core/model';
 import { benchBlockedReason } from '../core/present/trust';
-import type { EditorSettings } from '../core/present/settings';
-import { TS_EXTENSIONS } from '../core/analysis/ts/api';
-import { tsMayHaveSites, tsSkipNote } from '../core/scan/tsAnalyzer';
-import type { Profile } from '../core/model';
-import type { Finding, WrapperDef } from '../core/types';
-import { NO_TS_WORKER_REASON } from './tsService';
+import type { Finding } from '../core/types';
 import type { AnalysisManager } from './analysisManager';
-import type { DiagnosticsFeature } from './diagnostics';
 import { findingsAt, jsBenchReason } from './hover';
 import type { Platform } from './platform';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
+import type { WorkspaceScan } from './scanWorkspace';
 
 export interface CommandResult {
   ok: boolean;
@@ -36,12 +29,13 @@ export class Commands implements vscode.Disposable {
 
   constructor(
     private readonly manager: AnalysisManager,
-    private readonly diagnostics: DiagnosticsFeature,
     private readonly settings: SettingsStore,
     private readonly profiles: ProfileStore,
     private readonly platform: Platform,
     private readonly output: vscode.OutputChannel,
     private readonly extensionUri: vscode.Uri,
+    /** Null where there is no workspace index (then the command says so). */
+    private readonly scan: WorkspaceScan | null,
   ) {
     const reg = (id: string, fn: (...args: unknown[]) => Promise<CommandResult>) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -56,7 +50,12 @@ export class Commands implements vscode.Disposable {
         }
       });
     this.subs = [
-      reg('pagecost.scanWorkspace', () => this.scanWorkspace()),
+      reg('pagecost.scanWorkspace', async () => {
+        if (this.scan) return this.scan.run();
+        const reason = 'Scan the workspace needs the workspace index, which this host does not provide.';
+        void vscode.window.showWarningMessage(`pagecost: ${reason}`);
+        return { ok: false, reason };
+      }),
       reg('pagecost.explainModel', (uri, offset) => this.explain(uri, offset)),
       reg('pagecost.benchmarkCall', (uri, offset) => this.benchmark(uri, offset)),
       reg('pagecost.calibrate', () => this.calibrate()),
@@ -198,143 +197,6 @@ export class Commands implements vscode.Disposable {
         }
       },
     );
-  }
-
-  /**
-   * Every C file (then every TS/JS file, scanTsFiles) of the workspace into the Problems panel. Two passes: wrappers first (a call in
-   * a.c may go through a wrapper in b.h), then call sites. Open documents keep their live results.
-   * Yields between files so the extension host stays responsive, and stops when cancelled.
-   */
-  private async scanWorkspace(): Promise<CommandResult> {
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'pagecost: scanning the workspace', cancellable: true },
-      async (progress, token) => {
-        const settings = this.settings.for();
-        const exclude = settings.exclude.length ? `{${settings.exclude.join(',')}}` : undefined;
-        const uris = (await vscode.workspace.findFiles('**/*.{c,h}', exclude, 20_000, token)).filter((u) => this.settings.excludedByProject(u) === undefined);
-        const parser = await this.manager.parserPromise();
-        const open = new Set(vscode.workspace.textDocuments.map((d) => d.uri.toString()));
-        const texts = new Map<string, string>();
-        const wrappers = new Map<string, WrapperDef[]>();
-        const yieldNow = () => new Promise<void>((r) => setTimeout(r, 0));
-        const { profile } = await this.profiles.get();
-        const sizeOptions = { pageSize: settings.pageSize ?? profile.machine.pageSize, target: settings.target };
-        let n = 0;
-        for (const uri of uris) {
-          if (token.isCancellationRequested) return { ok: false, cancelled: true, files: n };
-          progress.report({ message: `wrappers: ${vscode.workspace.asRelativePath(uri)}`, increment: 50 / uris.length });
-          let text: string;
-          try {
-            const bytes = await vscode.workspace.fs.readFile(uri);
-            if (bytes.length > settings.maxFileSize || bytes.includes(0)) continue;
-            text = new TextDecoder().decode(bytes);
-          } catch {
-            continue;
-          }
-          texts.set(uri.toString(), text);
-          const tree = parser.parse(text);
-          if (!tree) continue;
-          try {
-            const a = analyzeCFile(tree.rootNode, text, uri.toString(), { wrappers: settings.wrappers, sizeOptions });
-            if (a.wrappers.length) wrappers.set(uri.toString(), a.wrappers);
-          } catch (e) {
-            this.output.appendLine(`scan: ${uri.toString()}: ${(e as Error).message}`);
-          } finally {
-            tree.delete();
-          }
-          n++;
-          await yieldNow();
-        }
-        this.manager.setScannedWrappers(wrappers);
-        const known = [...settings.wrappers, ...[...wrappers.values()].flat()];
-        let total = 0;
-        this.diagnostics.scanCollection.clear();
-        for (const [key, text] of texts) {
-          if (token.isCancellationRequested) return { ok: false, cancelled: true, files: n, findings: total };
-          progress.report({ message: vscode.workspace.asRelativePath(vscode.Uri.parse(key)), increment: 50 / texts.size });
-          if (open.has(key)) continue;
-          const tree = parser.parse(text);
-          if (!tree) continue;
-          try {
-            const others = known.filter((w) => w.file !== key);
-            const a = analyzeCFile(tree.rootNode, text, key, { wrappers: others, sizeOptions });
-            const findings = applySuppressions(adviseSites(a.sites, { profile, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true }), text);
-            const uri = vscode.Uri.parse(key);
-            const diags = this.diagnostics.diagnosticsFor(uri, findings);
-            total += diags.length;
-            this.diagnostics.scanCollection.set(uri, diags);
-          } catch (e) {
-            this.output.appendLine(`scan: ${key}: ${(e as Error).message}`);
-          } finally {
-            tree.delete();
-          }
-          await yieldNow();
-        }
-        if (settings.ts.enabled) {
-          const ts = await this.scanTsFiles(settings, profile, open, progress, token);
-          if (ts.cancelled) return { ok: false, cancelled: true, files: n + ts.files, findings: total + ts.findings };
-          n += ts.files;
-          total += ts.findings;
-        }
-        return { ok: true, files: n, findings: total };
-      },
-    );
-  }
-
-  /**
-   * The workspace's TS/JS files (not node_modules) into the Problems panel: declaration files and
-   * big bundles are named in the output, files that spell no resize are never sent, the rest go
-   * one by one through the editor's TS/JS service (its worker thread), so the host stays free.
-   */
-  private async scanTsFiles(
-    settings: EditorSettings,
-    profile: Profile,
-    open: Set<string>,
-    progress: vscode.Progress<{ message?: string }>,
-    token: vscode.CancellationToken,
-  ): Promise<{ files: number; findings: number; cancelled?: boolean }> {
-    const excludes = ['**/node_modules/**', '**/bower_components/**', ...settings.exclude];
-    const uris = (await vscode.workspace.findFiles(`**/*{${TS_EXTENSIONS.join(',')}}`, `{${excludes.join(',')}}`, 20_000, token)).filter((u) => this.settings.excludedByProject(u) === undefined);
-    let files = 0;
-    let findings = 0;
-    for (const uri of uris) {
-      if (token.isCancellationRequested) return { files, findings, cancelled: true };
-      const key = uri.toString();
-      if (open.has(key)) continue;
-      let bytes: Uint8Array;
-      try {
-        bytes = await vscode.workspace.fs.readFile(uri);
-      } catch {
-        continue;
-      }
-      files++;
-      if (bytes.length > settings.maxFileSize || bytes.includes(0)) continue;
-      const note = tsSkipNote(key, bytes.length, settings.ts.maxGeneratedBytes);
-      if (note) {
-        this.output.appendLine(`scan: ${key}: ${note}`);
-        continue;
-      }
-      const text = new TextDecoder().decode(bytes);
-      if (!tsMayHaveSites(text)) continue;
-      progress.report({ message: vscode.workspace.asRelativePath(uri) });
-      let result;
-      try {
-        result = await this.manager.analyzeTsText(key, text, settings);
-      } catch (e) {
-        this.output.appendLine(`scan: ${key}: ${(e as Error).message}`);
-        continue;
-      }
-      if (!result) {
-        this.output.appendLine(`scan: TS/JS files not scanned: ${NO_TS_WORKER_REASON}`);
-        break;
-      }
-      for (const n of result.notes) this.output.appendLine(`scan: ${key}: ${n}`);
-      const found = applySuppressions(adviseSites(result.sites, { profile, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true }), text);
-      const diags = this.diagnostics.diagnosticsFor(uri, found);
-      findings += diags.length;
-      this.diagnostics.scanCollection.set(uri, diags);
-    }
-    return { files, findings };
   }
 
   dispose(): void {

@@ -42,7 +42,9 @@ export class DiagnosticsFeature implements vscode.Disposable {
     for (const f of findings) {
       const sev = effectiveSeverity(f, settings.rules);
       if (sev === null) continue;
-      const d = new vscode.Diagnostic(toRange(f.site.nameRange), f.message, toSeverity(sev));
+      // VS Code keeps hints out of the Problems panel; the user may ask for them there, as information.
+      const shown = sev === 'hint' && settings.problems.includeHints ? 'info' : sev;
+      const d = new vscode.Diagnostic(toRange(f.site.nameRange), f.message, toSeverity(shown));
       d.source = 'pagecost';
       d.code = { value: f.rule, target: this.rulesDoc.with({ fragment: ruleAnchor(f.rule) }) };
       const related = relatedPlaces(f.site, wrappers);

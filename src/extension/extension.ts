@@ -17,6 +17,10 @@ import { SettingsStore } from './settings';
 import { StatusFeature } from './statusItem';
 import { fixesForFinding } from './fixes';
 import { PanelFeature } from './panel/commands';
+import { IndexService } from './index/indexService';
+import { IndexStatusFeature } from './index/indexStatus';
+import { WorkspaceScan } from './scanWorkspace';
+import { buildId } from './buildId';
 
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
   const output = vscode.window.createOutputChannel('pagecost');
@@ -24,21 +28,26 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   const project = new ProjectConfigStore(log);
   const settings = new SettingsStore(project);
   const profiles = new ProfileStore(settings, platform, context.globalStorageUri);
-  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log));
+  const hosts = platform.indexHosts?.(context.extensionUri);
+  const version = (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
+  const index = hosts ? new IndexService(hosts, context.storageUri, settings, project, profiles, `${version}+${buildId()}`, log) : null;
+  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log), index);
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
   const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
-  const status = new StatusFeature(manager, settings, profiles);
+  const status = new StatusFeature(manager, settings, profiles, index);
   context.subscriptions.push(
     output, project, settings, profiles, manager, diagnostics, status,
     settings.onDidChange(() => manager.settingsChanged()),
     new InlayHintsFeature(manager, settings),
     new HoverFeature(manager, settings, profiles, platform),
     new CodeActionsFeature(manager, fixes),
-    new Commands(manager, diagnostics, settings, profiles, platform, output, context.extensionUri),
+    new Commands(manager, settings, profiles, platform, output, context.extensionUri, index && new WorkspaceScan(index, manager, diagnostics, settings, profiles, output, platform.onWorkspaceScan)),
     new PanelFeature(context, platform, platform.panelRunner(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath), settings, profiles, log),
+    ...(index ? [index, new IndexStatusFeature(index)] : []),
   );
-  // Documents opened before the config is read are analysed again when it arrives (onDidChange).
-  void project.loadAll();
+  // Documents opened before the config is read are analysed again when it arrives (onDidChange);
+  // the index starts once it is read, so its first build already has the config's wrappers.
+  void project.loadAll().then(() => index?.start());
   return {
     apiVersion: 1,
     host: platform.kind,
@@ -51,5 +60,9 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
       return status.get();
     },
     stats: () => ({ ...manager.stats }),
+    index: {
+      status: () => index?.status() ?? null,
+      whenIdle: (timeoutMs) => (index ? index.whenIdle(timeoutMs) : Promise.resolve(null)),
+    },
   };
 }

@@ -5,10 +5,25 @@ import type * as vscode from 'vscode';
 import type { PagecostApi } from './api';
 import { activateWith } from './extension';
 import { nodePlatform } from './node/platform';
-import { startSelfTest } from './selfTest';
+import { startSelfTest, workspaceScanSink } from './selfTest';
+import { FsIndexHost } from './index/fsHost';
+import { NodeIndexHost } from './node/indexHost';
+import { grammarBytes } from './grammar';
 
 export function activate(context: vscode.ExtensionContext): PagecostApi {
-  const api = activateWith(context, nodePlatform);
+  const api = activateWith(context, {
+    ...nodePlatform,
+    // Folders on this machine's disk are listed and scanned in worker threads (dist/ is beside
+    // this bundle); others (virtual file systems) through workspace.fs.
+    indexHosts: (extensionUri) => {
+      const local = new NodeIndexHost(__dirname);
+      const fs = new FsIndexHost(() => grammarBytes(extensionUri));
+      context.subscriptions.push({ dispose: () => local.dispose() });
+      return (folder) => (folder.scheme === 'file' ? local : fs);
+    },
+    // Does nothing unless PAGECOST_E2E_RESULTS is set (test/e2e sets it).
+    onWorkspaceScan: workspaceScanSink(),
+  });
   // Does nothing unless PAGECOST_E2E_RESULTS is set (test/e2e sets it).
   startSelfTest(api, nodePlatform);
   return api;

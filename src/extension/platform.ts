@@ -6,6 +6,7 @@ import type { MachineFacts, Profile } from '../core/model';
 import type { CallSite } from '../core/types';
 import type { TsAnalysisService } from './tsService';
 import type { PanelRunner } from './panel/runner';
+import type { IndexHost } from './index/host';
 
 export interface Progress {
   report(message: string, fraction?: number): void;
@@ -43,6 +44,13 @@ export interface Platform {
   tsAnalysis(log: (line: string) => void): TsAnalysisService | null;
   /** What the benchmark panel runs its harnesses with (`distPath`: the extension's dist/ folder); null where nothing can run. */
   panelRunner(distPath: string): PanelRunner | null;
+  /**
+   * Where the workspace index lists and scans each folder (worker threads in the Node host,
+   * workspace.fs on the web); the entries pass it (node.ts, web.ts). Absent: no index.
+   */
+  indexHosts?: (extensionUri: import('vscode').Uri) => (folder: import('vscode').Uri) => IndexHost;
+  /** Tier 3 only (selfTest.ts): told what each "Scan the workspace" published. */
+  onWorkspaceScan?: (result: import('./scanWorkspace').WorkspaceScanResult) => void;
 }
 
 export interface BenchRequest {

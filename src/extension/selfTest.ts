@@ -103,6 +103,15 @@ async function tsCheck(api: PagecostApi, uri: vscode.Uri): Promise<Record<string
   };
 }
 
+/**
+ * With PAGECOST_E2E_RESULTS set, what each "Scan the workspace" published goes to
+ * `<results>.scan.json`, so the driver can hold it against `pagecost scan` on the same folder.
+ */
+export function workspaceScanSink(env: NodeJS.ProcessEnv = process.env): ((result: unknown) => void) | undefined {
+  const out = env[SELF_TEST_ENV];
+  return out ? (result) => void write(`${out}.scan.json`, result) : undefined;
+}
+
 /** Written whole and then renamed, so a polling reader never sees half a file. */
 async function write(path: string, value: unknown): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;

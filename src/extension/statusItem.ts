@@ -5,6 +5,7 @@ import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import type { StatusSnapshot } from './api';
 import type { ProfileStore } from './profiles';
 import type { SettingsStore } from './settings';
+import type { IndexService } from './index/indexService';
 
 export class StatusFeature implements vscode.Disposable {
   private readonly item = vscode.languages.createLanguageStatusItem('pagecost.status', LANGUAGES.map((language) => ({ language })));
@@ -15,6 +16,7 @@ export class StatusFeature implements vscode.Disposable {
     private readonly manager: AnalysisManager,
     private readonly settings: SettingsStore,
     private readonly profiles: ProfileStore,
+    private readonly index: IndexService | null = null,
   ) {
     this.item.name = 'pagecost';
     this.item.command = { title: 'Change assumptions', command: 'pagecost.changeAssumptions' };
@@ -23,6 +25,7 @@ export class StatusFeature implements vscode.Disposable {
       profiles.onDidChange(() => void this.refresh()),
       settings.onDidChange(() => void this.refresh()),
       vscode.window.onDidChangeActiveTextEditor(() => void this.refresh()),
+      ...(index ? [index.onDidChangeStatus(() => void this.refresh())] : []),
     ];
     void this.refresh();
   }
@@ -46,6 +49,8 @@ export class StatusFeature implements vscode.Disposable {
     else if (last) detail += ` · analysed in ${last.ms.toFixed(1)} ms at ${last.at.toLocaleTimeString()}`;
     // TS/JS: the analysis' remarks on this document ("syntax error at 3:7; analysed what parsed").
     if (r?.notes?.length && !r.skipped) detail += ` · ${r.notes.join(' · ')}`;
+    // Whether this file was analysed with the index, and where the index is.
+    if (this.index && r && !r.skipped && r.language !== 'ts') detail += ` · ${this.indexWords(editor!.document.uri)}`;
     if (problems.length) detail += ` · ${problems.join(' · ')}`;
     if (grammar) detail = grammar;
     const severity: StatusSnapshot['severity'] = grammar ? 'error' : problems.length || (r?.skipped && r.skipped !== 'closed') ? 'warning' : 'info';
@@ -54,6 +59,13 @@ export class StatusFeature implements vscode.Disposable {
     this.item.detail = detail;
     this.item.severity =
       severity === 'error' ? vscode.LanguageStatusSeverity.Error : severity === 'warning' ? vscode.LanguageStatusSeverity.Warning : vscode.LanguageStatusSeverity.Information;
+  }
+
+  private indexWords(uri: vscode.Uri): string {
+    const s = this.index!.status();
+    if (s.state === 'ready') return this.index!.entry(uri) ? `with the workspace index (${s.files} files)` : 'not in the workspace index (outside the folders, excluded or past pagecost.index.maxFiles)';
+    if (s.state === 'indexing' || s.state === 'paused') return `${s.text}: wrappers defined in files not yet indexed are not known yet`;
+    return `${s.text} (${s.detail}): only wrappers of open files are known`;
   }
 
   dispose(): void {

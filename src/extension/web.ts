@@ -6,9 +6,19 @@ import type { PagecostApi } from './api';
 import { activateWith } from './extension';
 import { webPlatform } from './platform';
 import { webTsService } from './web/tsWorkerClient';
+import { FsIndexHost } from './index/fsHost';
+import { grammarBytes } from './grammar';
 
 export function activate(context: vscode.ExtensionContext): PagecostApi {
-  return activateWith(context, { ...webPlatform, tsAnalysis: (log) => webTsService(context.extensionUri, log) });
+  return activateWith(context, {
+    ...webPlatform,
+    tsAnalysis: (log) => webTsService(context.extensionUri, log),
+    // The index reads through workspace.fs and scans on the extension host's thread in slices.
+    indexHosts: (extensionUri) => {
+      const host = new FsIndexHost(() => grammarBytes(extensionUri));
+      return () => host;
+    },
+  });
 }
 
 export function deactivate(): void {

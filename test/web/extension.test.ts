@@ -62,6 +62,17 @@ async function hoverText(doc: vscode.TextDocument, pos: vscode.Position): Promis
 }
 
 /** Sets a `pagecost.` setting for the user, runs `body`, and puts the old value back. */
+/** Polls `get` until `test` holds (at most `timeoutMs`); throws naming `what` otherwise. */
+async function until<T>(what: string, get: () => Promise<T>, test: (v: T) => boolean, timeoutMs = 20_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await get();
+    if (test(v)) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: last ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 async function withSetting(key: string, value: unknown, body: () => Promise<void>): Promise<void> {
   const config = vscode.workspace.getConfiguration('pagecost');
   const old = config.inspect(key)?.globalValue;
@@ -102,17 +113,21 @@ test('diagnostics: codes, ranges, severities, source, documentation link', async
   equal(target.fragment, 'mremap-slower-than-memcpy', 'link anchors the rule');
 });
 
-test('inlay hints after each call: cost and alternative, or the crossover', async () => {
+test('inlay hints after each statement: the size priced and its cost; unknown sizes only when asked', async () => {
   const { doc } = await openFile('mremap.c');
   const hs = await hints(doc);
   const byLine = new Map(hs.map((h) => [h.position.line, label(h)]));
-  match(byLine.get(8) ?? '', /^≈[\d.]+ µs · memcpy [\d.]+ ns$/, 'one-page move: cost and memcpy');
-  match(byLine.get(12) ?? '', /^≈[\d.]+ [µm]s · copy would be [\d.]+ [µm]s$/, 'grow: cost and copy');
-  match(byLine.get(16) ?? '', /^realloc wins above [\d.]+ KiB$/, 'unknown size: the crossover');
+  match(byLine.get(8) ?? '', /^4 KiB: ≈[\d.]+ µs · memcpy [\d.]+ ns$/, 'one-page move: size, cost and memcpy');
+  match(byLine.get(12) ?? '', /^64 MiB → 128 MiB: ≈[\d.]+ [µm]s · copy [\d.]+ [µm]s$/, 'grow: sizes, cost and copy');
+  ok(!byLine.has(16), 'unknown size: no hint by default (nothing to act on)');
   const move = hs.find((h) => h.position.line === 8)!;
-  equal(move.position.character, doc.lineAt(8).text.indexOf(');') + 1, 'hint sits right after the call');
+  equal(move.position.character, doc.lineAt(8).text.indexOf(');') + 2, 'hint sits after the statement');
   const only = await hints(doc, new vscode.Range(12, 0, 13, 0));
   deepEqual(only.map((h) => h.position.line), [12], 'only the requested range is computed');
+  await withSetting('hints.unknownSizes', true, async () => {
+    const again = new Map((await until('a hint on line 17', () => hints(doc), (all) => all.some((h) => h.position.line === 16))).map((h) => [h.position.line, label(h)]));
+    match(again.get(16) ?? '', /^realloc wins above [\d.]+ KiB$/, 'unknownSizes on: the crossover');
+  });
 });
 
 test('hover: plain words, breakdown, assumptions, links; benchmarks explained on the web', async () => {
@@ -299,12 +314,45 @@ test('.pagecost.json: its wrappers are known and its excludes apply, as in the C
   await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
 });
 
-test('commands: scan the workspace into the Problems panel', async () => {
-  const r = await vscode.commands.executeCommand<{ ok: boolean; files?: number; findings?: number }>('pagecost.scanWorkspace');
+test('the workspace index on the web: a file opened alone knows the wrapper and the macro of files never opened', async () => {
+  const a = await api();
+  const idle = await a.index.whenIdle(60_000);
+  ok(idle, 'the web host has an index');
+  equal(idle.state, 'ready', `the index is ready (${idle.detail})`);
+  ok(idle.files >= 9, `it holds the workspace's C files (${idle.files})`);
+  match(idle.detail, /C files only/, 'it says what VS Code for the Web cannot do');
+  const { doc } = await openFile('index/list.c');
+  const r = await a.waitFor(doc.uri, (x) => x.sites.some((s) => s.kind === 'wrapper-call'), 20_000);
+  const site = r.sites.find((s) => s.kind === 'wrapper-call')!;
+  deepEqual(site.via, ['vec_grow', 'vec_realloc'], 'the chain crosses the header and the other .c file');
+  equal(site.newSize?.bytes, 16 * 256, 'the size comes from the header macro');
+  const hs = await hints(doc);
+  match(hs.map(label).join(' | '), /^4 KiB: ≈[\d.]+ [nµ]s/, 'its hint shows at once');
+  equal(hs[0]!.position.line, 6, 'on the call\'s line');
+  equal(hs[0]!.position.character, doc.lineAt(6).text.length, 'after the statement');
+  const status = await a.status();
+  match(status.detail, /with the workspace index/, 'the status item says the index was used');
+});
+
+test('commands: scan the workspace: the index\'s findings in the Problems panel, a summary, hints only when asked', async () => {
+  type Scan = { ok: boolean; files?: number; findings?: number; list?: { file: string; line: number; rule: string; severity: string }[]; summary?: { text: string; bySeverity: Record<string, number> } };
+  const r = await vscode.commands.executeCommand<Scan>('pagecost.scanWorkspace');
   ok(r.ok, 'scan finished');
-  ok((r.files ?? 0) >= 6, `scanned the workspace's files (${r.files})`);
+  ok((r.files ?? 0) >= 9, `scanned the workspace's files (${r.files})`);
   const ds = ours(inWorkspace('scan-only.c'));
   deepEqual(ds.map((d) => [code(d), d.range.start.line]), [['realloc-cost', 4]], 'a file never opened is in the Problems panel');
+  equal(ds[0]!.severity, vscode.DiagnosticSeverity.Hint, 'a hint stays a hint (out of the Problems panel)');
+  ok(r.list!.some((f) => f.file === 'index/alloc.c' && f.rule === 'realloc-cost'), 'the wrapper\'s own realloc is listed');
+  ok(!r.list!.some((f) => f.file.startsWith('vendor/')), '.pagecost.json excludes apply');
+  equal(r.findings, r.list!.length, 'the count is the list');
+  match(r.summary!.text, /^\d+ findings? in \d+ files \(.*realloc-cost \d+/, `the summary names severities and rules (${r.summary!.text})`);
+  await withSetting('problems.includeHints', true, async () => {
+    // (Scan again until the setting has reached the extension: a scan takes well under a second here.)
+    await until('the hint shown as information after a scan', async () => {
+      await vscode.commands.executeCommand('pagecost.scanWorkspace');
+      return ours(inWorkspace('scan-only.c'))[0]?.severity ?? -1;
+    }, (sev) => sev === vscode.DiagnosticSeverity.Information, 30_000);
+  });
 });
 
 async function fixes(doc: vscode.TextDocument, range: vscode.Range): Promise<vscode.CodeAction[]> {

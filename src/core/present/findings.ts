@@ -57,7 +57,7 @@ export function costBand(f: Finding, warnRatio: number): CostBand {
 }
 
 export interface HintSpec {
-  /** Where the hint goes: right after the call's closing parenthesis (1-based, UTF-16 column). */
+  /** Where the hint goes: after the call's statement or condition (1-based, UTF-16 column). */
   line: number;
   column: number;
   offset: number;
@@ -65,6 +65,19 @@ export interface HintSpec {
   /** The finding's message, for the hint's tooltip. */
   tooltip: string;
   band: CostBand;
+}
+
+/**
+ * What a recorded run (`pagecost record`) saw at a call site: how often it ran and the sizes it
+ * asked for. The recording layer supplies it per site; a hint then shows the distribution.
+ */
+export interface ObservedSizes {
+  calls: number;
+  /** Median and 90th percentile of the requested sizes, bytes. */
+  p50: number;
+  p90: number;
+  /** Time spent in the call over the run, when measured. */
+  totalNs?: number;
 }
 
 /** "mremap wins above 136 KiB" from an unknown-size finding's message; null when it has none. */
@@ -98,46 +111,98 @@ function jsHintLabel(f: Finding): string | null {
   return a ? `≈${formatNs(e.ns)}${total} · ${jsOpShort(a.op) ?? a.op} ${formatNs(a.ns)}` : `≈${formatNs(e.ns)}`;
 }
 
-/** The text after a call: `≈2.4 µs · memcpy 45 ns`, `≈6 µs · copy would be 290 µs`, or the crossover. */
+/** The sizes a C estimate was made for: `64 KiB`, or `4 KiB → 8 KiB` when an mremap changes the size. */
+function sizeWords(site: CallSite): string | null {
+  const n = site.newSize?.bytes;
+  if (typeof n !== 'number') return null;
+  const o = site.oldSize?.bytes;
+  return site.callee === 'mremap' && typeof o === 'number' && o !== n ? `${formatBytes(o)} → ${formatBytes(n)}` : formatBytes(site.callee === 'mremap' && typeof o === 'number' ? o : n);
+}
+
+/**
+ * The text after a call (kept under VS Code's 43-character cut for hints): the size it was
+ * priced at and its cost against the alternative
+ * (`16 KiB: ≈2.4 µs · memcpy 45 ns`, `1 MiB: ≈6 µs · copy 290 µs`), or the crossover
+ * for an unknown size (shown only when pagecost.hints.unknownSizes asks for it).
+ */
 export function hintLabel(f: Finding): string | null {
   if (isJsPrimitive(f.site.callee)) return jsHintLabel(f);
   const e = f.estimate;
   if (e) {
     const a = f.alternative;
-    if (!a) return `≈${formatNs(e.ns)}`;
+    const size = sizeWords(f.site);
+    const at = size ? `${size}: ` : '';
+    if (!a) return `${at}≈${formatNs(e.ns)}`;
     const alt = opShort(a.op);
-    return alt === 'memcpy' ? `≈${formatNs(e.ns)} · memcpy ${formatNs(a.ns)}` : `≈${formatNs(e.ns)} · copy would be ${formatNs(a.ns)}`;
+    return alt === 'memcpy' ? `${at}≈${formatNs(e.ns)} · memcpy ${formatNs(a.ns)}` : `${at}≈${formatNs(e.ns)} · copy ${formatNs(a.ns)}`;
   }
   return crossoverLabel(f.message);
+}
+
+/** A recorded run's distribution at a call: `×1,204 · p50 456 B · p90 4 KiB · 1.2 ms in all`. */
+export function observedLabel(o: ObservedSizes): string {
+  const total = o.totalNs !== undefined ? ` · ${formatNs(o.totalNs)} in all` : '';
+  return `×${o.calls.toLocaleString('en-US')} · p50 ${formatBytes(o.p50)} · p90 ${formatBytes(o.p90)}${total}`;
 }
 
 /**
  * One hint per call site (the finding with an estimate wins over a second finding on the same
  * site, such as linear growth), within [fromLine, toLine] (1-based, inclusive), after the
- * settings' filters. Sites with rules turned off show nothing.
+ * settings' filters. A hint shows a number the user can act on: the cost at a size the code
+ * states, a loop's total, or what a recorded run observed (`observed`); a site whose size is
+ * unknown shows nothing unless `hints.unknownSizes` asks for the crossover (its hover explains
+ * it anyway). Hints go after the call's statement or condition (`CallSite.hintAfter`); calls
+ * sharing one place get one hint, each part named by its call.
  */
-export function hintsFor(findings: readonly Finding[], settings: Pick<EditorSettings, 'hints' | 'rules' | 'warnRatio'>, fromLine = 1, toLine = Infinity): HintSpec[] {
+export function hintsFor(
+  findings: readonly Finding[],
+  settings: Pick<EditorSettings, 'hints' | 'rules' | 'warnRatio'>,
+  fromLine = 1,
+  toLine = Infinity,
+  observed?: (site: CallSite) => ObservedSizes | undefined,
+): HintSpec[] {
   if (!settings.hints.enabled) return [];
   const bySite = new Map<number, Finding>();
   for (const f of findings) {
     if (f.site.kind === 'reference') continue;
     if (effectiveSeverity(f, settings.rules) === null) continue;
-    const end = f.site.range.end;
+    const end = (f.site.hintAfter ?? f.site.range).end;
     if (end.line < fromLine || end.line > toLine) continue;
     const prev = bySite.get(f.site.range.endOffset);
     if (!prev || (!prev.estimate && f.estimate) || (prev.rule === 'realloc-linear-growth' && f.rule !== prev.rule)) bySite.set(f.site.range.endOffset, f);
   }
-  const out: HintSpec[] = [];
+  const parts = new Map<number, { f: Finding; label: string }[]>();
   for (const f of bySite.values()) {
-    if (f.estimate && f.estimate.ns < settings.hints.minimumNs) continue;
-    if (!f.estimate && !settings.hints.unknownSizes) continue;
-    const label = hintLabel(f);
+    const seen = observed?.(f.site);
+    let label: string | null;
+    if (seen) label = observedLabel(seen);
+    else {
+      if (f.estimate && f.estimate.ns < settings.hints.minimumNs) continue;
+      if (!f.estimate && !settings.hints.unknownSizes) continue;
+      label = hintLabel(f);
+    }
     if (!label) continue;
-    const end = f.site.range.end;
-    out.push({ line: end.line, column: end.column, offset: f.site.range.endOffset, label, tooltip: f.message, band: costBand(f, settings.warnRatio) });
+    const at = (f.site.hintAfter ?? f.site.range).endOffset;
+    let list = parts.get(at);
+    if (!list) parts.set(at, (list = []));
+    list.push({ f, label });
+  }
+  const out: HintSpec[] = [];
+  for (const list of parts.values()) {
+    list.sort((a, b) => a.f.site.range.startOffset - b.f.site.range.startOffset);
+    const first = list[0]!.f;
+    const end = (first.site.hintAfter ?? first.site.range).end;
+    const label = list.length === 1 ? list[0]!.label : list.map((p) => `${p.f.site.name} ${p.label}`).join(' | ');
+    const worst = list.map((p) => costBand(p.f, settings.warnRatio)).sort((a, b) => bandRank[b] - bandRank[a])[0]!;
+    out.push({
+      line: end.line, column: end.column, offset: (first.site.hintAfter ?? first.site.range).endOffset,
+      label, tooltip: list.map((p) => p.f.message).join('\n\n'), band: worst,
+    });
   }
   return out.sort((a, b) => a.offset - b.offset);
 }
+
+const bandRank: Record<CostBand, number> = { cheap: 0, moderate: 1, costly: 2 };
 
 /** Byte counts of a site for the "Benchmark this call" command: what to measure, in 4 KiB multiples. */
 export function benchSizes(site: CallSite): number[] {

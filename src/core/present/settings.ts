@@ -29,6 +29,10 @@ export interface EditorSettings {
   bench: { compilerPath: string | null };
   /** TS/JS documents: analysed at all; `*.min.js` and generated files above `maxGeneratedBytes` are skipped with a note. */
   ts: { enabled: boolean; maxGeneratedBytes: number };
+  /** The workspace index: built in the background at all, and how many files it takes at most. */
+  index: { enabled: boolean; maxFiles: number };
+  /** Hint-severity findings go to the Problems panel (as information, since VS Code hides hints there). */
+  problems: { includeHints: boolean };
 }
 
 export const DEFAULT_SETTINGS: EditorSettings = {
@@ -39,7 +43,7 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   warnRatio: 2,
   allocator: 'glibc',
   rules: {},
-  hints: { enabled: true, minimumNs: 0, unknownSizes: true },
+  hints: { enabled: true, minimumNs: 0, unknownSizes: false },
   maxFileSize: 2 * 1024 * 1024,
   maxCallSites: 2000,
   exclude: [],
@@ -47,13 +51,15 @@ export const DEFAULT_SETTINGS: EditorSettings = {
   debounceMs: 150,
   bench: { compilerPath: null },
   ts: { enabled: true, maxGeneratedBytes: 1024 * 1024 },
+  index: { enabled: true, maxFiles: 20_000 },
+  problems: { includeHints: false },
 };
 
 /** Setting keys under the `pagecost.` prefix; package.json declares the same ones. */
 export const SETTING_KEYS = [
   'profile', 'threads', 'pageSize', 'target', 'warnRatio', 'allocator', 'rules',
   'hints.enabled', 'hints.minimumCostNs', 'hints.unknownSizes', 'maxFileSize', 'maxCallSites', 'exclude', 'wrappers',
-  'debounceMs', 'bench.compilerPath', 'ts.enabled', 'ts.maxGeneratedBytes',
+  'debounceMs', 'bench.compilerPath', 'ts.enabled', 'ts.maxGeneratedBytes', 'index.enabled', 'index.maxFiles', 'problems.includeHints',
 ] as const;
 
 const LEVELS: readonly string[] = ['default', 'off', 'error', 'warning', 'info', 'hint'];
@@ -139,6 +145,9 @@ export function readSettings(get: (key: string) => unknown): SettingsResult {
   s.debounceMs = int('debounceMs', val('debounceMs'), 0, 5000, s.debounceMs);
   s.ts.enabled = bool('ts.enabled', s.ts.enabled);
   s.ts.maxGeneratedBytes = int('ts.maxGeneratedBytes', val('ts.maxGeneratedBytes'), 0, 512 * 1024 * 1024, s.ts.maxGeneratedBytes);
+  s.index.enabled = bool('index.enabled', s.index.enabled);
+  s.index.maxFiles = int('index.maxFiles', val('index.maxFiles'), 1, 10_000_000, s.index.maxFiles);
+  s.problems.includeHints = bool('problems.includeHints', s.problems.includeHints);
   const ex = val('exclude');
   if (ex !== undefined && ex !== null) {
     if (Array.isArray(ex)) {

@@ -39,10 +39,13 @@ describe('present: TS/JS findings', () => {
 
   it('one hint per site: the per-call cost wins over the loop total when it has an estimate', () => {
     const hints = hintsFor(findings, DEFAULT_SETTINGS);
-    assert.deepEqual(hints.map((h) => h.line), [3, 5, 7, 9]);
+    // Line 7's size is unknown: no hint unless asked for (its hover still says the scale).
+    assert.deepEqual(hints.map((h) => h.line), [3, 5, 9]);
     assert.match(hints[0]!.label, /resize\(\) in place/);
     // The concat's own size is unknown: its hint is the loop's total.
-    assert.match(hints[3]!.label, /to 16 MiB · doubling/);
+    assert.match(hints[2]!.label, /to 16 MiB · doubling/);
+    const all = hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, unknownSizes: true } });
+    assert.deepEqual(all.map((h) => h.line), [3, 5, 7, 9]);
   });
 
   it('the hover explains in JS words why, and lists the engine caveat among the assumptions', () => {

@@ -5,7 +5,7 @@ import { createCParser } from '../../../src/core/analysis/c/parser';
 import { CDocument } from '../../../src/core/analysis/c/document';
 import { MODEL_VERSION } from '../../../src/core/model';
 import { benchOpsFor, benchSweepFor } from '../../../src/core/present/bench';
-import { costBand, crossoverLabel, effectiveSeverity, hintLabel, hintsFor, relatedPlaces, ruleAnchor, skipReason } from '../../../src/core/present/findings';
+import { costBand, crossoverLabel, effectiveSeverity, hintLabel, hintsFor, observedLabel, relatedPlaces, ruleAnchor, skipReason } from '../../../src/core/present/findings';
 import { commandLink, hoverMarkdown } from '../../../src/core/present/hover';
 import { DEFAULT_SETTINGS, readSettings } from '../../../src/core/present/settings';
 import { benchBlockedReason } from '../../../src/core/present/trust';
@@ -42,9 +42,13 @@ function at(line: number, rule?: string): Finding {
 }
 
 describe('present: inlay hint labels', () => {
-  it('known sizes: cost and memcpy, or cost and the copy', () => {
-    assert.match(hintLabel(at(6))!, /^≈[\d.]+ µs · memcpy [\d.]+ ns$/);
-    assert.match(hintLabel(at(7))!, /^≈[\d.]+ [µm]s · copy would be [\d.]+ [µm]s$/);
+  it('known sizes: the size priced, the cost, and memcpy or the copy', () => {
+    assert.match(hintLabel(at(6))!, /^4 KiB: ≈[\d.]+ µs · memcpy [\d.]+ ns$/);
+    assert.match(hintLabel(at(7))!, /^64 MiB → 128 MiB: ≈[\d.]+ [µm]s · copy [\d.]+ [µm]s$/);
+    assert.match(hintLabel(at(11))!, /^1 MiB: ≈[\d.]+ [µm]s/);
+  });
+  it('an observed distribution from a recorded run', () => {
+    assert.equal(observedLabel({ calls: 1204, p50: 456, p90: 4096, totalNs: 1.2e6 }), '×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all');
   });
   it('unknown sizes: the crossover from the message', () => {
     assert.match(hintLabel(at(8))!, /^mremap wins above [\d.]+ KiB$/);
@@ -52,14 +56,16 @@ describe('present: inlay hint labels', () => {
     assert.equal(crossoverLabel('nothing to see'), null);
     assert.equal(crossoverLabel('with glibc, realloc copies like malloc + memcpy + free at every size, so'), 'realloc copies at every size');
   });
-  it('one hint per site, after the call, within the range, filtered by settings', () => {
-    const all = hintsFor(findings, DEFAULT_SETTINGS);
+  it('one hint per site, after its statement, within the range, filtered by settings', () => {
+    // By default only known sizes: a number the user can act on.
+    assert.deepEqual(hintsFor(findings, DEFAULT_SETTINGS).map((h) => h.line), [6, 7, 11]);
+    const all = hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, unknownSizes: true } });
     assert.deepEqual(all.map((h) => h.line), [4, 6, 7, 8, 9, 10, 11]);
     const loop = all.find((h) => h.line === 10)!;
     assert.match(loop.label, /realloc wins above/, 'the cost finding wins over linear growth');
     const s6 = at(6).site;
-    assert.equal(all.find((h) => h.line === 6)!.column, s6.range.end.column);
-    assert.deepEqual(hintsFor(findings, DEFAULT_SETTINGS, 7, 8).map((h) => h.line), [7, 8]);
+    assert.equal(all.find((h) => h.line === 6)!.column, s6.range.end.column + 1, 'after the `;`');
+    assert.deepEqual(hintsFor(findings, DEFAULT_SETTINGS, 7, 8).map((h) => h.line), [7]);
     assert.deepEqual(hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, enabled: false } }), []);
     const noUnknown = hintsFor(findings, { ...DEFAULT_SETTINGS, hints: { ...DEFAULT_SETTINGS.hints, unknownSizes: false } });
     assert.ok(!noUnknown.some((h) => h.line === 8));
@@ -67,6 +73,46 @@ describe('present: inlay hint labels', () => {
     assert.ok(!min.some((h) => h.line === 6));
     const off = hintsFor(findings, { ...DEFAULT_SETTINGS, rules: { 'mremap-slower-than-memcpy': 'off' } });
     assert.ok(!off.some((h) => h.line === 6));
+  });
+  it('after the statement or condition: never inside an expression', async () => {
+    const src = [
+      '#include <stdlib.h>',
+      'char *g(char *lp, char **v, int n) {',
+      '  if ((lp = realloc(lp, 4096)) == NULL) return NULL;',
+      '  use(realloc(lp, 8192), 1);',
+      '  for (int i = 0; i < n; v[i] = realloc(v[i], 64)) i++;',
+      '  while (!(lp = realloc(lp, 65536)))',
+      '    continue;',
+      '  char *a = realloc(lp, 16), *b = realloc(lp,',
+      '      32);',
+      '  return realloc(lp, 1 << 20);',
+      '}',
+      '',
+    ].join('\n');
+    const parser = await createCParser(grammarFiles);
+    const d = CDocument.open(parser, 'file:///w/h.c', src);
+    try {
+      const lines = src.split('\n');
+      const hints = hintsFor(adviseSites(d.sites), DEFAULT_SETTINGS);
+      // What the line holds up to each hint: a whole condition, statement or `for` header.
+      const before = hints.map((h) => `${h.line}:${lines[h.line - 1]!.slice(0, h.column - 1).trim()}`);
+      assert.deepEqual(before, [
+        '3:if ((lp = realloc(lp, 4096)) == NULL)',
+        '4:use(realloc(lp, 8192), 1);',
+        '5:for (int i = 0; i < n; v[i] = realloc(v[i], 64))',
+        '6:while (!(lp = realloc(lp, 65536)))',
+        '9:32);',
+        '10:return realloc(lp, 1 << 20);',
+      ]);
+      const shared = hints.find((h) => h.line === 9)!;
+      assert.match(shared.label, /^realloc 16 bytes: .+ \| realloc 32 bytes: /, 'two calls of one statement share one hint, each named');
+      // After an edit above, the place moves with the text.
+      d.update(`// a comment\n${src}`);
+      const moved = hintsFor(adviseSites(d.sites), DEFAULT_SETTINGS);
+      assert.deepEqual(moved.map((h) => [h.line, h.column]), hints.map((h) => [h.line + 1, h.column]));
+    } finally {
+      d.dispose();
+    }
   });
   it('cost bands by ratio to the alternative', () => {
     assert.equal(costBand(at(6), 2), 'costly');

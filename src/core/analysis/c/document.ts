@@ -229,6 +229,7 @@ export class CDocument {
               range: shiftRange(site.range, edit),
               nameRange: shiftRange(site.nameRange, edit),
               ...(site.facts ? { facts: mapFactRanges(site.facts, (r) => shiftRange(r, edit)) } : {}),
+              ...(site.hintAfter ? { hintAfter: shiftRange(site.hintAfter, edit) } : {}),
             }
           : site;
       let inChanged = false;

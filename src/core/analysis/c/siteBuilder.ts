@@ -14,6 +14,7 @@ import { conditionsAt, directiveTable, type DirectiveTable } from './conditions'
 import { parserFor } from './parserCache';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { siteFacts, type FunctionIndex } from './siteFacts';
+import { hintAnchor } from './hintAnchor';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
 
@@ -203,6 +204,11 @@ export function buildSites(
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
     if (def?.onFailure) site.onFailure = def.onFailure;
+    if (isCall) {
+      const h = hintAnchor(use.exprNode);
+      const end = rangeOf(h.end);
+      site.hintAfter = { ...rangeOf(h.start), end: end.end, endOffset: end.endOffset };
+    }
     sites.push(site);
     built.push([use, site]);
     if (!isCall) continue;

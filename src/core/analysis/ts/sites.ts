@@ -1,9 +1,9 @@
 // Building a CallSite from a node: ranges, the enclosing function, loop context, the value a
 // result is stored back into, and the suppression comments on its lines.
 import type { ts as TsNs } from 'ts-morph';
-import type { CallKind, CallSite, Growth, JsFacts, Primitive, SizeValue } from '../../types';
+import type { CallKind, CallSite, Growth, JsFacts, Primitive, Range, SizeValue } from '../../types';
 import { suppressionsFor } from '../../advice/suppress';
-import { type Ctx, type Node, isFunctionLike, nodeRange, textOf, unwrap } from './context';
+import { type Ctx, type Node, isFunctionLike, nodeRange, rangeOf, textOf, unwrap } from './context';
 
 /** Array methods whose callback runs once per element: a site inside one repeats like a loop body. */
 const ITERATING = new Set(['forEach', 'map', 'flatMap', 'reduce', 'reduceRight', 'filter', 'some', 'every', 'for']);
@@ -111,6 +111,7 @@ export function makeSite(ctx: Ctx, s: SiteInput): CallSite {
     enclosingFunction: enclosingFunction(ctx, s.node),
     js: s.js,
   };
+  site.hintAfter = hintAnchor(ctx, s.node);
   // The statement may start on an earlier line than the name (`buf =\n  buf.transfer(n)`).
   let stmt: Node = s.node;
   while (stmt.parent && !ctx.ts.isBlock(stmt.parent) && !ctx.ts.isSourceFile(stmt.parent) && !isFunctionLike(ctx.ts, stmt.parent)) stmt = stmt.parent;
@@ -121,4 +122,23 @@ export function makeSite(ctx: Ctx, s: SiteInput): CallSite {
   if (suppressed.length) site.facts = { suppressed };
   siteSyntax.set(site, { sizeNode: s.sizeNode, holder: s.holder, node: s.node });
   return site;
+}
+
+/**
+ * Where the call's inlay hint goes: after its statement, or after the `)` of the condition or
+ * `for` header it sits in; never inside an expression (as for C, analysis/c/hintAnchor.ts).
+ */
+function hintAnchor(ctx: Ctx, node: Node): Range {
+  const ts = ctx.ts;
+  let n: Node = node;
+  for (let p = n.parent; p; n = p, p = p.parent) {
+    if (ts.isExpressionStatement(p) || ts.isVariableStatement(p) || ts.isReturnStatement(p) || ts.isThrowStatement(p)) return nodeRange(ctx, p);
+    if (ts.isIfStatement(p) || ts.isWhileStatement(p) || ts.isDoStatement(p) || ts.isSwitchStatement(p) || ts.isForStatement(p) || ts.isForOfStatement(p) || ts.isForInStatement(p)) {
+      const close = p.getChildren(ctx.sf).find((c) => c.kind === ts.SyntaxKind.CloseParenToken);
+      // A call in the body was met as a statement first; here it is in the head.
+      return close && n.getEnd() <= close.getStart(ctx.sf) ? rangeOf(ctx, p.getStart(ctx.sf), close.getEnd()) : nodeRange(ctx, n);
+    }
+    if (ts.isBlock(p) || ts.isSourceFile(p) || isFunctionLike(ts, p) || ts.isClassLike(p)) return nodeRange(ctx, n);
+  }
+  return nodeRange(ctx, n);
 }
