@@ -48,5 +48,7 @@ export const EXPECT = {
       sites: [{ callee: 'wasm-realloc', lines: [8, 8] }, { callee: 'copy-grow', lines: [16, 19] }],
       rules: ['js-grow-cost', 'js-linear-growth'],
     },
+    // The workspace index (features/index.test.mjs, workspace/index/).
+    index: true,
   },
 };
