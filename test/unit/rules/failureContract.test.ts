@@ -94,6 +94,31 @@ void *counted(void *p, size_t n, size_t *usable)
     assert.deepEqual(got, { retry: 'dies', counted: 'null' });
   });
 
+  it('an error path through goto: the label frees the old block, or dies', async () => {
+    const got = await contracts(`
+void *via_label(void *p, size_t n)
+{
+  void *q = realloc(p, n);
+  if (!q)
+    goto fail;
+  return q;
+fail:
+  free(p);
+  return NULL;
+}
+void *via_abort(void *p, size_t n)
+{
+  void *q = realloc(p, n);
+  if (q == NULL)
+    goto fatal;
+  return q;
+fatal:
+  abort();
+}
+`);
+    assert.deepEqual(got, { via_label: 'null-freed', via_abort: 'dies' });
+  });
+
   it('macros: their own check, an assignment through a helper, the value of the call, and what is not followed', async () => {
     const got = await contracts(`
 void *keep_old(void *p, size_t nr, size_t sz) { void *q = realloc(p, nr * sz); if (!q) return p; return q; }
@@ -179,6 +204,50 @@ void f(char *p, size_t n, char **out)
 }
 `;
     assert.deepEqual(await leaks(body), [16, 18, 20, 22]);
+  });
+
+  it("a project macro that checks the pointer and does not return makes the leak moot; one that only logs does not", async () => {
+    const body = `
+#define CHECK_ALLOC(p) do { if ((p) == NULL) { fputs("out of memory", stderr); exit(1); } } while (0)
+#define REQUIRE(c) ((c) ? (void)0 : abort())
+#define ENSURE(x) assert(x)
+#define NOTE_NULL(p) do { if (!(p)) fputs("null", stderr); } while (0)
+void f(char *p, size_t n, char **out)
+{
+  p = realloc(p, n);
+  CHECK_ALLOC(p);
+  p = realloc(p, n + 1);
+  REQUIRE(p != NULL);
+  p = realloc(p, n + 2);
+  ENSURE(p);
+  p = realloc(p, n + 3);
+  NOTE_NULL(p);
+  *out = p;
+}
+`;
+    assert.deepEqual(await leaks(body), [14]);
+  });
+
+  it('follows a goto to its label: an error path that aborts is moot, one that returns leaks', async () => {
+    const body = `
+struct s { char *p; };
+int f(struct s *s, size_t n)
+{
+  s->p = realloc(s->p, n);
+  if (!s->p)
+    goto oom;
+  s->p = realloc(s->p, 2 * n);
+  if (!s->p)
+    goto out;
+  return 0;
+oom:
+  fputs("out of memory", stderr);
+  abort();
+out:
+  return -1;
+}
+`;
+    assert.deepEqual(await leaks(body), [8]);
   });
 
   it('a macro that assigns back is judged by its own check at every expansion', async () => {

@@ -18,7 +18,7 @@
 // is unknown is treated as returning NULL.
 import type { Node } from 'web-tree-sitter';
 import type { FailureContract, Primitive, WrapperDef } from '../../types';
-import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type NoReturnElsewhere } from './noReturn';
+import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type Elsewhere } from './noReturn';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { isLoopNode } from './syntax';
 
@@ -96,8 +96,10 @@ interface State {
   holders: string[];
   freed: boolean;
   steps: number;
+  /** Labels already followed (a `goto` back to one would loop). */
+  labels: Set<string>;
   calls: FileCalls;
-  elsewhere?: NoReturnElsewhere;
+  elsewhere?: Elsewhere;
 }
 
 export interface FailureWalk {
@@ -279,6 +281,10 @@ function step(s: Node, st: State, last: boolean): FailureOutcome | null {
           if (fails === null) return UNKNOWN;
           return null;
         }
+        // A project macro that checks its argument and does not return when it is NULL (`CHECK_ALLOC(p);`).
+        const checked = st.calls.checkedArgument(call.name, st.elsewhere);
+        const arg = checked >= 0 ? call.args[checked] : undefined;
+        if (arg && st.resultHolds === 'failure' && (isResult(arg, st) || successTest(arg, st))) return { kind: 'dies', by: 'assertion' };
         if (isFree(call.name) && first) {
           const held = st.holders.find((h) => sameLvalue(h, first.text));
           if (held) {
@@ -330,7 +336,17 @@ function step(s: Node, st: State, last: boolean): FailureOutcome | null {
       if (isNullish(v)) return { kind: 'returns', value: 'null' };
       return { kind: 'returns', value: 'other' };
     }
-    case 'goto_statement':
+    case 'goto_statement': {
+      // Error paths jump to a label (`goto fail;`): follow them there, each label once.
+      const label = s.childForFieldName('label')?.text;
+      let fn: Node | null = s.parent;
+      while (fn && fn.type !== 'function_definition') fn = fn.parent;
+      if (!label || !fn || st.labels.has(label)) return { kind: 'leaves' };
+      st.labels.add(label);
+      const target = fn.descendantsOfType('labeled_statement').find((l) => l?.childForFieldName('label')?.text === label);
+      if (!target) return { kind: 'leaves' };
+      return step(target, st, false) ?? walkFrom(target, st);
+    }
     case 'break_statement':
     case 'continue_statement':
       return { kind: 'leaves' };
@@ -482,7 +498,7 @@ export function followFailure(
   holders: string[],
   text: string,
   resultHolds: 'failure' | 'old' = 'failure',
-  elsewhere?: NoReturnElsewhere,
+  elsewhere?: Elsewhere,
 ): FailureWalk {
   const st: State = {
     ...(elsewhere ? { elsewhere } : {}),
@@ -491,6 +507,7 @@ export function followFailure(
     holders: holders.filter((h) => !sameLvalue(h, result)),
     freed: false,
     steps: 0,
+    labels: new Set(),
     calls: fileCalls(text),
   };
   const outcome = walkFrom(start, st);
@@ -601,7 +618,7 @@ export function siteFailure(
   fn: Node | null,
   params: readonly string[],
   assignsInside: boolean,
-  elsewhere?: NoReturnElsewhere,
+  elsewhere?: Elsewhere,
 ): SiteFailure {
   let s = startOf(call);
   if (assignsInside && (!s || 'returned' in s)) {

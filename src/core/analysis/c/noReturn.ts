@@ -185,8 +185,56 @@ function endingInNoReturn(text: string, known: Set<string>): Set<string> {
   return out;
 }
 
-/** Functions declared noreturn outside the file (in the headers it includes). */
-export type NoReturnElsewhere = (name: string) => boolean;
+/** What the headers a file includes say: functions declared noreturn, and macro definitions. */
+export interface Elsewhere {
+  noReturn(name: string): boolean;
+  macro?(name: string): MacroText | undefined;
+}
+
+/** A function-like macro as written: parameter names and its body (continuations joined). */
+export interface MacroText {
+  params: string[] | null;
+  body: string;
+}
+
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * For a macro that checks an argument and does not return when it is NULL or false
+ * (`#define CHECK_ALLOC(p) if ((p) == NULL) { perror("oom"); exit(1); }`,
+ * `#define REQUIRE(c) ((c) ? (void)0 : abort())`, `#define ENSURE(x) assert(x)`): the index of
+ * that argument; -1 for any other macro.
+ */
+export function checkedArgument(m: MacroText, dies: (name: string) => boolean): number {
+  if (!m.params) return -1;
+  const body = withoutComments(m.body);
+  const calls = [...body.matchAll(/\b([A-Za-z_]\w*)\s*\(/g)].map((x) => x[1]!);
+  const ends = calls.some((c) => dies(c));
+  for (let i = 0; i < Math.min(m.params.length, 3); i++) {
+    const p = m.params[i]!;
+    if (!/^[A-Za-z_]\w*$/.test(p)) continue;
+    const v = `\\(*\\s*${esc(p)}\\s*\\)*`;
+    const tested = new RegExp(`if\\s*\\(\\s*(?:!\\s*${v}|${v}\\s*==\\s*(?:NULL|0)|(?:NULL|0)\\s*==\\s*${v})\\s*\\)`).test(body);
+    const ternary = new RegExp(`^\\(*\\s*${v}\\s*\\?[^:]*:\\s*\\(*\\s*([A-Za-z_]\\w*)\\s*\\(`).exec(body.trim());
+    const asserted = new RegExp(`\\b([A-Za-z_]\\w*)\\s*\\(\\s*${v}\\s*[,)]`).exec(body);
+    if ((tested && ends) || (ternary && dies(ternary[1]!)) || (asserted && isAbortingAssertion(asserted[1]!) && !assertsNull(asserted[1]!))) return i;
+  }
+  return -1;
+}
+
+const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm;
+
+/** The function-like macros a file defines, read from its text (the first definition of each name wins). */
+function macrosOf(text: string): Map<string, MacroText> {
+  const out = new Map<string, MacroText>();
+  if (!text.includes('define')) return out;
+  for (const m of text.matchAll(DEFINE)) {
+    if (out.has(m[1]!)) continue;
+    const params = m[2]!.split(',').map((x) => x.trim()).filter(Boolean);
+    out.set(m[1]!, { params, body: m[3]!.replace(/\\\r?\n/g, ' ') });
+  }
+  return out;
+}
 
 /**
  * Whether a function with this body text ends in a call that does not return, given the names
@@ -222,11 +270,25 @@ export class FileCalls {
    * `always`: never returns (the C library's, or this file says so); `if-last`: its name says
    * so, which is trusted only for the last statement of a block; null: returns.
    */
-  noReturn(name: string, firstArg?: string, elsewhere?: NoReturnElsewhere): 'always' | 'if-last' | null {
+  noReturn(name: string, firstArg?: string, elsewhere?: Elsewhere): 'always' | 'if-last' | null {
     if (ALWAYS.has(name) || errorExits(name, firstArg)) return 'always';
     if (this.text && this.declared().has(name)) return 'always';
-    if (elsewhere?.(name)) return 'always';
+    if (elsewhere?.noReturn(name)) return 'always';
     return noReturnByName(name) ? 'if-last' : null;
+  }
+
+  private macros: Map<string, MacroText> | null = null;
+  private checks = new Map<string, number>();
+
+  /** A macro of this file or its headers that does not return when argument i is NULL: i, else -1. */
+  checkedArgument(name: string, elsewhere?: Elsewhere): number {
+    let i = this.checks.get(name);
+    if (i === undefined) {
+      const m = (this.macros ??= macrosOf(this.text)).get(name) ?? elsewhere?.macro?.(name);
+      i = m ? checkedArgument(m, (c) => this.noReturn(c, undefined, elsewhere) !== null) : -1;
+      this.checks.set(name, i);
+    }
+    return i;
   }
 
   /** The names this file knows not to return (for tests and the incremental document). */

@@ -15,6 +15,7 @@ import { parserFor } from './parserCache';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { siteFacts, type FunctionIndex } from './siteFacts';
 import { hintAnchor } from './hintAnchor';
+import type { Elsewhere } from './noReturn';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
 
@@ -231,12 +232,26 @@ export function buildSites(
   if (toSplice.length) spliceAndFill(toSplice, root.tree, text, scope);
   // After the sizes: a constant product is not an "unchecked multiply".
   const fnIndexes = new Map<number, FunctionIndex>();
-  const noReturnInHeaders = (name: string) => scope.headers.some((h) => h.noReturn?.has(name));
+  const inHeaders = headersOf(scope);
   for (const [use, site] of built) {
-    const facts = siteFacts(use, site, root, text, fnIndexes, noReturnInHeaders);
+    const facts = siteFacts(use, site, root, text, fnIndexes, inHeaders);
     if (facts) site.facts = facts;
   }
   return sites;
+}
+
+/** What the included headers say about calls that do not return (noReturn.ts), asked only when a failure check needs it. */
+function headersOf(scope: Scope): Elsewhere {
+  return {
+    noReturn: (name) => scope.headers.some((h) => h.noReturn?.has(name)),
+    macro: (name) => {
+      for (const h of scope.headers) {
+        const m = h.macros.get(name);
+        if (m) return m;
+      }
+      return undefined;
+    },
+  };
 }
 
 function resolveDirect(p: Pending): Partial<Record<ArgRole, Resolved>> {

@@ -20,7 +20,7 @@ import { sameLvalue, stripParensAndCasts } from './substitute';
 import { declaratorName, enclosingFunctionNode, functionParams } from './syntax';
 import { argTextAt } from './wrappers';
 import { inner, lvalueRe, outer, siteFailure } from './failureContract';
-import { fileCalls, isAbortingAssertion, type NoReturnElsewhere } from './noReturn';
+import { fileCalls, isAbortingAssertion, type Elsewhere } from './noReturn';
 
 function rangeOf(n: Node): Range {
   return {
@@ -52,7 +52,7 @@ function lastStatement(body: Node): Node | null {
  * How the body ends: `dies` (a call of a function that does not return, or an assertion that
  * cannot hold: `assert(0)`), `leaves` (return/goto/break/continue), or falls through.
  */
-function ending(body: Node, text: string, elsewhere?: NoReturnElsewhere): 'dies' | 'leaves' | 'falls' {
+function ending(body: Node, text: string, elsewhere?: Elsewhere): 'dies' | 'leaves' | 'falls' {
   const last = lastStatement(body);
   if (!last) return 'falls';
   if (['return_statement', 'goto_statement', 'break_statement', 'continue_statement'].includes(last.type)) return 'leaves';
@@ -87,7 +87,7 @@ function testsFailure(cond: Node, target: string, mremap: boolean): boolean {
 }
 
 /** What the realloc-leak repair needs about the `if` right after the statement. */
-function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, elsewhere?: NoReturnElsewhere): SiteFacts['nextCheck'] {
+function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, elsewhere?: Elsewhere): SiteFacts['nextCheck'] {
   const next = stmt.nextNamedSibling;
   if (!next || next.type !== 'if_statement' || next.childForFieldName('alternative')) return undefined;
   if (text.slice(stmt.endIndex, next.startIndex).trim() !== '') return undefined; // a comment in between
@@ -365,7 +365,7 @@ export function siteFacts(
   root: Node,
   text: string,
   cache?: Map<number, FunctionIndex>,
-  elsewhere?: NoReturnElsewhere,
+  elsewhere?: Elsewhere,
 ): SiteFacts | undefined {
   const facts: SiteFacts = {};
   const fn = enclosingFunctionNode(use.nameNode);
