@@ -35,6 +35,13 @@ function withAlpha(colour: string, alpha: number): string {
   return colour;
 }
 
+/** Axis labels of a decade: "100 ns", "1 µs", "10 ms". */
+export function axisNs(v: number): string {
+  const units: [number, string][] = [[1e9, 's'], [1e6, 'ms'], [1e3, 'µs'], [1, 'ns']];
+  for (const [f, u] of units) if (v >= f) return `${+(v / f).toPrecision(3)} ${u}`;
+  return `${+v.toPrecision(2)} ns`;
+}
+
 export function dashFor(kind: ProfileView['kind']): number[] {
   return kind === 'default' ? [6, 4] : kind === 'calibrated' ? [] : [2, 3];
 }
@@ -95,17 +102,20 @@ export class PairChart {
       const lower = roles.findIndex((x) => x.kind === 'p10' && x.op === r.op);
       bands.push({ series: [i + 1, lower + 1], fill: withAlpha(opColour(opIndex(r.op)), 0.18) });
     });
-    const axis = (label: string, fmt: (v: number) => string): uPlot.Axis => ({
-      label, stroke: fg, labelFont: font, font, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 },
+    // A log axis puts a tick at every 1…9 × 10ⁿ: keep the decades (time) and the powers of 16 (bytes) only.
+    const only = (keep: (v: number) => boolean): uPlot.Axis.Filter => (_u, splits) => splits.map((v) => (v != null && keep(v) ? v : null));
+    const axis = (label: string, fmt: (v: number) => string, keep: (v: number) => boolean): uPlot.Axis => ({
+      label, stroke: fg, labelFont: font, font, filter: only(keep), grid: { stroke: grid, width: 1, filter: only(keep) }, ticks: { stroke: grid, width: 1, filter: only(keep) },
       values: (_u, vals) => vals.map((v) => (v == null ? '' : fmt(v))),
     });
+    const whole = (x: number) => Math.abs(x - Math.round(x)) < 1e-6;
     const opts: uPlot.Options = {
       width: this.width(),
       height: 260,
       series,
       bands,
       scales: { x: { distr: 3, log: 2 }, y: { distr: 3, log: 10 } },
-      axes: [axis('bytes', formatBytes), { ...axis('time', formatNs), size: 64 }],
+      axes: [axis('bytes', formatBytes, (v) => whole(Math.log2(v) / 4)), { ...axis('time', axisNs, (v) => whole(Math.log10(v))), size: 60 }],
       legend: { show: false },
       cursor: { points: { show: false }, drag: { x: false, y: false } },
       hooks: {
@@ -158,10 +168,20 @@ export class PairChart {
       ctx.stroke();
       ctx.fillStyle = cssVar('--vscode-foreground', '#cccccc');
       ctx.font = `${11 * ratio}px ${cssVar('--vscode-font-family', 'sans-serif')}`;
+      // uPlot leaves the alignment of its last axis label in the context.
+      ctx.textAlign = 'left';
+      ctx.textBaseline = 'alphabetic';
       const label = `${p.label}: ${formatBytes(c.bytes)}`;
       const w = ctx.measureText(label).width;
-      const tx = x + 4 * ratio + w > u.bbox.left + u.bbox.width ? x - 4 * ratio - w : x + 4 * ratio;
-      ctx.fillText(label, tx, u.bbox.top + (12 + 14 * row) * ratio);
+      // Right of the line when it fits, else left of it, never outside the plot.
+      const right = u.bbox.left + u.bbox.width;
+      const tx = x + 4 * ratio + w <= right ? x + 4 * ratio : Math.max(u.bbox.left + 2 * ratio, x - 4 * ratio - w);
+      const ty = u.bbox.top + (12 + 14 * row) * ratio;
+      // A backing in the editor's colour keeps the label readable over the curves.
+      ctx.fillStyle = withAlpha(cssVar('--vscode-editorWidget-background', cssVar('--vscode-editor-background', '#1f1f1f')), 0.85);
+      ctx.fillRect(tx - 2 * ratio, ty - 10 * ratio, w + 4 * ratio, 13 * ratio);
+      ctx.fillStyle = cssVar('--vscode-foreground', '#cccccc');
+      ctx.fillText(label, tx, ty);
       ctx.restore();
       row++;
     }

@@ -10,7 +10,9 @@ import { BenchError, runBenchmark, type BenchHost, type BenchRun } from '../core
 import { JS_BENCH_OPS, expectedJsLines, isJsBenchOp, quickJsSweep, withJsModel, type JsBenchOp, type JsSweep } from '../core/bench/js/ops';
 import { describeEngine } from '../core/bench/js/protocol';
 import { runJsBenchmark } from '../core/bench/js/runner';
-import { jsHarnessInfo, jsHarnessPath } from './jsBench';
+import { fitJs } from '../core/bench/js/fit';
+import { loadProfile } from '../core/model';
+import { jsHarnessInfo, jsHarnessPath, thisNodeEngine } from './jsBench';
 import { BENCH_OPS, BYTE_GRANULAR_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
 import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from '../core/bench/calibration';
@@ -360,7 +362,9 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
     io.stderr(`pagecost calibrate: ${error?.message ?? 'no result'}\nNothing was written to ${outPath}.\n`);
     return error?.kind === 'cancelled' ? 130 : 1;
   }
-  const o = run.output;
+  // The JS primitives (--ops js-…) calibrate the TS/JS model's own parameters, after the C fit.
+  const jsPoints = run.output.points.filter((p) => isJsBenchOp(p.op));
+  const o = { ...run.output, points: run.output.points.filter((p) => !isJsBenchOp(p.op)) };
   const file: MeasurementsFile = {
     format: MEASUREMENTS_FORMAT,
     version: MEASUREMENTS_VERSION,
@@ -380,9 +384,16 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
   let summary: string;
   try {
     const { file: profile, fit, unfitted, errors } = fitCalibration(file, basename(outPath).replace(/\.json$/i, ''));
+    const jsFit = jsPoints.length ? fitJs(loadProfile(profile, outPath), jsPoints, thisNodeEngine()) : null;
+    if (jsFit) {
+      profile.params.f_js_transfer_move = jsFit.params.f_js_transfer_move;
+      profile.params.t_js_buffer = jsFit.params.t_js_buffer;
+      profile.notes.f_js_transfer_move = profile.notes.t_js_buffer = `fitted to ${jsFit.points} JS points (${jsFit.engine ? describeEngine(jsFit.engine) : 'this engine'})`;
+    }
     text = `${JSON.stringify(profile, null, 2)}\n`;
     io.stdout(renderFit(fit));
     io.stdout(renderCalibrationReport(errors, unfitted));
+    if (jsFit) io.stdout(`${jsFit.transfer}\nJS model: f_js_transfer_move ${jsFit.params.f_js_transfer_move}, t_js_buffer ${jsFit.params.t_js_buffer} ns; the ${jsFit.points} JS points were off by a median ${jsFit.before.toFixed(2)}× before, ${jsFit.after.toFixed(2)}× after\n`);
     summary =
       `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n` +
       `use it with: pagecost explain --profile ${args.out} …, pagecost bench --profile ${args.out}\n`;

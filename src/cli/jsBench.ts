@@ -10,6 +10,11 @@ export function jsHarnessPath(): string {
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
+/** The engine the JS harness reports when this Node runs it (the CLI runs it with process.execPath). */
+export function thisNodeEngine(): JsEngine {
+  return { engine: 'V8', engineVersion: process.versions.v8, runtime: 'node', runtimeVersion: process.version };
+}
+
 export function jsHarnessInfo(engine: JsEngine): BuiltHarness {
   const version = describeEngine(engine);
   return { binary: jsHarnessPath(), key: 'js-harness', compiler: { path: process.execPath, version, versionText: version, source: 'node' }, built: false };

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { MODEL_VERSION, describeFinding } from '../core/model';
 import { benchBlockedReason } from '../core/present/trust';
-import type { Finding } from '../core/types';
+import type { CallSite, Finding } from '../core/types';
 import type { AnalysisManager } from './analysisManager';
 import { findingsAt, jsBenchReason } from './hover';
 import type { Platform } from './platform';
@@ -24,6 +24,14 @@ export interface CommandResult {
   cancelled?: boolean;
 }
 
+/** What the benchmark and calibrate commands hand to the panel (src/extension/panel/commands.ts). */
+export interface BenchPanelEntry {
+  /** Opens the panel on this call; runs it there unless `blocked` says why not. */
+  benchmarkCall(site: CallSite, where: string, threads: number, blocked: string | null): Promise<CommandResult>;
+  /** Opens the panel and calibrates there unless `blocked` says why not. */
+  calibrate(blocked: string | null): Promise<CommandResult>;
+}
+
 export class Commands implements vscode.Disposable {
   private readonly subs: vscode.Disposable[];
 
@@ -33,9 +41,10 @@ export class Commands implements vscode.Disposable {
     private readonly profiles: ProfileStore,
     private readonly platform: Platform,
     private readonly output: vscode.OutputChannel,
-    private readonly extensionUri: vscode.Uri,
     /** Null where there is no workspace index (then the command says so). */
     private readonly scan: WorkspaceScan | null,
+    /** The benchmark panel: benchmark and calibrate run there. */
+    private readonly panel: BenchPanelEntry,
   ) {
     const reg = (id: string, fn: (...args: unknown[]) => Promise<CommandResult>) =>
       vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -110,93 +119,47 @@ export class Commands implements vscode.Disposable {
     return benchBlockedReason(this.platform.benchUnavailable(), vscode.workspace.isTrusted);
   }
 
-  private distPath(): string {
-    return vscode.Uri.joinPath(this.extensionUri, 'dist').fsPath;
+  private async benchmark(uri: unknown, offset: unknown): Promise<CommandResult> {
+    return this.benchmarkInPanel(uri, offset, this.blocked());
   }
 
-  private async benchmark(uri: unknown, offset: unknown): Promise<CommandResult> {
-    const reason = this.blocked();
-    if (reason) {
-      void vscode.window.showWarningMessage(`pagecost: ${reason}`);
-      return { ok: false, reason };
-    }
+  /**
+   * The panel measures the call at its sizes (and a sweep around them). Where measuring is off it
+   * still opens, model-only, on this call, and the command answers with the reason.
+   */
+  private async benchmarkInPanel(uri: unknown, offset: unknown, blocked: string | null): Promise<CommandResult> {
     const found = await this.findingsAt(uri, offset);
     const site = found?.findings.find((f) => f.site.kind !== 'reference')?.site;
     if (!site || !found) {
-      const why = 'Put the cursor on a realloc or mremap call to benchmark it.';
+      if (blocked) {
+        this.explainBlocked(blocked, async () => vscode.commands.executeCommand('pagecost.showModel'));
+        return { ok: false, reason: blocked };
+      }
+      const why = 'Put the cursor on a realloc or mremap call (or a JS buffer resize) to benchmark it.';
       void vscode.window.showInformationMessage(`pagecost: ${why}`);
       return { ok: false, reason: why };
     }
-    const notMeasured = jsBenchReason(site);
-    if (notMeasured) {
-      void vscode.window.showInformationMessage(`pagecost: ${notMeasured}`);
-      return { ok: false, reason: notMeasured };
+    const where = `${vscode.workspace.asRelativePath(found.doc.uri)}:${site.nameRange.start.line}`;
+    const threads = this.settings.for(found.doc.uri).threads;
+    const why = blocked ?? jsBenchReason(site);
+    if (why) {
+      // Explain, and offer the model-only panel on this call rather than opening it unasked.
+      this.explainBlocked(why, () => this.panel.benchmarkCall(site, where, threads, why));
+      return { ok: false, reason: why };
     }
-    const settings = this.settings.for(found.doc.uri);
-    const { profile } = await this.profiles.get();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: `pagecost: benchmarking ${site.name}`, cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        try {
-          const out = await this.platform.benchmarkSite(site, {
-            profile, threads: settings.threads, compilerPath: settings.bench.compilerPath, distPath: this.distPath(),
-            signal: controller.signal,
-            progress: { report: (message, fraction) => progress.report({ message, ...(fraction ? { increment: fraction * 100 } : {}) }) },
-          });
-          this.output.appendLine(out.report);
-          this.output.show(true);
-          return { ok: true, text: out.report };
-        } catch (e) {
-          return this.harnessFailed('benchmark', e, token);
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    return this.panel.benchmarkCall(site, where, threads, null);
   }
 
-  /** A benchmark or calibration that failed or was cancelled: logged, and shown unless the user cancelled it. */
-  private harnessFailed(what: 'benchmark' | 'calibrate', e: unknown, token: vscode.CancellationToken): CommandResult {
-    const reason = (e as Error).message;
-    this.output.appendLine(`${what}: ${reason}`);
-    if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`pagecost: ${reason}`);
-    return { ok: false, reason, cancelled: token.isCancellationRequested };
+  private explainBlocked(reason: string, show: () => Promise<unknown>): void {
+    const action = 'Show the model';
+    void vscode.window.showWarningMessage(`pagecost: ${reason}`, action).then((pick) => (pick === action ? show() : undefined));
   }
 
   private async calibrate(): Promise<CommandResult> {
     const reason = this.blocked();
-    if (reason) {
-      void vscode.window.showWarningMessage(`pagecost: ${reason}`);
-      return { ok: false, reason };
-    }
-    const settings = this.settings.for();
-    return vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: 'pagecost: calibrating the model for this machine (under a minute)', cancellable: true },
-      async (progress, token) => {
-        const controller = new AbortController();
-        const sub = token.onCancellationRequested(() => controller.abort());
-        try {
-          const out = await this.platform.calibrate({
-            name: 'this machine', compilerPath: settings.bench.compilerPath, distPath: this.distPath(), signal: controller.signal,
-            progress: { report: (message, fraction) => progress.report({ message, ...(fraction ? { increment: fraction * 100 } : {}) }) },
-          });
-          await this.profiles.saveCalibration(out.profileJson);
-          this.output.appendLine(out.summary);
-          const where = this.settings.for().profile;
-          const note = where === 'auto' || where === 'calibrated'
-            ? 'Hints use it now.'
-            : `Set pagecost.profile to "auto" or "calibrated" to use it (it is "${where}").`;
-          void vscode.window.showInformationMessage(`pagecost: calibrated the model for this machine. ${note}`);
-          return { ok: true, text: out.summary };
-        } catch (e) {
-          return this.harnessFailed('calibrate', e, token);
-        } finally {
-          sub.dispose();
-        }
-      },
-    );
+    if (!reason) return this.panel.calibrate(null);
+    this.explainBlocked(reason, () => this.panel.calibrate(reason));
+    return { ok: false, reason };
   }
 
   dispose(): void {

@@ -35,14 +35,15 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
   const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
   const status = new StatusFeature(manager, settings, profiles, index);
+  const panel = new PanelFeature(context, platform, platform.panelRunner(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath), settings, profiles, log);
   context.subscriptions.push(
     output, project, settings, profiles, manager, diagnostics, status,
     settings.onDidChange(() => manager.settingsChanged()),
     new InlayHintsFeature(manager, settings),
     new HoverFeature(manager, settings, profiles, platform),
     new CodeActionsFeature(manager, fixes),
-    new Commands(manager, settings, profiles, platform, output, context.extensionUri, index && new WorkspaceScan(index, manager, diagnostics, settings, profiles, output, platform.onWorkspaceScan)),
-    new PanelFeature(context, platform, platform.panelRunner(vscode.Uri.joinPath(context.extensionUri, 'dist').fsPath), settings, profiles, log),
+    panel,
+    new Commands(manager, settings, profiles, platform, output, index && new WorkspaceScan(index, manager, diagnostics, settings, profiles, output, platform.onWorkspaceScan), panel),
     ...(index ? [index, new IndexStatusFeature(index)] : []),
   );
   // Documents opened before the config is read are analysed again when it arrives (onDidChange);

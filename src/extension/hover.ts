@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { MODEL_VERSION } from '../core/model';
 import { commandLink, hoverMarkdown } from '../core/present/hover';
 import { benchBlockedReason } from '../core/present/trust';
-import { isJsPrimitive, type CallSite, type Finding } from '../core/types';
+import type { CallSite, Finding } from '../core/types';
 import { LANGUAGES, type AnalysisManager } from './analysisManager';
 import { toRange } from './convert';
 import type { Platform } from './platform';
@@ -15,13 +15,14 @@ import type { SettingsStore } from './settings';
 export const HOVER_COMMANDS = ['pagecost.benchmarkCall', 'pagecost.explainModel', 'pagecost.changeAssumptions'];
 
 /**
- * Why the call cannot be benchmarked whatever the host: the harness times C's realloc, mremap
- * and memcpy, so a JS/WebAssembly resize (copy-grow, wasm-realloc, …) would be measured as
- * something it is not. FFI calls of C realloc/mremap from TS are C primitives and are measured.
+ * Why the call cannot be benchmarked whatever the host: a WebAssembly module's own realloc runs
+ * inside linear memory with the module's allocator, which no harness of ours runs. The other JS
+ * primitives are timed by the JS harness (src/core/bench/js), C calls and FFI calls of C
+ * realloc/mremap by the C harness.
  */
 export function jsBenchReason(site: CallSite): string | null {
-  return isJsPrimitive(site.callee)
-    ? `The benchmark harness measures C's realloc, mremap and memcpy; ${site.callee} (a JS/WebAssembly resize) is not measured yet. Its figures come from the model (docs/MODEL.md).`
+  return site.callee === 'wasm-realloc'
+    ? 'A WebAssembly module\'s own realloc runs inside linear memory with its allocator, which the benchmark harnesses do not run; its figures come from the model (docs/MODEL.md).'
     : null;
 }
 

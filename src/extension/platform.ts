@@ -3,27 +3,9 @@
 // runs in a browser worker and can do none of that. The browser entry passes `webPlatform`,
 // whose answers say why, so no Node module ends up in the browser bundle.
 import type { MachineFacts, Profile } from '../core/model';
-import type { CallSite } from '../core/types';
 import type { TsAnalysisService } from './tsService';
 import type { PanelRunner } from './panel/runner';
 import type { IndexHost } from './index/host';
-
-export interface Progress {
-  report(message: string, fraction?: number): void;
-}
-
-export interface BenchOutcome {
-  /** Text for the output channel: measured beside modelled. */
-  report: string;
-  /** Measured points, for the API and tests. */
-  points: number;
-}
-
-export interface CalibrateOutcome {
-  /** The calibration profile file written (JSON text) and its summary. */
-  profileJson: string;
-  summary: string;
-}
 
 export interface Platform {
   readonly kind: 'node' | 'web';
@@ -33,10 +15,6 @@ export interface Platform {
   liveMachine(): Partial<MachineFacts> | null;
   /** The "this-machine" profile; null where the machine cannot be read. */
   thisMachine(): Profile | null;
-  /** Measures the operations of one call site at its sizes, against the model. */
-  benchmarkSite(site: CallSite, opts: BenchRequest): Promise<BenchOutcome>;
-  /** Runs the calibration sweep and fits a profile. */
-  calibrate(opts: CalibrateRequest): Promise<CalibrateOutcome>;
   /**
    * A service that analyses TS/JS off the host's thread, created on the first TS/JS document;
    * null where there is none (tsService.ts NO_TS_WORKER_REASON says why).
@@ -53,24 +31,6 @@ export interface Platform {
   onWorkspaceScan?: (result: import('./scanWorkspace').WorkspaceScanResult) => void;
 }
 
-export interface BenchRequest {
-  profile: Profile;
-  threads: number;
-  compilerPath: string | null;
-  /** The extension's dist/ folder (a file system path): the harness source ships there. */
-  distPath: string;
-  signal: AbortSignal;
-  progress: Progress;
-}
-
-export interface CalibrateRequest {
-  name: string;
-  compilerPath: string | null;
-  distPath: string;
-  signal: AbortSignal;
-  progress: Progress;
-}
-
 export const WEB_BENCH_REASON =
   'Benchmarks compile and run a C program on your machine, which VS Code for the Web cannot do. ' +
   'Open this folder in desktop VS Code (or a remote/SSH/container window, or code-server) to ' +
@@ -81,8 +41,6 @@ export const webPlatform: Platform = {
   benchUnavailable: () => WEB_BENCH_REASON,
   liveMachine: () => null,
   thisMachine: () => null,
-  benchmarkSite: () => Promise.reject(new Error(WEB_BENCH_REASON)),
-  calibrate: () => Promise.reject(new Error(WEB_BENCH_REASON)),
   // The browser entry (web.ts) passes its Web Worker service (web/tsWorkerClient.ts), which needs the extension's URI.
   tsAnalysis: () => null,
   panelRunner: () => null,

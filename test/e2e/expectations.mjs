@@ -31,11 +31,11 @@ export const EXPECT = {
     edit: { line: 8, column: 21, from: '4', to: '64' },
     // The rule the self-test hook (src/extension/selfTest.ts) must report for grow.c.
     rule: 'mremap-slower-than-memcpy',
-    // Benchmark and calibrate through the palette.
+    // Benchmark and calibrate through the palette (they run in the benchmark panel).
     bench: {
       // The mremap in slot_move: 16 KiB moved with MREMAP_FIXED, measured as mremap-move against memcpy.
       line: 18, column: 18,
-      rows: [/mremap-move\s+16 KiB\s+1\s+\d/, /memcpy-warm\s+16 KiB\s+1\s+\d/],
+      ops: ['mremap-move', 'memcpy-warm'], size: '16 KiB',
     },
     // A TS document (test/e2e/workspace/grow.ts), analysed in the extension's worker thread: in
     // both sessions, since static analysis must work in Restricted Mode too.

@@ -148,11 +148,11 @@ function needLength(v: number | null | undefined): number {
 export function estimateJs(p: Params, ctx: ModelContext, g: JsGrow): Estimate {
   switch (g.primitive) {
     case 'wasm-realloc': return wasmRealloc(p, ctx, need(g.oldBytes, 'old size'), need(g.newBytes, 'new size'));
-    case 'memory-grow': return memoryGrow(p, ctx, g);
-    case 'buffer-resize': return resize(p, ctx, need(g.oldBytes, 'old size'), needLength(g.newBytes), g.shared ?? null);
-    case 'buffer-transfer': return copyGrow(p, ctx, 'buffer-transfer', need(g.oldBytes, 'old size'), need(g.newBytes, 'new size'));
-    case 'copy-grow': return copyGrow(p, ctx, 'copy-grow', need(g.oldBytes, 'old size'), need(g.newBytes, 'new size'));
-    case 'concat-grow': return concat(p, ctx, need(g.oldBytes, 'old size'), need(g.newBytes, 'new size'));
+    case 'memory-grow': return withEngineWork(p, memoryGrow(p, ctx, g));
+    case 'buffer-resize': return withEngineWork(p, resize(p, ctx, need(g.oldBytes, 'old size'), needLength(g.newBytes), g.shared ?? null));
+    case 'buffer-transfer': return withEngineWork(p, copyGrow(p, ctx, 'buffer-transfer', need(g.oldBytes, 'old size'), need(g.newBytes, 'new size')));
+    case 'copy-grow': return withEngineWork(p, copyGrow(p, ctx, 'copy-grow', need(g.oldBytes, 'old size'), need(g.newBytes, 'new size')));
+    case 'concat-grow': return withEngineWork(p, concat(p, ctx, need(g.oldBytes, 'old size'), need(g.newBytes, 'new size')));
   }
 }
 
@@ -211,6 +211,8 @@ function resize(p: Params, ctx: ModelContext, A: number, B: number, shared: bool
 function copyGrow(p: Params, ctx: ModelContext, op: 'buffer-transfer' | 'copy-grow', A: number, B: number): Estimate {
   const parts = [copyInto(p, ctx, A, B)];
   if (B > A) parts.push(faults(p, ctx, B - A, TAIL));
+  const f = p.f_js_transfer_move;
+  if (op === 'buffer-transfer' && f > 0) return transferMeasured(p, ctx, A, B, parts, f);
   const own = op === 'buffer-transfer'
     ? [
         `${NOT_KNOWN} (the spec copies, then detaches the old buffer; an engine may move the pages or realloc in place instead, which costs less)`,
@@ -218,6 +220,30 @@ function copyGrow(p: Params, ctx: ModelContext, op: 'buffer-transfer' | 'copy-gr
       ]
     : ['a new typed array (zero-filled) and set() copy the old bytes on every engine; the old buffer is freed by the garbage collector later (priced as a free now)'];
   return combine(op, op === 'buffer-transfer' ? 'transfer: copy into new memory' : 'new array + set(): copy into new memory', parts, own);
+}
+
+/**
+ * transfer() on an engine whose behaviour the JS calibration measured: the share f that
+ * reallocates the backing store (glibc realloc: in place, or the pages moved for a large block),
+ * the rest copied; the new tail is written either way.
+ */
+function transferMeasured(p: Params, ctx: ModelContext, A: number, B: number, copy: Part[], f: number): Estimate {
+  const moved: Part[] = [{ e: estimateOp(p, { ...ctx, allocator: 'glibc' }, { kind: 'realloc', oldBytes: A, newBytes: B }), scale: f }];
+  if (B > A) moved.push({ ...faults(p, ctx, B - A, TAIL), scale: f });
+  return combine('buffer-transfer', 'transfer: realloc or copy, as measured on this engine', [...moved, ...copy.map((c) => ({ ...c, scale: 1 - f }))], [
+    `measured on this engine: ${Math.round(100 * f)}% of transfer() reallocates the backing store (in place, or moving the pages of a large block), the rest copies (f_js_transfer_move)`,
+    'views over the old buffer are detached by transfer()',
+  ]);
+}
+
+/** The engine's own work per resize (t_js_buffer), once a JS calibration measured it: one more term. */
+function withEngineWork(p: Params, e: Estimate): Estimate {
+  if (!(p.t_js_buffer > 0)) return e;
+  const term: BreakdownTerm = { term: 't_js_buffer', label: "the JS engine's own work (buffer object, bookkeeping)", count: 1, unitNs: p.t_js_buffer, ns: p.t_js_buffer, share: 0 };
+  const breakdown = [...e.breakdown.map((t) => ({ ...t })), term];
+  const ns = e.ns + p.t_js_buffer;
+  for (const t of breakdown) t.share = t.ns / ns;
+  return { ...e, ns, breakdown, assumptions: [...e.assumptions, "the engine's own work per resize was measured by a JS calibration (t_js_buffer)"] };
 }
 
 function concat(p: Params, ctx: ModelContext, A: number, B: number): Estimate {

@@ -293,6 +293,18 @@ export const PARAMS = [
     defaults: same(20), range: [10, 100], limits: [0, 100_000],
     tag: 'E', source: 'MODEL-FACTS §2.3 t_libc_split 20–50 ns [E]', calibratable: false,
   },
+  {
+    id: 't_js_buffer', unit: 'ns', label: 'the JS engine\'s own work for one buffer resize',
+    doc: 'What a JS engine adds to a buffer resize beyond the allocator, copy and faults the other terms price: the new ArrayBuffer object, its backing-store bookkeeping, external-memory accounting. Not in MODEL-FACTS; 0 until the JS harness measures it (the panel\'s calibration, src/core/bench/js/fit.ts). Not used for a WebAssembly module\'s own realloc.',
+    defaults: same(0), range: [0, 5000], limits: [0, 1_000_000],
+    tag: 'E', source: 'our choice: 0 (not known) until a JS calibration measures it on the engine in use', calibratable: false,
+  },
+  {
+    id: 'f_js_transfer_move', unit: 'share', label: 'share of ArrayBuffer.transfer() that reallocates instead of copying',
+    doc: 'transfer() is priced as (1 − f) × a copy into new memory + f × a glibc realloc of the backing store (which grows in place or moves the pages of a large block). The spec copies; V8 reallocates the backing store where it can. 0 (copy) until the JS harness measures the engine in use (src/core/bench/js/fit.ts).',
+    defaults: same(0), range: [0, 1], limits: [0, 1],
+    tag: 'E', source: 'MODEL-FACTS §1.11: treat JS growth as a copy unless the engine is known; fitted per engine by the JS calibration', calibratable: false,
+  },
 ] as const satisfies readonly ParamDef[];
 
 export type ParamId = (typeof PARAMS)[number]['id'];

@@ -2,6 +2,8 @@
 // results. They work everywhere, Restricted Mode and the web included: where measuring is off the
 // panel opens in its model-only form and says why. Each returns a small result object for tests.
 import * as vscode from 'vscode';
+import type { BenchPanelEntry } from '../commands';
+import type { CallSite } from '../../core/types';
 import type { Platform } from '../platform';
 import type { ProfileStore } from '../profiles';
 import type { SettingsStore } from '../settings';
@@ -17,7 +19,7 @@ export interface PanelCommandResult {
   panel?: PanelSnapshot;
 }
 
-export class PanelFeature implements vscode.Disposable {
+export class PanelFeature implements vscode.Disposable, BenchPanelEntry {
   readonly panel: BenchmarkPanel;
   readonly controller: PanelController;
   private readonly subs: vscode.Disposable[];
@@ -55,6 +57,24 @@ export class PanelFeature implements vscode.Disposable {
         return { ok: added > 0, panel: this.controller.snapshot() };
       }),
     ];
+  }
+
+  /** "Benchmark the call at the cursor" and the hover's link: the panel on this call, running it when it can. */
+  async benchmarkCall(site: CallSite, where: string, threads: number, blocked: string | null): Promise<PanelCommandResult> {
+    const plan = this.controller.setCursor(site, where, threads);
+    const opened = await this.open();
+    if (blocked) return { ...opened, ok: false, reason: blocked };
+    if ('reason' in plan) return { ...opened, ok: false, reason: plan.reason };
+    void this.controller.runPreset('cursor');
+    return { ...opened, ok: true, panel: this.controller.snapshot() };
+  }
+
+  /** "Calibrate the model for this machine": in the panel, which shows the result and offers to use it. */
+  async calibrate(blocked: string | null): Promise<PanelCommandResult> {
+    const opened = await this.open();
+    if (blocked) return { ...opened, ok: false, reason: blocked };
+    void this.controller.request({ kind: 'calibrate' });
+    return opened;
   }
 
   async open(): Promise<PanelCommandResult> {

@@ -150,7 +150,8 @@ export class PanelController implements vscode.Disposable {
     }
     const { mode, reason } = this.blockedReason();
     const { list, hint } = await this.drawnProfiles();
-    if (this.results) this.results = remodel(this.results, hint);
+    // A run fills its own results object as points arrive: re-model only when none is going.
+    if (this.results && !this.running) this.results = remodel(this.results, hint);
     const blocked = mode === 'model-only' ? reason : null;
     this.lastView = buildPanelView({
       mode,
@@ -345,7 +346,7 @@ export class PanelController implements vscode.Disposable {
         results.elapsedMs = out.elapsedMs;
         const after = loadProfile(out.file, 'new calibration');
         this.pendingCalibration = { json: out.json, profile: after };
-        this.calibration = calibrationView(results.points, hint, after, false, out.summary.split('\n').slice(-2).join(' ').trim());
+        this.calibration = calibrationView(results.points, hint, after, false, out.summary.trim().split('\n').slice(-2).join(' '));
         this.post({ type: 'log', level: 'info', text: `calibrated from ${results.points.length} points in ${(out.elapsedMs / 1000).toFixed(1)} s` });
       }
     } catch (e) {

@@ -1,6 +1,7 @@
-// Benchmark and calibrate, run from the palette: they compile and run the C harness in the
-// extension host, so they run in a trusted workspace and are not offered in Restricted Mode.
-// Runs after the other features of its session: a calibration changes every estimate they check.
+// Benchmark and calibrate, run from the palette: they open the benchmark panel and compile and run
+// the C harness in the extension host there, so they measure only in a trusted workspace; in
+// Restricted Mode the palette still offers them and they explain instead. Runs after the other
+// features of its session: a calibration changes every estimate they check.
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { processesWhere } from '../../../scripts/lib/processes.mjs';
@@ -43,72 +44,88 @@ export function setup(session) {
       await session.wb.reset();
       await session.wb.quickOpen.openFile(C_FILE, C_MARKER);
     });
-    after(() => session.wb.reset());
+    after(async () => {
+      await session.wb.benchmarkPanel.close();
+      await session.wb.reset();
+    });
 
     if (session.restricted) {
-      it('the palette offers neither Benchmark nor Calibrate, and no harness was compiled', async function () {
-        await session.wb.editor.focus();
+      it('the palette offers Benchmark and Calibrate, which explain why measuring is off and compile nothing', async function () {
+        const { editor, palette, notifications } = session.wb;
+        await editor.focus();
         // Our other commands are listed, so the list is the extension's and complete.
-        const listed = await session.wb.palette.list('pagecost:', (titles) => titles.some((t) => t.includes('pagecost: Explain the model')));
-        const offered = listed.filter((t) => t.includes(BENCH_TITLE) || t.includes(CALIBRATE_TITLE));
-        if (offered.length) throw new Error(`offered in Restricted Mode: ${offered.join(' | ')}`);
+        const listed = await palette.list('pagecost:', (titles) => titles.some((t) => t.includes('pagecost: Explain the model')));
+        for (const title of [BENCH_TITLE, CALIBRATE_TITLE]) if (!listed.some((t) => t.includes(title))) throw new Error(`not offered in Restricted Mode: ${title}`);
+        await editor.gotoLine(bench.line, bench.column);
+        await palette.run(BENCH_TITLE);
+        const toast = notifications.toast(/Restricted Mode/);
+        await until('the explanation', () => toast.count(), 10_000);
+        if (!(await toast.getByRole('button', { name: 'Show the model' }).count())) throw new Error('the explanation offers no "Show the model"');
+        await toast.getByRole('button', { name: 'Show the model' }).click();
+        const why = await until('the model-only panel', async () => {
+          const t = await session.wb.benchmarkPanel.text('#blocked').catch(() => '');
+          return /Restricted Mode/.test(t) && t;
+        }, 20_000, 250);
+        session.log(`model-only panel: ${why}`);
         if (harnessBinaries(session).length) throw new Error(`a harness was compiled in Restricted Mode: ${harnessBinaries(session)}`);
         if (!existsSync(session.profile.env.XDG_CACHE_HOME)) throw new Error(`the session's cache folder ${session.profile.env.XDG_CACHE_HOME} is missing`);
       });
       return;
     }
 
-    it('"Benchmark the call at the cursor" (palette) compiles and runs the harness; the output shows measured beside modelled', async function () {
+    it('"Benchmark the call at the cursor" (palette) opens the panel on the call and measures it at its size', async function () {
       this.timeout(120_000);
-      const { editor, palette, output } = session.wb;
-      if (harnessBinaries(session).length) throw new Error(`a harness was already in ${session.harnessCache} before the benchmark`);
+      const { editor, palette, benchmarkPanel: panel } = session.wb;
       await editor.gotoLine(bench.line, bench.column);
       await palette.run(BENCH_TITLE);
-      const text = await output.waitFor('the benchmark table in the Output panel',
-        (t) => bench.rows.every((r) => r.test(t)) && /ratio = measured median \/ modelled/.test(t), 90_000);
-      // Every row has a measured median, a modelled figure and their ratio.
-      for (const r of bench.rows) {
-        const row = text.split('\n').find((l) => r.test(l));
-        if (!/\d(\.\d+)?\s?(ns|µs|ms) \(.*\)\s+\d+\s+\d+(\.\d+)?\s?(ns|µs|ms)\s+\d+(\.\d+)?×/.test(row)) throw new Error(`row without measured/modelled/ratio: ${row}`);
+      await until('the call at the cursor to be measured', async () => /started: call at grow\.c:18/.test(await panel.log().catch(() => '')), 30_000, 250);
+      await panel.waitForRunEnd(90_000);
+      const rows = await panel.rows();
+      for (const op of bench.ops) {
+        const row = rows.find((r) => r[0] === op && r[1] === bench.size && r[2] === '1');
+        // Measured median, p10–p90, modelled and their ratio.
+        if (!row || !/\d(\.\d+)?\s?(ns|µs|ms)$/.test(row[3]) || !/\d(\.\d+)?\s?(ns|µs|ms)$/.test(row[5]) || !/^\d+(\.\d+)?×$/.test(row[6])) throw new Error(`no measured ${op} ${bench.size} row: ${JSON.stringify(rows.slice(0, 4))}`);
       }
       const built = harnessBinaries(session);
-      if (built.length !== 1) throw new Error(`expected the harness compiled into ${session.harnessCache}, found ${JSON.stringify(built)}`);
-      if (session.takeShots) await session.wb.screenshot('benchmark');
+      if (built.length !== 1) throw new Error(`expected one harness compiled into ${session.harnessCache}, found ${JSON.stringify(built)}`);
     });
 
-    it('cancelling a calibration (the notification\'s Cancel) stops the harness and writes nothing', async function () {
-      const { palette, output, notifications } = session.wb;
+    it('a calibration cancelled in the panel stops the harness and writes nothing', async function () {
+      this.timeout(60_000);
+      const { palette, benchmarkPanel: panel } = session.wb;
       await palette.run(CALIBRATE_TITLE);
-      const toast = notifications.toast(/calibrating the model/);
-      // Cancel once the harness is measuring (progress counts its points).
-      await until('calibration progress in the notification', async () => /\d+\/\d+ points/.test(await toast.innerText().catch(() => '')), 30_000, 100);
-      const running = harnessProcesses(session);
-      if (!running.length) throw new Error('no harness process seen while the calibration reported progress');
-      await toast.getByRole('button', { name: 'Cancel' }).click();
-      await output.waitFor('the cancellation in the Output panel', (t) => /calibrate: The benchmark was cancelled/.test(t), 15_000);
+      await until('calibration progress in the panel', async () => {
+        const m = /^(\d+)\/\d+ points/.exec(await panel.progress());
+        return m && Number(m[1]) >= 3;
+      }, 30_000, 100);
+      if (!harnessProcesses(session).length) throw new Error('no harness process seen while the calibration reported progress');
+      await panel.click('Cancel');
+      await panel.waitForRunEnd(15_000);
       await until('the harness to be gone', () => harnessProcesses(session).length === 0, 5_000);
       if (calibrationFiles(session).length) throw new Error(`a cancelled calibration wrote ${calibrationFiles(session)}`);
     });
 
-    it('"Calibrate" (palette) runs the quick sweep, and the status item and the hover then name the calibrated profile', async function () {
+    it('"Calibrate" (palette) fits the model in the panel; "Use this calibration for hints" makes the status item and the hover name it', async function () {
       this.timeout(180_000);
-      const { editor, palette, notifications, statusBar, hover } = session.wb;
+      const { editor, palette, statusBar, hover, benchmarkPanel: panel } = session.wb;
       const { hintLine } = session.expect;
-      const hintBefore = await editor.hintOnLine(hintLine);
       await palette.run(CALIBRATE_TITLE);
-      await until('the calibration to finish (its notification)', () => notifications.toast(/calibrated the model for this machine/).count(), 120_000, 500);
-      const files = calibrationFiles(session);
-      if (files.length !== 1) throw new Error(`calibrated-profile.json: ${JSON.stringify(files)}`);
-      const file = JSON.parse(readFileSync(files[0], 'utf8'));
+      await until('the calibration\'s before/after table', async () => (await panel.text('#calibration-table')).includes('Off after'), 150_000, 500);
+      const summary = await panel.text('#calibration-table');
+      session.log(`calibration, median factor off per op:\n      ${summary.split('\n').join('\n      ')}`);
+      if (calibrationFiles(session).length) throw new Error('the calibration was used before the user said so');
+      await panel.click('Use this calibration for hints');
+      await until('the calibration file', () => calibrationFiles(session).length === 1, 10_000);
+      await until('the panel to say the hints use it', async () => /Hints use: this machine \(calibrated\)/.test(await panel.text('#hint-profile')), 10_000, 200);
+      const file = JSON.parse(readFileSync(calibrationFiles(session)[0], 'utf8'));
       if (!(file.fit?.points > 0) || !Object.keys(file.params ?? {}).length) throw new Error(`the calibration file has no fit: ${JSON.stringify(file).slice(0, 300)}`);
+      if (session.takeShots) await session.wb.screenshot('calibrated');
       // The language status item ({} in the status bar) shows the profile in use.
+      await panel.close();
+      await session.wb.quickOpen.openFile(C_FILE, C_MARKER);
       await statusBar.languageStatus(/this machine \(calibrated \d{4}-\d\d-\d\d\)/);
       await session.page.keyboard.press('Escape');
-      // "Hints use it now": the call's hover names the profile its figures assume. (The hint's
-      // figures usually change too, but a fit can land on the same rounded value: logged only.)
       await hover.showOn(editor.token(hintLine, 'mremap'), /calibrated profile "this machine" \(measured \d{4}-\d\d-\d\d\)/, 15_000);
-      session.log(`hint ${JSON.stringify(hintBefore)} -> ${JSON.stringify(await editor.hintOnLine(hintLine))} (calibrated)`);
-      if (session.takeShots) await session.wb.screenshot('calibrated');
       await hover.dismiss();
     });
   });

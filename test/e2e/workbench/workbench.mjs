@@ -11,6 +11,7 @@ import { Problems } from './problems.mjs';
 import { QuickFix } from './quickFix.mjs';
 import { QuickOpen } from './quickOpen.mjs';
 import { Webviews } from './webviews.mjs';
+import { BenchmarkPanel } from './benchmarkPanel.mjs';
 
 export class Workbench {
   /** `page`: a Playwright page; `shots`: where screenshot() writes; `viewport`: the page's size. */
@@ -27,6 +28,7 @@ export class Workbench {
     this.statusBar = new StatusBar(page);
     this.notifications = new Notifications(page);
     this.webviews = new Webviews(page);
+    this.benchmarkPanel = new BenchmarkPanel(page, this.webviews, this.palette);
   }
 
   /** Loads the workbench at `url` and waits until the explorer lists `file` (the remote file system answers). */

@@ -11,6 +11,7 @@ import { builtinProfile } from '../../../src/core/model';
 import { JS_BENCH_OPS, jsModelPoint, jsOpsFor, parseJsOps, quickJsSweep, validateJsSweep, type JsSweep } from '../../../src/core/bench/js/ops';
 import { engineOf, jsLineParser, type JsEngine } from '../../../src/core/bench/js/protocol';
 import { runJsBenchmark } from '../../../src/core/bench/js/runner';
+import { fitJs } from '../../../src/core/bench/js/fit';
 import { BenchError } from '../../../src/core/bench/runner';
 import type { CallSite } from '../../../src/core/types';
 
@@ -107,5 +108,41 @@ describe('JS harness on this machine (integration)', function () {
   it('a missing harness file is a clear error', async () => {
     await assert.rejects(runJsBenchmark(host, { sweep: tiny, runtime, harnessPath: join(dir, 'nope.js') }), /JS benchmark harness is missing/);
     assert.ok(existsSync(harness));
+  });
+});
+
+describe('JS calibration (the TS/JS model\'s own parameters)', () => {
+  const base = builtinProfile('x86-64-vm');
+  const key = (op: string, bytes: number) => ({ op, bytes, threads: 1, huge: false, aligned: false });
+  const synth = (params: typeof base.params, noise: (i: number) => number) =>
+    JS_BENCH_OPS.flatMap((op) => [4096, 65536, 1 << 20, 16 << 20].map((b, i) => {
+      const m = jsModelPoint(base, params, key(op, b))! * noise(i);
+      return { ...key(op, b), medianNs: m, p10Ns: m * 0.9, p90Ns: m * 1.1, reps: 50 };
+    }));
+
+  it('defaults change nothing: t_js_buffer 0 adds no term, f_js_transfer_move 0 prices a copy', () => {
+    assert.equal(base.params.t_js_buffer, 0);
+    assert.equal(base.params.f_js_transfer_move, 0);
+    const a = jsModelPoint(base, base.params, key('js-transfer', 1 << 20))!;
+    const moved = jsModelPoint(base, { ...base.params, f_js_transfer_move: 1 }, key('js-transfer', 1 << 20))!;
+    assert.ok(moved < a / 2, `a realloc of 1 MiB (${moved}) is far cheaper than a copy (${a})`);
+    assert.equal(jsModelPoint(base, { ...base.params, t_js_buffer: 500 }, key('js-resize', 65536))! - jsModelPoint(base, base.params, key('js-resize', 65536))!, 500);
+  });
+
+  it('recovers the transfer share and the engine\'s fixed work from points made with them, within 10% noise', () => {
+    const truth = { ...base.params, f_js_transfer_move: 0.8, t_js_buffer: 700 };
+    const fit = fitJs(base, synth(truth, (i) => [1.08, 0.93, 1.05, 0.97][i]!), null)!;
+    assert.ok(Math.abs(fit.params.f_js_transfer_move - 0.8) <= 0.1, JSON.stringify(fit.params));
+    assert.ok(fit.params.t_js_buffer >= 400 && fit.params.t_js_buffer <= 1100, JSON.stringify(fit.params));
+    assert.ok(fit.after < fit.before && fit.after < 1.1, `${fit.before} → ${fit.after}`);
+    assert.match(fit.transfer, /this engine: transfer\(\) behaves like 80% realloc, 20% copy/);
+  });
+
+  it('an engine without transfer(): the share stays 0 and the sentence says so; no JS point, no fit', () => {
+    const pts = synth(base.params, () => 1).filter((p) => !p.op.startsWith('js-transfer'));
+    const fit = fitJs(base, pts, { engine: 'V8', engineVersion: '11.3', runtime: 'node', runtimeVersion: 'v20.20.2' })!;
+    assert.equal(fit.params.f_js_transfer_move, 0);
+    assert.match(fit.transfer, /V8 11\.3 has no ArrayBuffer\.prototype\.transfer/);
+    assert.equal(fitJs(base, [{ ...key('memcpy-warm', 4096), medianNs: 1, p10Ns: 1, p90Ns: 1, reps: 1 }]), null);
   });
 });

@@ -138,10 +138,11 @@ describe('AnalysisManager: TS/JS documents', () => {
 });
 
 describe('benchmarks of TS/JS sites', () => {
-  it('JS/WebAssembly resizes are not benchmarked (the harness times C), FFI calls of C realloc are', () => {
+  it('a wasm module\'s own realloc is not benchmarked (no harness runs its allocator); JS buffer resizes and FFI calls of C realloc are', () => {
     const [wasm] = analyzeTsFile(GROW, 'grow.ts', {}).sites;
     assert.ok(wasm);
-    assert.match(jsBenchReason(wasm) ?? '', /measures C's realloc, mremap and memcpy; wasm-realloc \(a JS\/WebAssembly resize\) is not measured yet/);
+    assert.match(jsBenchReason(wasm) ?? '', /WebAssembly module's own realloc runs inside linear memory.*figures come from the model/);
     assert.equal(jsBenchReason({ ...wasm, callee: 'realloc' }), null);
+    for (const callee of ['copy-grow', 'concat-grow', 'buffer-transfer', 'buffer-resize', 'memory-grow'] as const) assert.equal(jsBenchReason({ ...wasm, callee }), null, callee);
   });
 });

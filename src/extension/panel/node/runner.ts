@@ -6,7 +6,11 @@ import { promises as fs } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { nodeBenchHost } from '../../../cli/benchHost';
-import { calibrate as fitCalibration, renderFit } from '../../../core/bench/calibration';
+import { calibrate as fitCalibration, renderFit, type CalibrationFile } from '../../../core/bench/calibration';
+import { fitJs } from '../../../core/bench/js/fit';
+import { quickJsSweep } from '../../../core/bench/js/ops';
+import { describeEngine } from '../../../core/bench/js/protocol';
+import { loadProfile } from '../../../core/model';
 import { runJsBenchmark } from '../../../core/bench/js/runner';
 import { measurementsOf } from '../../../core/bench/measurements';
 import { BenchError, defaultCacheDir, resolveCompiler, runBenchmark, type BenchHost } from '../../../core/bench/runner';
@@ -108,7 +112,22 @@ export function nodePanelRunner(distPath: string): PanelRunner {
       const run = await runC(sweep, compilerPath, cb);
       const measurements = measurementsOf(run.output, run.harness, sweep, Date.now() - t0, new Date());
       const { file, fit } = fitCalibration(measurements, 'this machine');
-      return { machine: run.output.facts, elapsedMs: Date.now() - t0, pids: [...live], file, json: `${JSON.stringify(file, null, 2)}\n`, summary: renderFit(fit) };
+      // Then the JS primitives under this host's engine, for the TS/JS model's own parameters.
+      const js = await runJsBenchmark(host, { sweep: quickJsSweep(), runtime, harnessPath: harnessJs, signal: cb.signal, onEvent: (e) => cb.onEvent(e, 'js') });
+      cb.onEngine(js.engine);
+      const jsFit = fitJs(loadProfile(file, 'new calibration'), js.output.points, js.engine);
+      const out: CalibrationFile & { js?: unknown } = file;
+      let summary = renderFit(fit);
+      if (jsFit) {
+        out.params.f_js_transfer_move = jsFit.params.f_js_transfer_move;
+        out.params.t_js_buffer = jsFit.params.t_js_buffer;
+        const by = `fitted to ${jsFit.points} JS points measured by ${describeEngine(js.engine)}`;
+        out.notes.f_js_transfer_move = by;
+        out.notes.t_js_buffer = by;
+        out.js = { engine: js.engine, points: js.output.points, skipped: js.output.skipped, medianFactorBefore: jsFit.before, medianFactorAfter: jsFit.after };
+        summary += `${jsFit.transfer}; JS points off by a median ${jsFit.before.toFixed(2)}× before, ${jsFit.after.toFixed(2)}× after\n`;
+      }
+      return { machine: run.output.facts, elapsedMs: Date.now() - t0, pids: [...live], file: out, json: `${JSON.stringify(out, null, 2)}\n`, summary };
     },
     livePids: () => [...live].filter(alive),
   };
