@@ -8,7 +8,7 @@ import { chartData, type ChartDef, type Curve, type SeriesRole } from '../src/co
 import type { ProfileView } from '../src/core/panel/messages';
 import { formatBytes } from '../src/core/bench/sweep';
 import { formatNs } from '../src/core/bench/table';
-import { crossoverLabel } from '../src/core/panel/summary';
+import { crossoverLabel } from '../src/core/panel/text';
 import type { MeasuredPoint } from '../src/core/bench/protocol';
 
 const OP_COLOURS = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-purple', '--vscode-charts-red', '--vscode-charts-yellow'];
@@ -19,9 +19,9 @@ function cssVar(name: string, fallback: string): string {
   return v || fallback;
 }
 
-/** Colour of the i-th op of a chart. */
+/** Colour of the i-th op of a chart, opaque (some themes give the chart colours an alpha). */
 export function opColour(i: number): string {
-  return cssVar(OP_COLOURS[i % OP_COLOURS.length]!, FALLBACK[i % FALLBACK.length]!);
+  return withAlpha(cssVar(OP_COLOURS[i % OP_COLOURS.length]!, FALLBACK[i % FALLBACK.length]!), 1);
 }
 
 function withAlpha(colour: string, alpha: number): string {

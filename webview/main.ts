@@ -14,8 +14,8 @@ import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { CHARTS, chartOf, type ChartDef, type ChartId } from '../src/core/panel/charts';
 import type { HostMessage, PanelView, ViewPoint, WebviewMessage } from '../src/core/panel/messages';
 import { COLUMN_TITLES, TABLE_COLUMNS, nextSort, tableRows, type TableSort } from '../src/core/panel/table';
-import { crossoverLabel, describeTimeLeft } from '../src/core/panel/summary';
-import { JS_OP_DOCS, isJsBenchOp } from '../src/core/bench/js/ops';
+import { crossoverLabel, describeTimeLeft } from '../src/core/panel/text';
+import { JS_OP_DOCS, isJsBenchOp } from '../src/core/bench/js/names';
 import { PairChart, crossoverText, opColour, dashFor } from './chart';
 
 interface VsCodeApi {

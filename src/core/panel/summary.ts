@@ -1,10 +1,10 @@
 // The panel's sentences and small figures: the original question's verdict, the time left of a
 // run, and the model's error per op before and after a calibration. Pure.
-import { formatBytes } from '../bench/sweep';
 import { formatNs } from '../bench/table';
 import type { MeasuredPoint } from '../bench/protocol';
 import type { Profile } from '../model';
 import type { CalibrationView } from './messages';
+export { crossoverLabel, describeTimeLeft } from './text';
 import { modelValue } from './model';
 
 const PAGE = 4096;
@@ -38,14 +38,6 @@ export function timeLeftMs(done: number, total: number, elapsedMs: number, budge
   return budgetMsPerPoint > 0 ? Math.round(budgetMsPerPoint * left) : null;
 }
 
-/** "about 40 s left", "about 3 min left". */
-export function describeTimeLeft(ms: number | null): string {
-  if (ms === null) return '';
-  if (ms < 1500) return 'almost done';
-  const s = Math.round(ms / 1000);
-  return s < 90 ? `about ${s} s left` : `about ${Math.round(s / 60)} min left`;
-}
-
 /** Median over points of max(measured/modelled, modelled/measured). */
 function medianFactor(points: readonly MeasuredPoint[], profile: Profile): { n: number; factor: number } {
   const f: number[] = [];
@@ -72,14 +64,4 @@ export function calibrationView(points: readonly MeasuredPoint[], before: Profil
     })
     .filter((r) => r.points > 0);
   return { rows, beforeAll: medianFactor(points, before).factor, afterAll: medianFactor(points, after).factor, inUse, summary };
-}
-
-/** "mremap wins from 132 KiB", for chart labels and the profile list. */
-export function crossoverLabel(c: { kind: string; bytes?: number }, mover: string): string {
-  switch (c.kind) {
-    case 'at': return `${mover} wins from ${formatBytes(c.bytes!)}`;
-    case 'always': return `${mover} always wins`;
-    case 'never': return `${mover} never wins (up to 256 MiB)`;
-    default: return 'no crossover';
-  }
 }

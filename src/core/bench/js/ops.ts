@@ -3,15 +3,11 @@
 // cursor" for TS/JS calls. Pure.
 import { estimateJs, makeContext, type Params, type Profile } from '../../model';
 import type { CallSite, JsPrimitive } from '../../types';
+import { JS_BENCH_OPS, isJsBenchOp, type JsBenchOp } from './names';
 import type { PointKey } from '../protocol';
 import { parseSize } from '../sweep';
 
-export const JS_BENCH_OPS = ['js-concat', 'js-copy-grow', 'js-transfer', 'js-transfer-same', 'js-resize', 'wasm-memory-grow'] as const;
-export type JsBenchOp = (typeof JS_BENCH_OPS)[number];
-
-export function isJsBenchOp(s: string): s is JsBenchOp {
-  return (JS_BENCH_OPS as readonly string[]).includes(s);
-}
+export { JS_BENCH_OPS, JS_OP_DOCS, isJsBenchOp, type JsBenchOp } from './names';
 
 /** Each op as the TS/JS model names it: the primitive and its sizes at N (see harness.ts). */
 const AS_PRIMITIVE: Record<JsBenchOp, { primitive: JsPrimitive; grow: (n: number) => { oldBytes: number; newBytes: number; deltaBytes?: number } }> = {
@@ -21,16 +17,6 @@ const AS_PRIMITIVE: Record<JsBenchOp, { primitive: JsPrimitive; grow: (n: number
   'js-transfer-same': { primitive: 'buffer-transfer', grow: (n) => ({ oldBytes: n, newBytes: n }) },
   'js-resize': { primitive: 'buffer-resize', grow: (n) => ({ oldBytes: n, newBytes: 2 * n }) },
   'wasm-memory-grow': { primitive: 'memory-grow', grow: (n) => ({ oldBytes: n, newBytes: 2 * n, deltaBytes: n }) },
-};
-
-/** One line each, for `pagecost bench --help` and the panel's legend. */
-export const JS_OP_DOCS: Record<JsBenchOp, string> = {
-  'js-concat': 'Buffer.concat([old N, chunk N]) into a new 2N buffer',
-  'js-copy-grow': 'new Uint8Array(2N) and set() of the old N bytes',
-  'js-transfer': 'ArrayBuffer(N).transfer(2N)',
-  'js-transfer-same': 'ArrayBuffer(N).transfer() at the same length (moves or copies: a finding per engine)',
-  'js-resize': 'resizable ArrayBuffer(N, max 2N).resize(2N), in place',
-  'wasm-memory-grow': 'WebAssembly.Memory of N bytes grown by N (64 KiB pages)',
 };
 
 /** The TS/JS model's estimate of one point in ns, or null when it has none. */
