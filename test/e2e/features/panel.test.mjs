@@ -21,12 +21,15 @@ function harnessProcesses(session) {
 /** Switches the colour theme as a person would: Ctrl+K Ctrl+T, the theme's name, Enter. */
 async function setTheme(session, theme) {
   const { page } = session;
-  // Focus the workbench (the panel's tab), not the webview's page, so that the chord reaches it.
-  await page.locator('.tabs-container .tab').filter({ hasText: 'pagecost benchmark' }).first().click();
-  await page.keyboard.press('Control+K');
-  await page.keyboard.press('Control+T');
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  // Focus the workbench (the panel's tab), not the webview's page, so that the chord reaches it;
+  // a chord can be lost while focus moves, so ask again until the picker shows.
+  await until('the colour theme picker', async () => {
+    await page.locator('.tabs-container .tab').filter({ hasText: 'pagecost benchmark' }).first().click();
+    await page.keyboard.press('Control+K');
+    await page.keyboard.press('Control+T');
+    return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+  }, 30_000, 100);
   await input.fill(theme);
   const first = page.locator('.quick-input-list .monaco-list-row').first();
   await until(`the theme picker to offer ${theme} first`, async () => (await first.innerText().catch(() => '')).includes(theme), 10_000, 100);
