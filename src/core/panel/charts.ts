@@ -125,9 +125,9 @@ export interface ChartInput {
   profiles: readonly string[];
 }
 
-/** Plain, base-page, unaligned points: the variant the model curves describe. */
+/** Plain, base-page, unaligned points growing N to 2N (when they grow): the variant the model curves describe. */
 export function isPlainPoint(p: MeasuredPoint): boolean {
-  return !p.huge && !p.aligned;
+  return !p.huge && !p.aligned && (p.newBytes === undefined || p.newBytes === 2 * p.bytes);
 }
 
 /** The series roles of a chart, in the order chartData lays them out. */

@@ -77,13 +77,15 @@ const OP = /^[a-z0-9][a-z0-9-]{0,39}$/;
 function key(o: Obj, where: string): PointKey {
   const op = text(o.op, `${where}.op`, { max: 40 });
   if (!OP.test(op)) throw new Refused(`${where}.op is not an operation name`);
-  return {
+  const k: PointKey = {
     op,
     bytes: num(o.bytes, `${where}.bytes`, { int: true, min: 0, max: 2 ** 53 }),
     threads: num(o.threads, `${where}.threads`, { int: true, min: 1, max: 65536 }),
     huge: bool(o.huge, `${where}.huge`),
     aligned: bool(o.aligned, `${where}.aligned`),
   };
+  if (o.newBytes !== undefined) k.newBytes = num(o.newBytes, `${where}.newBytes`, { int: true, min: 0, max: 2 ** 53 });
+  return k;
 }
 
 function point(v: unknown, where: string): ViewPoint {

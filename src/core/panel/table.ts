@@ -70,10 +70,10 @@ export function tableRows(points: readonly ViewPoint[], sort: TableSort): TableR
     const r = ratioOf(p);
     const f = r === null ? null : Math.max(r, 1 / r);
     return {
-      id: `${p.op}/${p.bytes}/${p.threads}/${p.huge ? 1 : 0}/${p.aligned ? 1 : 0}`,
+      id: `${p.op}/${p.bytes}${p.newBytes !== undefined ? `:${p.newBytes}` : ''}/${p.threads}/${p.huge ? 1 : 0}/${p.aligned ? 1 : 0}`,
       cells: {
         op: `${p.op}${variant(p)}`,
-        bytes: formatBytes(p.bytes),
+        bytes: p.newBytes !== undefined && p.newBytes !== 2 * p.bytes ? `${formatBytes(p.bytes)} → ${formatBytes(p.newBytes)}` : formatBytes(p.bytes),
         threads: String(p.threads),
         median: formatNs(p.medianNs),
         range: `${formatNs(p.p10Ns)} – ${formatNs(p.p90Ns)}`,

@@ -17,10 +17,11 @@ const point: fc.Arbitrary<ViewPoint> = fc
     reps: fc.integer({ min: 1, max: 100_000 }),
     modelledNs: fc.option(fc.double({ min: 0.001, max: 1e9, noNaN: true }), { nil: null }),
     note: fc.option(fc.string({ maxLength: 80 }), { nil: undefined }),
+    newBytes: fc.option(fc.integer({ min: 1, max: 2 ** 41 }), { nil: undefined }),
   })
-  .map(({ a, b, c, note, ...k }) => {
+  .map(({ a, b, c, note, newBytes, ...k }) => {
     const [p10Ns, medianNs, p90Ns] = [a, b, c].sort((x, y) => x - y) as [number, number, number];
-    return { ...k, p10Ns, medianNs, p90Ns, ...(note !== undefined ? { note } : {}) };
+    return { ...k, p10Ns, medianNs, p90Ns, ...(note !== undefined ? { note } : {}), ...(newBytes !== undefined ? { newBytes } : {}) };
   });
 
 const results: fc.Arbitrary<RunResults> = fc.record({
