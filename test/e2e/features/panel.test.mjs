@@ -3,19 +3,14 @@
 // panel back after a window reload with its results, another machine's calibration file drawn
 // with its own crossover, pictures in the dark and the light theme; in Restricted Mode the
 // model-only panel with its one-sentence explanation. Timings are printed, never asserted.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processesWhere } from '../../../scripts/lib/processes.mjs';
 import { until } from '../../../scripts/lib/until.mjs';
 
 /** Processes running one of our harnesses: the C binary from the session's cache, or node on js-harness.js. */
 function harnessProcesses(session) {
-  const out = [];
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    let cmd;
-    try { cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0'); } catch { continue; }
-    if (cmd[0].startsWith(session.harnessCache) || cmd.some((a) => a.endsWith('/js-harness.js'))) out.push(`${pid}: ${cmd.join(' ').slice(0, 120)}`);
-  }
-  return out;
+  return processesWhere(([program, ...args]) => program.startsWith(session.harnessCache) || args.some((a) => a.endsWith('/js-harness.js')));
 }
 
 /** Switches the colour theme as a person would: Ctrl+K Ctrl+T, the theme's name, Enter. */
