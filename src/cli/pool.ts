@@ -189,11 +189,11 @@ class WorkerShard implements ShardClient {
   load(files: Parameters<ShardClient['load']>[0]) {
     return this.call<Awaited<ReturnType<ShardClient['load']>>>('load', files);
   }
-  wrapperRound(names: string[], known: Parameters<ShardClient['wrapperRound']>[1]) {
-    return this.call<Awaited<ReturnType<ShardClient['wrapperRound']>>>('wrapperRound', names, known);
+  wrapperRound(names: string[], known: Parameters<ShardClient['wrapperRound']>[1], extra: Parameters<ShardClient['wrapperRound']>[2] = {}) {
+    return this.call<Awaited<ReturnType<ShardClient['wrapperRound']>>>('wrapperRound', names, known, extra);
   }
-  callSites(known: Parameters<ShardClient['callSites']>[0], untested: string[] = []) {
-    return this.call<Awaited<ReturnType<ShardClient['callSites']>>>('callSites', known, untested);
+  callSites(known: Parameters<ShardClient['callSites']>[0], untested: string[] = [], helpers: Parameters<ShardClient['callSites']>[2] = []) {
+    return this.call<Awaited<ReturnType<ShardClient['callSites']>>>('callSites', known, untested, helpers);
   }
   async close(): Promise<void> {
     await this.worker.terminate();

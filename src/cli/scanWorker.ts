@@ -58,10 +58,10 @@ parentPort!.on('message', async (req: ShardRequest) => {
         result = shard.load(req.args[0]);
         break;
       case 'wrapperRound':
-        result = await shard.wrapperRound(req.args[0], req.args[1]);
+        result = await shard.wrapperRound(req.args[0], req.args[1], req.args[2]);
         break;
       case 'callSites':
-        result = await shard.callSites(req.args[0], req.args[1]);
+        result = await shard.callSites(req.args[0], req.args[1], req.args[2]);
         break;
       case 'dispose':
         shard.dispose();

@@ -36,10 +36,14 @@ export function isJsPrimitive(p: Primitive): p is JsPrimitive {
 
 /**
  * - `direct-call`: the primitive itself is called here.
- * - `wrapper-call`: a function or macro that passes its arguments on to a primitive is called here.
+ * - `wrapper-call`: a resize wrapper (a function or macro whose parameters decide the pointer and
+ *   the new size), or a function pointer set to one, is called here.
  * - `reference`: the primitive's name is used as a value (`cb = realloc;`), not called.
+ * - `helper-call`: inside a loop, a call of a helper that grows memory it owns by a constant step
+ *   (append one element, reserve n more bytes; see `ResizeHelper`). Not a resize site of its own
+ *   (the helper's inner call is); reported only because the loop makes the total copying quadratic.
  */
-export type CallKind = 'direct-call' | 'wrapper-call' | 'reference';
+export type CallKind = 'direct-call' | 'wrapper-call' | 'reference' | 'helper-call';
 
 export type Growth = 'linear' | 'geometric';
 
@@ -120,6 +124,12 @@ export interface CallSite {
    * header): inlay hints go after its end, never inside an expression. Absent: after `range`.
    */
   hintAfter?: Range;
+  /**
+   * Sites inside a `ResizeHelper` (a function that resizes memory it owns): how many calls of
+   * that function the project scan found, each of which may reach this resize. Absent elsewhere
+   * and where no project scan ran.
+   */
+  callers?: number;
 }
 
 /**
@@ -244,10 +254,17 @@ export interface SiteFacts {
  */
 export type FailureContract = 'null' | 'null-freed' | 'old' | 'dies';
 
-/** A function or macro that passes its arguments on to a primitive (or to another wrapper). */
+/**
+ * A resize wrapper: a function or macro whose parameters decide the pointer and the new size
+ * (the size is an expression of its parameters, also through `*param`, and constants), passing
+ * them on to a primitive or another wrapper; or one the project's config names. Its callers'
+ * calls are resize sites. `pointer`: a function pointer (a variable, or a struct field) that the
+ * scan saw set to a primitive or a wrapper; calls through it are sites like a wrapper's.
+ */
 export interface WrapperDef {
+  /** The function or macro name; for a pointer, the variable's or the field's name. */
   name: string;
-  kind: 'function' | 'macro' | 'config';
+  kind: 'function' | 'macro' | 'config' | 'pointer';
   /** Primitive reached in the end. */
   callee: Primitive;
   /** Chain below this wrapper (not including itself), outermost first. */
@@ -289,6 +306,48 @@ export interface WrapperDef {
   ptrThroughPointer?: boolean;
   /** A `static` function or a macro defined in a .c file: it applies only to call sites in `file`. */
   fileLocal?: boolean;
+  /** Kind `pointer`: what the pointer is and what it was set to; `file`/`line` are where. */
+  pointer?: FunctionPointer;
+}
+
+/** A function pointer the scan saw set to a primitive or a resize wrapper. */
+export interface FunctionPointer {
+  /** `field`: a struct member (`g->frealloc`), matched by name (and struct type where both sides show it); `variable`: a plain variable. */
+  form: 'field' | 'variable';
+  /** The struct type the field belongs to, when the assignment shows it (`global_State`). */
+  struct?: string;
+  /** The function it was set to (`l_alloc`, `realloc`). */
+  target: string;
+  /** The assignment as the scan saw it, for `via` (`g->frealloc = l_alloc`). */
+  text: string;
+  /** The target's parameter count when known: a call through the pointer must pass as many arguments. */
+  arity?: number;
+  /** A local variable: the function it belongs to (only calls there go through it). */
+  function?: string;
+}
+
+/**
+ * A function that resizes memory it owns: the new size comes from its own state (`v->len + 1`,
+ * a header inside the block, a value its own loop computes), not from its parameters. It is not
+ * a resize wrapper: its own resizing call is the site, and its callers' calls are not.
+ */
+export interface ResizeHelper {
+  name: string;
+  file: string;
+  line: number;
+  /** `static`: only calls in `file` reach it. */
+  fileLocal?: boolean;
+  /** The primitive its resizing call reaches. */
+  callee: Primitive;
+  /** The chain below the helper's resizing call, outermost first (`['xrealloc']`; [] for a direct realloc). */
+  via: string[];
+  /** Why it is not a wrapper, in words ("reads `v->len`, the bookkeeping of the object it grows"). */
+  why: string;
+  /**
+   * Each call grows by a constant step (append one element, reserve n more bytes), outside any
+   * loop of its own: a loop of calls copies the whole block again and again (quadratic total).
+   */
+  linearStep?: boolean;
 }
 
 export type Severity = 'error' | 'warning' | 'info' | 'hint';

@@ -274,6 +274,12 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
         `\`${site.name}\` is used as a value here, not called: pagecost cannot see the sizes of the calls made through it.`));
       continue;
     }
+    if (site.kind === 'helper-call') {
+      // Not a resize site of its own (the helper's call is): only the loop's quadratic total is news here.
+      out.push(finding(site, RULES.reallocLinearGrowth, 'warning',
+        `${siteName(site)} grows its buffer by a constant step at each call, and this loop calls it again and again: each call may copy the whole buffer, so the total copying grows with the square of the final size. Grow the capacity geometrically inside \`${site.name}\` (×1.5 or ×2, with a separate length), or reserve the room once before the loop.`));
+      continue;
+    }
     if (isJsPrimitive(site.callee)) {
       // TS/JS built-ins and wasm glue; FFI calls of C realloc/mremap stay on the C path below.
       out.push(...adviseJsSite(site, { profile, ctx: r.ctx, ratio, where: where(r), verdict }));

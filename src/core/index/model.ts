@@ -99,6 +99,7 @@ export class WorkspaceIndex {
     return {
       sites: this.sites(),
       wrappers,
+      helpers: [],
       errors: this.errors(),
       notes: this.notes(),
       stats: { ...this.stats, wrappers: wrappers.length },

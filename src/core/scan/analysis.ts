@@ -1,25 +1,58 @@
 // The one place where the project scan calls the per-file C analysis (src/core/analysis/c).
-// Everything else in src/core/scan speaks WrapperDef/CallSite only.
+// Everything else in src/core/scan speaks WrapperDef/ResizeHelper/CallSite only.
 //
 // Sites are built from the analysis' parts (index → name uses → sites) rather than through
 // analyzeCFile, so that the Scope handed to the size evaluator can be lazy: most call sites
 // have literal or runtime sizes and never look up a macro, so most headers are never parsed.
 import type { Node } from 'web-tree-sitter';
-import type { CallSite, Primitive, WrapperDef } from '../types';
-import type { Scope } from '../analysis/c/evaluate';
+import type { CallSite, Primitive, ResizeHelper, WrapperDef } from '../types';
+import { classifyGrowth, type Scope } from '../analysis/c/evaluate';
 import { PRIMITIVES, buildCalleeIndex, findNameUses } from '../analysis/c/callSites';
 import { buildSites } from '../analysis/c/siteBuilder';
-import { findWrappers } from '../analysis/c/wrappers';
+import { findResizers, type FileResizers } from '../analysis/c/wrappers';
+import type { ArgumentPass } from '../analysis/c/functionPointers';
 
 export const primitives: readonly Primitive[] = PRIMITIVES;
+export type { ArgumentPass, PointerFact } from '../analysis/c/functionPointers';
 
-/** Wrappers this file defines that are not in `known` (wrappers of wrappers in the same file included). */
-export function wrappersIn(root: Node, text: string, file: string, known: readonly WrapperDef[]): WrapperDef[] {
-  return findWrappers(root, text, file, known);
+/** A helper's key: its name, or file and name for a `static` one (as wrappers are keyed). */
+export function helperKey(h: Pick<ResizeHelper, 'name' | 'file' | 'fileLocal'>): string {
+  return h.fileLocal ? `${h.file}\u0000${h.name}` : h.name;
 }
 
-/** Call sites and references in this file of the primitives and of every wrapper visible from it. */
-export function sitesIn(root: Node, text: string, file: string, known: readonly WrapperDef[], scope: Scope): CallSite[] {
-  const index = buildCalleeIndex(known, file);
+/**
+ * Wrappers, helpers and function-pointer stores this file defines, given every wrapper known so
+ * far (wrappers of wrappers in the same file included). `scope` lets helpers' growth be read.
+ */
+export function resizersIn(
+  root: Node,
+  text: string,
+  file: string,
+  known: readonly WrapperDef[],
+  extra: { passes?: readonly ArgumentPass[]; scope?: () => Scope } = {},
+): FileResizers {
+  let scoped: Scope | null = null;
+  const scope = extra.scope ? () => (scoped ??= extra.scope!()) : undefined;
+  return findResizers(root, text, file, known, {
+    ...(extra.passes ? { passes: extra.passes } : {}),
+    ...(scope
+      ? { growthOf: (node: Node, params: readonly string[]) => classifyGrowth(node, scope(), new Map(params.filter(Boolean).map((p) => [p, 1n]))) }
+      : {}),
+  });
+}
+
+/**
+ * Call sites and references in this file of the primitives and of every wrapper visible from it,
+ * and the loops' calls of constant-step helpers (`helpers`).
+ */
+export function sitesIn(
+  root: Node,
+  text: string,
+  file: string,
+  known: readonly WrapperDef[],
+  scope: Scope,
+  helpers: readonly ResizeHelper[] = [],
+): CallSite[] {
+  const index = buildCalleeIndex(known, file, helpers.filter((h) => h.linearStep));
   return buildSites(findNameUses(root, text, index), root, text, file, scope);
 }

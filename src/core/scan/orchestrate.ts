@@ -9,15 +9,17 @@
 //      with every wrapper known so far. Stops when a round finds nothing new, or at maxRounds.
 //   3. call sites: every file mentioning any known name, with the complete wrapper set; TS/JS
 //      files (no wrapper rounds) are analysed here too, each on its own.
-import type { CallSite, FileError, WrapperDef } from '../types';
-import type { FileNote, LoadReport, ScanFileRef, SitesReport, WrapperRoundReport } from './shard';
-import { primitives } from './analysis';
+import type { CallSite, FileError, Primitive, ResizeHelper, WrapperDef } from '../types';
+import type { FileNote, LoadReport, RoundExtras, ScanFileRef, SitesReport, WrapperRoundReport } from './shard';
+import { helperKey, primitives, type ArgumentPass, type PointerFact } from './analysis';
+import { PRIMITIVE_ARGS } from '../analysis/c/wrappers';
+import { pointerDef } from '../analysis/c/functionPointers';
 
 /** What the orchestrator needs from a shard; ScanShard has it, and so does a worker proxy. */
 export interface ShardClient {
   load(files: ScanFileRef[]): Promise<LoadReport> | LoadReport;
-  wrapperRound(names: string[], known: WrapperDef[]): Promise<WrapperRoundReport>;
-  callSites(known: WrapperDef[], untested?: string[]): Promise<SitesReport>;
+  wrapperRound(names: string[], known: WrapperDef[], extra?: RoundExtras): Promise<WrapperRoundReport>;
+  callSites(known: WrapperDef[], untested?: string[], helpers?: ResizeHelper[]): Promise<SitesReport>;
 }
 
 export type ScanPhase = 'reading' | 'wrappers' | 'call-sites' | 'done';
@@ -39,7 +41,10 @@ export interface ProjectScanOptions {
 
 export interface ProjectScanResult {
   sites: CallSite[];
+  /** Resize wrappers, including function pointers set to a primitive or a wrapper (kind `pointer`). */
   wrappers: WrapperDef[];
+  /** Functions that resize what they own: not wrappers, their own calls are the sites. */
+  helpers: ResizeHelper[];
   errors: FileError[];
   /** Remarks that are not errors, sorted by file (TS/JS declaration files, skipped bundles, analysis notes). */
   notes: FileNote[];
@@ -111,16 +116,23 @@ export async function scanProject(
 
   // Keyed by name, or by file and name for file-local wrappers (a `static grow()` in a.c and
   // another in b.c are different functions; the analysis applies each only in its own file).
-  const keyOf = (w: WrapperDef) => (w.fileLocal ? `${w.file}\u0000${w.name}` : w.name);
+  const keyOf = (w: WrapperDef) =>
+    w.pointer
+      ? `${w.pointer.form}\u0000${w.fileLocal ? w.file : ''}\u0000${w.pointer.function ?? ''}\u0000${w.name}\u0000${w.pointer.struct ?? ''}`
+      : w.fileLocal ? `${w.file}\u0000${w.name}` : w.name;
   const known = new Map<string, WrapperDef>();
+  const helpers = new Map<string, ResizeHelper>();
   for (const w of options.configWrappers ?? []) if (!known.has(keyOf(w))) known.set(keyOf(w), w);
   let newNames = [...primitives, ...[...known.values()].map((w) => w.name)];
+  let passes: ArgumentPass[] = [];
+  const passesSeen = new Set<string>();
   let rounds = 0;
-  while (newNames.length && rounds < maxRounds) {
+  while ((newNames.length || passes.length) && rounds < maxRounds) {
     rounds++;
     progress({ phase: 'wrappers', round: rounds, files: files.length, message: `wrapper round ${rounds}: ${newNames.length} new names` });
     const knownNow = [...known.values()];
-    const results = await Promise.all(shards.map((s) => s.wrapperRound(newNames, knownNow)));
+    const extra: RoundExtras = { passes };
+    const results = await Promise.all(shards.map((s) => s.wrapperRound(newNames, knownNow, extra)));
     // Sorted so that, when two files define the same name, the choice does not depend on timing.
     const found = results.flatMap((r) => r.wrappers).sort(byLocation);
     newNames = [];
@@ -131,6 +143,26 @@ export async function scanProject(
       // there for wrappers of it; only project-wide names send other files to another round.
       if (!w.fileLocal && !newNames.includes(w.name)) newNames.push(w.name);
     }
+    for (const h of results.flatMap((r) => r.helpers ?? []).sort(byLocation)) {
+      const key = helperKey(h);
+      const before = helpers.get(key);
+      if (before && (before.linearStep || !h.linearStep)) continue;
+      helpers.set(key, h);
+    }
+    // Function pointers set to a primitive or a wrapper are wrappers of their own.
+    for (const fact of results.flatMap((r) => r.pointers ?? []).sort(byLocation)) {
+      const def = resolvePointer(fact, known);
+      if (!def || known.has(keyOf(def))) continue;
+      known.set(keyOf(def), def);
+      if (!newNames.includes(def.name)) newNames.push(def.name);
+    }
+    passes = [];
+    for (const p of results.flatMap((r) => r.passes ?? [])) {
+      const key = `${p.fn}\u0000${p.index}\u0000${p.targetFile}\u0000${p.target}`;
+      if (passesSeen.has(key)) continue;
+      passesSeen.add(key);
+      passes.push(p);
+    }
   }
   if (newNames.length) {
     errors.push({
@@ -138,11 +170,22 @@ export async function scanProject(
       message: `wrapper search stopped after ${maxRounds} rounds with new wrappers still appearing (${newNames.slice(0, 5).join(', ')}); wrappers of these are not recognised — list them in .pagecost.json`,
     });
   }
+  // A helper is what is not a wrapper anywhere.
+  const wrapperNames = new Set([...known.values()].filter((w) => !w.pointer).map((w) => w.name));
+  const helperList = [...helpers.values()].filter((h) => !wrapperNames.has(h.name));
 
   progress({ phase: 'call-sites', files: files.length, message: `finding call sites (${known.size} wrappers known)` });
   const wrappers = [...known.values()];
-  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames)));
+  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames, helperList)));
   const sites = reports.flatMap((r) => r.sites).sort(bySite);
+  // A site inside a helper: how many calls of the helper reach it.
+  const calls = new Map<string, number>();
+  for (const r of reports) for (const [k, n] of r.helperCalls ?? []) calls.set(k, (calls.get(k) ?? 0) + n);
+  const helperAt = new Map(helperList.map((h) => [`${h.file}\u0000${h.name}`, h]));
+  for (const s of sites) {
+    const h = s.enclosingFunction !== null && s.kind !== 'helper-call' ? helperAt.get(`${s.file}\u0000${s.enclosingFunction}`) : undefined;
+    if (h) s.callers = calls.get(helperKey(h)) ?? 0;
+  }
   for (const r of reports) errors.push(...r.errors);
   const byFile = (a: FileNote, b: FileNote) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   errors.sort(byFile);
@@ -153,13 +196,31 @@ export async function scanProject(
   return {
     sites,
     wrappers,
+    helpers: helperList,
     errors,
     notes,
     stats: { files: files.length, parsedFiles, bytes, rounds, wrappers: known.size, tsFiles },
   };
 }
 
-function byLocation(a: WrapperDef, b: WrapperDef): number {
+/**
+ * The wrapper a pointer store makes: the stored function's def (a primitive's arguments, or the
+ * wrapper's own def) under the pointer's name. A wrapper local to another file is still what the
+ * pointer holds: the def is looked up in the store's own file first.
+ */
+function resolvePointer(fact: PointerFact, known: Map<string, WrapperDef>): WrapperDef | null {
+  const arityOf: Record<string, number> = { realloc: 2, reallocf: 2, reallocarray: 3 };
+  if ((primitives as readonly string[]).includes(fact.target)) {
+    const p = fact.target as Primitive;
+    const base: WrapperDef = { name: p, kind: 'config', callee: p, via: [], params: { ...(PRIMITIVE_ARGS[p] as WrapperDef['params']) }, diesOnFailure: false, file: null, line: null };
+    return pointerDef(fact, base, arityOf[p]);
+  }
+  const target = known.get(`${fact.targetFile}\u0000${fact.target}`) ?? known.get(fact.target);
+  if (!target || (target.kind === 'macro' && target.macroForm !== 'alias')) return null;
+  return pointerDef(fact, target, target.kind === 'function' ? target.paramNames?.length : target.pointer?.arity);
+}
+
+function byLocation(a: { file: string | null; line: number | null; name: string }, b: { file: string | null; line: number | null; name: string }): number {
   const fa = a.file ?? '';
   const fb = b.file ?? '';
   if (fa !== fb) return fa < fb ? -1 : 1;

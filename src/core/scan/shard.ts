@@ -9,14 +9,15 @@
 // only in a shard that meets a TS/JS file worth parsing.
 import { withRegionSuppressions } from '../advice/suppress';
 import type { Parser, Tree, Node } from 'web-tree-sitter';
-import type { CallSite, FileError, WrapperDef } from '../types';
+import type { CallSite, FileError, ResizeHelper, WrapperDef } from '../types';
 import { createCParser, type GrammarFiles } from '../analysis/c/parser';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, namesPattern } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
-import { primitives, sitesIn, wrappersIn } from './analysis';
+import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
+import { callPattern, countCalls } from './callCount';
 import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
 import { HeaderResolver, parseHeaderSymbols } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
@@ -71,7 +72,19 @@ export interface LoadReport {
 }
 export interface WrapperRoundReport {
   wrappers: WrapperDef[];
+  /** Functions that resize what they own (not wrappers), found in this round's files. */
+  helpers?: ResizeHelper[];
+  /** Primitives and wrappers stored into function pointers. */
+  pointers?: PointerFact[];
+  /** Primitives and wrappers handed to functions that may store them: followed next round. */
+  passes?: ArgumentPass[];
   parsed: number;
+}
+
+/** What a wrapper round looks for besides wrappers of `names`. */
+export interface RoundExtras {
+  /** Function arguments to follow into the definitions of the functions that receive them. */
+  passes?: ArgumentPass[];
 }
 export interface SitesReport {
   sites: CallSite[];
@@ -82,6 +95,8 @@ export interface SitesReport {
   tsFiles?: number;
   /** Distinct files this shard parsed over the whole scan (sources, not headers read for symbols). */
   parsedFiles: number;
+  /** Calls of each helper found (key: helperKey), for "reached from N calls". */
+  helperCalls?: [string, number][];
 }
 
 interface Loaded {
@@ -100,6 +115,8 @@ interface Loaded {
   skipped: Body[];
   /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
   failed?: string;
+  /** The evaluator's scope for the current tree (its symbols hold nodes of that tree). */
+  scope?: { tree: Tree; scope: Scope };
 }
 
 export class ScanShard {
@@ -172,37 +189,60 @@ export class ScanShard {
     return { errors, files: files.length, bytes };
   }
 
-  /** Wrapper definitions in the files that mention any of `names`, given every wrapper known so far. */
-  async wrapperRound(names: string[], known: WrapperDef[]): Promise<WrapperRoundReport> {
+  /**
+   * Wrapper definitions (and helpers, pointer stores) in the files that mention any of `names`,
+   * given every wrapper known so far; and, in files naming a function of `extra.passes`, where
+   * that function stores the argument it was given.
+   */
+  async wrapperRound(names: string[], known: WrapperDef[], extra: RoundExtras = {}): Promise<WrapperRoundReport> {
     const pattern = namesPattern(names);
+    const passes = extra.passes ?? [];
+    const passNames = [...new Set(passes.map((p) => p.fn))];
+    const passPattern = passNames.length ? namesPattern(passNames) : null;
     const wrappers: WrapperDef[] = [];
+    const helpers: ResizeHelper[] = [];
+    const pointers: PointerFact[] = [];
+    const further: ArgumentPass[] = [];
     let parsed = 0;
-    const knownNames = known.map((w) => w.name);
+    const knownNames = known.map((w) => (w.pointer?.form === 'field' ? '' : w.name)).filter(Boolean);
+    const fieldNames = known.filter((w) => w.pointer?.form === 'field').map((w) => w.name);
     for (const f of this.files) {
       const hook = this.onFile?.('wrappers');
       if (hook) await hook;
       // Wrappers are C-only: TS/JS files wait for the call-site pass.
-      if (f.lang === 'ts' || !mentionsAny(f.text, pattern)) continue;
-      f.mentioned = true;
+      if (f.lang === 'ts') continue;
+      const named = mentionsAny(f.text, pattern);
+      const receives = passPattern !== null && mentionsAny(f.text, passPattern);
+      if (!named && !receives) continue;
+      if (named) f.mentioned = true;
       parsed++;
       // The file's own wrappers may be called in bodies the tree left out (a wrapper of a
       // wrapper in the same file): then parse again with their names until nothing is left out.
       if (f.failed) continue;
-      let found: WrapperDef[] = [];
+      let found: ReturnType<typeof resizersIn> | null = null;
       try {
         for (let pass = 0; pass < 4; pass++) {
-          const tree = await this.treeOf(f, [...knownNames, ...found.map((w) => w.name)]);
-          found = wrappersIn(tree.rootNode, f.text, f.ref.rel, known);
-          if (!this.leftOutMentions(f, found.map((w) => w.name))) break;
+          const own = found ? found.wrappers.map((w) => w.name) : [];
+          const tree = await this.treeOf(f, [...knownNames, ...fieldNames, ...own], receives ? passNames : []);
+          const root = tree.rootNode;
+          found = resizersIn(root, f.text, f.ref.rel, known, {
+            ...(receives ? { passes } : {}),
+            scope: () => this.scopeFor(f, root),
+          });
+          if (!this.leftOutMentions(f, found.wrappers.map((w) => w.name))) break;
         }
       } catch (e) {
         // One file the analysis cannot handle must not end the scan of the others.
         f.failed = analysisFailure(e);
         continue;
       }
-      wrappers.push(...found);
+
+      wrappers.push(...found!.wrappers);
+      helpers.push(...found!.helpers);
+      pointers.push(...found!.pointers);
+      further.push(...found!.passes);
     }
-    return { wrappers, parsed };
+    return { wrappers, helpers, pointers, passes: further, parsed };
   }
 
   /**
@@ -212,12 +252,18 @@ export class ScanShard {
    * only names left untested when the rounds hit their cap need one more text pass. File-local
    * wrappers are called only in the file that defines them, which was marked when found.
    */
-  async callSites(known: WrapperDef[], untested: string[] = []): Promise<SitesReport> {
+  async callSites(known: WrapperDef[], untested: string[] = [], helpers: ResizeHelper[] = []): Promise<SitesReport> {
     const pattern = untested.length ? namesPattern(untested) : null;
+    // Loops calling a constant-step helper need a tree; counting a helper's calls needs only the text.
+    const stepped = helpers.filter((h) => h.linearStep && !h.fileLocal).map((h) => h.name);
+    const loopPattern = stepped.length ? namesPattern(stepped) : null;
+    const counted = callPattern(helpers.filter((h) => !h.fileLocal).map((h) => h.name));
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
-    const knownNames = known.map((w) => w.name);
+    const knownNames = [...known.map((w) => w.name), ...helpers.filter((h) => h.linearStep).map((h) => h.name)];
     const notes: FileNote[] = [];
+    const helperCalls = new Map<string, number>();
+    const count = (key: string, n: number) => helperCalls.set(key, (helperCalls.get(key) ?? 0) + n);
     let tsFiles = 0;
     for (const f of this.files) {
       const hook = this.onFile?.('sites');
@@ -227,13 +273,20 @@ export class ScanShard {
         this.tsSites(f, sites, errors, notes);
         continue;
       }
-      if (!f.mentioned && !(pattern && mentionsAny(f.text, pattern))) continue;
+      if (counted) for (const [name, n] of countCalls(f.text, counted)) count(name, n);
+      const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
+      const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
+      if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) count(`${f.ref.rel}\u0000${name}`, n);
+      const wanted = f.mentioned || (pattern && mentionsAny(f.text, pattern));
+      const loops = !wanted && loopPattern !== null && mentionsAny(f.text, loopPattern);
+      if (!wanted && !loops) continue;
       if (!f.failed) {
         try {
           const tree = await this.treeOf(f, knownNames);
           const root = tree.rootNode;
-          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root));
-          if (root.hasError) this.unparsed(f, root, found, known, errors, notes);
+          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers);
+          // A file parsed only for a helper's loop calls was not scanned for sites: its syntax is not news.
+          if (wanted && root.hasError) this.unparsed(f, root, found, known, errors, notes);
           sites.push(...withRegionSuppressions(found, f.text));
         } catch (e) {
           f.failed = analysisFailure(e);
@@ -243,7 +296,7 @@ export class ScanShard {
     }
     // Trees stay until dispose(): a worker is terminated right after this call, and freeing
     // a few hundred trees one by one would only add to the scan's time.
-    return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size };
+    return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size, helperCalls: [...helperCalls] };
   }
 
   /**
@@ -291,11 +344,21 @@ export class ScanShard {
    * The file's tree, covering at least every function body that mentions a primitive or one of
    * `names`. Reparsed only when a body left out before now mentions one of them.
    */
-  private async treeOf(f: Loaded, names: readonly string[]): Promise<Tree> {
+  private async treeOf(f: Loaded, names: readonly string[], definitions: readonly string[] = []): Promise<Tree> {
     this.parser ??= await createCParser(this.grammar);
     if (this.options.partialParse === false) f.bodies = null;
     else if (f.bodies === undefined) f.bodies = functionBodies(f.text);
-    const skip = f.bodies ? bodiesWithout(f.text, f.bodies, namesPattern([...primitives, ...names])) : [];
+    let skip = f.bodies ? bodiesWithout(f.text, f.bodies, namesPattern([...primitives, ...names])) : [];
+    // The bodies of functions named in `definitions` stay too (their header names them, not their body).
+    if (definitions.length && skip.length) {
+      const re = new RegExp(`\\b(?:${definitions.join('|')})\\s*\\(`);
+      skip = skip.filter((b, i) => {
+        const from = Math.max(i > 0 ? skip[i - 1]!.end : 0, b.start - 400);
+        return !re.test(f.text.slice(from, b.start));
+      });
+    }
+    // Once kept, a body stays kept: a later call with fewer names must not drop what a round parsed.
+    if (f.tree) skip = skip.filter((b) => f.skipped.includes(b));
     if (f.tree && skip.length === f.skipped.length) return f.tree;
     f.tree?.delete();
     const ranges = includedRanges(f.text, skip);
@@ -320,6 +383,14 @@ export class ScanShard {
    * have literal or runtime sizes and never look at a macro, so most headers are never parsed.
    */
   private scopeFor(f: Loaded, root: Node): Scope {
+    // One scope per tree: the rounds and the call-site pass share its symbols while the tree lives.
+    if (f.scope && f.scope.tree === f.tree) return f.scope.scope;
+    const scope = this.makeScope(f, root);
+    if (f.tree) f.scope = { tree: f.tree, scope };
+    return scope;
+  }
+
+  private makeScope(f: Loaded, root: Node): Scope {
     const size = this.options.size ?? defaultSizeOptions;
     let own: FileSymbols | null = null;
     let headers: FileSymbols[] | null = null;

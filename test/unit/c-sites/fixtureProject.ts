@@ -1,13 +1,11 @@
-// Analyses test/fixtures/c as one project, the way the CLI does: wrapper detection iterated over
-// all files to a fixed point, then every file analysed with all wrappers and its headers' symbols.
+// Analyses test/fixtures/c as one project, the way the CLI does: the project scan (wrapper
+// rounds, helpers, function pointers, headers' symbols) over an in-process shard, so these tests
+// and `pagecost scan test/fixtures/c` (test/unit/cli/fixtures.test.ts) run the same engine.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, posix, relative } from 'node:path';
-import type { Parser, Tree } from 'web-tree-sitter';
-import type { CallSite, WrapperDef } from '../../../src/core/types';
-import { analyzeCFile } from '../../../src/core/analysis/c/analyzeFile';
-import { createCParser } from '../../../src/core/analysis/c/parser';
-import { collectSymbols, type FileSymbols } from '../../../src/core/analysis/c/symbols';
-import { findWrappers } from '../../../src/core/analysis/c/wrappers';
+import { join, relative } from 'node:path';
+import type { CallSite, ResizeHelper, WrapperDef } from '../../../src/core/types';
+import { ScanShard } from '../../../src/core/scan/shard';
+import { scanProject } from '../../../src/core/scan/orchestrate';
 import { grammarFiles } from '../../support/grammar';
 
 export const FIXTURE_ROOT = join(__dirname, '..', '..', 'fixtures', 'c');
@@ -27,8 +25,10 @@ export function fixtureFiles(): string[] {
 }
 
 export interface ProjectResult {
+  /** Sites per file, in source order. */
   sites: Map<string, CallSite[]>;
   wrappers: WrapperDef[];
+  helpers: ResizeHelper[];
   rounds: number;
 }
 
@@ -40,58 +40,17 @@ export function analyzeFixtureProject(): Promise<ProjectResult> {
 }
 
 async function run(): Promise<ProjectResult> {
-  const parser: Parser = await createCParser(grammarFiles);
   const files = fixtureFiles();
-  const texts = new Map<string, string>();
-  const trees = new Map<string, Tree>();
-  const symbols = new Map<string, FileSymbols>();
-  for (const f of files) {
-    const text = readFileSync(join(FIXTURE_ROOT, f), 'utf8');
-    const tree = parser.parse(text)!;
-    texts.set(f, text);
-    trees.set(f, tree);
-    symbols.set(f, collectSymbols(tree.rootNode, f));
+  const root = FIXTURE_ROOT.split('\\').join('/');
+  const reader = { read: (path: string) => new Uint8Array(readFileSync(path)) };
+  const shard = new ScanShard(reader, grammarFiles, { maxFileSize: 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: [root] });
+  try {
+    const r = await scanProject(files.map((rel) => ({ path: `${root}/${rel}`, rel })), [shard]);
+    const sites = new Map<string, CallSite[]>(files.map((f) => [f, []]));
+    for (const s of r.sites) sites.get(s.file)?.push(s);
+    for (const list of sites.values()) list.sort((a, b) => a.nameRange.startOffset - b.nameRange.startOffset);
+    return { sites, wrappers: r.wrappers, helpers: r.helpers, rounds: r.stats.rounds };
+  } finally {
+    shard.dispose();
   }
-  // Fixed point: each round gives every file the wrappers found so far.
-  const known: WrapperDef[] = [];
-  let rounds = 0;
-  for (;;) {
-    rounds++;
-    const added: WrapperDef[] = [];
-    for (const f of files) {
-      for (const def of findWrappers(trees.get(f)!.rootNode, texts.get(f)!, f, known)) {
-        if (!known.some((k) => k.name === def.name) && !added.some((k) => k.name === def.name)) added.push(def);
-      }
-    }
-    if (!added.length || rounds > 10) break;
-    known.push(...added);
-  }
-  // Headers reachable through #include "..." (relative to the including file), nearest first.
-  const headersOf = (f: string): FileSymbols[] => {
-    const out: FileSymbols[] = [];
-    const seen = new Set<string>([f]);
-    const queue = [f];
-    while (queue.length) {
-      const cur = queue.shift()!;
-      for (const inc of symbols.get(cur)?.includes ?? []) {
-        const target = posix.normalize(posix.join(posix.dirname(cur), inc));
-        if (seen.has(target) || !symbols.has(target)) continue;
-        seen.add(target);
-        out.push(symbols.get(target)!);
-        queue.push(target);
-      }
-    }
-    return out;
-  };
-  const sites = new Map<string, CallSite[]>();
-  for (const f of files) {
-    const r = analyzeCFile(trees.get(f)!.rootNode, texts.get(f)!, f, {
-      wrappers: known,
-      symbols: symbols.get(f)!,
-      headers: headersOf(f),
-    });
-    sites.set(f, r.sites);
-  }
-  void dirname;
-  return { sites, wrappers: known, rounds };
 }

@@ -57,7 +57,7 @@ describe('C call sites: fixtures', () => {
     assert.deepEqual(missing, []);
   });
 
-  it('finds the fixture wrappers across files, in more than one round', async () => {
+  it('finds the fixture wrappers and function pointers across files, in more than one round', async () => {
     const { wrappers, rounds } = await analyzeFixtureProject();
     const table = Object.fromEntries(
       // (wrapper.c and git-style/wrapper.c both define an equal xrealloc; the first one found is kept.)
@@ -75,6 +75,13 @@ describe('C call sites: fixtures', () => {
       strlist_resize: 'function realloc via[grow_array,xrealloc] ptr=0 size=-1 dies=true local',
       my_realloc: 'macro realloc via[] ptr=0 size=1 dies=false local',
       MOVE_MAPPING: 'macro mremap via[] flags=-1 oldSize=1 ptr=0 size=2 dies=false local',
+      // not-calls.c: pointers set to realloc (a static variable, a local, two struct fields) ...
+      default_resize: 'pointer realloc via[] ptr=0 size=1 dies=false local',
+      cb: 'pointer realloc via[] ptr=0 size=1 dies=false local',
+      realloc: 'pointer realloc via[] ptr=0 size=1 dies=false',
+      grow: 'pointer realloc via[] ptr=0 size=1 dies=false',
+      // ... and a function whose parameters decide the pointer and the size (10) of a call through one.
+      fields: 'function realloc via[a.realloc = realloc] ptr=2 size=-1 dies=false',
       GROW_SCRATCH: 'macro realloc via[] ptr=-1 size=-1 dies=false local',
       RESIZE_ELEMS: 'macro realloc via[] ptr=0 size=-1 dies=false local',
       REALLOC_ARRAY: 'macro realloc via[xrealloc] ptr=0 size=-1 dies=true',

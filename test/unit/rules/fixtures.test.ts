@@ -44,6 +44,8 @@ const EXPECTED = [
   'macros.c:19 realloc-leak-on-failure',
   'macros.c:20 realloc-leak-on-failure', // t->map = MOVE_MAPPING(t->map, …): an mremap macro stored back
   'macros.c:22 realloc-leak-on-failure', // RESIZE_ELEMS assigns back inside the macro
+  'not-calls.c:24 realloc-leak-on-failure', // p = a.realloc(p, 10): a struct field set to realloc elsewhere in the file
+  'not-calls.c:25 realloc-leak-on-failure',
   'use-wrapper.c:19 realloc-leak-on-failure', // try_realloc returns NULL (xrealloc on line 18 dies: quiet)
   'wrapper.c:34 realloc-unchecked-multiply', // grow_array: xrealloc(base, count * elem_size) dies on NULL, not on a wrapped size
 ];

@@ -13,19 +13,26 @@
 // @id …))` takes ~60 ms (web-tree-sitter checks text predicates in JS, per identifier), a Query
 // for every call's name ~16 ms, this scan with classification ~1.5 ms.
 import type { Node } from 'web-tree-sitter';
-import type { Primitive, WrapperDef } from '../../types';
+import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { DECLARATOR_CHAIN } from './syntax';
+import { fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
 
-/** What a name found in the source resolves to. */
+/**
+ * What a name found in the source resolves to. A `helper` is not a resize wrapper (its own call
+ * is the site); its calls are looked at only for loops and for counting its callers.
+ */
 export type Target =
   | { kind: 'primitive'; name: Primitive }
-  | { kind: 'wrapper'; name: string; def: WrapperDef };
+  | { kind: 'wrapper'; name: string; def: WrapperDef }
+  | { kind: 'helper'; name: string; helper: ResizeHelper };
 
 /** Name → target for one file: the primitives plus every wrapper visible from that file. */
 export interface CalleeIndex {
   targets: Map<string, Target>;
+  /** Function pointers held in struct fields, by field name (`frealloc`); calls `x->frealloc(…)` resolve here. */
+  fields: Map<string, WrapperDef[]>;
   /** One regex matching any indexed name as a whole word (global flag: reset lastIndex before use). */
   pattern: RegExp;
 }
@@ -37,19 +44,34 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  * defines them (a `static` helper called `grow` in a.c says nothing about `grow` in b.c).
  * A wrapper may not redefine a primitive's name.
  */
-export function buildCalleeIndex(wrappers: Iterable<WrapperDef>, file: string | null): CalleeIndex {
+export function buildCalleeIndex(
+  wrappers: Iterable<WrapperDef>,
+  file: string | null,
+  helpers: Iterable<ResizeHelper> = [],
+): CalleeIndex {
   const targets = new Map<string, Target>();
+  const fields = new Map<string, WrapperDef[]>();
   for (const p of PRIMITIVES) targets.set(p, { kind: 'primitive', name: p });
   for (const def of wrappers) {
     if (def.fileLocal && file !== null && def.file !== null && def.file !== file) continue;
+    if (def.pointer?.form === 'field') {
+      const list = fields.get(def.name);
+      if (list) list.push(def);
+      else fields.set(def.name, [def]);
+      continue;
+    }
     if (targets.get(def.name)?.kind === 'primitive') continue;
     // First definition wins, so a file's own wrappers (passed first) shadow same-named others.
     if (!targets.has(def.name)) targets.set(def.name, { kind: 'wrapper', name: def.name, def });
   }
-  const names = [...targets.keys()].sort((a, b) => b.length - a.length).map(escapeRe);
+  for (const h of helpers) {
+    if (h.fileLocal && file !== null && h.file !== file) continue;
+    if (!targets.has(h.name)) targets.set(h.name, { kind: 'helper', name: h.name, helper: h });
+  }
+  const names = [...new Set([...targets.keys(), ...fields.keys()])].sort((a, b) => b.length - a.length).map(escapeRe);
   // `\b` is fine: C identifiers are [A-Za-z0-9_], exactly the regex word characters.
   const pattern = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
-  return { targets, pattern };
+  return { targets, fields, pattern };
 }
 
 /** One occurrence of an indexed name that is a real use (call or reference) of its target. */
@@ -63,6 +85,8 @@ export interface NameUse {
   exprNode: Node;
   /** Argument nodes of the call (named children of the argument list), [] for references. */
   args: Node[];
+  /** A call through a function pointer field: the pointer as written (`g->frealloc`). */
+  display?: string;
 }
 
 /** A declaration of an indexed name inside a function that hides the global one in `scope`. */
@@ -242,11 +266,24 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
   const pattern = index.pattern;
   pattern.lastIndex = start;
   const found: { node: Node; name: string; c: Classified }[] = [];
+  const fieldUses: NameUse[] = [];
   const shadows: Shadow[] = [];
   for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) {
     const name = m[0];
     const node = root.descendantForIndex(m.index, m.index + name.length);
-    if (!node || node.type !== 'identifier' || node.startIndex !== m.index || node.endIndex !== m.index + name.length) {
+    if (!node || node.startIndex !== m.index || node.endIndex !== m.index + name.length) continue;
+    if (node.type === 'field_identifier') {
+      const defs = index.fields.get(name);
+      const fc = defs ? fieldCall(node) : null;
+      if (!fc) continue;
+      const args = argsOf(fc.call);
+      const def = pickFieldPointer(defs!, fc.fieldExpr, args.length);
+      if (!def) continue;
+      const target: Target = { kind: 'wrapper', name, def };
+      fieldUses.push({ nameNode: node, name, target, role: 'call', exprNode: fc.call, args, display: fieldText(fc.fieldExpr) });
+      continue;
+    }
+    if (node.type !== 'identifier') {
       continue; // comment, string, macro body, field or type name
     }
     const c = classify(node);
@@ -259,16 +296,28 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
   const uses: NameUse[] = [];
   for (const f of found) {
     const at = f.node.startIndex;
-    if (shadows.some((s) => s.name === f.name && s.declStart < at && at >= s.scopeStart && at < s.scopeEnd)) continue;
     const target = index.targets.get(f.name)!;
+    // A pointer variable's own declaration is not a shadow of it.
+    const isPointer = target.kind === 'wrapper' && target.def.kind === 'pointer';
+    if (!isPointer && shadows.some((s) => s.name === f.name && s.declStart < at && at >= s.scopeStart && at < s.scopeEnd)) continue;
+    if (isPointer && !inPointerScope(target.def, f.node)) continue;
     if (f.c.role === 'call') {
       const call = f.c.callNode;
-      const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
-      const args = argList ? (argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[]) : [];
-      uses.push({ nameNode: f.node, name: f.name, target, role: 'call', exprNode: call, args });
+      uses.push({ nameNode: f.node, name: f.name, target, role: 'call', exprNode: call, args: argsOf(call) });
     } else if (f.c.role === 'reference') {
       uses.push({ nameNode: f.node, name: f.name, target, role: 'reference', exprNode: f.c.exprNode, args: [] });
     }
   }
-  return uses;
+  if (!fieldUses.length) return uses;
+  return uses.concat(fieldUses).sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
+}
+
+function argsOf(call: Node): Node[] {
+  const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
+  return argList ? (argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[]) : [];
+}
+
+/** `g->frealloc`, `(*g).frealloc`, as written but on one line. */
+function fieldText(fieldExpr: Node): string {
+  return fieldExpr.text.replace(/\s+/g, '');
 }

@@ -7,7 +7,7 @@
 // real node in the caller's function, so `sizeof(*(x))` finds x's local declaration. All such
 // sites of one file share one incremental re-parse.
 import type { Node, Point, Tree } from 'web-tree-sitter';
-import type { CallSite, Growth, Range, SizeValue } from '../../types';
+import type { CallSite, Growth, Range, ResizeHelper, SizeValue } from '../../types';
 import { classifyGrowth, evaluateMremapFlags, evaluateSize, type Scope } from './evaluate';
 import type { NameUse } from './callSites';
 import { conditionsAt, directiveTable, type DirectiveTable } from './conditions';
@@ -18,6 +18,7 @@ import { hintAnchor } from './hintAnchor';
 import type { Elsewhere } from './noReturn';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
+import { viaHead } from './functionPointers';
 
 export function rangeOf(n: Node): Range {
   return {
@@ -54,7 +55,7 @@ interface Resolved {
 
 function viaNote(use: NameUse): string {
   if (use.target.kind !== 'wrapper') return '';
-  return `via ${[use.target.name, ...use.target.def.via].join(' → ')}: `;
+  return `via ${[viaHead(use), ...use.target.def.via].join(' → ')}: `;
 }
 
 function sizeFrom(r: Resolved | undefined, scope: Scope, prefix: string): SizeValue {
@@ -178,11 +179,18 @@ export function buildSites(
   directives?: DirectiveTable,
 ): CallSite[] {
   const sites: CallSite[] = [];
-  const table = uses.length ? directives ?? directiveTable(text, root) : null;
+  let table = uses.some((u) => u.target.kind !== 'helper') ? directives ?? directiveTable(text, root) : null;
   const toSplice: { p: Pending; roles: ArgRole[]; texts: string[] }[] = [];
   const built: [NameUse, CallSite][] = [];
   for (const use of uses) {
+    if (use.target.kind === 'helper') {
+      const h = use.target.helper;
+      if (use.role === 'call' && h.linearStep && isInLoop(use.nameNode)) sites.push(helperSite(use, h, table ??= directives ?? directiveTable(text, root), file));
+      continue;
+    }
     const def = use.target.kind === 'wrapper' ? use.target.def : null;
+    // A pointer variable named as a value (`re = realloc;` assigns it, `f(re)` passes it on) is not a resize.
+    if (def?.kind === 'pointer' && use.role !== 'call') continue;
     const objectMacroUse = use.role === 'reference' && def?.macroForm === 'object';
     const isCall = use.role === 'call' || objectMacroUse;
     const site: CallSite = {
@@ -190,8 +198,8 @@ export function buildSites(
       language: 'c',
       callee: primitiveOf(use.target),
       kind: !isCall ? 'reference' : use.target.kind === 'primitive' ? 'direct-call' : 'wrapper-call',
-      via: def ? [use.target.name, ...def.via] : [],
-      name: use.name,
+      via: def ? [viaHead(use), ...def.via] : [],
+      name: use.display ?? use.name,
       nameRange: rangeOf(use.nameNode),
       range: rangeOf(use.exprNode),
       oldSize: null,
@@ -251,6 +259,31 @@ function headersOf(scope: Scope): Elsewhere {
       }
       return undefined;
     },
+  };
+}
+
+/**
+ * A loop's call of a helper that grows by a constant step: reported for the loop (quadratic
+ * copying in total), with no size of its own — the helper computes it from what it owns.
+ */
+function helperSite(use: NameUse, h: ResizeHelper, table: DirectiveTable, file: string): CallSite {
+  return {
+    file,
+    language: 'c',
+    callee: h.callee,
+    kind: 'helper-call',
+    via: [h.name, ...h.via],
+    name: use.name,
+    nameRange: rangeOf(use.nameNode),
+    range: rangeOf(use.exprNode),
+    oldSize: null,
+    newSize: unknown(use.exprNode.text, `\`${h.name}\` computes the size itself: it ${h.why}`),
+    flags: null,
+    growth: 'linear',
+    inLoop: true,
+    assignedBackTo: null,
+    conditions: conditionsAt(table, use.nameNode.startIndex),
+    enclosingFunction: enclosingName(use.nameNode),
   };
 }
 

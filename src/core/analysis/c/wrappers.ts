@@ -14,9 +14,11 @@
 // - The result is plain data (WrapperDef): it crosses worker threads and files. The caller
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import type { Primitive, WrapperDef } from '../../types';
+import type { Growth, Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
-import { functionName, functionParams, isStatic, localNames, outerExpression } from './syntax';
+import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
+import { bumpsItsCount, fileConstants, sizeOrigin } from './sizeOrigin';
+import { followPasses, storedAt, viaHead, type ArgumentPass, type PointerFact } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
@@ -35,7 +37,7 @@ export const PRIMITIVE_ARGS: Record<Primitive, Partial<Record<ArgRole, number>>>
 };
 
 export function primitiveOf(t: Target): Primitive {
-  return t.kind === 'primitive' ? t.name : t.def.callee;
+  return t.kind === 'primitive' ? t.name : t.kind === 'helper' ? t.helper.callee : t.def.callee;
 }
 
 /** Substitution style for a def: raw pasting for function-like macros, parenthesised otherwise. */
@@ -55,6 +57,7 @@ export function argTextAt(use: NameUse, role: ArgRole): { text: string; node: No
     const node = use.args[i];
     return node ? { text: node.text, node } : { note: `argument ${i + 1} of ${t.name} is missing` };
   }
+  if (t.kind === 'helper') return { note: `${t.name} computes its ${role} argument from what it owns` };
   const def = t.def;
   const idx = def.params[role];
   if (idx !== undefined && idx >= 0) {
@@ -115,6 +118,19 @@ function diesAfter(fnBody: Node, use: NameUse): boolean {
   return false;
 }
 
+/**
+ * Where the expression holding a call starts, for "assigned before the call": `(x) = xrealloc((x), …)`
+ * and `(v) = cast(T *, grow(v, …))` assign x and v *with* the call, so only assignments before
+ * that expression count.
+ */
+function statementStart(call: Node): number {
+  let start = call.startIndex;
+  for (let p = call.parent; p && !p.type.endsWith('statement') && p.type !== 'declaration' && p.type !== 'function_definition'; p = p.parent) {
+    if (p.type === 'assignment_expression') start = p.startIndex;
+  }
+  return start;
+}
+
 /** A param reassigned in `scope` before `before`: its value at the call is not the caller's argument. */
 function reassignedBefore(scopeText: string, scopeStart: number, before: number, name: string): boolean {
   const head = scopeText.slice(0, Math.max(0, before - scopeStart));
@@ -137,48 +153,113 @@ interface Body {
   fileText?: string;
 }
 
-/** Builds a WrapperDef for `body` from its first call that qualifies, or null. */
-function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
+/** What one function or macro is: a wrapper, a helper (resizes what it owns), or neither. */
+export interface Verdict {
+  def: WrapperDef | null;
+  helper: ResizeHelper | null;
+}
+
+/** Context a function's verdict needs beyond its own tree. */
+export interface VerdictContext {
+  file: string;
+  /** The file's text, where helpers that do not return are looked up (failureContract.ts). */
+  fileText: string;
+  /** File-level constants of the file (sizeOrigin.ts fileConstants). */
+  isConstant: (name: string) => boolean;
+  /** Shape of a size node (linear/geometric), with the function's parameters taken as constants; absent: not worked out. */
+  growthOf?: (size: Node, params: readonly string[]) => Growth | null;
+  cache: Map<number, unknown>;
+}
+
+/** The parameter a pointer argument comes from (`p`, `(char *)p`, `*pp`), or -1. */
+function pointerParam(body: Body, ptrText: string, before: number, bodyText: () => string): { idx: number; through: boolean; name: string } {
+  let s = stripParensAndCasts(ptrText);
+  let through = false;
+  if (s.startsWith('*')) {
+    s = stripParensAndCasts(s.slice(1));
+    through = true;
+  }
+  let idx = body.params.indexOf(s);
+  if (idx >= 0 && reassignedBefore(bodyText(), body.node.startIndex, before, s)) idx = -1;
+  return { idx, through, name: s };
+}
+
+/** The argument node that decides a resize's size at `use`, when one does (for the growth shape). */
+function sizeNodeOf(use: NameUse, ptrIdx: number): Node | null {
+  const t = use.target;
+  const role: ArgRole = primitiveOf(t) === 'reallocarray' ? 'count' : 'size';
+  const a = argTextAt(use, role);
+  if ('node' in a && a.node) return a.node;
+  if (t.kind !== 'wrapper' || !('text' in a)) return null;
+  // A size computed from the arguments (`st_mult(sizeof(*(x)), (n))`): the one non-pointer argument it reads.
+  const expr = t.def.argExprs?.[role as ValueRole];
+  if (!expr) return null;
+  const ids = new Set(identifiersIn(expr));
+  const used = (t.def.paramNames ?? []).map((n, i) => (ids.has(n) && i !== t.def.params.ptr && i !== ptrIdx ? i : -1)).filter((i) => i >= 0);
+  return used.length === 1 ? use.args[used[0]!] ?? null : null;
+}
+
+/** Builds the verdict for `body` from its calls: a WrapperDef from the first call that qualifies. */
+function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
+  const file = ctx.file;
   // Only read when a call qualifies: most functions with a call are not wrappers.
   let localsCache: Set<string> | null = null;
   const locals = () => (localsCache ??= localNames(body.node));
   let textCache: string | null = null;
   const bodyTextOf = () => (textCache ??= body.node.text);
+  const rejected: { use: NameUse; why: string; ptrIdx: number }[] = [];
   for (const use of uses) {
-    if (use.role !== 'call' || use.name === body.name) continue;
+    if (use.role !== 'call' || use.name === body.name || use.target.kind === 'helper') continue;
     const callee = primitiveOf(use.target);
-    // `(x) = xrealloc((x), …)` assigns x *with* the call; only assignments before that statement count.
-    const holderOf = outerExpression(use.exprNode).parent;
-    const callStart = holderOf?.type === 'assignment_expression' ? holderOf.startIndex : use.exprNode.startIndex;
+    // `realloc(NULL, n)` allocates and `realloc(p, 0)` frees: neither makes its function a resizer.
+    if (allocatesOrFrees(use)) continue;
+    const callStart = statementStart(use.exprNode);
     const ptr = argTextAt(use, 'ptr');
-    let ptrIdx = -1;
-    let throughPointer = false;
-    if ('text' in ptr) {
-      let s = stripParensAndCasts(ptr.text);
-      if (s.startsWith('*')) {
-        s = stripParensAndCasts(s.slice(1));
-        throughPointer = true;
-      }
-      ptrIdx = body.params.indexOf(s);
-      if (ptrIdx >= 0 && reassignedBefore(bodyTextOf(), body.node.startIndex, callStart, s)) ptrIdx = -1;
+    const pp = 'text' in ptr ? pointerParam(body, ptr.text, callStart, bodyTextOf) : { idx: -1, through: false, name: '' };
+    const ptrIdx = pp.idx;
+    const throughPointer = pp.through;
+    if (body.kind === 'function' && ptrIdx < 0) {
+      const what = 'text' in ptr ? `\`${stripParensAndCasts(ptr.text).replace(/\s+/g, ' ')}\`` : 'a pointer';
+      rejected.push({ use, why: `resizes ${what}, which it does not get from its caller`, ptrIdx });
+      continue;
     }
-    if (body.kind === 'function' && ptrIdx < 0) continue;
 
     const params: WrapperDef['params'] = { ptr: ptrIdx, size: -1 };
     const argExprs: NonNullable<WrapperDef['argExprs']> = {};
     const argNotes: NonNullable<WrapperDef['argNotes']> = {};
     const roles = Object.keys(PRIMITIVE_ARGS[callee]).filter((r) => r !== 'ptr') as ValueRole[];
+    let why: string | null = null;
     for (const role of roles) {
       const a = argTextAt(use, role);
+      // A function is a wrapper only when its parameters decide the new size (sizeOrigin.ts).
+      const decides = body.kind === 'function' && (role === 'size' || role === 'count');
+      let inlined: string | null = null;
+      if (decides) {
+        const inputs = 'text' in a ? [a.text] : use.args.filter((_, i) => i !== argIndexOf(use, 'ptr')).map((n) => n.text);
+        for (const text of inputs) {
+          const o = sizeOrigin(text, callStart, {
+            fn: body.node, params: body.params, ptrParam: pp.through ? '' : pp.name, isConstant: ctx.isConstant,
+            cache: ctx.cache as Map<number, never>,
+          });
+          if (o.why) {
+            why = o.why;
+            break;
+          }
+          if ('text' in a) inlined = o.inlined;
+        }
+        if (why) break;
+      }
       let idx = -1;
       if ('note' in a) {
         argNotes[role] = a.note;
       } else {
-        const s = stripParensAndCasts(a.text);
+        const s = stripParensAndCasts(inlined ?? a.text);
         const p = body.params.indexOf(s);
         const changed = (name: string) => reassignedBefore(bodyTextOf(), body.node.startIndex, callStart, name);
         if (p >= 0 && !changed(s)) {
           idx = p;
+        } else if (inlined !== null && inlined.trim() !== a.text.trim()) {
+          argExprs[role] = inlined.trim();
         } else {
           const ids = identifiersIn(a.text);
           const local = ids.find((id) => locals().has(id) && !body.params.includes(id));
@@ -189,6 +270,10 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
         }
       }
       (params as Record<string, number>)[role] = idx;
+    }
+    if (why) {
+      rejected.push({ use, why, ptrIdx });
+      continue;
     }
 
     const inner = use.target.kind === 'wrapper' ? use.target.def : null;
@@ -207,7 +292,7 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
       name: body.name,
       kind: body.kind,
       callee,
-      via: inner ? [inner.name, ...inner.via] : [],
+      via: inner ? [viaHead(use), ...inner.via] : [],
       params,
       diesOnFailure: (inner?.diesOnFailure ?? false) || diesAfter(body.node, use),
       file,
@@ -223,20 +308,61 @@ function defFrom(body: Body, uses: NameUse[], file: string): WrapperDef | null {
     if (onFailure) def.onFailure = onFailure;
     if (onFailure === 'dies') def.diesOnFailure = true;
     if ((body.isStatic || body.kind === 'macro') && !/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) def.fileLocal = true;
-    return def;
+    return { def, helper: null };
   }
-  return null;
+  if (body.kind !== 'function' || !rejected.length) return { def: null, helper: null };
+  const first = rejected[0]!;
+  const helper: ResizeHelper = {
+    name: body.name,
+    file,
+    line: body.line,
+    callee: primitiveOf(first.use.target),
+    via: first.use.target.kind === 'wrapper' ? [viaHead(first.use), ...first.use.target.def.via] : [],
+    why: first.why,
+  };
+  if (body.isStatic) helper.fileLocal = true;
+  // Constant step: its own resize, outside any loop of its own, adds a fixed amount (its parameters count as fixed).
+  const linear =
+    !!ctx.growthOf &&
+    rejected.some((r) => {
+      if (isInLoop(r.use.nameNode)) return false;
+      const node = sizeNodeOf(r.use, r.ptrIdx);
+      // The text test first: it is cheap, and most helpers fail it.
+      return !!node && bumpsItsCount(node.text, body.node, r.use.exprNode.startIndex, r.use.exprNode.endIndex, body.params) && ctx.growthOf!(node, body.params) === 'linear';
+    });
+  if (linear) helper.linearStep = true;
+  return { def: null, helper };
+}
+
+const NULL_POINTER = /^(?:NULL|0|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
+
+/** A call that only allocates (pointer NULL) or only frees (size 0): not a resize. */
+function allocatesOrFrees(use: NameUse): boolean {
+  const ptr = argTextAt(use, 'ptr');
+  if ('text' in ptr && NULL_POINTER.test(stripParensAndCasts(ptr.text))) return true;
+  const size = argTextAt(use, primitiveOf(use.target) === 'reallocarray' ? 'count' : 'size');
+  // `0`, `(0)*sizeof(char)`: a zero factor.
+  return 'text' in size && /^\(*0[uUlL]*\)*(?:\s*\*.*)?$|\*\s*\(*0[uUlL]*\)*$/.test(stripParensAndCasts(size.text).trim());
+}
+
+function argIndexOf(use: NameUse, role: ArgRole): number {
+  const t = use.target;
+  if (t.kind === 'primitive') return PRIMITIVE_ARGS[t.name][role] ?? -1;
+  if (t.kind === 'wrapper') return t.def.params[role] ?? -1;
+  return -1;
+}
+
+/** The verdict on a function_definition, given the name uses inside it. */
+export function functionVerdict(fn: Node, uses: NameUse[], ctx: VerdictContext): Verdict {
+  const name = functionName(fn);
+  if (!name) return { def: null, helper: null };
+  return defFrom({ node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1, fileText: ctx.fileText }, uses, ctx);
 }
 
 /** The WrapperDef a function_definition makes, given the name uses inside it; null when it is not a wrapper. */
 export function functionWrapper(fn: Node, uses: NameUse[], file: string, fileText?: string): WrapperDef | null {
-  const name = functionName(fn);
-  if (!name) return null;
-  return defFrom(
-    { node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1, fileText },
-    uses,
-    file,
-  );
+  const text = fileText ?? fn.tree.rootNode.text;
+  return functionVerdict(fn, uses, { file, fileText: text, isConstant: fileConstants(text), cache: new Map() }).def;
 }
 
 /** Joins continuation lines and drops comments from a macro body. */
@@ -268,7 +394,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
     const line = d.startPosition.row + 1;
     if (!paramsNode) {
       const alias = index.targets.get(body);
-      if (alias) {
+      if (alias && alias.kind !== 'helper') {
         const base: WrapperDef =
           alias.kind === 'primitive'
             ? {
@@ -309,7 +435,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
       while (fnNode && fnNode.type !== 'function_definition' && fnNode.parent) fnNode = fnNode.parent;
       const bodyNode = fnNode?.type === 'function_definition' ? fnNode.childForFieldName('body') ?? fnNode : tree.rootNode;
       const mine = uses.filter((u) => u.exprNode.startIndex >= slot.start && u.exprNode.endIndex <= slot.end);
-      const def = defFrom(
+      const { def } = defFrom(
         {
           node: bodyNode,
           name: slot.name,
@@ -321,7 +447,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
           fileText,
         },
         mine,
-        file,
+        { file, fileText: fileText ?? '', isConstant: () => false, cache: new Map() },
       );
       if (def) out.push(def);
     }
@@ -348,6 +474,25 @@ export function macroCandidates(root: Node, text: string, index: CalleeIndex): N
   return out;
 }
 
+/** What one file defines and does with resize functions, for one wrapper round (plain data). */
+export interface FileResizers {
+  /** Wrappers defined here that are not in `known` (wrappers of wrappers in this file included). */
+  wrappers: WrapperDef[];
+  /** Functions defined here that resize what they own (not wrappers); their own calls are the sites. */
+  helpers: ResizeHelper[];
+  /** Primitives and wrappers stored into function pointers here. */
+  pointers: PointerFact[];
+  /** Primitives and wrappers passed to functions that may store them (followed in a later round). */
+  passes: ArgumentPass[];
+}
+
+export interface FindResizersOptions extends FindWrappersOptions {
+  /** Function-name arguments to follow into the functions of this file that receive them. */
+  passes?: readonly ArgumentPass[];
+  /** Shape of a size node with the enclosing function's parameters taken as constants (evaluate.ts). */
+  growthOf?: (size: Node, params: readonly string[]) => Growth | null;
+}
+
 /**
  * The wrappers `root` defines, given the wrappers already known (from other files, earlier
  * rounds, or the config). Returns only defs not in `known`; wrappers of wrappers defined in this
@@ -360,17 +505,32 @@ export function findWrappers(
   known: readonly WrapperDef[],
   opts: FindWrappersOptions = {},
 ): WrapperDef[] {
+  return findResizers(root, text, file, known, opts).wrappers;
+}
+
+/** Wrappers, helpers and function-pointer stores of one file (see FileResizers). */
+export function findResizers(
+  root: Node,
+  text: string,
+  file: string,
+  known: readonly WrapperDef[],
+  opts: FindResizersOptions = {},
+): FileResizers {
   const found: WrapperDef[] = [];
+  const helpers = new Map<number, ResizeHelper>();
   const parser = opts.parser ?? parserFor(root.tree.language);
+  const ctx: VerdictContext = { file, fileText: text, isConstant: fileConstants(text), cache: new Map(), ...(opts.growthOf ? { growthOf: opts.growthOf } : {}) };
   // A function found not to be a wrapper is looked at again only when it calls a name that
   // became known since (wrappers of wrappers in this same file).
   const rejected = new Set<number>();
   let fresh: Set<string> | null = null;
+  let lastUses: NameUse[] = [];
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
     const index = buildCalleeIndex([...found, ...known], file);
     const added: WrapperDef[] = [];
     const uses = findNameUses(root, text, index);
+    lastUses = uses;
     const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
     for (const u of uses) {
       if (u.role !== 'call') continue;
@@ -384,9 +544,14 @@ export function findWrappers(
     for (const { fn, uses: fnUses } of byFn.values()) {
       if (rejected.has(fn.id) && !fnUses.some((u) => fresh!.has(u.name))) continue;
       if (index.targets.has(functionName(fn) ?? '')) continue;
-      const def = functionWrapper(fn, fnUses, file, text);
-      if (def) added.push(def);
-      else rejected.add(fn.id);
+      const v = functionVerdict(fn, fnUses, ctx);
+      if (v.def) {
+        added.push(v.def);
+        helpers.delete(fn.id);
+      } else {
+        rejected.add(fn.id);
+        if (v.helper) helpers.set(fn.id, v.helper);
+      }
     }
     for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser, text)) {
       // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
@@ -396,7 +561,23 @@ export function findWrappers(
     found.push(...added);
     fresh = new Set(added.map((d) => d.name));
   }
-  return found;
+  // Stores of known functions into pointers, and hand-offs to functions that may store them.
+  const pointers: PointerFact[] = [];
+  const passes: ArgumentPass[] = [];
+  for (const u of lastUses) {
+    if (u.role !== 'reference' || u.target.kind === 'helper') continue;
+    if (u.target.kind === 'wrapper' && (u.target.def.kind === 'pointer' || u.target.def.macroForm === 'object')) continue;
+    const r = storedAt(u.exprNode, u.name, file);
+    if (r.fact) pointers.push(r.fact);
+    if (r.pass) passes.push(r.pass);
+  }
+  if (opts.passes?.length) {
+    const f = followPasses(root, file, opts.passes);
+    pointers.push(...f.facts);
+    passes.push(...f.passes);
+  }
+  const names = new Set(found.map((d) => d.name));
+  return { wrappers: found, helpers: [...helpers.values()].filter((h) => !names.has(h.name)), pointers, passes };
 }
 
 /** A wrapper named in the project's config: `{ name, callee, params }` with sensible defaults. */
