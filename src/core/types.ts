@@ -130,6 +130,10 @@ export interface CallSite {
    * and where no project scan ran.
    */
   callers?: number;
+  /** References only: the function pointer the name is stored into here (`g->frealloc`, `.reallocFn`, `store_realloc`). */
+  storedInto?: string;
+  /** References only: the function the name is handed to here (`lua_newstate`), which may store it. */
+  passedTo?: string;
 }
 
 /**

@@ -270,8 +270,11 @@ export function adviseSites(sites: CallSite[], options: AdviceOptions = {}): Fin
   const freeing = options.correctness !== false ? wrappersThatFree(sites.filter((s) => s.language === 'c')) : new Set<string>();
   for (const site of sites) {
     if (site.kind === 'reference') {
-      out.push(finding(site, RULES.reference, 'info',
-        `\`${site.name}\` is used as a value here, not called: pagecost cannot see the sizes of the calls made through it.`));
+      out.push(finding(site, RULES.reference, 'info', site.storedInto
+        ? `\`${site.name}\` is stored in \`${site.storedInto}\` here, not called: the calls made through \`${site.storedInto}\` are resize sites of their own, reported where they are made.`
+        : site.passedTo
+          ? `\`${site.name}\` is passed to \`${site.passedTo}\` here, not called: where \`${site.passedTo}\` stores it in a function pointer, the calls through that pointer are resize sites of their own, reported where they are made.`
+          : `\`${site.name}\` is used as a value here, not called: pagecost cannot see the sizes of the calls made through it.`));
       continue;
     }
     if (site.kind === 'helper-call') {

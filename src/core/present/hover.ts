@@ -88,6 +88,18 @@ export function whySentence(f: Finding): string | null {
   return `**Why:** ${verdict}, because ${Math.round(top.share * 100)}% of ${shortOp(dear.op)}'s time goes to ${termWhat(top)}.`;
 }
 
+/**
+ * For a resize inside a function that resizes memory it owns (not a wrapper, so its callers are
+ * not sites): how many calls of that function the project scan found, each of which gets here.
+ */
+export function reachSentence(f: Finding): string | null {
+  const n = f.site.callers;
+  const fn = f.site.enclosingFunction;
+  if (n === undefined || !fn) return null;
+  const calls = n === 0 ? 'no call of it was found in the scanned files' : n === 1 ? 'it is called from 1 place in the project' : `it is called from ${n} places in the project`;
+  return `**Reached from:** \`${fn.replace(/`/g, '')}\` resizes memory it owns, so this call is the site, not its callers; ${calls}, and each may reach this resize.`;
+}
+
 /** Hover Markdown for the findings on one call site (one or two). */
 export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): string {
   if (!findings.length) return '';
@@ -102,6 +114,8 @@ export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): 
     const a = main.alternative;
     if (a) out.push(`**Alternative** \`${a.op}\`: ${formatNs(a.ns)}`, '', ...breakdownMarkdown(a), '');
   }
+  const reach = reachSentence(findings[0]!);
+  if (reach) out.push(reach, '');
   const assume: string[] = [...(main?.estimate?.assumptions ?? [])];
   const p = ctx.profile;
   // The model's own assumptions already name threads and machine; say them when it has none.

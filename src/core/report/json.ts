@@ -45,6 +45,8 @@ export interface JsonFinding {
   growth: Growth | null;
   function: string | null;
   inLoop: boolean;
+  /** Sites inside a function that resizes memory it owns: how many calls of that function the scan found. */
+  callers?: number;
   rule: string;
   severity: Severity;
   message: string;
@@ -88,6 +90,7 @@ export function jsonFinding(f: Finding, root: string): JsonFinding {
     growth: s.growth,
     function: s.enclosingFunction,
     inLoop: s.inLoop,
+    ...(s.callers !== undefined ? { callers: s.callers } : {}),
     rule: f.rule,
     severity: f.severity,
     message: f.message,

@@ -27,6 +27,22 @@ describe('advice: adviseSites', () => {
     noJunk(f!.message);
   });
 
+  it('a loop’s call of a constant-step helper gets realloc-linear-growth naming the helper, and no cost hint', () => {
+    const out = adviseSites([site({ kind: 'helper-call', name: 'vec_push', via: ['vec_push', 'xrealloc'], growth: 'linear', inLoop: true, newSize: size(null, 'vec_push(v, x)') })]);
+    assert.deepEqual(out.map((f) => f.rule), [RULES.reallocLinearGrowth]);
+    assert.match(out[0]!.message, /^`vec_push` \(→ xrealloc → realloc\) grows its buffer by a constant step at each call, and this loop calls it again and again/);
+    assert.equal(out[0]!.estimate, null);
+  });
+
+  it('a reference says where calls through it are reported when it is stored or handed on', () => {
+    const [stored] = adviseSites([site({ kind: 'reference', storedInto: 'g->frealloc' })]);
+    assert.match(stored!.message, /`realloc` is stored in `g->frealloc` here, not called: the calls made through `g->frealloc` are resize sites/);
+    const [passed] = adviseSites([site({ kind: 'reference', name: 'l_alloc', passedTo: 'lua_newstate' })]);
+    assert.match(passed!.message, /`l_alloc` is passed to `lua_newstate` here/);
+    const [plain] = adviseSites([site({ kind: 'reference' })]);
+    assert.match(plain!.message, /cannot see the sizes of the calls made through it/);
+  });
+
   it('the warning ratio is an option: above the modelled ratio the same call is only a hint', () => {
     const [f] = adviseSites([move(4096)]);
     const ratio = f!.estimate!.ns / f!.alternative!.ns;

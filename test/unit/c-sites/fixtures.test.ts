@@ -82,6 +82,20 @@ describe('C call sites: fixtures', () => {
       grow: 'pointer realloc via[] ptr=0 size=1 dies=false',
       // ... and a function whose parameters decide the pointer and the size (10) of a call through one.
       fields: 'function realloc via[a.realloc = realloc] ptr=2 size=-1 dies=false',
+      // helpers.c: wrappers by the precise rule (the helpers beside them are not wrappers).
+      resize_block: 'function realloc via[] ptr=0 size=1 dies=false',
+      names_add: 'function realloc via[] ptr=0 size=-1 dies=false',
+      // vm-style: a static allocator handed to vm_open, stored in a field, and what is built on it.
+      host_alloc: 'function realloc via[] ptr=1 size=3 dies=false local',
+      reallocate: 'pointer realloc via[] ptr=1 size=3 dies=false',
+      first_try: 'macro realloc via[g->reallocate = host_alloc] ptr=1 size=3 dies=false local',
+      vm_mem_resize: 'function realloc via[g->reallocate = host_alloc] ptr=1 size=3 dies=false',
+      vm_resize_array: 'macro realloc via[vm_mem_resize,g->reallocate = host_alloc] ptr=1 size=-1 dies=false',
+      // hook-style: a global pointer initialised to realloc, and the macros and functions over it.
+      store_realloc: 'pointer realloc via[] ptr=0 size=1 dies=false',
+      STORE_REALLOC: 'macro realloc via[store_realloc = realloc] ptr=0 size=1 dies=false',
+      STORE_GROW: 'macro realloc via[store_realloc = realloc] ptr=0 size=-1 dies=false',
+      name_copy: 'function realloc via[store_realloc = realloc] ptr=0 size=-1 dies=false',
       GROW_SCRATCH: 'macro realloc via[] ptr=-1 size=-1 dies=false local',
       RESIZE_ELEMS: 'macro realloc via[] ptr=0 size=-1 dies=false local',
       REALLOC_ARRAY: 'macro realloc via[xrealloc] ptr=0 size=-1 dies=true',
@@ -101,8 +115,11 @@ describe('C call sites: fixtures', () => {
       BUF_RESIZE_LOGGED: 'macro realloc via[] ptr=0 size=1 dies=false',
       text_regrow: 'function realloc via[] ptr=0 size=1 dies=false',
     });
-    // strlist_resize needs grow_array from another file; REALLOC_ARRAY needs xrealloc from another.
-    assert.ok(rounds >= 2, `${rounds} rounds`);
+    // strlist_resize needs grow_array from another file; REALLOC_ARRAY needs xrealloc from another;
+    // vm_resize_array needs host_alloc → vm_open's store → the field → first_try → vm_mem_resize.
+    assert.ok(rounds >= 4, `${rounds} rounds`);
+    const helpers = Object.fromEntries((await analyzeFixtureProject()).helpers.filter((h) => h.file === 'helpers.c').map((h) => [h.name, !!h.linearStep]));
+    assert.deepEqual(helpers, { ints_push: true, text_add: true, ints_reserve: false, line_read: false, record_read: false, squeeze: false, fill: false });
   });
 
   it('reads what each fixture wrapper returns when the resize fails from its body', async () => {

@@ -47,6 +47,11 @@ describe('pagecost scan of the call-site fixtures', function () {
       }
       const unexpected = report.findings.filter((f) => !files.includes(f.file));
       assert.deepEqual(unexpected.map((f) => f.file), [], 'findings in files without an expected list');
+      // A resize inside a helper says how many calls reach it; a loop's call of a constant-step helper has only the growth rule.
+      const inPush = report.findings.filter((f) => f.file === 'helpers.c' && f.line === 32);
+      assert.deepEqual([...new Set(inPush.map((f) => (f as { callers?: number }).callers))], [1]);
+      const loopCall = report.findings.filter((f) => f.file === 'helpers.c' && f.line === 128);
+      assert.deepEqual(loopCall.map((f) => [f.kind, (f as { rule?: string }).rule]), [['helper-call', 'realloc-linear-growth']]);
     });
   }
 });

@@ -165,6 +165,14 @@ describe('present: hover', () => {
     assert.match(md, /_Benchmarks: not here_/);
     assert.ok(!md.includes('Benchmark this call'));
   });
+  it('inside a helper (not a wrapper), says how many calls of it reach the resize', () => {
+    const f = at(8);
+    const md = hoverMarkdown([{ ...f, site: { ...f.site, enclosingFunction: 'list_push', callers: 12 } }], ctx);
+    assert.match(md, /\*\*Reached from:\*\* `list_push` resizes memory it owns, so this call is the site, not its callers; it is called from 12 places in the project/);
+    const none = hoverMarkdown([{ ...f, site: { ...f.site, enclosingFunction: 'unused', callers: 0 } }], ctx);
+    assert.match(none, /no call of it was found in the scanned files/);
+    assert.doesNotMatch(hoverMarkdown([f], ctx), /Reached from/);
+  });
   it('calibrated profiles say when', () => {
     const md = hoverMarkdown([at(6)], { ...ctx, profile: { ...ctx.profile, name: 'mine', source: 'file p.json', calibratedAt: '2026-11-25T10:00:00Z' } });
     assert.match(md, /calibrated profile "mine" \(measured 2026-11-25\)/);

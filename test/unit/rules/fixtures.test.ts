@@ -40,6 +40,12 @@ const EXPECTED = [
   'growth.c:29 realloc-leak-on-failure',
   'growth.c:36 realloc-leak-on-failure',
   'growth.c:36 realloc-unchecked-multiply',
+  'helpers.c:21 realloc-unchecked-multiply', // (*count + 1) * sizeof **names: a runtime count
+  'helpers.c:32 realloc-unchecked-multiply',
+  'helpers.c:47 realloc-unchecked-multiply',
+  'helpers.c:136 realloc-leak-on-failure', // v->at = resize_block(v->at, …): the wrapper returns NULL
+  'hook-style/table.c:13 realloc-unchecked-multiply', // n * sizeof *t->slots through the allocator pointer's macro
+  'hook-style/table.c:23 realloc-leak-on-failure', // STORE_GROW assigns store_realloc's result back
   'macro-heavy/list.c:40 realloc-unchecked-multiply', // inside for_each_item(…) { … }, which the grammar reads as a call and a block
   'macros.c:19 realloc-leak-on-failure',
   'macros.c:20 realloc-leak-on-failure', // t->map = MOVE_MAPPING(t->map, …): an mremap macro stored back
@@ -47,6 +53,8 @@ const EXPECTED = [
   'not-calls.c:24 realloc-leak-on-failure', // p = a.realloc(p, 10): a struct field set to realloc elsewhere in the file
   'not-calls.c:25 realloc-leak-on-failure',
   'use-wrapper.c:19 realloc-leak-on-failure', // try_realloc returns NULL (xrealloc on line 18 dies: quiet)
+  'vm-style/code.c:14 realloc-leak-on-failure', // vm_resize_array assigns back; vm_mem_resize returns NULL on failure
+  'vm-style/code.c:22 realloc-leak-on-failure',
   'wrapper.c:34 realloc-unchecked-multiply', // grow_array: xrealloc(base, count * elem_size) dies on NULL, not on a wrapped size
 ];
 

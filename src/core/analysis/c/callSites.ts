@@ -317,7 +317,7 @@ function argsOf(call: Node): Node[] {
   return argList ? (argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[]) : [];
 }
 
-/** `g->frealloc`, `(*g).frealloc`, as written but on one line. */
+/** `g->frealloc`, `(*g).frealloc`, as written but on one line (a macro's `(g)->f` as `g->f`). */
 function fieldText(fieldExpr: Node): string {
-  return fieldExpr.text.replace(/\s+/g, '');
+  return fieldExpr.text.replace(/\s+/g, '').replace(/^\(([A-Za-z_]\w*)\)(?=->|\.)/, '$1');
 }

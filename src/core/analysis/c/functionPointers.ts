@@ -230,7 +230,11 @@ export function storedAt(
   file: string,
   targetFile = file,
 ): { fact?: PointerFact; pass?: ArgumentPass } {
-  const outer = outerExpression(expr);
+  let outer = outerExpression(expr);
+  // `fn ? fn : realloc`: either branch is what gets stored.
+  while (outer.parent?.type === 'conditional_expression' && outer.parent.childForFieldName('condition')?.id !== outer.id) {
+    outer = outerExpression(outer.parent);
+  }
   const holder = outer.parent;
   const line = outer.startPosition.row + 1;
   const fact = (slot: NonNullable<ReturnType<typeof slotOf>>, lhsText: string): PointerFact => ({

@@ -18,7 +18,7 @@ import { hintAnchor } from './hintAnchor';
 import type { Elsewhere } from './noReturn';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
-import { viaHead } from './functionPointers';
+import { storedAt, viaHead } from './functionPointers';
 
 export function rangeOf(n: Node): Range {
   return {
@@ -217,6 +217,10 @@ export function buildSites(
       const h = hintAnchor(use.exprNode);
       const end = rangeOf(h.end);
       site.hintAfter = { ...rangeOf(h.start), end: end.end, endOffset: end.endOffset };
+    } else {
+      const where = storedAt(use.exprNode, use.name, file);
+      if (where.fact) site.storedInto = where.fact.text.slice(0, where.fact.text.lastIndexOf(' = '));
+      if (where.pass) site.passedTo = where.pass.fn;
     }
     sites.push(site);
     built.push([use, site]);
