@@ -6,7 +6,7 @@
 // have literal or runtime sizes and never look up a macro, so most headers are never parsed.
 import type { Node } from 'web-tree-sitter';
 import type { CallSite, Primitive, ResizeHelper, WrapperDef } from '../types';
-import { classifyGrowth, type Scope } from '../analysis/c/evaluate';
+import type { Scope } from '../analysis/c/evaluate';
 import { PRIMITIVES, buildCalleeIndex, findNameUses } from '../analysis/c/callSites';
 import { buildSites } from '../analysis/c/siteBuilder';
 import { findResizers, type FileResizers } from '../analysis/c/wrappers';
@@ -22,23 +22,16 @@ export function helperKey(h: Pick<ResizeHelper, 'name' | 'file' | 'fileLocal'>):
 
 /**
  * Wrappers, helpers and function-pointer stores this file defines, given every wrapper known so
- * far (wrappers of wrappers in the same file included). `scope` lets helpers' growth be read.
+ * far (wrappers of wrappers in the same file included).
  */
 export function resizersIn(
   root: Node,
   text: string,
   file: string,
   known: readonly WrapperDef[],
-  extra: { passes?: readonly ArgumentPass[]; scope?: () => Scope } = {},
+  extra: { passes?: readonly ArgumentPass[] } = {},
 ): FileResizers {
-  let scoped: Scope | null = null;
-  const scope = extra.scope ? () => (scoped ??= extra.scope!()) : undefined;
-  return findResizers(root, text, file, known, {
-    ...(extra.passes ? { passes: extra.passes } : {}),
-    ...(scope
-      ? { growthOf: (node: Node, params: readonly string[]) => classifyGrowth(node, scope(), new Map(params.filter(Boolean).map((p) => [p, 1n]))) }
-      : {}),
-  });
+  return findResizers(root, text, file, known, extra.passes ? { passes: extra.passes } : {});
 }
 
 /**

@@ -225,10 +225,7 @@ export class ScanShard {
           const own = found ? found.wrappers.map((w) => w.name) : [];
           const tree = await this.treeOf(f, [...knownNames, ...fieldNames, ...own], receives ? passNames : []);
           const root = tree.rootNode;
-          found = resizersIn(root, f.text, f.ref.rel, known, {
-            ...(receives ? { passes } : {}),
-            scope: () => this.scopeFor(f, root),
-          });
+          found = resizersIn(root, f.text, f.ref.rel, known, receives ? { passes } : {});
           if (!this.leftOutMentions(f, found.wrappers.map((w) => w.name))) break;
         }
       } catch (e) {
@@ -255,8 +252,7 @@ export class ScanShard {
   async callSites(known: WrapperDef[], untested: string[] = [], helpers: ResizeHelper[] = []): Promise<SitesReport> {
     const pattern = untested.length ? namesPattern(untested) : null;
     // Loops calling a constant-step helper need a tree; counting a helper's calls needs only the text.
-    const stepped = helpers.filter((h) => h.linearStep && !h.fileLocal).map((h) => h.name);
-    const loopPattern = stepped.length ? namesPattern(stepped) : null;
+    const stepped = new Set(helpers.filter((h) => h.linearStep && !h.fileLocal).map((h) => h.name));
     const counted = callPattern(helpers.filter((h) => !h.fileLocal).map((h) => h.name));
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
@@ -273,12 +269,17 @@ export class ScanShard {
         this.tsSites(f, sites, errors, notes);
         continue;
       }
-      if (counted) for (const [name, n] of countCalls(f.text, counted)) count(name, n);
+      let loops = false;
+      if (counted) {
+        for (const [name, n] of countCalls(f.text, counted)) {
+          count(name, n);
+          if (stepped.has(name)) loops = true;
+        }
+      }
       const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
       if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) count(`${f.ref.rel}\u0000${name}`, n);
       const wanted = f.mentioned || (pattern && mentionsAny(f.text, pattern));
-      const loops = !wanted && loopPattern !== null && mentionsAny(f.text, loopPattern);
       if (!wanted && !loops) continue;
       if (!f.failed) {
         try {

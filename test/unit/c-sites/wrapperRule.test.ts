@@ -4,15 +4,13 @@
 import { strict as assert } from 'node:assert';
 import type { ResizeHelper, WrapperDef } from '../../../src/core/types';
 import { resizersIn } from '../../../src/core/scan/analysis';
-import { collectSymbols } from '../../../src/core/analysis/c/symbols';
 import { analyze, cParser } from './helpers';
 
 async function verdicts(text: string): Promise<{ wrappers: WrapperDef[]; helpers: ResizeHelper[] }> {
   const p = await cParser();
   const tree = p.parse(text)!;
   try {
-    const scope = () => ({ file: collectSymbols(tree.rootNode, 'x.c'), headers: [], options: { pageSize: 4096, target: 'lp64' as const } });
-    return resizersIn(tree.rootNode, text, 'x.c', [], { scope });
+    return resizersIn(tree.rootNode, text, 'x.c', [], {});
   } finally {
     tree.delete();
   }

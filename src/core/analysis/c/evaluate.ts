@@ -382,17 +382,13 @@ export function evaluateMremapFlags(node: Node, scope: Scope): string[] | null {
   }
 }
 
-/**
- * Growth shape of a realloc size relative to the resized pointer, where the code shows it.
- * `constants`: names taken as fixed values (a helper's parameters, so `v->len + n` is a constant
- * step when `n` is what its caller passes).
- */
-export function classifyGrowth(sizeNode: Node, scope: Scope, constants?: Map<string, bigint>): Growth | null {
+/** Growth shape of a realloc size relative to the resized pointer, where the code shows it. */
+export function classifyGrowth(sizeNode: Node, scope: Scope): Growth | null {
   try {
     // One function, one chain: statements before the call are read in the call's scope.
     const sizeChain = ancestorsOf(sizeNode);
     return classifyGrowthAt(sizeNode, ancestorsOf, (text) => {
-      const r = evaluateText(text, scope, sizeNode, constants, sizeChain);
+      const r = evaluateText(text, scope, sizeNode, undefined, sizeChain);
       const ev = r.evaluator;
       return {
         ast: r.ast,

@@ -324,6 +324,118 @@ export function fileConstants(text: string): (name: string) => boolean {
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** A value read as written: a name or member chain (`v->len`, `*count`), or null for anything else. */
+function chainOf(toks: Tok[]): string | null {
+  let i = 0;
+  let star = '';
+  if (toks[0]?.text === '*') {
+    star = '*';
+    i = 1;
+  }
+  if (!toks[i] || !IDENT.test(toks[i]!.text)) return null;
+  let chain = toks[i]!.text;
+  for (i++; i < toks.length; i += 2) {
+    if ((toks[i]!.text !== '->' && toks[i]!.text !== '.') || !toks[i + 1] || !IDENT.test(toks[i + 1]!.text)) return null;
+    chain += toks[i]!.text + toks[i + 1]!.text;
+  }
+  return star + chain;
+}
+
+/** Splits tokens at top-level `sep` operators (outside brackets): the pieces and the operator before each. */
+function splitTop(toks: Tok[], seps: ReadonlySet<string>): { op: string; toks: Tok[] }[] {
+  const out: { op: string; toks: Tok[] }[] = [{ op: '', toks: [] }];
+  let depth = 0;
+  for (let i = 0; i < toks.length; i++) {
+    const t = toks[i]!.text;
+    if (t === '(' || t === '[') depth++;
+    else if (t === ')' || t === ']') depth--;
+    // A binary operator follows an operand; a leading `*` or `-` is unary.
+    const binary = i > 0 && OPERAND_END.test(toks[i - 1]!.text) && !SIZEOF_LIKE.has(toks[i - 1]!.text);
+    if (depth === 0 && seps.has(t) && binary) out.push({ op: t, toks: [] });
+    else out[out.length - 1]!.toks.push(toks[i]!);
+  }
+  return out;
+}
+
+function stripOuterParens(toks: Tok[]): Tok[] {
+  while (toks.length >= 2 && toks[0]!.text === '(' && skipGroup(toks, 0) === toks.length) toks = toks.slice(1, -1);
+  return toks;
+}
+
+const ADDITIVE = new Set(['+', '-']);
+const MULTIPLICATIVE = new Set(['*', '<<', '/', '%', '>>', '&', '|', '^']);
+
+/**
+ * Whether a helper's resize grows by a constant step: the size is one value of its own plus a
+ * constant or a parameter (`(v->len + 1) * sizeof *v->at`, `t->used + n + 1`, `at` with
+ * `u_int at = gl->size + 1;`), and the helper keeps that count — it bumps it before the resize
+ * (`n++`) or stores it after (`v->len++`, `gl->size = at`). A size that merely reads a length
+ * just computed (`sizeof *z + z->compressed_len`) is no step; neither is anything multiplied.
+ */
+export function constantStep(sizeText: string, fn: Node, callStart: number, callEnd: number, params: readonly string[], isConstant: (n: string) => boolean): boolean {
+  const body = fn.text;
+  const at = callStart - fn.startIndex;
+  let toks = stripOuterParens(tokens(sizeText));
+  // A lone local stands for its value (one level).
+  if (toks.length === 1 && IDENT.test(toks[0]!.text) && !params.includes(toks[0]!.text)) {
+    const init = new RegExp(`\\b${esc(toks[0]!.text)}\\s*=(?!=)\\s*([^;]+);`).exec(body.slice(0, at));
+    if (init) toks = stripOuterParens(tokens(init[1]!));
+  }
+  const isFixed = (piece: Tok[]): boolean => {
+    // sizeof, numbers, macro names, parameters (what the caller passes is fixed per call), and calls of those.
+    for (let i = 0; i < piece.length; i++) {
+      const t = piece[i]!.text;
+      if (SIZEOF_LIKE.has(t)) {
+        i = skipOperand(piece, i + 1) - 1;
+        continue;
+      }
+      if (!IDENT.test(t) || isTypeWord(t) || piece[i + 1]?.text === '(' || piece[i - 1]?.text === '.' || piece[i - 1]?.text === '->') continue;
+      if (CONSTANT_CASE.test(t) || isConstant(t)) continue;
+      if (params.includes(t) && piece[i + 1]?.text !== '->' && piece[i + 1]?.text !== '.' && piece[i + 1]?.text !== '[') continue;
+      return false;
+    }
+    return true;
+  };
+  // Constant factors (`sizeof *p`, `4`) scale the step; one factor must be the sum.
+  const factors = splitTop(toks, MULTIPLICATIVE);
+  if (factors.slice(1).some((f) => f.op !== '*' && f.op !== '<<')) return false;
+  const varying = factors.filter((f) => !isFixed(f.toks));
+  if (varying.length !== 1) return false;
+  const terms = splitTop(stripOuterParens(varying[0]!.toks), ADDITIVE);
+  let base: string | null = null;
+  let step = false;
+  for (const term of terms) {
+    if (isFixed(term.toks)) {
+      if (term.op !== '-') step = true;
+      continue;
+    }
+    const chain = chainOf(stripOuterParens(term.toks));
+    if (base !== null || chain === null || term.op === '-') return false;
+    base = chain;
+  }
+  if (!base || !step) return false;
+  // The count is kept: bumped before the resize, or stored after it.
+  const bases = new Set([base]);
+  const local = /^[A-Za-z_]\w*$/.test(base) ? new RegExp(`\\b${esc(base)}\\s*=(?!=)\\s*([^;]+);`).exec(body.slice(0, at)) : null;
+  if (local) for (const v of valuesRead(local[1]!)) bases.add(v);
+  const after = body.slice(callEnd - fn.startIndex);
+  const before = body.slice(0, at);
+  // Growth is geometric when any path multiplies (`if (n < MAX) n *= 2; else n += MAX;`).
+  for (const b of bases) {
+    const name = b.replace(/^\*/, '').split(/->|\./).map(esc).join('\\s*(?:->|\\.)\\s*');
+    const multiplied = new RegExp(`(?<![\\w.>])${name}\\s*(?:\\*=|<<=|=(?!=)\\s*[^;]*?(?<!sizeof\\s*)(?:\\*|<<)\\s*(?:\\d|[A-Z_]{2}))`);
+    if (multiplied.test(before)) return false;
+  }
+  for (const b of bases) {
+    const name = b.replace(/^\*/, '').split(/->|\./).map(esc).join('\\s*(?:->|\\.)\\s*');
+    const lead = '(?<![\\w.>])';
+    const bumped = new RegExp(`${lead}${name}\\s*(?:\\+\\+|\\+=)|\\+\\+\\s*${name}\\b`);
+    const stored = new RegExp(`${lead}${name}\\s*(?:\\+\\+|--|[-+*/|&]?=(?!=))|(?:\\+\\+|--)\\s*${name}\\b`);
+    if (bumped.test(before) || stored.test(after)) return true;
+  }
+  return false;
+}
+
 /** The values a size reads (names and member chains such as `v->len`, `*count`), outside `sizeof`. */
 function valuesRead(text: string): string[] {
   const toks = tokens(text);
@@ -347,29 +459,4 @@ function valuesRead(text: string): string[] {
     i = j - 1;
   }
   return out;
-}
-
-/**
- * An append helper keeps a count of what it holds: the value its size grows from is bumped
- * (`n++`, `n += k`) before the resize, or stored (`v->nr = at;`, `list[n++] = x`) after it.
- * A size that merely reads a fresh length (`sizeof *z + z->compressed_len`) is no step.
- */
-export function bumpsItsCount(sizeText: string, fn: Node, callStart: number, callEnd: number, params: readonly string[]): boolean {
-  const body = fn.text;
-  const at = callStart - fn.startIndex;
-  const end = callEnd - fn.startIndex;
-  const bases = new Set(valuesRead(sizeText).filter((v) => !params.includes(v) && !params.includes(v.replace(/^\*/, ''))));
-  // A local the size reads stands for the values of its initializer (`u_int at = gl->size + 1;`).
-  for (const b of [...bases]) {
-    const init = new RegExp(`\\b${esc(b)}\\s*=(?!=)\\s*([^;]+);`).exec(body.slice(0, at));
-    if (init) for (const v of valuesRead(init[1]!)) if (!params.includes(v)) bases.add(v);
-  }
-  for (const b of bases) {
-    const name = b.split(/->|\./).map(esc).join('\\s*(?:->|\\.)\\s*');
-    const lead = '(?<![\\w.>])';
-    const bumped = new RegExp(`${lead}${name}\\s*(?:\\+\\+|\\+=)|\\+\\+\\s*${name}\\b`);
-    const stored = new RegExp(`${lead}${name}\\s*(?:\\+\\+|--|[-+*/|&]?=(?!=))|(?:\\+\\+|--)\\s*${name}\\b`);
-    if (bumped.test(body.slice(0, at)) || stored.test(body.slice(end))) return true;
-  }
-  return false;
 }

@@ -14,10 +14,10 @@
 // - The result is plain data (WrapperDef): it crosses worker threads and files. The caller
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import type { Growth, Primitive, ResizeHelper, WrapperDef } from '../../types';
+import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
-import { bumpsItsCount, fileConstants, sizeOrigin } from './sizeOrigin';
+import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { followPasses, storedAt, viaHead, type ArgumentPass, type PointerFact } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
@@ -166,8 +166,6 @@ export interface VerdictContext {
   fileText: string;
   /** File-level constants of the file (sizeOrigin.ts fileConstants). */
   isConstant: (name: string) => boolean;
-  /** Shape of a size node (linear/geometric), with the function's parameters taken as constants; absent: not worked out. */
-  growthOf?: (size: Node, params: readonly string[]) => Growth | null;
   cache: Map<number, unknown>;
 }
 
@@ -322,14 +320,11 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
   };
   if (body.isStatic) helper.fileLocal = true;
   // Constant step: its own resize, outside any loop of its own, adds a fixed amount (its parameters count as fixed).
-  const linear =
-    !!ctx.growthOf &&
-    rejected.some((r) => {
-      if (isInLoop(r.use.nameNode)) return false;
-      const node = sizeNodeOf(r.use, r.ptrIdx);
-      // The text test first: it is cheap, and most helpers fail it.
-      return !!node && bumpsItsCount(node.text, body.node, r.use.exprNode.startIndex, r.use.exprNode.endIndex, body.params) && ctx.growthOf!(node, body.params) === 'linear';
-    });
+  const linear = rejected.some((r) => {
+    if (isInLoop(r.use.nameNode)) return false;
+    const node = sizeNodeOf(r.use, r.ptrIdx);
+    return !!node && constantStep(node.text, body.node, r.use.exprNode.startIndex, r.use.exprNode.endIndex, body.params, ctx.isConstant);
+  });
   if (linear) helper.linearStep = true;
   return { def: null, helper };
 }
@@ -489,8 +484,6 @@ export interface FileResizers {
 export interface FindResizersOptions extends FindWrappersOptions {
   /** Function-name arguments to follow into the functions of this file that receive them. */
   passes?: readonly ArgumentPass[];
-  /** Shape of a size node with the enclosing function's parameters taken as constants (evaluate.ts). */
-  growthOf?: (size: Node, params: readonly string[]) => Growth | null;
 }
 
 /**
@@ -519,7 +512,7 @@ export function findResizers(
   const found: WrapperDef[] = [];
   const helpers = new Map<number, ResizeHelper>();
   const parser = opts.parser ?? parserFor(root.tree.language);
-  const ctx: VerdictContext = { file, fileText: text, isConstant: fileConstants(text), cache: new Map(), ...(opts.growthOf ? { growthOf: opts.growthOf } : {}) };
+  const ctx: VerdictContext = { file, fileText: text, isConstant: fileConstants(text), cache: new Map() };
   // A function found not to be a wrapper is looked at again only when it calls a name that
   // became known since (wrappers of wrappers in this same file).
   const rejected = new Set<number>();
