@@ -14,6 +14,7 @@ import type { FileNote, LoadReport, RoundExtras, ScanFileRef, SitesReport, Wrapp
 import { helperKey, primitives, type ArgumentPass, type PointerFact } from './analysis';
 import { PRIMITIVE_ARGS } from '../analysis/c/wrappers';
 import { pointerDef } from '../analysis/c/functionPointers';
+import { primitiveContract } from '../analysis/c/failureContract';
 
 /** What the orchestrator needs from a shard; ScanShard has it, and so does a worker proxy. */
 export interface ShardClient {
@@ -212,7 +213,10 @@ function resolvePointer(fact: PointerFact, known: Map<string, WrapperDef>): Wrap
   const arityOf: Record<string, number> = { realloc: 2, reallocf: 2, reallocarray: 3 };
   if ((primitives as readonly string[]).includes(fact.target)) {
     const p = fact.target as Primitive;
-    const base: WrapperDef = { name: p, kind: 'config', callee: p, via: [], params: { ...(PRIMITIVE_ARGS[p] as WrapperDef['params']) }, diesOnFailure: false, file: null, line: null };
+    const base: WrapperDef = {
+      name: p, kind: 'config', callee: p, via: [], params: { ...(PRIMITIVE_ARGS[p] as WrapperDef['params']) },
+      diesOnFailure: false, onFailure: primitiveContract(p), file: null, line: null,
+    };
     return pointerDef(fact, base, arityOf[p]);
   }
   const target = known.get(`${fact.targetFile}\u0000${fact.target}`) ?? known.get(fact.target);

@@ -152,6 +152,23 @@ describe('C call sites: fixtures', () => {
       BUF_RESIZE_OR_EXIT: 'dies',
       BUF_RESIZE_LOGGED: 'null',
       text_regrow: 'null',
+      // Function pointers carry their target's contract; wrappers over them read their own bodies.
+      cb: 'null',
+      default_resize: 'null',
+      realloc: 'null',
+      grow: 'null',
+      fields: '-', // the result is stored and dropped
+      resize_block: 'null',
+      names_add: '-', // returns -1, not a pointer
+      host_alloc: 'null',
+      reallocate: 'null',
+      first_try: 'null',
+      vm_mem_resize: 'null',
+      vm_resize_array: 'null',
+      store_realloc: 'null',
+      STORE_REALLOC: 'null',
+      STORE_GROW: 'null',
+      name_copy: 'null',
     });
     for (const w of wrappers) assert.equal(w.diesOnFailure, w.diesOnFailure || w.onFailure === 'dies', `${w.name}: dies implies diesOnFailure`);
   });

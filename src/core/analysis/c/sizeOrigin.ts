@@ -33,7 +33,10 @@ interface Loop {
 
 interface Write {
   at: number;
-  /** `=`, a compound operator (`+=`), `++`/`--`, `init` (declarator with a value), `decl` (no value), `&` (address taken). */
+  /**
+   * `=`, a compound operator (`+=`), `++`/`--`, `init` (declarator with a value), `decl` (no value),
+   * `&` (address taken), `&call` (address passed to a call: `rhs` joins the call's other arguments).
+   */
   op: string;
   /** The assigned value's text (`=`, compound, `init`). */
   rhs?: string;
@@ -179,7 +182,10 @@ function factsOf(ctx: OriginContext): FunctionFacts {
       case 'pointer_expression':
         if (n.childForFieldName('operator')?.text === '&') {
           const name = nameOf(n.childForFieldName('argument'));
-          if (name) write(name, { at: n.startIndex, op: '&' });
+          // `MUL_OVERFLOW(&n, a, b)`, `__builtin_mul_overflow(a, b, &n)`: the call's other arguments make n.
+          const list = n.parent?.type === 'argument_list' ? n.parent : null;
+          const inputs = list ? list.namedChildren.filter((a) => a && a.id !== n.id && a.type !== 'comment').map((a) => `(${a!.text})`).join(' + ') : undefined;
+          if (name) write(name, inputs === undefined ? { at: n.startIndex, op: '&' } : { at: n.startIndex, op: '&call', rhs: inputs || '0' });
         }
         break;
       case 'compound_statement':
@@ -268,6 +274,7 @@ function originOf(
     if (before.some((w) => w.op === '&')) {
       if (isLocal) return { why: `sets \`${key}\` through a pointer`, inlined: null };
     }
+    // A value written through `&n` by a call stands for the call's other arguments (not inlined).
     const values = before.filter((w) => w.op !== '&' && w.op !== 'decl');
     if (isLocal && !values.length) return { why: `computes it in \`${key}\`, which is not set from its parameters`, inlined: null };
     let r = memo.get(key);
