@@ -52,7 +52,7 @@ export function inProcessBackend(
   tsLoader?: TsAnalyzerLoader,
 ): IndexBackend {
   return {
-    async scan(files: ListedFile[], seeds, onProgress) {
+    async scan(files: ListedFile[], seeds, onProgress, seedHelpers) {
       const shard = new ScanShard(reader, grammar, options, tsLoader);
       const counter = new ProgressCounter(files.length);
       let last = 0;
@@ -73,7 +73,7 @@ export function inProcessBackend(
           await slicer.checkpoint();
           dealer.deal(files.slice(i, i + 16));
         }
-        return await scanProject(dealer, [shard], { configWrappers: seeds });
+        return await scanProject(dealer, [shard], { configWrappers: seeds, ...(seedHelpers ? { seedHelpers } : {}) });
       } finally {
         shard.dispose();
       }

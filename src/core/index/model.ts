@@ -1,9 +1,9 @@
 // The workspace index: what `pagecost scan` knows about a folder, kept per file so that one
 // changed file replaces only its own part. Built and brought up to date by update.ts with the
 // scan engine itself (src/core/scan), so its sites are the CLI's sites. Plain data, pure.
-import type { CallSite, FileError, WrapperDef } from '../types';
+import type { CallSite, FileError, ResizeHelper, WrapperDef } from '../types';
 import type { ProjectScanResult } from '../scan/orchestrate';
-import { bySite } from '../scan/orchestrate';
+import { applyCallers, bySite } from '../scan/orchestrate';
 import type { FileNote, ScanFileRef } from '../scan/shard';
 
 /** What says a file is unchanged since it was indexed: its size and modification time. */
@@ -23,6 +23,10 @@ export interface IndexedFile {
   sites: CallSite[];
   /** Wrappers this file defines (project-wide and file-local). */
   wrappers: WrapperDef[];
+  /** Functions this file defines that resize what they own (not wrappers; their own calls are the sites). */
+  helpers: ResizeHelper[];
+  /** Calls of helpers (anywhere) this file makes, by helper key: sites inside a helper count them all. */
+  helperCalls: Record<string, number>;
   errors: FileError[];
   notes: FileNote[];
 }
@@ -81,6 +85,30 @@ export class WorkspaceIndex {
     return out;
   }
 
+  /** Every helper, in file order. */
+  helpers(): ResizeHelper[] {
+    const out: ResizeHelper[] = [];
+    for (const rel of this.sortedNames()) out.push(...this.files.get(rel)!.helpers);
+    return out;
+  }
+
+  /** Helpers of every file but those in `rels` (what a scan of those files is seeded with). */
+  helpersOutside(rels: ReadonlySet<string>): ResizeHelper[] {
+    const out: ResizeHelper[] = [];
+    for (const rel of this.sortedNames()) if (!rels.has(rel)) out.push(...this.files.get(rel)!.helpers);
+    return out;
+  }
+
+  /**
+   * After files were replaced: a resize inside a helper counts the helper's calls in every file,
+   * so each such site's `callers` is summed again over the whole index.
+   */
+  recountCallers(): void {
+    const sites: CallSite[] = [];
+    for (const f of this.files.values()) sites.push(...f.sites);
+    applyCallers(sites, this.helpers(), [...this.files.values()].map((f) => f.helperCalls));
+  }
+
   errors(): FileError[] {
     const out = [...this.globalErrors];
     for (const rel of this.sortedNames()) out.push(...this.files.get(rel)!.errors);
@@ -99,7 +127,8 @@ export class WorkspaceIndex {
     return {
       sites: this.sites(),
       wrappers,
-      helpers: [],
+      helpers: this.helpers(),
+      helperCalls: Object.fromEntries([...this.files].filter(([, f]) => Object.keys(f.helperCalls).length).map(([rel, f]) => [rel, f.helperCalls])),
       errors: this.errors(),
       notes: this.notes(),
       stats: { ...this.stats, wrappers: wrappers.length },
@@ -129,9 +158,14 @@ export class WorkspaceIndex {
  */
 export function sharesOf(result: ProjectScanResult, listed: readonly ListedFile[]): { files: Map<string, IndexedFile>; globalErrors: FileError[] } {
   const files = new Map<string, IndexedFile>();
-  for (const ref of listed) files.set(ref.rel, { ref, sites: [], wrappers: [], errors: [], notes: [] });
+  for (const ref of listed) files.set(ref.rel, { ref, sites: [], wrappers: [], helpers: [], helperCalls: {}, errors: [], notes: [] });
   for (const s of result.sites) files.get(s.file)?.sites.push(s);
   for (const w of result.wrappers) if (w.file !== null) files.get(w.file)?.wrappers.push(w);
+  for (const h of result.helpers) files.get(h.file)?.helpers.push(h);
+  for (const [rel, counts] of Object.entries(result.helperCalls)) {
+    const f = files.get(rel);
+    if (f) f.helperCalls = counts;
+  }
   const globalErrors: FileError[] = [];
   for (const e of result.errors) {
     const f = files.get(e.file);
@@ -142,10 +176,10 @@ export function sharesOf(result: ProjectScanResult, listed: readonly ListedFile[
   return { files, globalErrors };
 }
 
-/** Two lists of wrapper definitions say the same, up to where they sit (lines move with edits above them). */
-export function sameWrappers(a: readonly WrapperDef[], b: readonly WrapperDef[]): boolean {
+/** Two lists of wrapper (or helper) definitions say the same, up to where they sit (lines move with edits above them). */
+export function sameWrappers(a: readonly (WrapperDef | ResizeHelper)[], b: readonly (WrapperDef | ResizeHelper)[]): boolean {
   if (a.length !== b.length) return false;
-  const norm = (list: readonly WrapperDef[]) => list.map((w) => JSON.stringify({ ...w, line: null })).sort();
+  const norm = (list: readonly (WrapperDef | ResizeHelper)[]) => list.map((w) => JSON.stringify({ ...w, line: null })).sort();
   const x = norm(a);
   const y = norm(b);
   return x.every((v, i) => v === y[i]);

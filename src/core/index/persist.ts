@@ -9,7 +9,7 @@ import { WorkspaceIndex, type IndexedFile, type IndexLimit, type IndexStats } fr
 
 export const INDEX_FORMAT = 'pagecost-workspace-index';
 /** Bump when the shape below changes. */
-export const INDEX_VERSION = 2;
+export const INDEX_VERSION = 3;
 
 interface StoredFile extends Omit<IndexedFile, 'ref'> {
   path: string;
@@ -63,7 +63,10 @@ export async function serializeIndex(index: WorkspaceIndex, checkpoint: Checkpoi
   for (const f of index.files.values()) {
     const c = checkpoint();
     if (c) await c;
-    const stored: StoredFile = { path: f.ref.path, rel: f.ref.rel, size: f.ref.stamp.size, mtimeMs: f.ref.stamp.mtimeMs, sites: f.sites, wrappers: f.wrappers, errors: f.errors, notes: f.notes };
+    const stored: StoredFile = {
+      path: f.ref.path, rel: f.ref.rel, size: f.ref.stamp.size, mtimeMs: f.ref.stamp.mtimeMs,
+      sites: f.sites, wrappers: f.wrappers, helpers: f.helpers, helperCalls: f.helperCalls, errors: f.errors, notes: f.notes,
+    };
     lines.push(JSON.stringify(stored));
   }
   return `${lines.join('\n')}\n`;
@@ -99,12 +102,13 @@ export async function parseIndex(text: string, key: string, checkpoint: Checkpoi
       return { ok: false, reason: `line ${i + 1} of the stored index is not valid JSON (${(e as Error).message})` };
     }
     if (!f || typeof f.rel !== 'string' || typeof f.path !== 'string' || typeof f.size !== 'number' || typeof f.mtimeMs !== 'number' ||
-      !Array.isArray(f.sites) || !Array.isArray(f.wrappers) || !Array.isArray(f.errors) || !Array.isArray(f.notes)) {
+      !Array.isArray(f.sites) || !Array.isArray(f.wrappers) || !Array.isArray(f.errors) || !Array.isArray(f.notes) ||
+      !Array.isArray(f.helpers) || !f.helperCalls || typeof f.helperCalls !== 'object') {
       return { ok: false, reason: `the stored index has a malformed file entry on line ${i + 1}` };
     }
     files.set(f.rel, {
       ref: { path: f.path, rel: f.rel, stamp: { size: f.size, mtimeMs: f.mtimeMs } },
-      sites: f.sites, wrappers: f.wrappers, errors: f.errors, notes: f.notes,
+      sites: f.sites, wrappers: f.wrappers, helpers: f.helpers, helperCalls: f.helperCalls, errors: f.errors, notes: f.notes,
     });
   }
   // A write cut short (a crash, a full disk) leaves fewer lines than the header counted.

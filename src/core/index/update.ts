@@ -5,13 +5,17 @@
 // or alters a wrapper, or touches a large part of the tree, the whole folder is scanned again:
 // the wrapper rounds then decide as the CLI does, so the index always equals `pagecost scan`.
 // Pure: listing, scanning and reading go through the IndexBackend the host passes.
-import type { WrapperDef } from '../types';
+import type { ResizeHelper, WrapperDef } from '../types';
 import type { ProjectScanResult } from '../scan/orchestrate';
 import { sameWrappers, sharesOf, WorkspaceIndex, type IndexLimit, type ListedFile } from './model';
 
 export interface IndexBackend {
-  /** Scans `files` as one project with the scan engine, seeded with `seeds` (config wrappers, or other files' wrappers). */
-  scan(files: ListedFile[], seeds: WrapperDef[], onProgress: (p: IndexProgress) => void): Promise<ProjectScanResult>;
+  /**
+   * Scans `files` as one project with the scan engine, seeded with `seeds` (config wrappers, or
+   * other files' wrappers) and `seedHelpers` (other files' helpers, whose loop calls and call
+   * counts the scan must see in these files).
+   */
+  scan(files: ListedFile[], seeds: WrapperDef[], onProgress: (p: IndexProgress) => void, seedHelpers?: ResizeHelper[]): Promise<ProjectScanResult>;
   /**
    * Files among `candidates` whose include chain (as the scan resolves it) reaches one of
    * `headers` (reader paths). `gone` are headers that no longer exist: they count as present,
@@ -129,16 +133,22 @@ export async function refreshIndex(old: WorkspaceIndex | null, listing: ListedFi
 
   const subset = [...scan.values()].sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   const names = new Set(scan.keys());
-  const result = await backend.scan(subset, old.wrappersOutside(names), options.onProgress ?? (() => {}));
+  const result = await backend.scan(subset, old.wrappersOutside(names), options.onProgress ?? (() => {}), old.helpersOutside(names));
   const { files } = sharesOf(result, subset);
   // A wrapper that appeared, went or changed can change call sites anywhere: let the rounds decide.
+  // So can a helper (its loop calls elsewhere, which are sites when it grows by a constant step).
   for (const [rel, share] of files) {
     const before = old.files.get(rel)?.wrappers ?? [];
     if (!sameWrappers(before, share.wrappers)) return rebuild(listing, backend, options, t0, `the wrappers of ${rel} changed`, old);
+    if (!sameWrappers(old.files.get(rel)?.helpers ?? [], share.helpers)) return rebuild(listing, backend, options, t0, `the helpers of ${rel} changed`, old);
   }
+  const lostHelpers = diff.removed.some((rel) => old.files.get(rel)!.helpers.length > 0);
+  if (lostHelpers) return rebuild(listing, backend, options, t0, 'a file that defined helpers is gone', old);
   for (const rel of diff.removed) old.files.delete(rel);
   for (const [rel, share] of files) old.files.set(rel, share);
   old.touch();
+  // Calls of a helper made or dropped here change the count every resize inside it shows.
+  old.recountCallers();
   old.limit = options.limit ?? null;
   old.builtAt = Date.now();
   old.stats = { ...old.stats, files: listing.length };

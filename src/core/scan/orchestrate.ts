@@ -36,6 +36,11 @@ export interface ScanProgress {
 export interface ProjectScanOptions {
   /** Wrappers the project declares in its config; they seed round 1. */
   configWrappers?: WrapperDef[];
+  /**
+   * Helpers defined outside the files scanned (the workspace index rescanning a few files): their
+   * calls in loops and their counts are found here as if their files were scanned too.
+   */
+  seedHelpers?: ResizeHelper[];
   maxRounds?: number;
   onProgress?: (p: ScanProgress) => void;
 }
@@ -46,6 +51,8 @@ export interface ProjectScanResult {
   wrappers: WrapperDef[];
   /** Functions that resize what they own: not wrappers, their own calls are the sites. */
   helpers: ResizeHelper[];
+  /** Calls of helpers per file (file → helperKey → count): `CallSite.callers` is their sum (applyCallers). */
+  helperCalls: Record<string, Record<string, number>>;
   errors: FileError[];
   /** Remarks that are not errors, sorted by file (TS/JS declaration files, skipped bundles, analysis notes). */
   notes: FileNote[];
@@ -174,19 +181,17 @@ export async function scanProject(
   // A helper is what is not a wrapper anywhere.
   const wrapperNames = new Set([...known.values()].filter((w) => !w.pointer).map((w) => w.name));
   const helperList = [...helpers.values()].filter((h) => !wrapperNames.has(h.name));
+  const seeded = (options.seedHelpers ?? []).filter((h) => !helpers.has(helperKey(h)) && !wrapperNames.has(h.name));
 
   progress({ phase: 'call-sites', files: files.length, message: `finding call sites (${known.size} wrappers known)` });
   const wrappers = [...known.values()];
-  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames, helperList)));
+  const reports = await Promise.all(shards.map((s) => s.callSites(wrappers, newNames, [...helperList, ...seeded])));
   const sites = reports.flatMap((r) => r.sites).sort(bySite);
-  // A site inside a helper: how many calls of the helper reach it.
-  const calls = new Map<string, number>();
-  for (const r of reports) for (const [k, n] of r.helperCalls ?? []) calls.set(k, (calls.get(k) ?? 0) + n);
-  const helperAt = new Map(helperList.map((h) => [`${h.file}\u0000${h.name}`, h]));
-  for (const s of sites) {
-    const h = s.enclosingFunction !== null && s.kind !== 'helper-call' ? helperAt.get(`${s.file}\u0000${s.enclosingFunction}`) : undefined;
-    if (h) s.callers = calls.get(helperKey(h)) ?? 0;
+  const helperCalls: Record<string, Record<string, number>> = {};
+  for (const r of reports) {
+    for (const [file, key, n] of r.helperCalls ?? []) (helperCalls[file] ??= {})[key] = (helperCalls[file]![key] ?? 0) + n;
   }
+  applyCallers(sites, [...helperList, ...seeded], Object.values(helperCalls));
   for (const r of reports) errors.push(...r.errors);
   const byFile = (a: FileNote, b: FileNote) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
   errors.sort(byFile);
@@ -198,10 +203,26 @@ export async function scanProject(
     sites,
     wrappers,
     helpers: helperList,
+    helperCalls,
     errors,
     notes,
     stats: { files: files.length, parsedFiles, bytes, rounds, wrappers: known.size, tsFiles },
   };
+}
+
+/**
+ * Sets `callers` on every site inside one of `helpers`: how many calls of that helper `counts`
+ * (per-file tallies, helperKey → calls) hold. The scan and the workspace index both use it.
+ */
+export function applyCallers(sites: CallSite[], helpers: readonly ResizeHelper[], counts: Iterable<Record<string, number>>): void {
+  const total = new Map<string, number>();
+  for (const c of counts) for (const [k, n] of Object.entries(c)) total.set(k, (total.get(k) ?? 0) + n);
+  const at = new Map(helpers.map((h) => [`${h.file}\u0000${h.name}`, h]));
+  for (const s of sites) {
+    const h = s.enclosingFunction !== null && s.kind !== 'helper-call' ? at.get(`${s.file}\u0000${s.enclosingFunction}`) : undefined;
+    if (h) s.callers = total.get(helperKey(h)) ?? 0;
+    else delete s.callers;
+  }
 }
 
 /**

@@ -95,8 +95,8 @@ export interface SitesReport {
   tsFiles?: number;
   /** Distinct files this shard parsed over the whole scan (sources, not headers read for symbols). */
   parsedFiles: number;
-  /** Calls of each helper found (key: helperKey), for "reached from N calls". */
-  helperCalls?: [string, number][];
+  /** Calls of each helper found, per file (`[file, helperKey, count]`), for "reached from N calls". */
+  helperCalls?: [string, string, number][];
 }
 
 interface Loaded {
@@ -258,8 +258,7 @@ export class ScanShard {
     const errors: FileError[] = [];
     const knownNames = [...known.map((w) => w.name), ...helpers.filter((h) => h.linearStep).map((h) => h.name)];
     const notes: FileNote[] = [];
-    const helperCalls = new Map<string, number>();
-    const count = (key: string, n: number) => helperCalls.set(key, (helperCalls.get(key) ?? 0) + n);
+    const helperCalls: [string, string, number][] = [];
     let tsFiles = 0;
     for (const f of this.files) {
       const hook = this.onFile?.('sites');
@@ -272,13 +271,13 @@ export class ScanShard {
       let loops = false;
       if (counted) {
         for (const [name, n] of countCalls(f.text, counted)) {
-          count(name, n);
+          helperCalls.push([f.ref.rel, name, n]);
           if (stepped.has(name)) loops = true;
         }
       }
       const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
-      if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) count(`${f.ref.rel}\u0000${name}`, n);
+      if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
       const wanted = f.mentioned || (pattern && mentionsAny(f.text, pattern));
       if (!wanted && !loops) continue;
       if (!f.failed) {
@@ -297,7 +296,7 @@ export class ScanShard {
     }
     // Trees stay until dispose(): a worker is terminated right after this call, and freeing
     // a few hundred trees one by one would only add to the scan's time.
-    return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size, helperCalls: [...helperCalls] };
+    return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size, helperCalls };
   }
 
   /**

@@ -135,7 +135,7 @@ export class FsIndexHost implements IndexHost {
       }
     };
     return {
-      scan: (files, seeds, onProgress) => withFiles(files, (e) => e.scan(files, seeds, onProgress)),
+      scan: (files, seeds, onProgress, seedHelpers) => withFiles(files, (e) => e.scan(files, seeds, onProgress, seedHelpers)),
       dependents: (headers, candidates, gone) => withFiles(candidates, (e) => e.dependents(headers, candidates, gone)),
     };
   }

@@ -51,7 +51,7 @@ export class NodeIndexEngine {
 
   backend(options: ShardOptions, control: WorkerIndexControl): IndexBackend {
     return {
-      scan: async (files, seeds, onProgress) => {
+      scan: async (files, seeds, onProgress, seedHelpers) => {
         if (control.stopped) throw new IndexStopped();
         const counter = new ProgressCounter(files.length);
         let last = 0;
@@ -75,7 +75,7 @@ export class NodeIndexEngine {
         try {
           const dealer = new FileDealer(pool.shards);
           dealer.deal(files);
-          return await scanProject(dealer, pool.shards, { configWrappers: seeds });
+          return await scanProject(dealer, pool.shards, { configWrappers: seeds, ...(seedHelpers ? { seedHelpers } : {}) });
         } catch (e) {
           if (control.stopped || (e as Error).message?.includes(stoppedMessage)) throw new IndexStopped();
           throw e;

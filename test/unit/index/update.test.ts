@@ -46,9 +46,9 @@ const never = { paused: () => false, stopped: () => false, resumed: () => Promis
 function backendFor(tree: Tree, scanned: string[][] = []): IndexBackend {
   const inner = inProcessBackend(tree.reader(), grammarFiles, options, timeSlicer(1000, never));
   return {
-    scan: (files, seeds, p) => {
+    scan: (files, seeds, p, seedHelpers) => {
       scanned.push(files.map((f) => f.rel));
-      return inner.scan(files, seeds, p);
+      return inner.scan(files, seeds, p, seedHelpers);
     },
     dependents: inner.dependents,
   };
@@ -130,8 +130,9 @@ describe('workspace index: refreshIndex', function () {
   it('new, removed and renamed files; settings change; a forced rebuild', async () => {
     const tree = new Tree(project);
     let { index } = await refreshIndex(null, tree.listing(), backendFor(tree), { key: 'k', configWrappers: [] });
-    // (A global, not a parameter: a function resizing its parameter would be a wrapper itself.)
-    tree.write('src/new.c', '#include "../lib/alloc.h"\nstatic void *g;\nvoid n(void) { g = GROW(g, 2); }\n');
+    // (An allocation: a function resizing its parameter would be a wrapper, one resizing a global
+    // a helper, and a new wrapper or helper rebuilds.)
+    tree.write('src/new.c', '#include "../lib/alloc.h"\n#include <stdlib.h>\nvoid n(void) { free(GROW(NULL, 2)); }\n');
     tree.remove('src/plain.c');
     let r = await refreshIndex(index, tree.listing(), backendFor(tree), { key: 'k', configWrappers: [], rebuildShare: 1 });
     assert.equal(r.kind, 'updated', r.why);
@@ -146,6 +147,29 @@ describe('workspace index: refreshIndex', function () {
     assert.equal(r.kind, 'rebuilt');
     r = await refreshIndex(r.index, tree.listing(), backendFor(tree), { key: 'other', configWrappers: [], force: true });
     assert.equal(r.kind, 'rebuilt');
+  });
+
+  it('a resize inside a helper counts the helper’s calls in every file, also after a caller alone is rescanned', async () => {
+    const tree = new Tree({
+      'lib/vec.c': '#include <stdlib.h>\nstruct vec { int *v; size_t n; };\nvoid vec_push(struct vec *a, int x)\n{\n    a->v = realloc(a->v, (a->n + 1) * sizeof *a->v);\n    a->v[a->n++] = x;\n}\n',
+      'src/a.c': 'struct vec;\nvoid vec_push(struct vec *a, int x);\nvoid fill(struct vec *a) { for (int i = 0; i < 9; i++) vec_push(a, i); }\n',
+      'src/b.c': 'struct vec;\nvoid vec_push(struct vec *a, int x);\nvoid one(struct vec *a) { vec_push(a, 1); }\n',
+    });
+    const scanned: string[][] = [];
+    const { index } = await refreshIndex(null, tree.listing(), backendFor(tree, scanned), { key: 'k', configWrappers: [] });
+    assert.equal(index.files.get('lib/vec.c')!.sites[0]!.callers, 2);
+    assert.deepEqual(index.files.get('src/a.c')!.sites.map((s) => s.kind), ['helper-call']);
+    tree.write('src/b.c', 'struct vec;\nvoid vec_push(struct vec *a, int x);\nvoid two(struct vec *a) { vec_push(a, 1); vec_push(a, 2); }\n');
+    const r = await refreshIndex(index, tree.listing(), backendFor(tree, scanned), { key: 'k', configWrappers: [], rebuildShare: 1 });
+    assert.equal(r.kind, 'updated', r.why);
+    assert.deepEqual(scanned.at(-1), ['src/b.c']);
+    assert.equal(r.index.files.get('lib/vec.c')!.sites[0]!.callers, 3);
+    assert.deepEqual(r.index.sites(), await fresh(tree));
+    // A helper that stops growing by a constant step changes the loops' calls elsewhere: a rebuild.
+    tree.write('lib/vec.c', tree.files.get('lib/vec.c')!.text.replace('(a->n + 1)', '(a->n * 2)'));
+    const g = await refreshIndex(r.index, tree.listing(), backendFor(tree, scanned), { key: 'k', configWrappers: [], rebuildShare: 1 });
+    assert.equal(g.kind, 'rebuilt');
+    assert.deepEqual(g.index.files.get('src/a.c')!.sites, []);
   });
 
   it('random edits: after every refresh the index equals a fresh scan', async () => {
@@ -215,8 +239,8 @@ describe('workspace index: refreshIndex', function () {
     assert.ok(!other.ok && /other settings/.test(other.reason));
     const garbage = await parseIndex('{"format": "pagecost-workspace-index", "version": 2, "key": "k"', 'k');
     assert.ok(!garbage.ok && /not valid JSON/.test(garbage.reason));
-    const old = await parseIndex(text.replace('"version":2', '"version":1'), 'k');
-    assert.ok(!old.ok && /format version 1/.test(old.reason));
+    const old = await parseIndex(text.replace('"version":3', '"version":2'), 'k');
+    assert.ok(!old.ok && /format version 2/.test(old.reason));
     const lines = text.trimEnd().split('\n');
     const cut = await parseIndex(lines.slice(0, -1).join('\n'), 'k');
     assert.ok(!cut.ok && /truncated \(4 of 5 files\)/.test(cut.reason), cut.ok ? '' : cut.reason);
