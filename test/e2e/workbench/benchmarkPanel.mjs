@@ -102,7 +102,13 @@ export class BenchmarkPanel {
     await input.waitFor({ state: 'visible', timeout: 10_000 });
     await input.fill(path);
     await until('the dialog to take the path', async () => (await input.inputValue()) === path, 5_000, 50);
-    await this.page.keyboard.press('Enter');
-    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+    // The dialog checks the path on the server before it accepts; an Enter pressed before that
+    // answer can be lost, so press it again until the dialog closes.
+    await until('the file dialog to accept the path', async () => {
+      if (!(await input.isVisible())) return true;
+      if ((await input.inputValue()) !== path) await input.fill(path);
+      await this.page.keyboard.press('Enter');
+      return input.waitFor({ state: 'hidden', timeout: 2_000 }).then(() => true, () => false);
+    }, 20_000, 100);
   }
 }
