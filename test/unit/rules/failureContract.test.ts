@@ -300,7 +300,9 @@ static void d(int x) { if (x) exit(1); }
 
   it('names: the C library always, die/fatal/panic/oom helpers only as the last statement', () => {
     assert.equal(new FileCalls('').noReturn('abort'), 'always');
-    for (const n of ['die', 'fatalx', 'serverPanic', 'zmalloc_oom_handler', 'xalloc_die', 'luaD_throw']) assert.ok(noReturnByName(n), n);
+    for (const n of ['die', 'fatalx', 'serverPanic', 'zmalloc_oom_handler', 'xalloc_die', 'luaD_throw', 'out_of_memory', 'xnomem', 'memory_exhausted']) {
+      assert.ok(noReturnByName(n), n);
+    }
     for (const n of ['diet_update', 'zoom', 'free', 'perror', 'exitcode_of']) assert.ok(!noReturnByName(n), n);
   });
 

@@ -20,8 +20,9 @@ const ALWAYS = new Set([
 
 /**
  * Words that name a function that does not return in the projects we read (`die`, `fatalx`,
- * `serverPanic`, `zmalloc_oom_handler`, `xalloc_die`, `luaD_throw`). By name only, so such a
- * call counts only as the last statement of its block (see `FileCalls.noReturn`).
+ * `serverPanic`, `zmalloc_oom_handler`, `xalloc_die`, `luaD_throw`) and out-of-memory handlers
+ * (`out_of_memory`, `nomem`). By name only, so such a call counts only as the last statement of
+ * its block (see `FileCalls.noReturn`).
  */
 const WORDS = new Set(['die', 'fatal', 'fatalx', 'panic', 'oom', 'abort', 'exit', 'throw', 'unreachable']);
 
@@ -33,9 +34,13 @@ function words(name: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** Phrases that name an out-of-memory handler (`out_of_memory`, `xnomem`, `memory_exhausted`), read across word breaks. */
+const PHRASES = /outofmem|nomem|exhausted/;
+
 /** A name that by itself says the function does not return (weak: only at the end of a block). */
 export function noReturnByName(name: string): boolean {
-  return ALWAYS.has(name) || words(name).some((w) => WORDS.has(w));
+  const ws = words(name);
+  return ALWAYS.has(name) || ws.some((w) => WORDS.has(w)) || PHRASES.test(ws.join(''));
 }
 
 /**
