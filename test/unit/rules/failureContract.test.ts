@@ -33,10 +33,11 @@ void *exits(void *p, size_t n) { void *q = realloc(p, n); if (!q) { perror("real
 void *exits2(void *p, size_t n) { p = realloc(p, n); if (p) return p; fputs("oom", stderr); _exit(2); }
 void *asserts(void *p, size_t n) { p = realloc(p, n); assert(p != NULL); return p; }
 void *logs(void *p, size_t n) { void *q = realloc(p, n); if (!q) fputs("oom", stderr); return q; }
+void *either(void *p, size_t n) { void *q = p ? realloc(p, n) : malloc(n); if (q == 0) abort(); return q; }
 `);
     assert.deepEqual(got, {
       pass: 'null', keep: 'old', keep2: 'old', frees: 'null-freed', frees2: 'null-freed', frees3: 'null-freed',
-      exits: 'dies', exits2: 'dies', asserts: 'dies', logs: 'null',
+      exits: 'dies', exits2: 'dies', asserts: 'dies', logs: 'null', either: 'dies',
     });
   });
 
@@ -171,6 +172,10 @@ int kept_deref(char **pp, size_t n) { char *t = *pp; t = realloc(t, n); if (t ==
 int stored(struct s *s, size_t n) { char *t = s->d; t = realloc(t, n); s->d = t; return t ? 0 : -1; }
 int before_loop(struct s *s, size_t n) { char *t = s->d; while (n--) { t = realloc(t, n); if (!t) return -1; } s->d = t; return 0; }
 int param_copy(char *p, size_t n) { char *t = p; t = realloc(t, n); if (!t) return -1; free(t); return 0; }
+struct list { char **items; int n; };
+int in_condition(struct list *l, size_t n) { char *t; if (l->n == 1 && (t = l->items[0]) != NULL) { if ((t = realloc(t, n)) != NULL) l->items[0] = t; } return 0; }
+long *headed(long *data, size_t n) { long *p = data - 1; p = realloc(p, (n + 1) * sizeof *p); if (!p) return NULL; p[0] = (long)n; return p + 1; }
+void *cast_copy(void *prior, size_t n) { long *p = (long *)prior; p--; p = realloc(p, n + 8); if (p) { p[0] = (long)n; p++; } else { fprintf(stderr, "cannot grow %p", prior); } return (void *)p; }
 `;
     assert.deepEqual(await leaks(body), [5, 6, 7]);
   });
@@ -248,6 +253,30 @@ out:
 }
 `;
     assert.deepEqual(await leaks(body), [8]);
+  });
+
+  it('reads the function around the call even when the grammar lost its header (#if branches that each open a block)', async () => {
+    const body = `
+static char *buf;
+void f(int x)
+{
+#ifdef A
+  if (x) {
+#else
+  if (!x) {
+#endif
+    x++;
+  }
+  char *old = buf;
+  buf = realloc(buf, 16);
+  if (!buf) {
+    free(old);
+    return;
+  }
+  buf = realloc(buf, 32);
+}
+`;
+    assert.deepEqual(await leaks(body), [18]);
   });
 
   it('a macro that assigns back is judged by its own check at every expansion', async () => {

@@ -459,7 +459,9 @@ function walkFrom(start: Node, st: State): FailureOutcome {
  * the value goes anywhere else (an argument, a larger expression).
  */
 export function startOf(call: Node): { start: Node; result: string } | { returned: true } | null {
-  const o = outer(call);
+  let o = outer(call);
+  // `t = p ? realloc(p, n) : malloc(n)`: the conditional's value is the call's on its path.
+  while (o.parent?.type === 'conditional_expression' && o.parent.childForFieldName('condition')?.id !== o.id) o = outer(o.parent);
   let holder = o.parent;
   if (!holder) return null;
   if (holder.type === 'return_statement') return { returned: true };
@@ -590,16 +592,22 @@ function innermostLoop(n: Node | null): number | null {
 /** The pointer `target` (a plain local) was last set, before `before`, to a copy of another pointer: that one. */
 function copiedFrom(fn: Node, before: number, target: string, call: Node): string | null {
   const text = fn.text.slice(0, Math.max(0, before - fn.startIndex));
-  const re = new RegExp(String.raw`(?<![\w.>])${escapeRe(target)}\s*=(?!=)\s*([^;{}]*);`, 'g');
+  // The last assignment to the target, whatever it is; then whether it copies a pointer:
+  // `p = s->buf;`, `char *p = *pp;`, or inside a condition, `(p = v->items[0]) != NULL`.
+  const re = new RegExp(String.raw`(?<![\w.>])${escapeRe(target)}\s*=(?!=)`, 'g');
   let last: RegExpMatchArray | null = null;
   for (const m of text.matchAll(re)) last = m;
   if (!last) return null;
-  const rhs = stripParensAndCasts(last[1]!);
+  const after = text.slice(last.index! + last[0].length);
+  // Also a pointer into the same block (`data - 1`: a header before the data the caller holds).
+  const copy = new RegExp(String.raw`^\s*((?:\(\s*[^()]*\)\s*)*\*?\s*${LVALUE})\s*(?:[-+]\s*\w+\s*)?[;),]`).exec(after);
+  if (!copy) return null;
+  const rhs = stripParensAndCasts(copy[1]!);
   if (!PLAIN_LVALUE.test(rhs) || NULLISH.test(rhs) || sameLvalue(rhs, target)) return null;
   const at = fn.startIndex + last.index!;
   // The copy must run before each call, not once before a loop around it; and the original must not change in between.
   if (innermostLoop(fn.descendantForIndex(at, at + 1)) !== innermostLoop(call)) return null;
-  const between = text.slice(last.index! + last[0].length);
+  const between = after.slice(copy[0].length);
   if (new RegExp(`${lvalueRe(rhs)}\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)`).test(between)) return null;
   return rhs;
 }
@@ -634,7 +642,9 @@ export function siteFailure(
   if (o.kind === 'dies') return { failureEnds: o.by };
   const returnedHere = () => {
     const after = fn!.text.slice(Math.max(0, call.endIndex - fn!.startIndex));
-    const returned = new RegExp(String.raw`\breturn\s*(?:\(\s*[\w\s*]+\)\s*)*\(?\s*${escapeRe(name)}\s*\)?\s*;`).test(after);
+    // `return p;`, `return (void *)p;`, `return p + 1;` (past a header), `return &p[1];`
+    const n = escapeRe(name);
+    const returned = new RegExp(String.raw`\breturn\s*(?:\(\s*[\w\s*]+\)\s*)*\(?\s*(?:${n}\s*(?:[-+]\s*\w+\s*)?|&\s*${n}\s*\[\s*\w+\s*\])\)?\s*;`).test(after);
     const otherReturn = o.kind === 'returns' && (o.value === 'other' || o.value === 'void' || o.value === 'old');
     return returned && !otherReturn;
   };
@@ -644,9 +654,10 @@ export function siteFailure(
     const setBefore = new RegExp(String.raw`(?<![\w.>])${escapeRe(name)}\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\+\+|--)\s*${escapeRe(name)}\b`).test(before.slice(before.indexOf('{')));
     if (!setBefore && returnedHere()) return { oldBlockHeldBy: 'the caller' };
   }
-  // A copy of a parameter counts like the parameter (only when returned); a copy of anything
-  // else (a member, `*pp`, a global) keeps the old block reachable where the path ends.
-  if (origin && params.includes(origin) && !returnedHere()) return {};
+  // A copy of a parameter (also `(T *)param - 1`, a header before the caller's data) counts like
+  // the parameter: not a leak when returned. A copy of anything else (a member, `*pp`, a global)
+  // keeps the old block reachable as long as the failure path leaves it alone.
+  if (origin && params.includes(origin)) return returnedHere() && innermostLoop(call) === null ? { oldBlockHeldBy: 'the caller' } : {};
   if (origin && o.kind !== 'unknown' && walk.holders.includes(origin)) return { oldBlockHeldBy: origin };
   return {};
 }

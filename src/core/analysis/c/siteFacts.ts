@@ -188,23 +188,34 @@ const OVERFLOW_GUARD_G = /\b(?:__builtin_(?:u?mul|u?mull|u?mulll)?_?overflow|__b
 
 /**
  * Before the call, in the same function, the old pointer went into another variable (`old = p;`,
- * `char *old = p;`). Only the lines that spell the pointer's last name are read (few), so this
- * costs next to nothing even in long functions.
+ * `char *old = p;`), and the pointer was not set again since (then the copy is of an older block).
+ * Only the lines that spell the pointer's last name are read (few), so this costs next to nothing
+ * even in long functions.
  */
 function savedBefore(text: string, from: number, before: number, target: string): boolean {
   const ids = stripParensAndCasts(target).match(/[A-Za-z_]\w*/g);
   const base = ids?.[ids.length - 1];
   if (!base) return false;
+  const assigns = new RegExp(`${lvalueRe(target)}\\s*=(?!=)`, 'g');
+  let saved = false;
   for (let i = text.indexOf(base, from); i >= 0 && i < before; i = text.indexOf(base, i + 1)) {
     const ls = Math.max(from, text.lastIndexOf('\n', i) + 1);
     let le = text.indexOf('\n', i);
     if (le < 0 || le > before) le = before;
-    for (const m of text.slice(ls, le).matchAll(COPY_RE)) {
-      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) return true;
+    const line = text.slice(ls, le);
+    const events: { at: number; copy: boolean }[] = [];
+    for (const m of line.matchAll(COPY_RE)) {
+      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: true });
     }
+    for (const m of line.matchAll(assigns)) {
+      // The site's own assignment (`p = realloc(…)`, `(p = realloc(…))`) is not a later one.
+      if (/^[\s(]*(?:\(\s*[\w\s*]+\)\s*)*$/.test(text.slice(ls + m.index + m[0].length, before))) continue;
+      events.push({ at: m.index, copy: false });
+    }
+    for (const e of events.sort((a, b) => a.at - b.at)) saved = e.copy;
     i = le;
   }
-  return false;
+  return saved;
 }
 
 function identifiers(n: Node): string[] {
@@ -324,6 +335,15 @@ function fromAnonymousMmap(idx: FunctionIndex, before: number, ptr: string): boo
   return /\bPROT_READ\b/.test(last) && /\bPROT_WRITE\b/.test(last) && /\bMAP_PRIVATE\b/.test(last) && /\bMAP_ANON(?:YMOUS)?\b/.test(last) && !/\bMAP_SHARED/.test(last);
 }
 
+/** The outermost node below the file (or an #if around it) that holds `n`: a function whose header did not parse. */
+function topLevelPiece(n: Node): Node | null {
+  let cur: Node | null = n;
+  while (cur?.parent && !['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef'].includes(cur.parent.type)) {
+    cur = cur.parent;
+  }
+  return cur?.parent ? cur : null;
+}
+
 /**
  * Rules silenced on the site's lines. The line above counts only when it lies in the same
  * function as the site, or wholly at file scope: an edit there then re-analyses this site
@@ -369,14 +389,17 @@ export function siteFacts(
 ): SiteFacts | undefined {
   const facts: SiteFacts = {};
   const fn = enclosingFunctionNode(use.nameNode);
+  // Where the function's own text would be read: the function, or, when the grammar lost its
+  // header (`#if` branches that each open a block), the top-level piece the call sits in.
+  const scope = fn ?? topLevelPiece(use.nameNode);
   let idxMemo: FunctionIndex | null | undefined;
   const fnIndex = (): FunctionIndex | null => {
     if (idxMemo !== undefined) return idxMemo;
-    if (!fn) return (idxMemo = null);
-    let i = cache?.get(fn.id);
+    if (!scope) return (idxMemo = null);
+    let i = cache?.get(scope.id);
     if (!i) {
-      i = new FunctionIndex(fn, text);
-      cache?.set(fn.id, i);
+      i = new FunctionIndex(scope, text);
+      cache?.set(scope.id, i);
     }
     return (idxMemo = i);
   };
@@ -398,17 +421,17 @@ export function siteFacts(
     if (site.assignedBackTo !== null && use.target.kind === 'wrapper' && use.target.def.assignsBack && use.target.def.kind === 'function') {
       facts.assignedInWrapper = true;
     }
-    if (site.assignedBackTo !== null && fn && savedBefore(text, fn.startIndex, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
+    if (site.assignedBackTo !== null && scope && savedBefore(text, scope.startIndex, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
     if (site.assignedBackTo !== null && !facts.oldPointerSaved && !facts.assignedInWrapper) {
       const def = use.target.kind === 'wrapper' ? use.target.def : null;
-      const f = siteFailure(call, site.assignedBackTo, text, fn, fn ? functionParams(fn) : [], !!def?.assignsBack, elsewhere);
+      const f = siteFailure(call, site.assignedBackTo, text, scope, fn ? functionParams(fn) : [], !!def?.assignsBack, elsewhere);
       if (f.failureEnds) facts.failureEnds = f.failureEnds;
       if (f.oldBlockHeldBy) facts.oldBlockHeldBy = f.oldBlockHeldBy;
     }
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
       const ptr = use.args[0];
-      if (ptr && fn && fromAnonymousMmap(fnIndex()!, call.startIndex, ptr.text)) facts.sourceAnonymousPrivate = true;
+      if (ptr && scope && fromAnonymousMmap(fnIndex()!, call.startIndex, ptr.text)) facts.sourceAnonymousPrivate = true;
     }
     if (site.callee === 'realloc' || site.callee === 'reallocf') {
       const size = argTextAt(use, 'size');
