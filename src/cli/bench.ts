@@ -392,10 +392,12 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
     }
     text = `${JSON.stringify(profile, null, 2)}\n`;
     io.stdout(renderFit(fit));
-    io.stdout(renderCalibrationReport(errors, unfitted));
+    io.stdout(renderCalibrationReport(errors, unfitted, fit.keptStart));
     if (jsFit) io.stdout(`${jsFit.transfer}\nJS model: f_js_transfer_move ${jsFit.params.f_js_transfer_move}, t_js_buffer ${jsFit.params.t_js_buffer} ns; the ${jsFit.points} JS points were off by a median ${jsFit.before.toFixed(2)}× before, ${jsFit.after.toFixed(2)}× after\n`);
     summary =
-      `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n` +
+      (fit.keptStart
+        ? `wrote the profile (the built-in parameters: the fit did not predict the ${o.points.length} measured points better) to ${outPath}\n`
+        : `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n`) +
       `use it with: pagecost explain --profile ${args.out} …, pagecost bench --profile ${args.out}\n`;
   } catch (e) {
     text = `${JSON.stringify(file, null, 2)}\n`;

@@ -58,6 +58,10 @@ export interface CalibrationFile {
     unfitted: Unfitted[];
     /** Measured / modelled with the written parameters, per point. */
     errors: { id: string; ratio: number }[];
+    /** The fit predicted its own points no better than the start: nothing fitted was written. */
+    keptStart: boolean;
+    /** The start's own accuracy on the same points, for comparison. */
+    start: { within1_5: number; median: number };
   };
   measurements: MeasurementsFile;
 }
@@ -73,30 +77,32 @@ export function calibrationStart(m: MeasurementsFile, name: string): { start: Pr
   return { start: { ...base, name, machine, params, origins: { ...base.origins }, warnings: [] }, baseName };
 }
 
-/**
- * The parameters a calibration file carries: only those the data pinned down, rounded as
- * written; the others keep the start's values (a fit's unidentified values are not kept, since
- * the data say nothing about them).
- */
+/** The parameters a calibration file carries (FitResult.written: see chooseWritten in fit.ts). */
 export function writtenParams(fit: FitResult): Partial<Record<ParamId, number>> {
-  const out: Partial<Record<ParamId, number>> = {};
-  for (const f of fit.fitted) if (f.identified) out[f.id] = +f.value.toPrecision(4);
-  return out;
+  return fit.written;
 }
 
 export interface Unfitted {
   id: ParamId;
   reason: string;
+  /**
+   * Written anyway: the points pin its sum with other terms and need its fitted value (the
+   * split within the sum follows the pull to the start). False: the start's value is kept.
+   */
+  written: boolean;
 }
 
-/** Why each calibratable parameter the fit did not pin down kept its default. */
+/** Each calibratable parameter the fit did not pin down alone: why, and whether it is written. */
 export function unfittedParams(start: Profile, fit: FitResult, points: MeasuredPoint[]): Unfitted[] {
   const ks = new Set(points.filter((p) => p.threads > 1).map((p) => Math.min(p.threads - 1, start.machine.cpus - 1))).size;
   const identified = new Set(fit.fitted.filter((f) => f.identified).map((f) => f.id));
-  return CALIBRATABLE_PARAM_IDS.filter((id) => !identified.has(id)).map((id) => ({ id, reason: why(id, start, fit, ks) }));
+  return CALIBRATABLE_PARAM_IDS.filter((id) => !identified.has(id)).map((id) => {
+    const written = !fit.keptStart && fit.written[id] !== undefined;
+    return { id, reason: why(id, start, fit, ks, written), written };
+  });
 }
 
-function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string {
+function why(id: ParamId, profile: Profile, fit: FitResult, ks: number, written: boolean): string {
   const m = profile.machine;
   const f = fit.fitted.find((p) => p.id === id);
   if (!f) {
@@ -131,8 +137,14 @@ function why(id: ParamId, profile: Profile, fit: FitResult, ks: number): string 
     B_L1: 'few copies run purely in L1 (working set up to 70% of it: 4–16 KiB on a 48 KiB L1; the quick sweep has 4 KiB only), and the clock read (≈16 ns) is as large as such a copy',
     t_fault_first: 'it shows only in points of one to a few pages (fault-4k, memcpy-cold), where it and t_fault4k are of the same size',
     t_grow_l2: 'only the in-place grows between about 70% and twice the L2 size separate it from c_grow and t_grow_cap',
+    t_pti: 'every system call pays t_sys + t_pti and every fault t_fault4k + t_pti: only those sums are measured',
+    t_pti_nopcid: 'every system call pays t_sys + t_pti_nopcid and every fault t_fault4k + t_pti_nopcid: only those sums are measured',
+    t_sys: 'with page-table isolation every system call pays t_sys + the isolation surcharge: only the sum is measured',
+    t_fault4k: 'with page-table isolation every fault pays t_fault4k + the isolation surcharge: only the sum is measured',
+    t_grow_cap: 'no in-place grow large enough to reach the cap was measured (the full sweep grows up to 256 MiB)',
   };
-  return `${together[id] ?? 'the points do not separate it from the terms it always comes with'} (${sd}); default kept`;
+  const tail = written ? 'written as fitted: the points need it (its sum with the others is pinned)' : 'default kept';
+  return `${together[id] ?? 'the points do not separate it from the terms it always comes with'} (${sd}); ${tail}`;
 }
 
 /** Fits the model to a sweep and builds the profile file. */
@@ -158,6 +170,7 @@ export function calibrate(m: MeasurementsFile, name: string): { file: Calibratio
   }
   const unfitted = unfittedParams(start, fit, m.points);
   const errs = pointErrors(start, { ...params, ...outParams }, m.points, m.machine.clockNs > 0 ? m.machine.clockNs : 0);
+  const startErrs = distribution(pointErrors(start, params, m.points, m.machine.clockNs > 0 ? m.machine.clockNs : 0));
   const file: CalibrationFile = {
     pagecostProfile: PROFILE_FORMAT_VERSION,
     modelVersion: MODEL_VERSION,
@@ -176,6 +189,8 @@ export function calibrate(m: MeasurementsFile, name: string): { file: Calibratio
       parameters: fit.fitted,
       unfitted,
       errors: errs.map((e) => ({ id: e.id, ratio: +e.ratio.toPrecision(4) })),
+      keptStart: fit.keptStart,
+      start: { within1_5: startErrs.within1_5, median: startErrs.median },
     },
     measurements: m,
   };
@@ -183,16 +198,23 @@ export function calibrate(m: MeasurementsFile, name: string): { file: Calibratio
 }
 
 /** Per-point error after the fit and the parameters left at their defaults, as calibrate prints them. */
-export function renderCalibrationReport(errors: ErrorDistribution, unfitted: Unfitted[]): string {
+export function renderCalibrationReport(errors: ErrorDistribution, unfitted: Unfitted[], keptStart = false): string {
   const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
   const worst = errors.worst
     .slice(0, 6)
     .map((w) => `  ${w.id}: measured/modelled ${w.ratio >= 1 ? '' : '1/'}${errorFactor(w.ratio).toFixed(2)}×`)
     .join('\n');
+  const list = (us: Unfitted[]) => us.map((u) => `  ${u.id}: ${u.reason}`).join('\n');
+  const loose = unfitted.filter((u) => u.written);
+  const kept = unfitted.filter((u) => !u.written);
   return (
-    `measured/modelled with the fitted parameters: ${pct(errors.within1_5)} of ${errors.points} points within 1.5×, ${pct(errors.within2)} within 2×, worst ${errors.max.toFixed(2)}×\n` +
+    (keptStart
+      ? 'the fit predicted the measured points no better than the built-in parameters it started from: nothing fitted is written, the file keeps the start\n'
+      : '') +
+    `measured/modelled with the ${keptStart ? 'built-in' : 'fitted'} parameters: ${pct(errors.within1_5)} of ${errors.points} points within 1.5×, ${pct(errors.within2)} within 2×, median ${errors.median.toFixed(2)}×, worst ${errors.max.toFixed(2)}×\n` +
     `furthest off:\n${worst}\n` +
-    `kept at their defaults:\n${unfitted.map((u) => `  ${u.id}: ${u.reason}`).join('\n')}\n`
+    (loose.length ? `not pinned down alone, written as fitted (their sums are pinned):\n${list(loose)}\n` : '') +
+    (kept.length ? `kept at their defaults:\n${list(kept)}\n` : '')
   );
 }
 
@@ -202,10 +224,13 @@ export function renderFit(fit: FitResult): string {
     .filter((f) => Number.isFinite(f.logSd))
     .map((f) => {
       const unit = paramDef(f.id)?.unit ?? '';
-      const state = !f.identified ? 'not pinned down, default kept' : f.atBound ? `at ${f.atBound} edge of range` : '';
-      return [f.id, `${+f.start.toPrecision(4)} ${unit}`, f.identified ? `${+f.value.toPrecision(4)} ${unit}` : '—', `±${(100 * f.logSd).toFixed(0)}%`, state];
+      const written = !fit.keptStart && fit.written[f.id] !== undefined;
+      const state = !written
+        ? f.identified ? 'default kept (the fit did not beat the start)' : 'not pinned down, default kept'
+        : !f.identified ? 'not pinned down alone, written (its sum is pinned)' : f.atBound ? `at ${f.atBound} edge of range` : '';
+      return [f.id, `${+f.start.toPrecision(4)} ${unit}`, written ? `${+f.value.toPrecision(4)} ${unit}` : '—', `±${(100 * f.logSd).toFixed(0)}%`, state];
     });
-  const header = ['parameter', 'default', 'fitted', 'resolution', ''];
+  const header = ['parameter', 'default', 'written', 'resolution', ''];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const pct = (x: number) => `${(100 * (Math.exp(x) - 1)).toFixed(1)}%`;

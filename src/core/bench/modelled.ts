@@ -24,6 +24,7 @@ const VARIANT_OF: Readonly<Record<string, OpName>> = {
   'realloc-grow-top': 'realloc-grow',
   'realloc-grow-fresh': 'realloc-grow',
   'mremap-move-isolated': 'mremap-move',
+  'mremap-move-untouched': 'mremap-move',
   'malloc-copy-free-trimmed': 'malloc-copy-free',
 };
 
@@ -67,7 +68,8 @@ export function pointOperation(key: PointKey, ctx: ModelContext): Operation | nu
   // wherever the kernel puts the grown mapping, source and target are mutually misaligned.
   const alignment = key.aligned ? 'pmd' : name === 'mremap-grow' ? 'misaligned' : undefined;
   const newBytes = key.newBytes;
-  const op = namedOperation(name, key.bytes, ctx, { ...(alignment ? { alignment } : {}), ...(newBytes !== undefined ? { newBytes } : {}) });
+  const untouched = key.op === 'mremap-move-untouched';
+  const op = namedOperation(name, key.bytes, ctx, { ...(alignment ? { alignment } : {}), ...(newBytes !== undefined ? { newBytes } : {}), ...(untouched ? { untouched } : {}) });
   if (op.kind === 'mremap' && name === 'mremap-move') {
     // harness.c: the source sits 1 page into its slot (a huge source on the slot boundary),
     // the target 3 pages in, so the extents are known exactly (a 2 MiB move has three). The

@@ -21,6 +21,7 @@ export const BENCH_OPS = [
   'realloc-grow-top',
   'realloc-grow-fresh',
   'mremap-move-isolated',
+  'mremap-move-untouched',
 ] as const;
 export type BenchOp = (typeof BENCH_OPS)[number];
 
@@ -47,6 +48,7 @@ export const BENCH_OP_DOCS: Record<BenchOp, string> = {
   'realloc-grow-top': 'p = realloc(p, m) of the last block on a heap brk has just extended: it grows in place, and the new top header may fault a fresh page',
   'realloc-grow-fresh': 'p = realloc(p, m) of a block that must move into heap pages never written (a young program, or a heap just trimmed)',
   'mremap-move-isolated': 'mremap-move of a source alone in its 2 MiB slots into slots no mapping uses: the target\'s page tables are allocated and the source\'s freed',
+  'mremap-move-untouched': 'mremap-move of a mapping never written: no pages, so only the system call and the mapping bookkeeping',
 };
 
 /** Ops that take any byte count (heap blocks and copies); the others need whole pages. */
@@ -104,25 +106,32 @@ export function threadLadder(cpus: number): number[] {
   return out;
 }
 
+/** Named variants (docs/MODEL.md): the full sweep measures them, the quick one leaves them out. */
+export const VARIANT_OPS: ReadonlySet<BenchOp> = new Set<BenchOp>(['realloc-grow-top', 'realloc-grow-fresh', 'mremap-move-isolated']);
+
 /**
- * The quick sweep: every op at the sizes that show the model's shape (1 and 4 pages, the
- * 33/34-page INVLPG ceiling, the mmap threshold region, one PMD, 16 MiB), alone and with one
- * spinner. 16 KiB (a copy still in L1) is there so that the L1 speed and the fixed cost of a
- * copy are told apart: with 4 KiB alone neither is pinned down, both keep their defaults, and a
- * quick calibration left 4 KiB copies 1.7× and 4 KiB malloc + copy + free 2.2× off (our quick
- * run of 2026-11-25). Sized to finish well under a minute on a 2-core machine (≈20 s; 16 KiB adds
- * well under a second).
+ * The quick sweep (`calibrate --quick`): every op but the named variants at the sizes that show
+ * the model's shape (1 and 4 pages, the 33/34-page INVLPG ceiling, the mmap threshold region,
+ * one PMD, 16 MiB, and a 256-byte heap block), alone and with spinners. 16 KiB (a copy still in
+ * L1) tells the L1 speed from the fixed cost of a copy (with 4 KiB alone a quick calibration left
+ * 4 KiB copies 1.7× off, our run of 2026-11-25). The variants add nothing the others do not pin
+ * (the isolated move's t_ptfree is in every move of whole slots), and leaving them out and
+ * capping each point at 150 ms keeps the whole under a minute on a busy 2-vCPU guest (with them
+ * and 250 ms: 66 s at a load average of 14, most of it setting up the 1–16 MiB points).
  */
 export function quickSweep(cpus: number): Sweep {
   return {
-    ops: [...BENCH_OPS],
+    ops: BENCH_OPS.filter((o) => !VARIANT_OPS.has(o)),
     sizes: [4 * KiB, 16 * KiB, 64 * KiB, 33 * PAGE, 34 * PAGE, 1 * MiB, 2 * MiB, 16 * MiB],
     byteSizes: [256],
-    threads: cpus >= 2 ? [1, 2] : [1],
+    // Two counts of other CPUs where the machine has them, so that a shootdown's fixed and
+    // per-CPU parts are told apart (with 1 and 2 threads alone b_ipi was not pinned, and the
+    // full sweep's 8-thread points of a synthetic 8-CPU machine came out 1.9× off).
+    threads: cpus >= 4 ? [1, 2, 4] : cpus === 3 ? [1, 2, 3] : cpus === 2 ? [1, 2] : [1],
     // Many cheap repetitions steady the medians of the small points; the budget caps the big ones.
     reps: 300,
     minReps: 5,
-    timeBudgetMs: 250,
+    timeBudgetMs: 150,
     timeLimitMs: 120_000,
   };
 }
@@ -231,14 +240,32 @@ export function harnessArgs(s: Sweep): string[] {
  * 2 MiB multiples adds three variants (aligned, aligned THP, THP to a misaligned target).
  */
 export function expectedLines(s: Sweep): number {
+  return sweepKeys(s).length;
+}
+
+/**
+ * The points a sweep asks the harness for, in the harness's order (op, size, thread count, and
+ * mremap-move's aligned and THP variants at 2 MiB multiples): what `expectedLines` counts, as keys.
+ * Points the harness will skip on a given machine (mremap-shrink of one page, huge pages where
+ * THP is off, more threads than CPUs) are included; the caller filters what its machine lacks.
+ */
+export function sweepKeys(s: Sweep): { op: BenchOp; bytes: number; newBytes?: number; threads: number; huge: boolean; aligned: boolean }[] {
   const pairs = s.pairs ?? [];
-  const pageSizes = [...s.sizes, ...pairs.filter(pagePair).map((p) => p.from)];
-  const byteSizes = [...(s.byteSizes ?? []), ...pairs.filter((p) => !pagePair(p)).map((p) => p.from)];
-  let perThread = 0;
+  const pageSizes: [number, number | undefined][] = [...s.sizes.map((b): [number, undefined] => [b, undefined]), ...pairs.filter(pagePair).map((p): [number, number] => [p.from, p.to])];
+  const byteSizes: [number, number | undefined][] = [...(s.byteSizes ?? []).map((b): [number, undefined] => [b, undefined]), ...pairs.filter((p) => !pagePair(p)).map((p): [number, number] => [p.from, p.to])];
+  const out: ReturnType<typeof sweepKeys> = [];
   for (const op of s.ops) {
-    if (op === 'syscall') perThread += 1;
-    else if (op === 'mremap-move') perThread += pageSizes.reduce((n, b) => n + (b % (2 * MiB) === 0 ? 4 : 1), 0);
-    else perThread += pageSizes.length + (BYTE_GRANULAR_OPS.has(op) ? byteSizes.length : 0);
+    const sizes = op === 'syscall' ? [[0, undefined] as [number, undefined]] : [...(BYTE_GRANULAR_OPS.has(op) ? byteSizes : []), ...pageSizes];
+    for (const [bytes, to] of sizes) {
+      for (const threads of s.threads) {
+        const newBytes = TWO_SIZE_OPS.has(op) ? (to ?? 2 * bytes) : undefined;
+        const base = { op, bytes, ...(newBytes !== undefined ? { newBytes } : {}), threads, huge: op === 'fault-2m', aligned: false };
+        out.push(base);
+        if (op === 'mremap-move' && bytes % (2 * MiB) === 0) {
+          out.push({ ...base, aligned: true }, { ...base, aligned: true, huge: true }, { ...base, huge: true });
+        }
+      }
+    }
   }
-  return perThread * s.threads.length;
+  return out;
 }

@@ -1,33 +1,28 @@
 // Harness output lines for tests, in the format harness.c prints, and synthetic sweeps.
 import type { Params, Profile } from '../../../src/core/model';
 import { modelPoint } from '../../../src/core/bench/modelled';
-import type { MeasuredPoint } from '../../../src/core/bench/protocol';
-import { fullSweep } from '../../../src/core/bench/sweep';
+import type { MeasuredPoint, PointKey } from '../../../src/core/bench/protocol';
+import { fullSweep, sweepKeys, type Sweep } from '../../../src/core/bench/sweep';
 
 const MiB = 1024 * 1024;
 
 /**
- * What the harness would print for the full sweep on `cpus` CPUs if the model with `truth` were
- * exact (every point the harness measures, with its aligned/THP variants), `distort`ed per point.
+ * What the harness would print for a sweep (default: the full sweep on `cpus` CPUs) if the model
+ * with `truth` were exact: every point it measures, with its aligned/THP variants, less the
+ * points it skips (one-page shrinks, huge pages at sizes that are not 2 MiB multiples),
+ * `distort`ed per point.
  */
 export function syntheticSweep(
-  profile: Profile, truth: Params, cpus: number, distort: (i: number, v: number) => number = (_, v) => v,
+  profile: Profile, truth: Params, cpus: number, distort: (i: number, v: number, key: PointKey) => number = (_, v) => v,
+  sweep: Sweep = fullSweep(cpus),
 ): MeasuredPoint[] {
-  const sweep = fullSweep(cpus);
   const out: MeasuredPoint[] = [];
-  for (const threads of sweep.threads) {
-    for (const op of sweep.ops) {
-      for (const bytes of op === 'syscall' ? [0] : sweep.sizes) {
-        const variants: [boolean, boolean][] =
-          op === 'mremap-move' && bytes % (2 * MiB) === 0 ? [[false, false], [true, false], [true, true], [false, true]] : [[false, op === 'fault-2m']];
-        for (const [aligned, huge] of variants) {
-          if (op === 'fault-2m' && bytes % (2 * MiB) !== 0) continue;
-          const key = { op, bytes, threads, huge, aligned };
-          const v = distort(out.length, modelPoint(profile, truth, key)!);
-          out.push({ ...key, medianNs: v, p10Ns: v, p90Ns: v, reps: 5 });
-        }
-      }
-    }
+  for (const key of sweepKeys(sweep)) {
+    if (key.op === 'mremap-shrink' && key.bytes < 8192) continue;
+    if ((key.huge || key.op === 'fault-2m') && (key.bytes % (2 * MiB) !== 0 || profile.machine.thp === 'never')) continue;
+    if (key.threads > cpus) continue;
+    const v = distort(out.length, modelPoint(profile, truth, key)!, key);
+    out.push({ ...key, medianNs: v, p10Ns: v, p90Ns: v, reps: 5 });
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { checkMeasurements } from '../../../src/core/bench/measurements';
 import type { MeasuredPoint } from '../../../src/core/bench/protocol';
 import { compareRuns } from '../../../src/core/bench/repeat';
 import {
-  BENCH_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickSweep, threadLadder, validateSweep,
+  BENCH_OPS, VARIANT_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickSweep, threadLadder, validateSweep,
   type BenchOp,
 } from '../../../src/core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable } from '../../../src/core/bench/table';
@@ -27,13 +27,18 @@ describe('bench sweeps', () => {
     for (const bad of ['', 'K', '4 kilo', '-4K', '1.5M', '4KB']) assert.equal(parseSize(bad), null, bad);
   });
 
-  it('quick and full sweeps are valid, cover every op, the 33/34-page ceiling and 2 MiB', () => {
+  it('quick and full sweeps are valid, cover every op (the quick one all but the named variants), the 33/34-page ceiling and 2 MiB', () => {
     for (const s of [quickSweep(2), fullSweep(2), fullSweep(1)]) {
       assert.equal(validateSweep(s), null);
-      assert.deepEqual(s.ops, [...BENCH_OPS]);
       assert.ok(s.sizes.includes(33 * 4096) && s.sizes.includes(34 * 4096) && s.sizes.includes(2 * 1024 * 1024));
+      assert.ok((s.byteSizes ?? []).some((b) => b < 4096), 'a heap block below a page');
     }
+    assert.deepEqual(fullSweep(2).ops, [...BENCH_OPS]);
+    assert.deepEqual(quickSweep(2).ops, BENCH_OPS.filter((o) => !VARIANT_OPS.has(o)));
+    assert.ok(quickSweep(2).ops.includes('mremap-move-untouched'), 'the never-written move pins t_vma_move');
     assert.deepEqual(quickSweep(1).threads, [1]);
+    assert.deepEqual(quickSweep(2).threads, [1, 2]);
+    assert.deepEqual(quickSweep(8).threads, [1, 2, 4], 'two counts of other CPUs: a_ipi and b_ipi apart');
     assert.equal(Math.max(...fullSweep(2).sizes), 256 * 1024 * 1024);
   });
 

@@ -103,7 +103,7 @@ describe('model: profiles', () => {
   it('refuses impossible values and warns about unusual ones', () => {
     rejects(calib({ params: { c_pte: 13e6 } }), /c_pte.*outside its possible range.*unit/);
     rejects(calib({ params: { B_L1: 5, B_mem: 50 } }), /bandwidths must not increase/);
-    const p = loadProfile(calib({ params: { a_ipi: 40_000 } }), 'calib.json');
+    const p = loadProfile(calib({ params: { a_ipi: 400_000 } }), 'calib.json');
     assert.ok(p.warnings.some((w) => w.includes('a_ipi')));
   });
 
