@@ -33,6 +33,22 @@ const brief = (s: { file: string; nameRange: { start: { line: number } }; kind: 
   `${s.file}:${s.nameRange.start.line} ${s.kind} ${s.via.join(' > ')} ${s.newSize?.bytes ?? '?'}`;
 
 describe('function-pointer allocators', () => {
+  it('a plain identifier spelled like a field pointer is not a use of it (and does not end the file\'s analysis)', async () => {
+    const r = await scan({
+      'hooks.c': `#include <stdlib.h>
+struct hooks { void *(*resize)(void *, size_t); };
+static struct hooks h = { .resize = realloc };
+void *grow(void *p, size_t n) { return h.resize(p, n); }
+`,
+      'user.c': `static int resize = 1;
+int user(void) { return resize + 1; }
+`,
+    });
+    assert.deepEqual(r.errors, []);
+    assert.ok(r.sites.some((s) => s.file === 'hooks.c' && s.kind === 'wrapper-call'), r.sites.map(brief).join('; '));
+    assert.deepEqual(r.sites.filter((s) => s.file === 'user.c').map(brief), []);
+  });
+
   it('follows a function handed to a constructor through two calls into a field, and the macros over it', async () => {
     const files = {
       'engine.h': `typedef void *(*grow_fn)(void *ud, void *p, size_t old, size_t n);

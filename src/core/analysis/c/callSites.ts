@@ -296,7 +296,9 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
   const uses: NameUse[] = [];
   for (const f of found) {
     const at = f.node.startIndex;
-    const target = index.targets.get(f.name)!;
+    // A name known only as a struct field pointer (`h.resize`) is not this plain identifier.
+    const target = index.targets.get(f.name);
+    if (!target) continue;
     // A pointer variable's own declaration is not a shadow of it.
     const isPointer = target.kind === 'wrapper' && target.def.kind === 'pointer';
     if (!isPointer && shadows.some((s) => s.name === f.name && s.declStart < at && at >= s.scopeStart && at < s.scopeEnd)) continue;
