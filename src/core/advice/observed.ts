@@ -130,7 +130,8 @@ function when(iso: string): string {
 /** The line the run puts first: `12,034 calls · 4 KiB→8 KiB p50 · 3.1 ms measured`. */
 export function observedHeadline(o: ObservedFacts): string {
   const sizes = o.fromNull === o.calls ? `new ${formatBytes(o.newBytes.p50)} p50` : `${formatBytes(o.oldBytes.p50)}→${formatBytes(o.newBytes.p50)} p50`;
-  return `${count(o.calls)} call${o.calls === 1 ? '' : 's'} · ${sizes} · ${formatNs(o.measuredNs)} measured`;
+  const time = o.timedCalls === 0 && o.calls > 0 ? 'not timed' : `${formatNs(o.measuredNs)} measured`;
+  return `${count(o.calls)} call${o.calls === 1 ? '' : 's'} · ${sizes} · ${time}`;
 }
 
 /** The finding's message for a site a run covers. */

@@ -129,7 +129,8 @@ function moduleName(m: string | null): string {
 
 function describe(loc: Location): string {
   const f = loc.frame;
-  const where = f?.file ? `${loc.rel ?? baseName(f.file)}:${f.line ?? '?'}` : moduleName(loc.module);
+  // Outside the tree the module says more than a file of someone else's sources.
+  const where = f?.file && loc.rel ? `${loc.rel}:${f.line ?? '?'}` : moduleName(loc.module);
   return f?.function ? `${f.function} (${where})` : where;
 }
 
@@ -158,12 +159,23 @@ function attributeLocations(locs: Location[], callee: CPrimitive, index: Map<str
   }
   if (!at) {
     const l = locs[first]!;
-    const via = first > 0 ? ` (through ${describe(locs[first - 1]!)})` : '';
+    if (first > 0) {
+      const inner = locs[first - 1]!;
+      // Inside another module (libc's setlocale, a library's own buffers): that library's resizing.
+      if (inner.module !== l.module) {
+        return {
+          reason: `inside ${moduleName(inner.module)}: that library's own resizing, called from your code (name the function in .pagecost.json "wrappers" if it resizes a pointer you pass it)`,
+          example: `${describe(inner)} ← ${describe(l)}`,
+        };
+      }
+      return {
+        reason: 'called through a function outside the scanned tree that the scan does not know as a wrapper: add it to .pagecost.json "wrappers"',
+        example: `${describe(inner)} ← ${describe(l)}`,
+      };
+    }
     return {
-      reason: first > 0
-        ? 'called through a function outside the scanned tree that the scan does not know as a wrapper: add it to .pagecost.json "wrappers"'
-        : 'no call site the scan knows on this line: a call through a function pointer or a wrapper the scan does not know (name it in .pagecost.json "wrappers"), or a build from older sources',
-      example: `${describe(l)}${via}`,
+      reason: 'no call site the scan knows on this line: a call through a function pointer or a wrapper the scan does not know (name it in .pagecost.json "wrappers"), or a build from older sources',
+      example: describe(l),
     };
   }
   let site = at;

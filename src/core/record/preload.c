@@ -29,8 +29,9 @@
  *   mismatch marks the address variable (alloca, stack realignment, signal trampolines) and
  *   backtraces through it unwind fully.
  * - Timing: two clock reads cost more than glibc's in-place growth (~5–10 ns), so each caller
- *   times 1 call in 32 while its calls average under ~150 ticks, 1 in 8 under ~1500 ticks, and
- *   every call above; a timed call counts 2^k times (an unbiased estimate of the total). The
+ *   (each stack, for a wrapper's callers) times its first 64 calls, then 1 call in 32 while its
+ *   calls average under ~150 ticks, 1 in 8 under ~1500 ticks, and every call above; a timed call
+ *   counts 2^k times (an unbiased estimate of the total). The
  *   clock is wall time: a call during which the thread was preempted would count a scheduler
  *   time slice 2^k times, so a timed call longer than any call of its size can take (50 µs plus
  *   2 ns a byte, at up to 6 ticks a ns) is not used, and counted as discarded.
@@ -783,7 +784,9 @@ INLINE int enter(struct call *c, unsigned callee, uint64_t ra0, uint64_t sp0, vo
     c->old_size = 0;
     c->mmapped = 0;
   }
-  uint32_t shift = a->tshift;
+  /* A call whose stack was taken follows its stack's timing policy: each of a wrapper's callers
+   * gets its own first timed calls, however rare it is among the wrapper's calls. */
+  uint32_t shift = c->b ? c->b->tshift : a->tshift;
   c->tweight = 0;
   if (((r >> 20) & ((1u << shift) - 1u)) == 0) {
     c->tweight = 1u << shift;
@@ -853,11 +856,12 @@ INLINE void leave(struct call *c, unsigned callee, void *old, void *result, uint
   struct slot *a = c->a;
   int st = single_threaded();
   account(a, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, st);
-  if (c->tweight) {
-    uint64_t timed = a->timed;
-    if ((timed & 63u) == 0 && (timed <= 64 || (timed & 255u) == 0)) update_timing_policy(a);
-  }
   if (unlikely(c->b != NULL)) account(c->b, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, st);
+  if (c->tweight) {
+    struct slot *policy = c->b ? c->b : a;
+    uint64_t timed = policy->timed;
+    if ((timed & 63u) == 0 && (timed <= 64 || (timed & 255u) == 0)) update_timing_policy(policy);
+  }
 }
 
 /* ---- start-up, fork, exit ---- */

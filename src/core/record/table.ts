@@ -32,7 +32,7 @@ export function recordSummary(run: RunFile, out: string, root: string, top = 10)
   );
   if (run.sites.length) {
     const rows = run.sites.slice(0, top).map((s) => [
-      formatNs(s.ns.total),
+      s.ns.timedCalls === 0 && s.calls > 0 ? 'not timed' : formatNs(s.ns.total),
       percent(s.ns.total, t.ns),
       count(s.calls),
       sizes(s),

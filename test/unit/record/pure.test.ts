@@ -188,6 +188,20 @@ describe('record: attribution', () => {
     assert.match(r.unattributed.reasons[0]!.reason, /through a function outside the scanned tree that the scan does not know as a wrapper/);
   });
 
+  it('inside another library (libc\'s setlocale): that library\'s own resizing, with the call that led there', () => {
+    const two: SymbolizeResult = {
+      tool: 'llvm-symbolizer', processes: 2, moduleProblems: new Map(),
+      byAddress: new Map([
+        [addressKey({ module: '/lib/libc.so.6', address: 7 }), { frames: [{ function: 'setlocale', file: '/build/glibc/locale/setlocale.c', line: 414, column: null }] }],
+        [addressKey({ module: '/bin/p', address: 200 }), { frames: [{ function: 'main', file: '/src/proj/main.c', line: 20, column: null }] }],
+      ]),
+    };
+    const caller = { ...stats(3), callee: 'realloc' as const, frame: at(7, '/lib/libc.so.6'), mode: 'mono' as const, stacks: [{ ...stats(3), frames: [at(7, '/lib/libc.so.6'), at(200)] }] };
+    const r = attribute({ run: runOf([caller]), symbols: two, sites, root, scannedFiles: scanned, lineText: () => '' });
+    assert.match(r.unattributed.reasons[0]!.reason, /^inside libc\.so\.6: that library's own resizing, called from your code/);
+    assert.deepEqual(r.unattributed.reasons[0]!.places, [{ where: 'setlocale (libc.so.6) ← main (main.c:20)', calls: 3 }]);
+  });
+
   it('the path resolver: under the root, by suffix, never between two equal suffixes', () => {
     const resolve = fileResolver('/r', new Set(['a/x.c', 'b/x.c', 'y.c']));
     assert.equal(resolve('/r/a/x.c'), 'a/x.c');
