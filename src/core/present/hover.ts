@@ -3,6 +3,7 @@
 // Shares its words with `pagecost explain` through the model's describe helpers.
 import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
 import { formatBytes, formatNs, formatRatio, jsOpShort, opShort } from '../model';
+import { observedHoverMarkdown } from './observed';
 
 export interface HoverProfile {
   name: string;
@@ -104,13 +105,17 @@ export function reachSentence(f: Finding): string | null {
 export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): string {
   if (!findings.length) return '';
   const out: string[] = [];
+  // A recorded run covers the call: what it saw comes first (src/core/present/observed.ts).
+  const observed = findings.find((f) => f.observed)?.observed;
+  if (observed) out.push(...observedHoverMarkdown(observed));
   const main = findings.find((f) => f.estimate) ?? null;
   const why = main ? whySentence(main) : null;
   if (why) out.push(why, '');
   else for (const f of findings) out.push(`${f.message}`, '');
   if (main?.estimate) {
     const e = main.estimate;
-    out.push(`**Where the ${formatNs(e.ns)} goes** (\`${e.op}\`, model v${ctx.modelVersion}):`, '', ...breakdownMarkdown(e), '');
+    const typical = observed ? ', one call at the run\'s median sizes' : '';
+    out.push(`**Where the ${formatNs(e.ns)} goes** (\`${e.op}\`${typical}, model v${ctx.modelVersion}):`, '', ...breakdownMarkdown(e), '');
     const a = main.alternative;
     if (a) out.push(`**Alternative** \`${a.op}\`: ${formatNs(a.ns)}`, '', ...breakdownMarkdown(a), '');
   }
