@@ -237,7 +237,7 @@ export async function runRecord(argv: string[], io: CliIO, deps: RecordDeps): Pr
   }
   if (lib.built) say(`built the recording library with ${lib.compiler.path} (${lib.compiler.version})`);
 
-  const rawDir = a.rawDir ? resolve(io.cwd, a.rawDir) : mkdtempSync(join(tmpdir(), 'pagecost-record-'));
+  const rawDir = a.rawDir ? resolve(io.cwd, a.rawDir) : mkdtempSync(join(rawParent(), 'pagecost-record-'));
   if (a.rawDir) mkdirSync(rawDir, { recursive: true });
   const env: NodeJS.ProcessEnv = {
     ...deps.env,
@@ -268,6 +268,20 @@ export async function runRecord(argv: string[], io: CliIO, deps: RecordDeps): Pr
     if (process.env.PAGECOST_DEBUG === '1' && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
   }
   return code;
+}
+
+/**
+ * Where the per-process files go: tmpfs (/dev/shm) when there is one, since a process writing its
+ * tables into a disk-backed shared mapping pays milliseconds of page faults; else the temp folder.
+ */
+function rawParent(): string {
+  try {
+    accessSync('/dev/shm', fsc.W_OK);
+    if (statSync('/dev/shm').isDirectory()) return '/dev/shm';
+  } catch {
+    // no tmpfs here
+  }
+  return tmpdir();
 }
 
 function cleanup(rawDir: string, kept: string | undefined): void {

@@ -25,7 +25,7 @@
  * - Backtraces come from return addresses read at stack offsets learned from the real unwinder:
  *   for a given return address the distance from the stack pointer to the frame's CFA is a
  *   constant of the code (x86-64), so once a full unwind (~100 ns a frame) has measured it, later
- *   calls read each frame with one load. 1 in 1024 backtraces is re-checked by a full unwind; a
+ *   calls read each frame with one load. 1 in 4096 backtraces is re-checked by a full unwind; a
  *   mismatch marks the address variable (alloca, stack realignment, signal trampolines) and
  *   backtraces through it unwind fully.
  * - Timing: two clock reads cost more than glibc's in-place growth (~5–10 ns), so each caller
@@ -84,7 +84,7 @@
 #define MODULE_PATH (MODULE_SIZE - 32u)
 #define PROBES 64u
 #define LEARN_SAMPLES 16u
-#define VERIFY_MASK 1023u
+#define VERIFY_MASK 4095u
 
 enum callee { CALLEE_REALLOC = 0, CALLEE_REALLOCARRAY = 1, CALLEE_REALLOCF = 2, CALLEE_MREMAP = 3 };
 enum mode { MODE_LEARN = 0, MODE_MONO = 1, MODE_POLY = 2 };
@@ -138,7 +138,7 @@ struct slot {
   uint64_t first_stack;      /* caller slots: hash of the first stack seen */
   uint32_t first_b;          /* caller slots: number of the first stack's slot (UINT32_MAX: none) */
   uint32_t mono_depth;       /* caller slots, mono: frames of the first stack (its pcs follow pcs[0]) */
-  int32_t mono_off[MAX_FRAMES - 1]; /* caller slots, mono: learned offsets of those frames */
+  uint32_t mono_cum[MAX_FRAMES - 1]; /* caller slots, mono: where frame k+1's return address is, from the stack pointer (+ 8) */
   uint32_t pad1;
   uint64_t calls, moved, mmapped, from_null, to_zero, failed;
   uint64_t shrink, fits, constant_step, geometric, other_growth;
@@ -637,7 +637,7 @@ static void go_mono(struct slot *a, const uint64_t *pcs, int depth) {
       raise_mode(&a->mode, MODE_POLY);
       return;
     }
-    a->mono_off[k] = (int32_t)(uint32_t)v;
+    a->mono_cum[k] = (k ? a->mono_cum[k - 1] : 0) + (uint32_t)v;
     a->pcs[k + 1] = pcs[k + 1];
   }
   a->mono_depth = (uint32_t)depth;
@@ -659,18 +659,16 @@ static void left_mono(struct slot *a) {
   store_max(&f->threads_max, a->threads_max);
 }
 
-/* Is this call's stack the caller's one stack? 1 yes, 0 no, -1 cannot tell from here. Reads only
- * where the learned offsets of matching return addresses say a return address is. */
+/* Is this call's stack the caller's one stack? 1 yes, 0 no, -1 cannot tell from here. The one
+ * stack's return addresses sit at fixed distances above the stack pointer (the sums of the learned
+ * offsets), so they are read without a dependent chain, all within this thread's stack. */
 INLINE int mono_same(const struct slot *a, uint64_t sp) {
   uint32_t depth = a->mono_depth;
-  uint64_t hi = t_stack_hi;
-  for (uint32_t k = 0; k + 1 < depth; k++) {
-    uint64_t cfa = sp + (uint32_t)a->mono_off[k];
-    if (unlikely(cfa > hi)) return -1;
-    if (*(const uint64_t *)(uintptr_t)(cfa - 8) != a->pcs[k + 1]) return 0;
-    sp = cfa;
-  }
-  return 1;
+  if (depth < 2) return 1;
+  if (unlikely(sp + a->mono_cum[depth - 2] > t_stack_hi)) return -1;
+  int same = 1;
+  for (uint32_t k = 0; k + 1 < depth; k++) same &= *(const uint64_t *)(uintptr_t)(sp + a->mono_cum[k] - 8) == a->pcs[k + 1];
+  return same;
 }
 
 /* Takes this call's backtrace and returns its stack slot (and the weight it stands for), updating
@@ -733,6 +731,7 @@ struct call {
   struct slot *a;       /* caller slot: every call */
   struct slot *b;       /* stack slot: when this call's stack was taken */
   uint64_t old_size, t0;
+  int st;               /* the process has a single thread: plain adds */
   uint32_t tweight;     /* 0: not timed; else the calls a timed one stands for */
   int mmapped;
 };
@@ -764,6 +763,7 @@ INLINE int enter(struct call *c, unsigned callee, uint64_t ra0, uint64_t sp0, vo
     return 0;
   }
   c->a = a;
+  c->st = single_threaded();
   uint64_t r = rng();
   uint32_t mode = a->mode;
   c->b = NULL;
@@ -854,9 +854,14 @@ INLINE void leave(struct call *c, unsigned callee, void *old, void *result, uint
     }
   }
   struct slot *a = c->a;
-  int st = single_threaded();
-  account(a, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, st);
-  if (unlikely(c->b != NULL)) account(c->b, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, st);
+  /* Two copies of the counting, each with its kind of add decided once. */
+  if (likely(c->st)) {
+    account(a, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, 1);
+    if (unlikely(c->b != NULL)) account(c->b, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, 1);
+  } else {
+    account(a, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, 0);
+    if (unlikely(c->b != NULL)) account(c->b, 1, callee, old, result, c->old_size, new_size, c->mmapped, failed, dt, c->tweight, 0);
+  }
   if (c->tweight) {
     struct slot *policy = c->b ? c->b : a;
     uint64_t timed = policy->timed;

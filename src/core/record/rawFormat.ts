@@ -22,7 +22,7 @@ export const EXE_BYTES = 4096;
 
 /**
  * `struct slot`: 16 return addresses, these u32s, `first_stack` (u64), `first_b` and `mono_depth`
- * (u32), `mono_off` (15 × i32) and a pad word, then these u64s, then the histograms.
+ * (u32), `mono_cum` (15 × u32) and a pad word, then these u64s, then the histograms.
  */
 export const MAX_FRAMES = 16;
 const SLOT_U32 = ['state', 'callee', 'depth', 'mode', 'tshift', 'samples'] as const;
@@ -62,7 +62,7 @@ export const SLOT_OFFSETS = {
   firstStack: FIRST_STACK,
   firstB: FIRST_STACK + 8,
   monoDepth: FIRST_STACK + 12,
-  monoOff: FIRST_STACK + 16,
+  monoCum: FIRST_STACK + 16,
   ...offsets(SLOT_U64, SLOT_U64_START, 8),
   oldHist: SLOT_U64_START + SLOT_U64.length * 8,
   newHist: SLOT_U64_START + SLOT_U64.length * 8 + SIZE_BUCKETS * 8,

@@ -10,7 +10,7 @@ import { preloadSourcePaths } from '../../../src/cli/record';
 
 const snake = (k: string) => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 // TypeScript names whose C field is spelled differently.
-const C_NAME: Record<string, string> = { pad0: 'pad0', firstB: 'first_b', oldHist: 'old_hist', newHist: 'new_hist', ticksHist: 'ticks_hist', monoOff: 'mono_off' };
+const C_NAME: Record<string, string> = { pad0: 'pad0', firstB: 'first_b', oldHist: 'old_hist', newHist: 'new_hist', ticksHist: 'ticks_hist', monoCum: 'mono_cum' };
 
 describe('record file layout (C compiler against the reader)', () => {
   it('every header, slot and module offset equals offsetof() in preload.c', () => {
