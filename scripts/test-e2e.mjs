@@ -40,7 +40,7 @@ const opt = (name) => {
 
 const WATCHDOG_MS = Number(process.env.PAGECOST_E2E_TIMEOUT_MS ?? 6 * 60_000);
 /** The README's pictures (trusted session). */
-const README_SHOTS = ['inlay-hints', 'hover', 'problems', 'quick-fix', 'ts-hover', 'ts-problems', 'index-caller-hint', 'scan-workspace', 'panel-dark', 'panel-light'];
+const README_SHOTS = ['inlay-hints', 'hover', 'problems', 'quick-fix', 'ts-hover', 'ts-problems', 'index-caller-hint', 'scan-workspace', 'panel-dark', 'panel-light', 'record-hints'];
 
 /** Failures outside mocha (no setup, no VSIX, the watchdog); mocha's own are in its runner's stats. */
 let failedOutside = 0;

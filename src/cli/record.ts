@@ -253,6 +253,10 @@ export async function runRecord(argv: string[], io: CliIO, deps: RecordDeps): Pr
     return exit.spawnError === 'not found' ? 127 : 126;
   }
   const code = exitCodeOf(exit);
+  // The program is done; what it recorded is not written yet. A Ctrl-C or SIGTERM now (a second
+  // one from an impatient terminal, or a Cancel that came as the program ended) is said, not
+  // obeyed; another one abandons the record.
+  const stopping = holdSignalsWhileWriting(say);
   try {
     const run = await buildRecord({ a, program, root, rawDir, exit, io, deps });
     mkdirSync(dirname(out), { recursive: true });
@@ -266,8 +270,25 @@ export async function runRecord(argv: string[], io: CliIO, deps: RecordDeps): Pr
   } catch (e) {
     say(`could not finish the record (${(e as Error).message}); the raw files are kept in ${rawDir}`);
     if (process.env.PAGECOST_DEBUG === '1' && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+  } finally {
+    stopping();
   }
   return code;
+}
+
+const HELD: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** Installs the handlers for the writing phase; returns their remover. */
+function holdSignalsWhileWriting(say: (t: string) => void): () => void {
+  let asked = 0;
+  const handler = (sig: NodeJS.Signals) => {
+    if (++asked === 1) say(`${sig}: writing what was recorded first (send it again to abandon the record)`);
+    else process.exit(130);
+  };
+  for (const s of HELD) process.on(s, handler);
+  return () => {
+    for (const s of HELD) process.off(s, handler);
+  };
 }
 
 /**

@@ -392,6 +392,11 @@ export interface Finding {
   alternative: EstimateSummary | null;
   /** What a recorded run (`pagecost record`) saw at this site, when one covers it. */
   observed?: ObservedFacts;
+  /**
+   * A recorded run covered a call here (same function, same callee) before its line changed: the
+   * run's data is not shown, and this says so (the editor; `pagecost scan --run` prints a note).
+   */
+  observedStale?: { run: string; recordedLine: number; why: string };
 }
 
 /** A size distribution over the recorded calls of one site (the record file's shape). */

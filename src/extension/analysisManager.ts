@@ -24,8 +24,17 @@ import type { TsAnalysisResult } from '../core/analysis/ts/api';
 import type { IndexService } from './index/indexService';
 import { OpenFileHeaders } from './index/headerSymbols';
 import { grammarBytes } from './grammar';
+import type { RunStore } from './runs';
+import { matchRuns } from '../core/record/observed';
 
 export const C_LANGUAGES = ['c', 'cpp'] as const;
+
+/** `uri`'s path below `folder` ('/' separators), or null when it is not inside. */
+function relativeIn(folder: vscode.Uri, uri: vscode.Uri): string | null {
+  if (folder.scheme !== uri.scheme || folder.authority !== uri.authority) return null;
+  const base = folder.path.endsWith('/') ? folder.path : `${folder.path}/`;
+  return uri.path.startsWith(base) ? uri.path.slice(base.length) : null;
+}
 /** After a result from the index, how long the editor may be idle before the full analysis runs. */
 const indexedWarmUpMs = 1500;
 export const TS_LANGUAGES = ['typescript', 'typescriptreact', 'javascript', 'javascriptreact'] as const;
@@ -90,6 +99,8 @@ export class AnalysisManager implements vscode.Disposable {
     private readonly tsFactory: () => TsAnalysisService | null = () => null,
     /** The workspace index: other files' wrappers, and where headers are. Null: open documents only. */
     private readonly index: IndexService | null = null,
+    /** Recorded runs (`.pagecost/*.run.json`): the calls they cover get the runs' numbers. */
+    private readonly runs: RunStore | null = null,
   ) {
     this.headers = index ? new OpenFileHeaders(index, () => this.getParser(), (uri) => this.settings.for(uri).maxFileSize) : null;
     if (index) this.subs.push(index.onDidUpdate((u) => this.indexUpdated(u.folder, u.wrappersChanged, u.touched, u.changed)));
@@ -113,6 +124,8 @@ export class AnalysisManager implements vscode.Disposable {
       }),
       // A new setting or profile: every open document is analysed again with it.
       this.profiles.onDidChange(() => this.invalidateAll()),
+      // A run recorded, re-recorded or loaded: the calls it covers show it.
+      ...(runs ? [runs.onDidChange(() => this.invalidateAll())] : []),
     );
     for (const d of vscode.workspace.textDocuments) this.track(d);
   }
@@ -293,7 +306,7 @@ export class AnalysisManager implements vscode.Disposable {
         s.fromIndex = entry.sites;
         s.fromIndexText = text;
         s.exported = entry.wrappers.filter((w) => !w.fileLocal);
-        this.finish(s, d, null, performance.now() - t0, false, this.advise(entry.sites, text, settings, profile));
+        this.finish(s, d, null, performance.now() - t0, false, this.advise(entry.sites, text, settings, profile, s.uri));
         // Not `schedule`: a waiter for this version is served now, not after the warm-up.
         if (s.warm) clearTimeout(s.warm);
         s.warm = setTimeout(() => {
@@ -339,7 +352,7 @@ export class AnalysisManager implements vscode.Disposable {
       s.optionsKey = optionsKey;
       s.fromIndex = null;
       s.fromIndexText = undefined;
-      const findings = this.advise(s.doc.sites, text, settings, profile);
+      const findings = this.advise(s.doc.sites, text, settings, profile, s.uri);
       const exported = s.doc.wrappers.filter((w) => !w.fileLocal);
       const wrappersChanged = JSON.stringify(exported.map((w) => ({ ...w, line: null }))) !== JSON.stringify(s.exported.map((w) => ({ ...w, line: null })));
       s.exported = exported;
@@ -360,13 +373,23 @@ export class AnalysisManager implements vscode.Disposable {
   }
 
   /** Findings of a C document's sites with the settings' profile and page size; rules are applied by the faces, so the API sees every finding. */
-  private advise(sites: CallSite[], text: string, settings: EditorSettings, profile: Profile): Finding[] {
+  private advise(sites: CallSite[], text: string, settings: EditorSettings, profile: Profile, uri: vscode.Uri): Finding[] {
     const pageSize = settings.pageSize ?? profile.machine.pageSize;
     const used = pageSize === profile.machine.pageSize ? profile : { ...profile, machine: { ...profile.machine, pageSize } };
     this.lastProfile = used;
-    return applySuppressions(adviseSites(sites, {
+    const runs = this.runs?.for(uri);
+    // The document's path in its folder: where the runs' files are (relative to the folder they ran on).
+    const rel = runs ? relativeIn(runs.folder.uri, uri) : null;
+    const match = runs && rel !== null ? matchRuns(runs.runs, sites, { root: runs.folder.uri.path, fileOf: () => rel, text: (f) => (f === rel ? text : null) }) : null;
+    const findings = applySuppressions(adviseSites(sites, {
       profile: used, threads: settings.threads, warnRatio: settings.warnRatio, allocator: settings.allocator, correctness: true,
+      ...(match ? { observed: (site: CallSite) => match.bySite.get(site) } : {}),
     }), text);
+    if (!match?.staleAt.size) return findings;
+    return findings.map((f) => {
+      const st = match.staleAt.get(f.site);
+      return st ? { ...f, observedStale: { run: st.run, recordedLine: st.line, why: st.why } } : f;
+    });
   }
 
   /** The service, made on first use; null (said once) where the host has none. */

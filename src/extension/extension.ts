@@ -17,6 +17,8 @@ import { SettingsStore } from './settings';
 import { StatusFeature } from './statusItem';
 import { fixesForFinding } from './fixes';
 import { PanelFeature } from './panel/commands';
+import { RunStore } from './runs';
+import { RecordCommands } from './record';
 import { IndexService } from './index/indexService';
 import { IndexStatusFeature } from './index/indexStatus';
 import { WorkspaceScan } from './scanWorkspace';
@@ -31,7 +33,8 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
   const hosts = platform.indexHosts?.(context.extensionUri);
   const version = (context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0';
   const index = hosts ? new IndexService(hosts, context.storageUri, settings, project, profiles, `${version}+${buildId()}`, log) : null;
-  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log), index);
+  const runs = new RunStore(log);
+  const manager = new AnalysisManager(context.extensionUri, settings, profiles, log, () => platform.tsAnalysis(log), index, runs);
   const rulesDoc = vscode.Uri.joinPath(context.extensionUri, 'docs', 'RULES.md');
   const diagnostics = new DiagnosticsFeature(manager, settings, rulesDoc);
   const status = new StatusFeature(manager, settings, profiles, index);
@@ -45,7 +48,11 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     panel,
     new Commands(manager, settings, profiles, platform, output, index && new WorkspaceScan(index, manager, diagnostics, settings, profiles, output, platform.onWorkspaceScan), panel),
     ...(index ? [index, new IndexStatusFeature(index)] : []),
+    runs,
+    new RecordCommands(context, platform, runs, log),
   );
+  // Recorded runs are data: read in every workspace, trusted or not.
+  void runs.loadAll();
   // Documents opened before the config is read are analysed again when it arrives (onDidChange);
   // the index starts once it is read, so its first build already has the config's wrappers.
   void project.loadAll().then(() => index?.start());

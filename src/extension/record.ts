@@ -103,8 +103,9 @@ export class RecordCommands implements vscode.Disposable {
             try {
               // The terminal's process leads its own process group: the program is in it too.
               process.kill(-pid, 'SIGTERM');
-            } catch {
-              // already gone
+              this.log(`record: cancelled: SIGTERM to process group ${pid}`);
+            } catch (e) {
+              this.log(`record: cancelled, but process group ${pid} is gone (${(e as Error).message})`);
             }
           });
         }),

@@ -50,5 +50,7 @@ export const EXPECT = {
     },
     // The workspace index (features/index.test.mjs, workspace/index/).
     index: true,
+    // Recorded runs (features/record.test.mjs, workspace/record/).
+    record: true,
   },
 };

@@ -20,6 +20,7 @@ const FEATURES = [
   'quickFix', // Ctrl+. and applying a fix
   'typescript', // a TS document through the worker
   'index', // the workspace index: a cross-file chain, an edited wrapper, a reload, Scan the workspace = the CLI
+  'record', // recorded runs: hint and hover from .pagecost/, stale after an edit, Record a run… and its Cancel
   'panel', // the benchmark panel: a run, a cancel, a reload, another machine
   'benchmark', // benchmark and calibrate from the palette (last: calibration changes estimates)
   'npmStart', // (its own session) what `npm start` serves, and Ctrl-C

@@ -5,6 +5,7 @@
 import { isJsPrimitive, type CallSite, type Finding, type Severity, type WrapperDef } from '../types';
 import { formatBytes, formatNs, jsOpShort, opShort } from '../model';
 import type { EditorSettings } from './settings';
+import { observedHintLabel } from './observed';
 
 /** The severity a finding is shown with, or null when its rule is turned off. */
 export function effectiveSeverity(f: Finding, rules: EditorSettings['rules']): Severity | null {
@@ -175,7 +176,11 @@ export function hintsFor(
   for (const f of bySite.values()) {
     const seen = observed?.(f.site);
     let label: string | null;
-    if (seen) label = observedLabel(seen);
+    // A recorded run's numbers first (src/core/present/observed.ts); a run that no longer
+    // matches the line says so instead of showing them.
+    if (f.observed) label = observedHintLabel(f.observed);
+    else if (f.observedStale) label = 'recorded run out of date';
+    else if (seen) label = observedLabel(seen);
     else {
       if (f.estimate && f.estimate.ns < settings.hints.minimumNs) continue;
       if (!f.estimate && !settings.hints.unknownSizes) continue;

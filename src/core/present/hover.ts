@@ -3,7 +3,7 @@
 // Shares its words with `pagecost explain` through the model's describe helpers.
 import type { BreakdownTerm, EstimateSummary, Finding } from '../types';
 import { formatBytes, formatNs, formatRatio, jsOpShort, opShort } from '../model';
-import { observedHoverMarkdown } from './observed';
+import { observedHoverMarkdown, staleHoverMarkdown } from './observed';
 
 export interface HoverProfile {
   name: string;
@@ -108,6 +108,8 @@ export function hoverMarkdown(findings: readonly Finding[], ctx: HoverContext): 
   // A recorded run covers the call: what it saw comes first (src/core/present/observed.ts).
   const observed = findings.find((f) => f.observed)?.observed;
   if (observed) out.push(...observedHoverMarkdown(observed));
+  const stale = findings.find((f) => f.observedStale)?.observedStale;
+  if (stale && !observed) out.push(...staleHoverMarkdown(stale));
   const main = findings.find((f) => f.estimate) ?? null;
   const why = main ? whySentence(main) : null;
   if (why) out.push(why, '');

@@ -99,6 +99,11 @@ export function observedHoverMarkdown(o: ObservedFacts): string[] {
   return out;
 }
 
+/** The hover's note when a run covered a call here before its line changed. */
+export function staleHoverMarkdown(st: { run: string; recordedLine: number; why: string }): string[] {
+  return [`**Recorded run out of date:** ${escapeMd(st.run)} covered a call here on line ${st.recordedLine}, but ${escapeMd(st.why.replace(/^the line/, 'that line'))}. Its numbers are not shown on another line; record again to see this call's.`, ''];
+}
+
 function baseName(p: string): string {
   return p.slice(p.lastIndexOf('/') + 1) || p;
 }

@@ -103,7 +103,9 @@ function indexSites(sites: ScannedSite[]): Map<string, ScannedSite[]> {
 function siteAt(index: Map<string, ScannedSite[]>, loc: Location, callee: CPrimitive, calling: string | null): ScannedSite | null | 'ambiguous' {
   if (!loc.rel || !loc.frame?.line) return null;
   let list = (index.get(`${loc.rel}\u0000${loc.frame.line}`) ?? []).filter((s) => s.callee === callee);
-  if (calling !== null) list = list.filter((s) => s.name === calling || s.via.includes(calling));
+  // A call of `calling` by name, through a macro or wrapper chain that reaches it, or through a
+  // function pointer the scan saw set to it (its chain names it `field = calling`).
+  if (calling !== null) list = list.filter((s) => s.name === calling || s.via.some((v) => v === calling || v.split(' = ').pop() === calling));
   if (list.length <= 1) return list[0] ?? null;
   const col = loc.frame.column;
   if (col === null) {

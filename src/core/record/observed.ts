@@ -17,6 +17,10 @@ export interface StaleSite {
   file: string;
   line: number;
   why: string;
+  function: string | null;
+  callee: string;
+  /** The current file (as `fileOf` gives it) the run site was looked for in, when there is one. */
+  current?: string;
 }
 
 /** What the run saw at a site, before the model's numbers are added (advice does that). */
@@ -25,6 +29,8 @@ export type RunObservation = Omit<ObservedFacts, 'modelledNs' | 'alternativeNs' 
 export interface RunMatch {
   bySite: Map<CallSite, RunObservation>;
   stale: StaleSite[];
+  /** Current calls that a stale run site stands nearest to (same function and callee): where to say so. */
+  staleAt: Map<CallSite, StaleSite>;
 }
 
 export interface MatchOptions {
@@ -110,7 +116,7 @@ export function matchRuns(runs: LoadedRun[], sites: CallSite[], opts: MatchOptio
     const claimed = new Set<CallSite>();
     for (const rs of loaded.run.sites) {
       const file = [relativeToRoot(loaded.run.root, rs.file, opts.root), rs.file].find((f) => byFile.has(f));
-      const staleAs = (why: string) => stale.push({ run: loaded.label, file: rs.file, line: rs.line, why });
+      const staleAs = (why: string) => stale.push({ run: loaded.label, file: rs.file, line: rs.line, why, function: rs.function, callee: rs.callee, ...(file ? { current: file } : {}) });
       if (!file) {
         staleAs('no call site in that file any more (or the file is not in this tree)');
         continue;
@@ -144,5 +150,21 @@ export function matchRuns(runs: LoadedRun[], sites: CallSite[], opts: MatchOptio
       bySite.set(hit, observation(rs, loaded, recordedLine));
     }
   }
-  return { bySite, stale };
+  return { bySite, stale, staleAt: staleMarks(stale, byFile, bySite) };
+}
+
+/**
+ * Where to say that a run is stale: the call of the same function and callee nearest the line
+ * the run saw, among those the run does not cover now.
+ */
+function staleMarks(stale: StaleSite[], byFile: Map<string, CallSite[]>, covered: Map<CallSite, RunObservation>): Map<CallSite, StaleSite> {
+  const out = new Map<CallSite, StaleSite>();
+  stale.forEach((st) => {
+    if (!st.current) return;
+    const near = (byFile.get(st.current) ?? [])
+      .filter((s) => s.callee === st.callee && (st.function === null || s.enclosingFunction === st.function) && !covered.has(s) && !out.has(s))
+      .sort((a, b) => Math.abs(a.nameRange.start.line - st.line) - Math.abs(b.nameRange.start.line - st.line))[0];
+    if (near) out.set(near, st);
+  });
+  return out;
 }

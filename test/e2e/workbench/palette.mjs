@@ -27,6 +27,30 @@ export class CommandPalette {
   }
 
   /**
+   * Runs the command titled `title`, which asks for a line in an input box (the same widget as the
+   * palette's, so it may never close in between), and answers it with `text`.
+   */
+  async runAndAnswer(title, placeholder, text) {
+    await this.open(title);
+    await until(`the palette to offer "${title}"`, () => this.page.locator(ROWS).filter({ hasText: title }).count(), 10_000);
+    await this.page.keyboard.press('Enter');
+    await this.answer(placeholder, text);
+  }
+
+  /**
+   * Answers the input box a command opened, once it is the one whose placeholder matches
+   * `placeholder`: fills `text`, presses Enter, waits for it to close.
+   */
+  async answer(placeholder, text) {
+    const input = this.page.locator(INPUT);
+    await until(`the input box "${placeholder}"`, async () => (await input.isVisible()) && (await input.getAttribute('placeholder'))?.includes(placeholder), 10_000);
+    await input.fill(text);
+    await until(`"${text}" in the input box`, async () => (await input.inputValue()) === text, 5_000);
+    await this.page.keyboard.press('Enter');
+    await input.waitFor({ state: 'hidden', timeout: 10_000 });
+  }
+
+  /**
    * The titles the palette lists for `text`, once `complete(titles)` says the list is the full
    * answer (the palette fills in as extensions register). Closes the palette.
    */

@@ -52,4 +52,12 @@ export class Notifications {
   toast(text) {
     return this.page.locator('.notification-toast').filter({ hasText: text });
   }
+
+  /** Presses the button `label` (e.g. Cancel) of the notification whose text matches `text`. */
+  async press(text, label) {
+    const toast = this.toast(text).first();
+    await toast.waitFor({ state: 'visible', timeout: 30_000 });
+    await toast.hover();
+    await toast.getByRole('button', { name: label }).first().click();
+  }
 }
