@@ -2,7 +2,7 @@
 // editor: which severity a finding gets under the user's rule settings, the inlay hint label
 // after a call, and the diagnostic's code and related places. Positions stay 1-based as in
 // CallSite; the extension converts them.
-import { isJsPrimitive, type CallSite, type Finding, type Severity, type WrapperDef } from '../types';
+import { isJsPrimitive, type CallSite, type Finding, type ObservedFacts, type Severity, type WrapperDef } from '../types';
 import { formatBytes, formatNs, jsOpShort, opShort } from '../model';
 import type { EditorSettings } from './settings';
 import { observedHintLabel } from './observed';
@@ -68,19 +68,6 @@ export interface HintSpec {
   band: CostBand;
 }
 
-/**
- * What a recorded run (`pagecost record`) saw at a call site: how often it ran and the sizes it
- * asked for. The recording layer supplies it per site; a hint then shows the distribution.
- */
-export interface ObservedSizes {
-  calls: number;
-  /** Median and 90th percentile of the requested sizes, bytes. */
-  p50: number;
-  p90: number;
-  /** Time spent in the call over the run, when measured. */
-  totalNs?: number;
-}
-
 /** "mremap wins above 136 KiB" from an unknown-size finding's message; null when it has none. */
 export function crossoverLabel(message: string): string | null {
   let m = /(\w+) wins above ([\d.]+ [KMGT]?i?B|[\d.]+ bytes?)/.exec(message);
@@ -140,17 +127,16 @@ export function hintLabel(f: Finding): string | null {
   return crossoverLabel(f.message);
 }
 
-/** A recorded run's distribution at a call: `×1,204 · p50 456 B · p90 4 KiB · 1.2 ms in all`. */
-export function observedLabel(o: ObservedSizes): string {
-  const total = o.totalNs !== undefined ? ` · ${formatNs(o.totalNs)} in all` : '';
-  return `×${o.calls.toLocaleString('en-US')} · p50 ${formatBytes(o.p50)} · p90 ${formatBytes(o.p90)}${total}`;
+/** A recorded run's distribution at a call: `×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all`. */
+export function observedLabel(o: Pick<ObservedFacts, 'calls' | 'newBytes' | 'measuredNs'>): string {
+  return `×${o.calls.toLocaleString('en-US')} · p50 ${formatBytes(o.newBytes.p50)} · p90 ${formatBytes(o.newBytes.p90)} · ${formatNs(o.measuredNs)} in all`;
 }
 
 /**
  * One hint per call site (the finding with an estimate wins over a second finding on the same
  * site, such as linear growth), within [fromLine, toLine] (1-based, inclusive), after the
- * settings' filters. A hint shows a number the user can act on: the cost at a size the code
- * states, a loop's total, or what a recorded run observed (`observed`); a site whose size is
+ * settings' filters. A hint shows a number the user can act on: what a recorded run observed
+ * there (`Finding.observed`), the cost at a size the code states, or a loop's total; a site whose size is
  * unknown shows nothing unless `hints.unknownSizes` asks for the crossover (its hover explains
  * it anyway). Hints go after the call's statement or condition (`CallSite.hintAfter`); calls
  * sharing one place get one hint, each part named by its call.
@@ -160,11 +146,12 @@ export function hintsFor(
   settings: Pick<EditorSettings, 'hints' | 'rules' | 'warnRatio'>,
   fromLine = 1,
   toLine = Infinity,
-  observed?: (site: CallSite) => ObservedSizes | undefined,
 ): HintSpec[] {
   if (!settings.hints.enabled) return [];
   const bySite = new Map<number, Finding>();
+  const seenAt = new Map<number, ObservedFacts>();
   for (const f of findings) {
+    if (f.observed) seenAt.set(f.site.range.endOffset, f.observed);
     if (f.site.kind === 'reference') continue;
     if (effectiveSeverity(f, settings.rules) === null) continue;
     const end = (f.site.hintAfter ?? f.site.range).end;
@@ -174,7 +161,7 @@ export function hintsFor(
   }
   const parts = new Map<number, { f: Finding; label: string }[]>();
   for (const f of bySite.values()) {
-    const seen = observed?.(f.site);
+    const seen = seenAt.get(f.site.range.endOffset);
     let label: string | null;
     // A recorded run's numbers first (src/core/present/observed.ts); a run that no longer
     // matches the line says so instead of showing them.

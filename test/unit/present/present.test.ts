@@ -47,8 +47,14 @@ describe('present: inlay hint labels', () => {
     assert.match(hintLabel(at(7))!, /^64 MiB → 128 MiB: ≈[\d.]+ [µm]s · copy [\d.]+ [µm]s$/);
     assert.match(hintLabel(at(11))!, /^1 MiB: ≈[\d.]+ [µm]s/);
   });
-  it('an observed distribution from a recorded run', () => {
-    assert.equal(observedLabel({ calls: 1204, p50: 456, p90: 4096, totalNs: 1.2e6 }), '×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all');
+  it('an observed distribution from a recorded run, also where the size is unknown statically', () => {
+    const sizes = { min: 16, p50: 456, p90: 4096, max: 65536, log2Histogram: [] };
+    const seen = { calls: 1204, newBytes: sizes, measuredNs: 1.2e6 };
+    assert.equal(observedLabel(seen), '×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all');
+    const unknown = at(9);
+    assert.equal(hintsFor([unknown], DEFAULT_SETTINGS).length, 0, 'no hint without a run');
+    const observed = { ...unknown, observed: { ...seen, oldBytes: sizes } as unknown as NonNullable<Finding['observed']> };
+    assert.deepEqual(hintsFor([observed], DEFAULT_SETTINGS).map((h) => h.label), ['×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all']);
   });
   it('unknown sizes: the crossover from the message', () => {
     assert.match(hintLabel(at(8))!, /^mremap wins above [\d.]+ KiB$/);
