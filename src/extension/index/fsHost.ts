@@ -1,7 +1,7 @@
 // The index host that needs nothing but workspace.fs: VS Code for the Web (whose extension host
 // is itself a web worker and has no worker threads to give work to), and folders on other file
-// systems in the Node host. It lists with findFiles and applies the folder's .gitignore files
-// itself, reads every file through workspace.fs before scanning, and scans on the host's thread in
+// systems in the Node host. It lists with findFiles and applies the .gitignore files of a folder
+// that is a git work tree itself, reads every file through workspace.fs before scanning, and scans on the host's thread in
 // slices of about 8 ms, so requests from the editor are answered between files.
 // What it cannot do that the Node host does: headers outside the listing (generated, ignored or
 // outside the folder) are not read, and TS/JS files are not indexed (their analysis needs the
@@ -68,9 +68,11 @@ export class FsIndexHost implements IndexHost {
     const base = req.folder.path.replace(/\/$/, '');
     const relOf = (u: vscode.Uri) => (u.path.startsWith(`${base}/`) ? u.path.slice(base.length + 1) : u.path);
     const exclude = `{${skippedDirs.map((d) => `**/${d}/**`).join(',')}}`;
+    // .gitignore files count in a git work tree, as for `pagecost scan` (here: a .git in the folder).
+    const inRepo = await vscode.workspace.fs.stat(vscode.Uri.joinPath(req.folder, '.git')).then(() => true, () => false);
     const [found, ignoreFiles] = await Promise.all([
       vscode.workspace.findFiles(new vscode.RelativePattern(req.folder, `**/*.{${exts.join(',')}}`), exclude),
-      vscode.workspace.findFiles(new vscode.RelativePattern(req.folder, '**/.gitignore'), exclude),
+      inRepo ? vscode.workspace.findFiles(new vscode.RelativePattern(req.folder, '**/.gitignore'), exclude) : Promise.resolve([]),
     ]);
     const levels: IgnoreLevel[] = [];
     for (const u of ignoreFiles) {
