@@ -13,7 +13,8 @@
 //      without (the ratio says whether typing got slower);
 //  (g) the in-process engine VS Code for the Web uses (8 ms slices): time and event-loop delay.
 // Figures only, no assertions; every block prints /proc/loadavg (the machine is shared).
-// Run: npm run bench:index -- [FOLDER ...]   (default /work/corpus/git-2.39.5)
+// Run: npm run bench:index -- [FOLDER ...]   (default /work/corpus/git-2.39.5); BENCH_ROUNDS=N
+// rounds of (a) (default 3); BENCH_QUICK=1 stops after (b); BENCH_VERBOSE=1 details (e) per file.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -154,6 +155,8 @@ async function benchFolder(folder: string): Promise<void> {
     const onlyIndex = [...a].filter((k) => !b.has(k));
     const onlyCli = [...b].filter((k) => !a.has(k));
     console.log(`(b) findings: index ${mine.length}, CLI ${cli.length}; only in the index ${onlyIndex.length}, only in the CLI ${onlyCli.length}${onlyIndex.length + onlyCli.length ? ` — e.g. ${[...onlyIndex, ...onlyCli][0]}` : ' (identical)'}`);
+    // BENCH_QUICK=1: only (a) and (b), e.g. to check held-out projects.
+    if (process.env.BENCH_QUICK) return;
 
     // (c) a reload: the stored index read and parsed, the folder listed, nothing to rescan.
     const dir = mkdtempSync(join(tmpdir(), 'pagecost-bench-index-'));
