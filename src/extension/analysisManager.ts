@@ -352,7 +352,7 @@ export class AnalysisManager implements vscode.Disposable {
       s.optionsKey = optionsKey;
       s.fromIndex = null;
       s.fromIndexText = undefined;
-      const findings = this.advise(s.doc.sites, text, settings, profile, s.uri);
+      const findings = this.advise(this.withIndexCallers(s.uri, s.doc.sites), text, settings, profile, s.uri);
       const exported = s.doc.wrappers.filter((w) => !w.fileLocal);
       const wrappersChanged = JSON.stringify(exported.map((w) => ({ ...w, line: null }))) !== JSON.stringify(s.exported.map((w) => ({ ...w, line: null })));
       s.exported = exported;
@@ -370,6 +370,35 @@ export class AnalysisManager implements vscode.Disposable {
       s.doc = null;
       this.finish(s, d, `not analysed: internal error (${(e as Error).message}); see the pagecost output`, performance.now() - t0, false, []);
     }
+  }
+
+  /**
+   * A resize inside a helper (a function that resizes memory it owns) counts the helper's calls in
+   * every file, which only the index knows: the document's sites take them from the index's
+   * entry for this file, matched by function, name and order.
+   */
+  private withIndexCallers(uri: vscode.Uri, sites: CallSite[]): CallSite[] {
+    const entry = this.index?.entry(uri);
+    const counted = entry?.sites.filter((x) => x.callers !== undefined);
+    if (!counted?.length) return sites;
+    const key = (x: CallSite, n: number) => `${x.enclosingFunction}\u0000${x.name}\u0000${n}`;
+    const nth = new Map<string, number>();
+    const next = (x: CallSite) => {
+      const k = `${x.enclosingFunction}\u0000${x.name}`;
+      const n = nth.get(k) ?? 0;
+      nth.set(k, n + 1);
+      return key(x, n);
+    };
+    const callers = new Map<string, number>();
+    for (const x of entry!.sites) {
+      const k = next(x);
+      if (x.callers !== undefined) callers.set(k, x.callers);
+    }
+    nth.clear();
+    return sites.map((x) => {
+      const c = callers.get(next(x));
+      return c === undefined ? x : { ...x, callers: c };
+    });
   }
 
   /** Findings of a C document's sites with the settings' profile and page size; rules are applied by the faces, so the API sees every finding. */
