@@ -48,7 +48,7 @@ export const EXPECT = {
       sites: [{ callee: 'wasm-realloc', lines: [8, 8] }, { callee: 'copy-grow', lines: [16, 19] }],
       rules: ['js-grow-cost', 'js-linear-growth'],
     },
-    // The workspace index (features/index.test.mjs, workspace/index/).
+    // The workspace index (features/index.test.mjs, workspace/queue.c, vec.h, vec.c).
     index: true,
     // Recorded runs (features/record.test.mjs, workspace/record/).
     record: true,
