@@ -127,11 +127,6 @@ export function hintLabel(f: Finding): string | null {
   return crossoverLabel(f.message);
 }
 
-/** A recorded run's distribution at a call: `×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all`. */
-export function observedLabel(o: Pick<ObservedFacts, 'calls' | 'newBytes' | 'measuredNs'>): string {
-  return `×${o.calls.toLocaleString('en-US')} · p50 ${formatBytes(o.newBytes.p50)} · p90 ${formatBytes(o.newBytes.p90)} · ${formatNs(o.measuredNs)} in all`;
-}
-
 /**
  * One hint per call site (the finding with an estimate wins over a second finding on the same
  * site, such as linear growth), within [fromLine, toLine] (1-based, inclusive), after the
@@ -167,7 +162,7 @@ export function hintsFor(
     // matches the line says so instead of showing them.
     if (f.observed) label = observedHintLabel(f.observed);
     else if (f.observedStale) label = 'recorded run out of date';
-    else if (seen) label = observedLabel(seen);
+    else if (seen) label = observedHintLabel(seen);
     else {
       if (f.estimate && f.estimate.ns < settings.hints.minimumNs) continue;
       if (!f.estimate && !settings.hints.unknownSizes) continue;

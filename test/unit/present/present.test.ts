@@ -5,7 +5,8 @@ import { createCParser } from '../../../src/core/analysis/c/parser';
 import { CDocument } from '../../../src/core/analysis/c/document';
 import { MODEL_VERSION } from '../../../src/core/model';
 import { benchOpsFor, benchSweepFor } from '../../../src/core/present/bench';
-import { costBand, crossoverLabel, effectiveSeverity, hintLabel, hintsFor, observedLabel, relatedPlaces, ruleAnchor, skipReason } from '../../../src/core/present/findings';
+import { observedHintLabel } from '../../../src/core/present/observed';
+import { costBand, crossoverLabel, effectiveSeverity, hintLabel, hintsFor, relatedPlaces, ruleAnchor, skipReason } from '../../../src/core/present/findings';
 import { commandLink, hoverMarkdown } from '../../../src/core/present/hover';
 import { DEFAULT_SETTINGS, readSettings } from '../../../src/core/present/settings';
 import { benchBlockedReason } from '../../../src/core/present/trust';
@@ -49,12 +50,21 @@ describe('present: inlay hint labels', () => {
   });
   it('an observed distribution from a recorded run, also where the size is unknown statically', () => {
     const sizes = { min: 16, p50: 456, p90: 4096, max: 65536, log2Histogram: [] };
-    const seen = { calls: 1204, newBytes: sizes, measuredNs: 1.2e6 };
-    assert.equal(observedLabel(seen), '×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all');
     const unknown = at(9);
     assert.equal(hintsFor([unknown], DEFAULT_SETTINGS).length, 0, 'no hint without a run');
-    const observed = { ...unknown, observed: { ...seen, oldBytes: sizes } as unknown as NonNullable<Finding['observed']> };
-    assert.deepEqual(hintsFor([observed], DEFAULT_SETTINGS).map((h) => h.label), ['×1,204 · p50 456 bytes · p90 4 KiB · 1.2 ms in all']);
+    const run = {
+      run: 'a.run.json', program: 'a', startedAt: '', calls: 1204, moved: 0, mmapped: null, failed: 0, fromNull: 0, toZero: 0,
+      oldBytes: sizes, newBytes: sizes, growth: { constantStep: 0, geometric: 0, shrink: 0, fits: 0, otherGrowth: 0 },
+      measuredNs: 1.2e6, p50Ns: null, p99Ns: null, timedCalls: 1204, modelledNs: null, alternativeNs: null, alternative: null,
+      share: 1, threadsMax: 1, sampled: false,
+    } as unknown as NonNullable<Finding['observed']>;
+    const label = observedHintLabel(run);
+    assert.match(label, /^1,204/);
+    assert.match(label, /1\.2 ms/);
+    assert.deepEqual(hintsFor([{ ...unknown, observed: run }], DEFAULT_SETTINGS).map((h) => h.label), [label]);
+    // The run on a second finding of the same call (a linear-growth note) still labels the call.
+    const note = { ...unknown, rule: 'realloc-linear-growth', estimate: undefined, observed: run } as unknown as Finding;
+    assert.deepEqual(hintsFor([unknown, note], DEFAULT_SETTINGS).map((h) => h.label), [label]);
   });
   it('unknown sizes: the crossover from the message', () => {
     assert.match(hintLabel(at(8))!, /^mremap wins above [\d.]+ KiB$/);
