@@ -17,13 +17,21 @@ function harnessProcesses(session) {
 async function setTheme(session, theme) {
   const { page } = session;
   const input = page.locator('.quick-input-widget input');
-  // Focus the workbench (the panel's tab), not the webview's page, so that the chord reaches it;
-  // a chord can be lost while focus moves, so ask again until the picker shows.
+  // Focus the workbench (the panel's tab), not the webview's page, so that the chord reaches it.
+  // A chord can be lost while focus moves; then Ctrl+T alone opens Go to Symbol, the same widget:
+  // only an input whose placeholder names the colour theme is the picker, anything else is closed
+  // and the chord asked again.
   await until('the colour theme picker', async () => {
+    if (await input.isVisible()) await page.keyboard.press('Escape');
     await page.locator('.tabs-container .tab').filter({ hasText: 'pagecost benchmark' }).first().click();
     await page.keyboard.press('Control+K');
     await page.keyboard.press('Control+T');
-    return input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    const shown = await input.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+    if (!shown) return false;
+    // Newer workbenches put "Select Color Theme" in the widget's title, older ones in the placeholder.
+    const title = await page.locator('.quick-input-widget .quick-input-title').innerText().catch(() => '');
+    const placeholder = (await input.getAttribute('placeholder').catch(() => '')) ?? '';
+    return /colou?r theme/i.test(`${title} ${placeholder}`);
   }, 30_000, 100);
   await input.fill(theme);
   const first = page.locator('.quick-input-list .monaco-list-row').first();
