@@ -599,15 +599,25 @@ function copiedFrom(fn: Node, before: number, target: string, call: Node): strin
   for (const m of text.matchAll(re)) last = m;
   if (!last) return null;
   const after = text.slice(last.index! + last[0].length);
-  // Also a pointer into the same block (`data - 1`: a header before the data the caller holds).
-  const copy = new RegExp(String.raw`^\s*((?:\(\s*[^()]*\)\s*)*\*?\s*${LVALUE})\s*(?:[-+]\s*\w+\s*)?[;),]`).exec(after);
-  if (!copy) return null;
-  const rhs = stripParensAndCasts(copy[1]!);
+  // The value up to the end of the assignment (`;`, `,` or the `)` closing a condition).
+  let end = 0;
+  for (let depth = 0; end < after.length; end++) {
+    const c = after[end]!;
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') {
+      if (--depth < 0) break;
+    } else if (depth === 0 && (c === ';' || c === ',' || c === '{' || c === '}')) break;
+  }
+  // A pointer, or a pointer into the same block: `data - 1`, `(char *)p - offsetof(struct hdr, data)`
+  // (a header before the data the caller holds).
+  const value = new RegExp(String.raw`^(\*?\s*${LVALUE})\s*(?:[-+][\s\S]*)?$`).exec(stripParensAndCasts(after.slice(0, end)));
+  if (!value) return null;
+  const rhs = stripParensAndCasts(value[1]!);
   if (!PLAIN_LVALUE.test(rhs) || NULLISH.test(rhs) || sameLvalue(rhs, target)) return null;
   const at = fn.startIndex + last.index!;
   // The copy must run before each call, not once before a loop around it; and the original must not change in between.
   if (innermostLoop(fn.descendantForIndex(at, at + 1)) !== innermostLoop(call)) return null;
-  const between = after.slice(copy[0].length);
+  const between = after.slice(end);
   if (new RegExp(`${lvalueRe(rhs)}\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)`).test(between)) return null;
   return rhs;
 }
@@ -642,9 +652,11 @@ export function siteFailure(
   if (o.kind === 'dies') return { failureEnds: o.by };
   const returnedHere = () => {
     const after = fn!.text.slice(Math.max(0, call.endIndex - fn!.startIndex));
-    // `return p;`, `return (void *)p;`, `return p + 1;` (past a header), `return &p[1];`
+    // `return p;`, `return (void *)p;`, past a header: `return p + 1;`, `return &p[1];`, `return p->data;`
     const n = escapeRe(name);
-    const returned = new RegExp(String.raw`\breturn\s*(?:\(\s*[\w\s*]+\)\s*)*\(?\s*(?:${n}\s*(?:[-+]\s*\w+\s*)?|&\s*${n}\s*\[\s*\w+\s*\])\)?\s*;`).test(after);
+    const returned = new RegExp(
+      String.raw`\breturn\s*(?:\(\s*[\w\s*]+\)\s*)*\(?\s*(?:${n}\s*(?:[-+]\s*\w+\s*)?|&\s*${n}\s*\[\s*\w+\s*\]|&?\s*${n}\s*->\s*\w+)\s*\)?\s*;`,
+    ).test(after);
     const otherReturn = o.kind === 'returns' && (o.value === 'other' || o.value === 'void' || o.value === 'old');
     return returned && !otherReturn;
   };

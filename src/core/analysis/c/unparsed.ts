@@ -4,10 +4,13 @@
 // macro arguments); those regions are harmless unless they spell a name the analysis watches.
 // So a region becomes a file problem only when its code (comments and strings aside) names a
 // primitive or a wrapper in a place that could be a call nobody found: not a call site found
-// there, not a declaration (`void *xrealloc(void *, size_t);`), not a directive's name
-// (`#define realloc(p, n) …`, `#ifdef realloc`), not the body of a macro that is itself a known
-// wrapper. The other regions are counted (ScanStats.unparsedRegions) and listed with --verbose.
+// there, not a declaration (`void *xrealloc(void *, size_t);`, `(*xrealloc)(…)`), not a
+// directive's name (`#define realloc(p, n) …`, `#ifdef realloc`), not the body of a macro that
+// wrapper detection read or that is itself a known wrapper, not an argument of a macro used at
+// file scope outside any initializer. The other regions are counted (ScanStats.unparsedRegions)
+// and listed with --verbose.
 import type { Node } from 'web-tree-sitter';
+import { functionBodies } from '../../scan/regions';
 
 export interface UnparsedRegion {
   /** 1-based lines, inclusive. */
@@ -17,6 +20,8 @@ export interface UnparsedRegion {
   endOffset: number;
   /** Watched or wrapper names spelled in the region where a call could have been missed. */
   names: string[];
+  /** Every one of them is in the body of a `#define` the grammar could not read (a wrapper macro may be missed). */
+  inMacros?: boolean;
 }
 
 /** Blanks comments and string/character literals, keeping offsets. */
@@ -42,6 +47,15 @@ function errorNodes(root: Node): Node[] {
   return out.sort((a, b) => a.startIndex - b.startIndex);
 }
 
+/** The directive's text from its `#` up to `at`, when `at` is on a directive line (or its continuation); else null. */
+function directiveHead(text: string, at: number): string | null {
+  let ls = text.lastIndexOf('\n', at - 1) + 1;
+  // Continuation lines belong to the directive that starts above them.
+  while (ls > 1 && text[ls - 2] === '\\') ls = text.lastIndexOf('\n', ls - 2) + 1;
+  const head = text.slice(ls, at);
+  return /^[ \t]*#/.test(head) ? head : null;
+}
+
 /**
  * The name at `at` is on a directive line where it cannot be a call the analysis misses:
  * `#ifdef realloc`, `#undef realloc`, the name a `#define` defines, or the body of a `#define`
@@ -49,11 +63,8 @@ function errorNodes(root: Node): Node[] {
  * body it could be a wrapper the analysis missed, so that counts.
  */
 function onDirective(text: string, at: number, known: (name: string) => boolean): boolean {
-  let ls = text.lastIndexOf('\n', at - 1) + 1;
-  // Continuation lines belong to the directive that starts above them.
-  while (ls > 1 && text[ls - 2] === '\\') ls = text.lastIndexOf('\n', ls - 2) + 1;
-  const head = text.slice(ls, at);
-  if (!/^[ \t]*#/.test(head)) return false;
+  const head = directiveHead(text, at);
+  if (head === null) return false;
   const def = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)?/.exec(head);
   if (!def) return true;
   return def[1] === undefined || known(def[1]);
@@ -71,13 +82,39 @@ function declaredAt(text: string, at: number): boolean {
   const stray = chunk.lastIndexOf('*/');
   if (stray >= 0) chunk = chunk.slice(stray + 2);
   const from = Math.max(chunk.lastIndexOf(';'), chunk.lastIndexOf('{'), chunk.lastIndexOf('}')) + 1;
-  // Directive lines before the name are not part of its statement.
+  // Directive lines (with their continuations) before the name are not part of its statement.
+  let inDirective = false;
   const prefix = chunk
     .slice(from)
     .split('\n')
-    .filter((l) => !/^[ \t]*#/.test(l))
+    .filter((l) => {
+      const drop = inDirective || /^[ \t]*#/.test(l);
+      inDirective = drop && /\\\s*$/.test(l);
+      return !drop;
+    })
     .join('\n');
   return /^[\s*]*[A-Za-z_]\w*(?:[\s*]+[A-Za-z_]\w*)*[\s*]+$/.test(prefix) && !STATEMENT_WORDS.test(prefix);
+}
+
+/** The name at `at` is in the body of a `#define` the grammar did read: wrapper detection saw it. */
+function inParsedMacro(root: Node, at: number): boolean {
+  for (let n: Node | null = root.descendantForIndex(at, at + 1); n; n = n.parent) {
+    if (n.type === 'preproc_def' || n.type === 'preproc_function_def') return true;
+    if (n.type === 'ERROR' || n.type === 'translation_unit') return false;
+  }
+  return false;
+}
+
+/**
+ * The name at `at` declares a function pointer: `void *(*grow)(…)`, or through a macro that adds
+ * the calling convention, `void *CALLBACK(grow)(…)` (a struct of allocator hooks). Only type words
+ * may stand before the declarator: `(*grow)(p, n);` in a body is a call.
+ */
+function pointerDeclarator(text: string, at: number, length: number): boolean {
+  if (!/^\s*\)\s*\(/.test(text.slice(at + length, at + length + 40))) return false;
+  const before = text.slice(Math.max(0, at - 80), at);
+  const opener = /(?:\(\s*\*\s*(?:(?:const|volatile)\s+)*|[A-Za-z_]\w*\s*\(\s*)$/.exec(before);
+  return opener !== null && declaredAt(text, at - (before.length - opener.index));
 }
 
 /**
@@ -109,15 +146,29 @@ export function unparsedRegions(root: Node, text: string, names: RegExp, found: 
   const global = new RegExp(names.source, 'g');
   const exact = new RegExp(`^(?:${names.source})$`);
   const known = (name: string) => exact.test(name);
+  // Outside every function body and not in an initializer (`HOOKS(xrealloc, fn)` at file scope): not a call.
+  let bodies: ReturnType<typeof functionBodies> | undefined;
+  const atFileScope = (at: number): boolean => {
+    bodies ??= functionBodies(text);
+    if (!bodies || bodies.some((b) => b.start <= at && at < b.end) || directiveHead(text, at) !== null) return false;
+    const from = Math.max(text.lastIndexOf(';', at - 1), text.lastIndexOf('}', at - 1)) + 1;
+    return !codeOnly(text.slice(from, at)).includes('=');
+  };
   return merged.map(({ start, end, first, last }) => {
     const code = codeOnly(text.slice(start, end));
     const hits = new Set<string>();
+    let inCode = false;
     global.lastIndex = 0;
     for (let m = global.exec(code); m; m = global.exec(code)) {
       const at = start + m.index;
-      if (!found.has(at) && !onDirective(text, at, known) && !declaredAt(text, at)) hits.add(m[0]);
+      if (found.has(at) || onDirective(text, at, known) || declaredAt(text, at) || pointerDeclarator(text, at, m[0].length)) continue;
+      if (inParsedMacro(root, at) || atFileScope(at)) continue;
+      hits.add(m[0]);
+      if (directiveHead(text, at) === null) inCode = true;
     }
-    return { startLine: first, endLine: last, startOffset: start, endOffset: end, names: [...hits].sort() };
+    const region: UnparsedRegion = { startLine: first, endLine: last, startOffset: start, endOffset: end, names: [...hits].sort() };
+    if (hits.size && !inCode) region.inMacros = true;
+    return region;
   });
 }
 
@@ -130,7 +181,10 @@ export function hiddenCallProblem(regions: readonly UnparsedRegion[]): string | 
   if (!risky.length) return null;
   const parts = risky.slice(0, 8).map((r) => `${lines([r])} (${r.names.map((n) => `\`${n}\``).join(', ')})`);
   const more = risky.length > 8 ? ` and ${risky.length - 8} more` : '';
-  return `${parts.join(', ')}${more} did not parse (tree-sitter): a call there may be missed — does the file compile?`;
+  const what = risky.every((r) => r.inMacros)
+    ? 'a macro defined there may resize, and calls of it would be missed'
+    : 'a call there may be missed';
+  return `${parts.join(', ')}${more} did not parse (tree-sitter): ${what} — does the file compile?`;
 }
 
 /** A plain-words note for the regions that cannot hide a call (shown with --verbose). */
