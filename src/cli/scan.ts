@@ -137,7 +137,13 @@ export const scan: Subcommand = async (argv, io) => {
 
   // PAGECOST_TIMING=1 prints when each phase started, and how long each worker request took.
   const timing = process.env.PAGECOST_TIMING === '1';
-  const mark = (what: string) => timing && io.stderr(`pagecost: timing: ${what} at ${Date.now() - started} ms\n`);
+  const cpu0 = process.cpuUsage();
+  const mark = (what: string) => {
+    if (!timing) return;
+    // CPU time of the whole process (workers included) tells the work apart from a busy machine's waiting.
+    const cpu = process.cpuUsage(cpu0);
+    io.stderr(`pagecost: timing: ${what} at ${Date.now() - started} ms (cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)\n`);
+  };
   // Workers start before the walk so that loading the grammar overlaps with it. A single file,
   // or --jobs 1, is scanned in-process.
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
