@@ -9,7 +9,7 @@
 import type { Parser } from 'web-tree-sitter';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { lazyHeaderSymbols } from './lazySymbols';
-import { functionBodies, includedRanges, toTreeSitterRanges } from './regions';
+import { functionBodies, includedRanges, toTreeSitterRanges, type TextRange } from './regions';
 import { dirnameOf, joinPath, quotedIncludes } from './paths';
 
 export interface HeaderOptions {
@@ -32,11 +32,15 @@ interface Resolved {
 export class HeaderResolver {
   /** Per candidate path: its symbols, or null when it is not there (asked once). */
   private readonly cache = new Map<string, Resolved | null>();
+  /** Per header path: the `#include "..."` names it has (read once, not once per includer). */
+  private readonly includes = new Map<string, string[]>();
 
   constructor(
     private readonly options: HeaderOptions,
     private readonly source: (path: string) => string | null,
     private readonly parse: (path: string, text: string) => FileSymbols,
+    /** Symbols of just these ranges of a header (lazySymbols.ts parses only the items a lookup needs); absent: whole headers. */
+    private readonly parseRanges?: (path: string, text: string, ranges: TextRange[]) => FileSymbols,
   ) {}
 
   /** Symbols of the headers reachable from `path` (whose text is `text`), nearest first, each once. */
@@ -52,6 +56,7 @@ export class HeaderResolver {
   /** Forgets what is known about `path` (its text changed, or it appeared or went away). */
   forget(path: string): void {
     this.cache.delete(path);
+    this.includes.delete(path);
   }
 
   private closure(path: string, text: string): Resolved[] {
@@ -61,7 +66,12 @@ export class HeaderResolver {
     for (let depth = 0; depth < (this.options.includeDepth ?? defaultIncludeDepth) && frontier.length; depth++) {
       const next: typeof frontier = [];
       for (const { from, text: src } of frontier) {
-        for (const name of quotedIncludes(src)) {
+        let names = from === path ? undefined : this.includes.get(from);
+        if (!names) {
+          names = quotedIncludes(src);
+          if (from !== path) this.includes.set(from, names);
+        }
+        for (const name of names) {
           const resolved = this.resolve(from, name, seen);
           if (!resolved) continue;
           seen.add(resolved.path);
@@ -83,7 +93,11 @@ export class HeaderResolver {
       let hit = this.cache.get(candidate);
       if (hit === undefined) {
         const text = this.source(candidate);
-        hit = text === null ? null : { path: candidate, text, symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text)) };
+        const ranges = this.parseRanges;
+        hit = text === null ? null : {
+          path: candidate, text,
+          symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text), ranges && ((r) => ranges(candidate, text, r))),
+        };
         this.cache.set(candidate, hit);
       }
       if (hit) return hit;
@@ -126,6 +140,17 @@ export async function fetchHeaderTexts(
 
 function emptySymbols(file: string): FileSymbols {
   return { file, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
+}
+
+/** Symbols of `ranges` of a header's text (the items a lookup needs, lazySymbols.ts). */
+export function parseSymbolsIn(parser: Parser, path: string, text: string, ranges: TextRange[]): FileSymbols {
+  const tree = ranges.length ? parser.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : null;
+  if (!tree) return emptySymbols(path);
+  try {
+    return collectSymbols(tree.rootNode, path);
+  } finally {
+    tree.delete();
+  }
 }
 
 /**

@@ -10,22 +10,28 @@
 import type { FileSymbols } from '../analysis/c/symbols';
 import { declaredNoReturn } from '../analysis/c/noReturn';
 import { quotedIncludes } from './paths';
+import { fileLayout, functionBodies, itemsMatching, mergeRanges, type FileLayout, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
 
-/** A Map that consults `guard` before materialising the real map; anything else materialises it. */
+/**
+ * A Map that consults `guard` before looking anything up; a lookup that passes asks `one` (the
+ * symbols of just the parts of the text that name the key) when there is one, else the real map;
+ * anything else (writing, iterating) materialises the real map.
+ */
 class GuardedMap<V> extends Map<string, V> {
   constructor(
     private readonly guard: Guard,
     private readonly real: () => Map<string, V> | undefined,
+    private readonly one?: (key: string) => Map<string, V> | undefined,
   ) {
     super();
   }
   override get(key: string): V | undefined {
-    return this.guard(key) ? this.real()?.get(key) : undefined;
+    return this.guard(key) ? (this.one ?? (() => this.real()))(key)?.get(key) : undefined;
   }
   override has(key: string): boolean {
-    return this.guard(key) ? (this.real()?.has(key) ?? false) : false;
+    return this.guard(key) ? ((this.one ?? (() => this.real()))(key)?.has(key) ?? false) : false;
   }
   override set(key: string, value: V): this {
     this.real()?.set(key, value);
@@ -59,26 +65,145 @@ class GuardedMap<V> extends Map<string, V> {
 
 const defineRe = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm;
 const wordRe = /[A-Za-z_][A-Za-z0-9_]*/g;
+const tagRe = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 
-/** FileSymbols for `text` whose maps parse it (through `build`) only when a name could be in it. */
-export function lazyHeaderSymbols(file: string, text: string, build: () => FileSymbols): FileSymbols {
+/**
+ * Words written outside function bodies: the only place a file declares an enum constant, a
+ * global, an inline helper's name or a file-level constant. (The names used inside bodies, the
+ * locals and calls every size expression is made of, never need the file parsed for them.)
+ */
+function declarationWords(text: string): Set<string> {
+  const bodies = functionBodies(text);
+  if (!bodies) return new Set(text.match(wordRe) ?? []);
+  const out = new Set<string>();
+  let at = 0;
+  for (const b of [...bodies, { start: text.length, end: text.length }]) {
+    for (const w of text.slice(at, b.start).match(wordRe) ?? []) out.add(w);
+    at = b.end;
+  }
+  return out;
+}
+
+/** Names of `const` objects with an initializer written outside function bodies (`static const size_t CHUNK = 4096;`). */
+function constNames(text: string): Set<string> {
+  const out = new Set<string>();
+  const bodies = functionBodies(text) ?? [];
+  let at = 0;
+  for (const b of [...bodies, { start: text.length, end: text.length }]) {
+    for (const m of text.slice(at, b.start).matchAll(/\bconst\b[^;={}()]*?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=(?!=)/g)) out.add(m[1]!);
+    at = b.end;
+  }
+  return out;
+}
+
+/** Words inside `enum … { … }` bodies: the only place an enum constant is declared. */
+function enumWords(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(/\benum\b[^;{}()]*\{/g)) {
+    const end = text.indexOf('}', m.index + m[0].length);
+    for (const w of text.slice(m.index + m[0].length, end < 0 ? text.length : end).match(wordRe) ?? []) out.add(w);
+  }
+  return out;
+}
+
+/** The items of `layout` that hold a function body not declared inline. */
+function outOfLineFunctions(text: string, layout: FileLayout): Set<number> {
+  const out = new Set<number>();
+  const bodies = (functionBodies(text) ?? []).filter((b) => !b.inline);
+  let k = 0;
+  for (const b of bodies) {
+    while (k < layout.items.length && layout.items[k]!.end <= b.start) k++;
+    if (k < layout.items.length && layout.items[k]!.start <= b.start) out.add(k);
+  }
+  return out;
+}
+
+/** Type names a text defines: `struct`/`union`/`enum` tags with a body, and typedef names. */
+export function definedTypes(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const m of text.matchAll(tagRe)) out.add(`${m[1]} ${m[2]}`);
+  for (const m of text.matchAll(/\btypedef\b/g)) {
+    // The typedef runs to its `;` at depth 0; its names are the declarators there.
+    let depth = 0;
+    let end = m.index + 7;
+    for (; end < text.length; end++) {
+      const c = text[end];
+      if (c === '{' || c === '(' || c === '[') depth++;
+      else if (c === '}' || c === ')' || c === ']') depth--;
+      else if (c === ';' && depth <= 0) break;
+    }
+    const decl = text.slice(m.index + 7, end);
+    for (const f of decl.matchAll(/\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g)) out.add(f[1]!);
+    // Outside braces and brackets, the names stand before `,` or the end.
+    let flat = '';
+    depth = 0;
+    for (const c of decl) {
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      else if (depth === 0) flat += c;
+    }
+    for (const n of flat.replace(/\([^()]*\)/g, ' ').matchAll(/([A-Za-z_]\w*)\s*(?=,|$)/g)) out.add(n[1]!);
+  }
+  return out;
+}
+
+/**
+ * FileSymbols for `text` whose maps parse it (through `build`) only when a name could be in it.
+ * With `parseRanges`, a lookup parses only the top-level items that spell the name (a struct's
+ * definition, a typedef, the `#define`s of a macro: every definition of a name spells it), with
+ * the conditional directives around them, instead of the whole text: looking up one struct of a
+ * 4,000-line header parses that struct.
+ */
+export function lazyHeaderSymbols(
+  file: string,
+  text: string,
+  build: () => FileSymbols,
+  parseRanges?: (ranges: TextRange[]) => FileSymbols,
+): FileSymbols {
   let real: FileSymbols | null = null;
+  let layout: FileLayout | null | undefined;
+  let functionItems: Set<number> | null = null;
+  const byWord = new Map<string, FileSymbols>();
+  // The symbols of the items spelling `key`'s name (`struct foo` → foo); null: parse the whole text.
+  const itemsFor = (key: string): FileSymbols | null => {
+    if (!parseRanges) return null;
+    if (layout === undefined) layout = fileLayout(text);
+    if (!layout) return null;
+    const word = key.slice(key.lastIndexOf(' ') + 1);
+    let hit = byWord.get(word);
+    if (!hit) {
+      // A function's body is no symbol (only an inline helper's is, which the evaluator reads).
+      functionItems ??= outOfLineFunctions(text, layout);
+      const items = itemsMatching(text, layout.items, new RegExp(`\\b${word}\\b`)).filter((k) => !functionItems!.has(k));
+      hit = parseRanges(mergeRanges([...layout.fixed, ...items.map((k) => layout!.items[k]!)]));
+      byWord.set(word, hit);
+    }
+    return hit;
+  };
+  const one = <K extends keyof FileSymbols>(field: K) => (key: string) => ((itemsFor(key) ?? symbols())[field] as Map<string, never> | undefined);
   let defined: Set<string> | null = null;
   let words: Set<string> | null = null;
+  let types: Set<string> | null = null;
   const symbols = () => (real ??= build());
   const isDefined: Guard = (name) => (defined ??= new Set(Array.from(text.matchAll(defineRe), (m) => m[1]!))).has(name);
-  // Type keys are `struct foo`, `union u`, `enum e` or a typedef name: the last word is the name.
-  const hasWord: Guard = (key) => (words ??= new Set(text.match(wordRe) ?? [])).has(key.slice(key.lastIndexOf(' ') + 1));
+  let enumerators: Set<string> | null = null;
+  const hasWord: Guard = (key) => (words ??= declarationWords(text)).has(key);
+  const isEnumerator: Guard = (key) => (enumerators ??= enumWords(text)).has(key);
+  let consts: Set<string> | null = null;
+  const isConst: Guard = (key) => (consts ??= constNames(text)).has(key);
+  // Type keys are `struct foo`, `union u`, `enum e` or a typedef name.
+  const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
   const guarded: FileSymbols = {
     file,
     includes: quotedIncludes(text),
-    macros: new GuardedMap(isDefined, () => symbols().macros),
-    enums: new GuardedMap(hasWord, () => symbols().enums),
-    types: new GuardedMap(hasWord, () => symbols().types),
-    globals: new GuardedMap(hasWord, () => symbols().globals),
-    enumExprs: new GuardedMap(hasWord, () => symbols().enumExprs),
-    inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions) as FileSymbols['inlineFunctions'],
-    constants: new GuardedMap(hasWord, () => symbols().constants),
+    macros: new GuardedMap(isDefined, () => symbols().macros, one('macros')),
+    macroVariants: new GuardedMap(isDefined, () => symbols().macroVariants, one('macroVariants')),
+    enums: new GuardedMap(isEnumerator, () => symbols().enums, one('enums')),
+    types: new GuardedMap(hasType, () => symbols().types, one('types')),
+    globals: new GuardedMap(hasWord, () => symbols().globals, one('globals')),
+    enumExprs: new GuardedMap(isEnumerator, () => symbols().enumExprs, one('enumExprs')),
+    inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions, one('inlineFunctions')) as FileSymbols['inlineFunctions'],
+    constants: new GuardedMap(isConst, () => symbols().constants, one('constants')),
   };
   // Read from the text: asked for only when a failure check ends in a call of an unknown name.
   let noReturn: Set<string> | null = null;

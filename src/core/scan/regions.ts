@@ -28,8 +28,20 @@ export interface Body extends TextRange {
 
 const inlineRe = /\b(?:__)?inline(?:__)?\b/;
 
+/** The last few texts' bodies: a header's are asked for by its symbols, its words and its constants. */
+const recentBodies = new Map<string, Body[] | null>();
+
 /** Function bodies of `text` (top-level `{...}` after a `)`), or null when the braces do not balance. */
 export function functionBodies(text: string): Body[] | null {
+  const hit = recentBodies.get(text);
+  if (hit !== undefined) return hit;
+  const bodies = scanBodies(text);
+  if (recentBodies.size >= 8) recentBodies.delete(recentBodies.keys().next().value!);
+  recentBodies.set(text, bodies);
+  return bodies;
+}
+
+function scanBodies(text: string): Body[] | null {
   const bodies: Body[] = [];
   const n = text.length;
   let depth = 0;
@@ -93,6 +105,128 @@ export function functionBodies(text: string): Body[] | null {
     }
   }
   return depth === 0 ? bodies : null;
+}
+
+/**
+ * The file cut into top-level pieces: `items` (a function with its header and body, a
+ * declaration up to its `;`, with the directives and comments inside it; or a `#define`,
+ * `#include`… line) and `fixed` (the conditional directives between items, and the comments
+ * between items that hold a directive-like line). The code tree parses `fixed` plus the items that
+ * name something relevant; everything else a scan needs of the file (macros, types, globals) comes
+ * from its symbols, parsed apart and only when a size asks (see shard.ts). Null when the braces
+ * do not balance (then the file is parsed whole).
+ */
+export interface FileLayout {
+  items: TextRange[];
+  fixed: TextRange[];
+}
+
+const CONDITIONAL = /^#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/;
+
+export function fileLayout(text: string): FileLayout | null {
+  const items: TextRange[] = [];
+  const fixed: TextRange[] = [];
+  const n = text.length;
+  let depth = 0;
+  let itemStart = -1;
+  let lastSignificant = 0;
+  let inBody = false;
+  let atLineStart = true;
+  const close = (end: number) => {
+    items.push({ start: itemStart, end });
+    itemStart = -1;
+    inBody = false;
+  };
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10) {
+      atLineStart = true;
+      continue;
+    }
+    if (c === 32 || c === 9 || c === 13 || c === 12 || c === 11) continue;
+    if (c === 35 /* # */ && atLineStart) {
+      const end = endOfDirective(text, i);
+      // Between items a directive stands alone; inside one (an #ifdef in a body or between a
+      // header and its body) it belongs to the item. The conditionals always stay (an #if
+      // without its #endif would not parse); a #define or #include is an item of its own, kept
+      // only when it names something. (With its newline: the grammar ends a directive there.)
+      if (depth === 0 && itemStart < 0) {
+        const range = { start: i, end: Math.min(n, end + 2) };
+        if (CONDITIONAL.test(text.slice(i, Math.min(n, i + 16)))) fixed.push(range);
+        else items.push(range);
+      }
+      i = end;
+      continue;
+    }
+    atLineStart = false;
+    if (c === 47 /* / */ && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d === 42 || d === 47) {
+        const end = d === 42 ? text.indexOf('*/', i + 2) : endOfLineComment(text, i);
+        if (d === 42 && end < 0) return null;
+        const last = d === 42 ? end + 1 : end;
+        // A comment matters to the tree only when a line in it looks like a directive: conditions.ts
+        // asks the tree whether such a line is in a comment.
+        if (depth === 0 && itemStart < 0 && d === 42 && /\n[ \t]*#/.test(text.slice(i, last))) fixed.push({ start: i, end: Math.min(n, last + 1) });
+        i = last;
+        continue;
+      }
+    }
+    if (itemStart < 0) itemStart = i;
+    if (c === 34 || c === 39) {
+      const end = endOfQuoted(text, i, c);
+      if (end < 0) return null;
+      i = end;
+      if (depth === 0) lastSignificant = c;
+      continue;
+    }
+    if (c === 123 /* { */) {
+      if (depth === 0) inBody = lastSignificant === 41 /* ) */;
+      depth++;
+    } else if (c === 125 /* } */) {
+      depth--;
+      if (depth < 0) return null;
+      if (depth === 0) {
+        lastSignificant = c;
+        if (inBody) close(i + 1);
+      }
+    } else if (depth === 0) {
+      lastSignificant = c;
+      if (c === 59 /* ; */) close(i + 1);
+    }
+  }
+  if (depth !== 0) return null;
+  if (itemStart >= 0) close(n);
+  return { items, fixed };
+}
+
+/** Merges sorted-or-not ranges into sorted, non-overlapping ones. */
+export function mergeRanges(ranges: TextRange[]): TextRange[] {
+  const sorted = [...ranges].sort((a, b) => a.start - b.start);
+  const out: TextRange[] = [];
+  for (const r of sorted) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push({ ...r });
+  }
+  return out;
+}
+
+/** Indexes of the items that contain a match of `pattern` (any flags; run globally). */
+export function itemsMatching(text: string, items: readonly TextRange[], pattern: RegExp): number[] {
+  const re = new RegExp(pattern.source, 'g');
+  const out: number[] = [];
+  let k = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    while (k < items.length && items[k]!.end <= m.index) k++;
+    if (k >= items.length) break;
+    if (items[k]!.start <= m.index) {
+      if (out[out.length - 1] !== k) out.push(k);
+      // Skip the rest of this item: one hit is enough.
+      re.lastIndex = Math.max(re.lastIndex, items[k]!.end);
+    }
+  }
+  return out;
 }
 
 function endOfDirective(text: string, i: number): number {

@@ -14,12 +14,13 @@ import { createCParser, type GrammarFiles } from '../analysis/c/parser';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
-import { mentionsAny, namesPattern } from './prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callPattern, countCalls } from './callCount';
-import { bodiesWithout, functionBodies, includedRanges, toTreeSitterRanges, type Body } from './regions';
-import { HeaderResolver, parseHeaderSymbols } from './headers';
+import { fileLayout, itemsMatching, mergeRanges, toTreeSitterRanges, type FileLayout } from './regions';
+import { lazyHeaderSymbols } from './lazySymbols';
+import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
 
 /**
@@ -99,24 +100,48 @@ export interface SitesReport {
   helperCalls?: [string, string, number][];
 }
 
-interface Loaded {
-  ref: ScanFileRef;
-  /** 'ts' for the TS/JS extensions (api.ts TS_EXTENSIONS); everything else is read as C. */
-  lang: 'c' | 'ts';
-  text: string;
+/**
+ * One file of the shard. Its text is let go once the file's NameFilter is made and read again
+ * (through the shard's reader) only when a pass needs it: most files of a big tree name nothing
+ * relevant, and keeping them all in memory was most of a scan's footprint.
+ */
+class Loaded {
   /** TS/JS: why the file is not analysed (declaration file, big bundle); decided at load. */
   note?: string;
-  tree: Tree | null;
+  tree: Tree | null = null;
   /** Matched the prefilter of some wrapper round: it mentions a primitive or a project-wide wrapper. */
-  mentioned: boolean;
-  /** Function bodies (computed on first parse); null when the file must be parsed whole. */
-  bodies?: Body[] | null;
-  /** The bodies the current tree left out (they mention no name known when it was parsed). */
-  skipped: Body[];
+  mentioned = false;
+  /** The file's top-level items (computed on first parse); null when the file must be parsed whole. */
+  layout?: FileLayout | null;
+  /** The items the current tree holds (they name something known when it was parsed). */
+  kept = new Set<number>();
   /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
   failed?: string;
-  /** The evaluator's scope for the current tree (its symbols hold nodes of that tree). */
-  scope?: { tree: Tree; scope: Scope };
+  /** The evaluator's scope: one per file when its symbols are parsed apart, else one per tree. */
+  scope?: { tree: Tree | null; scope: Scope };
+  /** Which identifiers the text may contain. */
+  readonly filter: NameFilter;
+  private body: string | null;
+
+  constructor(
+    readonly ref: ScanFileRef,
+    /** 'ts' for the TS/JS extensions (api.ts TS_EXTENSIONS); everything else is read as C. */
+    readonly lang: 'c' | 'ts',
+    text: string,
+    private readonly reload: () => string,
+  ) {
+    this.body = text;
+    this.filter = NameFilter.of(text);
+  }
+
+  get text(): string {
+    return (this.body ??= this.reload());
+  }
+
+  /** Lets the text go until a pass needs it again (never for a file with a tree: the passes after need it). */
+  release(): void {
+    if (this.lang === 'c' && !this.tree) this.body = null;
+  }
 }
 
 export class ScanShard {
@@ -174,7 +199,9 @@ export class ScanShard {
         // Judged by name and size before decoding: a declaration file or a big bundle is never read as text.
         const note = tsSkipNote(ref.rel, data.length, this.options.maxGeneratedBytes ?? defaultMaxGeneratedBytes);
         if (note) {
-          this.files.push({ ref, lang, text: '', note, tree: null, mentioned: false, skipped: [] });
+          const f = new Loaded(ref, lang, '', () => '');
+          f.note = note;
+          this.files.push(f);
           continue;
         }
       }
@@ -184,7 +211,9 @@ export class ScanShard {
         continue;
       }
       if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
-      this.files.push({ ref, lang, text: decoded.text, tree: null, mentioned: false, skipped: [] });
+      const f: Loaded = new Loaded(ref, lang, decoded.text, () => this.reread(f));
+      f.release();
+      this.files.push(f);
     }
     return { errors, files: files.length, bytes };
   }
@@ -196,24 +225,30 @@ export class ScanShard {
    */
   async wrapperRound(names: string[], known: WrapperDef[], extra: RoundExtras = {}): Promise<WrapperRoundReport> {
     const pattern = namesPattern(names);
+    const hashes = nameHashes(names);
     const passes = extra.passes ?? [];
     const passNames = [...new Set(passes.map((p) => p.fn))];
     const passPattern = passNames.length ? namesPattern(passNames) : null;
+    const passHashes = nameHashes(passNames);
     const wrappers: WrapperDef[] = [];
     const helpers: ResizeHelper[] = [];
     const pointers: PointerFact[] = [];
     const further: ArgumentPass[] = [];
     let parsed = 0;
-    const knownNames = known.map((w) => (w.pointer?.form === 'field' ? '' : w.name)).filter(Boolean);
-    const fieldNames = known.filter((w) => w.pointer?.form === 'field').map((w) => w.name);
+    // The parts of a file a tree needs: those naming a primitive or any known name (a field's too).
+    const codePattern = namesPattern([...primitives, ...known.map((w) => w.name)]);
+    const defsPattern = passNames.length ? new RegExp(`\\b(?:${passNames.join('|')})\\s*\\(`) : null;
     for (const f of this.files) {
       const hook = this.onFile?.('wrappers');
       if (hook) await hook;
       // Wrappers are C-only: TS/JS files wait for the call-site pass.
       if (f.lang === 'ts') continue;
-      const named = mentionsAny(f.text, pattern);
-      const receives = passPattern !== null && mentionsAny(f.text, passPattern);
-      if (!named && !receives) continue;
+      const named = this.mayName(f, hashes) && mentionsAny(f.text, pattern);
+      const receives = passPattern !== null && this.mayName(f, passHashes) && mentionsAny(f.text, passPattern);
+      if (!named && !receives) {
+        f.release();
+        continue;
+      }
       if (named) f.mentioned = true;
       parsed++;
       // The file's own wrappers may be called in bodies the tree left out (a wrapper of a
@@ -222,11 +257,12 @@ export class ScanShard {
       let found: ReturnType<typeof resizersIn> | null = null;
       try {
         for (let pass = 0; pass < 4; pass++) {
-          const own = found ? found.wrappers.map((w) => w.name) : [];
-          const tree = await this.treeOf(f, [...knownNames, ...fieldNames, ...own], receives ? passNames : []);
+          const own = found?.wrappers.length ? namesPattern(found.wrappers.map((w) => w.name)) : null;
+          // A tree made in an earlier round holds every item naming what was known then: only this round's names are news.
+          const tree = await this.treeOf(f, f.tree && pass === 0 ? pattern : codePattern, receives ? defsPattern : null, own);
           const root = tree.rootNode;
           found = resizersIn(root, f.text, f.ref.rel, known, receives ? { passes } : {});
-          if (!this.leftOutMentions(f, found.wrappers.map((w) => w.name))) break;
+          if (!found.wrappers.length || !this.leftOutMentions(f, namesPattern(found.wrappers.map((w) => w.name)))) break;
         }
       } catch (e) {
         // One file the analysis cannot handle must not end the scan of the others.
@@ -251,12 +287,17 @@ export class ScanShard {
    */
   async callSites(known: WrapperDef[], untested: string[] = [], helpers: ResizeHelper[] = []): Promise<SitesReport> {
     const pattern = untested.length ? namesPattern(untested) : null;
+    const untestedHashes = nameHashes(untested);
     // Loops calling a constant-step helper need a tree; counting a helper's calls needs only the text.
     const stepped = new Set(helpers.filter((h) => h.linearStep && !h.fileLocal).map((h) => h.name));
-    const counted = callPattern(helpers.filter((h) => !h.fileLocal).map((h) => h.name));
+    const countedNames = [...new Set(helpers.filter((h) => !h.fileLocal).map((h) => h.name))];
+    const countedHashes = nameHashes(countedNames);
     const sites: CallSite[] = [];
     const errors: FileError[] = [];
-    const knownNames = [...known.map((w) => w.name), ...helpers.filter((h) => h.linearStep).map((h) => h.name)];
+    const stepNames = helpers.filter((h) => h.linearStep).map((h) => h.name);
+    const codePattern = namesPattern([...primitives, ...known.map((w) => w.name), ...stepNames]);
+    // A tree from the rounds holds every item naming a wrapper: only the helpers and untested names are news to it.
+    const newsPattern = namesPattern([...stepNames, ...untested]);
     const notes: FileNote[] = [];
     const helperCalls: [string, string, number][] = [];
     let tsFiles = 0;
@@ -269,6 +310,9 @@ export class ScanShard {
         continue;
       }
       let loops = false;
+      // The filter names the few helpers a file may call; the text is read only for those.
+      const maybe = f.filter.candidates(countedNames, countedHashes);
+      const counted = maybe.length ? callPattern(maybe) : null;
       if (counted) {
         for (const [name, n] of countCalls(f.text, counted)) {
           helperCalls.push([f.ref.rel, name, n]);
@@ -278,11 +322,14 @@ export class ScanShard {
       const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
       if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
-      const wanted = f.mentioned || (pattern && mentionsAny(f.text, pattern));
-      if (!wanted && !loops) continue;
+      const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern));
+      if (!wanted && !loops) {
+        f.release();
+        continue;
+      }
       if (!f.failed) {
         try {
-          const tree = await this.treeOf(f, knownNames);
+          const tree = await this.treeOf(f, f.tree ? newsPattern : codePattern);
           const root = tree.rootNode;
           const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers);
           // A file parsed only for a helper's loop calls was not scanned for sites: its syntax is not news.
@@ -293,9 +340,11 @@ export class ScanShard {
         }
       }
       if (f.failed) errors.push({ file: f.ref.rel, message: f.failed });
+      // This is the file's last pass: its tree and text go now, so the pass never holds them all.
+      f.tree?.delete();
+      f.tree = null;
+      f.release();
     }
-    // Trees stay until dispose(): a worker is terminated right after this call, and freeing
-    // a few hundred trees one by one would only add to the scan's time.
     return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size, helperCalls };
   }
 
@@ -341,70 +390,89 @@ export class ScanShard {
   }
 
   /**
-   * The file's tree, covering at least every function body that mentions a primitive or one of
-   * `names`. Reparsed only when a body left out before now mentions one of them.
+   * The file's tree, covering at least every top-level item (a function, a declaration) that
+   * names a match of `pattern`, `defs` or `extra`, plus the directive lines and comments between
+   * items. Reparsed only when an item left out before now matches. Macros, types and globals the
+   * evaluator needs come from the file's symbols, parsed apart (scopeFor).
    */
-  private async treeOf(f: Loaded, names: readonly string[], definitions: readonly string[] = []): Promise<Tree> {
+  private async treeOf(f: Loaded, pattern: RegExp, defs: RegExp | null = null, extra: RegExp | null = null): Promise<Tree> {
     this.parser ??= await createCParser(this.grammar);
-    if (this.options.partialParse === false) f.bodies = null;
-    else if (f.bodies === undefined) f.bodies = functionBodies(f.text);
-    let skip = f.bodies ? bodiesWithout(f.text, f.bodies, namesPattern([...primitives, ...names])) : [];
-    // The bodies of functions named in `definitions` stay too (their header names them, not their body).
-    if (definitions.length && skip.length) {
-      const re = new RegExp(`\\b(?:${definitions.join('|')})\\s*\\(`);
-      skip = skip.filter((b, i) => {
-        const from = Math.max(i > 0 ? skip[i - 1]!.end : 0, b.start - 400);
-        return !re.test(f.text.slice(from, b.start));
-      });
+    if (this.options.partialParse === false) f.layout = null;
+    else if (f.layout === undefined) f.layout = fileLayout(f.text);
+    const layout = f.layout;
+    if (!layout) {
+      if (!f.tree) this.adopt(f, this.parser.parse(f.text), new Set());
+      return f.tree!;
     }
-    // Once kept, a body stays kept: a later call with fewer names must not drop what a round parsed.
-    if (f.tree) skip = skip.filter((b) => f.skipped.includes(b));
-    if (f.tree && skip.length === f.skipped.length) return f.tree;
-    f.tree?.delete();
-    const ranges = includedRanges(f.text, skip);
-    const tree = ranges
-      ? this.parser.parse(f.text, null, { includedRanges: toTreeSitterRanges(f.text, ranges) })
-      : this.parser.parse(f.text);
-    if (!tree) throw new Error(`tree-sitter returned no tree for ${f.ref.rel}`);
-    f.tree = tree;
-    f.skipped = skip;
-    this.parsed.add(f.ref.path);
-    return tree;
+    // Once kept, an item stays kept: a later pass with fewer names must not drop what a round parsed.
+    const want = new Set(f.kept);
+    for (const re of [pattern, defs, extra]) if (re) for (const k of itemsMatching(f.text, layout.items, re)) want.add(k);
+    if (f.tree && want.size === f.kept.size) return f.tree;
+    const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
+    const tree = ranges.length ? this.parser.parse(f.text, null, { includedRanges: toTreeSitterRanges(f.text, ranges) }) : this.parser.parse('');
+    this.adopt(f, tree, want);
+    return f.tree!;
   }
 
-  /** Does a body the current tree left out mention one of `names`? */
-  private leftOutMentions(f: Loaded, names: readonly string[]): boolean {
-    if (!names.length || !f.skipped.length) return false;
-    return bodiesWithout(f.text, f.skipped, namesPattern(names)).length < f.skipped.length;
+  /** Might the file name one of these names (NameFilter hashes)? No false "no". */
+  private mayName(f: Loaded, hashes: readonly number[]): boolean {
+    return f.filter.mayHaveAny(hashes);
+  }
+
+  /** A released file's text, read again; if it cannot be read as it was, the file is skipped with why. */
+  private reread(f: Loaded): string {
+    try {
+      const data = this.reader.read(f.ref.path, this.options.maxFileSize);
+      const decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;
+      if (decoded?.ok) return decoded.text;
+    } catch {
+      // reported below
+    }
+    f.failed ??= 'the file changed or went away while it was scanned; the file was skipped';
+    return '';
+  }
+
+  private adopt(f: Loaded, tree: Tree | null, kept: Set<number>): void {
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${f.ref.rel}`);
+    f.tree?.delete();
+    f.tree = tree;
+    f.kept = kept;
+    this.parsed.add(f.ref.path);
+  }
+
+  /** Does an item the current tree left out match `names`? */
+  private leftOutMentions(f: Loaded, names: RegExp): boolean {
+    if (!f.layout) return false;
+    return itemsMatching(f.text, f.layout.items, names).some((k) => !f.kept.has(k));
   }
 
   /**
-   * The evaluator's view of a file. Symbols are collected lazily (getters): most call sites
-   * have literal or runtime sizes and never look at a macro, so most headers are never parsed.
+   * The evaluator's view of a file. Symbols are collected lazily: most call sites have literal or
+   * runtime sizes and never look at a macro, so most headers, and the file's own declarations,
+   * are never parsed. With partial parsing the file's symbols come from a parse of its
+   * declarations alone (like a header's), so they do not change as the code tree grows.
    */
   private scopeFor(f: Loaded, root: Node): Scope {
-    // One scope per tree: the rounds and the call-site pass share its symbols while the tree lives.
-    if (f.scope && f.scope.tree === f.tree) return f.scope.scope;
-    const scope = this.makeScope(f, root);
-    if (f.tree) f.scope = { tree: f.tree, scope };
-    return scope;
-  }
-
-  private makeScope(f: Loaded, root: Node): Scope {
+    const own = f.layout ? null : f.tree;
+    if (f.scope && f.scope.tree === own) return f.scope.scope;
     const size = this.options.size ?? defaultSizeOptions;
-    let own: FileSymbols | null = null;
+    let symbols: FileSymbols | null = null;
     let headers: FileSymbols[] | null = null;
     // Getters of an object literal see the literal as `this`; reach the shard through `self`.
     const self = this;
-    return {
+    const scope = {
       get file() {
-        return (own ??= collectSymbols(root, f.ref.rel));
+        return (symbols ??= f.layout
+          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (r) => parseSymbolsIn(self.parser!, f.ref.rel, f.text, r))
+          : collectSymbols(root, f.ref.rel));
       },
       get headers() {
         return (headers ??= self.headers.headersOf(f.ref.path, f.text));
       },
       options: size,
     } as Scope;
+    f.scope = { tree: own, scope };
+    return scope;
   }
 
   /** The include resolver, made on first use (it parses headers with this shard's parser). */
@@ -421,6 +489,7 @@ export class ScanShard {
         }
       },
       (path, text) => this.parseHeaderSymbols(path, text),
+      this.options.partialParse === false ? undefined : (path, text, ranges) => parseSymbolsIn(this.parser!, path, text, ranges),
     ));
   }
 

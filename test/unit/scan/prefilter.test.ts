@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mentionsAny, namesPattern } from '../../../src/core/scan/prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter } from '../../../src/core/scan/prefilter';
 import { dirnameOf, joinPath } from '../../../src/core/scan/paths';
 import { quotedIncludes } from '../../../src/core/scan/shard';
 
@@ -23,5 +23,30 @@ describe('scan prefilter and paths', () => {
     assert.equal(joinPath(dirnameOf('/r/src/x.c'), '../lib/sizes.h'), '/r/lib/sizes.h');
     assert.equal(joinPath('/r', './a/./b.h'), '/r/a/b.h');
     assert.equal(dirnameOf('x.c'), '.');
+  });
+
+  it('NameFilter never says no to an identifier of the text, and mostly says no to others', () => {
+    // Deterministic pseudo-random identifiers, comments, strings and numbers.
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const word = () => {
+      const first = 'abcxyz_QRS';
+      const rest = 'abcdefghijklmnopqrstuvwxyz_0123456789';
+      let w = first[rand(first.length)]!;
+      for (let k = rand(12); k > 0; k--) w += rest[rand(rest.length)]!;
+      return w;
+    };
+    const present = Array.from({ length: 2000 }, word);
+    const text = present.map((w, i) => (i % 7 === 0 ? `/* ${w} */` : i % 5 === 0 ? `"${w}"` : `${w}(${i}x1);`)).join('\n');
+    const filter = NameFilter.of(text);
+    const hashes = nameHashes(present);
+    assert.deepEqual(filter.candidates([...new Set(present)], hashes), [...new Set(present)], 'every identifier is a maybe');
+    const absent = Array.from({ length: 2000 }, (_, i) => `absent_name_${i}`);
+    const maybes = filter.candidates(absent, nameHashes(absent)).length;
+    assert.ok(maybes < 40, `${maybes} false maybes of 2000`);
+    // A number's tail and a longer identifier are not the name.
+    const other = NameFilter.of('x = 0x1f + 12ab; my_realloc(p, n);');
+    assert.equal(other.mayHaveAny(nameHashes(['realloc'])), false);
+    assert.equal(other.mayHaveAny(nameHashes(['my_realloc'])), true);
   });
 });

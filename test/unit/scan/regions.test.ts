@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { bodiesWithout, functionBodies, includedRanges } from '../../../src/core/scan/regions';
+import { bodiesWithout, fileLayout, functionBodies, includedRanges, itemsMatching, mergeRanges } from '../../../src/core/scan/regions';
+import { parseSymbolsIn } from '../../../src/core/scan/headers';
 import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
 import { toTreeSitterRanges } from '../../../src/core/scan/regions';
@@ -94,5 +95,49 @@ describe('lazy header symbols', () => {
     assert.equal(parses, 1, 'parsed once, then reused');
     assert.equal(lazy.macros.size, 1);
     assert.deepEqual([...lazy.macros.keys()], ['CHUNK']);
+  });
+
+  it('cuts a file into top-level items, keeping conditionals and directive-like comments apart', () => {
+    const text = [
+      '/* head comment */',
+      '#ifndef H',
+      '#define SIZE 64',
+      'struct pair { int a; /* } */ char b[SIZE]; };',
+      '/*',
+      '#if 0 (a directive-like line in a comment)',
+      '*/',
+      'static void *grow(void *p)',
+      '{',
+      '#ifdef DEBUG',
+      '  log("{");',
+      '#endif',
+      '  return realloc(p, SIZE);',
+      '}',
+      'int counter = 0;',
+      '#endif',
+      '',
+    ].join('\n');
+    const layout = fileLayout(text)!;
+    const items = layout.items.map((r) => text.slice(r.start, r.end).split('\n')[0]);
+    assert.deepEqual(items, ['#define SIZE 64', 'struct pair { int a; /* } */ char b[SIZE]; };', 'static void *grow(void *p)', 'int counter = 0;']);
+    assert.deepEqual(layout.fixed.map((r) => text.slice(r.start, r.end).split('\n')[0]), ['#ifndef H', '/*', '#endif']);
+    // The #ifdef inside the body belongs to the function's item.
+    assert.match(text.slice(layout.items[2]!.start, layout.items[2]!.end), /#ifdef DEBUG[\s\S]*return realloc[\s\S]*\}$/);
+    assert.deepEqual(itemsMatching(text, layout.items, /\bSIZE\b/), [0, 1, 2]);
+    assert.deepEqual(itemsMatching(text, layout.items, /\brealloc\b/), [2]);
+    assert.deepEqual(itemsMatching(text, layout.items, /\bhead\b/), [], 'a comment between items is in none');
+    assert.equal(fileLayout('void f() { if (x) { }'), null, 'unbalanced braces: parse whole');
+    assert.deepEqual(mergeRanges([{ start: 10, end: 20 }, { start: 0, end: 5 }, { start: 15, end: 30 }]), [{ start: 0, end: 5 }, { start: 10, end: 30 }]);
+  });
+
+  it('reads symbols of items parsed apart, an inline helper included, when the parse starts mid-file', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = '\n\n/* lead */\nint unrelated(void) { return 1; }\nstatic inline unsigned long mul(unsigned long a, unsigned long b)\n{\n  return a * b;\n}\n#define GROW(p, n) realloc((p), mul(n, 8))\n';
+    const layout = fileLayout(text)!;
+    const wanted = itemsMatching(text, layout.items, /\bmul\b/);
+    assert.equal(wanted.length, 2);
+    const symbols = parseSymbolsIn(parser, 'x.h', text, mergeRanges(wanted.map((k) => layout.items[k]!)));
+    assert.deepEqual([...symbols.inlineFunctions!.keys()], ['mul']);
+    assert.deepEqual([...symbols.macros.keys()], ['GROW']);
   });
 });

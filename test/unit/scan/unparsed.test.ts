@@ -100,7 +100,8 @@ describe('pagecost scan: unparsed regions', function () {
     const report = JSON.parse(io.out) as { errors: { file: string; message: string }[]; notes: { file: string }[]; stats: { unparsedRegions?: number; unparsedFiles?: number } };
     assert.deepEqual(report.errors.map((e) => e.file), ['lost.c']);
     assert.match(report.errors[0]!.message, /^line 2 \(`realloc`\) did not parse/);
-    assert.equal(report.stats.unparsedRegions, 3);
+    // (visit() on line 30 names no resize: the scan does not parse it, so its macro-made error is not counted.)
+    assert.equal(report.stats.unparsedRegions, 2);
     assert.equal(report.stats.unparsedFiles, 1);
     assert.deepEqual(report.notes, [], 'listed only with --verbose');
   });
@@ -108,11 +109,11 @@ describe('pagecost scan: unparsed regions', function () {
   it('--verbose lists them as notes, in text and JSON; the summary says how many', async () => {
     const text = fakeIO(dir);
     assert.equal(await main(['scan', '.', '--jobs', '1'], text), 0, text.err);
-    assert.match(text.err, /pagecost: 3 regions in 1 file did not parse but cannot hide a call \(--verbose lists them\)/);
+    assert.match(text.err, /pagecost: 2 regions in 1 file did not parse but cannot hide a call \(--verbose lists them\)/);
     assert.doesNotMatch(text.err, /list\.c: note/);
     const verbose = fakeIO(dir);
     assert.equal(await main(['scan', '.', '--jobs', '1', '--verbose'], verbose), 0, verbose.err);
-    assert.match(verbose.err, /^list\.c: note: lines 30, 39, 61 did not parse \(tree-sitter\); no call can be missed there/m);
+    assert.match(verbose.err, /^list\.c: note: lines 39, 61 did not parse \(tree-sitter\); no call can be missed there/m);
     const json = fakeIO(dir);
     assert.equal(await main(['scan', '.', '--format', 'json', '--jobs', '1', '--verbose'], json), 0, json.err);
     const report = JSON.parse(json.out) as { notes: { file: string; message: string }[] };

@@ -364,7 +364,11 @@ function spliceAndFill(items: { p: Pending; roles: ArgRole[]; texts: string[] }[
         newEndPosition: pointAfter(n.startPosition, replacement),
       });
     }
-    const spliced = parser.parse(newText, copy);
+    // A partial tree (scan/regions.ts) keeps its ranges, moved by the edits: parsing the whole
+    // spliced text instead would parse everything the scan left out.
+    const ranges = copy.getIncludedRanges();
+    const whole = ranges.length === 1 && ranges[0]!.startIndex === 0 && ranges[0]!.endIndex >= newText.length;
+    const spliced = whole || !ranges.length ? parser.parse(newText, copy) : parser.parse(newText, copy, { includedRanges: ranges });
     try {
       for (const { it, start, parts } of placed) {
         const resolved = resolveDirect(it.p);

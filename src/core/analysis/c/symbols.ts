@@ -104,9 +104,9 @@ const COLLECTED = [
 /** Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read. */
 export function collectSymbols(root: Node, file: string): FileSymbols {
   const c = collector(file);
-  walkTopLevel(root, c.visit, c.specType, c.symbols, (fn, source) => {
+  walkTopLevel(root, c.visit, c.specType, c.symbols, (fn, textOf) => {
     try {
-      const f = inlineFunction(fn, source, file);
+      const f = inlineFunction(fn, textOf, file);
       if (f && !c.symbols.inlineFunctions!.has(f.name)) c.symbols.inlineFunctions!.set(f.name, f);
     } catch {
       // not a function we can read: leave it out
@@ -255,9 +255,13 @@ function walkTopLevel(
   visit: (n: Node, conds?: string[]) => void,
   specType: (n: Node | null) => CType,
   symbols: FileSymbols,
-  onFunction: (fn: Node, source: string) => void,
+  onFunction: (fn: Node, textOf: (from: number, to: number) => string) => void,
 ): void {
+  // The root starts where its first item does (not at 0 when the parse skipped the file's head):
+  // offsets into its text are relative to it.
   const source = root.text;
+  const base = root.startIndex;
+  const textOf = (from: number, to: number) => source.slice(from - base, to - base);
   const specifiersIn = (n: Node | null) => {
     if (!n) return;
     if (SPECIFIERS.includes(n.type)) visit(n);
@@ -286,10 +290,10 @@ function walkTopLevel(
           addGlobals(item, specType, symbols);
           break;
         case 'function_definition':
-          if (/#\s*define/.test(source.slice(item.startIndex, item.endIndex))) {
+          if (/#\s*define/.test(textOf(item.startIndex, item.endIndex))) {
             for (const d of item.descendantsOfType(['preproc_def', 'preproc_function_def'])) if (d) visit(d, conds);
           }
-          onFunction(item, source);
+          onFunction(item, textOf);
           break;
         case 'ERROR':
           for (const d of item.descendantsOfType(COLLECTED)) if (d) visit(d, conds);
@@ -351,9 +355,9 @@ const GUARD_CALL = /^[A-Za-z_]\w*\s*\(/;
  * Only `inline` functions are read: they are the small helpers size expressions call, and the
  * text check keeps the cost to one substring test for every other function.
  */
-function inlineFunction(fn: Node, source: string, file: string): InlineFunction | null {
+function inlineFunction(fn: Node, textOf: (from: number, to: number) => string, file: string): InlineFunction | null {
   const body = fn.childForFieldName('body');
-  if (!body || !/\binline\b|__inline/.test(source.slice(fn.startIndex, body.startIndex))) return null;
+  if (!body || !/\binline\b|__inline/.test(textOf(fn.startIndex, body.startIndex))) return null;
   let decl: Node | null = fn.childForFieldName('declarator');
   for (let guard = 0; decl && decl.type !== 'function_declarator' && guard < 8; guard++) {
     decl = decl.childForFieldName('declarator');
