@@ -13,7 +13,7 @@ import { runJsBenchmark } from '../core/bench/js/runner';
 import { fitJs } from '../core/bench/js/fit';
 import { loadProfile } from '../core/model';
 import { jsHarnessInfo, jsHarnessPath, thisNodeEngine } from './jsBench';
-import { BENCH_OPS, BYTE_GRANULAR_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
+import { BENCH_OPS, BYTE_GRANULAR_OPS, expectedLines, formatBytes, fullSweep, isBenchOp, parseSize, quickCalibrationSweep, quickSweep, type BenchOp, type Sweep } from '../core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable, type ModelFn } from '../core/bench/table';
 import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from '../core/bench/calibration';
 import { modelFor, withClock } from '../core/bench/modelled';
@@ -100,7 +100,10 @@ export function parseBenchArgs(argv: string[], cpus: number, command: 'bench' | 
     else throw new UsageError(`unexpected argument "${a}"`);
   }
 
-  const sweep = quick ? quickSweep(cpus) : fullSweep(cpus);
+  // A quick calibration adds the 64 MiB points of a few ops; a sweep narrowed by --ops, --sizes
+  // or --threads is what was asked for, without them.
+  const narrowed = flags.has('--ops') || flags.has('--sizes') || flags.has('--threads');
+  const sweep = quick ? (command === 'calibrate' && !narrowed ? quickCalibrationSweep(cpus) : quickSweep(cpus)) : fullSweep(cpus);
   let jsOps: JsBenchOp[] = [];
   if (flags.has('--ops')) {
     const all = list(flags.get('--ops')!, '--ops');

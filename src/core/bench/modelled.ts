@@ -3,7 +3,7 @@
 // mapped onto the model's Operation with the same setup the harness uses (harness.c), so that
 // a ratio far from 1 means the model is off, not that the two measure different things.
 import {
-  GLIBC_TOP_PAD, estimateNs, hostFaultPages, hostHugePages, isOpName, makeContext, namedOperation,
+  GLIBC_TOP_PAD, estimateNs, hostCorun, hostFaultPages, hostHugePages, isOpName, makeContext, namedOperation,
   type ModelContext, type OpName, type Operation, type Params, type Profile,
 } from '../model';
 import type { PointKey } from './protocol';
@@ -173,7 +173,9 @@ function modelOp(profile: Profile, params: Params, key: PointKey): number | null
   const page = profile.machine.pageSize;
   const slot = (page * page) / 8;
   const pti = ptiNs(params, profile);
-  const host = (bytes: number): number => hostFaultPages(params, profile.machine, bytes) * params.c_fault_host;
+  // Host-backed faults are slowed while the harness's spinners run (f_host_corun).
+  const corun = hostCorun(params, Math.max(0, Math.min(key.threads - 1, profile.machine.cpus - 1)));
+  const host = (bytes: number): number => hostFaultPages(params, profile.machine, bytes) * params.c_fault_host * corun;
   switch (key.op) {
     case 'syscall':
       return params.t_sys + pti;
@@ -185,7 +187,7 @@ function modelOp(profile: Profile, params: Params, key: PointKey): number | null
       // repetition: its first fault also pays t_fault_first.
       return params.t_fault_first + Math.ceil(key.bytes / page) * (params.t_fault4k + pti) + host(key.bytes);
     case 'fault-2m':
-      return params.t_fault_first + Math.ceil(key.bytes / slot) * (params.t_fault2M + pti) + hostHugePages(params, profile.machine, key.bytes) * params.t_fault2M_host;
+      return params.t_fault_first + Math.ceil(key.bytes / slot) * (params.t_fault2M + pti) + hostHugePages(params, profile.machine, key.bytes) * params.t_fault2M_host * corun;
     case 'swap-pages-mremap':
       return swapByMremap(params, ctx, key.bytes, page);
     case 'swap-pages-memcpy':

@@ -499,5 +499,29 @@ export async function runBenchmark(
   const harness = await ensureHarness(host, { source, compiler, cacheDir: opts.cacheDir ?? defaultCacheDir(host) });
   opts.onBuild?.(harness);
   const output = await runHarness(host, harness.binary, opts);
+  // The sweep's extra runs, one after the other, into the same output (a failure keeps what the
+  // runs before it measured, as a single run's failure does).
+  for (const extra of opts.sweep.extras ?? []) {
+    let more: ParsedOutput;
+    try {
+      more = await runHarness(host, harness.binary, { ...opts, sweep: { ...extra, extras: [] } });
+    } catch (e) {
+      if (e instanceof BenchError && e.partial) throw new BenchError(e.kind, e.message, mergeOutputs(output, e.partial));
+      throw e;
+    }
+    mergeOutputs(output, more);
+  }
   return { output, harness };
+}
+
+/** Adds a later run's points to an output (its machine facts and end line are the first run's, the time summed). */
+function mergeOutputs(into: ParsedOutput, more: ParsedOutput): ParsedOutput {
+  into.points.push(...more.points);
+  into.skipped.push(...more.skipped);
+  into.failed.push(...more.failed);
+  into.errors.push(...more.errors);
+  if (into.end && more.end) {
+    into.end = { points: into.end.points + more.end.points, interrupted: into.end.interrupted || more.end.interrupted, elapsedMs: into.end.elapsedMs + more.end.elapsedMs };
+  }
+  return into;
 }

@@ -7,7 +7,7 @@ export {
   type ParamDef, type ParamId, type Params, type BuiltinProfileName,
 } from './params';
 export {
-  readMachineFacts, kernelAtLeast, kernelVersion,
+  readMachineFacts, kernelAtLeast, kernelVersion, machineKey,
   type MachineFacts, type MachineReading, type MachineEnv, type ReadFn, type Arch, type ThpMode, type PtiState,
 } from './machine';
 export {
@@ -16,7 +16,7 @@ export {
   type Profile, type CalibrationFile,
 } from './profile';
 export {
-  estimateOp, estimateNs, copyLevel, copyShares, hostFaultPages, hostHugePages, ALLOCATORS, GLIBC_TOP_PAD, GLIBC_MMAP_THRESHOLD_MIN, GLIBC_MMAP_THRESHOLD_MAX, MUSL_MMAP_THRESHOLD,
+  estimateOp, estimateNs, copyLevel, copyShares, hostCorun, hostFaultPages, hostHugePages, ALLOCATORS, GLIBC_TOP_PAD, GLIBC_MMAP_THRESHOLD_MIN, GLIBC_MMAP_THRESHOLD_MAX, MUSL_MMAP_THRESHOLD,
   type Allocator, type Alignment, type Estimate, type ModelContext, type Operation,
 } from './estimate';
 export {

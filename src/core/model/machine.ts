@@ -56,6 +56,8 @@ export interface MachineReading {
   origins: Partial<Record<MachineFactKey, string>>;
   /** Which built-in profile the machine looks like (arm64, a VM guest or bare-metal x86-64). */
   base: 'x86-64' | 'x86-64-vm' | 'arm64';
+  /** The CPU's model name (/proc/cpuinfo), '' when unknown: part of the machine key. */
+  cpuModel: string;
 }
 
 /** Values the caller knows without files (Node: os.availableParallelism(), process.arch). */
@@ -176,7 +178,36 @@ export function readMachineFacts(read: ReadFn, env: MachineEnv = {}): MachineRea
   } else origins.caches = 'default: cache sizes not in sysfs';
 
   const base = facts.arch === 'arm64' ? 'arm64' : facts.hypervisor ? 'x86-64-vm' : 'x86-64';
-  return { facts, origins, base };
+  const cpuModel = cpuinfo ? (/^(?:model name|Model|CPU part)\s*:\s*(.+)$/m.exec(cpuinfo)?.[1]?.trim() ?? '') : '';
+  return { facts, origins, base, cpuModel };
+}
+
+/**
+ * A name for this machine and kernel: what a calibration or a probe measured is kept under it
+ * (the pagecost cache) and what `npm run bench:accuracy` records under docs/measurements/. Two
+ * machines share a key only if every fact the model reads is the same: CPU model, CPU count,
+ * kernel release, page size, THP mode, page-table isolation, hypervisor, INVLPGB and caches.
+ * Readable at the front ("amd-epyc-2cpu-6.18.44"), a hash of all of it at the end.
+ */
+export function machineKey(f: Partial<MachineFacts>, cpuModel: string): string {
+  const c = f.caches;
+  const all = [cpuModel, f.arch, f.cpus, f.kernel, f.pageSize, f.thp, f.pti, f.hypervisor, f.invlpgb, c?.l1d, c?.l2, c?.l3].map((v) => String(v ?? '?')).join('|');
+  const slug = (t: string, max: number) => t.toLowerCase().replace(/\(r\)|\(tm\)|\bprocessor\b|\bcpu\b/g, '').replace(/[^a-z0-9.]+/g, '-').replace(/^-+|-+$/g, '').slice(0, max).replace(/-+$/, '');
+  const kernel = slug(f.kernel ?? 'unknown', 20);
+  return `${slug(cpuModel || f.arch || 'machine', 24) || 'machine'}-${f.cpus ?? '?'}cpu-${kernel}-${fnv64(all)}`;
+}
+
+/** 64-bit FNV-1a as 16 hex digits (two 32-bit halves): a stable fingerprint, not a secret. */
+function fnv64(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    a = Math.imul(a ^ ch, 0x01000193) >>> 0;
+    b = Math.imul(b ^ ch, 0x01000193) >>> 0;
+    b = (b ^ (b >>> 13)) >>> 0;
+  }
+  return a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0');
 }
 
 function countCpuList(text: string): number | null {

@@ -102,6 +102,12 @@ export const PARAMS = [
     tag: 'M', source: 'MODEL-FACTS §1.2: 1-page move, isolated source (page table freed) 3.5–4.0 µs vs 2.0–2.2 µs with a neighbour [M]; default 0 keeps §2.1 and §3 S1', calibratable: true,
   },
   {
+    id: 'c_slot', unit: 'ns', label: 'walking one 2 MiB slot of a moved range',
+    doc: 'Per page-table slot (2 MiB for 4 KiB pages) that a moving mremap walks, whether or not anything is mapped there: move_page_tables() looks up the source and destination tables of every extent. Not in MODEL-FACTS, so 0 in the built-ins; a never-written move grew from 2.3 µs (up to 2 MiB) to 20.6 µs at 256 MiB on our EPYC guest (≈0.14 µs per slot).',
+    defaults: same(0), range: [0, 5000], rangeSource: 'our EPYC guest: ≈140 ns per slot for a never-written move (docs/measurements); up to µs in slow guests', limits: [0, 1_000_000],
+    tag: 'M', source: 'our EPYC guest, harness protocol 2 (mremap-move-untouched): 2.3 µs for 4 KiB–2 MiB, 3.5 µs at 16 MiB, 11.3 µs at 128 MiB, 20.6 µs at 256 MiB', calibratable: true,
+  },
+  {
     id: 't_enomem', unit: 'ns', label: 'failed in-place grow (ENOMEM without MREMAP_MAYMOVE)',
     doc: 'Lookup and failure path of a grow that cannot happen in place and may not move.',
     defaults: same(300), range: [100, 5000], rangeSource: 'a failed lookup: a system call\'s order of magnitude', limits: [10, 1_000_000],
@@ -115,8 +121,8 @@ export const PARAMS = [
   },
   {
     id: 'c_pmd', unit: 'ns', label: 'moving one whole page table (2 MiB, aligned)',
-    doc: 'move_normal_pmd() for a slot both addresses cover with the same 2 MiB offset. Excludes the full TLB flush that follows (c_flush_full): MODEL-FACTS proposes 0.2 µs, but 0.2 + 0.15 µs per slot would overshoot the published 0.29 µs per 2 MiB, so the flush-exclusive share is 0.14 µs.',
-    defaults: same(140), range: [30, 10000], rangeSource: 'commit 2c91bd4a4e2e: 0.29 µs per 2 MiB with its flush; 2–4 µs per slot on our EPYC guest (a full flush there is dear)', limits: [1, 100_000],
+    doc: 'move_normal_pmd() for a slot both addresses cover with the same 2 MiB offset, with the flush of the slot that follows it (model v5; v2–v4 charged that flush as c_flush_full, which calibration could not tell apart, and which on our EPYC guest costs 1.3 µs for a misaligned extent while a whole aligned slot took 0.55 µs in all). The published 0.29 µs per 2 MiB (commit 2c91bd4a4e2e) includes the flush.',
+    defaults: same(290), range: [30, 10000], rangeSource: 'commit 2c91bd4a4e2e: 0.29 µs per 2 MiB with its flush; 2–4 µs per slot on our EPYC guest (a full flush there is dear)', limits: [1, 100_000],
     tag: 'S/M', source: 'MODEL-FACTS §1.4: 1 GiB PMD moves 144–160 µs ≈0.29 µs per 2 MiB incl. flush, commit 2c91bd4a4e2e [S]; 0.16–0.19 µs [M]', calibratable: true,
   },
   {
@@ -127,8 +133,8 @@ export const PARAMS = [
   },
   {
     id: 'c_thp', unit: 'ns', label: 'moving one transparent huge page (aligned)',
-    doc: 'move_huge_pmd() for a THP whose slot is mutually aligned. Excludes the flush (c_flush_full); 0.18 + 0.15 µs = the measured 0.33 µs per huge page.',
-    defaults: same(180), range: [30, 10000], rangeSource: 'MODEL-FACTS §1.4: 0.30–0.36 µs per huge page with its flush; as c_pmd in guests', limits: [1, 100_000],
+    doc: 'move_huge_pmd() for a THP whose slot is mutually aligned, with its flush (model v5): the measured 0.30–0.36 µs per huge page.',
+    defaults: same(330), range: [30, 10000], rangeSource: 'MODEL-FACTS §1.4: 0.30–0.36 µs per huge page with its flush; as c_pmd in guests', limits: [1, 100_000],
     tag: 'M', source: 'MODEL-FACTS §1.4: 1 GiB of THPs 155–184 µs, 0.30–0.36 µs per huge PMD [M]', calibratable: true,
   },
   {
@@ -198,10 +204,22 @@ export const PARAMS = [
     tag: 'E/M', source: 'MODEL-FACTS §1.7: THP fault 130–180 µs bare metal [S] vs 235–590 µs in the VM [M]: VM 150 µs above the bare-metal 150 µs [E], so 300 µs beyond the pool; our VM (docs/measurements, v3b): ≈75 µs per huge page up to 16 MiB, ≈230 µs from 64 MiB [M]', calibratable: true,
   },
   {
+    id: 'f_host_corun', unit: 'share', label: 'host faults slowed by another running CPU of the process (VM guest)',
+    doc: 'A host-backed fault (c_fault_host, t_fault2M_host) costs (1 + f) times as much while another CPU runs the process: the guest\'s other vCPU competes with the host\'s work for this one (a shared physical core or memory bandwidth). Only the host part: faults inside the pool are not slowed. Not in MODEL-FACTS, so 0 in the built-ins.',
+    defaults: same(0), range: [0, 4], rangeSource: 'our EPYC guest: 4 KiB fault runs of 16–256 MiB with a spinner on the other vCPU took 1.3–2.7× as long (docs/measurements); none on the Xeon guest of MODEL-FACTS', limits: [0, 100],
+    tag: 'M', source: 'our EPYC guest, harness protocol 2: fault-4k 16 MiB 16.7 ms alone, 32.7 ms with a spinner; 256 MiB 254 ms and 698 ms; ≤2 MiB the same', calibratable: true,
+  },
+  {
     id: 's_fault_pool', unit: 'MiB', label: 'fresh memory a VM guest gets without host faults',
     doc: 'How much first-touched memory comes from recently freed pages the host still backs; pages beyond it pay c_fault_host. Not pinned by MODEL-FACTS beyond "more than 1 MiB, less than 1 GiB"; calibration fits it where c_fault_host is not zero.',
     defaults: same(32), range: [1, 4096], rangeSource: 'how much recently freed memory a guest gets back without host faults: from 1 MiB to 4 GiB', limits: [0, 1_000_000],
     tag: 'E/M', source: 'MODEL-FACTS §1.9 [M]: no extra at 1 MiB, ≈3–4 µs per page at 1 GiB; the knee in between [E]', calibratable: true,
+  },
+  {
+    id: 's_fault_pool_huge', unit: 'MiB', label: 'fresh huge pages a VM guest gets without host faults',
+    doc: 'As s_fault_pool, for runs of huge-page (THP) faults: beyond it each huge page pays t_fault2M_host. A pool of its own, because a guest finds free 2 MiB blocks elsewhere than single pages: on our EPYC guest 4 KiB faults got dearer between 2 and 4 MiB, huge-page faults between 32 and 64 MiB.',
+    defaults: same(32), range: [1, 4096], rangeSource: 'as s_fault_pool; our EPYC guest ≈32–64 MiB, our Xeon guest ≈16–64 MiB', limits: [0, 1_000_000],
+    tag: 'M', source: 'our EPYC guest, harness protocol 2: fault-2m 2–16 MiB ≈95 µs per huge page, 32 MiB 111 µs, 64 MiB 292 µs; fault-4k 2 MiB 1.3 µs per page, 4 MiB 3.4 µs', calibratable: true,
   },
   {
     id: 't_fault0', unit: 'ns', label: 'first read of a never-written page (zero page)',

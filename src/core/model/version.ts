@@ -19,6 +19,8 @@
 // unless said otherwise, so a small realloc that moves pays no page fault; a MREMAP_FIXED move
 // keeps the page tables of its end slots (ranges the program keeps). Harness protocol 2
 // measures those states under the same names; v4 calibrations were fitted to protocol 1's.
+// Still v5 (unreleased): c_slot (each slot a move walks), f_host_corun (host faults slowed by
+// another running CPU), s_fault_pool_huge, and c_pmd/c_thp including their slot's flush.
 export const MODEL_VERSION = 5;
 
 /** Version of the calibration profile file format read by loadProfile(). */

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { calibrate, renderCalibrationReport } from '../../../src/core/bench/calibration';
 import { distribution, pointErrors } from '../../../src/core/bench/pointErrors';
-import { fullSweep, quickSweep } from '../../../src/core/bench/sweep';
+import { fullSweep, quickCalibrationSweep } from '../../../src/core/bench/sweep';
 import { loadProfile } from '../../../src/core/model';
 import { measure, measurementsOf, syntheticMachines, trueProfile } from './machines';
 
@@ -28,7 +28,7 @@ describe('calibration on synthetic machines (issue 12)', function () {
 
   for (const [i, m] of MACHINES.entries()) {
     it(`#${i} ${m.name}: ≥ 95% of the quick sweep's and of the full sweep's points within 1.5×`, () => {
-      const quick = quickSweep(m.machine.cpus);
+      const quick = quickCalibrationSweep(m.machine.cpus);
       const points = measure(m, quick, 1);
       const { file } = calibrate(measurementsOf(m, quick, points), 'synthetic');
       const profile = loadProfile(file, 'synthetic.json');
@@ -47,7 +47,7 @@ describe('calibration: what it writes', function () {
 
   it('never writes a profile that predicts its own points worse than its start, and says so', () => {
     const m = MACHINES[5]!;
-    const quick = quickSweep(m.machine.cpus);
+    const quick = quickCalibrationSweep(m.machine.cpus);
     // Points the start predicts exactly: no fit can do better.
     const { start } = calibrate(measurementsOf(m, quick, measure(m, quick, 1)), 'x');
     const exact = { ...m, truth: start.params, noise: 0, mismatch: 0 };
@@ -60,7 +60,7 @@ describe('calibration: what it writes', function () {
 
   it('writes a term the points pin only as a sum (a guest with PTI: t_fault4k + t_pti), and reports it as not pinned alone', () => {
     const m = MACHINES[0]!;
-    const quick = quickSweep(m.machine.cpus);
+    const quick = quickCalibrationSweep(m.machine.cpus);
     const { file, unfitted } = calibrate(measurementsOf(m, quick, measure(m, quick, 1)), 'pti');
     const p = loadProfile(file, 'pti.json');
     const fault = p.params.t_fault4k + p.params.t_pti;

@@ -7,7 +7,7 @@ import { checkMeasurements } from '../../../src/core/bench/measurements';
 import type { MeasuredPoint } from '../../../src/core/bench/protocol';
 import { compareRuns } from '../../../src/core/bench/repeat';
 import {
-  BENCH_OPS, VARIANT_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickSweep, threadLadder, validateSweep,
+  BENCH_OPS, VARIANT_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickCalibrationSweep, quickSweep, threadLadder, validateSweep,
   type BenchOp,
 } from '../../../src/core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable } from '../../../src/core/bench/table';
@@ -34,12 +34,26 @@ describe('bench sweeps', () => {
       assert.ok((s.byteSizes ?? []).some((b) => b < 4096), 'a heap block below a page');
     }
     assert.deepEqual(fullSweep(2).ops, [...BENCH_OPS]);
-    assert.deepEqual(quickSweep(2).ops, BENCH_OPS.filter((o) => !VARIANT_OPS.has(o)));
+    // realloc-grow-top below a page is the only point that pins t_libc alone.
+    assert.deepEqual(quickSweep(2).ops, BENCH_OPS.filter((o) => !VARIANT_OPS.has(o) || o === 'realloc-grow-top'));
+    assert.equal(quickSweep(2).extras, undefined, 'sweeps made from the quick one do not inherit the calibration\'s extra run');
     assert.ok(quickSweep(2).ops.includes('mremap-move-untouched'), 'the never-written move pins t_vma_move');
     assert.deepEqual(quickSweep(1).threads, [1]);
     assert.deepEqual(quickSweep(2).threads, [1, 2]);
     assert.deepEqual(quickSweep(8).threads, [1, 2, 4], 'two counts of other CPUs: a_ipi and b_ipi apart');
     assert.equal(Math.max(...fullSweep(2).sizes), 256 * 1024 * 1024);
+  });
+
+  it('a quick calibration adds one run of a few ops at 64 MiB, counted and validated with the rest', () => {
+    const q = quickSweep(2);
+    const c = quickCalibrationSweep(2);
+    assert.equal(c.extras?.length, 1);
+    const extra = c.extras![0]!;
+    assert.deepEqual(extra.sizes, [64 * 1024 * 1024]);
+    assert.ok(extra.ops.includes('fault-4k') && extra.ops.includes('memcpy-warm'));
+    assert.equal(expectedLines(c), expectedLines(q) + extra.ops.length);
+    assert.equal(validateSweep(c), null);
+    assert.match(validateSweep({ ...c, extras: [{ ...extra, sizes: [5000] }] }) ?? '', /^extra run: .*multiple of 4096/);
   });
 
   it('climbs thread counts in powers of two up to the CPU count', () => {

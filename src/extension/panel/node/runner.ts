@@ -14,7 +14,7 @@ import { loadProfile } from '../../../core/model';
 import { runJsBenchmark } from '../../../core/bench/js/runner';
 import { measurementsOf } from '../../../core/bench/measurements';
 import { BenchError, defaultCacheDir, resolveCompiler, runBenchmark, type BenchHost } from '../../../core/bench/runner';
-import { quickSweep } from '../../../core/bench/sweep';
+import { quickCalibrationSweep } from '../../../core/bench/sweep';
 import { noCompilerSentence } from '../../../core/panel/blocked';
 import type { PanelRunner, RunCallbacks } from '../runner';
 
@@ -108,7 +108,7 @@ export function nodePanelRunner(distPath: string): PanelRunner {
     },
     async calibrate(compilerPath, cb) {
       const t0 = Date.now();
-      const sweep = quickSweep(availableParallelism());
+      const sweep = quickCalibrationSweep(availableParallelism());
       const run = await runC(sweep, compilerPath, cb);
       const measurements = measurementsOf(run.output, run.harness, sweep, Date.now() - t0, new Date());
       const { file, fit } = fitCalibration(measurements, 'this machine');
