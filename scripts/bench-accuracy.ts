@@ -6,18 +6,22 @@
 // parameters moved or could not be fitted.
 //
 //   npx tsx scripts/bench-accuracy.ts [--quick] [--from FILE] [--save FILE] [--report FILE]
-//                                     [--holdout 16K,1M,...] [--cc PATH] [--cache-dir DIR] [--json]
+//                                     [--no-keep] [--holdout 16K,1M,...] [--cc PATH] [--cache-dir DIR] [--json]
 //
-// --from reads a measurements file (or a calibration profile, which embeds its measurements);
-// --save writes the measurements of a fresh run so that the figures can be derived again;
-// --report also writes what is printed to FILE (docs/measurements/<date>-accuracy.txt).
+// The first line names the machine key (CPU, CPU count, kernel and a hash of every fact the model
+// reads; src/core/model/machine.ts). A fresh run is kept under docs/measurements/<machine key>/
+// (<date>-full.json or -quick.json, and the printed report as <date>-full-accuracy.txt) unless
+// --no-keep; --save and --report name other files. --from reads a measurements file (or a
+// calibration profile, which embeds its measurements) and writes a report only with --report.
 // The load average is printed with every figure: on a shared machine it explains the spread.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from '../src/cli/benchHost';
+import { thisMachine } from '../src/cli/probe';
 import { accuracyReport, errorFactor, type ErrorDistribution } from '../src/core/bench/accuracy';
-import { renderFit } from '../src/core/bench/calibration';
+import { measuredMachineKey, renderFit } from '../src/core/bench/calibration';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, checkMeasurements, type MeasurementsFile } from '../src/core/bench/measurements';
 import { BenchError, runBenchmark } from '../src/core/bench/runner';
 import { formatBytes, fullSweep, parseSize, quickSweep } from '../src/core/bench/sweep';
@@ -96,11 +100,27 @@ function floors(r: ReturnType<typeof accuracyReport>): string {
   );
 }
 
+/** A file name under docs/measurements/<key>/ that is not taken yet (…-full.json, …-full-2.json). */
+function keptPath(key: string, stem: string, suffix: string): string {
+  const dir = join(__dirname, '..', 'docs', 'measurements', key);
+  mkdirSync(dir, { recursive: true });
+  for (let i = 1; ; i++) {
+    const p = join(dir, `${stem}${i === 1 ? '' : `-${i}`}${suffix}`);
+    if (!existsSync(p)) return p;
+  }
+}
+
 async function main(): Promise<number> {
   const from = flag('--from');
+  const live = thisMachine().key;
+  if (!from) process.stdout.write(`machine key: ${live}\n`);
   const m = from ? readMeasurements(from) : await measure();
   if (!m) return 1;
-  const save = flag('--save');
+  const key = measuredMachineKey(m.machine);
+  const keyLine = from ? `machine key: ${key}${key === live ? ' (this machine)' : ` (not this machine, which is ${live})`}\n` : `machine key: ${key}\n`;
+  const keep = !from && !process.argv.includes('--no-keep');
+  const stem = `${m.measuredAt.slice(0, 10)}-${m.sweep.sizes.length < 12 ? 'quick' : 'full'}`;
+  const save = flag('--save') ?? (keep ? keptPath(key, stem, '.json') : undefined);
   if (save && !from) {
     writeFileSync(save, `${JSON.stringify(m)}\n`, 'utf8');
     process.stderr.write(`bench-accuracy: measurements written to ${save}\n`);
@@ -118,12 +138,13 @@ async function main(): Promise<number> {
   const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now(), cpuNow, crossValidate: true });
   if (process.argv.includes('--json')) {
     const { fit: _fit, ...rest } = r;
-    process.stdout.write(`${JSON.stringify({ measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machineKey: key, measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
     return 0;
   }
   const f = m.machine;
   const unit = (u: string) => (u ? ` ${u}` : '');
   const text =
+    keyLine +
     `measurements: ${from ?? 'this run'}, taken ${m.measuredAt} (${(m.elapsedMs / 1000).toFixed(0)} s, ${m.points.length} points, ${m.sweep.threads.join('/')} threads)\n` +
       `machine: ${f.cpuModel || f.arch}, ${f.cpus} CPUs, Linux ${f.kernel}, glibc ${f.glibc}, THP ${f.thp}${f.flags.includes('hypervisor') ? ', VM guest' : ''}; clock read ${f.clockNs} ns\n` +
       (m.load ? `load average during the measurement (1/5/15 min): ${m.load.before.map((x) => x.toFixed(2)).join(' ')} before, ${m.load.after.map((x) => x.toFixed(2)).join(' ')} after, on ${f.cpus} CPUs\n` : '') +
@@ -147,8 +168,9 @@ async function main(): Promise<number> {
       r.unfitted.map((u) => `  ${u.id}: ${u.reason}`).join('\n') +
       `\n\n${renderFit(r.fit)}\n` +
       floors(r);
-  process.stdout.write(text);
-  const report = flag('--report');
+  // A fresh run printed the key before measuring: the report file has it, stdout once.
+  process.stdout.write(from ? text : text.slice(keyLine.length));
+  const report = flag('--report') ?? (keep && save ? save.replace(/\.json$/, '-accuracy.txt') : undefined);
   if (report) {
     writeFileSync(report, text, 'utf8');
     process.stderr.write(`bench-accuracy: report written to ${report}\n`);

@@ -23,7 +23,7 @@ for (const [from, name] of wasm) copyFileSync(from, join(dist, name));
 
 // Each subcommand is its own bundle, required by the dispatcher only when asked for: `pagecost
 // explain` should not parse the scanner and its parser (about 9 ms of a ~60 ms process).
-const subcommands = ['scan', 'explain', 'bench', 'record'];
+const subcommands = ['scan', 'explain', 'bench', 'probe', 'record'];
 const nodeEntries = [
   { in: 'src/cli/main.ts', out: 'cli' },
   { in: 'src/cli/scanWorker.ts', out: 'scanWorker' },

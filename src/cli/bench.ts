@@ -19,7 +19,7 @@ import { calibrate as fitCalibration, renderCalibrationReport, renderFit } from 
 import { modelFor, withClock } from '../core/bench/modelled';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from './benchHost';
 import { UsageError, type CliIO, type Subcommand } from './io';
-import { loadProfileFromCli } from './machine';
+import { cliProfile, keepCalibration } from './probe';
 
 export const BENCH_USAGE = `usage: pagecost bench [--quick] [--ops LIST] [--sizes LIST] [--threads LIST] [--json|--csv]
        pagecost calibrate [--quick] [--ops ...] --out FILE
@@ -36,7 +36,8 @@ options:
   --cc PATH             C compiler (default: $CC, else cc, gcc, clang on PATH)
   --cache-dir DIR       where the compiled harness is kept (default: $XDG_CACHE_HOME/pagecost)
   --profile NAME|FILE   model profile for the "modelled" column: x86-64, x86-64-vm, arm64,
-                        this-machine (default), or a calibration file
+                        this-machine (default, or PAGECOST_PROFILE: this machine's probe,
+                        measured once in ≈2 s), auto, or a calibration file
   --force               accept a --profile calibrated on another machine or model version
   --json | --csv        machine-readable output instead of the table (bench)
   --out FILE            where calibrate writes the measurements (JSON)
@@ -182,19 +183,22 @@ export interface BenchDeps {
   /** The "modelled" column and the profile's name; null when there is no model to compare with. */
   loadModel: (profile: string | undefined, cwd: string, force?: boolean) => Promise<{ fn: ModelFn; name: string } | null>;
   writeFile: (path: string, text: string) => Promise<void>;
+  /** Keeps a calibration where `--profile auto` finds it for this machine; returns where. */
+  keepCalibration?: (text: string, cacheDir?: string) => Promise<string>;
   /** Installs the Ctrl-C handler; returns its remover. */
   onInterrupt: (controller: AbortController) => () => void;
   now: () => number;
 }
 
 /**
- * The cost model for the "modelled" column. The default profile is this-machine: the built-in
- * parameters closest to this machine (a VM guest gets the VM set) with its live facts, which is
- * what the measurements should be compared with. Bad profile names or files throw with the
+ * The cost model for the "modelled" column. The default profile is this-machine: this machine's
+ * probe over the built-in parameters closest to it (a VM guest gets the VM set) with its live
+ * facts, which is what the measurements should be compared with. Bad profile names or files throw with the
  * model's message.
  */
 async function cliModel(profile: string | undefined, cwd: string, force?: boolean): Promise<{ fn: ModelFn; name: string }> {
-  const p = loadProfileFromCli(profile ?? 'this-machine', cwd, { force: force === true });
+  // this-machine: this machine's probe (measured on first use, src/cli/probe.ts).
+  const p = (await cliProfile(profile, cwd, { fallback: 'this-machine', force: force === true })).profile;
   return { fn: withJsModel(modelFor(p), p), name: `${p.name} (${p.source})` };
 }
 
@@ -205,6 +209,7 @@ function defaultDeps(): BenchDeps {
     sourcePaths: harnessSourcePaths(),
     loadModel: cliModel,
     writeFile: (p, t) => fs.writeFile(p, t, 'utf8'),
+    keepCalibration: (t, cacheDir) => keepCalibration(t, cacheDir ? { cacheDir } : {}),
     onInterrupt: abortOnInterrupt,
     now: () => Date.now(),
   };
@@ -385,6 +390,7 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
   // still worth keeping (they can be fitted again by a later version).
   let text: string;
   let summary: string;
+  let fitted = false;
   try {
     const { file: profile, fit, unfitted, errors } = fitCalibration(file, basename(outPath).replace(/\.json$/i, ''));
     const jsFit = jsPoints.length ? fitJs(loadProfile(profile, outPath), jsPoints, thisNodeEngine()) : null;
@@ -402,6 +408,7 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
         ? `wrote the profile (the built-in parameters: the fit did not predict the ${o.points.length} measured points better) to ${outPath}\n`
         : `wrote the calibrated profile (${Object.keys(profile.params).length} fitted parameters, ${o.points.length} measured points) to ${outPath}\n`) +
       `use it with: pagecost explain --profile ${args.out} …, pagecost bench --profile ${args.out}\n`;
+    fitted = true;
   } catch (e) {
     text = `${JSON.stringify(file, null, 2)}\n`;
     summary = `the fit failed (${(e as Error).message}); wrote the ${o.points.length} measured points alone to ${outPath}\n`;
@@ -411,6 +418,15 @@ export async function runCalibrate(argv: string[], io: CliIO, deps: BenchDeps): 
   } catch (e) {
     io.stderr(`pagecost calibrate: cannot write ${outPath}: ${(e as Error).message}\n`);
     return 1;
+  }
+  if (fitted && deps.keepCalibration) {
+    // A copy under this machine's key: --profile auto (and the CLI's default where it is auto)
+    // uses it on this machine and kernel only. Not keeping it costs nothing but that.
+    try {
+      summary += `kept for this machine in ${await deps.keepCalibration(text, args.cacheDir)} (--profile auto uses it)\n`;
+    } catch (e) {
+      summary += `not kept for --profile auto: ${(e as Error).message}\n`;
+    }
   }
   io.stderr(summary);
   return 0;

@@ -2,7 +2,7 @@
 // the alternative costs, and the size at which moving pages starts beating copying.
 //   pagecost explain --op mremap-move --bytes 4096 [--threads 4] [--profile FILE|NAME] [--json]
 import { UsageError, type Subcommand } from './io';
-import { loadProfileFromCli } from './machine';
+import { cliProfile } from './probe';
 import {
   ALLOCATORS, ALTERNATIVE, GLIBC_MMAP_THRESHOLD_MAX, MAX_BYTES, MODEL_VERSION, ModelInputError, OP_DOCS, OP_NAMES, PROFILE_NAMES,
   crossoverFor, crossoverSentence, describeEstimate, estimateNamed, isOpName,
@@ -15,7 +15,7 @@ export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threa
 ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join('\n')}
   --bytes N        N in bytes; suffixes K/KiB, M/MiB, G/GiB (powers of 1024) are accepted
   --threads T      T threads of the process running on distinct CPUs during the call (default 1)
-  --profile P      ${PROFILE_NAMES.join(', ')}, or a calibration file (default x86-64)
+  --profile P      ${PROFILE_NAMES.join(', ')}, auto, or a calibration file (default x86-64, or PAGECOST_PROFILE)
   --allocator A    realloc behaviour: ${ALLOCATORS.join(', ')} (default glibc; copying = jemalloc/mimalloc)
   --alignment X    mremap placement: misaligned, pmd, pud or auto (default: misaligned for mremap-move, kernel's choice for grows)
   --mmap-threshold B
@@ -45,7 +45,8 @@ interface Args {
   op: OpName;
   bytes: number;
   threads: number;
-  profile: string;
+  /** --profile; unset: PAGECOST_PROFILE, else x86-64. */
+  profile?: string;
   allocator: Allocator;
   alignment?: Alignment;
   mmapThreshold?: number;
@@ -108,7 +109,7 @@ function parseArgs(argv: string[]): Args | 'help' {
   }
   return {
     ...(mmapThreshold !== undefined ? { mmapThreshold } : {}),
-    op, bytes: parseBytes(b), threads: Number(t), profile: vals.get('--profile') ?? 'x86-64',
+    op, bytes: parseBytes(b), threads: Number(t), ...(vals.has('--profile') ? { profile: vals.get('--profile')! } : {}),
     allocator: allocator as Allocator, ...(alignment ? { alignment: alignment as Alignment } : {}), untouched, force, json,
   };
 }
@@ -129,7 +130,8 @@ export const explain: Subcommand = async (argv, io) => {
   }
   let profile: Profile;
   try {
-    profile = loadProfileFromCli(args.profile, io.cwd, { force: args.force });
+    // this-machine and auto may probe the machine first (≈2 s, once per machine and kernel).
+    profile = (await cliProfile(args.profile, io.cwd, { force: args.force, fallback: 'x86-64', onStatus: (t) => io.stderr(`pagecost explain: ${t}\n`) })).profile;
   } catch (e) {
     if (e instanceof ModelInputError) {
       io.stderr(`pagecost explain: ${e.message}\n`);

@@ -10,6 +10,7 @@ commands:
   explain          show the cost model's breakdown for one operation
   bench            measure the modelled operations on this machine
   calibrate        fit the model to this machine's measurements
+  probe            measure the terms that differ most between machines (≈2 s, kept per machine)
   record -- PROG   run a program and record its realloc/mremap calls per call site
 
   pagecost <command> --help   options of one command
@@ -42,6 +43,10 @@ const commands: Record<string, () => Promise<Command>> = {
   calibrate: async () => {
     const m = require('./bench') as typeof import('./bench');
     return { run: m.calibrate, usage: m.BENCH_USAGE };
+  },
+  probe: async () => {
+    const m = require('./probe') as typeof import('./probe');
+    return { run: m.probe, usage: m.PROBE_USAGE };
   },
   record: async () => {
     const m = require('./record') as typeof import('./record');

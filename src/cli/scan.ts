@@ -6,7 +6,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import type { Finding, Severity } from '../core/types';
 import type { Allocator } from '../core/model/index';
 import { adviseSites, type AdviceOptions } from '../core/advice/index';
-import { loadProfileFromCli, readTextOrNull } from './machine';
+import { readTextOrNull } from './machine';
+import { cliProfile } from './probe';
 import { loadRun, matchRuns, type LoadedRun } from '../core/record/observed';
 import type { ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
@@ -38,8 +39,10 @@ options:
   --config FILE              project config (default: PATH/.pagecost.json when it exists)
   --target lp64|ilp32        data model for sizeof (default lp64)
   --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
-  --profile NAME|FILE        machine profile for the cost model (x86-64, x86-64-vm, arm64,
-                             or a file written by pagecost calibrate)
+  --profile NAME|FILE        machine profile for the cost model: x86-64 (default, or
+                             PAGECOST_PROFILE), x86-64-vm, arm64, this-machine (probed once,
+                             ≈2 s), auto (this machine's calibration, else this-machine), or a
+                             file written by pagecost calibrate
   --force                    use a calibrated profile from another machine or model version
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
@@ -123,9 +126,9 @@ export const scan: Subcommand = async (argv, io) => {
   const languages = flags.has('lang') ? parseLanguages(String(flags.get('lang'))) : undefined;
   const maxGeneratedBytes = flags.get('max-generated-size') as number | undefined;
   const adviceOptions: AdviceOptions = {};
-  if (flags.has('profile')) {
+  if (flags.has('profile') || process.env.PAGECOST_PROFILE) {
     try {
-      adviceOptions.profile = loadProfileFromCli(String(flags.get('profile')), io.cwd, { force: flags.has('force') });
+      adviceOptions.profile = (await cliProfile(flags.has('profile') ? String(flags.get('profile')) : undefined, io.cwd, { fallback: 'x86-64', force: flags.has('force'), ...(quiet ? {} : { onStatus: (t: string) => io.stderr(`pagecost: ${t}\n`) }) })).profile;
     } catch (e) {
       throw new UsageError(`scan: --profile: ${(e as Error).message}`);
     }

@@ -3,7 +3,7 @@
 // loadProfile() reads (so `--profile FILE` works in explain, bench and the editor) and also
 // keeps the measurements and the fit summary it came from. Pure.
 import {
-  CALIBRATABLE_PARAM_IDS, MODEL_VERSION, PROFILE_FORMAT_VERSION, builtinProfile, paramDef,
+  CALIBRATABLE_PARAM_IDS, MODEL_VERSION, PROFILE_FORMAT_VERSION, builtinProfile, machineKey, paramDef,
   type BuiltinProfileName, type MachineFacts as ModelMachine, type ParamId, type Profile,
 } from '../model';
 import { fitProfile, type FitResult } from './fit';
@@ -36,6 +36,11 @@ export function modelMachine(f: HarnessFacts, base: ModelMachine): ModelMachine 
       l3: f.l3 > 0 ? f.l3 : base.caches.l3,
     },
   };
+}
+
+/** The machine key (src/core/model/machine.ts) of the machine a harness run measured. */
+export function measuredMachineKey(f: HarnessFacts): string {
+  return machineKey(modelMachine(f, builtinProfile(baseFor(f)).machine), f.cpuModel);
 }
 
 export interface CalibrationFile {
