@@ -11,6 +11,7 @@ export const C_MARKER = 'table_grow';
 export const EXPECT = {
   probe: {
     id: 'pagecost-e2e.pagecost-e2e-probe',
+    displayName: 'pagecost e2e probe',
     hint: /probe mremap ≈ 12 µs/,
     hintLine: 'moved = mremap(slot',
     problem: /probe: this mremap moves 16 KiB/,
@@ -20,6 +21,9 @@ export const EXPECT = {
   },
   real: {
     id: 'pagecost.pagecost',
+    displayName: 'pagecost',
+    // The Marketplace icon (package.json "icon").
+    icon: { file: 'media/icon.png', width: 256, height: 256 },
     hint: /\d(\.\d+)?\s?(ns|µs|ms)/,
     hintLine: 'moved = mremap(slot',
     problem: /memcpy is \d+(\.\d+)?× cheaper/,

@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import { until } from '../../../scripts/lib/until.mjs';
 import { Editor } from './editor.mjs';
+import { Extensions } from './extensions.mjs';
 import { Hover } from './hover.mjs';
 import { CommandPalette } from './palette.mjs';
 import { Notifications, OutputPanel, StatusBar } from './panels.mjs';
@@ -29,6 +30,7 @@ export class Workbench {
     this.notifications = new Notifications(page);
     this.webviews = new Webviews(page);
     this.benchmarkPanel = new BenchmarkPanel(page, this.webviews, this.palette);
+    this.extensions = new Extensions(page, this.palette);
   }
 
   /** Loads the workbench at `url` and waits until the explorer lists `file` (the remote file system answers). */
