@@ -197,7 +197,8 @@ async function main() {
     `      ${server.url}/`,
     '',
     `  No password: it listens on 127.0.0.1 only.${o.restricted ? ' The folder opens in Restricted Mode.' : ''}`,
-    '  Open ring/ring.c or js-buffers/sink.ts: the hints follow each call; hover one for the breakdown.',
+    '  New here? The Welcome page has the walkthrough "Get started with pagecost"; examples/README.md is the tour.',
+    '  Or open swap/swap.c: the hints follow each call; hover one for the breakdown.',
   ];
   for (const l of [browserLine(server.port), compilerLine().line, desktopLine(vsix, folder)]) if (l) lines.push(`  ${l}`);
   lines.push('  Ctrl-C stops it.', '');

@@ -10,7 +10,7 @@
 //   --vsix FILE                                 a given VSIX
 //   --only hints,hover                          only these feature files (test/e2e/features/<name>.test.mjs)
 //   --grep TEXT                                 only tests whose title contains TEXT (mocha's grep)
-//   --update-screenshots                        also copy the screenshots into media/screenshots/
+//   --update-screenshots                        also copy the pictures into media/screenshots/ and media/walkthrough/
 //   --no-restricted                             skip the Restricted Mode session
 //   --no-npm-start                              skip the session that runs `npm start`
 //   --keep                                      keep the temporary folder (logs, screenshots)
@@ -39,8 +39,11 @@ const opt = (name) => {
 };
 
 const WATCHDOG_MS = Number(process.env.PAGECOST_E2E_TIMEOUT_MS ?? 6 * 60_000);
-/** The README's pictures (trusted session). */
-const README_SHOTS = ['inlay-hints', 'hover', 'problems', 'quick-fix', 'ts-hover', 'ts-problems', 'index-caller-hint', 'scan-workspace', 'panel-dark', 'panel-light', 'record-hints'];
+/** Pictures the trusted session takes for the README and the walkthrough: shot name -> file. */
+const PICTURES = {
+  ...Object.fromEntries(['inlay-hints', 'hover', 'problems', 'quick-fix', 'ts-hover', 'ts-problems', 'index-caller-hint', 'scan-workspace', 'panel-dark', 'panel-light', 'record-hints'].map((n) => [n, `media/screenshots/${n}.png`])),
+  ...Object.fromEntries(['hints', 'hover', 'quick-fix', 'panel'].map((n) => [`walkthrough-${n}`, `media/walkthrough/${n}.png`])),
+};
 
 /** Failures outside mocha (no setup, no VSIX, the watchdog); mocha's own are in its runner's stats. */
 let failedOutside = 0;
@@ -100,13 +103,15 @@ async function main() {
 
   const shots = join(run.tmp, 'trusted', 'shots');
   if (flag('--update-screenshots') && run.sessions.includes('trusted')) {
-    const out = join(root, 'media', 'screenshots');
-    mkdirSync(out, { recursive: true });
-    for (const n of README_SHOTS) {
+    const copied = [];
+    for (const [n, to] of Object.entries(PICTURES)) {
       const f = join(shots, `${n}.png`);
-      if (existsSync(f)) copyFileSync(f, join(out, `${n}.png`));
+      if (!existsSync(f)) continue;
+      mkdirSync(dirname(join(root, to)), { recursive: true });
+      copyFileSync(f, join(root, to));
+      copied.push(to);
     }
-    log(`screenshots copied to ${out}`);
+    log(`screenshots copied: ${copied.join(', ') || 'none'}`);
   } else {
     log(`screenshots in ${shots}${flag('--keep') || failed() ? '' : ' (removed at exit; --keep keeps them)'}`);
   }

@@ -23,6 +23,7 @@ import { IndexService } from './index/indexService';
 import { IndexStatusFeature } from './index/indexStatus';
 import { WorkspaceScan } from './scanWorkspace';
 import { buildId } from './buildId';
+import { registerWalkthrough } from './walkthrough';
 
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
   const output = vscode.window.createOutputChannel('pagecost');
@@ -50,6 +51,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     ...(index ? [index, new IndexStatusFeature(index)] : []),
     runs,
     new RecordCommands(context, platform, runs, log),
+    registerWalkthrough(context.extensionUri, log),
   );
   // Recorded runs are data: read in every workspace, trusted or not.
   void runs.loadAll();

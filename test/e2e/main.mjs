@@ -20,6 +20,7 @@ const FEATURES = [
   'quickFix', // Ctrl+. and applying a fix
   'typescript', // a TS document through the worker
   'extensionPage', // the installed VSIX: icon and README images; activation time
+  'walkthrough', // Get started with pagecost: its pictures, buttons and checkmarks
   'index', // the workspace index: a cross-file chain, an edited wrapper, a reload, Scan the workspace = the CLI
   'record', // recorded runs: hint and hover from .pagecost/, stale after an edit, Record a run… and its Cancel
   'panel', // the benchmark panel: a run, a cancel, a reload, another machine

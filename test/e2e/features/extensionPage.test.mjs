@@ -19,7 +19,12 @@ export function setup(session) {
       await session.wb.reset();
       await session.wb.quickOpen.openFile(C_FILE, C_MARKER);
     });
-    after(() => session.wb.reset());
+    after(async function () {
+      // Leave the window as the next feature expects it: no extension page, no side bar in the pictures.
+      await session.wb.reset();
+      await session.wb.extensions.closePage();
+      if (session.takeShots) await session.wb.hideSideBar();
+    });
 
     const { icon, id, displayName } = session.expect;
     if (icon && !session.restricted) {

@@ -39,6 +39,15 @@ export function setup(session) {
       session.log(`npm start: ${EXAMPLE} shown ${shownMs} ms after Quick Open, hint "${hint}" ${hintMs} ms; warning "${warning.split('\n')[0].slice(0, 80)}"; hover by ${total} ms; ${((Date.now() - session.startedAt) / 1000).toFixed(1)} s from running npm start`);
     });
 
+    it('the walkthrough\'s first step opens examples/swap/swap.c from the folder (not a copy)', async function () {
+      const { walkthrough, editor } = session.wb;
+      await walkthrough.open('Get started with pagecost');
+      await walkthrough.press('Open an example and read its hints', 'Open the swap example');
+      await editor.waitForText('swap.c in the editor', (t) => t.includes('swap_by_mremap'), 20_000);
+      const tab = await session.page.locator('.tabs-container .tab.active').innerText();
+      if (!/^swap\.c/.test(tab.trim())) throw new Error(`expected examples/swap/swap.c, the tab says ${tab}`);
+    });
+
     it('Ctrl-C stops npm start and everything it started', async function () {
       await session.stopBrowser();
       const { code, output } = await session.interrupt();

@@ -18,6 +18,12 @@ export class Extensions {
     return editor;
   }
 
+  /** Closes the active editor if it is an extension's page. */
+  async closePage() {
+    const active = await this.page.locator('.tabs-container .tab.active').first().innerText().catch(() => '');
+    if (active.includes('Extension:')) await this.palette.run('View: Close Editor');
+  }
+
   /** The icon shown in an extension page's header: its natural size once loaded (0×0 if it failed). */
   async headerIcon(editor) {
     const img = editor.locator('.header .icon-container img.icon').first();

@@ -9,8 +9,9 @@ export class QuickOpen {
 
   /** Opens `file` and waits until the editor shows `marker` (some text of that file). */
   async openFile(file, marker) {
-    // Focus may start in the chat panel or a notification: click the editor area first.
-    await this.page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
+    // Focus may start in the chat panel or a notification: click the editor area first (forced:
+    // a webview shown there, e.g. an extension's page, may lie over it).
+    await this.page.locator('[id="workbench.parts.editor"]').click({ position: { x: 300, y: 300 }, force: true });
     await this.page.keyboard.press('Control+P');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 15_000 });

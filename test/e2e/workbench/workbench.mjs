@@ -11,6 +11,7 @@ import { Notifications, OutputPanel, StatusBar } from './panels.mjs';
 import { Problems } from './problems.mjs';
 import { QuickFix } from './quickFix.mjs';
 import { QuickOpen } from './quickOpen.mjs';
+import { Walkthrough } from './walkthrough.mjs';
 import { Webviews } from './webviews.mjs';
 import { BenchmarkPanel } from './benchmarkPanel.mjs';
 
@@ -31,6 +32,7 @@ export class Workbench {
     this.webviews = new Webviews(page);
     this.benchmarkPanel = new BenchmarkPanel(page, this.webviews, this.palette);
     this.extensions = new Extensions(page, this.palette);
+    this.walkthrough = new Walkthrough(page, this.palette);
   }
 
   /** Loads the workbench at `url` and waits until the explorer lists `file` (the remote file system answers). */
@@ -40,11 +42,16 @@ export class Workbench {
     await until(`the explorer to list ${file}`, () => this.page.locator('.explorer-folders-view').getByText(file, { exact: true }).count(), 60_000);
   }
 
-  /** Hides the side bar (Ctrl+B), so that pictures show the editor as wide as the window. */
+  /** Hides the side bar, so that pictures show the editor as wide as the window. */
   async hideSideBar() {
-    await this.page.locator('.part.editor').click({ position: { x: 300, y: 300 } });
-    await this.page.keyboard.press('Control+B');
+    if (!(await this.page.locator('.part.sidebar').isVisible())) return;
+    await this.palette.run('View: Close Primary Side Bar');
     await this.page.locator('.part.sidebar').waitFor({ state: 'hidden', timeout: 5_000 });
+  }
+
+  /** Closes the active editor (View: Close Editor). */
+  async closeEditor() {
+    await this.palette.run('View: Close Editor');
   }
 
   /** Closes the bottom panel if it is open (Ctrl+J toggles it). */
@@ -66,6 +73,33 @@ export class Workbench {
   async screenshot(name) {
     const file = join(this.shots, `${name}.png`);
     await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  /**
+   * A picture of the part of the window around `locators` (their union, padded to at least
+   * `min` and kept inside the window): for walkthrough steps, which show a picture small.
+   */
+  async screenshotAround(name, locators, { min = { width: 960, height: 560 }, pad = 24 } = {}) {
+    const boxes = (await Promise.all(locators.map((l) => l.boundingBox()))).filter(Boolean);
+    if (!boxes.length) throw new Error(`nothing to frame for ${name}`);
+    const vp = this.page.viewportSize();
+    let x0 = Math.min(...boxes.map((b) => b.x)) - pad;
+    let y0 = Math.min(...boxes.map((b) => b.y)) - pad;
+    let x1 = Math.max(...boxes.map((b) => b.x + b.width)) + pad;
+    let y1 = Math.max(...boxes.map((b) => b.y + b.height)) + pad;
+    const grow = (lo, hi, want, limit) => {
+      const extra = Math.max(0, want - (hi - lo));
+      lo -= extra / 2;
+      hi += extra / 2;
+      if (lo < 0) { hi -= lo; lo = 0; }
+      if (hi > limit) { lo -= hi - limit; hi = limit; }
+      return [Math.max(0, lo), Math.min(limit, hi)];
+    };
+    [x0, x1] = grow(x0, x1, min.width, vp.width);
+    [y0, y1] = grow(y0, y1, min.height, vp.height);
+    const file = join(this.shots, `${name}.png`);
+    await this.page.screenshot({ path: file, clip: { x: Math.round(x0), y: Math.round(y0), width: Math.round(x1 - x0), height: Math.round(y1 - y0) } });
     return file;
   }
 }
