@@ -15,9 +15,18 @@ const HINT = /\d(\.\d+)?\s?(ns|µs|ms)/;
 export function setup(session) {
   if (!session.expect.bench || session.restricted) return;
   describe('walkthrough', function () {
+    /** The example's tab (untitled here). */
+    const example = () => session.page.locator('.tabs-container .tab').filter({ hasText: /Untitled/ }).first();
+
     before(() => session.wb.reset());
     after(async function () {
+      // Leave no dirty untitled document (a later page reload would ask about it), no panel, no walkthrough.
       await session.wb.reset();
+      if (await example().count()) {
+        await example().click();
+        await session.wb.palette.run('View: Revert and Close Editor');
+      }
+      await session.wb.palette.run('View: Close All Editors');
     });
 
     it(`"${TITLE}" lists its four steps, each with a picture that loads`, async function () {
@@ -30,9 +39,6 @@ export function setup(session) {
         if (pic.width < 600) throw new Error(`the picture of "${step}" is ${pic.width}×${pic.height}`);
       }
     });
-
-    /** The example's tab (untitled here). */
-    const example = () => session.page.locator('.tabs-container .tab').filter({ hasText: /Untitled/ }).first();
 
     it('step 1 opens the swap example (untitled: this workspace has none) with a hint on every mremap, and checks itself', async function () {
       const { editor, walkthrough } = session.wb;
