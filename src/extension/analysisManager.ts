@@ -241,11 +241,13 @@ export class AnalysisManager implements vscode.Disposable {
   }
 
   /** The index changed: documents that see its wrappers, or a header that changed on disk, are analysed again. */
-  private indexUpdated(folder: vscode.Uri, wrappersChanged: boolean, touched: string[], changed: string[]): void {
-    const inFolder = (s: DocState) => vscode.workspace.getWorkspaceFolder(s.uri)?.uri.toString() === folder.toString();
+  private indexUpdated(_folder: vscode.Uri, wrappersChanged: boolean, touched: string[], changed: string[]): void {
     if (wrappersChanged) {
+      // The generation is global, so every result is stale from here: each document is analysed
+      // again (this folder's see the new wrappers; documents elsewhere, untitled ones included,
+      // would otherwise keep a result no provider accepts, and lose their hints).
       this.generation++;
-      for (const s of this.states.values()) if (inFolder(s)) this.schedule(s, 0);
+      for (const s of this.states.values()) this.schedule(s, 0);
     }
     // A document still showing the index's old sites for itself gets the new ones.
     for (const file of touched) {
