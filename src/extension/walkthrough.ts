@@ -92,7 +92,14 @@ export function registerWalkthrough(extensionUri: vscode.Uri, log: (line: string
     }),
     // Step 3's button: the quick fixes on that call, as Ctrl+. there would show them.
     reg('pagecost.tour.quickFix', async () => {
-      await openExample(extensionUri);
+      const { doc } = await openExample(extensionUri);
+      // Ask the providers first (this waits for the analysis), so that the menu opens with the fixes.
+      const at = doc.positionAt(Math.max(0, firstCall(doc)));
+      await vscode.commands.executeCommand('vscode.executeCodeActionProvider', doc.uri, new vscode.Range(at, at));
+      // The walkthrough's button takes the focus back as its click ends, and a quick fix menu
+      // closes when its editor loses the focus: open it once that has happened.
+      await new Promise((r) => setTimeout(r, 150));
+      await vscode.window.showTextDocument(doc, { preview: false, preserveFocus: false });
       await vscode.commands.executeCommand('editor.action.quickFix');
       return { ok: true };
     }),

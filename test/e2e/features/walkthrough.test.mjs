@@ -44,8 +44,8 @@ export function setup(session) {
       const { editor, walkthrough } = session.wb;
       await walkthrough.press(STEPS[0], 'Open the swap example');
       await editor.waitForText('the swap example in the editor', (t) => t.includes('swap_by_mremap'), 15_000);
-      const tab = await session.page.locator('.tabs-container .tab.active').innerText();
-      if (!/Untitled/i.test(tab)) throw new Error(`expected an untitled document, the tab says ${tab}`);
+      const tab = await session.page.locator('.tabs-container .tab.active').getAttribute('data-resource-name');
+      if (!/^Untitled/i.test(tab ?? '')) throw new Error(`expected an untitled document, the active tab is ${tab}`);
       await until('hints on the three mremap calls', async () => {
         const lines = await Promise.all([FIRST_CALL, 'moved = mremap(b, PAGE', 'moved = mremap(spare, PAGE'].map((l) => editor.hintOnLine(l)));
         return lines.every((h) => HINT.test(h)) && lines;
