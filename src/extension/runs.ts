@@ -24,11 +24,19 @@ export class RunStore implements vscode.Disposable {
       const folder = vscode.workspace.getWorkspaceFolder(uri);
       if (folder && vscode.Uri.joinPath(folder.uri, RUN_DIR).toString() === parentOf(uri).toString()) void this.read(folder, uri);
     };
+    // A first record creates .pagecost/ and its file at once: the file's event can be lost while
+    // the new folder is not watched yet (seen under load), so the folder's creation reads it.
+    const folders = vscode.workspace.createFileSystemWatcher(`**/${RUN_DIR}`, false, true, true);
+    const created = (uri: vscode.Uri) => {
+      const folder = vscode.workspace.getWorkspaceFolder(uri);
+      if (folder && vscode.Uri.joinPath(folder.uri, RUN_DIR).toString() === uri.toString()) void this.loadFolder(folder);
+    };
     const removed = (uri: vscode.Uri) => {
       for (const runs of this.byFolder.values()) if (runs.delete(uri.toString())) this.fire();
     };
     this.subs.push(
       watcher, watcher.onDidCreate(reread), watcher.onDidChange(reread), watcher.onDidDelete(removed),
+      folders, folders.onDidCreate(created),
       vscode.workspace.onDidChangeWorkspaceFolders((e) => {
         for (const f of e.removed) this.byFolder.delete(f.uri.toString());
         for (const f of e.added) void this.loadFolder(f);
