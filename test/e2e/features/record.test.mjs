@@ -53,6 +53,11 @@ export function setup(session) {
     let folder;
     let runFile;
     const hint = () => session.wb.editor.hintOnLine(COVERED);
+    // A record from the palette is over when its command returned: its progress notification gone
+    // and its terminal closed. Closing the terminal hides the panel and gives the editor the focus,
+    // which closes a palette opened meanwhile: its keys would go into the editor instead.
+    const recordingOver = () => until('the recording to end (its notification and its terminal gone)', async () =>
+      !(await session.wb.notifications.showing('pagecost: recording')) && !(await session.wb.panelOpen()), 60_000);
 
     before(async function () {
       await session.wb.reset();
@@ -111,6 +116,7 @@ export function setup(session) {
         return /^5( calls ·|×)/.test(t) && t;
       }, 60_000);
       session.log(`hint after recording from the palette: ${h}`);
+      await recordingOver();
     });
 
     it('Cancel stops the program and its process group, and keeps what it recorded', async function () {
@@ -124,6 +130,7 @@ export function setup(session) {
       if (run.signal !== 'SIGTERM') throw new Error(`the cancelled run ended with ${run.signal ?? `exit ${run.exitCode}`}, not SIGTERM`);
       if (!(coveredCalls(runFile) >= 1)) throw new Error(`nothing kept from the cancelled run: ${coveredCalls(runFile)}`);
       session.log(`cancelled after ${coveredCalls(runFile)} rounds`);
+      await recordingOver();
     });
   });
 }

@@ -26,7 +26,7 @@ export function setup(session) {
         await example().click();
         await session.wb.palette.run('View: Revert and Close Editor');
       }
-      await session.wb.palette.run('View: Close All Editors');
+      await session.wb.closeAllEditors();
     });
 
     it(`"${TITLE}" lists its four steps, each with a picture that loads`, async function () {

@@ -53,6 +53,11 @@ export class Notifications {
     return this.page.locator('.notification-toast').filter({ hasText: text });
   }
 
+  /** Whether a notification toast whose text matches `text` is on screen. */
+  showing(text) {
+    return this.toast(text).first().isVisible();
+  }
+
   /** Presses the button `label` (e.g. Cancel) of the notification whose text matches `text`. */
   async press(text, label) {
     const toast = this.toast(text).first();

@@ -54,12 +54,22 @@ export class Workbench {
     await this.palette.run('View: Close Editor');
   }
 
+  /** Closes every editor (View: Close All Editors) and waits until no tab is left. */
+  async closeAllEditors() {
+    await this.palette.run('View: Close All Editors');
+    await until('every editor to close', async () => (await this.page.locator('.tabs-container .tab').count()) === 0, 15_000);
+  }
+
+  /** Whether the bottom panel (terminal, Output, Problems) is open. */
+  panelOpen() {
+    return this.page.locator('.part.panel').isVisible();
+  }
+
   /** Closes the bottom panel if it is open (Ctrl+J toggles it). */
   async closePanel() {
-    const panel = this.page.locator('.part.panel');
-    if (!(await panel.isVisible())) return;
+    if (!(await this.panelOpen())) return;
     await this.page.keyboard.press('Control+J');
-    await panel.waitFor({ state: 'hidden', timeout: 5_000 });
+    await this.page.locator('.part.panel').waitFor({ state: 'hidden', timeout: 5_000 });
   }
 
   /** Back to a plain editor: no menu, hover, palette or panel. What each feature test starts from. */
