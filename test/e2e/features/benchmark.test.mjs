@@ -78,14 +78,19 @@ export function setup(session) {
       const { editor, palette, benchmarkPanel: panel } = session.wb;
       await editor.gotoLine(bench.line, bench.column);
       await palette.run(BENCH_TITLE);
-      await until('the call at the cursor to be measured', async () => /started: call at grow\.c:18/.test(await panel.log().catch(() => '')), 30_000, 250);
-      await panel.waitForRunEnd(90_000);
-      const rows = await panel.rows();
-      for (const op of bench.ops) {
-        const row = rows.find((r) => r[0] === op && r[1] === bench.size && r[2] === '1');
-        // Measured median, p10–p90, modelled and their ratio.
-        if (!row || !/\d(\.\d+)?\s?(ns|µs|ms)$/.test(row[3]) || !/\d(\.\d+)?\s?(ns|µs|ms)$/.test(row[5]) || !/^\d+(\.\d+)?×$/.test(row[6])) throw new Error(`no measured ${op} ${bench.size} row: ${JSON.stringify(rows.slice(0, 4))}`);
-      }
+      // What the panel's view shows (sent again whenever its page loads), not its log: a log line
+      // posted while the page reloads (the panel revealed again) is lost.
+      await until('the panel on the call at the cursor', async () => /^call at grow\.c:18\b/.test(await panel.text('#results-about').catch(() => '')), 30_000, 250);
+      // Measured median, p10–p90, modelled and their ratio, once the run is over.
+      const measured = (r, op) => r[0] === op && r[1] === bench.size && r[2] === '1' && /\d(\.\d+)?\s?(ns|µs|ms)$/.test(r[3]) && /\d(\.\d+)?\s?(ns|µs|ms)$/.test(r[5]) && /^\d+(\.\d+)?×$/.test(r[6]);
+      let rows = [];
+      await until(`the run to end with measured ${bench.ops.join(', ')} rows at ${bench.size}`, async () => {
+        if (await panel.running()) return false;
+        rows = await panel.rows();
+        return bench.ops.every((op) => rows.some((r) => measured(r, op)));
+      }, 90_000, 250).catch((e) => {
+        throw new Error(`${e.message}; rows: ${JSON.stringify(rows.slice(0, 4))}`);
+      });
       const built = harnessBinaries(session);
       if (built.length !== 1) throw new Error(`expected one harness compiled into ${session.harnessCache}, found ${JSON.stringify(built)}`);
     });
