@@ -92,6 +92,41 @@ void use(struct engine *e, struct shared *s, char *buf) {
     }
   });
 
+  it('reads a macro that casts through a type-first cast macro (`as(T *, grow(...))`) as a wrapper', async () => {
+    // Parsed as a function body, `T *,` is a syntax error that used to swallow the call beside it.
+    const files = {
+      'pool.h': `#include <stddef.h>
+typedef void *(*pool_fn)(void *ud, void *p, size_t old, size_t n);
+struct pool { pool_fn fn; void *ud; };
+#define as(T, e) ((T)(e))
+#define to_size(x) ((size_t)(x))
+void *pool_resize(struct pool *P, void *p, size_t old, size_t n);
+#define pool_vector(P, v, oldn, n, T) \\
+  (as(T *, pool_resize(P, v, to_size(oldn) * sizeof(T), to_size(n) * sizeof(T))))
+#define pool_bytes(P, v, oldn, n) as(unsigned char *, pool_resize(P, v, oldn, n))
+`,
+      'pool.c': `#include <stdlib.h>
+#include "pool.h"
+static void *plain(void *ud, void *p, size_t old, size_t n) { (void)ud; (void)old; return realloc(p, n); }
+void pool_init(struct pool *P) { P->fn = plain; P->ud = NULL; }
+void *pool_resize(struct pool *P, void *p, size_t old, size_t n) { return P->fn(P->ud, p, old, n); }
+`,
+      'use.c': `#include "pool.h"
+void use(struct pool *P, int *v, unsigned char *b) {
+  v = pool_vector(P, v, 8, 64, int);
+  b = pool_bytes(P, b, 8, 64);
+  v = as(int *, pool_resize(P, v, 8, 64));
+}
+`,
+    };
+    const r = await scan(files);
+    assert.deepEqual(r.sites.filter((s) => s.file === 'use.c').map(brief), [
+      'use.c:3 wrapper-call pool_vector > pool_resize > P->fn = plain 256',
+      'use.c:4 wrapper-call pool_bytes > pool_resize > P->fn = plain 64',
+      'use.c:5 wrapper-call pool_resize > P->fn = plain 64',
+    ]);
+  });
+
   it('makes a global pointer initialised to realloc a wrapper, and keeps a static one to its file', async () => {
     const r = await scan({
       'mem.h': 'extern void *(*mem_realloc)(void *, size_t);\n#define MEM_GROW(p, n) ((p) = mem_realloc((p), (n)))\n',

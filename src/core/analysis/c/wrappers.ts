@@ -371,6 +371,26 @@ function cleanMacroBody(s: string): string {
 
 const SYNTH_PREFIX = '__pagecost_macro_';
 
+// A macro argument that is a pointer type: words then stars, right after `(` or `,` of a call's
+// argument list and right before `,` or `)`. (An expression cannot end in `*`.)
+const POINTER_TYPE_ARGUMENT = /(\b[A-Za-z_]\w*\s*\(|,)(\s*)((?:[A-Za-z_]\w*\s+)*[A-Za-z_]\w*\s*\*[\s*]*)(?=[,)])/g;
+const TYPE_OPERATORS = new Set(['sizeof', '_Alignof', 'alignof', '__alignof__', 'offsetof', 'va_arg']);
+
+/**
+ * A macro body with each pointer-type argument of a call (`cast(T *, grow(p, n))`, a cast macro
+ * taking the type first) spelled as one identifier of the same length (`T__`): parsed as a
+ * function body, `T *,` is a syntax error that can swallow the call beside it. Lengths are kept,
+ * so offsets into the body stay right.
+ */
+export function typeArgumentsAsNames(body: string): string {
+  if (!body.includes('*')) return body;
+  return body.replace(POINTER_TYPE_ARGUMENT, (whole, open: string, space: string, type: string) => {
+    const callee = /^(\w+)\s*\($/.exec(open)?.[1];
+    if (callee && TYPE_OPERATORS.has(callee)) return whole;
+    return `${open}${space}${type.replace(/[\s*]/g, '_')}`;
+  });
+}
+
 /**
  * Wrapper macros among `defs` (preproc_def / preproc_function_def nodes whose body names an
  * indexed name). Object-like macros whose body is just a known name are aliases (`#define
@@ -384,7 +404,7 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
     const name = d.childForFieldName('name')?.text;
     const value = d.childForFieldName('value');
     if (!name || !value || index.targets.has(name)) continue;
-    const body = cleanMacroBody(value.text);
+    const body = typeArgumentsAsNames(cleanMacroBody(value.text));
     const paramsNode = d.childForFieldName('parameters');
     const line = d.startPosition.row + 1;
     if (!paramsNode) {
