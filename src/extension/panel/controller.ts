@@ -65,6 +65,7 @@ export class PanelController implements vscode.Disposable {
   private drawMsPerPoint: number | null = null;
   private lastView: PanelView | null = null;
   private post: (m: HostMessage) => void = () => undefined;
+  private attached = false;
   private readonly subs: vscode.Disposable[] = [];
 
   constructor(
@@ -82,6 +83,7 @@ export class PanelController implements vscode.Disposable {
   /** The page to send messages to (a new one after a reload); null when the panel closed. */
   attach(post: ((m: HostMessage) => void) | null): void {
     this.post = post ?? (() => undefined);
+    this.attached = post !== null;
     if (!post) this.cancel('the panel was closed');
   }
 
@@ -261,11 +263,14 @@ export class PanelController implements vscode.Disposable {
       const cancelFirst = 'Cancel it and start this one';
       const queue = 'Queue this one';
       const pick = await vscode.window.showWarningMessage(`pagecost: a benchmark (${this.running.label}) is running in the panel.`, cancelFirst, queue);
-      if (pick === undefined) return;
-      this.queued = req;
-      if (pick === cancelFirst) this.cancel('cancelled to start another run');
-      this.post({ type: 'log', level: 'info', text: pick === queue ? 'queued: starts when the current run ends' : 'the current run is stopping; the new one starts next' });
-      return;
+      // The answer can come after the panel closed (nothing to run for) or the run ended (start now).
+      if (pick === undefined || !this.attached) return;
+      if (this.running) {
+        this.queued = req;
+        if (pick === cancelFirst) this.cancel('cancelled to start another run');
+        this.post({ type: 'log', level: 'info', text: pick === queue ? 'queued: starts when the current run ends' : 'the current run is stopping; the new one starts next' });
+        return;
+      }
     }
     await this.start(req);
   }
@@ -288,6 +293,10 @@ export class PanelController implements vscode.Disposable {
     const label = req.kind === 'plan' ? req.plan.label : 'calibration (quick sweep)';
     const abort = new AbortController();
     const startedAt = Date.now();
+    // Taken before the first await: a request arriving meanwhile (a double click) sees this run.
+    let finish!: () => void;
+    const donePromise = new Promise<void>((r) => (finish = r));
+    this.running = { label, startedAt, abort, done: donePromise };
     const { hint } = await this.drawnProfiles();
     this.results = emptyResults(label, new Date());
     const results = this.results;
@@ -328,9 +337,6 @@ export class PanelController implements vscode.Disposable {
       },
       onLog: (text: string, level: 'info' | 'warning' | 'error' = 'info') => this.post({ type: 'log', level, text }),
     };
-    let finish!: () => void;
-    const donePromise = new Promise<void>((r) => (finish = r));
-    this.running = { label, startedAt, abort, done: donePromise };
     this.calibration = req.kind === 'calibrate' ? null : this.calibration;
     await this.refresh();
     this.post({ type: 'log', level: 'info', text: `started: ${label}` });

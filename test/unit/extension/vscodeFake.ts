@@ -1,5 +1,6 @@
 // A small stand-in for the `vscode` module, enough for the thin adapters of src/extension/
-// (convert, settings, diagnostics, codeActions, and the AnalysisManager's document events) to run under mocha. Only those adapters are tested
+// (convert, settings, diagnostics, codeActions, the AnalysisManager's document events, and the
+// benchmark panel's controller: trust, notifications and the answers a user gives) to run under mocha. Only those adapters are tested
 // with it: everything they decide comes from src/core, which is tested directly; what VS Code
 // itself does with their output is tier 2 and tier 3's job.
 //
@@ -136,6 +137,12 @@ export const fake = {
   onSave: new EventEmitter<FakeDocument>(),
   /** Messages shown with window.setStatusBarMessage. */
   statusMessages: [] as string[],
+  /** Whether the workspace is trusted (workspace.isTrusted). */
+  trusted: true,
+  /** Notifications shown (showWarning/Error/InformationMessage), with the items offered. */
+  notifications: [] as { level: 'warning' | 'error' | 'info'; text: string; items: string[] }[],
+  /** What the user picks in the next notifications, first in first out (undefined: dismissed). */
+  answers: [] as (string | undefined)[],
   /** Opens a document as VS Code would (fires onDidOpenTextDocument). */
   open(uri: string, languageId: string, text: string): FakeDocument {
     const d = new FakeDocument(Uri.parse(uri), languageId, text);
@@ -160,6 +167,9 @@ export const fake = {
     this.configListeners.clear();
     this.documents = [];
     this.statusMessages = [];
+    this.trusted = true;
+    this.notifications = [];
+    this.answers = [];
   },
 };
 
@@ -192,6 +202,10 @@ export const workspace = {
   onDidCloseTextDocument: (l: (d: FakeDocument) => void) => fake.onClose.event(l),
   onDidChangeTextDocument: (l: (e: { document: FakeDocument; contentChanges: unknown[] }) => void) => fake.onChange.event(l),
   onDidSaveTextDocument: (l: (d: FakeDocument) => void) => fake.onSave.event(l),
+  get isTrusted() {
+    return fake.trusted;
+  },
+  onDidGrantWorkspaceTrust: () => disposable,
 };
 
 export const languages = {
@@ -199,8 +213,19 @@ export const languages = {
   registerCodeActionsProvider: () => disposable,
 };
 
+function notify(level: 'warning' | 'error' | 'info') {
+  return async (text: string, ...items: unknown[]): Promise<string | undefined> => {
+    const offered = items.filter((i): i is string => typeof i === 'string');
+    fake.notifications.push({ level, text, items: offered });
+    return offered.length ? fake.answers.shift() : undefined;
+  };
+}
+
 export const window = {
   visibleTextEditors: [] as unknown[],
+  showWarningMessage: notify('warning'),
+  showErrorMessage: notify('error'),
+  showInformationMessage: notify('info'),
   setStatusBarMessage(text: string) {
     fake.statusMessages.push(text);
     return disposable;
