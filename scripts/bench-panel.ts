@@ -5,13 +5,16 @@
 // With --run, first runs the panel's Quick preset through the same runner the extension uses and
 // prints the time to its first point and to its end (floors: 2 s and 60 s on 2 cores).
 //
-//   npx tsx scripts/bench-panel.ts [--run] [--points 120] [--shots DIR]
+// With --open N, first opens N fresh pages and prints where the time from the HTML to six drawn
+// charts goes (wall, Chromium's main-thread time, the page's own performance marks).
+//
+//   npx tsx scripts/bench-panel.ts [--run] [--open 7 [--open-only]] [--points 120] [--shots DIR] [--webview DIR]
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, cpus } from 'node:os';
 import { join } from 'node:path';
 import { builtinProfile } from '../src/core/model';
-import type { HostMessage, ViewPoint } from '../src/core/panel/messages';
+import type { HostMessage, PanelView, ViewPoint } from '../src/core/panel/messages';
 import { presetViews, quickPlan } from '../src/core/panel/presets';
 import { nodePanelRunner } from '../src/extension/panel/node/runner';
 import { buildPanelView } from '../src/core/panel/view';
@@ -26,6 +29,8 @@ const opt = (n: string) => {
 };
 const N = Number(opt('--points') ?? 120);
 const shots = opt('--shots');
+// Another build of the page to compare with (e.g. main's, built into a folder): --webview DIR.
+const webviewDir = opt('--webview') ?? join(root, 'dist/webview');
 
 // Theme variables as VS Code sets them on a webview's <html> (a subset: the ones our CSS and charts read).
 const THEMES: Record<string, { cls: string; vars: Record<string, string> }> = {
@@ -56,10 +61,10 @@ const THEMES: Record<string, { cls: string; vars: Record<string, string> }> = {
 function page(theme: keyof typeof THEMES): string {
   const t = THEMES[theme]!;
   const vars = Object.entries(t.vars).map(([k, v]) => `${k}: ${v};`).join(' ');
-  return `<!DOCTYPE html><html style="${vars}"><head><meta charset="utf-8"><style>${readFileSync(join(root, 'dist/webview/panel.css'), 'utf8')}</style></head>
+  return `<!DOCTYPE html><html style="${vars}"><head><meta charset="utf-8"><style>${readFileSync(join(webviewDir, 'panel.css'), 'utf8')}</style></head>
 <body class="${t.cls}">${PANEL_BODY}
 <script>window.__posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), getState: () => undefined, setState: () => {} });</script>
-<script>${readFileSync(join(root, 'dist/webview/panel.js'), 'utf8')}</script></body></html>`;
+<script>${readFileSync(join(webviewDir, 'panel.js'), 'utf8')}</script></body></html>`;
 }
 
 function points(): ViewPoint[] {
@@ -98,6 +103,45 @@ async function quickRun(): Promise<void> {
   void out;
 }
 
+/** Fresh pages opened one after another: where the time from the HTML to six drawn charts goes. */
+async function openCost(browser: import('playwright-core').Browser, view: PanelView, times: number): Promise<void> {
+  const rows: Record<string, number>[] = [];
+  for (let i = 0; i < times; i++) {
+    const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const cdp = await p.context().newCDPSession(p);
+    await cdp.send('Performance.enable');
+    const metric = async (name: string) => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)!.value * 1000;
+    const t0 = Date.now();
+    const busy0 = await metric('TaskDuration');
+    const cpu0 = await metric('ThreadTime');
+    await p.setContent(page('dark'), { waitUntil: 'commit' });
+    await p.waitForFunction('globalThis.__posted?.some((m) => m.type === "ready")', undefined, { polling: 5 });
+    const tReady = Date.now() - t0;
+    const busyReady = (await metric('TaskDuration')) - busy0;
+    const cpuReady = (await metric('ThreadTime')) - cpu0;
+    await p.evaluate((msg) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(msg, '*'), { type: 'view', view } as HostMessage);
+    await p.waitForFunction('document.querySelectorAll(".chart-card canvas").length >= 1', undefined, { polling: 5 });
+    const tFirst = Date.now() - t0;
+    await p.waitForFunction('document.querySelectorAll(".chart-card canvas").length >= 6', undefined, { polling: 5 });
+    await p.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
+    const tAll = Date.now() - t0;
+    const busyAll = (await metric('TaskDuration')) - busy0;
+    const cpuAll = (await metric('ThreadTime')) - cpu0;
+    const marks = (await p.evaluate('Object.fromEntries(performance.getEntriesByType("mark").map((m) => [m.name, m.startTime]))')) as Record<string, number>;
+    rows.push({ tReady, tFirst, tAll, busyReady, busyView: busyAll - busyReady, cpuReady, cpuView: cpuAll - cpuReady, ...marks });
+    await p.close();
+  }
+  const med = (k: string) => {
+    const v = rows.map((r) => r[k]).filter((x): x is number => typeof x === 'number').sort((a, b) => a - b);
+    return v.length ? v[Math.floor(v.length / 2)]!.toFixed(0) : '—';
+  };
+  console.log(`panel open in the page (${times} fresh pages, medians; view of ${JSON.stringify(view).length} bytes; load ${loadavg().map((x) => x.toFixed(2)).join(' ')}):`);
+  console.log(`  wall: HTML → ready ${med('tReady')} ms, → first chart ${med('tFirst')} ms, → six charts ${med('tAll')} ms`);
+  console.log(`  main-thread time (Chromium TaskDuration): HTML → ready ${med('busyReady')} ms, view → six charts drawn ${med('busyView')} ms; its CPU time (ThreadTime): ${med('cpuReady')} ms, ${med('cpuView')} ms`);
+  const markNames = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('pagecost:'))))];
+  if (markNames.length) console.log(`  page marks (ms since the document started): ${markNames.map((k) => `${k.slice(9)} ${med(k)}`).join(', ')}`);
+}
+
 async function main(): Promise<void> {
   if (argv.includes('--run')) await quickRun();
   if (N <= 0) return;
@@ -113,6 +157,14 @@ async function main(): Promise<void> {
     hintProfileId: 'hints', presets: presetViews(null, null, null), results: null, calibration: null, running: { label: 'quick', startedAt: 0 }, focus: [], threads: [1],
   });
   const empty = { ...view, results: { label: 'quick', measuredAt: new Date().toISOString(), machine: null, engine: null, modelVersion: 4, points: [], skipped: [], failed: [], elapsedMs: null } };
+  const opens = Number(opt('--open') ?? 0);
+  if (opens > 0) {
+    await openCost(browser, { ...view, running: null }, opens);
+    if (argv.includes('--open-only')) {
+      await browser.close();
+      return;
+    }
+  }
   console.log(`panel drawing benchmark: ${pts.length} points appended one by one; machine ${cpus()[0]?.model ?? '?'} × ${cpus().length}, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   for (const theme of Object.keys(THEMES) as (keyof typeof THEMES)[]) {
     const p = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
@@ -127,7 +179,13 @@ async function main(): Promise<void> {
     // Main-thread work of the page (script, style, layout, paint) from Chromium's own counters.
     const cdp = await p.context().newCDPSession(p);
     await cdp.send('Performance.enable');
-    const busy = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+    // TaskDuration is the main thread's busy wall time (a loaded machine stretches it); ThreadTime its CPU time.
+    const metrics = async () => {
+      const all = (await cdp.send('Performance.getMetrics')).metrics;
+      const get = (n: string) => all.find((m) => m.name === n)!.value * 1000;
+      return { busy: get('TaskDuration'), cpu: get('ThreadTime') };
+    };
+    const busy = async () => (await metrics()).busy;
     // The same round trip with a message the page ignores: what the measuring itself costs.
     const idle: number[] = [];
     for (let i = 0; i < 20; i++) {
@@ -138,20 +196,26 @@ async function main(): Promise<void> {
     }
     const base = [...idle].sort((a, b) => a - b)[10]!;
     const per: number[] = [];
+    const perCpu: number[] = [];
     for (const point of pts) {
+      const cpuBefore = (await metrics()).cpu;
       const before = await busy();
       await send({ type: 'point', point });
       // Let the frame the append scheduled (uPlot's redraw, the table) run before reading the counter.
       await p.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 0)))');
-      per.push((await busy()) - before - base);
+      const after = await metrics();
+      per.push(after.busy - before - base);
+      perCpu.push(after.cpu - cpuBefore);
     }
     await send({ type: 'view', view: { ...view, running: null, results: { ...empty.results, points: pts } } });
     await p.waitForTimeout(300);
     const sorted = [...per].sort((a, b) => a - b);
     const q = (f: number) => sorted[Math.min(sorted.length - 1, Math.floor(f * sorted.length))]!;
+    const sortedCpu = [...perCpu].sort((a, b) => a - b);
+    const qc = (f: number) => sortedCpu[Math.min(sortedCpu.length - 1, Math.floor(f * sortedCpu.length))]!;
     const posted = (await p.evaluate('globalThis.__posted')) as { type: string; ms?: number; points?: number }[];
     const drawTime = posted.find((m) => m.type === 'drawTime');
-    console.log(`  ${theme}: main-thread time per appended point (script + style + layout + paint, less the measuring round trip of ${base.toFixed(2)} ms): median ${q(0.5).toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms, max ${sorted[sorted.length - 1]!.toFixed(2)} ms` +
+    console.log(`  ${theme}: main-thread time per appended point (script + style + layout + paint, less the measuring round trip of ${base.toFixed(2)} ms): median ${q(0.5).toFixed(2)} ms, p90 ${q(0.9).toFixed(2)} ms, max ${sorted[sorted.length - 1]!.toFixed(2)} ms; CPU time (ThreadTime, the round trip included) median ${qc(0.5).toFixed(2)} ms, p90 ${qc(0.9).toFixed(2)} ms` +
       (drawTime?.ms !== undefined && drawTime.points ? `; our message handler alone ${(drawTime.ms / drawTime.points).toFixed(2)} ms` : '') + ` (floor: 16 ms); page errors: ${errors.length ? errors.join(' | ') : 'none'}`);
     if (shots) {
       mkdirSync(shots, { recursive: true });

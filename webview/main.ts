@@ -13,7 +13,7 @@ import '@vscode-elements/elements/dist/vscode-collapsible/index.js';
 import '@vscode-elements/elements/dist/vscode-badge/index.js';
 import { CHARTS, chartOf, type ChartDef, type ChartId } from '../src/core/panel/charts';
 import type { HostMessage, PanelView, ViewPoint, WebviewMessage } from '../src/core/panel/messages';
-import { COLUMN_TITLES, TABLE_COLUMNS, nextSort, tableRows, type TableSort } from '../src/core/panel/table';
+import { COLUMN_TITLES, TABLE_COLUMNS, insertionIndex, nextSort, sortedPoints, tableRow, type TableSort } from '../src/core/panel/table';
 import { crossoverLabel, describeTimeLeft } from '../src/core/panel/text';
 import { JS_OP_DOCS, isJsBenchOp } from '../src/core/bench/js/names';
 import { PairChart, crossoverText, opColour, dashFor } from './chart';
@@ -24,6 +24,7 @@ interface VsCodeApi {
   setState(s: unknown): void;
 }
 declare function acquireVsCodeApi(): VsCodeApi;
+performance.mark('pagecost:main');
 const vscode = acquireVsCodeApi();
 
 interface LogLine {
@@ -85,7 +86,19 @@ function button(label: string, onClick: () => void, opts: { secondary?: boolean;
 // Charts
 
 const charts = new Map<ChartId, { chart: PairChart; def: ChartDef; caption: HTMLElement }>();
+/** Every chart's card (its uPlot may not be made yet): the crossover captions are filled for all. */
+let cards: { def: ChartDef; plot: HTMLElement; caption: HTMLElement }[] = [];
 let chartProfilesKey = '';
+/** Bumped when the charts are rebuilt: a rebuild still making its charts stops. */
+let chartGeneration = 0;
+/** Until the first set of charts is complete, the host is told how many are drawn (it times the opening). */
+let openReported = false;
+
+/** Runs `f` once the next frame is on screen (a hidden page gets no frames: then soon). */
+function afterPaint(f: () => void): void {
+  if (document.hidden) setTimeout(f, 0);
+  else requestAnimationFrame(() => setTimeout(f, 0));
+}
 
 function pointsOf(view: PanelView): ViewPoint[] {
   return view.results?.points ?? [];
@@ -125,19 +138,36 @@ function renderCharts(view: PanelView, structural: boolean): void {
     for (const c of charts.values()) c.chart.destroy();
     charts.clear();
     container.textContent = '';
-    for (const def of chartOrder(view)) {
+    cards = chartOrder(view).map((def) => {
       const plot = el('div', { class: 'plot', role: 'img', 'aria-label': `${def.title}: log-log chart of time against size; the table below lists the same points` });
       const caption = el('ul', { class: 'crossovers' });
-      const card = el('section', { class: 'card chart-card', 'data-chart': def.id },
-        el('h3', {}, def.title), el('p', { class: 'question' }, def.question), legend(def, view), plot, caption);
-      container.append(card);
-      const chart = new PairChart(plot, chartModel(view, def), (n) => plot.setAttribute('data-series', String(n)));
+      container.append(el('section', { class: 'card chart-card', 'data-chart': def.id },
+        el('h3', {}, def.title), el('p', { class: 'question' }, def.question), legend(def, view), plot, caption));
+      return { def, plot, caption };
+    });
+    // The first chart (the one the user asked about) now, each other one after the previous frame
+    // is on screen: the panel shows a chart without waiting for all six (uPlot's first chart
+    // also pays for compiling its code).
+    const generation = ++chartGeneration;
+    const make = (i: number) => {
+      const card = cards[i];
+      if (generation !== chartGeneration || !card || !state.view) return;
+      const { def, plot, caption } = card;
+      const chart = new PairChart(plot, chartModel(state.view, def), (n) => plot.setAttribute('data-series', String(n)));
       charts.set(def.id, { chart, def, caption });
-    }
+      if (charts.size === 1) performance.mark('pagecost:first-chart');
+      if (!openReported) {
+        post({ type: 'drawn', charts: charts.size, of: cards.length });
+        openReported = charts.size === cards.length;
+      }
+      if (i + 1 < cards.length) afterPaint(() => make(i + 1));
+      else performance.mark('pagecost:charts');
+    };
+    make(0);
   } else {
     for (const { chart, def } of charts.values()) chart.update(chartModel(view, def), false);
   }
-  for (const { def, caption } of charts.values()) {
+  for (const { def, caption } of cards) {
     caption.textContent = '';
     for (const line of crossoverText(def, state.threads, view.profiles)) caption.append(el('li', {}, line));
   }
@@ -145,6 +175,37 @@ function renderCharts(view: PanelView, structural: boolean): void {
 
 // ---------------------------------------------------------------------------------------------
 // Table
+
+/** The points in the table's order, as its rows show them (appended points are put in place). */
+let tableOrder: ViewPoint[] = [];
+
+function tableTr(p: ViewPoint): HTMLElement {
+  const r = tableRow(p);
+  const tr = el('tr', { 'data-id': r.id });
+  for (const c of TABLE_COLUMNS) {
+    const td = el('td', { class: `col-${c}` }, r.cells[c]);
+    if (c === 'ratio' && r.agreement) td.classList.add(`agree-${r.agreement}`);
+    tr.append(td);
+  }
+  return tr;
+}
+
+function renderPointsCount(n: number): void {
+  $('points-empty').hidden = n > 0;
+  $('points-count').textContent = n ? `${n} point${n === 1 ? '' : 's'}` : '';
+}
+
+/** New points into the table, each at its place in the current sort: no other row is touched. */
+function insertRows(points: readonly ViewPoint[]): void {
+  const body = document.querySelector('#points tbody');
+  if (!body) return;
+  for (const p of points) {
+    const i = insertionIndex(tableOrder, p, state.sort);
+    body.insertBefore(tableTr(p), body.children[i] ?? null);
+    tableOrder.splice(i, 0, p);
+  }
+  renderPointsCount(tableOrder.length);
+}
 
 function renderTable(view: PanelView): void {
   const table = $('points') as HTMLTableElement;
@@ -166,18 +227,10 @@ function renderTable(view: PanelView): void {
   }
   table.append(el('thead', {}, head));
   const body = el('tbody');
-  for (const r of tableRows(points, state.sort)) {
-    const tr = el('tr', { 'data-id': r.id });
-    for (const c of TABLE_COLUMNS) {
-      const td = el('td', { class: `col-${c}` }, r.cells[c]);
-      if (c === 'ratio' && r.agreement) td.classList.add(`agree-${r.agreement}`);
-      tr.append(td);
-    }
-    body.append(tr);
-  }
+  tableOrder = sortedPoints(points, state.sort);
+  for (const p of tableOrder) body.append(tableTr(p));
   table.append(body);
-  $('points-empty').hidden = points.length > 0;
-  $('points-count').textContent = points.length ? `${points.length} point${points.length === 1 ? '' : 's'}` : '';
+  renderPointsCount(points.length);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -303,31 +356,39 @@ function renderAll(structural: boolean): void {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Appending a point: the charts of its op get new data, the table is redrawn once per frame.
+// Appending points: those that arrive within one frame are drawn together — each chart they
+// touch gets its new data once, and their rows are put in place in the table (no re-sort, no
+// rebuild).
 
-let tableFrame = 0;
+let pending: ViewPoint[] = [];
+let appendScheduled = false;
 let drawn = 0;
 let drawMs = 0;
 
 function appendPoint(point: ViewPoint): void {
+  if (!state.view?.results) return;
+  pending.push(point);
+  if (appendScheduled) return;
+  appendScheduled = true;
+  if (document.hidden) setTimeout(flushPoints, 0);
+  else requestAnimationFrame(flushPoints);
+}
+
+function flushPoints(): void {
+  appendScheduled = false;
+  const batch = pending;
+  pending = [];
   const view = state.view;
-  if (!view) return;
-  if (!view.results) return;
+  if (!view?.results || batch.length === 0) return;
   const t0 = performance.now();
-  view.results.points.push(point);
-  for (const def of chartOf(point.op)) {
-    const c = charts.get(def.id);
-    c?.chart.update(chartModel(view, def), false);
-  }
-  if (!tableFrame) {
-    tableFrame = requestAnimationFrame(() => {
-      tableFrame = 0;
-      if (state.view) renderTable(state.view);
-      updateExportButtons(state.view);
-    });
-  }
+  view.results.points.push(...batch);
+  const touched = new Set<ChartDef>();
+  for (const p of batch) for (const def of chartOf(p.op)) touched.add(def);
+  for (const def of touched) charts.get(def.id)?.chart.update(chartModel(view, def), false);
+  insertRows(batch);
+  updateExportButtons(view);
   drawMs += performance.now() - t0;
-  drawn++;
+  drawn += batch.length;
   save();
 }
 
@@ -336,6 +397,7 @@ window.addEventListener('message', (e: MessageEvent) => {
   if (!m || typeof m !== 'object') return;
   switch (m.type) {
     case 'view': {
+      if (!state.view) performance.mark('pagecost:view');
       const structural = !state.view || state.view.profiles.length !== m.view.profiles.length;
       if (state.view?.running && !m.view.running && drawn) {
         post({ type: 'drawTime', ms: drawMs, points: drawn });
@@ -343,6 +405,8 @@ window.addEventListener('message', (e: MessageEvent) => {
         drawMs = 0;
       }
       state.view = m.view;
+      // The view carries every point posted before it: those not drawn yet come with it.
+      pending = [];
       if (!m.view.running) state.progress = null;
       renderAll(structural);
       save();
@@ -408,3 +472,4 @@ new MutationObserver(() => {
 
 renderAll(true);
 post({ type: 'ready' });
+performance.mark('pagecost:ready');

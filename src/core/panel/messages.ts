@@ -24,7 +24,9 @@ export type WebviewMessage =
   | { type: 'compareMachines' }
   | { type: 'removeProfile'; id: string }
   /** The webview's own drawing time for one appended point (performance.now, coarse): for the log and the benchmark. */
-  | { type: 'drawTime'; ms: number; points: number };
+  | { type: 'drawTime'; ms: number; points: number }
+  /** The first view's charts on the page, `charts` of `of` so far (the host times the panel's opening). */
+  | { type: 'drawn'; charts: number; of: number };
 
 /** A point as the panel shows it: measured, and modelled by the profile the hints use. */
 export interface ViewPoint extends MeasuredPoint {
@@ -152,6 +154,13 @@ export function checkWebviewMessage(raw: unknown): Checked<WebviewMessage> {
       if (typeof raw.ms !== 'number' || !Number.isFinite(raw.ms) || raw.ms < 0 || raw.ms > 600_000) return bad('ms must be a duration');
       if (typeof raw.points !== 'number' || !Number.isInteger(raw.points) || raw.points < 0 || raw.points > 1_000_000) return bad('points must be a count');
       return { ok: true, value: { type, ms: raw.ms, points: raw.points } };
+    }
+    case 'drawn': {
+      const e = exact(['charts', 'of']);
+      if (e) return bad(e);
+      const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64;
+      if (!count(raw.charts) || !count(raw.of) || (raw.charts as number) > (raw.of as number)) return bad('charts and of must be counts, charts ≤ of');
+      return { ok: true, value: { type, charts: raw.charts as number, of: raw.of as number } };
     }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(type.slice(0, 40))}` };

@@ -49,6 +49,8 @@ export interface PanelSnapshot {
   livePids: number[];
   lastPids: number[];
   drawMsPerPoint: number | null;
+  /** The last opening: panel created → first chart and all charts drawn (host clock, ms). */
+  openMs: { first: number; all: number } | null;
 }
 
 export class PanelController implements vscode.Disposable {
@@ -61,6 +63,11 @@ export class PanelController implements vscode.Disposable {
   private running: { label: string; startedAt: number; abort: AbortController; done: Promise<void> } | null = null;
   private queued: Request | null = null;
   private compilerProblem: string | null | undefined;
+  /** The C compiler check in flight (it spawns the compiler: hundreds of ms on a loaded machine). */
+  private compilerCheck: Promise<void> | null = null;
+  /** When the page now loading was created (host clock), until it says its charts are drawn. */
+  private opening: { at: number; firstMs: number | null } | null = null;
+  private openMs: { first: number; all: number } | null = null;
   private lastPids: number[] = [];
   private drawMsPerPoint: number | null = null;
   private lastView: PanelView | null = null;
@@ -84,7 +91,15 @@ export class PanelController implements vscode.Disposable {
   attach(post: ((m: HostMessage) => void) | null): void {
     this.post = post ?? (() => undefined);
     this.attached = post !== null;
-    if (!post) this.cancel('the panel was closed');
+    if (!post) {
+      this.opening = null;
+      this.cancel('the panel was closed');
+      return;
+    }
+    // The page takes a while to load: build its first view meanwhile (the model's curves are
+    // cached per profile), so that its "ready" is answered at once.
+    this.opening = { at: Date.now(), firstMs: null };
+    void this.view().catch((e: Error) => this.log(`panel: ${e.message}`));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -146,10 +161,25 @@ export class PanelController implements vscode.Disposable {
     }
   }
 
+  /** Starts the compiler check once; the view is drawn without waiting and redrawn if it finds a problem. */
+  private checkCompiler(): Promise<void> {
+    const runner = this.runner;
+    if (this.compilerProblem !== undefined || !runner || this.blockedReason().mode !== 'measure') return Promise.resolve();
+    this.compilerCheck ??= runner.compilerProblem(this.settings.for().bench.compilerPath).then(
+      (problem) => {
+        this.compilerProblem = problem;
+        if (problem) void this.refresh();
+      },
+      (e: Error) => {
+        this.compilerProblem = e.message;
+        void this.refresh();
+      },
+    ).finally(() => (this.compilerCheck = null));
+    return this.compilerCheck;
+  }
+
   async view(): Promise<PanelView> {
-    if (this.compilerProblem === undefined && this.runner && this.blockedReason().mode === 'measure') {
-      this.compilerProblem = await this.runner.compilerProblem(this.settings.for().bench.compilerPath);
-    }
+    void this.checkCompiler();
     const { mode, reason } = this.blockedReason();
     const { list, hint } = await this.drawnProfiles();
     // A run fills its own results object as points arrive: re-model only when none is going.
@@ -190,6 +220,7 @@ export class PanelController implements vscode.Disposable {
       livePids: this.runner?.livePids() ?? [],
       lastPids: this.lastPids,
       drawMsPerPoint: this.drawMsPerPoint,
+      openMs: this.openMs,
     };
   }
 
@@ -216,6 +247,9 @@ export class PanelController implements vscode.Disposable {
         this.others = this.others.filter((o) => o.id !== m.id);
         this.persist();
         return this.refresh();
+      case 'drawn':
+        this.drawnCharts(m.charts, m.of);
+        return;
       case 'drawTime':
         if (m.points > 0) {
           this.drawMsPerPoint = m.ms / m.points;
@@ -223,6 +257,18 @@ export class PanelController implements vscode.Disposable {
         }
         return;
     }
+  }
+
+  /** The page drew `charts` of its `of` charts: the first time, how long the panel took to open. */
+  private drawnCharts(charts: number, of: number): void {
+    const o = this.opening;
+    if (!o) return;
+    const ms = Date.now() - o.at;
+    if (o.firstMs === null) o.firstMs = ms;
+    if (charts < of) return;
+    this.opening = null;
+    this.openMs = { first: o.firstMs, all: ms };
+    this.post({ type: 'log', level: 'info', text: `panel open → charts drawn: first chart ${o.firstMs} ms, all ${of} ${ms} ms after the panel was created` });
   }
 
   /** Sets the call the "Call at the cursor" preset measures (the benchmark command and the hover link). */
@@ -233,6 +279,7 @@ export class PanelController implements vscode.Disposable {
   }
 
   async runPreset(preset: PresetId): Promise<void> {
+    await this.checkCompiler();
     const { mode, reason } = this.blockedReason();
     if (mode === 'model-only') {
       this.post({ type: 'log', level: 'warning', text: reason ?? 'Measuring is off here.' });

@@ -8,7 +8,7 @@ import type { ViewPoint } from '../../../src/core/panel/messages';
 import { modelValue, profileCurves } from '../../../src/core/panel/model';
 import { planTotal, presetViews, quickPlan, sizesAround } from '../../../src/core/panel/presets';
 import { calibrationView, questionVerdict, timeLeftMs } from '../../../src/core/panel/summary';
-import { nextSort, tableRows, TABLE_COLUMNS } from '../../../src/core/panel/table';
+import { insertionIndex, nextSort, sortedPoints, tableRows, TABLE_COLUMNS } from '../../../src/core/panel/table';
 import { buildPanelView } from '../../../src/core/panel/view';
 
 const vm = builtinProfile('x86-64-vm');
@@ -99,6 +99,21 @@ describe('panel table', () => {
     const rows = tableRows(points, { column: 'op', descending: false });
     assert.deepEqual(rows.map((r) => r.agreement), ['poor', 'good', null]);
     assert.equal(rows[1]!.cells.range, '8.10 µs – 10.8 µs');
+  });
+
+  it('points put in place one by one as they arrive give the order a full sort gives (any column, both ways)', () => {
+    const ops = ['mremap-move', 'memcpy-warm', 'js-resize', 'realloc-grow'];
+    const arbPoint = fc.record({
+      op: fc.constantFrom(...ops), bytes: fc.constantFrom(4096, 65536, 1 << 20), threads: fc.constantFrom(1, 2), huge: fc.boolean(), aligned: fc.boolean(),
+      medianNs: fc.integer({ min: 1, max: 1e6 }), spread: fc.integer({ min: 0, max: 1000 }), reps: fc.integer({ min: 1, max: 500 }), modelledNs: fc.option(fc.integer({ min: 1, max: 1e6 })),
+    }).map(({ spread, ...p }): ViewPoint => ({ ...p, p10Ns: p.medianNs, p90Ns: p.medianNs + spread }));
+    fc.assert(fc.property(fc.array(arbPoint, { maxLength: 40 }), fc.constantFrom(...TABLE_COLUMNS), fc.boolean(), (pts, column, descending) => {
+      const sort = { column, descending };
+      const shown: ViewPoint[] = [];
+      for (const p of pts) shown.splice(insertionIndex(shown, p, sort), 0, p);
+      assert.deepEqual(shown.map((p) => tableRows([p], sort)[0]!.cells), tableRows(pts, sort).map((r) => r.cells));
+      assert.equal(sortedPoints(pts, sort).length, pts.length);
+    }));
   });
 });
 
