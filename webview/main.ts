@@ -157,7 +157,7 @@ function renderCharts(view: PanelView, structural: boolean): void {
       charts.set(def.id, { chart, def, caption });
       if (charts.size === 1) performance.mark('pagecost:first-chart');
       if (!openReported) {
-        post({ type: 'drawn', charts: charts.size, of: cards.length });
+        post({ type: 'drawn', charts: charts.size, of: cards.length, pageMs: Math.round(performance.now()) });
         openReported = charts.size === cards.length;
       }
       if (i + 1 < cards.length) afterPaint(() => make(i + 1));

@@ -25,8 +25,11 @@ export type WebviewMessage =
   | { type: 'removeProfile'; id: string }
   /** The webview's own drawing time for one appended point (performance.now, coarse): for the log and the benchmark. */
   | { type: 'drawTime'; ms: number; points: number }
-  /** The first view's charts on the page, `charts` of `of` so far (the host times the panel's opening). */
-  | { type: 'drawn'; charts: number; of: number };
+  /**
+   * The first view's charts on the page, `charts` of `of` so far (the host times the panel's
+   * opening); `pageMs`: since the page's document started (its share of that time).
+   */
+  | { type: 'drawn'; charts: number; of: number; pageMs: number };
 
 /** A point as the panel shows it: measured, and modelled by the profile the hints use. */
 export interface ViewPoint extends MeasuredPoint {
@@ -156,11 +159,12 @@ export function checkWebviewMessage(raw: unknown): Checked<WebviewMessage> {
       return { ok: true, value: { type, ms: raw.ms, points: raw.points } };
     }
     case 'drawn': {
-      const e = exact(['charts', 'of']);
+      const e = exact(['charts', 'of', 'pageMs']);
       if (e) return bad(e);
       const count = (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 64;
       if (!count(raw.charts) || !count(raw.of) || (raw.charts as number) > (raw.of as number)) return bad('charts and of must be counts, charts ≤ of');
-      return { ok: true, value: { type, charts: raw.charts as number, of: raw.of as number } };
+      if (typeof raw.pageMs !== 'number' || !Number.isFinite(raw.pageMs) || raw.pageMs < 0 || raw.pageMs > 3_600_000) return bad('pageMs must be a duration');
+      return { ok: true, value: { type, charts: raw.charts as number, of: raw.of as number, pageMs: raw.pageMs } };
     }
     default:
       return { ok: false, error: `unknown message type ${JSON.stringify(type.slice(0, 40))}` };

@@ -9,7 +9,7 @@ const valid: fc.Arbitrary<WebviewMessage> = fc.oneof(
   fc.constantFrom('csv' as const, 'json' as const).map((format): WebviewMessage => ({ type: 'export', format })),
   fc.string({ minLength: 1, maxLength: 200 }).map((id): WebviewMessage => ({ type: 'removeProfile', id })),
   fc.record({ ms: fc.double({ min: 0, max: 600_000, noNaN: true }), points: fc.nat(1_000_000) }).map(({ ms, points }): WebviewMessage => ({ type: 'drawTime', ms, points })),
-  fc.tuple(fc.nat(64), fc.nat(64)).map(([a, b]): WebviewMessage => ({ type: 'drawn', charts: Math.min(a, b), of: Math.max(a, b) })),
+  fc.tuple(fc.nat(64), fc.nat(64), fc.double({ min: 0, max: 3_600_000, noNaN: true })).map(([a, b, pageMs]): WebviewMessage => ({ type: 'drawn', charts: Math.min(a, b), of: Math.max(a, b), pageMs })),
 );
 
 describe('panel messages from the webview', () => {
@@ -30,7 +30,7 @@ describe('panel messages from the webview', () => {
   });
 
   it('refuses a valid message with an extra field, a wrong type or a missing one', () => {
-    fc.assert(fc.property(valid, fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['type', 'preset', 'format', 'id', 'ms', 'points', 'charts', 'of'].includes(k)), fc.jsonValue(), (m, k, v) => {
+    fc.assert(fc.property(valid, fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['type', 'preset', 'format', 'id', 'ms', 'points', 'charts', 'of', 'pageMs'].includes(k)), fc.jsonValue(), (m, k, v) => {
       assert.equal(checkWebviewMessage({ ...m, [k]: v }).ok, false);
     }));
     fc.assert(fc.property(valid.filter((m) => Object.keys(m).length > 1), fc.oneof(fc.string(), fc.integer(), fc.constant(null), fc.array(fc.nat())), (m, v) => {
@@ -52,8 +52,9 @@ describe('panel messages from the webview', () => {
     assert.match((checkWebviewMessage({ type: 'run', preset: 'everything' }) as { error: string }).error, /unknown preset/);
     assert.equal(checkWebviewMessage({ type: 'drawTime', ms: Number.NaN, points: 1 }).ok, false);
     assert.equal(checkWebviewMessage({ type: 'removeProfile', id: 'x'.repeat(201) }).ok, false);
-    assert.equal(checkWebviewMessage({ type: 'drawn', charts: 7, of: 6 }).ok, false);
-    assert.equal(checkWebviewMessage({ type: 'drawn', charts: 1.5, of: 6 }).ok, false);
+    assert.equal(checkWebviewMessage({ type: 'drawn', charts: 7, of: 6, pageMs: 1 }).ok, false);
+    assert.equal(checkWebviewMessage({ type: 'drawn', charts: 1.5, of: 6, pageMs: 1 }).ok, false);
+    assert.equal(checkWebviewMessage({ type: 'drawn', charts: 1, of: 6, pageMs: -1 }).ok, false);
     assert.equal(checkWebviewMessage([{ type: 'ready' }]).ok, false);
     assert.equal(checkWebviewMessage(null).ok, false);
   });
