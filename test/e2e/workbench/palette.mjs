@@ -10,11 +10,21 @@ export class CommandPalette {
   }
 
   async open(text) {
-    // F1 leaves the cursor where it is.
-    await this.page.keyboard.press('F1');
     const input = this.page.locator(INPUT);
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(`>${text}`);
+    const wanted = `>${text}`;
+    // F1 leaves the cursor where it is. The palette closes when focus leaves it (a terminal or a
+    // webview taking focus late, seen on a loaded machine right after a command ran in a
+    // terminal): F1 and the text again until the open palette holds the text.
+    let press = true;
+    await until(`the palette to hold "${wanted}"`, async () => {
+      if (press || !(await input.isVisible())) {
+        press = false;
+        await this.page.keyboard.press('F1');
+        if (!(await input.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false))) return false;
+      }
+      await input.fill(wanted, { timeout: 3_000 }).catch(() => undefined);
+      return (await input.isVisible()) && (await input.inputValue().catch(() => '')) === wanted;
+    }, 30_000, 200);
     return input;
   }
 
