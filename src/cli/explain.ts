@@ -15,7 +15,8 @@ export const EXPLAIN_USAGE = `usage: pagecost explain --op OP --bytes N [--threa
 ${OP_NAMES.map((n) => `                     ${n.padEnd(20)} ${OP_DOCS[n]}`).join('\n')}
   --bytes N        N in bytes; suffixes K/KiB, M/MiB, G/GiB (powers of 1024) are accepted
   --threads T      T threads of the process running on distinct CPUs during the call (default 1)
-  --profile P      ${PROFILE_NAMES.join(', ')}, auto, or a calibration file (default x86-64, or PAGECOST_PROFILE)
+  --profile P      ${PROFILE_NAMES.join(', ')}, or a calibration file; auto (default, or
+                   PAGECOST_PROFILE): this machine's kept calibration or probe, else x86-64
   --allocator A    realloc behaviour: ${ALLOCATORS.join(', ')} (default glibc; copying = jemalloc/mimalloc)
   --alignment X    mremap placement: misaligned, pmd, pud or auto (default: misaligned for mremap-move, kernel's choice for grows)
   --mmap-threshold B
@@ -45,7 +46,7 @@ interface Args {
   op: OpName;
   bytes: number;
   threads: number;
-  /** --profile; unset: PAGECOST_PROFILE, else x86-64. */
+  /** --profile; unset: PAGECOST_PROFILE, else auto. */
   profile?: string;
   allocator: Allocator;
   alignment?: Alignment;
@@ -131,7 +132,7 @@ export const explain: Subcommand = async (argv, io) => {
   let profile: Profile;
   try {
     // this-machine and auto may probe the machine first (≈2 s, once per machine and kernel).
-    profile = (await cliProfile(args.profile, io.cwd, { force: args.force, fallback: 'x86-64', onStatus: (t) => io.stderr(`pagecost explain: ${t}\n`) })).profile;
+    profile = (await cliProfile(args.profile, io.cwd, { force: args.force, fallback: 'auto', onStatus: (t) => io.stderr(`pagecost explain: ${t}\n`) })).profile;
   } catch (e) {
     if (e instanceof ModelInputError) {
       io.stderr(`pagecost explain: ${e.message}\n`);

@@ -4,12 +4,12 @@
 //
 //   this-machine  this machine's probe (measured once, ≈2 s, then read from the cache), else the
 //                 built-in closest to this machine with its facts, saying why there is no probe;
-//   auto          a calibration kept for this machine (pagecost calibrate keeps a copy), else
-//                 this-machine. In CI (CI set) auto runs no probe: a runner's timings vary from
-//                 run to run, and a finding should not flip with them.
+//   auto          (the default of scan and explain, and the editor's pagecost.profile default)
+//                 what is kept for this machine — a calibration, else a probe — else the
+//                 built-in x86-64. It never measures: a fresh CI runner gets x86-64 every time.
 //
-// PAGECOST_PROFILE names another default (a built-in or a file): what CI sets where reproducible
-// numbers matter. PAGECOST_NO_PROBE=1 never runs the probe.
+// PAGECOST_PROFILE names another default (a built-in, this-machine or a file).
+// PAGECOST_NO_PROBE=1 never runs the probe.
 import { MEASUREMENTS_FORMAT } from '../core/bench/measurements';
 import { checkProbe, fitProbe, probeSweeps, probedProfile, PROBE_IDS, PROBE_VERSION, type ProbeFile } from '../core/bench/probe';
 import { BenchError, defaultCacheDir, runBenchmark, type BenchHost } from '../core/bench/runner';
@@ -98,49 +98,68 @@ export interface AutoProfile {
   kind: 'calibration' | 'probe' | 'built-in' | 'named';
 }
 
-export interface AutoOptions extends ProbeOptions {
+export interface ThisMachineOptions extends ProbeOptions {
   /** May the probe run now when none is kept (the CLI: yes; the editor: in a trusted workspace)? */
   allowProbe: boolean;
-  /** Use a calibration of this machine when there is one (`auto`: yes; `this-machine`: no). */
-  useCalibration?: boolean;
   env?: Record<string, string | undefined>;
 }
 
-/** The `auto` profile: this machine's calibration, else its probe, else the closest built-in. */
-export async function autoProfile(o: AutoOptions): Promise<AutoProfile> {
+/** A calibration kept for this machine, or null (none, another model version, damaged). */
+function keptCalibration(m: ThisMachine, o: Pick<ProbeOptions, 'cacheDir' | 'host'>): AutoProfile | null {
   const host = o.host ?? nodeBenchHost();
+  const path = host.join(machineDir(host, m.key, o.cacheDir), CALIBRATION_FILE);
+  const text = readTextOrNull(path);
+  if (text === null) return null;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    // The measurements file alone (no fit) is not a profile.
+    if (json.format === MEASUREMENTS_FORMAT) return null;
+    const profile = loadProfile(json, path, { live: m.reading.facts });
+    return { profile, how: `calibrated on this machine (${profile.calibrated?.at ?? path})`, kind: 'calibration' };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `auto`, the same in the CLI and the editor: what is kept for this machine and kernel — its
+ * calibration (pagecost calibrate, the editor's Calibrate), else its probe (pagecost probe,
+ * --profile this-machine) — else the built-in x86-64, the same on every machine. It never
+ * measures, so a fresh CI runner gets x86-64 every time.
+ */
+export async function keptProfile(o: Pick<ProbeOptions, 'cacheDir' | 'host'> = {}): Promise<AutoProfile> {
+  const m = thisMachine();
+  const cal = keptCalibration(m, o);
+  if (cal) return cal;
+  const kept = await cachedProbe(m, o);
+  if (kept) {
+    const facts = thisMachineProfile(readTextOrNull, machineEnv());
+    return { profile: probedProfile(facts, kept), how: `this machine, probed ${kept.created}`, kind: 'probe' };
+  }
+  const why = 'nothing measured is kept for this machine (pagecost probe or pagecost calibrate keeps it)';
+  const x = builtinProfile('x86-64');
+  return {
+    profile: { ...x, description: `${x.description} (built-in; ${why})`, warnings: [...x.warnings] },
+    how: `built-in x86-64: ${why}`,
+    kind: 'built-in',
+  };
+}
+
+/** `this-machine`: its probe (kept, else measured now where allowed), else the closest built-in with its facts. */
+export async function probedThisMachine(o: ThisMachineOptions): Promise<AutoProfile> {
   const env = o.env ?? process.env;
   const m = thisMachine();
   const facts = thisMachineProfile(readTextOrNull, machineEnv());
-  if (o.useCalibration !== false) {
-    const path = host.join(machineDir(host, m.key, o.cacheDir), CALIBRATION_FILE);
-    const text = readTextOrNull(path);
-    if (text !== null) {
-      try {
-        const json = JSON.parse(text) as Record<string, unknown>;
-        // The measurements file alone (no fit) is not a profile.
-        if (json.format !== MEASUREMENTS_FORMAT) {
-          const profile = loadProfile(json, path, { live: m.reading.facts });
-          return { profile, how: `calibrated on this machine (${profile.calibrated?.at ?? path})`, kind: 'calibration' };
-        }
-      } catch {
-        // Another model version or a damaged file: the probe or the built-in below.
-      }
-    }
-  }
   const kept = await cachedProbe(m, o);
   if (kept) return { profile: probedProfile(facts, kept), how: `this machine, probed ${kept.created}`, kind: 'probe' };
   const off = env.PAGECOST_NO_PROBE;
-  const ci = env.CI;
   const why = process.platform !== 'linux'
     ? `the probe measures Linux (this is ${process.platform})`
     : off && off !== '0'
       ? 'PAGECOST_NO_PROBE is set'
       : !o.allowProbe
         ? 'the probe runs only in a trusted workspace'
-        : o.useCalibration !== false && ci && ci !== '0' && ci !== 'false'
-          ? 'CI is set: auto runs no probe there (pagecost probe, or --profile this-machine, does)'
-          : null;
+        : null;
   if (why === null) {
     try {
       const probe = await runProbe(m, o);
@@ -179,14 +198,14 @@ export async function keepCalibration(json: string, o: Pick<ProbeOptions, 'cache
 
 /**
  * The profile a command uses: `--profile` when given, else PAGECOST_PROFILE, else `fallback`
- * (the command's default). `auto` and `this-machine` may run the probe (the CLI is allowed to);
- * built-in names and calibration files load as before (a file from another machine or model
+ * (the command's default). `this-machine` may run the probe (the CLI is allowed to), `auto`
+ * only reads what is kept; built-in names and calibration files load as before (a file from another machine or model
  * version is refused unless forced).
  */
 export async function cliProfile(nameOrPath: string | undefined, cwd: string, o: { force?: boolean; fallback?: string } & ProbeOptions = {}): Promise<AutoProfile> {
   const name = nameOrPath ?? (process.env.PAGECOST_PROFILE || o.fallback || 'auto');
-  if (name === 'auto') return autoProfile({ ...o, allowProbe: true });
-  if (name === 'this-machine') return autoProfile({ ...o, allowProbe: true, useCalibration: false });
+  if (name === 'auto') return keptProfile(o);
+  if (name === 'this-machine') return probedThisMachine({ ...o, allowProbe: true });
   const profile = loadProfileFromCli(name, cwd, { force: o.force === true });
   return { profile, how: `${profile.name} (${profile.source})`, kind: 'named' };
 }
@@ -196,8 +215,8 @@ export const PROBE_USAGE = `usage: pagecost probe [--again] [--json] [--cc PATH]
 Measures the terms of the cost model that differ most between machines (system call, one-page
 and never-written moves, first-touch faults, mmap/munmap, copy speed per cache level, a heap
 block, one remote shootdown when there is a second CPU) in about two seconds, and keeps them
-for this machine and kernel: \`--profile this-machine\` (and \`auto\` without a calibration)
-use them from then on. Without --again a kept probe is shown, not measured again.
+for this machine and kernel: \`--profile this-machine\` and \`auto\` (the default, without a
+calibration) use them from then on. Without --again a kept probe is shown, not measured again.
 
 options:
   --again          measure again even when a probe is kept

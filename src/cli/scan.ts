@@ -39,10 +39,10 @@ options:
   --config FILE              project config (default: PATH/.pagecost.json when it exists)
   --target lp64|ilp32        data model for sizeof (default lp64)
   --page-size BYTES          page size for PAGE_SIZE and friends (default 4096)
-  --profile NAME|FILE        machine profile for the cost model: x86-64 (default, or
-                             PAGECOST_PROFILE), x86-64-vm, arm64, this-machine (probed once,
-                             ≈2 s), auto (this machine's calibration, else this-machine), or a
-                             file written by pagecost calibrate
+  --profile NAME|FILE        machine profile for the cost model: auto (default, or
+                             PAGECOST_PROFILE: this machine's kept calibration, else its kept
+                             probe, else x86-64), x86-64, x86-64-vm, arm64, this-machine
+                             (probed once, ≈2 s), or a file written by pagecost calibrate
   --force                    use a calibrated profile from another machine or model version
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
@@ -126,9 +126,10 @@ export const scan: Subcommand = async (argv, io) => {
   const languages = flags.has('lang') ? parseLanguages(String(flags.get('lang'))) : undefined;
   const maxGeneratedBytes = flags.get('max-generated-size') as number | undefined;
   const adviceOptions: AdviceOptions = {};
-  if (flags.has('profile') || process.env.PAGECOST_PROFILE) {
+  {
     try {
-      adviceOptions.profile = (await cliProfile(flags.has('profile') ? String(flags.get('profile')) : undefined, io.cwd, { fallback: 'x86-64', force: flags.has('force'), ...(quiet ? {} : { onStatus: (t: string) => io.stderr(`pagecost: ${t}\n`) }) })).profile;
+      // auto by default, as the editor's pagecost.profile: x86-64 unless this machine kept measurements.
+      adviceOptions.profile = (await cliProfile(flags.has('profile') ? String(flags.get('profile')) : undefined, io.cwd, { fallback: 'auto', force: flags.has('force'), ...(quiet ? {} : { onStatus: (t: string) => io.stderr(`pagecost: ${t}\n`) }) })).profile;
     } catch (e) {
       throw new UsageError(`scan: --profile: ${(e as Error).message}`);
     }

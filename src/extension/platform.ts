@@ -16,6 +16,14 @@ export interface Platform {
   /** The "this-machine" profile; null where the machine cannot be read. */
   thisMachine(): Profile | null;
   /**
+   * What `auto` finds kept for this machine and kernel, as in the CLI's `--profile auto`
+   * (src/cli/probe.ts keptProfile): a calibration, else a probe; null when nothing is kept or
+   * the machine cannot be read (the web).
+   */
+  keptProfile?(): Promise<Profile | null>;
+  /** Keeps a calibration where the CLI's `--profile auto` finds it for this machine too. */
+  keepCalibration?(json: string): Promise<void>;
+  /**
    * A service that analyses TS/JS off the host's thread, created on the first TS/JS document;
    * null where there is none (tsService.ts NO_TS_WORKER_REASON says why).
    */

@@ -1,5 +1,7 @@
-// The model profile the editor uses, from `pagecost.profile`: "auto" (the calibration this
-// machine wrote with the Calibrate command, else the built-in x86-64), a built-in name,
+// The model profile the editor uses, from `pagecost.profile`: "auto" (the calibration written
+// with the Calibrate command, else what is kept for this machine and kernel — a calibration from
+// `pagecost calibrate`, else a probe from `pagecost probe` — else the built-in x86-64: the same as
+// the CLI's `--profile auto`, src/cli/probe.ts), a built-in name,
 // "this-machine" (Node hosts only), "calibrated", or a calibration file's path. Files are read
 // through vscode.workspace.fs, so this works in the browser too. A profile that cannot be used
 // falls back to x86-64 with a problem for the status item, never an exception.
@@ -49,6 +51,8 @@ export class ProfileStore implements vscode.Disposable {
   async saveCalibration(json: string): Promise<void> {
     await vscode.workspace.fs.createDirectory(this.storage);
     await vscode.workspace.fs.writeFile(this.calibratedUri, new TextEncoder().encode(json));
+    // A copy where the CLI's `--profile auto` finds it; not keeping it costs only that.
+    await this.platform.keepCalibration?.(json).catch(() => undefined);
     this.reload();
   }
 
@@ -65,10 +69,14 @@ export class ProfileStore implements vscode.Disposable {
       }
       if (wanted === 'auto' || wanted === 'calibrated') {
         const text = await readText(this.calibratedUri);
-        if (text === null) {
-          return { profile: fallback, problem: wanted === 'calibrated' ? 'no calibration yet: run "pagecost: Calibrate the model for this machine"; using x86-64' : null };
-        }
-        return this.fromText(text, 'calibration (pagecost: Calibrate)', fallback);
+        if (text !== null) return this.fromText(text, 'calibration (pagecost: Calibrate)', fallback);
+        if (wanted === 'calibrated') return { profile: fallback, problem: 'no calibration yet: run "pagecost: Calibrate the model for this machine"; using x86-64' };
+        const kept = await this.platform.keptProfile?.().catch(() => null);
+        if (kept) return { profile: kept, problem: null };
+        const why = this.platform.kind === 'web'
+          ? 'VS Code for the Web cannot read or probe this machine'
+          : 'nothing measured is kept for this machine (pagecost probe or Calibrate keeps it)';
+        return { profile: { ...fallback, description: `${fallback.description} (built-in x86-64: ${why})` }, problem: null };
       }
       const uri = fileUri(wanted);
       const text = uri ? await readText(uri) : null;

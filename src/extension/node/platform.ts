@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { thisMachineProfile } from '../../core/model';
 import { machineEnv, readTextOrNull, readThisMachine } from '../../cli/machine';
+import { keepCalibration, keptProfile } from '../../cli/probe';
 import type { Platform } from '../platform';
 import { WorkerTsService } from './tsWorkerClient';
 import { nodePanelRunner } from '../panel/node/runner';
@@ -14,6 +15,14 @@ export const nodePlatform: Platform = {
   benchUnavailable: () => (process.platform === 'linux' ? null : `Benchmarks measure Linux's mremap and run on Linux only (this is ${process.platform}).`),
   liveMachine: () => readThisMachine().facts,
   thisMachine: () => thisMachineProfile(readTextOrNull, machineEnv()),
+  // The same files the CLI keeps under ~/.cache/pagecost/machines/<machine key>/.
+  keptProfile: async () => {
+    const k = await keptProfile();
+    return k.kind === 'built-in' ? null : k.profile;
+  },
+  keepCalibration: async (json) => {
+    await keepCalibration(json);
+  },
   // dist/ts-worker.js sits beside dist/extension.js (this bundle).
   tsAnalysis: (log) => new WorkerTsService(join(__dirname, 'ts-worker.js'), 60_000, log),
   panelRunner: (distPath) => nodePanelRunner(distPath),

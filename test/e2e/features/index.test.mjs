@@ -14,10 +14,13 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const CALL = 'VEC_GROW(q->slots, 16)';
 const QUEUE_MARKER = 'queue_reserve';
 
-/** `pagecost scan --format json` of `folder` with the CLI bundle the VSIX was built with. */
-function cliScan(folder) {
+/**
+ * `pagecost scan --format json` of `folder` with the CLI bundle the VSIX was built with, and the
+ * session's cache folder: the default profile (auto) reads what is kept there, as the editor does.
+ */
+function cliScan(folder, env = {}) {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(root, 'dist', 'cli.js'), 'scan', folder, '--format', 'json', '--quiet'], { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [join(root, 'dist', 'cli.js'), 'scan', folder, '--format', 'json', '--quiet'], { maxBuffer: 64 << 20, env: { ...process.env, ...env } }, (err, stdout, stderr) => {
       if (err && !stdout) reject(new Error(`pagecost scan failed: ${stderr || err.message}`));
       else resolve(JSON.parse(stdout));
     });
@@ -96,7 +99,7 @@ export function setup(session) {
       await session.wb.palette.run('pagecost: Scan the workspace');
       await until('the summary notification', async () => (await session.wb.notifications.toast(/findings? in \d+ files/).count()) > 0, 90_000);
       const published = await until('the scan written by the self-test hook', async () => existsSync(sink) && JSON.parse(readFileSync(sink, 'utf8')), 30_000);
-      const cli = await cliScan(session.workspace);
+      const cli = await cliScan(session.workspace, { XDG_CACHE_HOME: session.profile.env.XDG_CACHE_HOME });
       const mine = published.list.map(key).sort();
       const theirs = cli.findings.map(key).sort();
       const onlyMine = mine.filter((k) => !theirs.includes(k));

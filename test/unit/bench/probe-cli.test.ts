@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkProbe } from '../../../src/core/bench/probe';
-import { autoProfile, cliProfile, probe, thisMachine } from '../../../src/cli/probe';
+import { cliProfile, keptProfile, probe, probedThisMachine, thisMachine } from '../../../src/cli/probe';
 import type { CliIO } from '../../../src/cli/io';
 
 function capture(): CliIO & { out: string; err: string } {
@@ -49,6 +49,8 @@ describe('pagecost probe (integration)', function () {
 
     const p = await cliProfile('this-machine', '/', { cacheDir: dir });
     assert.equal(p.kind, 'probe');
+    const auto = await cliProfile('auto', '/', { cacheDir: dir });
+    assert.equal(auto.kind, 'probe', 'auto reads the kept probe');
     assert.match(p.profile.source, /^live system, probed /);
     assert.match(p.profile.origins.t_sys ?? '', /probed on this machine/);
   });
@@ -57,13 +59,17 @@ describe('pagecost probe (integration)', function () {
     await assert.rejects(probe(['--nope'], capture()), /unknown option --nope/);
   });
 
-  it('auto in CI runs no probe: the closest built-in with this machine\'s facts, saying why', async () => {
-    const empty = mkdtempSync(join(tmpdir(), 'pagecost-probe-ci-'));
+  it('auto never measures: with nothing kept for this machine it is the built-in x86-64, saying why; this-machine without a probe names its built-in', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'pagecost-probe-none-'));
     try {
-      const p = await autoProfile({ allowProbe: true, cacheDir: empty, env: { CI: 'true' } });
+      const p = await keptProfile({ cacheDir: empty });
       assert.equal(p.kind, 'built-in');
-      assert.match(p.how, /CI is set/);
-      assert.ok(p.profile.warnings.some((w) => /no probe of this machine/.test(w)));
+      assert.equal(p.profile.name, 'x86-64');
+      assert.match(p.how, /nothing measured is kept for this machine/);
+      const off = await probedThisMachine({ allowProbe: true, cacheDir: empty, env: { PAGECOST_NO_PROBE: '1' } });
+      assert.equal(off.kind, 'built-in');
+      assert.match(off.how, /^built-in (x86-64|x86-64-vm|arm64) parameters with this machine's facts \(no probe: PAGECOST_NO_PROBE is set\)/);
+      assert.ok(off.profile.warnings.some((w) => /no probe of this machine/.test(w)));
       assert.ok(!existsSync(join(empty, 'machines')), 'nothing measured, nothing kept');
     } finally {
       rmSync(empty, { recursive: true, force: true });
