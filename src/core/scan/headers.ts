@@ -11,6 +11,7 @@ import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { functionBodies, includedRanges, toTreeSitterRanges, type TextRange } from './regions';
 import { dirnameOf, joinPath, quotedIncludes } from './paths';
+import { parseCText } from '../analysis/c/treeText';
 
 export interface HeaderOptions {
   /** Scan roots (reader paths): `#include "x.h"` falls back to `<root>/x.h`. */
@@ -144,7 +145,7 @@ function emptySymbols(file: string): FileSymbols {
 
 /** Symbols of `ranges` of a header's text (the items a lookup needs, lazySymbols.ts). */
 export function parseSymbolsIn(parser: Parser, path: string, text: string, ranges: TextRange[]): FileSymbols {
-  const tree = ranges.length ? parser.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : null;
+  const tree = ranges.length ? parseCText(parser, text, { includedRanges: toTreeSitterRanges(text, ranges) }) : null;
   if (!tree) return emptySymbols(path);
   try {
     return collectSymbols(tree.rootNode, path);
@@ -161,7 +162,7 @@ export function parseSymbolsIn(parser: Parser, path: string, text: string, range
 export function parseHeaderSymbols(parser: Parser, path: string, text: string, partial = true): FileSymbols {
   const bodies = partial ? functionBodies(text) : null;
   const ranges = bodies ? includedRanges(text, bodies.filter((b) => !b.inline)) : null;
-  const tree = ranges ? parser.parse(text, null, { includedRanges: toTreeSitterRanges(text, ranges) }) : parser.parse(text);
+  const tree = parseCText(parser, text, ranges ? { includedRanges: toTreeSitterRanges(text, ranges) } : undefined);
   if (!tree) return emptySymbols(path);
   try {
     return collectSymbols(tree.rootNode, path);

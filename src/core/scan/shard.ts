@@ -11,6 +11,7 @@ import { withRegionSuppressions } from '../advice/suppress';
 import type { Parser, Tree, Node } from 'web-tree-sitter';
 import type { CallSite, FileError, ResizeHelper, WrapperDef } from '../types';
 import { createCParser, type GrammarFiles } from '../analysis/c/parser';
+import { parseCText, treeSitterText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
@@ -398,10 +399,10 @@ export class ScanShard {
   private async treeOf(f: Loaded, pattern: RegExp, defs: RegExp | null = null, extra: RegExp | null = null): Promise<Tree> {
     this.parser ??= await createCParser(this.grammar);
     if (this.options.partialParse === false) f.layout = null;
-    else if (f.layout === undefined) f.layout = fileLayout(f.text);
+    else if (f.layout === undefined) f.layout = fileLayout(treeSitterText(f.text)); // K&R headers as prototypes: one item with their body
     const layout = f.layout;
     if (!layout) {
-      if (!f.tree) this.adopt(f, this.parser.parse(f.text), new Set());
+      if (!f.tree) this.adopt(f, parseCText(this.parser, f.text), new Set());
       return f.tree!;
     }
     // Once kept, an item stays kept: a later pass with fewer names must not drop what a round parsed.
@@ -409,7 +410,7 @@ export class ScanShard {
     for (const re of [pattern, defs, extra]) if (re) for (const k of itemsMatching(f.text, layout.items, re)) want.add(k);
     if (f.tree && want.size === f.kept.size) return f.tree;
     const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
-    const tree = ranges.length ? this.parser.parse(f.text, null, { includedRanges: toTreeSitterRanges(f.text, ranges) }) : this.parser.parse('');
+    const tree = ranges.length ? parseCText(this.parser, f.text, { includedRanges: toTreeSitterRanges(f.text, ranges) }) : this.parser.parse('');
     this.adopt(f, tree, want);
     return f.tree!;
   }

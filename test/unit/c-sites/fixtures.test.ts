@@ -114,6 +114,10 @@ describe('C call sites: fixtures', () => {
       BUF_RESIZE_OR_EXIT: 'macro realloc via[] ptr=0 size=1 dies=true',
       BUF_RESIZE_LOGGED: 'macro realloc via[] ptr=0 size=1 dies=false',
       text_regrow: 'function realloc via[] ptr=0 size=1 dies=false',
+      // old-style: K&R definitions, and a macro whose continued lines carry comments.
+      PUSH_BYTE: 'macro realloc via[] ptr=-1 size=-1 dies=false',
+      vec_resize: 'function realloc via[] ptr=0 size=-1 dies=false',
+      bytes_resize: 'function realloc via[] ptr=0 size=-1 dies=false',
     });
     // strlist_resize needs grow_array from another file; REALLOC_ARRAY needs xrealloc from another;
     // vm_resize_array needs host_alloc → vm_open's store → the field → first_try → vm_mem_resize.
@@ -169,6 +173,9 @@ describe('C call sites: fixtures', () => {
       STORE_REALLOC: 'null',
       STORE_GROW: 'null',
       name_copy: 'null',
+      PUSH_BYTE: 'null',
+      vec_resize: 'null',
+      bytes_resize: 'null',
     });
     for (const w of wrappers) assert.equal(w.diesOnFailure, w.diesOnFailure || w.onFailure === 'dies', `${w.name}: dies implies diesOnFailure`);
   });

@@ -3,6 +3,7 @@ import type { Parser } from 'web-tree-sitter';
 import type { CallSite, WrapperDef } from '../../../src/core/types';
 import { analyzeCFile, type CFileAnalysis } from '../../../src/core/analysis/c/analyzeFile';
 import { createCParser } from '../../../src/core/analysis/c/parser';
+import { parseCText } from '../../../src/core/analysis/c/treeText';
 import { findWrappers } from '../../../src/core/analysis/c/wrappers';
 import { grammarFiles } from '../../support/grammar';
 
@@ -14,7 +15,7 @@ export function cParser(): Promise<Parser> {
 
 export async function analyze(text: string, file = 'snippet.c', wrappers: WrapperDef[] = []): Promise<CFileAnalysis> {
   const p = await cParser();
-  const tree = p.parse(text)!;
+  const tree = parseCText(p, text)!;
   try {
     return analyzeCFile(tree.rootNode, text, file, { wrappers });
   } finally {
@@ -24,7 +25,7 @@ export async function analyze(text: string, file = 'snippet.c', wrappers: Wrappe
 
 export async function wrappersOf(text: string, file = 'snippet.c', known: WrapperDef[] = []): Promise<WrapperDef[]> {
   const p = await cParser();
-  const tree = p.parse(text)!;
+  const tree = parseCText(p, text)!;
   try {
     return findWrappers(tree.rootNode, text, file, known);
   } finally {

@@ -52,6 +52,10 @@ const EXPECTED = [
   'macros.c:22 realloc-leak-on-failure', // RESIZE_ELEMS assigns back inside the macro
   'not-calls.c:24 realloc-leak-on-failure', // p = a.realloc(p, 10): a struct field set to realloc elsewhere in the file
   'not-calls.c:25 realloc-leak-on-failure',
+  'old-style/use.c:13 realloc-leak-on-failure', // K&R wrappers return realloc's NULL
+  'old-style/use.c:14 realloc-leak-on-failure',
+  'old-style/vec.c:11 realloc-unchecked-multiply',
+  'old-style/vec.c:20 realloc-unchecked-multiply',
   'use-wrapper.c:19 realloc-leak-on-failure', // try_realloc returns NULL (xrealloc on line 18 dies: quiet)
   'vm-style/code.c:14 realloc-leak-on-failure', // vm_resize_array assigns back; vm_mem_resize returns NULL on failure
   'vm-style/code.c:22 realloc-leak-on-failure',

@@ -17,6 +17,7 @@ import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
 import { defaultSizeOptions, type Scope } from './evaluate';
 import { directiveTable, type DirectiveTable } from './conditions';
 import { buildSites } from './siteBuilder';
+import { parseCText, treeSitterText } from './treeText';
 import { mapFactRanges } from './siteFacts';
 import { collectSymbols, type FileSymbols } from './symbols';
 import { functionName } from './syntax';
@@ -114,6 +115,8 @@ export class CDocument {
   private wrapperSpans: { start: number; end: number; def: WrapperDef }[] = [];
   /** Functions of this file that do not return (noReturn.ts): failure checks anywhere in the file read them. */
   private noReturn: { names: Set<string>; byAttribute: Set<string> } = { names: new Set(), byAttribute: new Set() };
+  /** The tree was parsed from a rewritten text (treeText.ts): edits then parse afresh. */
+  private rewritten: boolean;
 
   private constructor(
     private readonly parser: Parser,
@@ -123,12 +126,13 @@ export class CDocument {
     tree: Tree,
   ) {
     this.tree = tree;
+    this.rewritten = treeSitterText(text) !== text;
     this.analyzeAll();
   }
 
   /** Parses and analyses `text`. `parser` must be set to the C language; the document owns its trees, not the parser. */
   static open(parser: Parser, file: string, text: string, options: CDocumentOptions = {}): CDocument {
-    const tree = parser.parse(text);
+    const tree = parseCText(parser, text);
     if (!tree) throw new Error('tree-sitter returned no tree');
     return new CDocument(parser, file, text, options, tree);
   }
@@ -166,6 +170,19 @@ export class CDocument {
       newEndPosition: pointAt(newText, c.newEndOffset),
     };
     const oldText = this.text;
+    const seen = treeSitterText(newText);
+    const rewritten = seen !== newText;
+    if (rewritten || this.rewritten) {
+      // Rewritten shapes (treeText.ts) can change beyond the edit: parse afresh, analyse all.
+      const fresh = this.parser.parse(seen);
+      if (!fresh) throw new Error('tree-sitter returned no tree');
+      this.tree.delete();
+      this.tree = fresh;
+      this.text = newText;
+      this.rewritten = rewritten;
+      this.analyzeAll();
+      return { incremental: false, functions: 0 };
+    }
     const old = this.tree;
     old.edit(edit);
     const next = this.parser.parse(newText, old);

@@ -161,9 +161,12 @@ function splitAssignmentTarget(stmt: Node): string | null {
 }
 
 function enclosingName(node: Node): string | null {
-  const fn = enclosingFunctionNode(node);
-  if (!fn) return null;
-  return functionName(fn) ?? declaratorName(fn.childForFieldName('declarator'))?.text ?? null;
+  // A definition error recovery made up (no name, or a keyword for one) is skipped for the one around it.
+  for (let fn = enclosingFunctionNode(node); fn; fn = enclosingFunctionNode(fn)) {
+    const name = functionName(fn) ?? declaratorName(fn.childForFieldName('declarator'))?.text ?? null;
+    if (name) return name;
+  }
+  return null;
 }
 
 /**

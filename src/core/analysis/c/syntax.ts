@@ -12,11 +12,22 @@ export const DECLARATOR_CHAIN: ReadonlySet<string> = new Set([
   'attributed_declarator',
 ]);
 
-/** The identifier a declarator declares (`*(*name)[3]` → `name`), or null. */
+/**
+ * C keywords (and operators spelled as words). Error recovery can hand one over as an
+ * identifier (`else if (…) {` read as a definition of `if`): never a name of anything.
+ */
+export const C_KEYWORDS: ReadonlySet<string> = new Set([
+  'if', 'else', 'while', 'for', 'do', 'switch', 'case', 'default', 'return', 'goto', 'break', 'continue',
+  'sizeof', '_Alignof', 'alignof', '__alignof__', '_Generic', 'typedef', 'struct', 'union', 'enum',
+  'static', 'extern', 'register', 'auto', 'const', 'volatile', 'restrict', 'inline', 'defined',
+  'void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool',
+]);
+
+/** The identifier a declarator declares (`*(*name)[3]` → `name`), or null (also for a keyword). */
 export function declaratorName(decl: Node | null): Node | null {
   let d = decl;
   for (let guard = 0; d && guard < 32; guard++) {
-    if (d.type === 'identifier' || d.type === 'field_identifier') return d;
+    if (d.type === 'identifier' || d.type === 'field_identifier') return C_KEYWORDS.has(d.text) ? null : d;
     if (!DECLARATOR_CHAIN.has(d.type)) return null;
     d = d.childForFieldName('declarator') ?? d.namedChild(0);
   }

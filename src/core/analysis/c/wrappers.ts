@@ -548,7 +548,8 @@ export function findResizers(
     for (const u of uses) {
       if (u.role !== 'call') continue;
       let fn: Node | null = u.exprNode.parent;
-      while (fn && fn.type !== 'function_definition') fn = fn.parent;
+      // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
+      while (fn && (fn.type !== 'function_definition' || !functionName(fn))) fn = fn.parent;
       if (!fn) continue;
       const entry = byFn.get(fn.id) ?? { fn, uses: [] };
       entry.uses.push(u);

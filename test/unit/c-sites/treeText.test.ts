@@ -1,0 +1,116 @@
+// What tree-sitter reads (treeText.ts): K&R headers as prototypes, comments inside continued
+// directives as spaces, every other character where it was.
+import { strict as assert } from 'node:assert';
+import { treeSitterText } from '../../../src/core/analysis/c/treeText';
+import { CDocument } from '../../../src/core/analysis/c/document';
+import { analyze, brief, cParser, wrappersOf } from './helpers';
+
+const KR = `#include <stdlib.h>
+/* Grows a table of strings to hold count entries. */
+char **
+table_grow (table, count)
+     char **table;	/* may be NULL */
+     int count;
+{
+  return realloc (table, count * sizeof (char *));
+}
+
+void use (struct tab *t)
+{
+  t->v = table_grow (t->v, 10);
+}
+`;
+
+const PROTO = KR.replace(`table_grow (table, count)
+     char **table;	/* may be NULL */
+     int count;
+`, 'table_grow (char **table, int count)\n');
+
+function linesOf(s: string): number {
+  return s.split('\n').length;
+}
+
+describe('C text as tree-sitter reads it', () => {
+  it('keeps every offset, line and the text after each rewritten header', () => {
+    const seen = treeSitterText(KR);
+    assert.notEqual(seen, KR);
+    assert.equal(seen.length, KR.length);
+    assert.equal(linesOf(seen), linesOf(KR));
+    const body = KR.indexOf('{\n  return realloc');
+    assert.equal(seen.slice(body), KR.slice(body));
+    assert.match(seen, /table_grow \(char\*\*table,int count\)/);
+  });
+
+  it('returns the same string when nothing needs rewriting', () => {
+    const plain = 'int f(int x)\n{\n  if (x) x = 1; { x++; }\n  return x;\n}\n#define ONE 1 /* one */\n';
+    assert.equal(treeSitterText(plain), plain);
+    assert.equal(treeSitterText(PROTO), PROTO);
+  });
+
+  it('reads a K&R definition as the wrapper its prototype twin is, with the same call-site size', async () => {
+    const kr = await wrappersOf(KR);
+    const proto = await wrappersOf(PROTO);
+    assert.deepEqual(kr.map((w) => [w.name, w.params, w.paramNames]), proto.map((w) => [w.name, w.params, w.paramNames]));
+    assert.deepEqual(kr.map((w) => w.name), ['table_grow']);
+    const sites = (await analyze(KR)).sites.filter((s) => s.kind === 'wrapper-call');
+    assert.deepEqual(sites.map(brief), ['13:10 wrapper-call realloc via table_grow']);
+    assert.equal(sites[0]!.newSize?.bytes, 80);
+    assert.equal(sites[0]!.enclosingFunction, 'use');
+  });
+
+  it('gives undeclared K&R parameters int, and leaves headers that are not K&R alone', async () => {
+    const implicit = 'void *grow_by (p, n)\n  void *p;\n{\n  return realloc (p, n + 1);\n}\n';
+    assert.match(treeSitterText(implicit), /grow_by \(void\*p,int n\)/);
+    assert.deepEqual((await wrappersOf(implicit)).map((w) => w.name), ['grow_by']);
+    // A declaration naming something that is not a parameter is not a K&R header.
+    const other = 'int f (a) int b; {\n  return a;\n}\n';
+    assert.equal(treeSitterText(other), other);
+    // A directive among the declarations: left to tree-sitter as it is.
+    const directive = 'int f (a)\n#ifdef W\n long a;\n#else\n int a;\n#endif\n{ return a; }\n';
+    assert.equal(treeSitterText(directive), directive);
+  });
+
+  it('turns comments inside a continued directive into spaces, and only those', async () => {
+    const macro = [
+      '#include <stdlib.h>',
+      'struct buf { char *p; size_t n, cap; };',
+      '#define BUF_PUT(b, c) \\',
+      '  do { \\',
+      '    if ((b)->n == (b)->cap) { /* full */ \\',
+      '      (b)->cap *= 2; /* double */ \\',
+      '      (b)->p = realloc ((b)->p, (b)->cap); \\',
+      '    } \\',
+      '    (b)->p[(b)->n++] = (c); \\',
+      '  } while (0)',
+      '#define LIMIT 10 /* kept: one line */',
+      'void put2 (struct buf *b) { BUF_PUT (b, 1); BUF_PUT (b, 2); }',
+      '',
+    ].join('\n');
+    const seen = treeSitterText(macro);
+    assert.equal(seen.length, macro.length);
+    assert.ok(!seen.includes('/* full */') && !seen.includes('/* double */'));
+    assert.ok(seen.includes('/* kept: one line */'));
+    // A macro that defines functions (a template expanded at file scope) is left as it is.
+    const template = '#define DEFINE_GROW(T) \\\n  static T *grow_##T (T *p, int n) /* n items */ \\\n  { return realloc (p, n * sizeof (T)); }\n';
+    assert.equal(treeSitterText(template), template);
+    const r = await analyze(macro);
+    assert.deepEqual(r.wrappers.map((w) => w.name), ['BUF_PUT']);
+    assert.deepEqual(r.sites.filter((s) => s.kind === 'wrapper-call').map(brief), ['12:29 wrapper-call realloc via BUF_PUT', '12:45 wrapper-call realloc via BUF_PUT']);
+  });
+
+  it('keeps the editor document equal to a fresh analysis while a K&R header is edited', async () => {
+    const parser = await cParser();
+    const doc = CDocument.open(parser, 'doc.c', KR);
+    try {
+      assert.deepEqual(doc.sites.map(brief), (await analyze(KR, 'doc.c')).sites.map(brief));
+      // Typing in the declarations: the header stops and starts being K&R.
+      for (const text of [KR.replace('int count;', 'int count'), KR.replace('int count;', 'long count;'), PROTO, KR]) {
+        doc.update(text);
+        assert.deepEqual(doc.sites.map(brief), (await analyze(text, 'doc.c')).sites.map(brief), text);
+        assert.deepEqual(doc.sites.map((s) => s.newSize?.bytes ?? null), (await analyze(text, 'doc.c')).sites.map((s) => s.newSize?.bytes ?? null));
+      }
+    } finally {
+      doc.dispose();
+    }
+  });
+});
