@@ -18,8 +18,9 @@ export const languageExtensions: Record<ScanLanguage, readonly string[]> = { c: 
 /** Every extension scanned by default. */
 export const sourceExtensions = [...languageExtensions.c, ...languageExtensions.ts];
 // Installed packages and other tools' vendored copies are not the project's code (and a
-// node_modules tree holds thousands of JS files): never walked, even outside git.
-const alwaysSkipped = new Set(['.git', 'node_modules', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store']);
+// node_modules tree holds thousands of JS files): never walked, even outside git. `.pc` is
+// quilt's: the unpatched copies of a Debian source's patched files (every finding twice).
+const alwaysSkipped = new Set(['.git', 'node_modules', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store', '.pc']);
 
 export interface WalkOptions {
   /** Paths in outputs are relative to this directory. */

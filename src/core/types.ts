@@ -130,6 +130,8 @@ export interface CallSite {
    * and where no project scan ran.
    */
   callers?: number;
+  /** The pointer argument is a null pointer constant (`realloc(NULL, n)`): the call allocates, nothing is resized or copied. */
+  allocates?: boolean;
   /** References only: the function pointer the name is stored into here (`g->frealloc`, `.reallocFn`, `store_realloc`). */
   storedInto?: string;
   /** References only: the function the name is handed to here (`lua_newstate`), which may store it. */

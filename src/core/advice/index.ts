@@ -214,6 +214,8 @@ function adviseMremap(site: CallSite, r: Resolved): Finding[] {
 function adviseRealloc(site: CallSite, r: Resolved): Finding[] {
   const out: Finding[] = [];
   const name = siteName(site);
+  // `realloc(NULL, n)` is a malloc: no old block, no copy, nothing for the cost rules to weigh.
+  if (site.allocates) return out;
   if (site.growth === 'linear' && site.inLoop) {
     out.push(finding(site, RULES.reallocLinearGrowth, 'warning',
       `${name} grows the buffer by a constant step inside a loop: every call may copy the whole buffer, so the total copying grows with the square of the final size. Grow the capacity geometrically (×1.5 or ×2) and keep a separate length, which makes the total linear.`));

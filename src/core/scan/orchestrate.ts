@@ -60,7 +60,9 @@ export interface ProjectScanResult {
   stats: { files: number; parsedFiles: number; bytes: number; rounds: number; wrappers: number; tsFiles: number };
 }
 
-export const defaultMaxRounds = 6;
+// Eight: an allocator behind a function pointer with macros over it (Lua 5.1: l_alloc → g->frealloc →
+// luaM_realloc_ → luaM_reallocv → luaM_growaux_ → luaM_growvector) takes seven.
+export const defaultMaxRounds = 8;
 
 /**
  * Deals files to shards round-robin: cheap, and on real trees as even as sorting by size

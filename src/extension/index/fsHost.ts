@@ -17,7 +17,8 @@ import type { ShardOptions, SourceReader } from '../../core/scan/shard';
 import { TS_EXTENSIONS } from '../../core/analysis/ts/api';
 import type { IndexControl, IndexHost, IndexListing, IndexListRequest } from './host';
 
-const skippedDirs = ['.git', 'node_modules', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store'];
+// As the CLI's walk (src/cli/walk.ts): `.pc` holds quilt's unpatched copies.
+const skippedDirs = ['.git', 'node_modules', 'bower_components', 'jspm_packages', '.yarn', '.pnpm-store', '.pc'];
 const sliceMs = 8;
 
 class FsIndexControl implements IndexControl {

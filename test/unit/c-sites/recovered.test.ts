@@ -1,6 +1,7 @@
 // Code tree-sitter only half reads: what error recovery makes up must not become a name.
 // `else if (…) {` after an `#endif` inside a function can come back as a function_definition
-// whose name is the keyword `if`; then every `if (` was counted as a call of it.
+// whose name is the keyword `if`; then every `if (` was counted as a call of it. A macro's type
+// argument (`unsigned char`) comes back as a name plus an error, not as one argument.
 import { strict as assert } from 'node:assert';
 import type { CallSite } from '../../../src/core/types';
 import { ScanShard } from '../../../src/core/scan/shard';
@@ -64,5 +65,31 @@ describe('C definitions made up by error recovery', () => {
   it('counts the callers of the real function, not every `if (`', async () => {
     const sites = (await scan({ 'redraw.c': REDRAW })).filter((s) => s.kind === 'wrapper-call');
     assert.deepEqual(sites.map((s) => [s.nameRange.start.line, s.enclosingFunction, s.callers]), [[18, 'redraw', 2], [27, 'redraw', 2]]);
+  });
+
+  it('reads a multi-word type passed to a macro as one argument', async () => {
+    const text = [
+      '#include <stdlib.h>',
+      'struct span { int from; long to; };',
+      '#define RESIZE_OF(ptr, type, count) ((type *) realloc ((ptr), (count) * sizeof (type)))',
+      'void grow3 (unsigned char *b, struct span *s, char **v, size_t n)',
+      '{',
+      '  b = RESIZE_OF (b, unsigned char, 100);',
+      '  s = RESIZE_OF (s, struct span, 10);',
+      '  v = RESIZE_OF (v, char *, n);',
+      '  s = RESIZE_OF (s, /* spans */ struct span, 3);',
+      '}',
+      '',
+    ].join('\n');
+    const sites = (await analyze(text)).sites.filter((s) => s.kind === 'wrapper-call');
+    assert.deepEqual(
+      sites.map((s) => [s.nameRange.start.line, s.newSize?.text, s.newSize?.bytes ?? null]),
+      [
+        [6, '(100) * sizeof (unsigned char)', 100],
+        [7, '(10) * sizeof (struct span)', 160],
+        [8, '(n) * sizeof (char *)', null],
+        [9, '(3) * sizeof (struct span)', 48],
+      ],
+    );
   });
 });

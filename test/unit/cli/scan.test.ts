@@ -158,6 +158,8 @@ describe('pagecost scan (CLI bundle)', function () {
       'build/out.c': 'static char *b;\nvoid o(void) { b = realloc(b, 8); }\n',
       'src/x.gen.c': 'static char *b;\nvoid x(void) { b = realloc(b, 8); }\n',
       'node_modules/dep/d.c': 'static char *b;\nvoid d(void) { b = realloc(b, 8); }\n',
+      // quilt's unpatched copy of a patched file, untracked like Debian leaves it
+      '.pc/01-fix.patch/src/kept.c': 'static char *b;\nvoid k(void) { b = realloc(b, 8); }\n',
     });
     const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@example.org', '-c', 'user.name=t', ...a], { cwd: dir, stdio: 'pipe' });
     git('init', '-q');

@@ -316,7 +316,35 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
 
 function argsOf(call: Node): Node[] {
   const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
-  return argList ? (argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[]) : [];
+  if (!argList) return [];
+  const named = argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[];
+  if (!named.some((a) => a.type === 'ERROR')) return named;
+  // A macro's type argument (`GROW (p, unsigned char, n)`) comes back as a name and an error:
+  // the commas say where each argument ends, and a split one is read as its words together.
+  const out: Node[] = [];
+  let group: Node[] = [];
+  const flush = () => {
+    if (group.length === 1) out.push(group[0]!);
+    else if (group.length > 1) out.push(joinedArgument(group));
+    group = [];
+  };
+  for (const c of argList.children) {
+    if (!c || c.type === 'comment' || c.type === '(' || c.type === ')') continue;
+    if (c.type === ',') flush();
+    else group.push(c);
+  }
+  flush();
+  return out;
+}
+
+/** One argument spelled by several nodes: the first node, with the text and end of all of them. */
+function joinedArgument(parts: Node[]): Node {
+  const last = parts[parts.length - 1]!;
+  return Object.create(parts[0]!, {
+    text: { value: parts.map((p) => p.text).join(' ') },
+    endIndex: { value: last.endIndex },
+    endPosition: { value: last.endPosition },
+  }) as Node;
 }
 
 /** `g->frealloc`, `(*g).frealloc`, as written but on one line (a macro's `(g)->f` as `g->f`). */

@@ -17,7 +17,7 @@ import { siteFacts, type FunctionIndex } from './siteFacts';
 import { hintAnchor } from './hintAnchor';
 import type { Elsewhere } from './noReturn';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
-import { argTextAt, primitiveOf, type ArgRole } from './wrappers';
+import { allocatesFromNull, argTextAt, primitiveOf, type ArgRole } from './wrappers';
 import { storedAt, viaHead } from './functionPointers';
 
 export function rangeOf(n: Node): Range {
@@ -216,6 +216,7 @@ export function buildSites(
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
     if (def?.onFailure) site.onFailure = def.onFailure;
+    if (isCall && site.callee !== 'mremap' && allocatesFromNull(use)) site.allocates = true;
     if (isCall) {
       const h = hintAnchor(use.exprNode);
       const end = rangeOf(h.end);

@@ -331,10 +331,15 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
 
 const NULL_POINTER = /^(?:NULL|0|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
 
+/** A call whose pointer is a null pointer constant (`realloc(NULL, n)`, `grow(0, n)`): it allocates. */
+export function allocatesFromNull(use: NameUse): boolean {
+  const ptr = argTextAt(use, 'ptr');
+  return 'text' in ptr && NULL_POINTER.test(stripParensAndCasts(ptr.text));
+}
+
 /** A call that only allocates (pointer NULL) or only frees (size 0): not a resize. */
 function allocatesOrFrees(use: NameUse): boolean {
-  const ptr = argTextAt(use, 'ptr');
-  if ('text' in ptr && NULL_POINTER.test(stripParensAndCasts(ptr.text))) return true;
+  if (allocatesFromNull(use)) return true;
   const size = argTextAt(use, primitiveOf(use.target) === 'reallocarray' ? 'count' : 'size');
   // `0`, `(0)*sizeof(char)`: a zero factor.
   return 'text' in size && /^\(*0[uUlL]*\)*(?:\s*\*.*)?$|\*\s*\(*0[uUlL]*\)*$/.test(stripParensAndCasts(size.text).trim());
