@@ -78,6 +78,8 @@ describe('C definitions made up by error recovery', () => {
       '  s = RESIZE_OF (s, struct span, 10);',
       '  v = RESIZE_OF (v, char *, n);',
       '  s = RESIZE_OF (s, /* spans */ struct span, 3);',
+      '  v = RESIZE_OF (v, char *,',
+      '                 n + 1);',
       '}',
       '',
     ].join('\n');
@@ -89,6 +91,7 @@ describe('C definitions made up by error recovery', () => {
         [7, '(10) * sizeof (struct span)', 160],
         [8, '(n) * sizeof (char *)', null],
         [9, '(3) * sizeof (struct span)', 48],
+        [10, '(n + 1) * sizeof (char *)', null],
       ],
     );
   });

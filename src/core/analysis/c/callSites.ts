@@ -318,33 +318,56 @@ function argsOf(call: Node): Node[] {
   const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
   if (!argList) return [];
   const named = argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[];
-  if (!named.some((a) => a.type === 'ERROR')) return named;
-  // A macro's type argument (`GROW (p, unsigned char, n)`) comes back as a name and an error:
-  // the commas say where each argument ends, and a split one is read as its words together.
+  if (!argList.hasError) return named;
+  // A macro's type argument (`GROW (p, unsigned char, n)`, `re_dfastate_t *, n + 1`) is no
+  // expression, and error recovery splits it or swallows the comma after it: the commas of the
+  // text say where each argument ends, as they do for the preprocessor.
   const out: Node[] = [];
-  let group: Node[] = [];
-  const flush = () => {
-    if (group.length === 1) out.push(group[0]!);
-    else if (group.length > 1) out.push(joinedArgument(group));
-    group = [];
-  };
-  for (const c of argList.children) {
-    if (!c || c.type === 'comment' || c.type === '(' || c.type === ')') continue;
-    if (c.type === ',') flush();
-    else group.push(c);
+  for (const [from, to] of commaPieces(argList.text)) {
+    const parts = named.filter((n) => n.endIndex > argList.startIndex + from && n.startIndex < argList.startIndex + to);
+    const whole = parts.length === 1 && parts[0]!.startIndex >= argList.startIndex + from && parts[0]!.endIndex <= argList.startIndex + to;
+    if (whole) {
+      out.push(parts[0]!);
+      continue;
+    }
+    const raw = argList.text.slice(from, to);
+    const text = raw.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\s+/g, ' ').trim();
+    if (!text) continue;
+    const lead = raw.length - raw.replace(/^(?:\s|\/\*[\s\S]*?\*\/)+/, '').length;
+    const first = argList.descendantForIndex(argList.startIndex + from + lead);
+    const last = argList.descendantForIndex(argList.startIndex + Math.max(from + lead, to - 1));
+    if (!first || !last) continue;
+    out.push(Object.create(first, {
+      text: { value: text },
+      endIndex: { value: Math.max(first.endIndex, last.endIndex) },
+      endPosition: { value: last.endPosition },
+    }) as Node);
   }
-  flush();
   return out;
 }
 
-/** One argument spelled by several nodes: the first node, with the text and end of all of them. */
-function joinedArgument(parts: Node[]): Node {
-  const last = parts[parts.length - 1]!;
-  return Object.create(parts[0]!, {
-    text: { value: parts.map((p) => p.text).join(' ') },
-    endIndex: { value: last.endIndex },
-    endPosition: { value: last.endPosition },
-  }) as Node;
+/** [from, to) of each argument in an argument list's text `( a, b )`, cut at commas outside brackets, strings and comments. */
+function commaPieces(text: string): [number, number][] {
+  const out: [number, number][] = [];
+  let depth = 0;
+  let from = 1;
+  const end = text.endsWith(')') ? text.length - 1 : text.length;
+  for (let i = 1; i < end; i++) {
+    const c = text[i]!;
+    if (c === '"' || c === "'") {
+      for (i++; i < end && text[i] !== c; i++) if (text[i] === '\\') i++;
+    } else if (c === '/' && text[i + 1] === '*') {
+      const e = text.indexOf('*/', i + 2);
+      i = e < 0 ? end : e + 1;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth = Math.max(0, depth - 1);
+    else if (c === ',' && depth === 0) {
+      out.push([from, i]);
+      from = i + 1;
+    }
+  }
+  if (end > from || out.length) out.push([from, end]);
+  return out;
 }
 
 /** `g->frealloc`, `(*g).frealloc`, as written but on one line (a macro's `(g)->f` as `g->f`). */
