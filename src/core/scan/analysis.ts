@@ -10,7 +10,7 @@ import type { Scope } from '../analysis/c/evaluate';
 import { PRIMITIVES, buildCalleeIndex, findNameUses } from '../analysis/c/callSites';
 import { buildSites } from '../analysis/c/siteBuilder';
 import { findResizers, type FileResizers } from '../analysis/c/wrappers';
-import type { ArgumentPass } from '../analysis/c/functionPointers';
+import { typeLookup, type ArgumentPass } from '../analysis/c/functionPointers';
 
 export const primitives: readonly Primitive[] = PRIMITIVES;
 export type { ArgumentPass, PointerFact } from '../analysis/c/functionPointers';
@@ -29,9 +29,12 @@ export function resizersIn(
   text: string,
   file: string,
   known: readonly WrapperDef[],
-  extra: { passes?: readonly ArgumentPass[] } = {},
+  extra: { passes?: readonly ArgumentPass[]; scope?: Scope } = {},
 ): FileResizers {
-  return findResizers(root, text, file, known, extra.passes ? { passes: extra.passes } : {});
+  return findResizers(root, text, file, known, {
+    ...(extra.passes ? { passes: extra.passes } : {}),
+    ...(extra.scope ? { types: typeLookup(extra.scope) } : {}),
+  });
 }
 
 /**

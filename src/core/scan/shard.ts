@@ -262,7 +262,7 @@ export class ScanShard {
           // A tree made in an earlier round holds every item naming what was known then: only this round's names are news.
           const tree = await this.treeOf(f, f.tree && pass === 0 ? pattern : codePattern, receives ? defsPattern : null, own);
           const root = tree.rootNode;
-          found = resizersIn(root, f.text, f.ref.rel, known, receives ? { passes } : {});
+          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), scope: this.scopeFor(f, root) });
           if (!found.wrappers.length || !this.leftOutMentions(f, namesPattern(found.wrappers.map((w) => w.name)))) break;
         }
       } catch (e) {

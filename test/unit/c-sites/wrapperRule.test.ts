@@ -26,6 +26,9 @@ void *aligned(void *p, size_t n) { size_t want = (n + ALIGNMENT - 1) & ~(size_t)
 void *clamped(void *p, size_t n) { if (n == 0) n = 1; return realloc(p, n); }
 int through(void **pp, size_t *cap, size_t need) { size_t c = *cap; while (c < need) c *= 2; void *q = realloc(*pp, c); if (!q) return -1; *pp = q; *cap = c; return 0; }
 void *typed(struct box *b, size_t n) { return realloc(b, sizeof *b + n); }
+struct sizing { struct { size_t (*round)(size_t); } m; } sizing_cfg, *sizing_ptr;
+void *rounded(void *p, size_t n) { size_t want = sizing_cfg.m.round((size_t) n); return realloc(p, want); }
+void *rounded_star(void *p, size_t n) { return realloc(p, (*sizing_ptr->m.round)(n + 1)); }
 `;
 
 const HELPERS = `
@@ -35,14 +38,15 @@ int own_len(struct vec *a) { int *q = realloc(a->v, (a->len + 1) * sizeof *a->v)
 void *from_block(void *p) { return realloc(p, malloc_usable_size(p) * 2); }
 void *from_global(void *p) { return realloc(p, limit); }
 void *from_data(void *p, const char *s) { size_t n = 0; while (s[n]) n++; return realloc(p, n + 1); }
+void *from_field_call(void *p, struct vec *spec) { return realloc(p, sizing_ptr->m.round(spec->cap)); }
 char *reader(char **line, size_t *cap) { for (;;) { if (fill_more()) break; *cap *= 2; *line = realloc(*line, *cap); } return *line; }
 void *from_field(void *p, struct vec *spec) { return realloc(p, spec->cap); }
 `;
 
 describe('C call sites: what a resize wrapper is', () => {
-  it('takes functions whose parameters decide the pointer and the size, through *param, locals and constants', async () => {
+  it('takes functions whose parameters decide the pointer and the size, through *param, locals, constants and calls (also through function pointers)', async () => {
     const r = await verdicts(WRAPPERS);
-    assert.deepEqual(r.wrappers.map((w) => w.name).sort(), ['aligned', 'clamped', 'plain', 'scaled', 'through', 'typed']);
+    assert.deepEqual(r.wrappers.map((w) => w.name).sort(), ['aligned', 'clamped', 'plain', 'rounded', 'rounded_star', 'scaled', 'through', 'typed']);
     assert.deepEqual(r.helpers, []);
     // A local with one value becomes part of the size its callers evaluate.
     const aligned = r.wrappers.find((w) => w.name === 'aligned')!;
@@ -55,13 +59,15 @@ describe('C call sites: what a resize wrapper is', () => {
     const r = await verdicts(HELPERS);
     assert.deepEqual(r.wrappers.map((w) => w.name), []);
     const why = Object.fromEntries(r.helpers.map((h) => [h.name, h.why]));
-    assert.deepEqual(Object.keys(why).sort(), ['from_block', 'from_data', 'from_field', 'from_global', 'own_len', 'reader']);
+    assert.deepEqual(Object.keys(why).sort(), ['from_block', 'from_data', 'from_field', 'from_field_call', 'from_global', 'own_len', 'reader']);
     assert.match(why.own_len!, /resizes `a->v`, which it does not get from its caller/);
     assert.match(why.from_block!, /reads the block it resizes/);
     assert.match(why.from_global!, /reads `limit`, which is not one of its parameters/);
     assert.match(why.from_data!, /changes `n` in a loop that reads `s\[…\]`/);
     assert.match(why.reader!, /changes `\*cap` in its own loop around the call/);
     assert.match(why.from_field!, /reads `spec->…`/);
+    // A call through a function pointer is like a direct call: its arguments decide.
+    assert.match(why.from_field_call!, /reads `spec->…`/);
   });
 
   it('marks a helper that grows by a constant step, and only that one', async () => {

@@ -147,6 +147,80 @@ void use(struct pool *P, int *v, unsigned char *b) {
     assert.match(f!.message, /stored in `mem_realloc` here, not called: the calls made through `mem_realloc` are resize sites/);
   });
 
+  it('keeps a global pointer global when each `#if` branch gives it an initializer', async () => {
+    const r = await scan({
+      'heap.c': `#include <stdlib.h>
+typedef void *(*grow_fn)(void *, size_t);
+#ifdef HEAP_TRACE
+static void *traced_grow(void *p, size_t n) { return realloc(p, n); }
+grow_fn heap_grow = traced_grow;
+#elif defined(HEAP_NONE)
+grow_fn heap_grow = 0;
+#else
+grow_fn heap_grow = realloc;
+#endif
+`,
+      'use.c': `typedef void *(*grow_fn)(void *, unsigned long);
+extern grow_fn heap_grow;
+void fill(char *p) { p = heap_grow(p, 700); }
+`,
+    });
+    assert.deepEqual(r.sites.filter((s) => s.kind !== 'reference').map(brief), [
+      'heap.c:4 direct-call  ?',
+      'use.c:3 wrapper-call heap_grow = traced_grow 700',
+    ]);
+  });
+
+  it('maps a positional initializer to the struct\'s members in order: typedefs, headers, nested braces, arrays of structs', async () => {
+    const r = await scan({
+      'ops.h': `#include <stddef.h>
+struct mem_ops { void *(*get)(size_t); void *(*resize)(void *, size_t); void (*put)(void *); };
+typedef struct mem_ops mem_ops_t;
+struct pool { int id; struct mem_ops ops; };
+struct codec { const char *name; void *(*grow)(void *, size_t); };
+`,
+      'ops.c': `#include <stdlib.h>
+#include "ops.h"
+static mem_ops_t ops = { malloc, /* resize */ realloc, free };
+static struct pool main_pool = { 1, { malloc, realloc, free } };
+static const struct codec codecs[] = { { "raw", realloc }, { "none", 0 } };
+void *ops_resize(void *p, size_t n) { return ops.resize(p, n); }
+void use(struct pool *pl, char *q) { q = pl->ops.resize(q, 64); q = codecs[0].grow(q, 128); }
+`,
+      'caller.c': `#include "ops.h"
+void *ops_resize(void *p, size_t n);
+void caller(char *q) { q = ops_resize(q, 256); }
+`,
+    });
+    assert.deepEqual(r.sites.filter((s) => s.kind !== 'reference').map(brief), [
+      'caller.c:3 wrapper-call ops_resize > ops.resize = realloc 256',
+      'ops.c:6 wrapper-call ops.resize = realloc ?',
+      'ops.c:7 wrapper-call pl->ops.resize = realloc 64',
+      'ops.c:7 wrapper-call codecs[0].grow = realloc 128',
+    ]);
+    // Without the struct's definition the position says nothing: no pointer is made up.
+    const blind = await scan({ 'x.c': '#include <stdlib.h>\nstruct unseen ops = { malloc, realloc };\nvoid f(char *p) { p = ops.second(p, 9); }\n' });
+    assert.deepEqual(blind.sites.filter((s) => s.kind !== 'reference').map(brief), []);
+  });
+
+  it('takes a resize name handed to a macro at file scope for a declaration, not a pointer store', async () => {
+    const r = await scan({
+      'decl.h': `#include <stddef.h>
+#define REPLACE_FN(name, ret, args) ret rpl_##name args;
+#define DEPRECATE(name, why) extern int deprecated_##name;
+#define API_ROW(ret, name, args) ret (*name##_ptr) args;
+REPLACE_FN(realloc, void *, (void *ptr, size_t size))
+DEPRECATE(reallocarray, "not everywhere")
+API_ROW(void *, realloc, (void *p, size_t n))
+#define KEEP(f) static void *(*kept)(void *, size_t) = f;
+struct hold { void *(*fn)(void *, size_t); };
+static struct hold held = { .fn = realloc };
+`,
+    });
+    // The designated initializer still stores realloc; the declaration macros do not.
+    assert.deepEqual(r.sites.map(brief), ['decl.h:10 reference  ?']);
+  });
+
   it('matches a field by its struct type where both sides show it, and by argument count', async () => {
     const r = await scan({
       'ops.c': `#include <stdlib.h>

@@ -15,7 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { DECLARATOR_CHAIN } from './syntax';
-import { fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
+import { declarationMacroArgument, fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
 
@@ -183,6 +183,7 @@ function classify(node: Node): Classified {
   if (parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&') {
     return { role: 'reference', exprNode: parent };
   }
+  if (declarationMacroArgument(node)) return { role: 'none' };
   return { role: 'reference', exprNode: node };
 }
 

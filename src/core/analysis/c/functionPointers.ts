@@ -17,6 +17,9 @@
 import type { Node } from 'web-tree-sitter';
 import type { FunctionPointer, WrapperDef } from '../../types';
 import type { NameUse } from './callSites';
+import type { CType } from './layout';
+import type { Scope } from './evaluate';
+import { specifierType } from './declTypes';
 import { declaratorName, functionName, functionParams, outerExpression } from './syntax';
 import { stripParensAndCasts } from './substitute';
 
@@ -68,13 +71,19 @@ function declaredType(at: Node, name: string): string | null {
     return null;
   };
   for (let p: Node | null = at.parent; p; p = p.parent) {
-    if (p.type === 'compound_statement' || p.type === 'translation_unit') {
+    if (p.type === 'compound_statement') {
       for (const c of p.namedChildren) {
         if (!c || c.startIndex > at.startIndex) break;
         if (c.type === 'declaration') {
           const t = fromDeclaration(c);
           if (t) return t;
         }
+      }
+    } else if (p.type === 'translation_unit') {
+      for (const c of fileScopeDeclarations(p)) {
+        if (c.startIndex > at.startIndex) break;
+        const t = fromDeclaration(c);
+        if (t) return t;
       }
     } else if (p.type === 'function_definition') {
       let d: Node | null = p.childForFieldName('declarator');
@@ -88,9 +97,51 @@ function declaredType(at: Node, name: string): string | null {
   return null;
 }
 
+/** Containers that keep a declaration at file scope: `#if` branches, `extern "C" { … }`. */
+const FILE_SCOPE_WRAPPERS = new Set([
+  'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef', 'linkage_specification', 'declaration_list',
+]);
+
+/** Is `node` (a declaration) at file scope, also inside `#if` branches and `extern "C"` blocks? */
+function atFileScope(node: Node): boolean {
+  let p = node.parent;
+  while (p && FILE_SCOPE_WRAPPERS.has(p.type)) p = p.parent;
+  return p?.type === 'translation_unit';
+}
+
+/** The file-scope declarations of `root`, also those inside `#if` branches and `extern "C"` blocks. */
+function* fileScopeDeclarations(root: Node): Generator<Node> {
+  for (const c of root.namedChildren) {
+    if (!c) continue;
+    if (c.type === 'declaration') yield c;
+    else if (FILE_SCOPE_WRAPPERS.has(c.type)) yield* fileScopeDeclarations(c);
+  }
+}
+
 function enclosingFunctionName(n: Node): string | null {
   for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return functionName(p);
   return null;
+}
+
+/** Where a value is stored or a call can run: a name below one of these is no declaration macro's argument. */
+const STORING = new Set(['function_definition', 'init_declarator', 'initializer_list', 'initializer_pair', 'assignment_expression']);
+
+/**
+ * True for a name handed to a macro at file scope, outside any function body and initializer:
+ * `DECLARE_REPLACEMENT(realloc, void *, (void *, size_t))`, `WARN_ON_USE(reallocarray, "…")`,
+ * an X-macro table row `API_ENTRY(void *, my_realloc, (void *p, size_t n))`. No call can run
+ * there, so the macro declares something about the name rather than storing it in a pointer.
+ */
+export function declarationMacroArgument(name: Node): boolean {
+  let inArguments = false;
+  for (let p = name.parent; p; p = p.parent) {
+    if (STORING.has(p.type)) return false;
+    if (p.type === 'argument_list') inArguments = true;
+    // Macros the grammar could not read as a call leave `NAME (` … inside an ERROR node.
+    if (p.type === 'ERROR' && !inArguments) inArguments = /^\s*[A-Za-z_]\w*\s*\(/.test(p.text) && p.startIndex < name.startIndex;
+    if (p.type === 'translation_unit') return inArguments;
+  }
+  return false;
 }
 
 /** A call through a local pointer variable counts only in the function that declares it. */
@@ -194,8 +245,7 @@ function isFileScopeName(at: Node, name: string): { global: boolean; isStatic: b
       }
     }
     if (p.type === 'translation_unit') {
-      for (const c of p.namedChildren) {
-        if (c?.type !== 'declaration') continue;
+      for (const c of fileScopeDeclarations(p)) {
         if (c.childrenForFieldName('declarator').some((d) => d && declaratorName(d)?.text === name)) {
           return { global: true, isStatic: c.namedChildren.some((s) => s?.type === 'storage_class_specifier' && s.text === 'static') };
         }
@@ -216,6 +266,97 @@ function initializedType(list: Node): string | null {
   return null;
 }
 
+/**
+ * Struct and typedef definitions visible from a file (its own and its headers'), keyed as the
+ * symbol tables key them: `struct foo`, `union u`, or a typedef name.
+ */
+export type TypeLookup = (key: string) => CType | undefined;
+
+/** The struct and typedef definitions a size scope sees (the file's, then its headers'). */
+export function typeLookup(scope: Scope): TypeLookup {
+  return (key) => {
+    for (const f of [scope.file, ...scope.headers]) {
+      const t = f.types.get(key);
+      if (t) return t as CType;
+    }
+    return undefined;
+  };
+}
+
+/** A type resolved to its record (through typedefs and tags), or null when the scan cannot see it. */
+function recordOf(t: CType | undefined, types: TypeLookup | undefined): Extract<CType, { k: 'record' }> | null {
+  for (let guard = 0; t && guard < 8; guard++) {
+    if (t.k === 'record') return t;
+    if (t.k === 'named') t = types?.(t.name);
+    else if (t.k === 'tag' && t.tag !== 'enum') t = types?.(`${t.tag} ${t.name}`);
+    else return null;
+  }
+  return null;
+}
+
+/** `x` in a list `{ a, b, x }` (or after `.f = …`): its position, or null when it cannot be told. */
+function positionIn(list: Node, item: Node, fields: readonly (string | null)[] | null): number | null {
+  let pos = 0;
+  for (const c of list.namedChildren) {
+    if (!c || c.type === 'comment') continue;
+    if (c.id === item.id) return pos;
+    if (c.type === 'initializer_pair') {
+      // `.f = …` moves the position to the member after `f`.
+      const d = c.childrenForFieldName('designator');
+      const f = d.length === 1 && d[0]!.type === 'field_designator' ? d[0]!.namedChild(0)?.text : null;
+      const at = f && fields ? fields.indexOf(f) : -1;
+      if (at < 0) return null;
+      pos = at + 1;
+    } else pos++;
+  }
+  return null;
+}
+
+/**
+ * The member a positional initializer fills: `static struct ops o = { malloc, realloc, free };`
+ * fills `o.<second member>` with realloc. The struct comes from the declaration (typedefs and
+ * headers followed through `types`), nested braces descend into members, and an array of structs
+ * (`T table[] = { { a, realloc }, … }`) fills each element's members. Null when any level cannot
+ * be told (a member under `#if`, a type the scan cannot see).
+ */
+function positionalField(value: Node, types: TypeLookup | undefined): { field: string; struct?: string } | null {
+  // The chain of lists from the outermost down to the one holding `value`.
+  const chain: { list: Node; item: Node }[] = [];
+  let item = value;
+  let list = value.parent;
+  while (list?.type === 'initializer_list') {
+    chain.unshift({ list, item });
+    item = list;
+    list = list.parent;
+    // A designated member holding a list (`.m = { … }`) is not followed: the name is enough there.
+    if (list?.type === 'initializer_pair') return null;
+  }
+  if (list?.type !== 'init_declarator') return null;
+  const decl = list.parent;
+  if (decl?.type !== 'declaration') return null;
+  let type: CType = specifierType(decl.childForFieldName('type'));
+  let structName = typeName(decl.childForFieldName('type')?.text ?? '') ?? undefined;
+  // `T table[] = { {…}, {…} }`: the outer list is the array; each element is a T.
+  let levels = chain;
+  const declarator = list.childForFieldName('declarator');
+  if (declarator?.type === 'array_declarator') {
+    if (chain.length < 2) return null;
+    levels = chain.slice(1);
+  } else if (declarator?.type !== 'identifier') return null;
+  for (let i = 0; i < levels.length; i++) {
+    const rec = recordOf(type, types);
+    if (!rec) return null;
+    const names = rec.fields.map((f) => f.name);
+    const at = positionIn(levels[i]!.list, levels[i]!.item, names);
+    const member = at === null ? undefined : rec.fields[at];
+    if (!member?.name) return null;
+    if (i === levels.length - 1) return { field: member.name, ...(structName ? { struct: structName } : {}) };
+    type = member.type;
+    structName = member.type.k === 'named' ? member.type.name : member.type.k === 'tag' || member.type.k === 'record' ? (member.type.name ?? undefined) : undefined;
+  }
+  return null;
+}
+
 function isHeader(file: string): boolean {
   return /\.(?:h|hh|hpp|hxx|inc)$/i.test(file);
 }
@@ -229,6 +370,7 @@ export function storedAt(
   target: string,
   file: string,
   targetFile = file,
+  types?: TypeLookup,
 ): { fact?: PointerFact; pass?: ArgumentPass } {
   let outer = outerExpression(expr);
   // `fn ? fn : realloc`: either branch is what gets stored.
@@ -259,7 +401,8 @@ export function storedAt(
     const id = declaratorName(holder.childForFieldName('declarator'));
     if (!id) return {};
     const decl = holder.parent;
-    const fileScope = decl?.parent?.type === 'translation_unit';
+    // `#if A / T *fn = a_resize; / #else / T *fn = realloc; / #endif` is still one global.
+    const fileScope = !!decl && atFileScope(decl);
     const isStatic = !!decl?.namedChildren.some((s) => s?.type === 'storage_class_specifier' && s.text === 'static');
     return { fact: fact({ form: 'variable', name: id.text, global: fileScope, isStatic }, id.text) };
   }
@@ -270,6 +413,11 @@ export function storedAt(
     if (!field) return {};
     const type = designators.length === 1 && holder.parent?.type === 'initializer_list' ? initializedType(holder.parent) : null;
     return { fact: fact({ form: 'field', name: field, ...(type ? { struct: type } : {}), global: true, isStatic: false }, `.${field}`) };
+  }
+  if (holder.type === 'initializer_list') {
+    const slot = positionalField(outer, types);
+    if (!slot) return {};
+    return { fact: fact({ form: 'field', name: slot.field, ...(slot.struct ? { struct: slot.struct } : {}), global: true, isStatic: false }, `.${slot.field}`) };
   }
   if (holder.type === 'argument_list') {
     const call = holder.parent;

@@ -18,7 +18,7 @@ import { hintAnchor } from './hintAnchor';
 import type { Elsewhere } from './noReturn';
 import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
 import { allocatesFromNull, argTextAt, primitiveOf, type ArgRole } from './wrappers';
-import { storedAt, viaHead } from './functionPointers';
+import { storedAt, typeLookup, viaHead } from './functionPointers';
 
 export function rangeOf(n: Node): Range {
   return {
@@ -222,7 +222,7 @@ export function buildSites(
       const end = rangeOf(h.end);
       site.hintAfter = { ...rangeOf(h.start), end: end.end, endOffset: end.endOffset };
     } else {
-      const where = storedAt(use.exprNode, use.name, file);
+      const where = storedAt(use.exprNode, use.name, file, file, typeLookup(scope));
       if (where.fact) site.storedInto = where.fact.text.slice(0, where.fact.text.lastIndexOf(' = '));
       if (where.pass) site.passedTo = where.pass.fn;
     }

@@ -116,6 +116,19 @@ function skipGroup(toks: Tok[], i: number): number {
   return toks.length;
 }
 
+/**
+ * When the name at `i` starts a member chain that is called (`a.b.f(`, `a->f(`, or `(*a->f)(`),
+ * the index just past the chain (and past the `)` of the `(*…)` form); 0 otherwise.
+ */
+function calleeChainEnd(toks: Tok[], i: number): number {
+  let j = i + 1;
+  while ((toks[j]?.text === '.' || toks[j]?.text === '->') && toks[j + 1] && IDENT.test(toks[j + 1]!.text)) j += 2;
+  if (j === i + 1) return 0;
+  if (toks[j]?.text === '(') return j;
+  if (toks[j]?.text === ')' && toks[j + 1]?.text === '(' && toks[i - 1]?.text === '*' && toks[i - 2]?.text === '(') return j + 1;
+  return 0;
+}
+
 /** `( type-words * )` at `i`, followed by an operand: a cast; returns the index after `)`, or -1. */
 function castEnd(toks: Tok[], i: number, isConstant: (n: string) => boolean): number {
   if (toks[i]?.text !== '(') return -1;
@@ -236,6 +249,13 @@ function originOf(
       continue;
     }
     if (next === '(') continue; // a call or function-like macro: its arguments are read on
+    const callee = calleeChainEnd(toks, i);
+    if (callee > 0) {
+      // A call through a function pointer (`cfg.m.xRound(n)`, `(*e->round)(n)`): like a direct
+      // call, what it returns is decided by its arguments, which are read on.
+      i = callee - 1;
+      continue;
+    }
     if (name === 'struct' || name === 'union' || name === 'enum') {
       i++;
       continue;

@@ -18,7 +18,7 @@ import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
-import { followPasses, storedAt, viaHead, type ArgumentPass, type PointerFact } from './functionPointers';
+import { followPasses, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
@@ -509,6 +509,8 @@ export interface FileResizers {
 export interface FindResizersOptions extends FindWrappersOptions {
   /** Function-name arguments to follow into the functions of this file that receive them. */
   passes?: readonly ArgumentPass[];
+  /** Struct definitions visible from the file, for positional initializers (`{ malloc, realloc }`). */
+  types?: TypeLookup;
 }
 
 /**
@@ -586,7 +588,7 @@ export function findResizers(
   for (const u of lastUses) {
     if (u.role !== 'reference' || u.target.kind === 'helper') continue;
     if (u.target.kind === 'wrapper' && (u.target.def.kind === 'pointer' || u.target.def.macroForm === 'object')) continue;
-    const r = storedAt(u.exprNode, u.name, file);
+    const r = storedAt(u.exprNode, u.name, file, file, opts.types);
     if (r.fact) pointers.push(r.fact);
     if (r.pass) passes.push(r.pass);
   }
