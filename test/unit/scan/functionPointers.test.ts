@@ -241,6 +241,30 @@ void *g(struct hooks *h, void *p) { return h->grow(p, 30); }
     ]);
   });
 
+  it('with the struct type unseen, takes the store whose member chain matches best, and says the match is by name', async () => {
+    const r = await scan({
+      'a.c': `#include <stdlib.h>
+struct tracer { void *(*resize)(void *, size_t); };
+static void *trace_resize(void *p, size_t n) { return realloc(p, n); }
+void trace_on(struct tracer *t) { t->resize = trace_resize; }
+`,
+      'b.c': `#include <stdlib.h>
+struct methods { void *(*resize)(void *, size_t); };
+struct settings { struct methods m; };
+static void *plain_resize(void *p, size_t n) { return realloc(p, n); }
+static struct settings defaults;
+void init_defaults(void) { defaults.m.resize = plain_resize; }
+`,
+      'c.c': `#define SETTINGS the_settings
+extern struct settings the_settings;
+void grow(char *p) { p = SETTINGS.m.resize(p, 48); }
+`,
+    });
+    assert.deepEqual(r.sites.filter((s) => s.file === 'c.c').map(brief), [
+      'c.c:3 wrapper-call SETTINGS.m.resize = plain_resize (matched by field name only: the struct type is not seen) 48',
+    ]);
+  });
+
   it('keeps a local pointer to its own function', async () => {
     const r = await scan({
       'l.c': `#include <stdlib.h>

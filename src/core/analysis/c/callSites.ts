@@ -87,6 +87,8 @@ export interface NameUse {
   args: Node[];
   /** A call through a function pointer field: the pointer as written (`g->frealloc`). */
   display?: string;
+  /** The field's struct type was not seen and several stores of that field name differ: a guess by name. */
+  byName?: boolean;
 }
 
 /** A declaration of an indexed name inside a function that hides the global one in `scope`. */
@@ -278,10 +280,12 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
       const fc = defs ? fieldCall(node) : null;
       if (!fc) continue;
       const args = argsOf(fc.call);
-      const def = pickFieldPointer(defs!, fc.fieldExpr, args.length);
-      if (!def) continue;
-      const target: Target = { kind: 'wrapper', name, def };
-      fieldUses.push({ nameNode: node, name, target, role: 'call', exprNode: fc.call, args, display: fieldText(fc.fieldExpr) });
+      const pick = pickFieldPointer(defs!, fc.fieldExpr, args.length);
+      if (!pick) continue;
+      const target: Target = { kind: 'wrapper', name, def: pick.def };
+      const use: NameUse = { nameNode: node, name, target, role: 'call', exprNode: fc.call, args, display: fieldText(fc.fieldExpr) };
+      if (pick.byName) use.byName = true;
+      fieldUses.push(use);
       continue;
     }
     if (node.type !== 'identifier') {

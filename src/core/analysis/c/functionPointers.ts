@@ -184,12 +184,28 @@ export function fieldCall(node: Node): { call: Node; fieldExpr: Node } | null {
   return { call: p, fieldExpr: fe };
 }
 
+/** `a->b.c` → ['a', 'b', 'c']: the names of a member chain as written. */
+function memberNames(text: string): string[] {
+  return text.replace(/\s+/g, '').split(/->|\./).map((n) => n.replace(/[^\w]/g, ''));
+}
+
+/** How many trailing member names two chains share (`x.m.fn` and `cfg.m.fn`: 2). */
+function sharedTail(a: readonly string[], b: readonly string[]): number {
+  let n = 0;
+  while (n < a.length && n < b.length && a[a.length - 1 - n] === b[b.length - 1 - n]) n++;
+  return n;
+}
+
 /**
  * The pointer def a call through field `name` goes through, among the defs known for that name:
- * same struct type where both are known, same argument count as the target takes.
+ * same struct type where both are known, same argument count as the target takes. When the
+ * call's struct type is not known and the candidates hold different functions, the one whose
+ * store spells the longest same member chain (`….m.fn = f` for `cfg.m.fn(…)`) is taken, and
+ * `byName` says the match rests on names only.
  */
-export function pickFieldPointer(defs: readonly WrapperDef[], fieldExpr: Node, argCount: number): WrapperDef | null {
+export function pickFieldPointer(defs: readonly WrapperDef[], fieldExpr: Node, argCount: number): { def: WrapperDef; byName: boolean } | null {
   let type: string | null | undefined;
+  const fits: WrapperDef[] = [];
   for (const d of defs) {
     const ptr = d.pointer;
     if (!ptr) continue;
@@ -197,15 +213,29 @@ export function pickFieldPointer(defs: readonly WrapperDef[], fieldExpr: Node, a
     if (ptr.struct) {
       type ??= receiverType(fieldExpr);
       if (type && type !== ptr.struct) continue;
+      if (type) return { def: d, byName: false };
     }
-    return d;
+    fits.push(d);
   }
-  return null;
+  if (fits.length <= 1 || new Set(fits.map((d) => d.pointer!.target)).size === 1) return fits[0] ? { def: fits[0], byName: false } : null;
+  const call = memberNames(fieldExpr.text);
+  let best = fits[0]!;
+  let bestTail = -1;
+  for (const d of fits) {
+    const stored = d.pointer!.text.slice(0, d.pointer!.text.lastIndexOf(' = '));
+    const tail = sharedTail(call, memberNames(stored));
+    if (tail > bestTail) {
+      best = d;
+      bestTail = tail;
+    }
+  }
+  return { def: best, byName: true };
 }
 
 /** The text of a pointer use for `via`: `g->frealloc = l_alloc`. */
 export function pointerVia(use: NameUse, def: WrapperDef): string {
-  return `${use.display ?? def.name} = ${def.pointer?.target ?? '?'}`;
+  const guess = use.byName ? ' (matched by field name only: the struct type is not seen)' : '';
+  return `${use.display ?? def.name} = ${def.pointer?.target ?? '?'}${guess}`;
 }
 
 /** The first entry of a `via` chain for a use: the wrapper's name, or for a pointer what it is set to. */
