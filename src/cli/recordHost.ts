@@ -1,7 +1,7 @@
 // The Node side of `pagecost record`: running the program with its terminal, reading the
 // per-process files back with positioned reads (they are mostly untouched sparse pages), and
 // running the symbolizer with an argument array and the addresses on stdin.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants as fsc, fstatSync, openSync, promises as fs, readSync, readdirSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
@@ -105,14 +105,22 @@ const IGNORED_WHILE_RUNNING: NodeJS.Signals[] = ['SIGINT', 'SIGQUIT'];
  * in our process group so that the terminal's Ctrl-C reaches it. pagecost itself survives the
  * program's Ctrl-C: what was recorded still has to be written.
  */
-export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, argv0: string): Promise<ProgramExit> {
+export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv, argv0: string, start: typeof spawn = spawn): Promise<ProgramExit> {
   return new Promise<ProgramExit>((resolve) => {
     const startedAt = new Date();
     const t0 = process.hrtime.bigint();
-    const child = spawn(file, args, { stdio: 'inherit', env, argv0 });
+    // The handlers go in before the program starts: on a busy machine the program can print and be
+    // answered with a SIGTERM before spawn() returns here, and Node's default action would end
+    // pagecost and leave the program running. A signal that early is passed on once it exists.
+    let child: ChildProcess | null = null;
+    const early: NodeJS.Signals[] = [];
     const handlers = new Map<NodeJS.Signals, () => void>();
     for (const s of FORWARDED) {
       const h = () => {
+        if (!child) {
+          early.push(s);
+          return;
+        }
         try {
           child.kill(s);
         } catch {
@@ -131,8 +139,15 @@ export function runProgram(file: string, args: string[], env: NodeJS.ProcessEnv,
       for (const [s, h] of handlers) process.off(s, h);
       resolve({ ...r, startedAt, durationMs: Number(process.hrtime.bigint() - t0) / 1e6 });
     };
+    try {
+      child = start(file, args, { stdio: 'inherit', env, argv0 });
+    } catch (e) {
+      done({ code: null, signal: null, spawnError: (e as NodeJS.ErrnoException).code ?? (e as Error).message });
+      return;
+    }
     child.on('error', (e: NodeJS.ErrnoException) => done({ code: null, signal: null, spawnError: e.code === 'ENOENT' ? 'not found' : e.code === 'EACCES' ? 'permission denied' : (e.code ?? e.message) }));
     child.on('exit', (code, signal) => done({ code, signal }));
+    for (const s of early.splice(0)) handlers.get(s)!();
   });
 }
 
