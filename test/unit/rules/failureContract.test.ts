@@ -216,6 +216,43 @@ void f(char *p, size_t n, char **out)
     assert.deepEqual(await leaks(body), [16, 18, 20, 22]);
   });
 
+  it('the check after the block that resized may end the program; sizeof(p[0]) in its message does not read p, p[0] does', async () => {
+    const body = `
+struct span { long lo, hi; };
+long spans(long lo, long hi)
+{
+  struct span *a = malloc(sizeof *a);
+  int cap = 1, used = 1;
+  if (a == NULL) exit(1);
+  a[0].lo = lo;
+  for (int i = 0; i < used; i++) {
+    if (used + 2 > cap) {
+      cap = cap * 2 + 2;
+      a = realloc(a, sizeof(a[0]) * cap);
+    }
+    if (a == NULL) {
+      fprintf(stderr, "no room for %d bytes\\n", (int)sizeof(a[0]) * (used + 2));
+      exit(1);
+    }
+    if (used + 2 > cap) {
+      cap = cap * 2 + 2;
+      a = realloc(a, sizeof(a[0]) * cap);
+    }
+    if (a == NULL) {
+      fprintf(stderr, "no room after %ld\\n", a[0].hi);
+      exit(1);
+    }
+    if (a[i].lo < hi) a[used++].lo = a[i].lo + 1;
+  }
+  lo = a[used - 1].lo;
+  free(a);
+  return lo;
+}
+`;
+    await assertCompiles(HEAD + body, true);
+    assert.deepEqual(await leaks(body), [20]);
+  });
+
   it("a project macro that checks the pointer and does not return makes the leak moot; one that only logs does not", async () => {
     const body = `
 #define CHECK_ALLOC(p) do { if ((p) == NULL) { fputs("out of memory", stderr); exit(1); } } while (0)

@@ -182,9 +182,22 @@ function operands(e: Node, op: '&&' | '||'): Node[] {
   return [n];
 }
 
+/** `n`'s text with the operands of `sizeof`/`alignof` blanked: they are not evaluated, so `sizeof(p[0])` does not read `p`. */
+function evaluatedText(n: Node): string {
+  let text = n.text;
+  if (!/\b(?:sizeof|_?_?[aA]lignof)\b/.test(text)) return text;
+  for (const d of n.descendantsOfType(['sizeof_expression', 'alignof_expression'])) {
+    if (!d) continue;
+    const from = d.startIndex - n.startIndex;
+    const to = d.endIndex - n.startIndex;
+    text = text.slice(0, from) + ' '.repeat(to - from) + text.slice(to);
+  }
+  return text;
+}
+
 function mentions(n: Node, names: readonly string[]): boolean {
   if (!names.length) return false;
-  const text = n.text;
+  const text = evaluatedText(n);
   return names.some((x) => mentionRe(x).test(text));
 }
 
