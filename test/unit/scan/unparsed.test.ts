@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyze, cParser } from '../c-sites/helpers';
+import { analyze, cParser, wrappersOf } from '../c-sites/helpers';
 import { FIXTURE_ROOT } from '../c-sites/fixtureProject';
 import { assertCompiles } from '../fixes/helpers';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../../../src/core/analysis/c/unparsed';
@@ -75,6 +75,36 @@ struct hooks { void *HOOK(xrealloc)(void *p, size_t n) UNUSED; void *(*realloc)(
     // Each #if branch opens the function: the grammar gives up on lines 2–10, but reads the #defines in them.
     const inside = 'char *b;\n#ifdef A\nvoid f(void) {\n#else\nvoid f(int x) {\n#endif\n#define GROW(p) realloc((p), 64)\n  b = 0;\n}\n';
     assert.deepEqual((await regionsOf(inside)).map((r) => [r.startLine, r.endLine, r.names]), [[2, 9, []]]);
+  });
+  it('a #define whose body has a comment before a line continuation is read from the text: a wrapper, its calls found, no problem', async () => {
+    // The grammar ends the body at the comment and makes an ERROR of the rest of the definition.
+    const plain = `#include <stdlib.h>
+struct out { char *base; size_t len, used; };
+#define OUT_CHAR(ch, o) \\
+  do { \\
+    if ((o)->used + 1 >= (o)->len) { \\
+      (o)->len += 64; \\
+      (o)->base = realloc((o)->base, (o)->len); \\
+    } \\
+    (o)->base[(o)->used++] = (ch); \\
+  } while (0)
+void put_all(struct out *o, const char *s) { while (*s) OUT_CHAR(*s++, o); }
+`;
+    const commented = plain.replace('(o)->len); \\', '(o)->len); /* may move the block */ \\');
+    assert.notEqual(commented, plain);
+    await assertCompiles(commented, true);
+    const brief = async (text: string) => {
+      const wrappers = (await wrappersOf(text)).map((w) => `${w.name}(${w.kind})`);
+      const sites = (await analyze(text)).sites.map((s) => `${s.nameRange.start.line} ${s.kind} ${s.via.join('>')}`);
+      return { wrappers, sites };
+    };
+    assert.deepEqual(await brief(commented), await brief(plain));
+    assert.deepEqual((await brief(commented)).sites, ['11 wrapper-call OUT_CHAR']);
+    const regions = await regionsOf(commented, ['realloc', 'OUT_CHAR']);
+    assert.deepEqual(regions.map((r) => [r.startLine, r.endLine, r.names]), [[3, 9, []]]);
+    // Its twin: the same body outside any #define is code, and a name the parser lost there counts.
+    const lost = await regionsOf('char *b;\nvoid f(void) { int x = 1 2 /* c */ xrealloc(b, 8) 3; }\n');
+    assert.deepEqual(lost.map((r) => r.names), [['xrealloc']]);
   });
 });
 

@@ -137,6 +137,8 @@ function classify(node: Node): Classified {
   const parent = node.parent;
   if (!parent) return { role: 'none' };
   if (NOT_A_USE_PARENTS.has(parent.type)) return { role: 'none' };
+  // A `#define` the grammar split (a comment before a line continuation): its name and body are read from the text.
+  if (parent.type === 'ERROR' && /^preproc_(?:function_)?def$/.test(parent.parent?.type ?? '')) return { role: 'none' };
 
   // Declarator chain: `void *realloc(void *, size_t);`, `void *(*realloc)(void *, size_t)`, `int realloc = 0;`
   if (DECLARATOR_CHAIN.has(parent.type) || DECLARATION_TYPES.has(parent.type)) {

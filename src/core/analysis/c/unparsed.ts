@@ -96,11 +96,17 @@ function declaredAt(text: string, at: number): boolean {
   return /^[\s*]*[A-Za-z_]\w*(?:[\s*]+[A-Za-z_]\w*)*[\s*]+$/.test(prefix) && !STATEMENT_WORDS.test(prefix);
 }
 
-/** The name at `at` is in the body of a `#define` the grammar did read: wrapper detection saw it. */
-function inParsedMacro(root: Node, at: number): boolean {
+/**
+ * The name at `at` is in the body of a `#define` the grammar did read: wrapper detection saw it
+ * (also through an ERROR inside the definition, where a comment stood before a line
+ * continuation: wrapper detection reads such a body from the text).
+ */
+function inParsedMacro(root: Node, text: string, at: number): boolean {
+  let throughError = false;
   for (let n: Node | null = root.descendantForIndex(at, at + 1); n; n = n.parent) {
-    if (n.type === 'preproc_def' || n.type === 'preproc_function_def') return true;
-    if (n.type === 'ERROR' || n.type === 'translation_unit') return false;
+    if (n.type === 'preproc_def' || n.type === 'preproc_function_def') return !throughError || directiveHead(text, at) !== null;
+    if (n.type === 'translation_unit') return false;
+    if (n.type === 'ERROR') throughError = true;
   }
   return false;
 }
@@ -162,7 +168,7 @@ export function unparsedRegions(root: Node, text: string, names: RegExp, found: 
     for (let m = global.exec(code); m; m = global.exec(code)) {
       const at = start + m.index;
       if (found.has(at) || onDirective(text, at, known) || declaredAt(text, at) || pointerDeclarator(text, at, m[0].length)) continue;
-      if (inParsedMacro(root, at) || atFileScope(at)) continue;
+      if (inParsedMacro(root, text, at) || atFileScope(at)) continue;
       hits.add(m[0]);
       if (directiveHead(text, at) === null) inCode = true;
     }

@@ -397,6 +397,20 @@ export function typeArgumentsAsNames(body: string): string {
 }
 
 /**
+ * A `#define` read from the file's text, as the preprocessor reads it: the grammar splits a body
+ * where a comment stands before a line continuation (`x = realloc(x, n); /* grow *\/ \`), and
+ * its `parameters` and `value` fields are then wrong. Null params: an object-like macro.
+ */
+function macroFromText(d: Node, text: string): { name: string; params: string[] | null; body: string } | null {
+  const raw = text.slice(d.startIndex, d.endIndex).replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ').replace(/\n/g, ' '));
+  const logical = /^(?:[^\n\\]|\\\r?\n|\\)*/.exec(raw)![0];
+  const m = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)(\([^)]*\))?/.exec(logical);
+  if (!m) return null;
+  const params = m[2] ? m[2].slice(1, -1).split(',').map((x) => x.trim()).filter((x) => /^[A-Za-z_]\w*$/.test(x)) : null;
+  return { name: m[1]!, params, body: cleanMacroBody(logical.slice(m[0].length)) };
+}
+
+/**
  * Wrapper macros among `defs` (preproc_def / preproc_function_def nodes whose body names an
  * indexed name). Object-like macros whose body is just a known name are aliases (`#define
  * s_realloc zrealloc`); the others are read by parsing their bodies as the body of a function.
@@ -406,13 +420,15 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
   let synth = '';
   const slots: { def: Node; name: string; params: string[]; form: 'function' | 'object'; start: number; end: number }[] = [];
   for (const d of defs) {
-    const name = d.childForFieldName('name')?.text;
+    const read = d.hasError && fileText !== undefined ? macroFromText(d, fileText) : null;
+    const name = read ? read.name : d.childForFieldName('name')?.text;
     const value = d.childForFieldName('value');
-    if (!name || !value || index.targets.has(name)) continue;
-    const body = typeArgumentsAsNames(cleanMacroBody(value.text));
+    if (!name || !(value || read) || index.targets.has(name)) continue;
+    const body = typeArgumentsAsNames(read ? read.body : cleanMacroBody(value!.text));
     const paramsNode = d.childForFieldName('parameters');
+    const functionLike = read ? read.params !== null : !!paramsNode;
     const line = d.startPosition.row + 1;
-    if (!paramsNode) {
+    if (!functionLike) {
       const alias = index.targets.get(body);
       if (alias && alias.kind !== 'helper') {
         const base: WrapperDef =
@@ -436,13 +452,15 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
         continue;
       }
     }
-    const params = paramsNode
-      ? (paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text) as string[])
-      : [];
+    const params = read
+      ? (read.params ?? [])
+      : paramsNode
+        ? (paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text) as string[])
+        : [];
     const head = `void ${SYNTH_PREFIX}${slots.length}(void) {\n`;
     const start = synth.length;
     synth += `${head}${body}\n;\n}\n`;
-    slots.push({ def: d, name, params, form: paramsNode ? 'function' : 'object', start, end: synth.length });
+    slots.push({ def: d, name, params, form: functionLike ? 'function' : 'object', start, end: synth.length });
   }
   if (!slots.length) return out;
   const tree: Tree | null = parser.parse(synth);
@@ -486,7 +504,9 @@ export function macroCandidates(root: Node, text: string, index: CalleeIndex): N
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const n = root.descendantForIndex(m.index, m.index + m[0].length);
     if (n?.type !== 'preproc_arg') continue;
-    const d = n.parent;
+    // Through the ERROR a comment before a line continuation makes inside the body (macroFromText).
+    let d = n.parent;
+    while (d?.type === 'ERROR') d = d.parent;
     if (!d || (d.type !== 'preproc_def' && d.type !== 'preproc_function_def') || seen.has(d.id)) continue;
     seen.add(d.id);
     out.push(d);
