@@ -52,6 +52,23 @@ function medianFactor(points: readonly MeasuredPoint[], profile: Profile): { n: 
   return { n: f.length, factor: f.length ? f[Math.floor((f.length - 1) / 2)]! : NaN };
 }
 
+/**
+ * A run whose measurements the model misses by more than `limit` (median factor over its points,
+ * either way): the sentence that offers to calibrate, naming the op missed most. Null when the
+ * model holds, or when too few points were measured to say.
+ */
+export function modelMiss(points: readonly MeasuredPoint[], profile: Profile, limit = 2): string | null {
+  const all = medianFactor(points, profile);
+  if (all.n < 1 || !(all.factor > limit)) return null;
+  let worst: { op: string; factor: number } | null = null;
+  for (const op of new Set(points.map((p) => p.op))) {
+    const f = medianFactor(points.filter((p) => p.op === op), profile);
+    if (f.n && (!worst || f.factor > worst.factor)) worst = { op, factor: f.factor };
+  }
+  const most = worst && worst.factor > all.factor * 1.05 ? ` (${worst.op} ${worst.factor.toFixed(1)}×)` : '';
+  return `The model is ${all.factor.toFixed(1)}× off this machine's measurements${most}: calibrating fits it to this machine, and hints then use the fit.`;
+}
+
 /** How far the model was off per op (median factor) with the profile before the calibration and with the calibrated one. */
 export function calibrationView(points: readonly MeasuredPoint[], before: Profile, after: Profile, inUse: boolean, summary: string): CalibrationView {
   const ops = [...new Set(points.map((p) => p.op))].sort();

@@ -13,7 +13,7 @@ import type { ChartId } from '../../core/panel/charts';
 import type { CalibrationView, HostMessage, PanelView, PresetId, RunResults, WebviewMessage } from '../../core/panel/messages';
 import { cursorPlan, planFor, planTotal, presetViews, type RunPlan } from '../../core/panel/presets';
 import { checkResultsFile, MAX_RESULTS_BYTES, resultsCsv, resultsFile, resultsJson } from '../../core/panel/results';
-import { calibrationView, timeLeftMs } from '../../core/panel/summary';
+import { calibrationView, modelMiss, timeLeftMs } from '../../core/panel/summary';
 import { buildPanelView, emptyResults, remodel, viewPoint, type PanelProfile } from '../../core/panel/view';
 import type { CallSite } from '../../core/types';
 import type { Platform } from '../platform';
@@ -397,6 +397,15 @@ export class PanelController implements vscode.Disposable {
         this.lastPids = out.pids;
         results.elapsedMs = out.elapsedMs;
         this.post({ type: 'log', level: 'info', text: `finished: ${results.points.length} points in ${(out.elapsedMs / 1000).toFixed(1)} s` });
+        // A miss above 2× means the hints are off on this machine too: offer the fix, once per run.
+        const miss = modelMiss(results.points, hint);
+        if (miss) {
+          this.post({ type: 'log', level: 'warning', text: miss });
+          const calibrate = 'Calibrate';
+          void vscode.window.showInformationMessage(`pagecost: ${miss}`, calibrate).then((pick) => {
+            if (pick === calibrate) void this.request({ kind: 'calibrate' });
+          });
+        }
       } else {
         const out = await runner.calibrate(this.settings.for().bench.compilerPath, cb);
         this.lastPids = out.pids;

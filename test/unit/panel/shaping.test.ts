@@ -7,7 +7,7 @@ import { CHARTS, chartData, curveCrossover, modelGrid, seriesRoles } from '../..
 import type { ViewPoint } from '../../../src/core/panel/messages';
 import { modelValue, profileCurves } from '../../../src/core/panel/model';
 import { planTotal, presetViews, quickPlan, sizesAround } from '../../../src/core/panel/presets';
-import { calibrationView, questionVerdict, timeLeftMs } from '../../../src/core/panel/summary';
+import { calibrationView, modelMiss, questionVerdict, timeLeftMs } from '../../../src/core/panel/summary';
 import { insertionIndex, nextSort, sortedPoints, tableRows, TABLE_COLUMNS } from '../../../src/core/panel/table';
 import { buildPanelView } from '../../../src/core/panel/view';
 
@@ -146,6 +146,17 @@ describe('panel presets and sentences', () => {
     assert.equal(timeLeftMs(0, 10, 0, 200), 2000);
     assert.equal(timeLeftMs(5, 10, 1000, 200), 1000);
     assert.equal(timeLeftMs(10, 10, 1000, 200), 0);
+  });
+
+  it('a miss above 2× offers calibration and names the op missed most; within 2× nothing', () => {
+    const key = (op: string, bytes: number) => ({ op, bytes, threads: 1, huge: false, aligned: false });
+    const at = (op: string, bytes: number, factor: number) => pt(op, bytes, factor * (modelValue(vm, key(op, bytes)) ?? 0));
+    assert.equal(modelMiss([at('mremap-move', 4096, 1.5), at('memcpy-warm', 65536, 1 / 1.8)], vm), null);
+    assert.equal(modelMiss([], vm), null);
+    const miss = modelMiss([at('mremap-move', 4096, 12), at('mremap-move', 8192, 10), at('mremap-move', 16384, 11), at('memcpy-warm', 4096, 2.5)], vm)!;
+    assert.match(miss, /^The model is 10\.0× off this machine's measurements \(mremap-move 11\.0×\): calibrating/);
+    // Too slow or too fast both count.
+    assert.ok(modelMiss([at('memcpy-warm', 4096, 1 / 3)], vm));
   });
 
   it('calibration: error per op before and after, from the same points', () => {
