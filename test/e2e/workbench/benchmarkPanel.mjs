@@ -100,8 +100,13 @@ export class BenchmarkPanel {
     await this.click('Compare machines…');
     const input = this.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill(path);
-    await until('the dialog to take the path', async () => (await input.inputValue()) === path, 5_000, 50);
+    // The dialog opens in the folder used last (another feature's) and resets the field while it
+    // lists that folder: type the path again until it stays.
+    await until('the dialog to take the path', async () => {
+      if ((await input.inputValue()) !== path) await input.fill(path);
+      await this.page.waitForTimeout(100);
+      return (await input.inputValue()) === path;
+    }, 30_000, 100);
     // The dialog checks the path on the server before it accepts; an Enter pressed before that
     // answer can be lost, so press it again until the dialog closes.
     await until('the file dialog to accept the path', async () => {
