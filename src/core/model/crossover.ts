@@ -56,7 +56,11 @@ function candidates(ctx: ModelContext, ceiling: number): number[] {
   }
   // Before Linux 4.18 a flush (and shootdown) came every 64 pages (LATENCY_LIMIT).
   if (!kernelAtLeast(m.kernel, 4, 18)) {
-    for (let j = 1; j * 64 * page <= 2 * lastStep; j++) add(j * 64 * page + 1);
+    // The next flush comes one page past each multiple of 64 (a chunk's last page is counted with it).
+    for (let j = 1; j * 64 * page <= 2 * lastStep; j++) {
+      add(j * 64 * page + 1);
+      add((j * 64 + 1) * page + 1);
+    }
   }
   // Cache-size steps of the copy (working set 2N) and allocator thresholds.
   for (const c of [m.caches.l1d, m.caches.l2, m.caches.l3]) {
