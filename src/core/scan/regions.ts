@@ -267,7 +267,7 @@ function endOfLineComment(text: string, i: number): number {
 }
 
 /** Index of the closing quote, or -1. A newline ends a broken literal (as compilers recover). */
-function endOfQuoted(text: string, i: number, quote: number): number {
+export function endOfQuoted(text: string, i: number, quote: number): number {
   for (let k = i + 1; k < text.length; k++) {
     const c = text.charCodeAt(k);
     if (c === 92) {

@@ -16,6 +16,7 @@
 // One character scan, no tree; the text comes back unchanged (the same string) when neither
 // shape occurs.
 import type { ParseOptions, Parser, Tree } from 'web-tree-sitter';
+import { endOfQuoted } from '../../scan/regions';
 import { C_KEYWORDS } from './syntax';
 
 
@@ -203,18 +204,10 @@ function firstQuote(text: string, from: number, to: number): number {
   return -1;
 }
 
-/** Index of the closing quote (or of the character before the line break that ends a broken literal). */
+/** Index of the closing quote (or of the character before the line break that ends a broken literal, or the text's last). */
 function quotedEnd(text: string, i: number, quote: number): number {
-  for (let k = i + 1; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c === 92) {
-      k++;
-      continue;
-    }
-    if (c === quote) return k;
-    if (c === 10) return k - 1;
-  }
-  return text.length - 1;
+  const end = endOfQuoted(text, i, quote);
+  return end < 0 ? text.length - 1 : end;
 }
 
 const HEADER = /^(([\s\S]*?)\b([A-Za-z_]\w*)\s*)\(\s*([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*\)([\s\S]*)$/;
