@@ -52,7 +52,9 @@ interface CliFinding { file: string; line: number; column: number; rule: string;
 function cliScan(folder: string): Promise<{ ms: number; findings: CliFinding[] }> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(dist, 'cli.js'), 'scan', folder, '--format', 'json', '--quiet'], { maxBuffer: 1 << 28 }, (err, stdout) => {
+    // The index prices with the built-in x86-64 (adviseSites' default); the CLI's default `auto` would read a
+    // profile this machine kept (a probe or calibration) and word every cost differently.
+    execFile(process.execPath, [join(dist, 'cli.js'), 'scan', folder, '--format', 'json', '--quiet', '--profile', 'x86-64'], { maxBuffer: 1 << 28 }, (err, stdout) => {
       const took = performance.now() - t0;
       // Exit code 0 or 1 (findings at --fail-on) are both a finished scan.
       if (err && !stdout) return reject(err);
