@@ -58,6 +58,24 @@ describe('pagecost record on real programs (integration)', function () {
     }
   });
 
+  it('a library resizing in its constructor (before the recorder may be set up), and reallocf', async () => {
+    const lib = copyFixture('early-lib.c', s.dir);
+    const src = copyFixture('early.c', s.dir);
+    await compile(cc, lib, join(s.dir, 'libearly.so'), ['-g', '-shared', '-fPIC']);
+    const bin = await compile(cc, src, join(s.dir, 'early'), ['-g', `-L${s.dir}`, `-Wl,-rpath,${s.dir}`], ['-learly']);
+    const r = await rec(bin);
+    assert.equal(r.code, 0);
+    const m = markers(lib);
+    const inLib = siteAt(r.run, 'early-lib.c', m.get('constructor')!)?.calls ?? 0;
+    // Every constructor call is either counted on its line or said to have come before the set-up.
+    const early = /(\d+) calls made before the recording library was set up/.exec(r.run.notes.join(' '));
+    assert.equal(inLib + (early ? Number(early[1]) : 0), 10, `on the line: ${inLib}; notes: ${r.run.notes.join(' | ')}`);
+    const ms = markers(src);
+    assert.equal(siteAt(r.run, 'early.c', ms.get('reallocf')!)?.calls, 25);
+    assert.equal(siteAt(r.run, 'early.c', ms.get('reallocf')!)?.callee, 'reallocf');
+    assert.equal(siteAt(r.run, 'early.c', ms.get('reallocf-failed')!)?.failed, 1);
+  });
+
   it('threads resizing at once: no call lost, exact per site, threads seen', async () => {
     const src = copyFixture('threads.c', s.dir);
     const bin = await compile(cc, src, join(s.dir, 'threads'), ['-g', '-O2']);

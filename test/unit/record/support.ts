@@ -30,9 +30,12 @@ export function copyFixture(name: string, into: string): string {
 
 const host = nodeBenchHost();
 
-/** Compiles with an argument array; throws with the compiler's words on failure. */
-export async function compile(cc: string, source: string, out: string, flags: string[]): Promise<string> {
-  const r = await host.execFile(cc, [...flags, '-o', out, source, '-pthread'], { timeoutMs: 120_000 });
+/**
+ * Compiles with an argument array; throws with the compiler's words on failure. `libs` (`-lfoo`)
+ * go after the source: the linker resolves a library only for objects named before it.
+ */
+export async function compile(cc: string, source: string, out: string, flags: string[], libs: string[] = []): Promise<string> {
+  const r = await host.execFile(cc, [...flags, '-o', out, source, ...libs, '-pthread'], { timeoutMs: 120_000 });
   if (r.code !== 0) throw new Error(`${cc} ${flags.join(' ')} ${source}: ${r.stderr || r.spawnError}`);
   return out;
 }
