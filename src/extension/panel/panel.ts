@@ -4,6 +4,7 @@
 // unknown or malformed ones are dropped and logged.
 import * as vscode from 'vscode';
 import { checkWebviewMessage, type HostMessage } from '../../core/panel/messages';
+import { PageOutbox } from '../../core/panel/outbox';
 import type { PanelController } from './controller';
 import { panelHtml, webviewRoot } from './html';
 
@@ -63,15 +64,20 @@ export class BenchmarkPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'icon.png');
     panel.webview.options = this.options();
     panel.webview.html = panelHtml(panel.webview, this.extensionUri);
-    const post = (m: HostMessage) => void panel.webview.postMessage(m);
-    this.controller.attach(post);
+    // A hidden page is gone (no retained context): the log lines of a run it misses are held for it.
+    const outbox = new PageOutbox<HostMessage>((m) => void panel.webview.postMessage(m), panel.visible, (m) => m.type === 'log');
+    this.controller.attach((m) => outbox.post(m));
     const subs = [
+      panel.onDidChangeViewState((e) => {
+        if (!e.webviewPanel.visible) outbox.hidden();
+      }),
       panel.webview.onDidReceiveMessage((raw: unknown) => {
         const checked = checkWebviewMessage(raw);
         if (!checked.ok) {
           this.log(`panel: ignored a message from the webview (${checked.error})`);
           return;
         }
+        if (checked.value.type === 'ready') outbox.ready();
         this.controller.handle(checked.value).catch((e: Error) => this.log(`panel: ${e.message}`));
       }),
       panel.onDidDispose(() => {

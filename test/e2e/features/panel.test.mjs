@@ -1,8 +1,9 @@
 // The benchmark panel in a real VS Code: opened from the palette, a tiny benchmark run to the end
-// (table points, charts drawn), a second run cancelled mid-way with its harness process gone, the
-// panel back after a window reload with its results, another machine's calibration file drawn
-// with its own crossover, pictures in the dark and the light theme; in Restricted Mode the
-// model-only panel with its one-sentence explanation. Timings are printed, never asserted.
+// (table points, charts drawn), a second run cancelled mid-way with its harness process gone, a
+// third ending while a file hides the panel (its log lines are kept for it), the panel back after
+// a window reload with its results, another machine's calibration file drawn with its own
+// crossover, pictures in the dark and the light theme; in Restricted Mode the model-only panel
+// with its one-sentence explanation. Timings are printed, never asserted.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { processesWhere } from '../../../scripts/lib/processes.mjs';
@@ -134,6 +135,22 @@ export function setup(session) {
       await until('the harness processes to be gone', () => harnessProcesses(session).length === 0, 5_000, 100);
       if (!/cancelled after \d+ points/.test(await panel.log())) throw new Error('the log does not say it was cancelled');
       if (!(await panel.rows()).length) throw new Error('the partial results were dropped');
+    });
+
+    it('a run that ends while the panel is hidden behind a file: its log lines are there when the panel comes back', async function () {
+      this.timeout(150_000);
+      await panel.click('Quick');
+      await until('the quick run\'s harness to start', () => harnessProcesses(session).length > 0, 30_000, 50);
+      // Hide the panel: a file opened in its editor group covers it, and its page is dropped.
+      await session.wb.quickOpen.openFile('vec.c', 'realloc');
+      if (!harnessProcesses(session).length) throw new Error('the run ended before the panel was hidden: nothing was posted to a hidden page');
+      // The C harness, then the JS one: the run is over when neither has run for a few seconds.
+      let quiet = 0;
+      await until('the run to end behind the file', () => (quiet = harnessProcesses(session).length ? 0 : quiet + 1) >= 8, 120_000, 250);
+      await panel.open();
+      const log = await panel.waitForRunEnd(20_000);
+      const last = log.slice(log.lastIndexOf('started:'));
+      if (!/^started: quick/.test(last) || !/finished: \d+ points/.test(last)) throw new Error(`the log after the panel came back: ${last.slice(0, 400)}`);
     });
 
     it('comes back after a window reload with its results', async function () {
