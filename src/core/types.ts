@@ -245,6 +245,11 @@ export interface SiteFacts {
    */
   oldBlockHeldBy?: string;
   /**
+   * The failure path of `p = f(p, n)` frees the old block through the copy p was taken from
+   * (`PendingList *p = *pp; … p = realloc(p, n); if (!p) { free(*pp); *pp = 0; return ERR; }`).
+   */
+  oldBlockFreed?: boolean;
+  /**
    * Suppression comments that apply to this site's line (`pagecost-ignore-next-line`,
    * `pagecost-ignore-line`, NOLINT): rule ids, or `*` for every rule.
    */

@@ -82,7 +82,7 @@ function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   // The wrapper's own body says it dies, frees the old block, or hands the old pointer back.
   if (site.onFailure !== undefined && site.onFailure !== 'null') return null;
   // The failure path ends the program, or another pointer still holds the old block there.
-  if (site.facts?.failureEnds || site.facts?.oldBlockHeldBy) return null;
+  if (site.facts?.failureEnds || site.facts?.oldBlockHeldBy || site.facts?.oldBlockFreed) return null;
   if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return null;
   if (site.callee === 'reallocf') return null; // frees the old block itself on failure
   if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens

@@ -41,6 +41,20 @@ void *either(void *p, size_t n) { void *q = p ? realloc(p, n) : malloc(n); if (q
     });
   });
 
+  it('reallocf-like: the old block freed through a function of the file or only for a size above zero, which a failing request has', async () => {
+    const got = await contracts(`
+static void release(void *block) { if (block) free(block); }
+static void drop(void *block) { release(block); }
+static void logs_only(void *block) { fprintf(stderr, "%p", block); }
+void *nested(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL) if (n > 0) free(p); return q; }
+void *through(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL && n != 0) release(p); return q; }
+void *twice(void *p, size_t n) { void *q = realloc(p, n); if (!q) if (n) drop(p); return q; }
+void *zero_only(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL) if (n == 0) free(p); return q; }
+void *not_a_free(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL && n > 0) logs_only(p); return q; }
+`);
+    assert.deepEqual(got, { nested: 'null-freed', through: 'null-freed', twice: 'null-freed', zero_only: 'null', not_a_free: '-' });
+  });
+
   it('a helper that does not return: declared noreturn in any spelling, ending in exit(), or by name, and error(status ≠ 0)', async () => {
     const got = await contracts(`
 #define NORETURN __attribute__((__noreturn__))
@@ -183,6 +197,28 @@ void *fresh_header(size_t n) { struct hdr *h = malloc(sizeof *h); h = realloc(h,
 `;
     // The twins of debug_grow: the caller's block not handed back, and a block of the function's own.
     assert.deepEqual(await leaks(body), [5, 6, 7, 14, 15]);
+  });
+
+  it('a local copy given a fresh block in the if\'s other branch still holds the old one on the resize\'s path, or its original is freed there; a fresh block that reaches the resize leaks', async () => {
+    const body = `
+struct bag { int *items; int count; };
+int grow_else(struct bag *b) { int *t = b->items; if (t == NULL) { t = malloc(sizeof *t); } else { t = realloc(t, (size_t)(b->count + 1) * sizeof *t); } if (t == NULL) return -1; b->items = t; return 0; }
+int grow_first(struct bag *b) { int *t; t = b->items; if (t != NULL) t = realloc(t, (size_t)(b->count + 1) * sizeof *t); else t = malloc(sizeof *t); if (!t) return -1; b->items = t; return 0; }
+int fresh_reaches(struct bag *b) { int *t = b->items; if (t == NULL) t = malloc(sizeof *t); t = realloc(t, (size_t)(b->count + 1) * sizeof *t); if (!t) return -1; b->items = t; return 0; }
+int freed_copy(int **pp, size_t n) { int *t = *pp; if (!t) { t = malloc(n); if (!t) return -1; } else { t = realloc(t, n); if (!t) { free(*pp); *pp = NULL; return -1; } } *pp = t; return 0; }
+int dropped_copy(int **pp, size_t n) { int *t = *pp; if (!t) { t = malloc(n); if (!t) return -1; } else { t = realloc(t, n); if (!t) { *pp = NULL; return -1; } } *pp = t; return 0; }
+`;
+    assert.deepEqual(await leaks(body), [5, 7]);
+  });
+
+  it('a copy that moves on as a cursor no longer holds the block: the trim after it leaks; a copy left alone does not', async () => {
+    const body = `
+size_t produce(char **cursor, size_t room);
+char *moved_by_call(size_t room) { char *buf = malloc(room + 1); char *end; if (!buf) return NULL; end = buf; produce(&end, room); *end = 0; buf = realloc(buf, (size_t)(end - buf) + 1); return buf; }
+char *stepped(const char *s, size_t room) { char *buf = malloc(room + 1); char *w; if (!buf) return NULL; w = buf; while (*s && room--) *w++ = *s++; *w = 0; buf = realloc(buf, (size_t)(w - buf) + 1); return buf; }
+char *kept_copy(size_t room) { char *buf = malloc(room + 1); char *start; if (!buf) return NULL; start = buf; buf = realloc(buf, room / 2 + 1); if (!buf) { free(start); return NULL; } return buf; }
+`;
+    assert.deepEqual(await leaks(body), [3, 4]);
   });
 
   it('a failure check that ends the program, or an assertion that aborts, makes the leak moot; checks that go on do not', async () => {

@@ -19,6 +19,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { FailureContract, Primitive, WrapperDef } from '../../types';
 import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type Elsewhere } from './noReturn';
+import { isFreeName } from './releasers';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { isLoopNode } from './syntax';
 
@@ -100,6 +101,8 @@ interface State {
   labels: Set<string>;
   calls: FileCalls;
   elsewhere?: Elsewhere;
+  /** The resize's size arguments as written (`size`, `n`): a request that fails asked for more than 0 bytes. */
+  sizes: string[];
 }
 
 export interface FailureWalk {
@@ -172,6 +175,33 @@ function zeroTest(e: Node): boolean {
   return false;
 }
 
+/**
+ * `n > 0`, `n != 0`, `0 < n`, `n >= 1`, `n`: a test that a size argument of the failed call is not
+ * zero, true on the failure path (reallocf's `if (size > 0) free(ptr);`); `!n`, `n == 0`: false.
+ */
+function sizeTest(e: Node, st: State): 'nonzero' | 'zero' | null {
+  if (!st.sizes.length) return null;
+  const isSize = (x: Node | null) => !!x && st.sizes.some((sz) => sameLvalue(inner(x).text, sz));
+  const zero = (x: Node | null) => !!x && /^0+[uUlL]*$/.test(inner(x).text.trim());
+  const one = (x: Node | null) => !!x && /^0*1[uUlL]*$/.test(inner(x).text.trim());
+  const n = inner(e);
+  if (isSize(n)) return 'nonzero';
+  if (n.type === 'unary_expression' && n.childForFieldName('operator')?.text === '!') return isSize(n.childForFieldName('argument')) ? 'zero' : null;
+  if (n.type !== 'binary_expression') return null;
+  const op = n.childForFieldName('operator')?.text;
+  const l = n.childForFieldName('left');
+  const r = n.childForFieldName('right');
+  if (isSize(l)) {
+    if ((op === '>' || op === '!=') && zero(r)) return 'nonzero';
+    if (op === '>=' && one(r)) return 'nonzero';
+    if (op === '==' && zero(r)) return 'zero';
+  } else if (isSize(r)) {
+    if ((op === '<' || op === '!=') && zero(l)) return 'nonzero';
+    if (op === '==' && zero(l)) return 'zero';
+  }
+  return null;
+}
+
 function operands(e: Node, op: '&&' | '||'): Node[] {
   const n = inner(e);
   if (n.type === 'binary_expression' && n.childForFieldName('operator')?.text === op) {
@@ -220,7 +250,7 @@ function conditionIfNull(cond: Node, st: State): 'taken' | 'not-taken' | 'undeci
       const others = conj.filter((c) => !mine.includes(c));
       if (others.some((c) => mentions(c, names))) return 'unknown';
       // `if (!r && !n)`: only zero-byte requests get there; a real request that fails does not.
-      return others.some(zeroTest) ? 'not-taken' : 'taken';
+      return others.some(zeroTest) || others.some((c) => sizeTest(c, st) === 'zero') ? 'not-taken' : 'taken';
     }
     return mine.length || mentions(cond, st.holders) ? 'unknown' : 'undecided';
   }
@@ -232,6 +262,8 @@ function conditionIfNull(cond: Node, st: State): 'taken' | 'not-taken' | 'undeci
   }
   if (failureTest(cond, st)) return 'taken';
   if (successTest(cond, st)) return 'not-taken';
+  const size = sizeTest(cond, st);
+  if (size) return size === 'nonzero' ? 'taken' : 'not-taken';
   return mentions(cond, names) ? 'unknown' : 'undecided';
 }
 
@@ -268,9 +300,6 @@ function assertionFails(name: string, arg: Node | undefined, st: State): boolean
   return mentions(a, [st.result, ...st.holders]) ? null : false;
 }
 
-function isFree(name: string): boolean {
-  return /free$/i.test(name) || name === 'munmap';
-}
 
 /** One statement on the failure path: an outcome when the path ends there, null to go on. */
 function step(s: Node, st: State, last: boolean): FailureOutcome | null {
@@ -298,14 +327,16 @@ function step(s: Node, st: State, last: boolean): FailureOutcome | null {
         const checked = st.calls.checkedArgument(call.name, st.elsewhere);
         const arg = checked >= 0 ? call.args[checked] : undefined;
         if (arg && st.resultHolds === 'failure' && (isResult(arg, st) || successTest(arg, st))) return { kind: 'dies', by: 'assertion' };
-        if (isFree(call.name) && first) {
-          const held = st.holders.find((h) => sameLvalue(h, first.text));
+        // A free, or a function of this file that frees one of its arguments (`heap_put(old)`).
+        const released = isFreeName(call.name) ? call.args[0] : call.args[st.calls.releases(call.name)];
+        if (released) {
+          const held = st.holders.find((h) => sameLvalue(h, released.text));
           if (held) {
             st.freed = true;
             st.holders = st.holders.filter((h) => h !== held);
             return null;
           }
-          if (isResult(first, st) && st.resultHolds === 'failure') return null; // free(NULL)
+          if (isResult(released, st) && st.resultHolds === 'failure') return null; // free(NULL)
         }
         return mentions(e, names()) ? UNKNOWN : null;
       }
@@ -423,6 +454,7 @@ function walkFrom(start: Node, st: State): FailureOutcome {
     const following: Node[] = [];
     for (let s = cur.nextNamedSibling; s; s = s.nextNamedSibling) {
       if (BRANCH_TYPES.has(s.type)) break; // the other branch of an #if around us
+      if (s.type === 'else_clause') break; // the if's other branch: the path goes on after the if
       following.push(s);
     }
     const list = following.filter((s) => s.type !== 'comment');
@@ -506,6 +538,12 @@ export function startOf(call: Node): { start: Node; result: string } | { returne
   return null;
 }
 
+/** The arguments of a call other than the pointer it resizes: where its size is. */
+function sizeArgs(call: Node, ptr: string | null): string[] {
+  const args = (inner(call).childForFieldName('arguments')?.namedChildren ?? []).filter((a): a is Node => !!a && a.type !== 'comment');
+  return args.map((a) => stripParensAndCasts(a.text)).filter((t) => !ptr || !sameLvalue(t, ptr));
+}
+
 /** Walks the failure path of a call whose result went to `result`, with `holders` holding the old block. */
 export function followFailure(
   start: Node,
@@ -514,9 +552,11 @@ export function followFailure(
   text: string,
   resultHolds: 'failure' | 'old' = 'failure',
   elsewhere?: Elsewhere,
+  sizes: string[] = [],
 ): FailureWalk {
   const st: State = {
     ...(elsewhere ? { elsewhere } : {}),
+    sizes: sizes.filter((x) => /^[A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*$/.test(x.trim())),
     result,
     resultHolds,
     holders: holders.filter((h) => !sameLvalue(h, result)),
@@ -566,7 +606,7 @@ export function wrapperContract(
   if ('returned' in start) return innerContract;
   const saved = oldPtr ? copiesBefore(body, start.start.startIndex, oldPtr) : [];
   const holders = [...(oldPtr ? [oldPtr] : []), ...saved];
-  const walk = followFailure(start.start, start.result, holders, text, innerContract === 'old' ? 'old' : 'failure');
+  const walk = followFailure(start.start, start.result, holders, text, innerContract === 'old' ? 'old' : 'failure', undefined, sizeArgs(call, oldPtr));
   const freed = walk.freed || innerContract === 'null-freed';
   const nullish = (): FailureContract => (freed ? 'null-freed' : 'null');
   const o = walk.outcome;
@@ -588,10 +628,11 @@ export function wrapperContract(
   }
 }
 
-/** What the failure path of one `p = f(p, n)` site shows (SiteFacts.failureEnds / oldBlockHeldBy). */
+/** What the failure path of one `p = f(p, n)` site shows (SiteFacts.failureEnds / oldBlockHeldBy / oldBlockFreed). */
 export interface SiteFailure {
   failureEnds?: 'call' | 'assertion';
   oldBlockHeldBy?: string;
+  oldBlockFreed?: boolean;
 }
 
 function innermostLoop(n: Node | null): number | null {
@@ -602,14 +643,34 @@ function innermostLoop(n: Node | null): number | null {
   return null;
 }
 
+/** `a` and `b` lie in the two branches of one if (its consequence and its else): never both on a path. */
+function otherBranch(a: Node | null, b: Node): boolean {
+  for (let p = a?.parent ?? null; p; p = p.parent) {
+    if (p.type === 'function_definition') return false;
+    if (p.type !== 'if_statement' || b.startIndex < p.startIndex || b.endIndex > p.endIndex) continue;
+    const cons = p.childForFieldName('consequence');
+    const alt = p.childForFieldName('alternative');
+    if (!cons || !alt) return false;
+    const inside = (n: Node, x: Node) => x.startIndex >= n.startIndex && x.endIndex <= n.endIndex;
+    return (inside(cons, a!) && inside(alt, b)) || (inside(alt, a!) && inside(cons, b));
+  }
+  return false;
+}
+
 /** The pointer `target` (a plain local) was last set, before `before`, to a copy of another pointer: that one. */
 function copiedFrom(fn: Node, before: number, target: string, call: Node): string | null {
   const text = fn.text.slice(0, Math.max(0, before - fn.startIndex));
   // The last assignment to the target, whatever it is; then whether it copies a pointer:
   // `p = s->buf;`, `char *p = *pp;`, or inside a condition, `(p = v->items[0]) != NULL`.
   const re = new RegExp(String.raw`(?<![\w.>])${escapeRe(target)}\s*=(?!=)`, 'g');
+  // The last one on the call's path: one in the other branch of an if around both does not run
+  // before it (`p = s->buf; if (!p) p = malloc(…); else p = realloc(p, …);`).
+  const all = [...text.matchAll(re)];
   let last: RegExpMatchArray | null = null;
-  for (const m of text.matchAll(re)) last = m;
+  for (let i = all.length - 1; i >= 0 && !last; i--) {
+    const at = fn.startIndex + all[i]!.index!;
+    if (!otherBranch(fn.descendantForIndex(at, at + 1), call)) last = all[i]!;
+  }
   if (!last) return null;
   const after = text.slice(last.index! + last[0].length);
   // The value up to the end of the assignment (`;`, `,` or the `)` closing a condition).
@@ -660,7 +721,7 @@ export function siteFailure(
   const plain = /^[A-Za-z_]\w*$/.test(stripParensAndCasts(target));
   const name = stripParensAndCasts(target);
   const origin = fn && plain && !params.includes(name) ? copiedFrom(fn, s.start.startIndex, name, call) : null;
-  const walk = followFailure(s.start, target, origin ? [origin] : [], text, 'failure', elsewhere);
+  const walk = followFailure(s.start, target, origin ? [origin] : [], text, 'failure', elsewhere, sizeArgs(call, target));
   const o = walk.outcome;
   if (o.kind === 'dies') return { failureEnds: o.by };
   const returnedHere = () => {
@@ -684,5 +745,6 @@ export function siteFailure(
   // keeps the old block reachable as long as the failure path leaves it alone.
   if (origin && params.includes(origin)) return returnedHere() && innermostLoop(call) === null ? { oldBlockHeldBy: 'the caller' } : {};
   if (origin && o.kind !== 'unknown' && walk.holders.includes(origin)) return { oldBlockHeldBy: origin };
+  if (origin && o.kind !== 'unknown' && walk.freed) return { oldBlockFreed: true };
   return {};
 }

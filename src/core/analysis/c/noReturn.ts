@@ -10,6 +10,7 @@
 // is read once per file (memoised), and only when a failure path ends in a call of a name that
 // is not already known.
 import { functionBodies } from '../../scan/regions';
+import { releasersOf } from './releasers';
 
 /** Never return, whatever their arguments. */
 const ALWAYS = new Set([
@@ -294,6 +295,13 @@ export class FileCalls {
       this.checks.set(name, i);
     }
     return i;
+  }
+
+  private releasers: Map<string, number> | null = null;
+
+  /** A function this file defines that frees its argument i (`heap_put(block)` → free(block)): i, else -1. */
+  releases(name: string): number {
+    return (this.releasers ??= releasersOf(this.text)).get(name) ?? -1;
   }
 
   /** The names this file knows not to return (for tests and the incremental document). */

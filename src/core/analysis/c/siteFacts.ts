@@ -197,25 +197,37 @@ function savedBefore(text: string, from: number, before: number, target: string)
   const base = ids?.[ids.length - 1];
   if (!base) return false;
   const assigns = new RegExp(`${lvalueRe(target)}\\s*=(?!=)`, 'g');
-  let saved = false;
+  let saved: { copy: string; at: number } | null = null;
   for (let i = text.indexOf(base, from); i >= 0 && i < before; i = text.indexOf(base, i + 1)) {
     const ls = Math.max(from, text.lastIndexOf('\n', i) + 1);
     let le = text.indexOf('\n', i);
     if (le < 0 || le > before) le = before;
     const line = text.slice(ls, le);
-    const events: { at: number; copy: boolean }[] = [];
+    const events: { at: number; copy: string | null }[] = [];
     for (const m of line.matchAll(COPY_RE)) {
-      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: true });
+      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: m[1]! });
     }
     for (const m of line.matchAll(assigns)) {
       // The site's own assignment (`p = realloc(…)`, `(p = realloc(…))`) is not a later one.
       if (/^[\s(]*(?:\(\s*[\w\s*]+\)\s*)*$/.test(text.slice(ls + m.index + m[0].length, before))) continue;
-      events.push({ at: m.index, copy: false });
+      events.push({ at: m.index, copy: null });
     }
-    for (const e of events.sort((a, b) => a.at - b.at)) saved = e.copy;
+    for (const e of events.sort((a, b) => a.at - b.at)) saved = e.copy ? { copy: e.copy, at: ls + e.at } : null;
     i = le;
   }
-  return saved;
+  // A copy that moves afterwards is a cursor into the block, not a pointer to it (`pos = buf;
+  // fill(&pos, …); buf = realloc(buf, pos - buf + 1)`): nothing holds the block's start.
+  return !!saved && !movedAfter(text.slice(text.indexOf(';', saved.at) + 1, before), saved.copy);
+}
+
+/**
+ * `copy` moves in `text`: stepped, or its address handed out (to a function that may move it).
+ * A plain reassignment is not counted: it is mostly in another branch (`else old = "";`).
+ */
+function movedAfter(text: string, copy: string): boolean {
+  if (!text.trim()) return false;
+  const c = lvalueRe(copy);
+  return new RegExp(String.raw`&\s*${c}|${c}\s*(?:\+\+|--|[-+]=)|(?:\+\+|--)\s*${c}`).test(text);
 }
 
 function identifiers(n: Node): string[] {
@@ -427,6 +439,7 @@ export function siteFacts(
       const f = siteFailure(call, site.assignedBackTo, text, scope, fn ? functionParams(fn) : [], !!def?.assignsBack, elsewhere);
       if (f.failureEnds) facts.failureEnds = f.failureEnds;
       if (f.oldBlockHeldBy) facts.oldBlockHeldBy = f.oldBlockHeldBy;
+      if (f.oldBlockFreed) facts.oldBlockFreed = true;
     }
     if (site.callee === 'mremap' && site.kind === 'direct-call') {
       mremapChecks(call, fn, text, facts);
