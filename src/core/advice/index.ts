@@ -215,7 +215,14 @@ function adviseRealloc(site: CallSite, r: Resolved): Finding[] {
   const out: Finding[] = [];
   const name = siteName(site);
   // `realloc(NULL, n)` is a malloc: no old block, no copy, nothing for the cost rules to weigh.
-  if (site.allocates) return out;
+  // Still a line, so that every call a grep finds is seen to be found, and why it costs nothing here.
+  if (site.allocates) {
+    const b = site.newSize?.bytes;
+    const size = b !== null && b !== undefined && b > 0 ? ` ${formatBytes(b)}` : '';
+    out.push(finding(site, RULES.reallocCost, 'hint',
+      `${name} with a null pointer allocates${size}: it is a malloc, with no old block to copy or move, so there is no resize cost to weigh.`));
+    return out;
+  }
   if (site.growth === 'linear' && site.inLoop) {
     out.push(finding(site, RULES.reallocLinearGrowth, 'warning',
       `${name} grows the buffer by a constant step inside a loop: every call may copy the whole buffer, so the total copying grows with the square of the final size. Grow the capacity geometrically (×1.5 or ×2) and keep a separate length, which makes the total linear.`));
