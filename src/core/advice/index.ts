@@ -227,6 +227,9 @@ function adviseRealloc(site: CallSite, r: Resolved): Finding[] {
     out.push(finding(site, RULES.reallocLinearGrowth, 'warning',
       `${name} grows the buffer by a constant step inside a loop: every call may copy the whole buffer, so the total copying grows with the square of the final size. Grow the capacity geometrically (×1.5 or ×2) and keep a separate length, which makes the total linear.`));
   }
+  // `realloc(p, 0)` frees (glibc) or hands back a minimal block: realloc-zero-size says which, and
+  // there is no resize to price.
+  if (site.newSize?.bytes === 0) return out;
   const N = known(site.newSize);
   const alloc = ALLOCATOR_WORDS[r.allocator];
   if (N === null) {

@@ -34,4 +34,13 @@ describe('C calls with a null pointer', () => {
     assert.match(costs[2]!.message, /^`realloc` with a null pointer allocates 24 bytes/);
     assert.ok(!findings.some((f) => f.site.allocates && /growing/.test(f.message)));
   });
+
+  it('a size of zero frees: realloc-zero-size says so, and no cost line weighs a resize that is not one', async () => {
+    const sites = (await analyze(`#include <stdlib.h>
+void *drop (void *p) { return realloc (p, 0); }
+void *keep (void *p) { return realloc (p, 1); }
+`)).sites;
+    const findings = adviseSites(sites);
+    assert.deepEqual(findings.map((f) => [f.site.nameRange.start.line, f.rule]), [[2, 'realloc-zero-size'], [3, 'realloc-cost']]);
+  });
 });
