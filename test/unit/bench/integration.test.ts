@@ -122,6 +122,21 @@ describe('bench harness on this machine (integration)', function () {
     assert.ok(top > 1.5 * warm, `top ${top} ns, warm ${warm} ns`);
   });
 
+  it('realloc-grow-fresh: blocks from the mmap threshold on are mmapped whatever the smaller sizes before them left in the heap', async () => {
+    // 120 KiB → 240 KiB keeps ~64 MiB of blocks (the grave) within 300 repetitions; released in
+    // the middle of a repetition, its fence stayed alone above ~32 MiB of free heap, and the next
+    // point's 1 MiB block came from there and grew in place (1.3 µs instead of a 7 µs mremap).
+    // The harness checks each such block is mmapped and fails the point otherwise.
+    const sweep: Sweep = {
+      ...quickSweep(2), ops: ['realloc-grow-fresh'], sizes: [120 * 1024, MiB], byteSizes: [], threads: [1],
+      reps: 300, minReps: 300, timeBudgetMs: 5000, timeLimitMs: 100_000,
+    };
+    const out = await runHarness(host, harness.binary, { sweep });
+    assert.deepEqual(out.errors, []);
+    assert.deepEqual(out.failed, [], JSON.stringify(out.failed));
+    assert.deepEqual(out.points.map((p) => [p.bytes, p.reps]), [[120 * 1024, 300], [MiB, 300]]);
+  });
+
   it('stops cleanly on SIGTERM: finishes its output with an interrupted end line and exits 0', async () => {
     const sweep: Sweep = { ...quickSweep(2), ops: ['mremap-move', 'munmap'], sizes: [4096, 8192, 16384], threads: [1], reps: 100000, minReps: 100000, timeBudgetMs: 60_000, timeLimitMs: 100_000 };
     const args = ['--ops', sweep.ops.join(','), '--sizes', sweep.sizes.join(','), '--threads', '1', '--reps', '100000', '--min-reps', '100000', '--time-budget-ms', '60000'];
