@@ -235,9 +235,14 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   // the specific ones settle together. A weak pull to the start breaks ties where the points do
   // not care (a term the sweep cannot see stays where it was).
   const SCAN_GRID = 20;
+  const SCAN_NEAR = 2;
+  const GOLDEN_STEPS = 6;
   const SCAN_PRIOR = 0.02;
   const startU = [...u0];
-  const scanOne = (j: number, u: number[]): number => {
+  // The first pass scans each whole range; the second only the grid steps either side of where
+  // the first left each parameter (a broad term moves by less than that once the specific ones
+  // have settled), which halves the fit's time.
+  const scanOne = (j: number, u: number[], pass: number): number => {
     const pts = endTouches[j]!.map((i) => usable[i]!);
     if (pts.length === 0) return u[j]!;
     const costAt = (x: number): number => {
@@ -250,7 +255,9 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     let best = Math.min(to, Math.max(from, u[j]!));
     let bestCost = costAt(best);
     if (step <= 0) return best;
-    for (let k = 0; k <= SCAN_GRID; k++) {
+    const near = pass > 0 ? Math.round((best - from) / step) : 0;
+    const [k0, k1] = pass > 0 ? [Math.max(0, near - SCAN_NEAR), Math.min(SCAN_GRID, near + SCAN_NEAR)] : [0, SCAN_GRID];
+    for (let k = k0; k <= k1; k++) {
       const x = from + k * step;
       const c = costAt(x);
       if (c < bestCost - 1e-9) {
@@ -266,7 +273,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
     let x2 = a + g * (b - a);
     let c1 = costAt(x1);
     let c2 = costAt(x2);
-    for (let it = 0; it < 10; it++) {
+    for (let it = 0; it < GOLDEN_STEPS; it++) {
       if (c1 < c2) {
         b = x2;
         x2 = x1;
@@ -286,7 +293,7 @@ export function fitProfile(profile: Profile, measured: MeasuredPoint[], opts: Fi
   };
   const order = defs.map((_, j) => j).sort((a, b) => endTouches[a]!.length - endTouches[b]!.length);
   for (let pass = 0; pass < (opts.scanPasses ?? 2); pass++) {
-    for (const j of order) u0[j] = scanOne(j, u0);
+    for (const j of order) u0[j] = scanOne(j, u0, pass);
   }
   const toParams = (u: number[]): Params => {
     const p = { ...start };

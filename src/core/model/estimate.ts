@@ -116,8 +116,13 @@ export interface Estimate extends EstimateSummary {
 class Acc {
   readonly terms: BreakdownTerm[] = [];
   total = 0;
-  constructor(private readonly fast: boolean) {}
-  /** `label` may be a function when building it costs more than the sum (a calibration fit runs the model ~10⁵ times). */
+  /** Sums only: no breakdown, and callers skip building assumption text (see `note`). */
+  constructor(readonly fast: boolean) {}
+  /**
+   * `label` may be a function when building it costs more than the sum (a calibration fit runs
+   * the model ~5·10⁵ times); hot paths pass `a.fast ? '' : () => …`, so that not even the
+   * function is made when nobody reads the label.
+   */
   add(term: string, labelOrFn: string | (() => string), count: number, unitNs: number): void {
     const ns = count * unitNs;
     // Below a femtosecond a term is nothing (parameters at a zero edge of their range).
@@ -159,37 +164,67 @@ interface Derived {
   overlap: boolean;
 }
 
-function derive(p: Params, ctx: ModelContext): Derived {
+/** What a context fixes whatever the parameters: worked out once per context (a fit makes ~10⁵ estimates per context). */
+interface ContextFacts {
+  page: number;
+  slotPages: number;
+  k: number;
+  /** Which PTI term a kernel entry pays, or none. */
+  pti: 'none' | 't_pti' | 't_pti_nopcid';
+  ptiLabel: string;
+  /** How a shootdown is paid: none (no other CPU), INVLPGB broadcast, or IPIs. */
+  shootdown: 'none' | 'a_bcast' | 'ipi';
+  sdTerm: string;
+  sdLabel: string;
+  overlap: boolean;
+}
+
+const contextFacts = new WeakMap<ModelContext, ContextFacts>();
+
+function factsOf(ctx: ModelContext): ContextFacts {
+  const hit = contextFacts.get(ctx);
+  // The threads are checked on every call: a context is a plain object its caller may change.
+  if (hit && hit.k === Math.max(0, Math.min(checkThreads(ctx.threads) - 1, ctx.machine.cpus - 1))) return hit;
   const m = ctx.machine;
   const page = m.pageSize;
-  const slotPages = page / 8;
   const threads = checkThreads(ctx.threads);
   const k = Math.max(0, Math.min(threads - 1, m.cpus - 1));
-  const pti =
-    m.pti === 'off' ? 0 : m.pti === 'pti-nopcid' || !kernelAtLeast(m.kernel, 4, 14) ? p.t_pti_nopcid : p.t_pti;
-  let sdNs = 0;
-  let sdTerm = 'T_sd';
+  const pti = m.pti === 'off' ? 'none' : m.pti === 'pti-nopcid' || !kernelAtLeast(m.kernel, 4, 14) ? 't_pti_nopcid' : 't_pti';
+  let shootdown: ContextFacts['shootdown'] = 'none';
   let sdLabel = '';
   if (k > 0) {
     if (m.arch === 'x86-64' && m.invlpgb && k >= 2 && kernelAtLeast(m.kernel, 6, 15)) {
-      sdNs = p.a_bcast;
-      sdTerm = 'a_bcast';
+      shootdown = 'a_bcast';
       sdLabel = `broadcast TLB invalidation to ${k} other CPUs (INVLPGB, no interrupts)`;
     } else {
-      sdNs = p.a_ipi + p.b_ipi * k;
+      shootdown = 'ipi';
       sdLabel =
         m.arch === 'arm64'
           ? `broadcast TLB invalidation reaching ${k} other CPU${k > 1 ? 's' : ''}`
           : `interrupting ${k} other CPU${k > 1 ? 's' : ''} to flush ${k > 1 ? 'their TLBs' : 'its TLB'} (shootdown)`;
     }
   }
-  return {
-    p, m, ctx, page, slotPages, slotBytes: page * slotPages,
-    ceiling: m.arch === 'arm64' ? slotPages - 1 : p.n_ceil,
-    k, ptiNs: pti,
+  const facts: ContextFacts = {
+    page, slotPages: page / 8, k, pti,
     ptiLabel: `page-table isolation on kernel entry (${m.pti === 'pti-pcid' ? 'PTI with PCID' : 'PTI without PCID'})`,
-    sdNs, sdTerm, sdLabel,
+    shootdown, sdTerm: shootdown === 'a_bcast' ? 'a_bcast' : 'T_sd', sdLabel,
     overlap: m.arch === 'x86-64' && kernelAtLeast(m.kernel, 5, 13),
+  };
+  contextFacts.set(ctx, facts);
+  return facts;
+}
+
+function derive(p: Params, ctx: ModelContext): Derived {
+  const f = factsOf(ctx);
+  const m = ctx.machine;
+  return {
+    p, m, ctx, page: f.page, slotPages: f.slotPages, slotBytes: f.page * f.slotPages,
+    ceiling: m.arch === 'arm64' ? f.slotPages - 1 : p.n_ceil,
+    k: f.k, ptiNs: f.pti === 'none' ? 0 : p[f.pti],
+    ptiLabel: f.ptiLabel,
+    sdNs: f.shootdown === 'none' ? 0 : f.shootdown === 'a_bcast' ? p.a_bcast : p.a_ipi + p.b_ipi * f.k,
+    sdTerm: f.sdTerm, sdLabel: f.sdLabel,
+    overlap: f.overlap,
   };
 }
 
@@ -268,11 +303,11 @@ export function hostHugePages(p: Params, m: MachineFacts, bytes: number): number
 // Huge pages pay their own host term: our 2–16 MiB THP runs took ≈80 µs per huge page and the
 // 64–256 MiB ones ≈210–235 µs, far less extra per byte than 4 KiB faults pay (c_fault_host).
 function hostHugeFaults(p: Params, m: MachineFacts, a: Acc, bytes: number, k: number): void {
-  a.add('t_fault2M_host', () => `host backing fresh huge pages beyond the first ${+p.s_fault_pool_huge.toPrecision(3)} MiB (VM guest)${k > 0 && p.f_host_corun > 0 ? ', slowed by the other running CPUs' : ''}`, hostHugePages(p, m, bytes), p.t_fault2M_host * hostCorun(p, k));
+  a.add('t_fault2M_host', a.fast ? '' : () => `host backing fresh huge pages beyond the first ${+p.s_fault_pool_huge.toPrecision(3)} MiB (VM guest)${k > 0 && p.f_host_corun > 0 ? ', slowed by the other running CPUs' : ''}`, hostHugePages(p, m, bytes), p.t_fault2M_host * hostCorun(p, k));
 }
 
 function hostFaults(p: Params, m: MachineFacts, a: Acc, bytes: number, k: number): void {
-  a.add('c_fault_host', () => `host backing fresh memory beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)${k > 0 && p.f_host_corun > 0 ? ', slowed by the other running CPUs' : ''}`, hostFaultPages(p, m, bytes), p.c_fault_host * hostCorun(p, k));
+  a.add('c_fault_host', a.fast ? '' : () => `host backing fresh memory beyond the first ${+p.s_fault_pool.toPrecision(3)} MiB (VM guest)${k > 0 && p.f_host_corun > 0 ? ', slowed by the other running CPUs' : ''}`, hostFaultPages(p, m, bytes), p.c_fault_host * hostCorun(p, k));
 }
 
 /** Reading a never-written source: one zero-page fault per page (MODEL-FACTS §1.7). */
@@ -284,6 +319,14 @@ function zeroPageFaults(d: Derived, a: Acc, bytes: number): void {
 
 type CopyLevel = 'L1' | 'L2' | 'L3' | 'mem';
 const COPY_LEVELS: readonly CopyLevel[] = ['L1', 'L2', 'L3', 'mem'];
+const COPY_BANDWIDTHS = ['B_L1', 'B_L2', 'B_L3', 'B_mem'] as const;
+
+function copyLabel(d: Derived, level: number, share: number): string {
+  const lvl = COPY_LEVELS[level]!;
+  const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
+  const part = share < 1 ? ` (${Math.round(share * 100)}% of the bytes: the copy straddles a cache size)` : '';
+  return `copying bytes at ${+d.p[COPY_BANDWIDTHS[level]!].toPrecision(4)} GB/s (${where})${part}`;
+}
 
 /** Which cache level a copy of `bytes` mostly works in (source + destination = 2N). */
 export function copyLevel(m: MachineFacts, bytes: number): CopyLevel {
@@ -313,13 +356,17 @@ export function copyLevel(m: MachineFacts, bytes: number): CopyLevel {
  */
 export function copyShares(m: MachineFacts, bytes: number, l3Share = 1): [number, number, number, number] {
   const ws = 2 * bytes;
-  const outer = (size: number): number => Math.min(1, Math.max(0, (Math.log2(ws / size) + 0.5) / 1.5));
   const outerL1 = Math.min(1, Math.max(0, Math.log2(ws / m.caches.l1d) / 0.5));
   // Fraction of bytes beyond each cache; never more beyond an outer cache than an inner one.
   const w1 = outerL1;
-  const w2 = Math.min(w1, outer(m.caches.l2));
-  const w3 = Math.min(w2, outer(m.caches.l3 * l3Share));
+  const w2 = Math.min(w1, beyondCache(ws, m.caches.l2));
+  const w3 = Math.min(w2, beyondCache(ws, m.caches.l3 * l3Share));
   return [1 - w1, w1 - w2, w2 - w3, w3];
+}
+
+/** Share of a working set of `ws` bytes beyond an outer cache of `size` bytes (copyShares). */
+function beyondCache(ws: number, size: number): number {
+  return Math.min(1, Math.max(0, (Math.log2(ws / size) + 0.5) / 1.5));
 }
 
 /** Share of an L2 emptied by writing `bytes`: 0 up to L2/√2, 1 from twice the L2 (the copy law with the written bytes as the working set). */
@@ -332,16 +379,12 @@ function copy(d: Derived, a: Acc, bytes: number, workingSet = 2 * bytes): void {
   a.add('t_call', 'calling memcpy', 1, d.p.t_call);
   // copyShares takes the bytes copied and counts source + destination as the working set.
   const shares = copyShares(d.m, Math.max(bytes, workingSet / 2), d.p.f_l3);
-  shares.forEach((share, i) => {
-    if (!(share > 0)) return;
-    const lvl = COPY_LEVELS[i]!;
-    const id = `B_${lvl}` as 'B_L1' | 'B_L2' | 'B_L3' | 'B_mem';
-    a.add(id, () => {
-      const where = lvl === 'mem' ? 'from main memory' : `in ${lvl} cache`;
-      const part = share < 1 ? ` (${Math.round(share * 100)}% of the bytes: the copy straddles a cache size)` : '';
-      return `copying bytes at ${+d.p[id].toPrecision(4)} GB/s (${where})${part}`;
-    }, bytes * share, 1 / d.p[id]);
-  });
+  for (let i = 0; i < shares.length; i++) {
+    const share = shares[i]!;
+    if (!(share > 0)) continue;
+    const id = COPY_BANDWIDTHS[i]!;
+    a.add(id, a.fast ? '' : () => copyLabel(d, i, share), bytes * share, 1 / d.p[id]);
+  }
 }
 
 function munmapWork(d: Derived, a: Acc, bytes: number, untouched = false, slotLeadPages = 0): void {
@@ -413,7 +456,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
     // buffer has emptied the caches the kernel then misses in (an untouched mapping grows in a
     // flat ≈0.5 µs; see c_grow). A smooth saturation, cap·(1 − e^(−pages·c_grow/cap)).
     const rise = p.t_grow_cap > 0 && !op.untouched ? p.t_grow_cap * -Math.expm1((-pa * p.c_grow) / p.t_grow_cap) : 0;
-    a.add('c_grow', () => `cold caches after writing the buffer (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
+    a.add('c_grow', a.fast ? '' : () => `cold caches after writing the buffer (${pa} pages × c_grow, levelling off at t_grow_cap)`, 1, rise);
     // Our sweep: the rise is not smooth around the L2 size. 1 MiB written adds ≈0.1 µs, 2 MiB
     // ≈0.6 µs, 4 MiB ≈1.4 µs, 8 MiB ≈2.0 µs: once the writes no longer fit in L2, what the grow
     // needs (VMA tree, mm, its code) comes from L3. Paid in the share of the written bytes
@@ -460,22 +503,25 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
   return `move (${A === B ? 'same size' : 'grow'}, ${align === 'misaligned' ? 'entry by entry' : align === 'pmd' ? 'whole page tables' : 'whole 1 GiB tables'})`;
 }
 
+/**
+ * `count` extents of `n` pages moved entry by entry: one flush each (flush_tlb_range under the
+ * page-table locks, 4.19+); before 4.18 (LATENCY_LIMIT) one every 64 pages instead.
+ */
+function flushExtents(d: Derived, a: Acc, n: number, count: number): void {
+  if (count <= 0 || n <= 0) return;
+  if (kernelAtLeast(d.m.kernel, 4, 18) || n <= 64) {
+    flushEvents(d, a, n, count);
+    return;
+  }
+  const whole = Math.floor(n / 64);
+  flushEvents(d, a, 64, whole * count);
+  if (n > whole * 64) flushEvents(d, a, n - whole * 64, count);
+}
+
 /** Page-table work and flushes of moving `pa` resident pages (source starts on a slot boundary). */
 function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'auto'>, thp: boolean, as: string[], offsets?: { source: number; destination: number }): void {
   const p = d.p;
   const S = d.slotPages;
-  // `count` extents of `n` pages moved entry by entry: one flush each (flush_tlb_range under the
-  // page-table locks, 4.19+); before 4.18 (LATENCY_LIMIT) one every 64 pages instead.
-  const extentFlushes = (n: number, count: number): void => {
-    if (count <= 0 || n <= 0) return;
-    if (kernelAtLeast(d.m.kernel, 4, 18) || n <= 64) {
-      flushEvents(d, a, n, count);
-      return;
-    }
-    const whole = Math.floor(n / 64);
-    flushEvents(d, a, 64, whole * count);
-    if (n > whole * 64) flushEvents(d, a, n - whole * 64, count);
-  };
   const pud = align === 'pud' && kernelAtLeast(d.m.kernel, 5, 11) && d.page === 4096;
   const pmdOk = d.m.arch === 'arm64' ? kernelAtLeast(d.m.kernel, 5, 10) : kernelAtLeast(d.m.kernel, 5, 0);
   let rest = pa;
@@ -504,7 +550,7 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
     }
     if (align === 'pmd') as.push('source and destination are 2 MiB-aligned to each other: whole page tables move');
     a.add('c_pte', 'moving one page-table entry', rest, p.c_pte);
-    extentFlushes(rest, 1);
+    flushExtents(d, a, rest, 1);
     return;
   }
   if (align !== 'misaligned') as.push(`this kernel (${d.m.kernel}) cannot move whole page tables: entries move one by one`);
@@ -521,13 +567,18 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
   // Each extent ends at the next source OR destination slot boundary (get_extent): with the
   // destination half a slot off, extents are S/2 pages; aligned addresses give whole slots.
   if (align === 'misaligned' && offsets) {
-    for (const [len, count] of moveExtents(rest, offsets.source, offsets.destination, S)) extentFlushes(len, count);
+    for (const [len, count] of moveExtents(rest, offsets.source, offsets.destination, S)) flushExtents(d, a, len, count);
     return;
   }
   const ext = align === 'misaligned' ? S / 2 : S;
   const full = Math.floor(rest / ext);
-  extentFlushes(ext, full);
-  extentFlushes(rest - full * ext, 1);
+  flushExtents(d, a, ext, full);
+  flushExtents(d, a, rest - full * ext, 1);
+}
+
+/** Where page `x` lies in its slot of `S` pages. */
+function slotOffset(x: number, S: number): number {
+  return ((Math.floor(x) % S) + S) % S;
 }
 
 /**
@@ -539,9 +590,8 @@ function movePages(d: Derived, a: Acc, pa: number, align: Exclude<Alignment, 'au
  */
 export function moveExtents(n: number, src: number, dst: number, S: number): [number, number][] {
   if (!(n > 0)) return [];
-  const mod = (x: number) => ((Math.floor(x) % S) + S) % S;
-  const c1 = S - mod(src); // first source boundary, 1..S pages in
-  const d1 = S - mod(dst);
+  const c1 = S - slotOffset(src, S); // first source boundary, 1..S pages in
+  const d1 = S - slotOffset(dst, S);
   const x = Math.min(c1, d1);
   if (n <= x) return [[n, 1]];
   const out: [number, number][] = [[x, 1]];
@@ -632,7 +682,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
   const mmapped = A >= thr;
   const hdr = alloc === 'glibc' ? GLIBC_MMAP_HEADER : 0;
   if (mmapped && (alloc === 'glibc' || B >= thr)) {
-    as.push(`the block is mmapped (${formatBytes(A)} ≥ the ${alloc} mmap threshold of ${formatBytes(thr)})`);
+    if (!a.fast) as.push(`the block is mmapped (${formatBytes(A)} ≥ the ${alloc} mmap threshold of ${formatBytes(thr)})`);
     if (pages(A + hdr, d.page) === pages(B + hdr, d.page)) {
       a.add('t_fast', 'realloc that needs no work (same page count)', 1, d.p.t_fast);
       return `${alloc}: mmapped block, same number of pages: no system call`;
@@ -659,7 +709,7 @@ function realloc(d: Derived, a: Acc, op: Extract<Operation, { kind: 'realloc' }>
     a.add('t_heap_free', 'splitting off the freed tail', 1, d.p.t_heap_free);
     return `${alloc}: heap block shrinks in place`;
   }
-  as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${formatBytes(thr)}) and cannot grow in place`);
+  if (!a.fast) as.push(`the block is on the heap (below the ${alloc} mmap threshold of ${formatBytes(thr)}) and cannot grow in place`);
   return `${alloc}: heap block copied: ${mallocCopyFree(d, a, A, B, alloc, as, op.untouched)}`;
 }
 
