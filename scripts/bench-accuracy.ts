@@ -7,6 +7,15 @@
 //
 //   npx tsx scripts/bench-accuracy.ts [--quick] [--from FILE] [--save FILE] [--report FILE]
 //                                     [--no-keep] [--holdout 16K,1M,...] [--cc PATH] [--cache-dir DIR] [--json]
+//                                     [--calibrate-quick | --profile FILE|this-machine|x86-64|... [--refit]]
+//
+// Issue 12's floors, in one command: --calibrate-quick runs a real `pagecost calibrate --quick`
+// (node dist/cli.js: `npm run build` first) right after the sweep, and judges the profile it
+// writes against the sweep's points: all of them and the sizes the quick sweep never measured
+// (≥ 90% within 1.5×, median ≤ 1.2×, calibration under 60 s); then the probe (`this-machine`:
+// ≥ 70% within 2×, ≥ 90% within 4×). --profile judges a profile already made instead: a
+// calibration file as it was written (with --refit: its measurements fitted again by this
+// code, to replay an older calibration with a newer model), the probe, or a built-in.
 //
 // The first line names the machine key (CPU, CPU count, kernel and a hash of every fact the model
 // reads; src/core/model/machine.ts). A fresh run is kept under docs/measurements/<machine key>/
@@ -14,14 +23,17 @@
 // --no-keep; --save and --report name other files. --from reads a measurements file (or a
 // calibration profile, which embeds its measurements) and writes a report only with --report.
 // The load average is printed with every figure: on a shared machine it explains the spread.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { abortOnInterrupt, harnessSourcePaths, nodeBenchHost } from '../src/cli/benchHost';
-import { thisMachine } from '../src/cli/probe';
-import { accuracyReport, errorFactor, type ErrorDistribution } from '../src/core/bench/accuracy';
-import { measuredMachineKey, renderFit } from '../src/core/bench/calibration';
+import { probedThisMachine, thisMachine } from '../src/cli/probe';
+import { MODEL_VERSION, builtinProfile, isBuiltinName } from '../src/core/model';
+import { accuracyReport, errorFactor, judgeProfile, type ErrorDistribution, type ProfileJudgement } from '../src/core/bench/accuracy';
+import { calibrate, measuredMachineKey, renderFit, type CalibrationFile } from '../src/core/bench/calibration';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, checkMeasurements, type MeasurementsFile } from '../src/core/bench/measurements';
 import { BenchError, runBenchmark } from '../src/core/bench/runner';
 import { formatBytes, fullSweep, parseSize, quickSweep } from '../src/core/bench/sweep';
@@ -100,6 +112,81 @@ function floors(r: ReturnType<typeof accuracyReport>): string {
   );
 }
 
+interface Judged {
+  /** What was judged, in words (file, how it was made, the load while it was). */
+  what: string;
+  kind: 'calibration' | 'probe' | 'built-in';
+  judgement: ProfileJudgement;
+  /** Wall time of the calibration run, when this script ran it. */
+  calibrateMs?: number;
+}
+
+/** Runs a real `pagecost calibrate --quick` (the built CLI) and returns the profile it wrote, timed. */
+function calibrateQuick(out: string): { file: CalibrationFile; ms: number; load: { before: number[]; after: number[] } } {
+  const cli = join(__dirname, '..', 'dist', 'cli.js');
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build first`);
+  const before = loadavg();
+  process.stderr.write(`bench-accuracy: running node dist/cli.js calibrate --quick --out ${out}; load average before: ${load()}\n`);
+  const t0 = performance.now();
+  execFileSync(process.execPath, [cli, 'calibrate', '--quick', '--out', out], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const ms = performance.now() - t0;
+  return { file: JSON.parse(readFileSync(out, 'utf8')) as CalibrationFile, ms, load: { before, after: loadavg() } };
+}
+
+/** The sizes a calibration file's own measurements cover. */
+const ownSizes = (f: CalibrationFile): number[] => [...new Set(f.measurements.points.map((p) => p.bytes))];
+
+async function judged(m: MeasurementsFile, key: string): Promise<Judged | null> {
+  if (process.argv.includes('--calibrate-quick')) {
+    const keep = !process.argv.includes('--no-keep');
+    const out = keep ? keptPath(key, `${new Date().toISOString().slice(0, 10)}-calibrate-quick`, '.json') : join(mkdtempSync(join(tmpdir(), 'pagecost-accuracy-')), 'calibrate-quick.json');
+    const { file, ms, load: l } = calibrateQuick(out);
+    return {
+      what: `a real calibrate --quick, ${out} (${(ms / 1000).toFixed(1)} s wall; load average ${l.before.map((x) => x.toFixed(2)).join(' ')} before, ${l.after.map((x) => x.toFixed(2)).join(' ')} after)`,
+      kind: 'calibration', judgement: judgeProfile(m, file.params, ownSizes(file)), calibrateMs: ms,
+    };
+  }
+  const name = flag('--profile');
+  if (!name) return null;
+  if (name === 'this-machine') return judgedProbe(m);
+  if (isBuiltinName(name)) return { what: `the built-in ${name}`, kind: 'built-in', judgement: judgeProfile(m, builtinProfile(name).params) };
+  const file = JSON.parse(readFileSync(name, 'utf8')) as CalibrationFile;
+  if (!file.measurements) throw new Error(`${name}: not a calibration file (pagecost calibrate --out writes one)`);
+  if (process.argv.includes('--refit')) {
+    const { file: again } = calibrate(file.measurements, 'refit');
+    return { what: `${name}, its ${file.measurements.points.length} points fitted again by this code (model v${MODEL_VERSION})`, kind: 'calibration', judgement: judgeProfile(m, again.params, ownSizes(file)) };
+  }
+  if (file.modelVersion !== MODEL_VERSION) throw new Error(`${name} was fitted by model v${file.modelVersion}, this is v${MODEL_VERSION}: add --refit`);
+  return { what: `${name}, as written (${file.created})`, kind: 'calibration', judgement: judgeProfile(m, file.params, ownSizes(file)) };
+}
+
+/** `this-machine`: the probe kept for this machine (run now if there is none). */
+async function judgedProbe(m: MeasurementsFile): Promise<Judged> {
+  const t = await probedThisMachine({ allowProbe: true });
+  return { what: `this-machine (${t.how})`, kind: t.kind === 'probe' ? 'probe' : 'built-in', judgement: judgeProfile(m, t.profile.params) };
+}
+
+function judgedText(j: Judged): string {
+  const { all, heldOut, heldOutSizes } = j.judgement;
+  const line = (ok: boolean, what: string) => `  ${ok ? 'met    ' : 'NOT MET'}  ${what}\n`;
+  let text = `\n${j.what}, against this sweep:\n` + dist('all points', all, j.kind === 'probe' ? 'targets: ≥ 70% within 2×, ≥ 90% within 4×' : j.kind === 'calibration' ? 'target: ≥ 90% within 1.5×, median ≤ 1.2×' : 'no target');
+  if (heldOut) text += dist(`sizes it never measured (${heldOutSizes.map(formatBytes).join(', ')})`, heldOut, 'same target');
+  if (j.kind === 'calibration') {
+    text +=
+      `\nissue 12 floors (after calibrate --quick, the full sweep):\n` +
+      line(all.within1_5 >= 0.9, `≥ 90% of the points within 1.5× (${pct(all.within1_5)})`) +
+      (heldOut ? line(heldOut.within1_5 >= 0.9, `≥ 90% of the sizes it never measured within 1.5× (${pct(heldOut.within1_5)})`) : '') +
+      line(all.median <= 1.2, `median error ≤ 1.2× (${all.median.toFixed(2)}×)`) +
+      (j.calibrateMs !== undefined ? line(j.calibrateMs < 60_000, `calibration under 60 s (${(j.calibrateMs / 1000).toFixed(1)} s)`) : '');
+  } else if (j.kind === 'probe') {
+    text +=
+      `\nissue 12 floors (this-machine, uncalibrated):\n` +
+      line(all.within2 >= 0.7, `≥ 70% of the points within 2× (${pct(all.within2)})`) +
+      line(all.within4 >= 0.9, `≥ 90% within 4× (${pct(all.within4)})`);
+  }
+  return text;
+}
+
 /** A file name under docs/measurements/<key>/ that is not taken yet (…-full.json, …-full-2.json). */
 function keptPath(key: string, stem: string, suffix: string): string {
   const dir = join(__dirname, '..', 'docs', 'measurements', key);
@@ -135,10 +222,13 @@ async function main(): Promise<number> {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
+  // Back to back with the sweep: the calibration (or the probe) runs before the fits below.
+  const j = await judged(m, key);
+  const probe = process.argv.includes('--calibrate-quick') ? await judgedProbe(m) : null;
   const r = accuracyReport(m, { ...(heldOutSizes ? { heldOutSizes } : {}), now: () => performance.now(), cpuNow, crossValidate: true });
   if (process.argv.includes('--json')) {
     const { fit: _fit, ...rest } = r;
-    process.stdout.write(`${JSON.stringify({ machineKey: key, measuredAt: m.measuredAt, loadNow: loadavg(), ...rest }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machineKey: key, measuredAt: m.measuredAt, loadNow: loadavg(), ...rest, judged: j, probe }, null, 2)}\n`);
     return 0;
   }
   const f = m.machine;
@@ -167,7 +257,9 @@ async function main(): Promise<number> {
       `could not be fitted here (defaults kept):\n` +
       r.unfitted.map((u) => `  ${u.id}: ${u.reason}`).join('\n') +
       `\n\n${renderFit(r.fit)}\n` +
-      floors(r);
+      floors(r) +
+      (j ? judgedText(j) : '') +
+      (probe ? judgedText(probe) : '');
   // A fresh run printed the key before measuring: the report file has it, stdout once.
   process.stdout.write(from ? text : text.slice(keyLine.length));
   const report = flag('--report') ?? (keep && save ? save.replace(/\.json$/, '-accuracy.txt') : undefined);

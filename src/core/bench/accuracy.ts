@@ -133,3 +133,32 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
     fit: allFit,
   };
 }
+
+/** How a given profile (a quick calibration, the probe, a built-in) predicts a sweep it did not see. */
+export interface ProfileJudgement {
+  /** Every point of the sweep. */
+  all: ErrorDistribution;
+  /** Sizes the profile's own measurements lack (a quick calibration's: all but 4–9 of them). */
+  heldOutSizes: number[];
+  heldOut: ErrorDistribution | null;
+}
+
+/**
+ * `params` (written over the sweep's start, as a calibration file's are loaded) against the
+ * points of `m`; `ownSizes`: the sizes the profile was fitted to, so that the rest can be judged
+ * apart (issue 12: a quick calibration must hold on the full sweep's sizes too).
+ */
+export function judgeProfile(m: MeasurementsFile, params: Partial<Record<ParamId, number>>, ownSizes?: readonly number[]): ProfileJudgement {
+  const { start } = calibrationStart(m, 'judged');
+  const clockNs = m.machine.clockNs > 0 ? m.machine.clockNs : 0;
+  const full = { ...start.params, ...params };
+  const own = new Set(ownSizes ?? []);
+  const held = ownSizes ? [...new Set(m.points.filter((p) => p.op !== 'syscall' && !own.has(p.bytes)).map((p) => p.bytes))].sort((a, b) => a - b) : [];
+  const heldSet = new Set(held);
+  return {
+    all: distribution(pointErrors(start, full, m.points, clockNs)),
+    heldOutSizes: held,
+    heldOut: ownSizes ? distribution(pointErrors(start, full, m.points.filter((p) => heldSet.has(p.bytes)), clockNs)) : null,
+  };
+}
+

@@ -2,7 +2,7 @@
 // page into its slot, the clock read), the sweep's extra points, and the accuracy report.
 import { strict as assert } from 'node:assert';
 import { builtinProfile, estimateNamed, estimateNs, estimateOp, makeContext, type Params, type Profile } from '../../../src/core/model';
-import { accuracyReport, defaultHoldout, distribution, errorFactor, pointErrors } from '../../../src/core/bench/accuracy';
+import { accuracyReport, defaultHoldout, distribution, errorFactor, judgeProfile, pointErrors } from '../../../src/core/bench/accuracy';
 import { calibrate, calibrationStart, renderCalibrationReport, writtenParams } from '../../../src/core/bench/calibration';
 import { MEASUREMENTS_FORMAT, MEASUREMENTS_VERSION, type MeasurementsFile } from '../../../src/core/bench/measurements';
 import { modelPoint } from '../../../src/core/bench/modelled';
@@ -188,6 +188,20 @@ describe('bench: accuracy report', function () {
     const { file, fit } = calibrate(m, 'x');
     assert.deepEqual(file.params, { ...writtenParams(fit), ...(file.params.n_ceil !== undefined ? { n_ceil: file.params.n_ceil } : {}) });
     for (const f of fit.fitted) assert.equal(f.id in file.params, f.identified, f.id);
+  });
+
+  it('judges a profile against a sweep it did not see: all points, and apart the sizes its own measurements lack', () => {
+    const m = measurements({ c_pte: 18, t_fault4k: 3000 });
+    const quickSizes = [4 * KiB, 64 * KiB, 2 * MiB];
+    const truth = judgeProfile(m, { c_pte: 18, t_fault4k: 3000 }, quickSizes);
+    assert.equal(truth.all.within1_25, 1);
+    assert.equal(truth.all.points, m.points.length);
+    assert.ok(!truth.heldOutSizes.some((b) => quickSizes.includes(b)) && truth.heldOutSizes.includes(16 * KiB) && !truth.heldOutSizes.includes(0));
+    assert.equal(truth.heldOut!.points, m.points.filter((p) => truth.heldOutSizes.includes(p.bytes)).length);
+    // The built-in (faults half as dear, moves dearer per entry) misses some of them.
+    const builtin = judgeProfile(m, {});
+    assert.ok(builtin.all.within1_25 < 1);
+    assert.equal(builtin.heldOut, null);
   });
 
   it('the calibration report: per-point errors in the file, the distribution and the defaults kept, with reasons', () => {
