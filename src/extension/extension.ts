@@ -24,6 +24,7 @@ import { IndexStatusFeature } from './index/indexStatus';
 import { WorkspaceScan } from './scanWorkspace';
 import { buildId } from './buildId';
 import { registerWalkthrough } from './walkthrough';
+import { FirstProbeFeature } from './firstProbeFeature';
 
 export function activateWith(context: vscode.ExtensionContext, platform: Platform, fixes: FixSource = fixesForFinding): PagecostApi {
   const output = vscode.window.createOutputChannel('pagecost');
@@ -52,6 +53,7 @@ export function activateWith(context: vscode.ExtensionContext, platform: Platfor
     runs,
     new RecordCommands(context, platform, runs, log),
     registerWalkthrough(context.extensionUri, log),
+    new FirstProbeFeature(platform, settings, profiles, log),
   );
   // Recorded runs are data: read in every workspace, trusted or not.
   void runs.loadAll();

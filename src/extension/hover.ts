@@ -63,7 +63,7 @@ export class HoverFeature implements vscode.HoverProvider, vscode.Disposable {
     const found = findingsAt(r.findings, document.offsetAt(position));
     if (!found.length) return undefined;
     const settings = this.settings.for(document.uri);
-    const { profile } = await this.profiles.get();
+    const { profile, fallback } = await this.profiles.get();
     const at = found[0]!.site.nameRange.startOffset;
     const args = [document.uri.toString(), at];
     const blocked = benchBlockedReason(this.platform.benchUnavailable(), vscode.workspace.isTrusted) ?? jsBenchReason(found[0]!.site);
@@ -72,6 +72,7 @@ export class HoverFeature implements vscode.HoverProvider, vscode.Disposable {
       profile: {
         name: profile.name, source: profile.source,
         ...(profile.calibrated ? { calibratedAt: profile.calibrated.at } : {}),
+        ...(fallback ? { fallback } : {}),
         pageSize: settings.pageSize ?? profile.machine.pageSize, thp: profile.machine.thp, arch: profile.machine.arch,
       },
       threads: settings.threads,

@@ -23,6 +23,8 @@ export interface Platform {
   keptProfile?(): Promise<Profile | null>;
   /** Keeps a calibration where the CLI's `--profile auto` finds it for this machine too. */
   keepCalibration?(json: string): Promise<void>;
+  /** The probe of this machine, run on first use where `auto` has nothing kept (firstProbe.ts); absent on the web. */
+  probe?: import('./firstProbe').ProbeRunner;
   /**
    * A service that analyses TS/JS off the host's thread, created on the first TS/JS document;
    * null where there is none (tsService.ts NO_TS_WORKER_REASON says why).

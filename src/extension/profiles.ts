@@ -14,12 +14,16 @@ export interface ProfileChoice {
   profile: Profile;
   /** Why the profile asked for is not the one in use, or null. */
   problem: string | null;
+  /** `auto` with nothing measured for this machine: why it is on the built-in (Restricted Mode, the web, the probe running or failed). */
+  fallback?: string;
 }
 
 export const CALIBRATED_FILE = 'calibrated-profile.json';
 
 export class ProfileStore implements vscode.Disposable {
   private current: Promise<ProfileChoice> | null = null;
+  /** Why `auto` has nothing measured for this machine (the first-use probe's words: firstProbe.ts). */
+  fallbackWhy: (() => string) | null = null;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly sub: vscode.Disposable;
@@ -45,6 +49,11 @@ export class ProfileStore implements vscode.Disposable {
   reload(): void {
     this.current = null;
     this.changed.fire();
+  }
+
+  /** Whether the editor's own calibration (Calibrate) exists, which `auto` uses first. */
+  async hasCalibration(): Promise<boolean> {
+    return (await readText(this.calibratedUri)) !== null;
   }
 
   /** Writes a calibration file where "auto" and "calibrated" find it, and starts using it. */
@@ -73,10 +82,10 @@ export class ProfileStore implements vscode.Disposable {
         if (wanted === 'calibrated') return { profile: fallback, problem: 'no calibration yet: run "pagecost: Calibrate the model for this machine"; using x86-64' };
         const kept = await this.platform.keptProfile?.().catch(() => null);
         if (kept) return { profile: kept, problem: null };
-        const why = this.platform.kind === 'web'
+        const why = this.fallbackWhy?.() ?? (this.platform.kind === 'web'
           ? 'VS Code for the Web cannot read or probe this machine'
-          : 'nothing measured is kept for this machine (pagecost probe or Calibrate keeps it)';
-        return { profile: { ...fallback, description: `${fallback.description} (built-in x86-64: ${why})` }, problem: null };
+          : 'nothing measured is kept for this machine (pagecost probe or Calibrate keeps it)');
+        return { profile: { ...fallback, description: `${fallback.description} (built-in x86-64: ${why})` }, problem: null, fallback: why };
       }
       const uri = fileUri(wanted);
       const text = uri ? await readText(uri) : null;

@@ -35,7 +35,7 @@ export class StatusFeature implements vscode.Disposable {
   }
 
   async refresh(): Promise<void> {
-    const { profile, problem } = await this.profiles.get();
+    const { profile, problem, fallback } = await this.profiles.get();
     const editor = vscode.window.activeTextEditor;
     const r = editor ? this.manager.result(editor.document.uri) : undefined;
     // Reading the settings collects their problems.
@@ -44,7 +44,7 @@ export class StatusFeature implements vscode.Disposable {
     const grammar = this.manager.grammarProblem;
     const profileText = profile.calibrated ? `${profile.name} (calibrated${profile.calibrated.at ? ` ${profile.calibrated.at.slice(0, 10)}` : ''})` : `${profile.name} (${profile.source})`;
     const last = this.manager.lastAnalysis;
-    let detail = `profile ${profileText}`;
+    let detail = `profile ${profileText}${fallback ? ` · ${fallback}` : ''}`;
     if (r?.skipped && r.skipped !== 'closed') detail = r.skipped;
     else if (last) detail += ` · analysed in ${last.ms.toFixed(1)} ms at ${last.at.toLocaleTimeString()}`;
     // TS/JS: the analysis' remarks on this document ("syntax error at 3:7; analysed what parsed").

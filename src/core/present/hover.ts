@@ -11,6 +11,8 @@ export interface HoverProfile {
   source: string;
   /** ISO date of a calibration, when the profile is calibrated. */
   calibratedAt?: string | null;
+  /** `auto` on a built-in: why ("Restricted Mode: pagecost probes this machine only in a trusted workspace"). */
+  fallback?: string;
   pageSize: number;
   thp: string;
   arch: string;
@@ -59,6 +61,7 @@ export function breakdownMarkdown(e: EstimateSummary): string[] {
 
 export function profileWords(p: HoverProfile): string {
   if (p.calibratedAt !== undefined) return `calibrated profile "${p.name}"${p.calibratedAt ? ` (measured ${p.calibratedAt.slice(0, 10)})` : ''}`;
+  if (p.fallback) return `default profile ${p.name} (built-in; ${p.fallback})`;
   if (p.source === 'built-in') return `default profile ${p.name} (built-in)`;
   return `profile ${p.name} (${p.source})`;
 }

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { thisMachineProfile } from '../../core/model';
 import { machineEnv, readTextOrNull, readThisMachine } from '../../cli/machine';
-import { keepCalibration, keptProfile } from '../../cli/probe';
+import { keepCalibration, keptProfile, runProbe, thisMachine } from '../../cli/probe';
 import type { Platform } from '../platform';
 import { WorkerTsService } from './tsWorkerClient';
 import { nodePanelRunner } from '../panel/node/runner';
@@ -22,6 +22,16 @@ export const nodePlatform: Platform = {
   },
   keepCalibration: async (json) => {
     await keepCalibration(json);
+  },
+  probe: {
+    kept: async () => (await keptProfile()).kind !== 'built-in',
+    // The harness is compiled and run as child processes; only the small probe fit runs here.
+    run: async (signal) => ({ elapsedMs: (await runProbe(thisMachine(), { signal })).elapsedMs }),
+    unavailable: () => {
+      if (process.platform !== 'linux') return `the probe measures Linux, this is ${process.platform}`;
+      const off = process.env.PAGECOST_NO_PROBE;
+      return off && off !== '0' ? 'PAGECOST_NO_PROBE is set' : null;
+    },
   },
   // dist/ts-worker.js sits beside dist/extension.js (this bundle).
   tsAnalysis: (log) => new WorkerTsService(join(__dirname, 'ts-worker.js'), 60_000, log),
