@@ -138,7 +138,7 @@ test('hover: plain words, breakdown, assumptions, links; benchmarks explained on
   match(text, /\| what \| count × each \| time \| share \|/, 'as a table');
   match(text, /Assuming:/, 'assumptions');
   match(text, /old size `PAGE` = 4 KiB/, 'where the bytes came from');
-  match(text, /default profile x86-64 \(built-in\)/, 'the profile');
+  match(text, /default profile x86-64 \(built-in; VS Code for the Web cannot read or probe this machine\)/, 'the profile and why the web has no other');
   match(text, /command:pagecost\.explainModel/, 'Explain the model link');
   match(text, /command:pagecost\.changeAssumptions/, 'Change assumptions link');
   ok(!/command:pagecost\.benchmarkCall/.test(text), 'no benchmark link in the browser');
