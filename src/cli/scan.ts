@@ -13,7 +13,7 @@ import type { ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
 import type { ScanProgress } from '../core/scan/orchestrate';
 import { toJsonReport, toSarifLog, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
-import { relativeTo } from '../core/report/json';
+import { countedNoteStats, isCountedNote, relativeTo } from '../core/report/json';
 import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
@@ -53,7 +53,8 @@ options:
                              verdicts and severities from them
   --quiet                    no progress or summary on stderr
   --verbose                  also list the regions tree-sitter could not parse where no call
-                             can hide (counted in the summary and in stats otherwise)
+                             can hide, and non-UTF-8 files that name no resize function
+                             (counted in the summary and in stats otherwise)
   -h, --help                 this text
 `;
 
@@ -181,12 +182,10 @@ export const scan: Subcommand = async (argv, io) => {
   const findings = adviseSites(result.sites, adviceOptions);
 
   const errors = [...configProblems.map((p) => ({ file: p.file, message: `config: ${p.message}` })), ...walked.errors, ...result.errors];
-  // Regions that did not parse but cannot hide a call are counted; only --verbose lists them.
-  const harmless = result.notes.filter((n) => n.unparsedRegions);
-  const unparsed = harmless.length ? { unparsedRegions: harmless.reduce((k, n) => k + n.unparsedRegions!, 0), unparsedFiles: harmless.length } : {};
-  const stats: ScanStats = { ...result.stats, ...unparsed, ms: Date.now() - started };
+  // Regions that did not parse but cannot hide a call, and non-UTF-8 files naming nothing, are counted; only --verbose lists them.
+  const stats: ScanStats = { ...result.stats, ...countedNoteStats(result.notes), ms: Date.now() - started };
   const rootSlash = toSlash(base);
-  const shown = flags.get('verbose') === true ? result.notes : result.notes.filter((n) => !n.unparsedRegions);
+  const shown = flags.get('verbose') === true ? result.notes : result.notes.filter((n) => !isCountedNote(n));
   const notes = [...shown.map((n) => ({ file: relativeTo(rootSlash, n.file), message: n.message })), ...runNotes];
   // Notes (TS/JS declaration files, skipped bundles, the analysis' remarks) are not errors: they
   // never change the exit code. They are added to each format without touching its other fields.

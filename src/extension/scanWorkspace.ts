@@ -9,6 +9,7 @@ import { adviseSites, applySuppressions } from '../core/advice';
 import { tsMayHaveSites, tsSkipNote } from '../core/scan/tsAnalyzer';
 import { TS_EXTENSIONS } from '../core/analysis/ts/api';
 import { toText, errorsText, summaryText } from '../core/report/index';
+import { countedNoteStats, isCountedNote } from '../core/report/json';
 import { progressText } from '../core/index/update';
 import { scanSummary, type ScanSummary } from '../core/present/scanSummary';
 import type { Profile } from '../core/model';
@@ -122,9 +123,7 @@ export class WorkspaceScan {
         const summary = scanSummary(findings, files, errors.length, ms, this.settings.for(folders[0]!.uri).problems.includeHints);
         this.output.appendLine(lines.join(''));
         // As the CLI without --verbose: regions that did not parse but cannot hide a call are only counted.
-        const harmless = notes.filter((n) => n.unparsedRegions);
-        const unparsed = harmless.length ? { unparsedRegions: harmless.reduce((k, n) => k + n.unparsedRegions!, 0), unparsedFiles: harmless.length } : {};
-        this.output.appendLine(summaryText(findings, errors, { files, parsedFiles: parsed, bytes: 0, ms, ...unparsed }).trimEnd());
+        this.output.appendLine(summaryText(findings, errors, { files, parsedFiles: parsed, bytes: 0, ms, ...countedNoteStats(notes) }).trimEnd());
         this.notify(summary);
         const base = (f: Finding) => {
           const w = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(f.site.file));
@@ -160,7 +159,7 @@ export class WorkspaceScan {
     const local = findings.map((f) => ({ ...f, site: { ...f.site, file: rel(f.site.file) } }));
     const localErrors = errors.map((e) => ({ ...e, file: rel(e.file) }));
     const head = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? `── ${w.name} ──\n` : '';
-    return head + toText(local, localErrors, { ...stats, ms: 0 }, '') + errorsText(localErrors, '') + notes.filter((n) => !n.unparsedRegions).map((n) => `${rel(n.file)}: note: ${n.message}\n`).join('');
+    return head + toText(local, localErrors, { ...stats, ms: 0 }, '') + errorsText(localErrors, '') + notes.filter((n) => !isCountedNote(n)).map((n) => `${rel(n.file)}: note: ${n.message}\n`).join('');
   }
 
   private notify(summary: ScanSummary): void {

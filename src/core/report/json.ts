@@ -25,6 +25,32 @@ export interface ScanStats {
   unparsedRegions?: number;
   /** Files with such regions. */
   unparsedFiles?: number;
+  /**
+   * C files that are not valid UTF-8 but name no watched or wrapper name (so no call can be read
+   * wrong there): counted, not file problems; `--verbose` lists them as notes.
+   */
+  nonUtf8Files?: number;
+}
+
+/** A note the scan counts rather than lists: regions that cannot hide a call, harmless encodings. */
+export interface CountedNote {
+  unparsedRegions?: number;
+  nonUtf8?: boolean;
+}
+
+/** Listed only with --verbose: the note is a count in `stats`. */
+export function isCountedNote(n: CountedNote): boolean {
+  return !!n.unparsedRegions || !!n.nonUtf8;
+}
+
+/** The stats fields the counted notes make (`unparsedRegions`, `unparsedFiles`, `nonUtf8Files`), only those not zero. */
+export function countedNoteStats(notes: readonly CountedNote[]): Pick<ScanStats, 'unparsedRegions' | 'unparsedFiles' | 'nonUtf8Files'> {
+  const regions = notes.filter((n) => n.unparsedRegions);
+  const encodings = notes.filter((n) => n.nonUtf8).length;
+  return {
+    ...(regions.length ? { unparsedRegions: regions.reduce((k, n) => k + n.unparsedRegions!, 0), unparsedFiles: regions.length } : {}),
+    ...(encodings ? { nonUtf8Files: encodings } : {}),
+  };
 }
 
 export interface JsonFinding {

@@ -31,6 +31,9 @@ export function summaryText(findings: Finding[], errors: FileError[], stats: Sca
     ` (${stats.parsedFiles} parsed)${errors.length ? `, ${plural(errors.length, 'file problem')}` : ''}, ${stats.ms} ms\n` +
     (stats.unparsedRegions
       ? `pagecost: ${plural(stats.unparsedRegions, 'region')} in ${plural(stats.unparsedFiles ?? 0, 'file')} did not parse but cannot hide a call (--verbose lists them)\n`
+      : '') +
+    (stats.nonUtf8Files
+      ? `pagecost: ${plural(stats.nonUtf8Files, 'file')} not valid UTF-8 but naming no resize function (--verbose lists them)\n`
       : '')
   );
 }

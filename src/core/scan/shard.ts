@@ -65,6 +65,8 @@ export interface FileNote {
    * Such notes are counted in the scan's stats and listed only with `--verbose`.
    */
   unparsedRegions?: number;
+  /** Set on the note about a non-UTF-8 C file that names no watched or wrapper name: counted, listed with --verbose. */
+  nonUtf8?: boolean;
 }
 
 export interface LoadReport {
@@ -118,6 +120,11 @@ class Loaded {
   kept = new Set<number>();
   /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
   failed?: string;
+  /**
+   * C: the file is not valid UTF-8 (input.ts). A problem only when the file names a watched or
+   * wrapper name (a call could be read wrong); otherwise a note, counted and listed with --verbose.
+   */
+  encodingNote?: string;
   /** The evaluator's scope: one per file when its symbols are parsed apart, else one per tree. */
   scope?: { tree: Tree | null; scope: Scope };
   /** Which identifiers the text may contain. */
@@ -211,8 +218,10 @@ export class ScanShard {
         errors.push({ file: ref.rel, message: decoded.message });
         continue;
       }
-      if (decoded.note) errors.push({ file: ref.rel, message: decoded.note });
+      if (decoded.note && lang === 'ts') errors.push({ file: ref.rel, message: decoded.note });
       const f: Loaded = new Loaded(ref, lang, decoded.text, () => this.reread(f));
+      // Which names a C file spells is known only once the wrapper rounds are done (callSites).
+      if (decoded.note && lang === 'c') f.encodingNote = decoded.note;
       f.release();
       this.files.push(f);
     }
@@ -324,6 +333,10 @@ export class ScanShard {
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
       if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
       const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern));
+      if (f.encodingNote) {
+        if (wanted) errors.push({ file: f.ref.rel, message: f.encodingNote });
+        else notes.push({ file: f.ref.rel, message: `${f.encodingNote.replace(/ — save the file.*$/, '')}; it names no resize function, so no call can be missed`, nonUtf8: true });
+      }
       if (!wanted && !loops) {
         f.release();
         continue;

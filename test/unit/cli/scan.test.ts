@@ -125,6 +125,7 @@ describe('pagecost scan (CLI bundle)', function () {
       'broken.c': 'static char *b;\nvoid k(void) { b = realloc(b, 32) }\n',
       'hidden.c': 'static char *b;\nvoid h(void) { int x = 1 2 realloc(b, 8) 3; }\n',
       'good.c': 'static char *b;\nvoid g(void) { b = realloc(b, 16); }\n',
+      'plain.c': new Uint8Array([...enc('/* Gr'), 0xfc, ...enc('sse */\nint one(void) { return 1; }\n')]),
     });
     symlinkSync(join(dir, 'nowhere.c'), join(dir, 'dangling.c'));
     execFileSync('mkfifo', [join(dir, 'pipe.c')]);
@@ -143,6 +144,12 @@ describe('pagecost scan (CLI bundle)', function () {
     assert.match(problems['dangling.c'] ?? '', /^cannot read: no such file/);
     assert.match(problems['pipe.c'] ?? '', /^cannot read: not a regular file \(a FIFO\)/);
     assert.equal(problems['good.c'], undefined);
+    // A non-UTF-8 file naming no resize function is counted, not a problem; --verbose lists it.
+    assert.equal(problems['plain.c'], undefined);
+    assert.equal(report.stats.nonUtf8Files, 1);
+    assert.deepEqual((report as JsonReport & { notes: { file: string }[] }).notes.filter((n) => n.file === 'plain.c'), []);
+    const verbose = JSON.parse((await runCli(['scan', dir, '--format', 'json', '--max-file-size', '4K', '--verbose'])).stdout) as JsonReport & { notes: { file: string; message: string }[] };
+    assert.match(verbose.notes.find((n) => n.file === 'plain.c')?.message ?? '', /^not valid UTF-8 .*no call can be missed$/);
     assert.deepEqual(perSite(report.findings).map((f) => [f.file, f.newBytes]), [['broken.c', 32], ['good.c', 16], ['latin1.c', 64]]);
     // Asked for, file problems give their own exit code.
     const strict = await runCli(['scan', dir, '--max-file-size', '4K', '--fail-on-file-errors', '--quiet']);

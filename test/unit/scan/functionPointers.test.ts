@@ -221,6 +221,18 @@ static struct hold held = { .fn = realloc };
     assert.deepEqual(r.sites.map(brief), ['decl.h:10 reference  ?']);
   });
 
+  it('takes a table row naming a resize function for a declaration when the whole file is one ERROR', async () => {
+    // Dozens of `ROW(ret, name, (params), (args), return)` lines: tree-sitter gives up on the file
+    // and its root is an ERROR node, not a translation unit.
+    const rows = Array.from({ length: 30 }, (_, i) => `EXPORT_ROW(${['int', 'void', 'char*', 'const char*'][i % 4]},api_fn${i},(int a, const char *b),(a,b),${i % 4 === 1 ? '' : 'return'})`);
+    rows.splice(20, 0, 'EXPORT_ROW(void*,api_grow,(void *a, size_t b),(a,b),return)');
+    const r = await scan({
+      'rows.h': `/* the exported functions, one row each */\n${rows.join('\n')}\n`,
+      'api.c': '#include <stdlib.h>\nvoid *api_grow(void *p, size_t n) { return realloc(p, n); }\n',
+    });
+    assert.deepEqual(r.sites.filter((s) => s.file === 'rows.h').map(brief), []);
+  });
+
   it('matches a field by its struct type where both sides show it, and by argument count', async () => {
     const r = await scan({
       'ops.c': `#include <stdlib.h>

@@ -138,6 +138,7 @@ void use(void) { buf = grow2(buf); }
         '/p/bin.c': new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0]),
         '/p/big.c': `/* ${'x'.repeat(300)} */ void *b(void *p) { return realloc(p, 1); }\n`,
         '/p/latin1.c': new Uint8Array([...new TextEncoder().encode('/* caf'), 0xe9, ...new TextEncoder().encode(' */\nvoid *l(void *p) { return realloc(p, 64); }\n')]),
+        '/p/accents.c': new Uint8Array([...new TextEncoder().encode('/* na'), 0xef, ...new TextEncoder().encode('ve */\nint add(int a, int b) { return a + b; }\n')]),
         '/p/broken.c': 'void *k(void *p) { return realloc(p, 32) }\nint ok(void) { return 1; }\n',
         '/p/lost.c': 'void *h(void *p) { int x = 1 2 realloc(p, 8) 3; return p; }\n',
         '/p/good.c': 'void *g(void *p) { return realloc(p, 16); }\n',
@@ -148,6 +149,11 @@ void use(void) { buf = grow2(buf); }
     assert.match(problems.get('bin.c') ?? '', /binary/);
     assert.match(problems.get('big.c') ?? '', /too large/);
     assert.match(problems.get('latin1.c') ?? '', /not valid UTF-8/);
+    // Not valid UTF-8 either, but it names no resize function: nothing can be read wrong there, so a note.
+    assert.equal(problems.has('accents.c'), false);
+    assert.deepEqual(r.notes.filter((n) => n.nonUtf8).map((n) => [n.file, n.message]), [
+      ['accents.c', 'not valid UTF-8 (first bad byte on line 1); scanned with invalid bytes replaced; it names no resize function, so no call can be missed'],
+    ]);
     // broken.c's call was found: its missing `;` hides nothing (a note, not a problem); lost.c's was not.
     assert.equal(problems.has('broken.c'), false);
     assert.match(problems.get('lost.c') ?? '', /^line 1 \(`realloc`\) did not parse \(tree-sitter\)/);

@@ -139,7 +139,8 @@ export function declarationMacroArgument(name: Node): boolean {
     if (p.type === 'argument_list') inArguments = true;
     // Macros the grammar could not read as a call leave `NAME (` … inside an ERROR node.
     if (p.type === 'ERROR' && !inArguments) inArguments = /^\s*[A-Za-z_]\w*\s*\(/.test(p.text) && p.startIndex < name.startIndex;
-    if (p.type === 'translation_unit') return inArguments;
+    // A file error recovery could not read at all has an ERROR at its root, not a translation unit.
+    if (p.type === 'translation_unit' || !p.parent) return inArguments;
   }
   return false;
 }

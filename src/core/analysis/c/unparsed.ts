@@ -11,6 +11,7 @@
 // and listed with --verbose.
 import type { Node } from 'web-tree-sitter';
 import { functionBodies } from '../../scan/regions';
+import { treeSitterText } from './treeText';
 
 export interface UnparsedRegion {
   /** 1-based lines, inclusive. */
@@ -31,20 +32,43 @@ function codeOnly(s: string): string {
 
 const MAX_NODES = 20000;
 
-/** The ERROR and MISSING nodes of a tree, outermost only, found by descending into erroneous subtrees. */
-function errorNodes(root: Node): Node[] {
-  const out: Node[] = [];
-  const stack: Node[] = [root];
+/** Children of an ERROR node the grammar read whole: the calls in them are found like any other. */
+const READ_WHOLE = new Set([
+  'comment', 'function_definition', 'expression_statement', 'compound_statement', 'if_statement', 'for_statement',
+  'while_statement', 'do_statement', 'switch_statement', 'case_statement', 'return_statement', 'break_statement',
+  'continue_statement', 'goto_statement', 'labeled_statement', 'call_expression', 'preproc_include', 'preproc_def',
+  'preproc_function_def', 'preproc_call', 'preproc_if', 'preproc_ifdef', 'type_definition', 'struct_specifier',
+  'union_specifier', 'enum_specifier',
+]);
+
+/**
+ * The parts of a tree that did not parse: MISSING tokens, and inside each ERROR node the tokens it
+ * holds itself, its nested ERRORs, and the children recovery made of something it could not read
+ * (a declaration or declarator where a call stood: `label: GROW (p, 1);`) — not the statements,
+ * definitions and directives it read whole. One stray `#if` inside a condition can make a
+ * thousand-line ERROR of a whole `#ifdef` block; the places that did not parse are a few lines.
+ */
+function errorNodes(root: Node): { node: Node; outer: number }[] {
+  const out: { node: Node; outer: number }[] = [];
+  // Each piece keeps the outermost ERROR it came from: pieces of one ERROR on touching lines are one region.
+  const stack: { node: Node; outer: number }[] = [{ node: root, outer: -1 }];
   let seen = 0;
   while (stack.length && ++seen < MAX_NODES) {
-    const n = stack.pop()!;
-    if (n.isError || n.isMissing) {
-      out.push(n);
+    const { node: n, outer: o } = stack.pop()!;
+    const outer = o < 0 && (n.isError || n.isMissing) ? n.id : o;
+    if (n.isMissing) {
+      out.push({ node: n, outer });
       continue;
     }
-    for (const c of n.children) if (c && (c.hasError || c.isMissing || c.isError)) stack.push(c);
+    for (const c of n.children) {
+      if (!c) continue;
+      if (c.isError || c.isMissing || c.hasError) stack.push({ node: c, outer });
+      else if (n.isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer });
+    }
+    // An ERROR with nothing of its own to show (all read whole) still did not parse somewhere: itself.
+    if (n.isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer });
   }
-  return out.sort((a, b) => a.startIndex - b.startIndex);
+  return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
 
 /** The directive's text from its `#` up to `at`, when `at` is on a directive line (or its continuation); else null. */
@@ -77,23 +101,31 @@ const STATEMENT_WORDS = /\b(?:return|else|do|case|goto|sizeof|if|while|for|switc
  * its statement (`void *xrealloc (void *, size_t);`, `static char *grow(char *p) {`).
  */
 function declaredAt(text: string, at: number): boolean {
-  // Comments first (a `;` inside one is no boundary); a chunk that starts inside a comment has a stray `*/`.
-  let chunk = codeOnly(text.slice(Math.max(0, at - 600), at));
-  const stray = chunk.lastIndexOf('*/');
-  if (stray >= 0) chunk = chunk.slice(stray + 2);
-  const from = Math.max(chunk.lastIndexOf(';'), chunk.lastIndexOf('{'), chunk.lastIndexOf('}')) + 1;
-  // Directive lines (with their continuations) before the name are not part of its statement.
-  let inDirective = false;
-  const prefix = chunk
-    .slice(from)
-    .split('\n')
-    .filter((l) => {
-      const drop = inDirective || /^[ \t]*#/.test(l);
-      inDirective = drop && /\\\s*$/.test(l);
-      return !drop;
-    })
-    .join('\n');
+  const prefix = statementBefore(text, at, /[;{}]/);
   return /^[\s*]*[A-Za-z_]\w*(?:[\s*]+[A-Za-z_]\w*)*[\s*]+$/.test(prefix) && !STATEMENT_WORDS.test(prefix);
+}
+
+/**
+ * The code before `at` back to the last character matching `stop` (at most `window` characters), with
+ * comments, strings and directive lines blanked: directives (with their continuations, also one
+ * begun before the window) are not part of the statement, and a `;` or `=` in them is no boundary.
+ */
+function statementBefore(text: string, at: number, stop: RegExp, window = 600): string {
+  const from0 = Math.max(0, at - window);
+  let chunk = codeOnly(text.slice(from0, at));
+  // A window that starts inside a comment has a stray `*/`.
+  const stray = chunk.lastIndexOf('*/');
+  if (stray >= 0) chunk = ' '.repeat(stray + 2) + chunk.slice(stray + 2);
+  let lineStart = 0;
+  const kept: string[] = [];
+  for (const line of chunk.split('\n')) {
+    const end = from0 + lineStart + line.length;
+    kept.push(end < at && directiveHead(text, end) !== null ? ' '.repeat(line.length) : line);
+    lineStart += line.length + 1;
+  }
+  const code = kept.join('\n');
+  for (let i = code.length - 1; i >= 0; i--) if (stop.test(code[i]!)) return code.slice(i + 1);
+  return code;
 }
 
 /**
@@ -130,21 +162,21 @@ function pointerDeclarator(text: string, at: number, length: number): boolean {
  */
 export function unparsedRegions(root: Node, text: string, names: RegExp, found: ReadonlySet<number>): UnparsedRegion[] {
   if (!root.hasError) return [];
-  const spans: { start: number; end: number; first: number; last: number }[] = [];
-  for (const n of errorNodes(root)) {
+  const spans: { start: number; end: number; first: number; last: number; outer: number }[] = [];
+  for (const { node: n, outer } of errorNodes(root)) {
     // A MISSING token (an inserted `;` or `)`) stands for the node it completes.
     const at = n.isMissing ? n.parent ?? n : n;
     const end = at.endPosition;
     // A node that ends at the start of a line ends on the line before.
     const last = end.column === 0 && end.row > at.startPosition.row ? end.row : end.row + 1;
-    spans.push({ start: at.startIndex, end: Math.max(at.endIndex, at.startIndex + 1), first: at.startPosition.row + 1, last });
+    spans.push({ start: at.startIndex, end: Math.max(at.endIndex, at.startIndex + 1), first: at.startPosition.row + 1, last, outer });
   }
   spans.sort((a, b) => a.start - b.start);
   // One region per stretch of lines: two stumbles on one line are one place to look at.
   const merged: typeof spans = [];
   for (const s of spans) {
     const prev = merged[merged.length - 1];
-    if (prev && (s.start <= prev.end || s.first <= prev.last)) {
+    if (prev && (s.start <= prev.end || s.first <= prev.last || (s.outer === prev.outer && s.first <= prev.last + 1))) {
       prev.end = Math.max(prev.end, s.end);
       prev.last = Math.max(prev.last, s.last);
     } else merged.push({ ...s });
@@ -155,12 +187,18 @@ export function unparsedRegions(root: Node, text: string, names: RegExp, found: 
   // Outside every function body and not in an initializer (`HOOKS(xrealloc, fn)` at file scope): not a call.
   let bodies: ReturnType<typeof functionBodies> | undefined;
   const atFileScope = (at: number): boolean => {
-    bodies ??= functionBodies(text);
+    // K&R headers read as prototypes (same offsets): `f (a) int a; {` has a body too.
+    bodies ??= functionBodies(treeSitterText(text));
     if (!bodies || bodies.some((b) => b.start <= at && at < b.end) || directiveHead(text, at) !== null) return false;
-    const from = Math.max(text.lastIndexOf(';', at - 1), text.lastIndexOf('}', at - 1)) + 1;
-    return !codeOnly(text.slice(from, at)).includes('=');
+    // An initializer can be long (a table of hooks): look further back than for a declaration.
+    return !statementBefore(text, at, /[;}]/, 8000).includes('=');
   };
-  return merged.map(({ start, end, first, last }) => {
+  return merged.map(({ start: pieceStart, end: pieceEnd, first, last }) => {
+    // Names are looked for on the region's whole lines: recovery often keeps the name of a call it
+    // could not read (`GROW (p, 1);` as a declarator) outside the ERROR that starts at its `(`.
+    const start = text.lastIndexOf('\n', pieceStart - 1) + 1;
+    const eol = text.indexOf('\n', Math.max(pieceStart, pieceEnd - 1));
+    const end = eol < 0 ? text.length : eol;
     const code = codeOnly(text.slice(start, end));
     const hits = new Set<string>();
     let inCode = false;
