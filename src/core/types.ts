@@ -319,6 +319,25 @@ export interface WrapperDef {
   fileLocal?: boolean;
   /** Kind `pointer`: what the pointer is and what it was set to; `file`/`line` are where. */
   pointer?: FunctionPointer;
+  /**
+   * The resize inside goes through a call of a function-pointer field (`cfg.m.xResize(p, n)`):
+   * that call as plain data, so that once every wrapper round is done the scan picks the store
+   * again with all stores known (`via` first named the store seen then, maybe a same-named field
+   * of another struct type).
+   */
+  fieldCall?: FieldCallFacts;
+}
+
+/** A call through a function-pointer field, as the scan saw it in a wrapper's or helper's body. */
+export interface FieldCallFacts {
+  /** The field's name (`xResize`). */
+  field: string;
+  /** The pointer as written (`cfg.m.xResize`). */
+  chain: string;
+  /** Arguments the call passes. */
+  args: number;
+  /** The struct type of the object, when the code shows it. */
+  struct?: string;
 }
 
 /** A function pointer the scan saw set to a primitive or a resize wrapper. */
@@ -354,6 +373,8 @@ export interface ResizeHelper {
   via: string[];
   /** Why it is not a wrapper, in words ("reads `v->len`, the bookkeeping of the object it grows"). */
   why: string;
+  /** Its resize goes through a call of a function-pointer field (see WrapperDef.fieldCall). */
+  fieldCall?: FieldCallFacts;
   /**
    * Each call grows by a constant step (append one element, reserve n more bytes), outside any
    * loop of its own: a loop of calls copies the whole block again and again (quadratic total).

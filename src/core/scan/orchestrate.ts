@@ -13,7 +13,7 @@ import type { CallSite, FileError, Primitive, ResizeHelper, WrapperDef } from '.
 import type { FileNote, LoadReport, RoundExtras, ScanFileRef, SitesReport, WrapperRoundReport } from './shard';
 import { helperKey, primitives, type ArgumentPass, type PointerFact } from './analysis';
 import { PRIMITIVE_ARGS } from '../analysis/c/wrappers';
-import { pointerDef } from '../analysis/c/functionPointers';
+import { pointerDef, refreshVias } from '../analysis/c/functionPointers';
 import { primitiveContract } from '../analysis/c/failureContract';
 
 /** What the orchestrator needs from a shard; ScanShard has it, and so does a worker proxy. */
@@ -128,7 +128,10 @@ export async function scanProject(
   // another in b.c are different functions; the analysis applies each only in its own file).
   const keyOf = (w: WrapperDef) =>
     w.pointer
-      ? `${w.pointer.form}\u0000${w.fileLocal ? w.file : ''}\u0000${w.pointer.function ?? ''}\u0000${w.name}\u0000${w.pointer.struct ?? ''}`
+      ? `${w.pointer.form}\u0000${w.fileLocal ? w.file : ''}\u0000${w.pointer.function ?? ''}\u0000${w.name}\u0000${w.pointer.struct ?? ''}${
+          // Stores of one field name (struct unseen) holding different functions are all kept: the call picks (pickFieldPointer).
+          w.pointer.form === 'field' ? `\u0000${w.pointer.target}` : ''
+        }`
       : w.fileLocal ? `${w.file}\u0000${w.name}` : w.name;
   const known = new Map<string, WrapperDef>();
   const helpers = new Map<string, ResizeHelper>();
@@ -180,6 +183,8 @@ export async function scanProject(
       message: `wrapper search stopped after ${maxRounds} rounds with new wrappers still appearing (${newNames.slice(0, 5).join(', ')}); wrappers of these are not recognised — list them in .pagecost.json`,
     });
   }
+  // Chains found in early rounds may name a store seen first rather than the one that fits.
+  refreshVias([...known.values()], [...helpers.values()]);
   // A helper is what is not a wrapper anywhere.
   const wrapperNames = new Set([...known.values()].filter((w) => !w.pointer).map((w) => w.name));
   const helperList = [...helpers.values()].filter((h) => !wrapperNames.has(h.name));

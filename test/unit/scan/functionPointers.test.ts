@@ -277,6 +277,46 @@ void grow(char *p) { p = SETTINGS.m.resize(p, 48); }
     ]);
   });
 
+  it('makes `via` again once the rounds are done: a store found in a later round that fits the call wins over the first seen', async () => {
+    const files = {
+      // Round 1 stores a wrapper into `grow` of an unrelated struct…
+      'a_log.c': `#include <stdlib.h>
+struct logger { void *(*grow)(void *, size_t); int level; };
+static void *log_grow(void *p, size_t n) { return realloc(p, n); }
+void log_setup(struct logger *lg) { lg->grow = log_grow; }
+`,
+      // …round 3 finds pool_grow (a wrapper of a wrapper of a wrapper in other files) stored along the same member chain.
+      'b_pool.c': `#include "config.h"
+void *raw_grow(void *p, size_t n);
+static void *pool_grow(void *p, size_t n) { return raw_grow(p, n + 16); }
+void pool_setup(void) { cfg.hooks.grow = pool_grow; }
+`,
+      'config.h': '#include <stddef.h>\nextern struct config cfg;\n',
+      'c_use.c': `#include "config.h"
+void *pool_resize(void *p, size_t n) { return cfg.hooks.grow(p, n); }
+void use(char *buf) { char *q = pool_resize(buf, 64); (void) q; }
+`,
+      'd_raw.c': '#include <stddef.h>\nvoid *mid_grow(void *p, size_t n);\nvoid *raw_grow(void *p, size_t n) { return mid_grow(p, n); }\n',
+      'e_mid.c': '#include <stdlib.h>\nvoid *mid_grow(void *p, size_t n) { return realloc(p, n); }\n',
+      // An interposer keeps the original and installs itself in the same field: its own call does not go to itself.
+      'f_spy.c': `#include "config.h"
+static struct config saved;
+static void *spy_grow(void *p, size_t n) { return saved.hooks.grow(p, n); }
+void spy_install(void) { saved = cfg; cfg.hooks.grow = spy_grow; }
+`,
+    };
+    const r = await scan(files);
+    const guess = ' (matched by field name only: the struct type is not seen)';
+    assert.deepEqual(r.wrappers.find((w) => w.name === 'pool_resize')?.via, [`cfg.hooks.grow = pool_grow${guess}`, 'raw_grow', 'mid_grow']);
+    assert.deepEqual(r.sites.filter((s) => s.file === 'c_use.c').map(brief), [
+      `c_use.c:2 wrapper-call cfg.hooks.grow = pool_grow${guess} > raw_grow > mid_grow ?`,
+      `c_use.c:3 wrapper-call pool_resize > cfg.hooks.grow = pool_grow${guess} > raw_grow > mid_grow 64`,
+    ]);
+    assert.deepEqual(r.sites.filter((s) => s.file === 'f_spy.c' && s.kind !== 'reference').map(brief), [
+      `f_spy.c:3 wrapper-call saved.hooks.grow = pool_grow${guess} > raw_grow > mid_grow ?`,
+    ]);
+  });
+
   it('keeps a local pointer to its own function', async () => {
     const r = await scan({
       'l.c': `#include <stdlib.h>

@@ -15,7 +15,7 @@
 // pass as many arguments as the target takes. Types behind macros or member chains are not
 // worked out: then the name and the argument count decide.
 import type { Node } from 'web-tree-sitter';
-import type { FunctionPointer, WrapperDef } from '../../types';
+import type { FieldCallFacts, FunctionPointer, ResizeHelper, WrapperDef } from '../../types';
 import type { NameUse } from './callSites';
 import type { CType } from './layout';
 import type { Scope } from './evaluate';
@@ -206,35 +206,62 @@ function sharedTail(a: readonly string[], b: readonly string[]): number {
  */
 export function pickFieldPointer(defs: readonly WrapperDef[], fieldExpr: Node, argCount: number): { def: WrapperDef; byName: boolean } | null {
   let type: string | null | undefined;
+  const within = enclosingFunctionName(fieldExpr) ?? undefined;
+  return pickFieldStore(defs, { chain: fieldExpr.text, argCount, type: () => (type ??= receiverType(fieldExpr)), ...(within ? { within } : {}) });
+}
+
+/** A call through a function-pointer field, as plain data: what it spells, how many arguments, its struct type if seen. */
+export interface FieldCallShape {
+  /** The pointer as written (`cfg.m.xResize`). */
+  chain: string;
+  argCount: number;
+  /** The struct type of the object, when the code shows it (asked only when a store knows its own). */
+  type: () => string | null;
+  /**
+   * The function making the call. An interposer saves the original and stores itself into the
+   * same field (`saved = cfg.m; cfg.m.xResize = my_resize;`): its own call through the saved copy
+   * does not go to itself, so its own store is the last choice.
+   */
+  within?: string;
+}
+
+/** pickFieldPointer on plain data: the scan re-picks with every store known once the rounds end. */
+export function pickFieldStore(all: readonly WrapperDef[], call: FieldCallShape): { def: WrapperDef; byName: boolean } | null {
+  const others = call.within ? all.filter((d) => d.pointer?.target !== call.within) : all;
+  const defs = others.length ? others : all;
   const fits: WrapperDef[] = [];
   for (const d of defs) {
     const ptr = d.pointer;
     if (!ptr) continue;
-    if (ptr.arity !== undefined && ptr.arity !== argCount) continue;
+    if (ptr.arity !== undefined && ptr.arity !== call.argCount) continue;
     if (ptr.struct) {
-      type ??= receiverType(fieldExpr);
+      const type = call.type();
       if (type && type !== ptr.struct) continue;
       if (type) return { def: d, byName: false };
     }
     fits.push(d);
   }
   if (fits.length <= 1 || new Set(fits.map((d) => d.pointer!.target)).size === 1) return fits[0] ? { def: fits[0], byName: false } : null;
-  const call = memberNames(fieldExpr.text);
+  const names = memberNames(call.chain);
+  const field = names[names.length - 1] ?? '';
+  // A store of a function that itself calls through this field is an interposer (it passes the
+  // call on to the one it replaced): on a tie, the store of a function that does not wins.
+  const relays = (d: WrapperDef) => d.via.some((v) => v.includes(`.${field} = `) || v.includes(`->${field} = `));
   let best = fits[0]!;
-  let bestTail = -1;
+  let bestScore = -1;
   for (const d of fits) {
     const stored = d.pointer!.text.slice(0, d.pointer!.text.lastIndexOf(' = '));
-    const tail = sharedTail(call, memberNames(stored));
-    if (tail > bestTail) {
+    const score = sharedTail(names, memberNames(stored)) * 2 + (relays(d) ? 0 : 1);
+    if (score > bestScore) {
       best = d;
-      bestTail = tail;
+      bestScore = score;
     }
   }
   return { def: best, byName: true };
 }
 
 /** The text of a pointer use for `via`: `g->frealloc = l_alloc`. */
-export function pointerVia(use: NameUse, def: WrapperDef): string {
+export function pointerVia(use: { display?: string; byName?: boolean }, def: WrapperDef): string {
   const guess = use.byName ? ' (matched by field name only: the struct type is not seen)' : '';
   return `${use.display ?? def.name} = ${def.pointer?.target ?? '?'}${guess}`;
 }
@@ -518,6 +545,61 @@ export function pointerDef(fact: PointerFact, target: WrapperDef, arity: number 
   };
   delete def.fileLocal;
   delete def.macroForm;
+  delete def.fieldCall;
   if (fact.fileLocal) def.fileLocal = true;
   return def;
+}
+
+/**
+ * `via` chains made again once every wrapper round is done. A wrapper found in round 2 that calls
+ * through `cfg.m.xResize` named the store of `xResize` known then — perhaps a same-named field of
+ * an unrelated struct type, stored in a file another shard read first; later rounds may find the
+ * store that fits (same struct type, same member chain). Each chain is rebuilt from the final set:
+ * a field call is picked again (WrapperDef.fieldCall), an inner wrapper's chain is its own rebuilt
+ * chain, a pointer's is its target's. Changes `via` in place; plain data in, plain data out.
+ */
+export function refreshVias(defs: readonly WrapperDef[], helpers: readonly ResizeHelper[] = []): void {
+  const byName = new Map<string, WrapperDef[]>();
+  const fields = new Map<string, WrapperDef[]>();
+  for (const d of defs) {
+    const map = d.kind === 'pointer' ? (d.pointer?.form === 'field' ? fields : null) : byName;
+    if (!map) continue;
+    const list = map.get(d.name);
+    if (list) list.push(d);
+    else map.set(d.name, [d]);
+  }
+  const lookup = (name: string, file: string | null): WrapperDef | undefined => {
+    const list = byName.get(name);
+    return list?.find((d) => d.file === file) ?? list?.find((d) => !d.fileLocal) ?? list?.[0];
+  };
+  const done = new Map<WrapperDef, string[]>();
+  const visiting = new Set<WrapperDef>();
+  const below = (d: { name: string; via: string[]; file: string | null; fieldCall?: FieldCallFacts }): string[] => {
+    if (d.fieldCall) {
+      const fc = d.fieldCall;
+      const pick = pickFieldStore(fields.get(fc.field) ?? [], { chain: fc.chain, argCount: fc.args, type: () => fc.struct ?? null, within: d.name });
+      if (pick) return [pointerVia({ display: fc.chain, byName: pick.byName }, pick.def), ...chainOf(pick.def)];
+      return d.via;
+    }
+    const inner = d.via.length ? lookup(d.via[0]!, d.file) : undefined;
+    return inner && inner !== d ? [d.via[0]!, ...chainOf(inner)] : d.via;
+  };
+  const chainOf = (d: WrapperDef): string[] => {
+    const hit = done.get(d);
+    if (hit) return hit;
+    if (visiting.has(d)) return d.via;
+    visiting.add(d);
+    let via = d.via;
+    if (d.kind === 'pointer') {
+      // What the pointer holds: a wrapper's own chain (a primitive has none).
+      const target = d.pointer ? lookup(d.pointer.target, d.file) : undefined;
+      if (target) via = chainOf(target);
+    } else via = below(d);
+    visiting.delete(d);
+    done.set(d, via);
+    return via;
+  };
+  const vias = defs.map((d) => chainOf(d));
+  defs.forEach((d, i) => (d.via = vias[i]!));
+  for (const h of helpers) h.via = below(h);
 }

@@ -14,11 +14,11 @@
 // - The result is plain data (WrapperDef): it crosses worker threads and files. The caller
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
-import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
+import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
-import { followPasses, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
+import { fieldCall, followPasses, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
@@ -298,6 +298,8 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
       paramNames: body.params,
     };
     if (body.macroForm) def.macroForm = body.macroForm;
+    const through = fieldCallFacts(use);
+    if (through) def.fieldCall = through;
     if (Object.keys(argExprs).length) def.argExprs = argExprs;
     if (Object.keys(argNotes).length) def.argNotes = argNotes;
     if (assignsBack) def.assignsBack = true;
@@ -318,6 +320,8 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
     via: first.use.target.kind === 'wrapper' ? [viaHead(first.use), ...first.use.target.def.via] : [],
     why: first.why,
   };
+  const through = fieldCallFacts(first.use);
+  if (through) helper.fieldCall = through;
   if (body.isStatic) helper.fileLocal = true;
   // Constant step: its own resize, outside any loop of its own, adds a fixed amount (its parameters count as fixed).
   const linear = rejected.some((r) => {
@@ -327,6 +331,15 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
   });
   if (linear) helper.linearStep = true;
   return { def: null, helper };
+}
+
+/** A use that calls through a function-pointer field, as plain data (WrapperDef.fieldCall); else null. */
+function fieldCallFacts(use: NameUse): FieldCallFacts | null {
+  const t = use.target;
+  if (t.kind !== 'wrapper' || t.def.pointer?.form !== 'field' || use.display === undefined) return null;
+  const fc = fieldCall(use.nameNode);
+  const struct = fc ? receiverType(fc.fieldExpr) : null;
+  return { field: use.name, chain: use.display, args: use.args.length, ...(struct ? { struct } : {}) };
 }
 
 const NULL_POINTER = /^(?:NULL|0|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
@@ -446,6 +459,8 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
               }
             : { ...alias.def, name, kind: 'macro', via: [alias.name, ...alias.def.via], file, line };
         base.macroForm = 'alias';
+        // Its chain starts at the aliased name; the field call is that one's (refreshVias).
+        delete base.fieldCall;
         delete base.fileLocal;
         if (!/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) base.fileLocal = true;
         out.push(base);
