@@ -338,6 +338,8 @@ export interface FieldCallFacts {
   args: number;
   /** The struct type of the object, when the code shows it. */
   struct?: string;
+  /** The object is a member of a declared object (`cfg.mem`): its type is not followed, so a name match is a guess. */
+  nested?: boolean;
 }
 
 /** A function pointer the scan saw set to a primitive or a resize wrapper. */

@@ -63,6 +63,18 @@ describe('C call sites: syntax facts', () => {
     assert.equal(s.facts!.uncheckedMultiply, undefined, '4 * n is a growth factor');
   });
 
+  it('a product by a size of one cannot overflow: no unchecked multiply (char, unsigned char, a typedef of a byte)', async () => {
+    const src = `#include <stdlib.h>
+typedef unsigned char octet;
+char *a(char *t, size_t n) { return realloc(t, n * sizeof (char)); }
+unsigned char *b(unsigned char *t, size_t n) { return realloc(t, sizeof(unsigned char) * n); }
+octet *c(octet *t, size_t n) { return realloc(t, n * sizeof (octet)); }
+int *d(int *t, size_t n) { return realloc(t, n * sizeof (int)); }
+`;
+    const { sites } = await analyze(src);
+    assert.deepEqual(sites.map((x) => [x.nameRange.start.line, x.facts?.uncheckedMultiply?.right ?? null]), [[3, null], [4, null], [5, null], [6, 'sizeof (int)']]);
+  });
+
   it('facts are plain data (they cross worker threads as JSON)', async () => {
     const { sites } = await analyze(SRC);
     assert.deepEqual(JSON.parse(JSON.stringify(sites)), sites);

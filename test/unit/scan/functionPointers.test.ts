@@ -81,7 +81,8 @@ void use(struct engine *e, struct shared *s, char *buf) {
     for (const shards of [1, 2]) {
       const r = await scan(files, shards);
       assert.deepEqual(r.sites.filter((s) => s.file === 'use.c').map(brief), [
-        'use.c:3 wrapper-call engine_resize > E->s->grow = app_grow 256',
+        // Through a member of the macro's argument (`E->s`), whose type is not followed: the names match, `via` says so.
+        'use.c:3 wrapper-call engine_resize > E->s->grow = app_grow (matched by field name only: the struct type is not seen) 256',
         'use.c:4 wrapper-call s->grow = app_grow 4096',
       ], `shards=${shards}`);
       // The constructor's own call through its parameter is no site: nothing is known about `f` there.
@@ -195,7 +196,8 @@ void caller(char *q) { q = ops_resize(q, 256); }
     assert.deepEqual(r.sites.filter((s) => s.kind !== 'reference').map(brief), [
       'caller.c:3 wrapper-call ops_resize > ops.resize = realloc 256',
       'ops.c:6 wrapper-call ops.resize = realloc ?',
-      'ops.c:7 wrapper-call pl->ops.resize = realloc 64',
+      // The member's type is not followed (struct pool → ops): only the names match, and `via` says so.
+      'ops.c:7 wrapper-call pl->ops.resize = realloc (matched by field name only: the struct type is not seen) 64',
       'ops.c:7 wrapper-call codecs[0].grow = realloc 128',
     ]);
     // Without the struct's definition the position says nothing: no pointer is made up.

@@ -163,12 +163,32 @@ export function receiverType(fieldExpr: Node): string | null {
   const obj = unwrap(fieldExpr.childForFieldName('argument'));
   if (!obj) return null;
   if (obj.type === 'identifier') return declaredType(fieldExpr, obj.text);
+  // `table[i].f`: an element of a declared array of structs.
+  if (obj.type === 'subscript_expression') {
+    const arr = unwrap(obj.childForFieldName('argument'));
+    if (arr?.type === 'identifier') return declaredType(fieldExpr, arr.text);
+  }
   // `&x.g` / `(*p).f`: the object is still a declared name.
   if (obj.type === 'pointer_expression') {
     const inner = unwrap(obj.childForFieldName('argument'));
     if (inner?.type === 'identifier') return declaredType(fieldExpr, inner.text);
   }
   return null;
+}
+
+/**
+ * `cfg.mem.xResize`: the object is itself a member (or element) of a named object, whose member
+ * types are not followed — so the field's struct type is not known even when the root's is (or
+ * when the root's declaration is outside the parts of the file the scan parsed).
+ */
+export function nestedInDeclared(fieldExpr: Node): boolean {
+  let obj = unwrap(fieldExpr.childForFieldName('argument'));
+  if (obj?.type !== 'field_expression' && obj?.type !== 'subscript_expression') return false;
+  if (obj.type === 'subscript_expression' && unwrap(obj.childForFieldName('argument'))?.type === 'identifier') return false;
+  while (obj && (obj.type === 'field_expression' || obj.type === 'subscript_expression' || obj.type === 'pointer_expression')) {
+    obj = unwrap(obj.childForFieldName('argument'));
+  }
+  return obj?.type === 'identifier';
 }
 
 /** A `field_identifier` that names the called function of a call: `x->f(…)`, `(*x->f)(…)`, `(x.f)(…)`. */
@@ -207,7 +227,9 @@ function sharedTail(a: readonly string[], b: readonly string[]): number {
 export function pickFieldPointer(defs: readonly WrapperDef[], fieldExpr: Node, argCount: number): { def: WrapperDef; byName: boolean } | null {
   let type: string | null | undefined;
   const within = enclosingFunctionName(fieldExpr) ?? undefined;
-  return pickFieldStore(defs, { chain: fieldExpr.text, argCount, type: () => (type ??= receiverType(fieldExpr)), ...(within ? { within } : {}) });
+  return pickFieldStore(defs, {
+    chain: fieldExpr.text, argCount, type: () => (type ??= receiverType(fieldExpr)), nested: () => nestedInDeclared(fieldExpr), ...(within ? { within } : {}),
+  });
 }
 
 /** A call through a function-pointer field, as plain data: what it spells, how many arguments, its struct type if seen. */
@@ -223,6 +245,8 @@ export interface FieldCallShape {
    * does not go to itself, so its own store is the last choice.
    */
   within?: string;
+  /** The object is a member of a declared object (`cfg.mem` in `cfg.mem.xResize`): its struct type could be told, but is not followed. */
+  nested?: () => boolean;
 }
 
 /** pickFieldPointer on plain data: the scan re-picks with every store known once the rounds end. */
@@ -241,7 +265,12 @@ export function pickFieldStore(all: readonly WrapperDef[], call: FieldCallShape)
     }
     fits.push(d);
   }
-  if (fits.length <= 1 || new Set(fits.map((d) => d.pointer!.target)).size === 1) return fits[0] ? { def: fits[0], byName: false } : null;
+  if (fits.length <= 1 || new Set(fits.map((d) => d.pointer!.target)).size === 1) {
+    if (!fits[0]) return null;
+    // A store into a known struct's field, called through a member of a declared object whose
+    // member types are not followed (`cfg.mem.xResize`): one store, but only the names match.
+    return { def: fits[0], byName: fits.every((d) => d.pointer!.struct) && !!call.nested?.() && !call.type() };
+  }
   const names = memberNames(call.chain);
   const field = names[names.length - 1] ?? '';
   // A store of a function that itself calls through this field is an interposer (it passes the
@@ -577,7 +606,9 @@ export function refreshVias(defs: readonly WrapperDef[], helpers: readonly Resiz
   const below = (d: { name: string; via: string[]; file: string | null; fieldCall?: FieldCallFacts }): string[] => {
     if (d.fieldCall) {
       const fc = d.fieldCall;
-      const pick = pickFieldStore(fields.get(fc.field) ?? [], { chain: fc.chain, argCount: fc.args, type: () => fc.struct ?? null, within: d.name });
+      const pick = pickFieldStore(fields.get(fc.field) ?? [], {
+        chain: fc.chain, argCount: fc.args, type: () => fc.struct ?? null, nested: () => !!fc.nested, within: d.name,
+      });
       if (pick) return [pointerVia({ display: fc.chain, byName: pick.byName }, pick.def), ...chainOf(pick.def)];
       return d.via;
     }

@@ -238,6 +238,15 @@ function identifiers(n: Node): string[] {
   return out;
 }
 
+/** `sizeof (char)`, `sizeof (unsigned char)`, or a `sizeof` the size's note says is 1 (`sizeof(byte_t) = 1`). */
+function sizeOfOne(x: Node, note: string): boolean {
+  const e = inner(x);
+  if (e.type !== 'sizeof_expression') return false;
+  const spelled = e.text.replace(/\s+/g, '');
+  if (/^sizeof\((?:(?:un)?signed)?char\)$/.test(spelled)) return true;
+  return new RegExp(`${escapeRe(spelled)}=1(?![\\d.xX])`).test(note.replace(/\s+/g, ''));
+}
+
 /** `realloc(p, n * size)` with runtime operands and no overflow check earlier in the function. */
 function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null): SiteFacts['uncheckedMultiply'] {
   if (site.newSize?.bytes !== null && site.newSize?.bytes !== undefined) return undefined; // a constant product
@@ -251,6 +260,8 @@ function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null
   if (!ids.some((id) => /[a-z]/.test(id))) return undefined;
   // `cap * 2`, `2 * n`: a growth factor, not an element size; overflowing it needs half the address space.
   if ([l, r].some((x) => x.type === 'number_literal' && Number.parseInt(x.text, 10) <= 4)) return undefined;
+  // `n * sizeof (char)`: a product by one cannot overflow (also a typedef of a one-byte type, as the size's note evaluated it).
+  if ([l, r].some((x) => sizeOfOne(x, site.newSize?.note ?? ''))) return undefined;
   const at = size.startIndex;
   const names = [...new Set(ids)].map((id) => new RegExp(`\\b${escapeRe(id)}\\b`));
   // A checked-multiply helper anywhere before, or `if (n > LIMIT / sizeof *p)`, `if (SIZE_MAX / size < n)`,

@@ -18,7 +18,7 @@ import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../
 import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
-import { fieldCall, followPasses, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
+import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
@@ -339,7 +339,7 @@ function fieldCallFacts(use: NameUse): FieldCallFacts | null {
   if (t.kind !== 'wrapper' || t.def.pointer?.form !== 'field' || use.display === undefined) return null;
   const fc = fieldCall(use.nameNode);
   const struct = fc ? receiverType(fc.fieldExpr) : null;
-  return { field: use.name, chain: use.display, args: use.args.length, ...(struct ? { struct } : {}) };
+  return { field: use.name, chain: use.display, args: use.args.length, ...(struct ? { struct } : {}), ...(fc && nestedInDeclared(fc.fieldExpr) ? { nested: true } : {}) };
 }
 
 const NULL_POINTER = /^(?:NULL|0|nullptr|\(\s*void\s*\*\s*\)\s*0)$/;
