@@ -11,7 +11,7 @@ import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { functionBodies, includedRanges, toTreeSitterRanges, type TextRange } from './regions';
 import { dirnameOf, joinPath, quotedIncludes } from './paths';
-import { parseCText } from '../analysis/c/treeText';
+import { parseCText, PreparedText } from '../analysis/c/treeText';
 
 export interface HeaderOptions {
   /** Scan roots (reader paths): `#include "x.h"` falls back to `<root>/x.h`. */
@@ -41,7 +41,7 @@ export class HeaderResolver {
     private readonly source: (path: string) => string | null,
     private readonly parse: (path: string, text: string) => FileSymbols,
     /** Symbols of just these ranges of a header (lazySymbols.ts parses only the items a lookup needs); absent: whole headers. */
-    private readonly parseRanges?: (path: string, text: string, ranges: TextRange[]) => FileSymbols,
+    private readonly parseRanges?: (path: string, text: PreparedText, ranges: TextRange[]) => FileSymbols,
   ) {}
 
   /** Symbols of the headers reachable from `path` (whose text is `text`), nearest first, each once. */
@@ -97,7 +97,7 @@ export class HeaderResolver {
         const ranges = this.parseRanges;
         hit = text === null ? null : {
           path: candidate, text,
-          symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text), ranges && ((r) => ranges(candidate, text, r))),
+          symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text), ranges && ((p, r) => ranges(candidate, p, r))),
         };
         this.cache.set(candidate, hit);
       }
@@ -144,8 +144,8 @@ function emptySymbols(file: string): FileSymbols {
 }
 
 /** Symbols of `ranges` of a header's text (the items a lookup needs, lazySymbols.ts). */
-export function parseSymbolsIn(parser: Parser, path: string, text: string, ranges: TextRange[]): FileSymbols {
-  const tree = ranges.length ? parseCText(parser, text, { includedRanges: toTreeSitterRanges(text, ranges) }) : null;
+export function parseSymbolsIn(parser: Parser, path: string, text: PreparedText, ranges: TextRange[]): FileSymbols {
+  const tree = ranges.length ? text.parseRanges(parser, ranges) : null;
   if (!tree) return emptySymbols(path);
   try {
     return collectSymbols(tree.rootNode, path);

@@ -10,6 +10,7 @@
 import type { FileSymbols } from '../analysis/c/symbols';
 import { declaredNoReturn } from '../analysis/c/noReturn';
 import { quotedIncludes } from './paths';
+import { PreparedText } from '../analysis/c/treeText';
 import { fileLayout, functionBodies, itemsMatching, mergeRanges, type FileLayout, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
@@ -158,9 +159,10 @@ export function lazyHeaderSymbols(
   file: string,
   text: string,
   build: () => FileSymbols,
-  parseRanges?: (ranges: TextRange[]) => FileSymbols,
+  parseRanges?: (text: PreparedText, ranges: TextRange[]) => FileSymbols,
 ): FileSymbols {
   let real: FileSymbols | null = null;
+  let prepared: PreparedText | null = null;
   let layout: FileLayout | null | undefined;
   let functionItems: Set<number> | null = null;
   const byWord = new Map<string, FileSymbols>();
@@ -175,7 +177,7 @@ export function lazyHeaderSymbols(
       // A function's body is no symbol (only an inline helper's is, which the evaluator reads).
       functionItems ??= outOfLineFunctions(text, layout);
       const items = itemsMatching(text, layout.items, new RegExp(`\\b${word}\\b`)).filter((k) => !functionItems!.has(k));
-      hit = parseRanges(mergeRanges([...layout.fixed, ...items.map((k) => layout!.items[k]!)]));
+      hit = parseRanges((prepared ??= new PreparedText(text)), mergeRanges([...layout.fixed, ...items.map((k) => layout!.items[k]!)]));
       byWord.set(word, hit);
     }
     return hit;

@@ -46,26 +46,36 @@ export class NameFilter {
     const bits = new Uint32Array(size >>> 5);
     const mask = size - 1;
     const n = text.length;
+    // Every file of a scan passes here once (57 MB on the dense bench corpus): one table lookup
+    // per character, and the hash taken while the identifier is read.
     let i = 0;
     while (i < n) {
       const c = text.charCodeAt(i);
-      if (isStart(c)) {
-        let h = 0x811c9dc5;
-        do {
-          h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-          i++;
-        } while (i < n && isPart(text.charCodeAt(i)));
-        const a = h & mask;
-        const b = (h >>> 11) & mask;
-        const d = (h >>> 21 | h << 11) & mask;
-        bits[a >>> 5]! |= 1 << (a & 31);
-        bits[b >>> 5]! |= 1 << (b & 31);
-        bits[d >>> 5]! |= 1 << (d & 31);
-      } else if (isPart(c)) {
+      const kind = c < 128 ? CHAR_KIND[c]! : OTHER;
+      if (kind === OTHER) {
+        i++;
+        continue;
+      }
+      if (kind === DIGIT) {
         // A number, or the tail of something that is not an identifier: skip it whole.
         do i++;
         while (i < n && isPart(text.charCodeAt(i)));
-      } else i++;
+        continue;
+      }
+      let h = 0x811c9dc5;
+      let d = c;
+      for (;;) {
+        h = Math.imul(h ^ d, 0x01000193);
+        if (++i >= n) break;
+        d = text.charCodeAt(i);
+        if (!isPart(d)) break;
+      }
+      const a = h & mask;
+      const b = (h >>> 11) & mask;
+      const e = (h >>> 21 | h << 11) & mask;
+      bits[a >>> 5]! |= 1 << (a & 31);
+      bits[b >>> 5]! |= 1 << (b & 31);
+      bits[e >>> 5]! |= 1 << (e & 31);
     }
     return new NameFilter(bits, mask);
   }
@@ -103,10 +113,12 @@ export function nameHashes(names: Iterable<string>): number[] {
   return out;
 }
 
-function isStart(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
-}
+const OTHER = 0;
+const START = 1;
+const DIGIT = 2;
+/** What each ASCII character is to a C identifier: a start (letter, `_`), a digit, or neither. */
+const CHAR_KIND = new Uint8Array(128).map((_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? START : c >= 48 && c <= 57 ? DIGIT : OTHER));
 
 function isPart(c: number): boolean {
-  return isStart(c) || (c >= 48 && c <= 57);
+  return c < 128 && CHAR_KIND[c] !== OTHER;
 }

@@ -312,10 +312,18 @@ export function bodiesWithout(text: string, bodies: readonly Body[], pattern: Re
   return out;
 }
 
-/** Row/column of every range boundary, as tree-sitter's includedRanges wants them. */
-export function toTreeSitterRanges(text: string, ranges: readonly TextRange[]) {
+/** Offsets where the lines of `text` start. */
+export function lineStartsOf(text: string): number[] {
   const lineStarts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  return lineStarts;
+}
+
+/**
+ * Row/column of every range boundary, as tree-sitter's includedRanges wants them. `lineStarts`
+ * (lineStartsOf) saves a pass over a text parsed in parts many times.
+ */
+export function toTreeSitterRanges(text: string, ranges: readonly TextRange[], lineStarts = lineStartsOf(text)) {
   const point = (index: number) => {
     let lo = 0;
     let hi = lineStarts.length - 1;

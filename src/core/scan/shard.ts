@@ -11,7 +11,7 @@ import { withRegionSuppressions } from '../advice/suppress';
 import type { Parser, Tree, Node } from 'web-tree-sitter';
 import type { CallSite, FileError, ResizeHelper, WrapperDef } from '../types';
 import { createCParser, type GrammarFiles } from '../analysis/c/parser';
-import { parseCText, treeSitterText } from '../analysis/c/treeText';
+import { parseCText, PreparedText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
@@ -19,7 +19,7 @@ import { mentionsAny, nameHashes, namesPattern, NameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callPattern, countCalls } from './callCount';
-import { fileLayout, itemsMatching, mergeRanges, toTreeSitterRanges, type FileLayout } from './regions';
+import { fileLayout, itemsMatching, mergeRanges, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
@@ -130,6 +130,7 @@ class Loaded {
   /** Which identifiers the text may contain. */
   readonly filter: NameFilter;
   private body: string | null;
+  private prepared: PreparedText | null = null;
 
   constructor(
     readonly ref: ScanFileRef,
@@ -146,9 +147,17 @@ class Loaded {
     return (this.body ??= this.reload());
   }
 
+  /** The text as the parses of its parts want it (rewritten once, line starts once). */
+  get parseText(): PreparedText {
+    return (this.prepared ??= new PreparedText(this.text));
+  }
+
   /** Lets the text go until a pass needs it again (never for a file with a tree: the passes after need it). */
   release(): void {
-    if (this.lang === 'c' && !this.tree) this.body = null;
+    if (this.lang === 'c' && !this.tree) {
+      this.body = null;
+      this.prepared = null;
+    }
   }
 }
 
@@ -412,7 +421,7 @@ export class ScanShard {
   private async treeOf(f: Loaded, pattern: RegExp, defs: RegExp | null = null, extra: RegExp | null = null): Promise<Tree> {
     this.parser ??= await createCParser(this.grammar);
     if (this.options.partialParse === false) f.layout = null;
-    else if (f.layout === undefined) f.layout = fileLayout(treeSitterText(f.text)); // K&R headers as prototypes: one item with their body
+    else if (f.layout === undefined) f.layout = fileLayout(f.parseText.treeText); // K&R headers as prototypes: one item with their body
     const layout = f.layout;
     if (!layout) {
       if (!f.tree) this.adopt(f, parseCText(this.parser, f.text), new Set());
@@ -423,7 +432,7 @@ export class ScanShard {
     for (const re of [pattern, defs, extra]) if (re) for (const k of itemsMatching(f.text, layout.items, re)) want.add(k);
     if (f.tree && want.size === f.kept.size) return f.tree;
     const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
-    const tree = ranges.length ? parseCText(this.parser, f.text, { includedRanges: toTreeSitterRanges(f.text, ranges) }) : this.parser.parse('');
+    const tree = f.parseText.parseRanges(this.parser, ranges);
     this.adopt(f, tree, want);
     return f.tree!;
   }
@@ -477,7 +486,7 @@ export class ScanShard {
     const scope = {
       get file() {
         return (symbols ??= f.layout
-          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (r) => parseSymbolsIn(self.parser!, f.ref.rel, f.text, r))
+          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r))
           : collectSymbols(root, f.ref.rel));
       },
       get headers() {

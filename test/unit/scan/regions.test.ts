@@ -7,6 +7,7 @@ import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
 import { lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
 import { collectSymbols } from '../../../src/core/analysis/c/symbols';
+import { PreparedText } from '../../../src/core/analysis/c/treeText';
 
 const src = `#include <stdlib.h>
 #define BRACE "{"   /* a brace in a directive: not counted */
@@ -136,7 +137,7 @@ describe('lazy header symbols', () => {
     const layout = fileLayout(text)!;
     const wanted = itemsMatching(text, layout.items, /\bmul\b/);
     assert.equal(wanted.length, 2);
-    const symbols = parseSymbolsIn(parser, 'x.h', text, mergeRanges(wanted.map((k) => layout.items[k]!)));
+    const symbols = parseSymbolsIn(parser, 'x.h', new PreparedText(text), mergeRanges(wanted.map((k) => layout.items[k]!)));
     assert.deepEqual([...symbols.inlineFunctions!.keys()], ['mul']);
     assert.deepEqual([...symbols.macros.keys()], ['GROW']);
   });
