@@ -432,7 +432,7 @@ export class ScanShard {
     for (const re of [pattern, defs, extra]) if (re) for (const k of itemsMatching(f.text, layout.items, re)) want.add(k);
     if (f.tree && want.size === f.kept.size) return f.tree;
     const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
-    const tree = f.parseText.parseRanges(this.parser, ranges);
+    const tree = f.parseText.parseRanges(this.parser, ranges, f.tree);
     this.adopt(f, tree, want);
     return f.tree!;
   }

@@ -359,9 +359,13 @@ export class PreparedText {
     return (this.rewritten ??= treeSitterText(this.text));
   }
 
-  /** A tree of `ranges` of the text only (none: an empty tree); positions are the file's. */
-  parseRanges(parser: Parser, ranges: readonly TextRange[]): Tree | null {
+  /**
+   * A tree of `ranges` of the text only (none: an empty tree); positions are the file's. With
+   * `old`, a tree of other ranges of this same text, tree-sitter reuses what lies outside the
+   * ranges that changed: a round that needs a few more functions parses those.
+   */
+  parseRanges(parser: Parser, ranges: readonly TextRange[], old: Tree | null = null): Tree | null {
     if (!ranges.length) return parser.parse('');
-    return parser.parse(this.treeText, null, { includedRanges: toTreeSitterRanges(this.text, ranges, (this.lines ??= lineStartsOf(this.text))) });
+    return parser.parse(this.treeText, old, { includedRanges: toTreeSitterRanges(this.text, ranges, (this.lines ??= lineStartsOf(this.text))) });
   }
 }
