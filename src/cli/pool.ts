@@ -134,7 +134,8 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
   }
   const workers = Array.from({ length: jobs - 1 }, () => new WorkerShard(workerScript, init, extras.onProgress));
   return {
-    shards: [...workers, local],
+    // This thread's shard first: a FileDealer with `soloFiles` gives a small project to it alone.
+    shards: [local, ...workers],
     kind: 'workers',
     close: async () => {
       local.dispose();
@@ -151,15 +152,28 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
  */
 const WORKER_YOUNG_GENERATION_MB = 4;
 
+/**
+ * A shard in a worker thread. The thread starts on the first request: a worker the scan never
+ * deals a file to (a small project, see FileDealer) costs nothing.
+ */
 class WorkerShard implements ShardClient {
-  private readonly worker: Worker;
+  private worker: Worker | null = null;
   private nextId = 1;
   private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   private failure: Error | null = null;
 
-  constructor(script: string, init: WorkerInit, onProgress?: PoolExtras['onProgress']) {
-    this.worker = new Worker(script, { workerData: init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
-    this.worker.on('message', (res: ShardResponse | ShardProgress) => {
+  constructor(
+    private readonly script: string,
+    private readonly init: WorkerInit,
+    private readonly onProgress?: PoolExtras['onProgress'],
+  ) {}
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    const onProgress = this.onProgress;
+    const worker = new Worker(this.script, { workerData: this.init, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.worker = worker;
+    worker.on('message', (res: ShardResponse | ShardProgress) => {
       if ('progress' in res) {
         onProgress?.(res.progress.phase, res.progress.files);
         return;
@@ -179,18 +193,20 @@ class WorkerShard implements ShardClient {
       for (const p of this.pending.values()) p.reject(e);
       this.pending.clear();
     };
-    this.worker.on('error', (e) => fail(new Error(`scan worker crashed: ${e.message}`)));
-    this.worker.on('exit', (code) => {
+    worker.on('error', (e) => fail(new Error(`scan worker crashed: ${e.message}`)));
+    worker.on('exit', (code) => {
       if (this.pending.size) fail(new Error(`scan worker exited (code ${code}) in the middle of a scan`));
     });
+    return worker;
   }
 
   private call<T>(method: Method, ...args: unknown[]): Promise<T> {
     if (this.failure) return Promise.reject(this.failure);
+    const worker = this.start();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.worker.postMessage({ id, method, args } satisfies ShardRequest);
+      worker.postMessage({ id, method, args } satisfies ShardRequest);
     });
   }
 
@@ -204,6 +220,6 @@ class WorkerShard implements ShardClient {
     return this.call<Awaited<ReturnType<ShardClient['callSites']>>>('callSites', known, untested, helpers);
   }
   async close(): Promise<void> {
-    await this.worker.terminate();
+    await this.worker?.terminate();
   }
 }

@@ -46,7 +46,8 @@ options:
   --force                    use a calibrated profile from another machine or model version
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
-  --jobs N                   worker threads (default: one per core on large scans)
+  --jobs N                   threads that scan (default: one per core, once the tree
+                             has more than 256 files; fewer are scanned on one thread)
   --no-gitignore             scan files that .gitignore excludes too
   --run FILE|DIR             a run recorded by \`pagecost record\` (or a folder of *.run.json):
                              sites it covers get its sizes, counts and times, and their
@@ -149,10 +150,11 @@ export const scan: Subcommand = async (argv, io) => {
     const cpu = process.cpuUsage(cpu0);
     io.stderr(`pagecost: timing: ${what} at ${Date.now() - started} ms (cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)\n`);
   };
-  // Workers start before the walk so that loading the grammar overlaps with it. A single file,
-  // or --jobs 1, is scanned in-process.
+  // A single file, or --jobs 1, is scanned in-process. Without --jobs, a small tree is too (its
+  // workers never start: scanTree's soloFiles); --jobs N spreads any tree over N threads.
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
-  const jobs = (flags.get('jobs') as number | undefined) ?? (singleFile ? 1 : defaultJobs());
+  const askedJobs = flags.get('jobs') as number | undefined;
+  const jobs = askedJobs ?? (singleFile ? 1 : defaultJobs());
   // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
   let walked;
@@ -160,6 +162,7 @@ export const scan: Subcommand = async (argv, io) => {
   try {
     ({ walked, result } = await scanTree({
       roots, base, config, jobs, maxFileSize, size: { pageSize, target }, partialParse,
+      ...(askedJobs !== undefined ? { soloFiles: 0 } : {}),
       gitignore: flags.get('no-gitignore') !== true,
       ...(languages ? { languages } : {}),
       ...(maxGeneratedBytes !== undefined ? { maxGeneratedBytes } : {}),

@@ -30,12 +30,20 @@ export function loadProjectConfig(base: string, explicit?: string): LoadedConfig
 
 export { ConfigSyntaxError };
 
+/** Files this thread scans alone before workers get any, by default (one walk batch, walk.ts). */
+const defaultSoloFiles = 256;
+
 export interface TreeScanOptions {
   roots: string[];
   /** Paths in outputs are relative to it. */
   base: string;
   config: ProjectConfig;
   jobs: number;
+  /**
+   * Files this thread scans alone before the workers get any (default one walk batch: a small
+   * tree never starts them); 0 spreads from the first file (`--jobs N` given).
+   */
+  soloFiles?: number;
   maxFileSize: number;
   size: SizeOptions;
   partialParse: boolean;
@@ -55,7 +63,7 @@ export interface TreeScan {
 /** Walks the roots and scans the files: wrappers first, then call sites. */
 export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
   const mark = o.mark ?? (() => undefined);
-  // Workers start before the walk so that loading the grammar overlaps with it.
+  // This thread's grammar loads while the walk goes on; a worker starts when first dealt files.
   mark(`starting ${o.jobs} job(s)`);
   const pool = createPool(o.jobs, {
     maxFileSize: o.maxFileSize, size: o.size, roots: o.roots.map(toSlash), partialParse: o.partialParse,
@@ -63,8 +71,10 @@ export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
   });
   mark('walk');
   o.onProgress?.({ phase: 'reading', files: 0, message: 'listing files' });
-  // Files go to the shards in batches while the walk goes on, so reading overlaps listing.
-  const dealer = new FileDealer(pool.shards);
+  // Files go to the shards in batches while the walk goes on, so reading overlaps listing. The
+  // first walk batch goes to this thread's shard alone: a project that small is done before a
+  // worker would have started, and its workers then never start.
+  const dealer = new FileDealer(pool.shards, o.soloFiles ?? defaultSoloFiles);
   let walked;
   try {
     walked = await collectFiles(o.roots, {

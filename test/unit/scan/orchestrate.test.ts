@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { WrapperDef } from '../../../src/core/types';
 import { ScanShard, type SourceReader } from '../../../src/core/scan/shard';
-import { scanProject, dealFiles } from '../../../src/core/scan/orchestrate';
+import { scanProject, dealFiles, FileDealer, type ShardClient } from '../../../src/core/scan/orchestrate';
 import { grammarFiles } from '../../support/grammar';
 
 /** Files in memory, keyed by absolute path; counts reads so tests can see what was touched. */
@@ -182,5 +182,52 @@ void use(void) { buf = grow2(buf); }
     const files = Array.from({ length: 7 }, (_, i) => ({ path: `/${i}.c`, rel: `${i}.c` }));
     assert.deepEqual(dealFiles(files, 3).map((h) => h.length), [3, 2, 2]);
     assert.deepEqual(dealFiles(files, 0).map((h) => h.length), [7]);
+  });
+
+  it('a dealer with soloFiles gives a small tree to the first shard alone, and a scan never talks to the others', async () => {
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 5; i++) files[`/p/f${i}.c`] = `#include <stdlib.h>\nvoid *g${i}(void *p) { return realloc(p, ${i + 1} * 64); }\n`;
+    const refs = Object.keys(files).map((p) => ({ path: p, rel: p.slice('/p/'.length) }));
+    const reader = memoryReader(files);
+    const first = new ScanShard(reader, grammarFiles, { maxFileSize: 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: ['/p'] });
+    // A worker that must never start: any request to it fails the scan.
+    const untouched: ShardClient = {
+      load: () => assert.fail('load on a shard dealt no files'),
+      wrapperRound: () => assert.fail('wrapperRound on a shard dealt no files'),
+      callSites: () => assert.fail('callSites on a shard dealt no files'),
+    };
+    const dealer = new FileDealer([first, untouched], 8);
+    dealer.deal(refs.slice(0, 2));
+    dealer.deal(refs.slice(2));
+    assert.deepEqual(dealer.shardsInUse(), [first]);
+    const r = await scanProject(dealer, [first, untouched]);
+    assert.equal(r.sites.length, 5);
+  });
+
+  it('past soloFiles, the other shards catch up, then take turns', () => {
+    const dealt: number[][] = [[], [], []];
+    const shard = (k: number): ShardClient => ({
+      load: (batch) => {
+        dealt[k]!.push(...batch.map((f) => Number(f.rel)));
+        return { errors: [], files: batch.length, bytes: 0 };
+      },
+      wrapperRound: async () => ({ wrappers: [], parsed: 0 }),
+      callSites: async () => ({ sites: [], errors: [], parsedFiles: 0 }),
+    });
+    const shards = [shard(0), shard(1), shard(2)];
+    const dealer = new FileDealer(shards, 4);
+    const refs = Array.from({ length: 16 }, (_, i) => ({ path: `/${i}.c`, rel: String(i) }));
+    dealer.deal(refs.slice(0, 3));
+    assert.deepEqual(dealer.shardsInUse(), [shards[0]]);
+    dealer.deal(refs.slice(3));
+    assert.deepEqual(dealt.map((d) => d.length), [6, 5, 5]);
+    assert.deepEqual(dealt[0]!.slice(0, 4), [0, 1, 2, 3], 'the first four alone to the first shard');
+    assert.deepEqual(dealer.shardsInUse(), shards);
+    // Without soloFiles: round-robin from the first file, as before.
+    const even = new FileDealer([shard(0), shard(1)]);
+    dealt[0] = [];
+    dealt[1] = [];
+    even.deal(refs.slice(0, 5));
+    assert.deepEqual(dealt.slice(0, 2), [[0, 2, 4], [1, 3]]);
   });
 });
