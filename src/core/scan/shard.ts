@@ -363,9 +363,11 @@ export class ScanShard {
         }
       }
       if (f.failed) errors.push({ file: f.ref.rel, message: f.failed });
-      // This is the file's last pass: its tree and text go now, so the pass never holds them all.
+      // This is the file's last pass: its tree, text and symbols go now, so the pass never holds
+      // them all (the symbols' parse of the file's own declarations holds its text).
       f.tree?.delete();
       f.tree = null;
+      f.scope = undefined;
       f.release();
     }
     return { sites, errors, notes, tsFiles, parsedFiles: this.parsed.size, helperCalls };
