@@ -102,6 +102,8 @@ describe('C call sites: fixtures', () => {
       ALLOC_GROW: 'macro realloc via[REALLOC_ARRAY,xrealloc] ptr=0 size=-1 dies=true',
       zrealloc: 'function realloc via[] ptr=0 size=1 dies=true',
       s_realloc: 'macro realloc via[zrealloc] ptr=0 size=1 dies=true',
+      // Its block starts a header before the caller's pointer: the parameter decides which block.
+      sds_preallocated: 'function realloc via[s_realloc,zrealloc] ptr=0 size=-1 dies=true',
       grow_keep: 'function realloc via[] ptr=0 size=-1 dies=false',
       grow_or_null: 'function realloc via[] ptr=0 size=-1 dies=false',
       resize_or_free: 'function realloc via[] ptr=0 size=1 dies=false',
@@ -144,6 +146,7 @@ describe('C call sites: fixtures', () => {
       ALLOC_GROW: 'dies',
       zrealloc: 'dies', // the out-of-memory handler
       s_realloc: 'dies',
+      sds_preallocated: 'dies',
       grow_keep: 'old', // `if (!bigger) return ptr;`
       grow_or_null: 'null',
       resize_or_free: 'null-freed', // `if (size && !moved) free(ptr);`

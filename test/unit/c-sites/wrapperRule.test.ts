@@ -55,6 +55,26 @@ describe('C call sites: what a resize wrapper is', () => {
     assert.equal(call.sites.at(-1)!.newSize?.bytes, 112);
   });
 
+  it('takes an allocator that keeps a header before each block: the pointer is the parameter moved back over it', async () => {
+    const src = `#include <stdlib.h>
+#define PREFIX 32
+struct tag { size_t size; };
+void *prefixed(void *p, size_t n) { char *b = realloc((char *)p - PREFIX, n + PREFIX); return b ? b + PREFIX : NULL; }
+void *tagged(void *user, size_t n) {
+  struct tag *t = (struct tag *)user;
+  t -= 1;
+  t = realloc(t, sizeof (struct tag) + n);
+  return t ? t + 1 : NULL;
+}
+void *elsewhere(void *p, size_t n) { char *other = get_block(); other -= PREFIX; return realloc(other, n); }
+void *reset(void *p, size_t n) { char *m = p; m = pool_base; return realloc(m, n); }
+`;
+    const r = await verdicts(src);
+    assert.deepEqual(r.wrappers.map((w) => [w.name, w.params.ptr]).sort(), [['prefixed', 0], ['tagged', 0]]);
+    const call = await analyze(`${src}\nvoid use(char *q, char *r) { q = prefixed(q, 1000); r = tagged(r, 100); }\n`);
+    assert.deepEqual(call.sites.slice(-2).map((x) => x.newSize?.bytes), [1032, 108]);
+  });
+
   it('leaves out functions that size the block from what they own, and says why', async () => {
     const r = await verdicts(HELPERS);
     assert.deepEqual(r.wrappers.map((w) => w.name), []);

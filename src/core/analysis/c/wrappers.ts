@@ -179,7 +179,36 @@ function pointerParam(body: Body, ptrText: string, before: number, bodyText: () 
   }
   let idx = body.params.indexOf(s);
   if (idx >= 0 && reassignedBefore(bodyText(), body.node.startIndex, before, s)) idx = -1;
+  if (idx < 0 && !through) {
+    // A block with a header before the data the caller holds: the parameter moved back over it.
+    const moved = headerParam(body, s, before, bodyText);
+    if (moved >= 0) return { idx: moved, through: false, name: body.params[moved]! };
+  }
   return { idx, through, name: s };
+}
+
+const OFFSET = String.raw`\s*[-+]\s*(?:[A-Za-z_]\w*|\d+|sizeof\s*\(?[^;]*?\)?)`;
+
+/**
+ * The parameter a pointer is derived from by a constant offset — `(char *)p - HDR`, or a local
+ * `m = (T *)p;` then `m -= HDR;` — or -1. Allocators that keep a size header before each block
+ * resize the block starting there; the caller's pointer still decides which block.
+ */
+function headerParam(body: Body, ptr: string, before: number, bodyText: () => string): number {
+  const inline = new RegExp(`^([A-Za-z_]\\w*)${OFFSET}$`).exec(stripParensAndCasts(ptr.replace(/^\(\s*[^()]*\*\s*\)\s*/, '')).replace(/^\((.*)\)$/, '$1'));
+  const direct = inline ? body.params.indexOf(stripParensAndCasts(inline[1]!)) : -1;
+  if (direct >= 0 && !reassignedBefore(bodyText(), body.node.startIndex, before, inline![1]!)) return direct;
+  if (!/^[A-Za-z_]\w*$/.test(ptr) || body.params.includes(ptr)) return -1;
+  // A local copy of a parameter, only stepped by offsets before the call.
+  const head = bodyText().slice(0, Math.max(0, before - body.node.startIndex));
+  const name = ptr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const sets = [...head.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*(=(?!=)|[-+]=|\\+\\+|--)([^;]*)`, 'g'))];
+  if (!sets.length || sets[0]![1] !== '=') return -1;
+  const from = stripParensAndCasts(sets[0]![2]!);
+  const first = new RegExp(`^([A-Za-z_]\\w*)(?:${OFFSET})?$`).exec(from);
+  const param = first ? body.params.indexOf(first[1]!) : -1;
+  if (param < 0 || sets.slice(1).some((m) => m[1] === '=')) return -1;
+  return reassignedBefore(head, 0, head.length, body.params[param]!) ? -1 : param;
 }
 
 /** The argument node that decides a resize's size at `use`, when one does (for the growth shape). */
