@@ -128,6 +128,8 @@ function why(id: ParamId, profile: Profile, fit: FitResult, ks: number, written:
       s_fault_pool: 'c_fault_host is zero (no host faults modelled), so the pool size has no effect',
       t_fault2M_host: 'no huge-page fault run reaches beyond s_fault_pool_huge, or no huge pages were granted',
       s_fault_pool_huge: 't_fault2M_host is zero (no host faults for huge pages modelled), so the pool size has no effect',
+      c_unmap_host: 'no unmap or shrink frees more than s_unmap_pool at once',
+      s_unmap_pool: 'c_unmap_host is zero (freeing large batches costs no more per page), so the pool size has no effect',
       t_fault_first: 'no point faults in a mapping made for it (fault-4k, memcpy-cold, malloc-copy-free of 64 KiB and up)',
       t_grow_l2: 'no in-place grow of a written buffer larger than about 70% of the L2 was measured',
     };

@@ -150,7 +150,8 @@ export function quickSweep(cpus: number): Sweep {
  * beyond a VM's pool of recently freed memory (copy speed from memory, host faults, unmapping,
  * the grow's cap, the walk of a long move). Without it a quick calibration predicted the full
  * sweep's 32–256 MiB points from 16 MiB ones: 81% of the full sweep within 1.5× on our EPYC
- * guest, 87% with it (docs/MODEL.md). Every op at 64 MiB would cost ≈20 s; these six ≈3 s.
+ * guest, 87% with it (docs/MODEL.md). Every op at 64 MiB would cost ≈20 s; these six ≈3 s,
+ * and one 256 MiB munmap ≈1–2 s more.
  * Kept out of quickSweep() so that sweeps made from it (the panel's presets, the call at the
  * cursor, `bench --quick`) do not inherit the extra run.
  */
@@ -160,6 +161,10 @@ export function quickCalibrationSweep(cpus: number): Sweep {
     extras: [{
       ops: ['memcpy-warm', 'fault-4k', 'fault-2m', 'munmap', 'mremap-grow-inplace', 'mremap-move-untouched'],
       sizes: [64 * MiB], threads: [1], reps: 20, minReps: 5, timeBudgetMs: 400, timeLimitMs: 60_000,
+    }, {
+      // Freeing 256 MiB at once: the per-page cost beyond a guest's batch (c_unmap_host), which
+      // 64 MiB alone cannot tell from c_unmap. ≈1–2 s (the writes that fault it in are most).
+      ops: ['munmap'], sizes: [256 * MiB], threads: [1], reps: 3, minReps: 3, timeBudgetMs: 400, timeLimitMs: 30_000,
     }],
   };
 }

@@ -394,11 +394,23 @@ function copy(d: Derived, a: Acc, bytes: number, workingSet = 2 * bytes): void {
   }
 }
 
+/**
+ * Freeing `n` present pages in one call: c_unmap each, and on a VM guest c_unmap_host for each
+ * page beyond the first s_unmap_pool (large batches go back to the host; slowed like host faults
+ * while other CPUs run the process).
+ */
+function freePages(d: Derived, a: Acc, n: number): void {
+  a.add('c_unmap', 'unmapping and freeing one page', n, d.p.c_unmap);
+  if (!(d.p.c_unmap_host > 0)) return;
+  const beyond = Math.max(0, n - (d.p.s_unmap_pool * 1024 * 1024) / d.page);
+  a.add('c_unmap_host', a.fast ? '' : () => `freeing pages beyond the first ${+d.p.s_unmap_pool.toPrecision(3)} MiB of one call (VM guest)`, beyond, d.p.c_unmap_host * hostCorun(d.p, d.k));
+}
+
 function munmapWork(d: Derived, a: Acc, bytes: number, untouched = false, slotLeadPages = 0): void {
   a.add('t_unmap0', 'unmapping a range (fixed part)', 1, d.p.t_unmap0);
   if (untouched) return; // no pages, no page tables, nothing to flush
   const n = pages(bytes, d.page);
-  a.add('c_unmap', 'unmapping and freeing one page', n, d.p.c_unmap);
+  freePages(d, a, n);
   // One batched flush of the range (tlb_finish_mmu → flush_tlb_mm_range), per page up to the
   // ceiling like any other (MODEL-FACTS §1.5; Appendix A munmap 64 KiB 4.2–4.7 µs vs 1.6–1.8 µs
   // for one page ⇒ ≈0.17 µs per page over 15 pages, c_unmap + c_invlpg). Unmapping frees page
@@ -451,7 +463,7 @@ function mremap(d: Derived, a: Acc, op: MremapOp, as: string[]): string {
       as.push('the tail was never written: there are no pages to free');
       return 'shrink in place: the tail is unmapped';
     }
-    a.add('c_unmap', 'unmapping and freeing one page', freed, p.c_unmap);
+    freePages(d, a, freed);
     flushEvents(d, a, freed, 1);
     as.push('the shrunk tail was written (its pages are freed)');
     return 'shrink in place: the tail is unmapped';

@@ -205,7 +205,7 @@ export const PARAMS = [
   },
   {
     id: 'f_host_corun', unit: 'share', label: 'host faults slowed by another running CPU of the process (VM guest)',
-    doc: 'A host-backed fault (c_fault_host, t_fault2M_host) costs (1 + f) times as much while another CPU runs the process: the guest\'s other vCPU competes with the host\'s work for this one (a shared physical core or memory bandwidth). Only the host part: faults inside the pool are not slowed. Not in MODEL-FACTS, so 0 in the built-ins.',
+    doc: 'A host-backed fault (c_fault_host, t_fault2M_host) or free (c_unmap_host) costs (1 + f) times as much while another CPU runs the process: the guest\'s other vCPU competes with the host\'s work for this one (a shared physical core or memory bandwidth). Only the host part: faults inside the pool are not slowed. Not in MODEL-FACTS, so 0 in the built-ins.',
     defaults: same(0), range: [0, 4], rangeSource: 'our EPYC guest: 4 KiB fault runs of 16–256 MiB with a spinner on the other vCPU took 1.3–2.7× as long (docs/measurements); none on the Xeon guest of MODEL-FACTS', limits: [0, 100],
     tag: 'M', source: 'our EPYC guest, harness protocol 2: fault-4k 16 MiB 16.7 ms alone, 32.7 ms with a spinner; 256 MiB 254 ms and 698 ms; ≤2 MiB the same', calibratable: true,
   },
@@ -244,6 +244,18 @@ export const PARAMS = [
     doc: 'Per present page of an munmap: zap the entry, free the page.',
     defaults: same(50), range: [10, 3000], rangeSource: 'MODEL-FACTS §1.8: ≈70 ns per page at 16 MiB, 150–170 ns at 1 GiB; 0.35–1.3 µs per page on our EPYC guest, where freed pages go back to the host', limits: [0.5, 100_000],
     tag: 'M/E', source: 'MODEL-FACTS §1.8: ≈70 ns/page at 16 MiB, 150–170 at 1 GiB [M]', calibratable: true,
+  },
+  {
+    id: 'c_unmap_host', unit: 'ns/page', label: 'freeing one page beyond a large batch (VM guest)',
+    doc: 'Extra cost per page an munmap (or a shrinking mremap) frees beyond the first s_unmap_pool of one call: on our EPYC guest freeing costs ≈250 ns per page up to 32 MiB at once and 500–1000 ns per page from 64–128 MiB, in every run, while the Xeon guest of MODEL-FACTS shows 150–170 ns per page at 1 GiB. A guest with free page reporting hands large batches of freed pages back to the host. Not in MODEL-FACTS, so 0 in the built-ins; calibration fits it.',
+    defaults: same(0), range: [0, 20000], rangeSource: 'our EPYC guest: 250–700 ns per page more beyond 32–64 MiB freed at once (docs/measurements); bare metal and our Xeon guest none', limits: [0, 1_000_000],
+    tag: 'M', source: 'our EPYC guest, harness protocol 2, five full sweeps: munmap 1–32 MiB 230–270 ns per page, 64 MiB 280–950, 128 MiB 510–1250, 256 MiB 600–1490 ns per page (one thread)', calibratable: true,
+  },
+  {
+    id: 's_unmap_pool', unit: 'MiB', label: 'memory one call frees before freeing gets dearer (VM guest)',
+    doc: 'How much one munmap or shrink frees at the plain per-page cost (c_unmap); pages beyond it also pay c_unmap_host.',
+    defaults: same(64), range: [1, 4096], rangeSource: 'our EPYC guest: the knee lies between 32 and 128 MiB freed at once', limits: [0, 1_000_000],
+    tag: 'M', source: 'our EPYC guest, harness protocol 2: the per-page cost of munmap rises between 32 and 128 MiB (docs/measurements)', calibratable: true,
   },
   {
     id: 't_mmap', unit: 'ns', label: 'creating a new mapping (mmap)',

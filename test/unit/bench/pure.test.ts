@@ -8,7 +8,7 @@ import type { MeasuredPoint } from '../../../src/core/bench/protocol';
 import { compareRuns } from '../../../src/core/bench/repeat';
 import {
   BENCH_OPS, VARIANT_OPS, expectedLines, formatBytes, fullSweep, harnessArgs, parseSize, quickCalibrationSweep, quickSweep, threadLadder, validateSweep,
-  type BenchOp,
+  type BenchOp, type Sweep,
 } from '../../../src/core/bench/sweep';
 import { compareRows, formatNs, renderCsv, renderTable } from '../../../src/core/bench/table';
 
@@ -44,14 +44,15 @@ describe('bench sweeps', () => {
     assert.equal(Math.max(...fullSweep(2).sizes), 256 * 1024 * 1024);
   });
 
-  it('a quick calibration adds one run of a few ops at 64 MiB, counted and validated with the rest', () => {
+  it('a quick calibration adds one run of a few ops at 64 MiB and one 256 MiB munmap, counted and validated with the rest', () => {
     const q = quickSweep(2);
     const c = quickCalibrationSweep(2);
-    assert.equal(c.extras?.length, 1);
-    const extra = c.extras![0]!;
+    assert.equal(c.extras?.length, 2);
+    const [extra, free] = c.extras as [Sweep, Sweep];
     assert.deepEqual(extra.sizes, [64 * 1024 * 1024]);
     assert.ok(extra.ops.includes('fault-4k') && extra.ops.includes('memcpy-warm'));
-    assert.equal(expectedLines(c), expectedLines(q) + extra.ops.length);
+    assert.deepEqual([free.ops, free.sizes, free.threads], [['munmap'], [256 * 1024 * 1024], [1]], 'freeing beyond a guest\'s batch (c_unmap_host)');
+    assert.equal(expectedLines(c), expectedLines(q) + extra.ops.length + 1);
     assert.equal(validateSweep(c), null);
     assert.match(validateSweep({ ...c, extras: [{ ...extra, sizes: [5000] }] }) ?? '', /^extra run: .*multiple of 4096/);
   });

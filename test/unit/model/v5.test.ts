@@ -54,4 +54,21 @@ describe('model v5: the states users\' code runs in', () => {
     const big = estimateNamed(vm, 'malloc-copy-free', 4096, { newBytes: 256 * 1024 });
     assert.ok(big.ns > a.ns, 'a new block past the mmap threshold is a fresh mapping');
   });
+
+  it('freeing beyond a guest\'s batch: pages past s_unmap_pool pay c_unmap_host in munmap and shrink; 0 in the built-ins', () => {
+    const MiB = 1024 * 1024;
+    const ctx = makeContext(vm, { threads: 1 });
+    const munmap = (params: typeof vm.params, bytes: number) => estimateOp(params, ctx, { kind: 'munmap', bytes });
+    assert.ok(!munmap(vm.params, 256 * MiB).breakdown.some((t) => t.term === 'c_unmap_host'), 'the built-ins have none');
+    const guest = { ...vm.params, c_unmap_host: 400, s_unmap_pool: 64 };
+    assert.equal(munmap(guest, 64 * MiB).ns, munmap(vm.params, 64 * MiB).ns, 'within the pool: the plain per-page cost');
+    const big = munmap(guest, 256 * MiB).breakdown.find((t) => t.term === 'c_unmap_host');
+    assert.deepEqual([big?.count, big?.unitNs], [(192 * MiB) / 4096, 400]);
+    // A shrink from 256 to 128 MiB frees 128 MiB: 64 MiB of it beyond the pool.
+    const shrink = estimateOp(guest, ctx, { kind: 'mremap', oldBytes: 256 * MiB, newBytes: 128 * MiB });
+    assert.equal(shrink.breakdown.find((t) => t.term === 'c_unmap_host')?.count, (64 * MiB) / 4096);
+    // Slowed like host faults while another CPU runs the process.
+    const two = estimateOp({ ...guest, f_host_corun: 1 }, makeContext(vm, { threads: 2 }), { kind: 'munmap', bytes: 256 * MiB });
+    assert.equal(two.breakdown.find((t) => t.term === 'c_unmap_host')?.unitNs, 800);
+  });
 });
