@@ -52,10 +52,10 @@ function logUniform(r: () => number, lo: number, hi: number): number {
 }
 
 /**
- * Terms added after these machines were drawn: kept at the built-in's value in the random draws,
+ * Terms added (or made calibratable) after these machines were drawn: kept at the built-in's value in the random draws,
  * so that adding a term does not redraw every machine (the corners set them).
  */
-const NOT_DRAWN = new Set<ParamId>(['c_unmap_host', 's_unmap_pool']);
+const NOT_DRAWN = new Set<ParamId>(['c_unmap_host', 's_unmap_pool', 't_heap_free']);
 
 /** One parameter vector drawn log-uniformly over the calibratable parameters' ranges. */
 function drawParams(r: () => number, base: Params, hypervisor: boolean): Params {
