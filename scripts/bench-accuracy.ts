@@ -133,8 +133,8 @@ function calibrateQuick(out: string): { file: CalibrationFile; ms: number; load:
   return { file: JSON.parse(readFileSync(out, 'utf8')) as CalibrationFile, ms, load: { before, after: loadavg() } };
 }
 
-/** The sizes a calibration file's own measurements cover. */
-const ownSizes = (f: CalibrationFile): number[] => [...new Set(f.measurements.points.map((p) => p.bytes))];
+/** The points a calibration file was fitted to. */
+const ownPoints = (f: CalibrationFile) => f.measurements.points;
 
 async function judged(m: MeasurementsFile, key: string): Promise<Judged | null> {
   if (process.argv.includes('--calibrate-quick')) {
@@ -143,7 +143,7 @@ async function judged(m: MeasurementsFile, key: string): Promise<Judged | null> 
     const { file, ms, load: l } = calibrateQuick(out);
     return {
       what: `a real calibrate --quick, ${out} (${(ms / 1000).toFixed(1)} s wall; load average ${l.before.map((x) => x.toFixed(2)).join(' ')} before, ${l.after.map((x) => x.toFixed(2)).join(' ')} after)`,
-      kind: 'calibration', judgement: judgeProfile(m, file.params, ownSizes(file)), calibrateMs: ms,
+      kind: 'calibration', judgement: judgeProfile(m, file.params, ownPoints(file)), calibrateMs: ms,
     };
   }
   const name = flag('--profile');
@@ -154,10 +154,10 @@ async function judged(m: MeasurementsFile, key: string): Promise<Judged | null> 
   if (!file.measurements) throw new Error(`${name}: not a calibration file (pagecost calibrate --out writes one)`);
   if (process.argv.includes('--refit')) {
     const { file: again } = calibrate(file.measurements, 'refit');
-    return { what: `${name}, its ${file.measurements.points.length} points fitted again by this code (model v${MODEL_VERSION})`, kind: 'calibration', judgement: judgeProfile(m, again.params, ownSizes(file)) };
+    return { what: `${name}, its ${file.measurements.points.length} points fitted again by this code (model v${MODEL_VERSION})`, kind: 'calibration', judgement: judgeProfile(m, again.params, ownPoints(file)) };
   }
   if (file.modelVersion !== MODEL_VERSION) throw new Error(`${name} was fitted by model v${file.modelVersion}, this is v${MODEL_VERSION}: add --refit`);
-  return { what: `${name}, as written (${file.created})`, kind: 'calibration', judgement: judgeProfile(m, file.params, ownSizes(file)) };
+  return { what: `${name}, as written (${file.created})`, kind: 'calibration', judgement: judgeProfile(m, file.params, ownPoints(file)) };
 }
 
 /** `this-machine`: the probe kept for this machine (run now if there is none). */
@@ -167,15 +167,16 @@ async function judgedProbe(m: MeasurementsFile): Promise<Judged> {
 }
 
 function judgedText(j: Judged): string {
-  const { all, heldOut, heldOutSizes } = j.judgement;
+  const { all, heldOut, heldOutSizes, unseenByOp } = j.judgement;
   const line = (ok: boolean, what: string) => `  ${ok ? 'met    ' : 'NOT MET'}  ${what}\n`;
   let text = `\n${j.what}, against this sweep:\n` + dist('all points', all, j.kind === 'probe' ? 'targets: ≥ 70% within 2×, ≥ 90% within 4×' : j.kind === 'calibration' ? 'target: ≥ 90% within 1.5×, median ≤ 1.2×' : 'no target');
   if (heldOut) text += dist(`sizes it never measured (${heldOutSizes.map(formatBytes).join(', ')})`, heldOut, 'same target');
+  if (unseenByOp) text += dist('every point whose op it never timed at that size (stricter: its 64 and 256 MiB runs cover a few ops)', unseenByOp, 'shown, no target of its own');
   if (j.kind === 'calibration') {
     text +=
       `\nissue 12 floors (after calibrate --quick, the full sweep):\n` +
       line(all.within1_5 >= 0.9, `≥ 90% of the points within 1.5× (${pct(all.within1_5)})`) +
-      (heldOut ? line(heldOut.within1_5 >= 0.9, `≥ 90% of the sizes it never measured within 1.5× (${pct(heldOut.within1_5)})`) : '') +
+      (heldOut ? line(heldOut.within1_5 >= 0.9, `≥ 90% of the sizes it never measured within 1.5× (${pct(heldOut.within1_5)}; every point whose op it never timed at its size: ${pct(unseenByOp!.within1_5)})`) : '') +
       line(all.median <= 1.2, `median error ≤ 1.2× (${all.median.toFixed(2)}×)`) +
       (j.calibrateMs !== undefined ? line(j.calibrateMs < 60_000, `calibration under 60 s (${(j.calibrateMs / 1000).toFixed(1)} s)`) : '');
   } else if (j.kind === 'probe') {

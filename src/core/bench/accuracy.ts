@@ -138,27 +138,34 @@ export function accuracyReport(m: MeasurementsFile, o: AccuracyOptions = {}): Ac
 export interface ProfileJudgement {
   /** Every point of the sweep. */
   all: ErrorDistribution;
-  /** Sizes the profile's own measurements lack (a quick calibration's: all but 4–9 of them). */
+  /** Sizes no op of the profile's own measurements has (a quick calibration's: all but 4–10 of them). */
   heldOutSizes: number[];
+  /** The points at those sizes (the issue's "held-out sizes"). */
   heldOut: ErrorDistribution | null;
+  /** Stricter: every point whose op the profile's measurements never timed at its size (its 64 and 256 MiB runs cover a few ops only). */
+  unseenByOp: ErrorDistribution | null;
 }
 
 /**
  * `params` (written over the sweep's start, as a calibration file's are loaded) against the
- * points of `m`; `ownSizes`: the sizes the profile was fitted to, so that the rest can be judged
- * apart (issue 12: a quick calibration must hold on the full sweep's sizes too).
+ * points of `m`; `own`: the points the profile was fitted to, so that the sizes it never
+ * measured are judged apart (issue 12: a quick calibration must hold on the full sweep's sizes
+ * too), and, stricter, every point its op was never timed at.
  */
-export function judgeProfile(m: MeasurementsFile, params: Partial<Record<ParamId, number>>, ownSizes?: readonly number[]): ProfileJudgement {
+export function judgeProfile(m: MeasurementsFile, params: Partial<Record<ParamId, number>>, own?: readonly Pick<MeasuredPoint, 'op' | 'bytes'>[]): ProfileJudgement {
   const { start } = calibrationStart(m, 'judged');
   const clockNs = m.machine.clockNs > 0 ? m.machine.clockNs : 0;
   const full = { ...start.params, ...params };
-  const own = new Set(ownSizes ?? []);
-  const held = ownSizes ? [...new Set(m.points.filter((p) => p.op !== 'syscall' && !own.has(p.bytes)).map((p) => p.bytes))].sort((a, b) => a - b) : [];
-  const heldSet = new Set(held);
+  const seen = new Set((own ?? []).map((p) => `${p.op}/${p.bytes}`));
+  const sizes = new Set((own ?? []).map((p) => p.bytes));
+  const unseen = (p: MeasuredPoint) => p.op !== 'syscall' && !seen.has(`${p.op}/${p.bytes}`);
+  const heldOutSizes = own ? [...new Set(m.points.filter((p) => p.op !== 'syscall' && !sizes.has(p.bytes)).map((p) => p.bytes))].sort((a, b) => a - b) : [];
+  const held = new Set(heldOutSizes);
   return {
     all: distribution(pointErrors(start, full, m.points, clockNs)),
-    heldOutSizes: held,
-    heldOut: ownSizes ? distribution(pointErrors(start, full, m.points.filter((p) => heldSet.has(p.bytes)), clockNs)) : null,
+    heldOutSizes,
+    heldOut: own ? distribution(pointErrors(start, full, m.points.filter((p) => held.has(p.bytes)), clockNs)) : null,
+    unseenByOp: own ? distribution(pointErrors(start, full, m.points.filter(unseen), clockNs)) : null,
   };
 }
 

@@ -193,15 +193,22 @@ describe('bench: accuracy report', function () {
   it('judges a profile against a sweep it did not see: all points, and apart the sizes its own measurements lack', () => {
     const m = measurements({ c_pte: 18, t_fault4k: 3000 });
     const quickSizes = [4 * KiB, 64 * KiB, 2 * MiB];
-    const truth = judgeProfile(m, { c_pte: 18, t_fault4k: 3000 }, quickSizes);
+    // The quick run times every op at its sizes, and munmap alone at 256 MiB.
+    const own = [...m.points.filter((p) => quickSizes.includes(p.bytes)), { op: 'munmap', bytes: 256 * MiB }];
+    const truth = judgeProfile(m, { c_pte: 18, t_fault4k: 3000 }, own);
     assert.equal(truth.all.within1_25, 1);
     assert.equal(truth.all.points, m.points.length);
-    assert.ok(!truth.heldOutSizes.some((b) => quickSizes.includes(b)) && truth.heldOutSizes.includes(16 * KiB) && !truth.heldOutSizes.includes(0));
+    assert.ok(!truth.heldOutSizes.some((b) => quickSizes.includes(b) || b === 256 * MiB) && truth.heldOutSizes.includes(16 * KiB) && !truth.heldOutSizes.includes(0));
     assert.equal(truth.heldOut!.points, m.points.filter((p) => truth.heldOutSizes.includes(p.bytes)).length);
+    // Stricter: every point of another size, and the other ops' points at 256 MiB too.
+    const unseen = m.points.filter((p) => p.op !== 'syscall' && !quickSizes.includes(p.bytes) && !(p.op === 'munmap' && p.bytes === 256 * MiB));
+    assert.equal(truth.unseenByOp!.points, unseen.length);
+    assert.ok(unseen.some((p) => p.bytes === 256 * MiB));
     // The built-in (faults half as dear, moves dearer per entry) misses some of them.
     const builtin = judgeProfile(m, {});
     assert.ok(builtin.all.within1_25 < 1);
     assert.equal(builtin.heldOut, null);
+    assert.equal(builtin.unseenByOp, null);
   });
 
   it('the calibration report: per-point errors in the file, the distribution and the defaults kept, with reasons', () => {
