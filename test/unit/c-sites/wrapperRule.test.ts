@@ -75,6 +75,38 @@ void *reset(void *p, size_t n) { char *m = p; m = pool_base; return realloc(m, n
     assert.deepEqual(call.sites.slice(-2).map((x) => x.newSize?.bytes), [1032, 108]);
   });
 
+  it('takes a reader that starts an empty buffer at a fixed size, then grows it in its data loop, for a helper', async () => {
+    const src = `#include <stdio.h>
+#include <stdlib.h>
+long read_word(char **out, size_t *room, FILE *f)
+{
+  size_t n = 0;
+  int c;
+  if (*out == NULL) {
+    *room = 32;
+    char *start = realloc(*out, *room);
+    if (!start) return -1;
+    *out = start;
+  }
+  while ((c = getc(f)) != EOF && c != ' ') {
+    if (n + 1 >= *room) {
+      char *more = realloc(*out, *room * 2);
+      if (!more) return -1;
+      *out = more;
+      *room *= 2;
+    }
+    (*out)[n++] = (char) c;
+  }
+  (*out)[n] = 0;
+  return (long) n;
+}
+void *retry(void *p, size_t n) { void *q = realloc(p, n); if (!q) { drop_caches(); q = realloc(p, n); } return q; }
+`;
+    const r = await verdicts(src);
+    assert.deepEqual(r.wrappers.map((w) => w.name), ['retry']);
+    assert.deepEqual(r.helpers.map((h) => h.name), ['read_word']);
+  });
+
   it('leaves out functions that size the block from what they own, and says why', async () => {
     const r = await verdicts(HELPERS);
     assert.deepEqual(r.wrappers.map((w) => w.name), []);

@@ -234,7 +234,8 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
   const locals = () => (localsCache ??= localNames(body.node));
   let textCache: string | null = null;
   const bodyTextOf = () => (textCache ??= body.node.text);
-  const rejected: { use: NameUse; why: string; ptrIdx: number }[] = [];
+  const rejected: { use: NameUse; why: string; ptrIdx: number; ptr: string }[] = [];
+  let chosen: { def: WrapperDef; ptr: string } | undefined;
   for (const use of uses) {
     if (use.role !== 'call' || use.name === body.name || use.target.kind === 'helper') continue;
     const callee = primitiveOf(use.target);
@@ -244,10 +245,11 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
     const ptr = argTextAt(use, 'ptr');
     const pp = 'text' in ptr ? pointerParam(body, ptr.text, callStart, bodyTextOf) : { idx: -1, through: false, name: '' };
     const ptrIdx = pp.idx;
+    const ptrKey = 'text' in ptr ? stripParensAndCasts(ptr.text).replace(/\s+/g, '') : '';
     const throughPointer = pp.through;
     if (body.kind === 'function' && ptrIdx < 0) {
       const what = 'text' in ptr ? `\`${stripParensAndCasts(ptr.text).replace(/\s+/g, ' ')}\`` : 'a pointer';
-      rejected.push({ use, why: `resizes ${what}, which it does not get from its caller`, ptrIdx });
+      rejected.push({ use, why: `resizes ${what}, which it does not get from its caller`, ptrIdx, ptr: ptrKey });
       continue;
     }
 
@@ -299,7 +301,7 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
       (params as Record<string, number>)[role] = idx;
     }
     if (why) {
-      rejected.push({ use, why, ptrIdx });
+      rejected.push({ use, why, ptrIdx, ptr: ptrKey });
       continue;
     }
 
@@ -337,10 +339,15 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
     if (onFailure) def.onFailure = onFailure;
     if (onFailure === 'dies') def.diesOnFailure = true;
     if ((body.isStatic || body.kind === 'macro') && !/\.(?:h|hh|hpp|hxx|inc)$/i.test(file)) def.fileLocal = true;
-    return { def, helper: null };
+    // The other calls are still read: one in a loop that resizes the same pointer to a size the
+    // function owns (a line reader that starts an empty buffer at a fixed size, then doubles it
+    // as data comes) makes it a helper — the data decides the size, not the caller.
+    chosen ??= { def, ptr: ptrKey };
   }
-  if (body.kind !== 'function' || !rejected.length) return { def: null, helper: null };
-  const first = rejected[0]!;
+  const same = chosen ? rejected.find((r) => r.ptr !== '' && r.ptr === chosen!.ptr && isInLoop(r.use.nameNode)) : undefined;
+  if (chosen && !same) return { def: chosen.def, helper: null };
+  if (body.kind !== 'function' || !rejected.length) return { def: chosen?.def ?? null, helper: null };
+  const first = same ?? rejected[0]!;
   const helper: ResizeHelper = {
     name: body.name,
     file,
