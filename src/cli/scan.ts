@@ -18,7 +18,7 @@ import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
 import { scanLanguages, type ScanLanguage } from './walk';
-import { defaultJobs } from './pool';
+import { scanJobs } from './pool';
 import { ConfigSyntaxError, loadProjectConfig, scanTree, toSlash } from './scanTree';
 import pkg from '../../package.json';
 
@@ -47,7 +47,7 @@ options:
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
   --jobs N                   threads that scan (default: one per core, once the tree
-                             has more than 256 files; fewer are scanned on one thread)
+                             has more than 256 files; one on machines with two cores)
   --no-gitignore             scan files that .gitignore excludes too
   --run FILE|DIR             a run recorded by \`pagecost record\` (or a folder of *.run.json):
                              sites it covers get its sizes, counts and times, and their
@@ -154,7 +154,7 @@ export const scan: Subcommand = async (argv, io) => {
   // workers never start: scanTree's soloFiles); --jobs N spreads any tree over N threads.
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
   const askedJobs = flags.get('jobs') as number | undefined;
-  const jobs = askedJobs ?? (singleFile ? 1 : defaultJobs());
+  const jobs = askedJobs ?? (singleFile ? 1 : scanJobs());
   // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
   let walked;
