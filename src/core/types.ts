@@ -326,6 +326,12 @@ export interface WrapperDef {
    * of another struct type).
    */
   fieldCall?: FieldCallFacts;
+  /**
+   * Macros: the size parameter is only ever stepped before the resize (`(cap) += (step)`, also
+   * in a loop until it fits) — by a number, or by the parameter that passes the step. A use in a
+   * loop with a constant step is constant-step (linear) growth.
+   */
+  sizeStep?: { by: number } | { byParam: number };
 }
 
 /** A call through a function-pointer field, as the scan saw it in a wrapper's or helper's body. */

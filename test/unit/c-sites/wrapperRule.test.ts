@@ -107,6 +107,32 @@ void *retry(void *p, size_t n) { void *q = realloc(p, n); if (!q) { drop_caches(
     assert.deepEqual(r.helpers.map((h) => h.name), ['read_word']);
   });
 
+  it('a macro that steps its size parameter before resizing is constant-step growth where a loop uses it with a constant step', async () => {
+    const src = `#include <stdlib.h>
+#define ENSURE(buf, len, want, room, by) \\
+  do { while ((len) + (want) > (room)) (room) += (by); (buf) = realloc((buf), (room)); } while (0)
+#define ENSURE_DOUBLING(buf, len, want, room) \\
+  do { while ((len) + (want) > (room)) (room) *= 2; (buf) = realloc((buf), (room)); } while (0)
+char *collect(const char *s, size_t step)
+{
+  char *out = NULL;
+  size_t len = 0, room = 0;
+  for (; *s; s++) {
+    ENSURE (out, len, 2, room, 32);
+    ENSURE_DOUBLING (out, len, 2, room);
+    ENSURE (out, len, 2, room, step);
+    out[len++] = *s;
+  }
+  ENSURE (out, len, 1, room, 32);
+  return out;
+}
+`;
+    const { sites } = await analyze(src);
+    assert.deepEqual(sites.map((x) => [x.nameRange.start.line, x.callee === 'realloc' ? x.growth : '?', x.inLoop]), [
+      [11, 'linear', true], [12, null, true], [13, null, true], [16, 'linear', false],
+    ]);
+  });
+
   it('leaves out functions that size the block from what they own, and says why', async () => {
     const r = await verdicts(HELPERS);
     assert.deepEqual(r.wrappers.map((w) => w.name), []);

@@ -22,6 +22,10 @@ describe('C sizes: growth shape', () => {
     'q = realloc(q, sizeof(long) * (count + 8));',
     'b->data = realloc(b->data, b->len + PAGE_SIZE);',
     'q = realloc(q, (count + 1) * sizeof(struct unseen));',
+    // The step inside the size argument.
+    'p = realloc(p, cap += 64);',
+    'p = realloc(p, (cap += CHUNK) * sizeof (char));',
+    'p = realloc(p, cap = len + 1);',
   ];
   for (const body of linear) {
     it(`linear: ${body}`, async () => {
@@ -43,6 +47,8 @@ describe('C sizes: growth shape', () => {
     'p = realloc(p, (size_t)(cap * 1.5));',
     'p = realloc(p, n * FLOAT_FACTOR);',
     'q = realloc(q, cap * 2 * sizeof(struct unseen));',
+    'p = realloc(p, cap *= 2);',
+    'q = realloc(q, (cap <<= 1) * sizeof *q);',
   ];
   for (const body of geometric) {
     it(`geometric: ${body}`, async () => {

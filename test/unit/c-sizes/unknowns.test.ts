@@ -16,7 +16,7 @@ describe('C sizes: unknown values say why', () => {
     ['sizeof(void)', /`void` has no size/],
     ['sizeof(struct nope) * (count + 1)', /^`count` is a runtime value/, 'static int count;'],
     ['(char *)0 + 1', /not an integer conversion/],
-    ['x = 4', /is an assignment/],
+    ['x += 4', /^`x` is a runtime value \(`x \+= 4` changes it\)$/, 'static int x;'],
     ['i++', /runtime value/],
     ['"abc"', /string literal/],
     ['({ 4; })', /statement expressions/],
@@ -30,6 +30,11 @@ describe('C sizes: unknown values say why', () => {
       assert.match(v.note, why);
     });
   }
+
+  it('a plain assignment in the size argument has the value it stores (`realloc(p, cap = FIRST)`)', async () => {
+    const v = await sizeOf('cap = FIRST * 2', '#define FIRST 248\nstatic int cap;');
+    assert.equal(v.bytes, 496);
+  });
 
   it('text that is not an expression could not be parsed', () => {
     const scope = { file: { file: 'x.c', macros: new Map(), enums: new Map(), includes: [], types: new Map() }, headers: [], options: defaultSizeOptions };

@@ -119,7 +119,9 @@ export class Evaluator {
       case 'postfix':
         return runtime(`\`${this.render(e)}\` is a runtime value`);
       case 'assign':
-        return fail(`\`${this.render(e)}\` is an assignment`);
+        // `realloc(tok, cap = FIRST)`: the value is what is stored; `cap += 64` is the variable's new value.
+        if (e.op === '=') return this.value(e.r);
+        return runtime(`\`${this.render(e.l)}\` is a runtime value (\`${this.render(e)}\` changes it)`);
       case 'bin':
         return this.binary(e);
       case 'cond': {

@@ -135,6 +135,23 @@ function classifyExpr(e: Expr, p: ParsedSize): Shape {
     return { growth: null, base: null };
   }
   if (e.k === 'paren') return classifyExpr(e.e, p);
+  if (e.k === 'assign') {
+    // The step inside the size argument: `realloc(p, cap += 64)`, `(cap *= 2) * sizeof *p`.
+    if (e.op === '=') return classifyExpr(e.r, p);
+    const base = p.render(e.l).replace(/\s+/g, '');
+    const k = p.valueOf(e.r);
+    if (!k.ok) return { growth: null, base: null };
+    if (e.op === '+=' && k.v > 0n) return { growth: 'linear', base: null };
+    if ((e.op === '*=' && k.v > 1n) || (e.op === '<<=' && k.v >= 1n)) return { growth: 'geometric', base };
+    return { growth: null, base: null };
+  }
+  if (e.k === 'bin' && (e.op === '*' || e.op === '/') && (containsSizeof(e.r) || (e.op === '*' && containsSizeof(e.l)))) {
+    // `(cap += 10) * sizeof (char)`: the element size says nothing about growth.
+    const side = containsSizeof(e.r) ? e.l : e.r;
+    let inner = side;
+    while (inner.k === 'paren') inner = inner.e;
+    if (inner.k === 'assign') return classifyExpr(inner, p);
+  }
   const a = affine(e, p);
   return a ? shape(a) : { growth: null, base: null };
 }

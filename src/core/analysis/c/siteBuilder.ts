@@ -88,13 +88,24 @@ function fill(p: Pending, resolved: Partial<Record<ArgRole, Resolved>>, scope: S
     site.growth = count?.node ? safeGrowth(count.node, scope) : null;
   } else {
     site.newSize = sizeFrom(size, scope, prefix);
-    site.growth = size?.node ? safeGrowth(size.node, scope) : null;
+    site.growth = size?.node ? safeGrowth(size.node, scope) : stepGrowth(p.use, scope);
   }
   if (callee === 'mremap') {
     site.oldSize = sizeFrom(resolved.oldSize, scope, prefix);
     const f = resolved.flags;
     site.flags = f?.node ? safeFlags(f.node, scope) : null;
   }
+}
+
+/** A macro that steps its size before resizing (WrapperDef.sizeStep): linear when the step is a positive constant here. */
+function stepGrowth(use: NameUse, scope: Scope): Growth | null {
+  const step = use.target.kind === 'wrapper' ? use.target.def.sizeStep : undefined;
+  if (!step) return null;
+  if ('by' in step) return 'linear';
+  const arg = use.args[step.byParam];
+  if (!arg) return null;
+  const v = evaluateSize(arg, scope);
+  return v.bytes !== null && v.bytes > 0 ? 'linear' : null;
 }
 
 // The evaluator is being written in parallel and must never take the finder down with it.

@@ -236,6 +236,7 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
   const bodyTextOf = () => (textCache ??= body.node.text);
   const rejected: { use: NameUse; why: string; ptrIdx: number; ptr: string }[] = [];
   let chosen: { def: WrapperDef; ptr: string } | undefined;
+  let sizeStep: WrapperDef['sizeStep'] | null | undefined;
   for (const use of uses) {
     if (use.role !== 'call' || use.name === body.name || use.target.kind === 'helper') continue;
     const callee = primitiveOf(use.target);
@@ -294,7 +295,10 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
           const local = ids.find((id) => locals().has(id) && !body.params.includes(id));
           const reassigned = ids.find((id) => body.params.includes(id) && changed(id));
           if (local) argNotes[role] = `${body.name} computes it from its local \`${local}\``;
-          else if (reassigned) argNotes[role] = `${body.name} changes \`${reassigned}\` before the call`;
+          else if (reassigned) {
+            argNotes[role] = `${body.name} changes \`${reassigned}\` before the call`;
+            if (body.kind === 'macro' && (role === 'size' || role === 'count')) sizeStep ??= stepOf(bodyTextOf(), reassigned, body.params);
+          }
           else argExprs[role] = a.text.trim();
         }
       }
@@ -333,6 +337,7 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
     if (through) def.fieldCall = through;
     if (Object.keys(argExprs).length) def.argExprs = argExprs;
     if (Object.keys(argNotes).length) def.argNotes = argNotes;
+    if (sizeStep) def.sizeStep = sizeStep;
     if (assignsBack) def.assignsBack = true;
     if (throughPointer) def.ptrThroughPointer = true;
     const onFailure = wrapperContract(use.exprNode, innerContract(use.target), 'text' in ptr ? ptr.text : null, body.node, body.fileText ?? '', body.kind === 'macro');
@@ -367,6 +372,23 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
   });
   if (linear) helper.linearStep = true;
   return { def: null, helper };
+}
+
+/**
+ * How a macro changes its size parameter before resizing, when only by adding a step — `(cap) +=
+ * (step);`, also in a loop until it fits: the step (a number, or the parameter that passes it).
+ * Null when it multiplies, shifts or sets the size in another way.
+ */
+function stepOf(bodyText: string, name: string, params: readonly string[]): WrapperDef['sizeStep'] | null {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const changes = [...bodyText.matchAll(new RegExp(`(?<![\\w.>])\\(?\\s*${n}\\s*\\)?\\s*([-+*/%&|^]|<<|>>)?=(?!=)\\s*([^;]*)`, 'g'))];
+  if (!changes.length || changes.some((m) => m[1] !== '+')) return null;
+  const steps = new Set(changes.map((m) => stripParensAndCasts(m[2]!.trim())));
+  if (steps.size !== 1) return null;
+  const step = [...steps][0]!;
+  if (/^\d+$/.test(step)) return Number(step) > 0 ? { by: Number(step) } : null;
+  const at = params.indexOf(step);
+  return at >= 0 ? { byParam: at } : null;
 }
 
 /** A use that calls through a function-pointer field, as plain data (WrapperDef.fieldCall); else null. */
