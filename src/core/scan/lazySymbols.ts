@@ -64,7 +64,35 @@ class GuardedMap<V> extends Map<string, V> {
   }
 }
 
-const defineRe = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm;
+/**
+ * Names of `#define` lines (`^[ \t]*#[ \t]*define[ \t]+NAME`, lines ended as JavaScript's `^`
+ * ends them). Found from each `define` the text spells, not by a multi-line regex tried at every
+ * position: every header and file a size looks into asks, and the regex took most of that time.
+ */
+export function definedNames(text: string): Set<string> {
+  const out = new Set<string>();
+  const name = /[ \t]+([A-Za-z_][A-Za-z0-9_]*)/y;
+  for (let at = text.indexOf('define'); at >= 0; at = text.indexOf('define', at + 6)) {
+    let k = at - 1;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    if (k < 0 || text.charCodeAt(k) !== 35 /* # */) continue;
+    k--;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    if (k >= 0 && !isLineEnd(text.charCodeAt(k))) continue;
+    name.lastIndex = at + 6;
+    const m = name.exec(text);
+    if (m) out.add(m[1]!);
+  }
+  return out;
+}
+
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isLineEnd(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
 const wordRe = /[A-Za-z_][A-Za-z0-9_]*/g;
 const tagRe = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 
@@ -187,7 +215,7 @@ export function lazyHeaderSymbols(
   let words: Set<string> | null = null;
   let types: Set<string> | null = null;
   const symbols = () => (real ??= build());
-  const isDefined: Guard = (name) => (defined ??= new Set(Array.from(text.matchAll(defineRe), (m) => m[1]!))).has(name);
+  const isDefined: Guard = (name) => (defined ??= definedNames(text)).has(name);
   let enumerators: Set<string> | null = null;
   const hasWord: Guard = (key) => (words ??= declarationWords(text)).has(key);
   const isEnumerator: Guard = (key) => (enumerators ??= enumWords(text)).has(key);

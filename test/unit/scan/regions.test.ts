@@ -5,7 +5,7 @@ import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
 import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
-import { lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
+import { definedNames, lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
 import { collectSymbols } from '../../../src/core/analysis/c/symbols';
 import { PreparedText } from '../../../src/core/analysis/c/treeText';
 
@@ -68,6 +68,14 @@ describe('partial parsing regions', () => {
 });
 
 describe('lazy header symbols', () => {
+  it('reads the names of #define lines as the multi-line regex did, without trying it at every position', () => {
+    const text = '#define A 1\n  #  define B\n\t#\tdefine\tC(x)\nx #define D\n#defineE\n#define\nF\r#define G\u2028#define H\n/* #define I */\n#  undef J\n##define K\ndefine L\n#define M';
+    const regex = new Set(Array.from(text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm), (m) => m[1]!));
+    assert.deepEqual([...definedNames(text)].sort(), ['A', 'B', 'C', 'G', 'H', 'M']);
+    assert.deepEqual([...definedNames(text)].sort(), [...regex].sort());
+    assert.deepEqual([...definedNames('#define')], []);
+  });
+
   it('answers from the text without parsing, and parses once when a name could be there', async () => {
     const parser = await createCParser(grammarFiles);
     const text = '#include "other.h"\n#define CHUNK (4 * 4096)\nenum { SLOTS = 8 };\nstruct node { int a; long b; };\nvoid *grow(void *p, unsigned long n);\n';
