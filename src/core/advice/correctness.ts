@@ -75,6 +75,13 @@ export function wrappersThatFree(sites: readonly CallSite[]): Set<string> {
   return new Set([...verdict].filter(([, ok]) => ok).map(([name]) => name));
 }
 
+/** `f(p, …)`, or `f(…, p, …)` where the pointer is not the first argument (`env_realloc(env, p, n)`). */
+function callShape(site: CallSite, lhs: string): string {
+  const bare = (t: string) => t.replace(/[\s()]/g, '');
+  const i = site.facts?.args?.findIndex((a) => bare(a.text) === bare(lhs)) ?? 0;
+  return i > 0 ? `${site.name}(…, ${lhs}, …)` : `${site.name}(${lhs}, …)`;
+}
+
 function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   const lhs = site.assignedBackTo;
   if (site.kind === 'wrapper-call' && site.via[0] !== undefined && freeing.has(site.via[0])) return null;
@@ -89,16 +96,16 @@ function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   if (site.facts?.nextCheck?.dies) return null; // `if (!p) abort();` right after: the program ends, nothing leaks
   if (site.callee === 'mremap') {
     return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
-      `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns MAP_FAILED and leaves the old mapping in place, but this overwrites \`${lhs}\`, the only pointer to it: the mapping leaks and \`${lhs}\` holds (void *)-1. Put the result in a temporary, check it against MAP_FAILED, then assign it (CWE-401).`);
+      `\`${lhs} = ${callShape(site, lhs)}\`: when ${callWords(site)} fails it returns MAP_FAILED and leaves the old mapping in place, but this overwrites \`${lhs}\`, the only pointer to it: the mapping leaks and \`${lhs}\` holds (void *)-1. Put the result in a temporary, check it against MAP_FAILED, then assign it (CWE-401).`);
   }
   if (site.kind === 'wrapper-call' && site.facts?.statement?.form === 'call') {
     // `GROW(p, n);`: the macro (or wrapper) stores the result back itself.
     const inner = site.via[1] ?? site.callee;
     return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
-      `\`${site.name}(${lhs}, …)\` stores what \`${inner}\` returns back into \`${lhs}\`: when the resize fails that is NULL while the old block is kept, and \`${lhs}\` was the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Resize into a temporary, check it, then assign it (CWE-401).`);
+      `\`${callShape(site, lhs)}\` stores what \`${inner}\` returns back into \`${lhs}\`: when the resize fails that is NULL while the old block is kept, and \`${lhs}\` was the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Resize into a temporary, check it, then assign it (CWE-401).`);
   }
   return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,
-    `\`${lhs} = ${site.name}(${lhs}, …)\`: when ${callWords(site)} fails it returns NULL and keeps the old block, but this overwrites \`${lhs}\`, the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Put the result in a temporary, check it, then assign it (CWE-401; clang-tidy bugprone-suspicious-realloc-usage).`);
+    `\`${lhs} = ${callShape(site, lhs)}\`: when ${callWords(site)} fails it returns NULL and keeps the old block, but this overwrites \`${lhs}\`, the only pointer to it: the block leaks and \`${lhs}\` is NULL from here on. Put the result in a temporary, check it, then assign it (CWE-401; clang-tidy bugprone-suspicious-realloc-usage).`);
 }
 
 function mremapRules(site: CallSite): Finding[] {

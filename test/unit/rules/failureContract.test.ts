@@ -41,7 +41,7 @@ void *either(void *p, size_t n) { void *q = p ? realloc(p, n) : malloc(n); if (q
     });
   });
 
-  it('reallocf-like: the old block freed through a function of the file or only for a size above zero, which a failing request has', async () => {
+  it('reallocf-like: the old block freed through a function of the file (its block in any argument) or only for a size above zero, which a failing request has', async () => {
     const got = await contracts(`
 static void release(void *block) { if (block) free(block); }
 static void drop(void *block) { release(block); }
@@ -51,8 +51,16 @@ void *through(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL && n !
 void *twice(void *p, size_t n) { void *q = realloc(p, n); if (!q) if (n) drop(p); return q; }
 void *zero_only(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL) if (n == 0) free(p); return q; }
 void *not_a_free(void *p, size_t n) { void *q = realloc(p, n); if (q == NULL && n > 0) logs_only(p); return q; }
+struct pool { int id; };
+void pool_free(struct pool *o, void *block) { (void) o; free(block); }
+static void pool_drop(struct pool *o, void *block) { pool_free(o, block); }
+void *second_arg(struct pool *o, void *p, size_t n) { void *q = realloc(p, n); if (!q) pool_free(o, p); return q; }
+void *second_arg_through(struct pool *o, void *p, size_t n) { void *q = realloc(p, n); if (!q) pool_drop(o, p); return q; }
 `);
-    assert.deepEqual(got, { nested: 'null-freed', through: 'null-freed', twice: 'null-freed', zero_only: 'null', not_a_free: '-' });
+    assert.deepEqual(got, {
+      nested: 'null-freed', through: 'null-freed', twice: 'null-freed', zero_only: 'null', not_a_free: '-',
+      second_arg: 'null-freed', second_arg_through: 'null-freed',
+    });
   });
 
   it('a helper that does not return: declared noreturn in any spelling, ending in exit(), or by name, and error(status ≠ 0)', async () => {
@@ -197,6 +205,18 @@ void *fresh_header(size_t n) { struct hdr *h = malloc(sizeof *h); h = realloc(h,
 `;
     // The twins of debug_grow: the caller's block not handed back, and a block of the function's own.
     assert.deepEqual(await leaks(body), [5, 6, 7, 14, 15]);
+  });
+
+  it('quotes the call with the pointer where it is: f(p, …), or f(…, p, …) after a context argument', async () => {
+    const fs = (await findingsOf(HEAD + `
+struct env { int id; };
+void *env_grow(struct env *e, void *p, size_t n) { (void) e; return realloc(p, n); }
+void ctx(struct env *e, char *buf, size_t n) { buf = env_grow(e, buf, n); buf[0] = 1; }
+void first(char *buf, size_t n) { buf = realloc(buf, n); buf[0] = 1; }
+`)).filter((f) => f.rule === 'realloc-leak-on-failure').map((f) => f.message);
+    assert.equal(fs.length, 2);
+    assert.match(fs[0]!, /^`buf = env_grow\(…, buf, …\)`: when `env_grow` \(→ realloc\) fails/);
+    assert.match(fs[1]!, /^`buf = realloc\(buf, …\)`: when `realloc` fails/);
   });
 
   it('a local copy given a fresh block in the if\'s other branch still holds the old one on the resize\'s path, or its original is freed there; a fresh block that reaches the resize leaks', async () => {

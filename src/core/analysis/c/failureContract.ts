@@ -327,17 +327,19 @@ function step(s: Node, st: State, last: boolean): FailureOutcome | null {
         const checked = st.calls.checkedArgument(call.name, st.elsewhere);
         const arg = checked >= 0 ? call.args[checked] : undefined;
         if (arg && st.resultHolds === 'failure' && (isResult(arg, st) || successTest(arg, st))) return { kind: 'dies', by: 'assertion' };
-        // A free, or a function of this file that frees one of its arguments (`heap_put(old)`).
-        const released = isFreeName(call.name) ? call.args[0] : call.args[st.calls.releases(call.name)];
-        if (released) {
-          const held = st.holders.find((h) => sameLvalue(h, released.text));
+        // A free (its block may be any argument: `env_free(env, p)`), or a function of this file
+        // that frees one of its arguments (`heap_put(old)`).
+        const at = isFreeName(call.name) ? -1 : st.calls.releases(call.name);
+        const released = at >= 0 ? [call.args[at]].filter((a): a is Node => !!a) : isFreeName(call.name) ? call.args : [];
+        for (const a of released) {
+          const held = st.holders.find((h) => sameLvalue(h, a.text));
           if (held) {
             st.freed = true;
             st.holders = st.holders.filter((h) => h !== held);
             return null;
           }
-          if (isResult(released, st) && st.resultHolds === 'failure') return null; // free(NULL)
         }
+        if (released.some((a) => isResult(a, st)) && st.resultHolds === 'failure') return null; // free(NULL)
         return mentions(e, names()) ? UNKNOWN : null;
       }
       const n = inner(e);

@@ -27,7 +27,45 @@ function paramsOf(head: string): { name: string; params: string[] } | null {
   return { name: m[1]!, params };
 }
 
-const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** `(void *) p`, `(char *)(p)`, `(p)` → `p`. */
+function bareArgument(a: string): string {
+  let t = a.trim();
+  for (let guard = 0; guard < 4; guard++) {
+    const cast = /^\(\s*[\w\s*]+\)\s*(?=\S)/.exec(t);
+    if (cast && t.length > cast[0].length && !/^\(\s*[A-Za-z_]\w*\s*\)$/.test(t)) t = t.slice(cast[0].length).trim();
+    else if (/^\(.*\)$/.test(t)) t = t.slice(1, -1).trim();
+    else break;
+  }
+  return t;
+}
+
+/** Calls in a body: the callee as written (`free`, `ops.put`, `g->free_fn`) and each argument without casts or parentheses. */
+function callsIn(body: string): { callee: string; args: string[] }[] {
+  const out: { callee: string; args: string[] }[] = [];
+  for (const m of body.matchAll(/([A-Za-z_][\w]*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*)*)\s*\(/g)) {
+    const callee = m[1]!.replace(/\s+/g, '');
+    if (KEYWORDS.has(callee)) continue;
+    const args: string[] = [];
+    let depth = 0;
+    let from = m.index! + m[0].length;
+    let i = from;
+    for (; i < body.length; i++) {
+      const ch = body[i];
+      if (ch === '(') depth++;
+      else if (ch === ')') {
+        if (depth-- === 0) break;
+      } else if (ch === ',' && depth === 0) {
+        args.push(body.slice(from, i));
+        from = i + 1;
+      } else if (ch === ';' || ch === '{') break;
+    }
+    if (i >= body.length || body[i] !== ')') continue;
+    args.push(body.slice(from, i));
+    // `(void *) p`, `(p)` → p
+    out.push({ callee, args: args.map(bareArgument) });
+  }
+  return out;
+}
 
 /** Function name → the index of the parameter it frees, for the functions `text` defines. */
 export function releasersOf(text: string): Map<string, number> {
@@ -45,17 +83,24 @@ export function releasersOf(text: string): Map<string, number> {
     const p = paramsOf(head.trim());
     if (p && p.params.some(Boolean)) candidates.push({ ...p, body: text.slice(b.start, b.end) });
   }
-  const frees = (callee: string) => isFreeName(callee) || out.has(callee);
+  // The argument a free takes its block in: munmap's first; a free of a context's allocator
+  // (`env_free(env, p)`, `sqlite3DbFree(db, p)`) its last; a releaser of this file, its own.
+  const blockArg = (callee: string, count: number): number => {
+    const own = out.get(callee);
+    if (own !== undefined) return own;
+    if (!isFreeName(callee.replace(/->|\./g, ' '))) return -1;
+    return /munmap$/.test(callee) ? 0 : count - 1;
+  };
   for (let pass = 0; pass < 4; pass++) {
     let added = false;
     for (const c of candidates) {
       if (out.has(c.name)) continue;
-      for (let i = 0; i < c.params.length; i++) {
-        const p = c.params[i];
-        if (!p) continue;
-        // `free(p)`, `free((void *)p)`, `ops.put(p)`, `g->free_fn(ud, p, 0)` is not matched (p is not first).
-        const call = new RegExp(String.raw`([A-Za-z_][\w.>-]*)\s*\(\s*(?:\(\s*[\w\s*]+\)\s*)?${escapeRe(p)}\s*[,)]`, 'g');
-        if ([...c.body.matchAll(call)].some((m) => frees(m[1]!.replace(/->|\./g, ' ')) && m[1] !== c.name)) {
+      for (const call of callsIn(c.body)) {
+        if (call.callee === c.name) continue;
+        const at = blockArg(call.callee, call.args.length);
+        const arg = at >= 0 ? call.args[at] : undefined;
+        const i = arg === undefined ? -1 : c.params.indexOf(arg);
+        if (i >= 0) {
           out.set(c.name, i);
           added = true;
           break;
