@@ -3,8 +3,12 @@
 import { until } from '../../../scripts/lib/until.mjs';
 import { C_FILE, C_MARKER } from '../expectations.mjs';
 
-/** The hint the edit produced in the first session: the same text must give the same hint in every session. */
-let editedHint;
+/**
+ * The size the edit produced in the first session: the same text must give the same size in every
+ * session. The cost beside it is the profile's, and sessions differ there: a trusted one probes
+ * this machine on first use (issue 12), Restricted Mode keeps the built-in x86-64.
+ */
+let editedSize;
 
 export function setup(session) {
   describe('inlay hints', function () {
@@ -64,10 +68,11 @@ export function setup(session) {
           return h !== before && hint.test(h) && h;
         }, 20_000);
         session.log(`hint ${JSON.stringify(before)} -> ${JSON.stringify(after)}`);
-        if (editedHint === undefined) editedHint = after;
-        else if (after !== editedHint) throw new Error(`the edited text gave ${JSON.stringify(after)} here but ${JSON.stringify(editedHint)} in the first session`);
         await editor.undo();
         await editor.waitForText('the undo', (t) => t.includes(`(${edit.from} * PAGE)`), 5_000);
+        const size = after.split(':')[0];
+        if (editedSize === undefined) editedSize = size;
+        else if (size !== editedSize) throw new Error(`the edited text gave ${JSON.stringify(after)} here but the size ${JSON.stringify(editedSize)} in the first session`);
       });
     }
   });
