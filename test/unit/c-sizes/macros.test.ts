@@ -29,6 +29,15 @@ describe('C sizes: macros and enums', () => {
     assert.equal(await bytesOf('N', '#ifndef N\n#define N 64\n#endif\n#define N 64'), 64);
   });
 
+  it('when the size is not constant whatever such a macro means, the runtime value is the reason given', async () => {
+    const prelude = '#ifdef SHARED\n#define CFG (*get_cfg())\n#else\n#define CFG cfg\n#endif\nstatic int used, cfg;';
+    const v = await sizeOf('used + CFG * 2', prelude);
+    assert.equal(v.bytes, null);
+    assert.match(v.note, /^`used` is a runtime value; .*`CFG` is defined 2 ways/);
+    // Where it alone decides, the build configuration is still the reason.
+    assert.match((await sizeOf('CFG * 2', prelude)).note, /^`CFG` is defined 2 ways/);
+  });
+
   it('#if conditions the target decides pick the definition (Linux x86-64 / i386)', async () => {
     const prelude = [
       '#if defined(__APPLE__)', '#define PAGESZ 16384', '#elif defined(__linux__)', '#define PAGESZ 4096', '#else', '#define PAGESZ 8192', '#endif',

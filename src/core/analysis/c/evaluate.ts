@@ -199,12 +199,12 @@ function findType(where: FileSymbols[], key: string): CType | undefined {
   return undefined;
 }
 
-function macroLookup(scope: Scope): (name: string) => MacroDef | undefined {
+function macroLookup(scope: Scope, opaque?: ReadonlySet<string>): (name: string) => MacroDef | undefined {
   const all = files(scope);
   const model = scope.options.target;
   return (name) => {
     // Hand-written offsetof macros (`&((T *)0)->m`) cannot be evaluated; the builtin can.
-    if (name === 'offsetof') return undefined;
+    if (name === 'offsetof' || opaque?.has(name)) return undefined;
     for (const f of all) {
       const first = f.macros.get(name);
       if (!first) continue;
@@ -269,13 +269,13 @@ function expandTopLevel(
   return out;
 }
 
-function evaluateInContext(text: string, ctx: Context): TextEvaluation {
+function evaluateInContext(text: string, ctx: Context, opaque?: Set<string>): TextEvaluation {
   const facts: string[] = [];
   const env = makeEnv(ctx, facts);
   const ev = new Evaluator(env);
   const isType = (n: string) => env.resolveTypedef(n) !== undefined || isLibraryTypedef(n);
   try {
-    const expander = createExpander(macroLookup(ctx.scope));
+    const expander = createExpander(macroLookup(ctx.scope, opaque));
     const toks = expandTopLevel(tokenize(text), expander, ev, isType, facts, ctx.scope.options.target);
     const full = expander.expand(toks);
     if (full.length === 0) return { value: fail('the expression is empty'), facts, rendered: null, ast: null };
@@ -285,7 +285,21 @@ function evaluateInContext(text: string, ctx: Context): TextEvaluation {
     while (bare.k === 'paren') bare = bare.e;
     return { value, facts, rendered: ev.render(bare), ast, evaluator: ev };
   } catch (e) {
-    if (e instanceof ExpandError) return { value: fail(e.message), facts, rendered: null, ast: null };
+    if (e instanceof ExpandError) {
+      // A macro defined differently per build configuration: when the size is not constant
+      // whatever it means (`used` is a runtime value), that is the better reason to give.
+      const ambiguous = /^`([A-Za-z_]\w*)` is defined \d+ ways/.exec(e.message)?.[1];
+      if (ambiguous && (opaque?.size ?? 0) < 4) {
+        const again = evaluateInContext(text, ctx, new Set([...(opaque ?? []), ambiguous]));
+        const v = again.value;
+        // Not when the reason is the macro itself (`M` is a runtime value, `M()` is a function call).
+        const itself = (n: string) => new RegExp(`\`${n}(?:\\(\\))?\``).test(v.ok ? '' : v.why);
+        if (!v.ok && 'runtime' in v && v.runtime && !itself(ambiguous) && ![...(opaque ?? [])].some(itself)) {
+          return { ...again, facts: [...again.facts, e.message] };
+        }
+      }
+      return { value: fail(e.message), facts, rendered: null, ast: null };
+    }
     if (e instanceof ParseError) {
       return { value: fail(`\`${text}\` could not be parsed as a C expression (${e.message})`), facts, rendered: null, ast: null };
     }
