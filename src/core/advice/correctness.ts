@@ -150,8 +150,11 @@ function reallocRules(site: CallSite): Finding[] {
   const out: Finding[] = [];
   const m = site.facts?.uncheckedMultiply;
   if (m) {
+    // `sizeof (T) * n`: the element size is the divisor (never 0) and reallocarray's size argument.
+    const swap = /^\(*\s*sizeof\b/.test(m.left.trim()) && !/^\(*\s*sizeof\b/.test(m.right.trim());
+    const [count, each] = swap ? [m.right, m.left] : [m.left, m.right];
     out.push(make(site, CORRECTNESS_RULES.reallocUncheckedMultiply,
-      `The size \`${m.left} * ${m.right}\` of ${callWords(site)} is a multiplication nothing checks for overflow: if it wraps, the block is smaller than the code will write (heap overflow; CERT INT30-C, MEM35-C, CWE-190). Use reallocarray(ptr, ${m.left}, ${m.right}), which fails with ENOMEM instead of wrapping (glibc ≥ 2.26, musl, the BSDs), or check \`${m.left} > SIZE_MAX / ${m.right}\` first.`));
+      `The size \`${m.left} * ${m.right}\` of ${callWords(site)} is a multiplication nothing checks for overflow: if it wraps, the block is smaller than the code will write (heap overflow; CERT INT30-C, MEM35-C, CWE-190). Use reallocarray(ptr, ${count}, ${each}), which fails with ENOMEM instead of wrapping (glibc ≥ 2.26, musl, the BSDs), or check \`${count} > SIZE_MAX / ${each}\` first.`));
   }
   if (site.newSize?.bytes === 0) {
     out.push(make(site, CORRECTNESS_RULES.reallocZeroSize,

@@ -98,6 +98,30 @@ describe('C text as tree-sitter reads it', () => {
     assert.deepEqual(r.sites.filter((s) => s.kind === 'wrapper-call').map(brief), ['12:29 wrapper-call realloc via BUF_PUT', '12:45 wrapper-call realloc via BUF_PUT']);
   });
 
+  it('blanks a comment line in a block-bodied macro (`#define PUSH(v) { … }`): its parameter list is no function header', async () => {
+    const text = [
+      '#include <stdlib.h>',
+      'struct stack { int *v; size_t n, cap; };',
+      '#define PUSH(s, x) \\',
+      '  { \\',
+      '    if ((s)->n == (s)->cap) \\',
+      '      { \\',
+      '        size_t twice = 2 * (s)->cap + 1; \\',
+      '        /* grow the stack */ \\',
+      '        (s)->v = realloc ((s)->v, twice * sizeof (int)); \\',
+      '        (s)->cap = twice; \\',
+      '      } \\',
+      '    (s)->v[(s)->n++] = (x); \\',
+      '  }',
+      'void fill (struct stack *s) { PUSH (s, 1); PUSH (s, 2); }',
+      '',
+    ].join('\n');
+    assert.ok(!treeSitterText(text).includes('/* grow the stack */'));
+    const r = await analyze(text);
+    assert.deepEqual(r.wrappers.map((w) => w.name), ['PUSH']);
+    assert.equal(r.sites.filter((s) => s.kind === 'wrapper-call').length, 2);
+  });
+
   it('keeps the editor document equal to a fresh analysis while a K&R header is edited', async () => {
     const parser = await cParser();
     const doc = CDocument.open(parser, 'doc.c', KR);

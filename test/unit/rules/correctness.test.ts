@@ -186,6 +186,16 @@ void f(int **v, size_t n, size_t m)
       assert.deepEqual(await lines(body, 'realloc-unchecked-multiply'), [6, 7, 8]);
     });
 
+    it('with the element size written first, advises dividing by it and passing it as reallocarray\'s size', async () => {
+      const body = `
+struct item { int a, b; };
+struct item *f(struct item *v, size_t count) { return realloc(v, sizeof (struct item) * count); }
+`;
+      const [m] = (await findingsOf(HEAD + body)).filter((f) => f.rule === 'realloc-unchecked-multiply');
+      assert.match(m!.message, /reallocarray\(ptr, count, sizeof \(struct item\)\)/);
+      assert.match(m!.message, /check `count > SIZE_MAX \/ sizeof \(struct item\)` first/);
+    });
+
     it('is quiet for constant products, growth factors, reallocarray, and guarded products', async () => {
       const body = `
 #define NELEM 16

@@ -183,6 +183,8 @@ function definesFunctions(text: string, start: number, end: number, comments: Ed
     body = body.slice(0, c.start - start) + c.text + body.slice(c.end - start);
   }
   body = body.replace(/\\\r?\n/g, ' ').replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, '""');
+  // The macro's own parameter list is no function header: `#define PUSH(v) { … }` is a block.
+  body = body.replace(/^\s*#\s*define\s+[A-Za-z_]\w*(?:\([^)]*\))?/, '');
   let depth = 0;
   let last = '';
   for (const ch of body) {
