@@ -178,6 +178,24 @@ void use(void) { buf = grow2(buf); }
     assert.match(r.errors[0]!.message, /^analysis failed \(boom\); the file was skipped/);
   });
 
+  it('a loop calling a step helper with the object\'s own size as the step grows geometrically: no constant-step site', async () => {
+    const src = `#include <stdlib.h>
+struct pool { char *mem; size_t room; size_t taken; };
+static int pool_add_room(struct pool *p, size_t extra)
+{
+  char *m = realloc(p->mem, p->room + extra);
+  if (!m) return -1;
+  p->mem = m;
+  p->room += extra;
+  return 0;
+}
+void need_doubling(struct pool *p, size_t n) { while (p->taken + n > p->room) pool_add_room(p, p->room ? p->room : 32); }
+void need_steps(struct pool *p, size_t n) { while (p->taken + n > p->room) pool_add_room(p, 128); }
+`;
+    const r = await scan({ '/p/pool.c': src });
+    assert.deepEqual(r.sites.filter((x) => x.kind === 'helper-call').map((x) => x.nameRange.start.line), [12]);
+  });
+
   it('deals files evenly', () => {
     const files = Array.from({ length: 7 }, (_, i) => ({ path: `/${i}.c`, rel: `${i}.c` }));
     assert.deepEqual(dealFiles(files, 3).map((h) => h.length), [3, 2, 2]);

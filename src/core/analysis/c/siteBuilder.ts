@@ -199,7 +199,7 @@ export function buildSites(
   for (const use of uses) {
     if (use.target.kind === 'helper') {
       const h = use.target.helper;
-      if (use.role === 'call' && h.linearStep && isInLoop(use.nameNode)) sites.push(helperSite(use, h, table ??= directives ?? directiveTable(text, root), file));
+      if (use.role === 'call' && h.linearStep && isInLoop(use.nameNode) && !stepFromOwnState(use)) sites.push(helperSite(use, h, table ??= directives ?? directiveTable(text, root), file));
       continue;
     }
     const def = use.target.kind === 'wrapper' ? use.target.def : null;
@@ -279,6 +279,19 @@ function headersOf(scope: Scope): Elsewhere {
       return undefined;
     },
   };
+}
+
+/**
+ * A helper call whose step reads the state of the object it grows (`reserve(s, s->cap)`, `grow(b,
+ * b->len ? b->len : 16)`): the room added is the room already there, geometric growth.
+ */
+function stepFromOwnState(use: NameUse): boolean {
+  const objects = new Set(use.args.map((a) => stripParensAndCasts(a.text).replace(/^&\s*/, '')).filter((t) => /^[A-Za-z_]\w*$/.test(t)));
+  if (!objects.size) return false;
+  return use.args.some((a) => {
+    const t = a.text;
+    return [...objects].some((o) => new RegExp(`(?<![\\w.>])${o}\\s*(?:->|\\.)\\s*[A-Za-z_]`).test(t));
+  });
 }
 
 /**
