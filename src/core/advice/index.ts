@@ -144,7 +144,18 @@ function crossoverWords(c: Crossover, mover: string, copier: string): string {
   return `${copier} is cheaper than ${mover} at every size here`;
 }
 
+/**
+ * NetBSD's `mremap(oldp, oldsize, newp, newsize, flags)` (a null or fixed new address third,
+ * `MAP_REMAPDUP`/`MAP_ALIGNED` flags): not Linux's call, and the Linux model does not price it.
+ */
+function netbsdMremap(site: CallSite): boolean {
+  const args = site.facts?.args;
+  if (site.kind !== 'direct-call' || !args || args.length !== 5) return false;
+  return /^\(?\s*(?:NULL|0|\(\s*void\s*\*\s*\)\s*0)\s*\)?$/.test(args[2]!.text.trim()) || /\bMAP_(?:REMAPDUP|ALIGNED|FIXED)\b/.test(args[4]!.text);
+}
+
 function adviseMremap(site: CallSite, r: Resolved): Finding[] {
+  if (netbsdMremap(site)) return [];
   const oldB = known(site.oldSize);
   const newB = known(site.newSize);
   const flags = site.flags;

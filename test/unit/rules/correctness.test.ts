@@ -170,6 +170,16 @@ void f(void *m, void *d, size_t n, int fl)
     });
   });
 
+  describe("NetBSD's five-argument mremap", () => {
+    it('gets no Linux cost finding; the Linux call beside it does', async () => {
+      const body = `
+void *dup_map(void *old, size_t size) { return mremap(old, size, NULL, size, MAP_REMAPDUP); }
+void *grow_map(void *old, size_t size) { return mremap(old, size, size * 2, MREMAP_MAYMOVE); }
+`;
+      assert.deepEqual(await lines(body, 'mremap-cost'), [3]);
+    });
+  });
+
   describe('realloc-unchecked-multiply', () => {
     it('flags runtime products, also through a wrapper', async () => {
       const body = `
