@@ -10,7 +10,7 @@ import type { Parser } from 'web-tree-sitter';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { functionBodies, includedRanges, toTreeSitterRanges, type TextRange } from './regions';
-import { dirnameOf, joinPath, quotedIncludes } from './paths';
+import { dirnameOf, joinPath, projectIncludes } from './paths';
 import { parseCText, PreparedText } from '../analysis/c/treeText';
 
 export interface HeaderOptions {
@@ -69,7 +69,7 @@ export class HeaderResolver {
       for (const { from, text: src } of frontier) {
         let names = from === path ? undefined : this.includes.get(from);
         if (!names) {
-          names = quotedIncludes(src);
+          names = projectIncludes(src);
           if (from !== path) this.includes.set(from, names);
         }
         for (const name of names) {
@@ -87,7 +87,9 @@ export class HeaderResolver {
   }
 
   private resolve(from: string, name: string, seen: Set<string>): Resolved | null {
-    const candidates = [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
+    const candidates = name.startsWith('<')
+      ? this.options.roots.flatMap((r) => [joinPath(r, name.slice(1)), joinPath(r, `include/${name.slice(1)}`)])
+      : [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
     for (const candidate of candidates) {
       // The nearest candidate already in the chain wins, as it did where it was first met.
       if (seen.has(candidate)) return null;

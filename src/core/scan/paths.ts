@@ -38,3 +38,17 @@ export function quotedIncludes(text: string): string[] {
   return out;
 }
 
+
+/** `#include <dir/x.h>`: a path with a directory, which a project including itself this way (`-Iinclude`) may hold. */
+const angleIncludeRe = /^[ \t]*#[ \t]*include[ \t]*<([^>\n]+\/[^>\n]+)>/gm;
+
+/**
+ * The includes a scan follows into the project: the quoted ones as written, and the `<dir/x.h>`
+ * ones marked with a leading `<` (looked for under each root and its `include/`, never beside
+ * the file: `<stdio.h>` and other system headers without a directory are left alone).
+ */
+export function projectIncludes(text: string): string[] {
+  const out = quotedIncludes(text);
+  for (const m of text.matchAll(angleIncludeRe)) out.push(`<${m[1]!.trim()}`);
+  return out;
+}

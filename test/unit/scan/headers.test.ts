@@ -40,6 +40,19 @@ describe('HeaderResolver', () => {
     assert.equal(parsed, 1);
   });
 
+  it('follows `<dir/x.h>` into the project (under a root or its include/), never beside the file; `<x.h>` stays a system header', () => {
+    const texts: Record<string, string> = {
+      '/p/src/u.c': '#include <stdlib.h>\n#include <mylib/str.h>\n#include <other/none.h>\n',
+      '/p/include/mylib/str.h': 'typedef unsigned char uchar_t;\n',
+      '/p/src/mylib/str.h': '#define WRONG 1\n',
+      '/p/stdlib.h': '#define NOT_THE_SYSTEM 1\n',
+    };
+    const reads: string[] = [];
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => (reads.push(p), texts[p] ?? null), symbols);
+    assert.deepEqual(r.headerPaths('/p/src/u.c', texts['/p/src/u.c']!), ['/p/include/mylib/str.h']);
+    assert.ok(!reads.includes('/p/stdlib.h') && !reads.includes('/p/src/mylib/str.h'));
+  });
+
   it('forget() reads a changed header again', () => {
     const texts = { ...files };
     const r = new HeaderResolver({ roots: ['/p'] }, (p) => texts[p] ?? null, symbols);
