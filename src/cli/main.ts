@@ -98,9 +98,29 @@ function oneLine(e: unknown): string {
   return text.split('\n')[0]!.slice(0, 300);
 }
 
+/**
+ * stderr after what stdout still holds: a pipe takes a long report in parts, and with `2>&1` a
+ * problem line written meanwhile landed in the middle of a finding. A line for stderr waits until
+ * stdout has flushed everything before it (and the lines queued before it have gone).
+ */
+export function orderedStderr(out: Pick<NodeJS.WriteStream, 'write' | 'writableLength'>, err: Pick<NodeJS.WriteStream, 'write'>): (t: string) => void {
+  let waiting = 0;
+  return (t) => {
+    if (waiting === 0 && out.writableLength === 0) {
+      err.write(t);
+      return;
+    }
+    waiting++;
+    out.write('', () => {
+      waiting--;
+      err.write(t);
+    });
+  };
+}
+
 export const processIO: CliIO = {
   stdout: (t) => void process.stdout.write(t),
-  stderr: (t) => void process.stderr.write(t),
+  stderr: orderedStderr(process.stdout, process.stderr),
   cwd: process.cwd(),
   stderrIsTTY: !!process.stderr.isTTY,
 };

@@ -1,6 +1,6 @@
 // main() in-process with a fake CliIO: dispatch, usage errors, exit codes, no stack traces.
 import { strict as assert } from 'node:assert';
-import { main } from '../../../src/cli/main';
+import { main, orderedStderr } from '../../../src/cli/main';
 import { crossFileTree, fakeIO, makeTree, removeTree } from '../../support/cli';
 import pkg from '../../../package.json';
 
@@ -61,5 +61,37 @@ describe('pagecost main (in-process)', () => {
     } finally {
       removeTree(dir);
     }
+  });
+
+  it('stderr waits for what stdout still holds (a pipe shared with 2>&1 took a problem line mid-finding)', () => {
+    // A stream that keeps what it is given until flush(), like a pipe the reader has not emptied.
+    const seen: string[] = [];
+    const held: { text: string; done?: () => void }[] = [];
+    const out = {
+      get writableLength() {
+        return held.reduce((n, h) => n + h.text.length, 0) + held.length;
+      },
+      write(text: string, done?: () => void) {
+        held.push({ text, ...(done ? { done } : {}) });
+        return false;
+      },
+    } as unknown as Pick<NodeJS.WriteStream, 'write' | 'writableLength'>;
+    const flush = () => {
+      for (const h of held.splice(0)) {
+        if (h.text) seen.push(`out:${h.text}`);
+        h.done?.();
+      }
+    };
+    const err = { write: (t: string) => seen.push(`err:${t}`) } as unknown as Pick<NodeJS.WriteStream, 'write'>;
+    const stderr = orderedStderr(out, err);
+    stderr('before\n');
+    out.write('finding 1\nfinding 2\n');
+    stderr('problem\n');
+    stderr('summary\n');
+    assert.deepEqual(seen, ['err:before\n']);
+    flush();
+    assert.deepEqual(seen, ['err:before\n', 'out:finding 1\nfinding 2\n', 'err:problem\n', 'err:summary\n']);
+    stderr('after\n');
+    assert.equal(seen.at(-1), 'err:after\n');
   });
 });
