@@ -362,6 +362,8 @@ export interface FunctionPointer {
   arity?: number;
   /** A local variable: the function it belongs to (only calls there go through it). */
   function?: string;
+  /** The file where `target` was seen (a `static` target is that file's), when not the pointer's own. */
+  targetFile?: string;
 }
 
 /**

@@ -206,7 +206,7 @@ export async function scanProject(
     }
     passes = [];
     for (const p of results.flatMap((r) => r.passes ?? [])) {
-      const key = `${p.fn}\u0000${p.index}\u0000${p.targetFile}\u0000${p.target}`;
+      const key = `${p.fn}\u0000${p.index}\u0000${p.targetFile}\u0000${p.target}\u0000${p.out ? 'out' : ''}`;
       if (passesSeen.has(key)) continue;
       passesSeen.add(key);
       passes.push(p);
@@ -273,6 +273,8 @@ export function applyCallers(sites: CallSite[], helpers: readonly ResizeHelper[]
  * pointer holds: the def is looked up in the store's own file first.
  */
 function resolvePointer(fact: PointerFact, known: Map<string, WrapperDef>): WrapperDef | null {
+  // A variable spelled like a primitive (`resize_fn mremap = …;` in one function) would stand for it in the whole file.
+  if (fact.form === 'variable' && (primitives as readonly string[]).includes(fact.name)) return null;
   const arityOf: Record<string, number> = { realloc: 2, reallocf: 2, reallocarray: 3 };
   if ((primitives as readonly string[]).includes(fact.target)) {
     const p = fact.target as Primitive;

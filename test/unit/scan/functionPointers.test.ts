@@ -88,7 +88,7 @@ void use(struct engine *e, struct shared *s, char *buf) {
       // The constructor's own call through its parameter is no site: nothing is known about `f` there.
       assert.deepEqual(r.sites.filter((s) => s.file === 'engine.c').map(brief), []);
       const ptr = r.wrappers.find((w) => w.kind === 'pointer')!;
-      assert.deepEqual(ptr.pointer, { form: 'field', struct: 'shared', target: 'app_grow', text: 's->grow = app_grow', arity: 4 });
+      assert.deepEqual(ptr.pointer, { form: 'field', struct: 'shared', target: 'app_grow', text: 's->grow = app_grow', arity: 4, targetFile: 'app.c' });
       assert.equal(ptr.fileLocal, undefined, 'a field is project-wide even when its target is static');
     }
   });
@@ -316,6 +316,28 @@ void spy_install(void) { saved = cfg; cfg.hooks.grow = spy_grow; }
     ]);
     assert.deepEqual(r.sites.filter((s) => s.file === 'f_spy.c' && s.kind !== 'reference').map(brief), [
       `f_spy.c:3 wrapper-call saved.hooks.grow = pool_grow${guess} > raw_grow > mid_grow ?`,
+    ]);
+  });
+
+  it('follows a resize function handed out through an out-parameter, then copied into a field', async () => {
+    const r = await scan({
+      'alloc.c': `#include <stdlib.h>
+typedef void *(*grow_fn)(void *, size_t);
+static void *default_grow(void *p, size_t n) { return realloc(p, n); }
+void get_hooks(grow_fn *grow_out, int *flags_out) { if (grow_out) *grow_out = default_grow; if (flags_out) *flags_out = 0; }
+`,
+      'text.c': `#include <stddef.h>
+typedef void *(*grow_fn)(void *, size_t);
+void get_hooks(grow_fn *grow_out, int *flags_out);
+struct text { char *s; size_t cap; grow_fn grow; };
+void text_init(struct text *t) { grow_fn g; int flags; get_hooks(&g, &flags); t->s = NULL; t->cap = 0; t->grow = g; }
+int text_room(struct text *t, size_t n) { char *s = t->grow(t->s, n); if (!s) return -1; t->s = s; t->cap = n; return 0; }
+void other(void) { int g = 3; (void) g; }
+`,
+    });
+    assert.deepEqual(r.sites.filter((s) => s.kind !== 'reference').map(brief), [
+      'alloc.c:3 direct-call  ?',
+      'text.c:6 wrapper-call t->grow = default_grow ?',
     ]);
   });
 

@@ -52,6 +52,11 @@ export interface ArgumentPass {
   target: string;
   /** The file of that call (where a `static` target is visible). */
   targetFile: string;
+  /**
+   * The other way round: `fn` stores the function into what its parameter `index` points to
+   * (`*out = my_resize;`), so a call `fn(…, &v, …)` sets `v`.
+   */
+  out?: boolean;
 }
 
 const QUALIFIERS = /\b(?:struct|union|enum|const|volatile|restrict|register|static|extern)\b/g;
@@ -116,6 +121,11 @@ function* fileScopeDeclarations(root: Node): Generator<Node> {
     if (c.type === 'declaration') yield c;
     else if (FILE_SCOPE_WRAPPERS.has(c.type)) yield* fileScopeDeclarations(c);
   }
+}
+
+function enclosingFunction(n: Node): Node | null {
+  for (let p = n.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  return null;
 }
 
 function enclosingFunctionName(n: Node): string | null {
@@ -481,6 +491,15 @@ export function storedAt(
   if (!holder) return {};
   if (holder.type === 'assignment_expression' && holder.childForFieldName('right')?.id === outer.id && holder.childForFieldName('operator')?.text === '=') {
     const left = holder.childForFieldName('left');
+    // `*out = my_resize;` with `out` a parameter: the function hands it out to its caller.
+    const deref = unwrap(left);
+    if (deref?.type === 'pointer_expression' && deref.childForFieldName('operator')?.text === '*') {
+      const param = unwrap(deref.childForFieldName('argument'));
+      const fnNode = enclosingFunction(outer);
+      const index = param?.type === 'identifier' && fnNode ? functionParams(fnNode).indexOf(param.text) : -1;
+      const fn = fnNode ? functionName(fnNode) : null;
+      return index >= 0 && fn ? { pass: { fn, index, target, targetFile, out: true } } : {};
+    }
     const slot = left ? slotOf(left) : null;
     return slot ? { fact: fact(slot, left!.text) } : {};
   }
@@ -530,10 +549,35 @@ export function followPasses(root: Node, file: string, passes: readonly Argument
     if (list) list.push(p);
     else byFn.set(p.fn, [p]);
   }
+  // Out-parameters: a call `fn(…, &v, …)` sets `v` to what `fn` stores through that parameter.
+  const outs = passes.filter((p) => p.out);
+  if (outs.length) {
+    for (const call of root.descendantsOfType('call_expression')) {
+      const callee = call ? unwrap(call.childForFieldName('function')) : null;
+      if (!call || callee?.type !== 'identifier') continue;
+      const mine = outs.filter((p) => p.fn === callee.text);
+      if (!mine.length) continue;
+      const args = (call.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a && a.type !== 'comment');
+      for (const pass of mine) {
+        const arg = args[pass.index];
+        const addr = arg ? unwrap(arg) : null;
+        if (addr?.type !== 'pointer_expression' || addr.childForFieldName('operator')?.text !== '&') continue;
+        const v = unwrap(addr.childForFieldName('argument'));
+        if (v?.type !== 'identifier') continue;
+        const scope = isFileScopeName(v, v.text);
+        const within = scope.global ? undefined : enclosingFunctionName(call) ?? undefined;
+        facts.push({
+          form: 'variable', name: v.text, target: pass.target, targetFile: pass.targetFile,
+          text: `${v.text} = ${pass.target}`, file, line: call.startPosition.row + 1,
+          ...(within !== undefined ? { function: within, fileLocal: true } : scope.isStatic ? { fileLocal: true } : {}),
+        });
+      }
+    }
+  }
   for (const fn of root.namedChildren) {
     if (fn?.type !== 'function_definition') continue;
     const name = functionName(fn);
-    const mine = name ? byFn.get(name) : undefined;
+    const mine = name ? byFn.get(name)?.filter((p) => !p.out) : undefined;
     if (!mine) continue;
     const params = functionParams(fn);
     const body = fn.childForFieldName('body');
@@ -561,6 +605,7 @@ export function pointerDef(fact: PointerFact, target: WrapperDef, arity: number 
     text: fact.text,
     ...(arity !== undefined ? { arity } : {}),
     ...(fact.function !== undefined ? { function: fact.function } : {}),
+    ...(fact.targetFile !== fact.file ? { targetFile: fact.targetFile } : {}),
   };
   const def: WrapperDef = {
     ...target,

@@ -680,7 +680,16 @@ export function findResizers(
   const passes: ArgumentPass[] = [];
   for (const u of lastUses) {
     if (u.role !== 'reference' || u.target.kind === 'helper') continue;
-    if (u.target.kind === 'wrapper' && (u.target.def.kind === 'pointer' || u.target.def.macroForm === 'object')) continue;
+    if (u.target.kind === 'wrapper' && u.target.def.macroForm === 'object') continue;
+    if (u.target.kind === 'wrapper' && u.target.def.kind === 'pointer') {
+      // A pointer variable copied into a field or another variable (`m->resize = resize;`, after
+      // `get_allocator(&resize)`): that place holds the same function.
+      const ptr = u.target.def.pointer;
+      if (ptr?.form !== 'variable') continue;
+      const r = storedAt(u.exprNode, ptr.target, file, ptr.targetFile ?? u.target.def.file ?? file, opts.types);
+      if (r.fact && !(r.fact.form === 'variable' && r.fact.name === u.name)) pointers.push(r.fact);
+      continue;
+    }
     const r = storedAt(u.exprNode, u.name, file, file, opts.types);
     if (r.fact) pointers.push(r.fact);
     if (r.pass) passes.push(r.pass);
