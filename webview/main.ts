@@ -49,9 +49,25 @@ function savedState(): UiState {
 
 const state = savedState();
 let saveTimer: ReturnType<typeof setTimeout> | undefined;
-function save(): void {
+let savedAt = 0;
+function saveNow(): void {
   clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => vscode.setState(state), 150);
+  saveTimer = undefined;
+  savedAt = Date.now();
+  vscode.setState(state);
+}
+/**
+ * Saves soon, batching the points of a run. The page is dropped when the panel is hidden, and
+ * what it had not saved is gone: so a stream of points (each putting the save off) still saves at
+ * least every half second, checked on each call since a hidden page's timers may be held back.
+ */
+function save(): void {
+  if (Date.now() - savedAt >= 500) {
+    saveNow();
+    return;
+  }
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveNow, 150);
 }
 
 const post = (m: WebviewMessage) => vscode.postMessage(m);
@@ -423,7 +439,8 @@ window.addEventListener('message', (e: MessageEvent) => {
       state.log.push({ text: m.text, level: m.level });
       if (state.log.length > 300) state.log.splice(0, state.log.length - 300);
       renderLog();
-      save();
+      // A line is history: kept at once, as the panel may be hidden (and this page dropped) next.
+      saveNow();
       break;
   }
 });
