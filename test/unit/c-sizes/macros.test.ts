@@ -22,6 +22,12 @@ describe('C sizes: macros and enums', () => {
     assert.equal(await bytesOf('N + M + K', '#define N 100', { headers }), 100 + 10 + 30);
   });
 
+  it('a header that defines sizeof away for one #if (glibc\'s ioctl-types.h) does not make sizes 0', async () => {
+    const headers = { 'ioctl.h': '#if defined TIOCGSIZE\n# define sizeof(type) 0\n# if TIOCGSIZE == 1\n# endif\n# undef sizeof\n#endif\n#define offsetof(t, m) ((long) &((t *) 0)->m)\n' };
+    assert.equal(await bytesOf('sizeof (struct pair) * 3', '#include "ioctl.h"\nstruct pair { int a; int b; };', { headers }), 24);
+    assert.equal(await bytesOf('offsetof (struct pair, b)', '#include "ioctl.h"\nstruct pair { int a; int b; };', { headers }), 4);
+  });
+
   it('a macro defined differently in #if branches is unknown, with both definitions in the note', async () => {
     const v = await sizeOf('PAGESZ * 2', '#ifdef SMALL_PAGES\n#define PAGESZ 1024\n#else\n#define PAGESZ 4096\n#endif');
     assert.equal(v.bytes, null);

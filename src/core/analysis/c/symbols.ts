@@ -12,6 +12,9 @@ import { enumValueInFile } from './evaluate';
 import type { CType } from './layout';
 import { declaredNoReturn } from './noReturn';
 
+/** Keywords the size evaluator reads as operators: never macros, whatever a header says. */
+const OPERATOR_KEYWORDS = new Set(['sizeof', '_Alignof', 'alignof', '__alignof__', '__alignof', 'offsetof', '__builtin_offsetof']);
+
 export interface MacroDef {
   name: string;
   /** null for object-like macros; parameter names for function-like ones. */
@@ -160,7 +163,10 @@ function collector(file: string) {
         case 'preproc_def':
         case 'preproc_function_def': {
           const name = node.childForFieldName('name')?.text;
-          if (!name) break;
+          // A macro named like an operator the evaluator reads is a local trick, undefined again a
+          // few lines on (glibc's ioctl-types.h: `# define sizeof(type) 0` for one #if, then
+          // `#undef sizeof`): taken as a definition, it made every sizeof in the project 0.
+          if (!name || OPERATOR_KEYWORDS.has(name)) break;
           const paramsNode = node.childForFieldName('parameters');
           const params = paramsNode
             ? paramsNode.namedChildren.filter((c) => c?.type === 'identifier').map((c) => c!.text)
