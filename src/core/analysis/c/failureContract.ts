@@ -250,7 +250,7 @@ function conditionIfNull(cond: Node, st: State): 'taken' | 'not-taken' | 'undeci
       const others = conj.filter((c) => !mine.includes(c));
       if (others.some((c) => mentions(c, names))) return 'unknown';
       // `if (!r && !n)`: only zero-byte requests get there; a real request that fails does not.
-      return others.some(zeroTest) || others.some((c) => sizeTest(c, st) === 'zero') ? 'not-taken' : 'taken';
+      return others.some(zeroTest) ? 'not-taken' : 'taken';
     }
     return mine.length || mentions(cond, st.holders) ? 'unknown' : 'undecided';
   }
