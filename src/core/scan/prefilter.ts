@@ -4,6 +4,8 @@
 // names written literally. (A name built by token pasting, `x##alloc`, is not found: documented.)
 
 const cache = new Map<string, RegExp>();
+/** The names of each namesPattern regex and their NameFilter hashes (null: not an identifier, never ruled out), for `narrowed`. */
+const namesOf = new WeakMap<RegExp, { names: string[]; hashes: (number | null)[] }>();
 
 /** A regex that matches any of `names` as a whole C identifier. */
 export function namesPattern(names: Iterable<string>): RegExp {
@@ -12,18 +14,39 @@ export function namesPattern(names: Iterable<string>): RegExp {
   let re = cache.get(key);
   if (!re) {
     // Longest first is not needed with the identifier guards on both sides.
-    const body = sorted.map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).filter(Boolean).join('|');
+    const words = [...new Set(sorted.map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).filter(Boolean))];
     // `\\b` is exact here: C identifier characters are the regex word characters (no u flag).
-    re = new RegExp(`\\b(?:${body || '(?!)'})\\b`);
+    re = new RegExp(`\\b(?:${words.join('|') || '(?!)'})\\b`);
+    namesOf.set(re, { names: words, hashes: words.map((w) => (IDENTIFIER.test(w) ? nameHashes([w])[0]! : null)) });
     if (cache.size > 64) cache.clear();
     cache.set(key, re);
   }
   return re;
 }
 
-export function mentionsAny(text: string, pattern: RegExp): boolean {
-  return pattern.test(text);
+/**
+ * `pattern` cut down to the names of it that `filter`'s text may contain; null when there are
+ * none (then nothing in the text matches). Irregexp runs a 60-name alternation over a text at
+ * ~2 ns a character and a handful of names at a fraction of that, and with none the regex need
+ * not run at all; most files of a scan hold none or a few of the names a pass looks for.
+ * A regex not made by namesPattern comes back as it is.
+ */
+export function narrowed(pattern: RegExp, filter: NameFilter): RegExp | null {
+  const of = namesOf.get(pattern);
+  if (!of) return pattern;
+  const keep = of.names.filter((_, i) => of.hashes[i] === null || filter.mayHave(of.hashes[i]!));
+  if (keep.length === of.names.length) return pattern;
+  return keep.length ? namesPattern(keep) : null;
 }
+
+/** Does `text` spell one of `pattern`'s names? With the text's filter, only the names it may hold are looked for. */
+export function mentionsAny(text: string, pattern: RegExp, filter?: NameFilter): boolean {
+  const re = filter ? narrowed(pattern, filter) : pattern;
+  return re !== null && re.test(text);
+}
+
+/** What the filter hashes: a name it can say "no" about (one that starts with a digit is a number's tail to it). */
+const IDENTIFIER = /^[A-Za-z_]\w*$/;
 
 /**
  * Which identifiers a text may contain, as a Bloom filter built in one pass when the file is
@@ -39,10 +62,11 @@ export class NameFilter {
   ) {}
 
   static of(text: string): NameFilter {
-    // A bit per character of text (at least 1024) and three bits per identifier: a name asked
-    // about is a false "maybe" about once in ten thousand files, even with hundreds of names.
-    let size = 1024;
-    while (size < text.length && size < 1 << 26) size <<= 1;
+    // Two bits per character of text (at least 2048) and four bits per identifier. With one bit
+    // and three, 174 helper names asked of the dense bench corpus's 4,053 files were a false
+    // "maybe" in 379 files (each then read again from disk and searched); with these, in 12.
+    let size = 2048;
+    while (size < 2 * text.length && size < 1 << 27) size <<= 1;
     const bits = new Uint32Array(size >>> 5);
     const mask = size - 1;
     const n = text.length;
@@ -70,23 +94,39 @@ export class NameFilter {
         d = text.charCodeAt(i);
         if (!isPart(d)) break;
       }
-      const a = h & mask;
-      const b = (h >>> 11) & mask;
-      const e = (h >>> 21 | h << 11) & mask;
-      bits[a >>> 5]! |= 1 << (a & 31);
-      bits[b >>> 5]! |= 1 << (b & 31);
-      bits[e >>> 5]! |= 1 << (e & 31);
+      // Four positions by double hashing: h, h + g, h + 2g, h + 3g (g odd, from h's high bits).
+      // `| 0` keeps the sums 32-bit: a sum past 2^31 would turn V8's integer code into floats (2× slower).
+      const g = step(h);
+      let p = h & mask;
+      bits[p >>> 5]! |= 1 << (p & 31);
+      h = (h + g) | 0;
+      p = h & mask;
+      bits[p >>> 5]! |= 1 << (p & 31);
+      h = (h + g) | 0;
+      p = h & mask;
+      bits[p >>> 5]! |= 1 << (p & 31);
+      h = (h + g) | 0;
+      p = h & mask;
+      bits[p >>> 5]! |= 1 << (p & 31);
     }
     return new NameFilter(bits, mask);
   }
 
   /** False when the text surely does not contain the name (of this hash) as a whole identifier. */
   mayHave(h: number): boolean {
-    const a = h & this.mask;
-    const b = (h >>> 11) & this.mask;
-    const d = (h >>> 21 | h << 11) & this.mask;
-    const bits = this.bits;
-    return (bits[a >>> 5]! & (1 << (a & 31))) !== 0 && (bits[b >>> 5]! & (1 << (b & 31))) !== 0 && (bits[d >>> 5]! & (1 << (d & 31))) !== 0;
+    const g = step(h);
+    const mask = this.mask;
+    if (!this.has(h & mask)) return false;
+    h = (h + g) | 0;
+    if (!this.has(h & mask)) return false;
+    h = (h + g) | 0;
+    if (!this.has(h & mask)) return false;
+    h = (h + g) | 0;
+    return this.has(h & mask);
+  }
+
+  private has(p: number): boolean {
+    return (this.bits[p >>> 5]! & (1 << (p & 31))) !== 0;
   }
 
   mayHaveAny(hashes: readonly number[]): boolean {
@@ -118,6 +158,11 @@ const START = 1;
 const DIGIT = 2;
 /** What each ASCII character is to a C identifier: a start (letter, `_`), a digit, or neither. */
 const CHAR_KIND = new Uint8Array(128).map((_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? START : c >= 48 && c <= 57 ? DIGIT : OTHER));
+
+/** The stride between a name's filter positions: odd, so the four are distinct in any power-of-two size. */
+function step(h: number): number {
+  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) | 1;
+}
 
 function isPart(c: number): boolean {
   return c < 128 && CHAR_KIND[c] !== OTHER;

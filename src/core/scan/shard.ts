@@ -15,7 +15,7 @@ import { parseCText, PreparedText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { decodeSource, tooLargeMessage } from './input';
-import { mentionsAny, nameHashes, namesPattern, NameFilter } from './prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callPattern, countCalls } from './callCount';
@@ -262,8 +262,8 @@ export class ScanShard {
       if (hook) await hook;
       // Wrappers are C-only: TS/JS files wait for the call-site pass.
       if (f.lang === 'ts') continue;
-      const named = this.mayName(f, hashes) && mentionsAny(f.text, pattern);
-      const receives = passPattern !== null && this.mayName(f, passHashes) && mentionsAny(f.text, passPattern);
+      const named = this.mayName(f, hashes) && mentionsAny(f.text, pattern, f.filter);
+      const receives = passPattern !== null && this.mayName(f, passHashes) && mentionsAny(f.text, passPattern, f.filter);
       if (!named && !receives) {
         f.release();
         continue;
@@ -341,7 +341,7 @@ export class ScanShard {
       const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
       if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
-      const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern));
+      const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern, f.filter));
       if (f.encodingNote) {
         if (wanted) errors.push({ file: f.ref.rel, message: f.encodingNote });
         else notes.push({ file: f.ref.rel, message: `${f.encodingNote.replace(/ — save the file.*$/, '')}; it names no resize function, so no call can be missed`, nonUtf8: true });
@@ -431,12 +431,18 @@ export class ScanShard {
     }
     // Once kept, an item stays kept: a later pass with fewer names must not drop what a round parsed.
     const want = new Set(f.kept);
-    for (const re of [pattern, defs, extra]) if (re) for (const k of itemsMatching(f.text, layout.items, re)) want.add(k);
+    for (const re of [pattern, defs, extra]) if (re) for (const k of this.itemsNaming(f, re)) want.add(k);
     if (f.tree && want.size === f.kept.size) return f.tree;
     const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
     const tree = f.parseText.parseRanges(this.parser, ranges, f.tree);
     this.adopt(f, tree, want);
     return f.tree!;
+  }
+
+  /** Indexes of the file's items matching `pattern`; a namesPattern is first cut to the names the file may hold. */
+  private itemsNaming(f: Loaded, pattern: RegExp): number[] {
+    const re = narrowed(pattern, f.filter);
+    return re && f.layout ? itemsMatching(f.text, f.layout.items, re) : [];
   }
 
   /** Might the file name one of these names (NameFilter hashes)? No false "no". */
@@ -468,7 +474,7 @@ export class ScanShard {
   /** Does an item the current tree left out match `names`? */
   private leftOutMentions(f: Loaded, names: RegExp): boolean {
     if (!f.layout) return false;
-    return itemsMatching(f.text, f.layout.items, names).some((k) => !f.kept.has(k));
+    return this.itemsNaming(f, names).some((k) => !f.kept.has(k));
   }
 
   /**

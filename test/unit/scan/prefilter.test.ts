@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mentionsAny, nameHashes, namesPattern, NameFilter } from '../../../src/core/scan/prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from '../../../src/core/scan/prefilter';
 import { dirnameOf, joinPath } from '../../../src/core/scan/paths';
 import { quotedIncludes } from '../../../src/core/scan/shard';
 
@@ -48,5 +48,21 @@ describe('scan prefilter and paths', () => {
     const other = NameFilter.of('x = 0x1f + 12ab; my_realloc(p, n);');
     assert.equal(other.mayHaveAny(nameHashes(['realloc'])), false);
     assert.equal(other.mayHaveAny(nameHashes(['my_realloc'])), true);
+  });
+
+  it('narrows a names pattern to the names a text may hold, and says so when none', () => {
+    const text = 'p = xrealloc(p, n); /* mremap */ q = other(q);';
+    const filter = NameFilter.of(text);
+    const all = namesPattern(['realloc', 'xrealloc', 'mremap', 'grow_buffer']);
+    const cut = narrowed(all, filter)!;
+    assert.equal(cut.source, namesPattern(['mremap', 'xrealloc']).source);
+    assert.equal(mentionsAny(text, all, filter), true);
+    assert.equal(narrowed(namesPattern(['realloc', 'grow_buffer']), filter), null);
+    assert.equal(mentionsAny(text, namesPattern(['realloc', 'grow_buffer']), filter), false);
+    // Every name present: the same regex; a regex not made by namesPattern: untouched.
+    const both = namesPattern(['xrealloc', 'other']);
+    assert.equal(narrowed(both, filter), both);
+    const defs = /\b(?:grow_buffer)\s*\(/;
+    assert.equal(narrowed(defs, filter), defs);
   });
 });
