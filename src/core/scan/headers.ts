@@ -145,12 +145,16 @@ function emptySymbols(file: string): FileSymbols {
   return { file, macros: new Map(), enums: new Map(), includes: [], types: new Map() };
 }
 
-/** Symbols of `ranges` of a header's text (the items a lookup needs, lazySymbols.ts). */
+/**
+ * Symbols of `ranges` of a header's text (the items a lookup needs, lazySymbols.ts). Without
+ * `noReturn`: lazySymbols reads that from the whole text, and these maps are asked only for
+ * one name.
+ */
 export function parseSymbolsIn(parser: Parser, path: string, text: PreparedText, ranges: TextRange[]): FileSymbols {
   const tree = ranges.length ? text.parseRanges(parser, ranges) : null;
   if (!tree) return emptySymbols(path);
   try {
-    return collectSymbols(tree.rootNode, path);
+    return collectSymbols(tree.rootNode, path, { noReturn: false });
   } finally {
     tree.delete();
   }

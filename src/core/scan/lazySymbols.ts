@@ -11,7 +11,7 @@ import type { FileSymbols } from '../analysis/c/symbols';
 import { declaredNoReturn } from '../analysis/c/noReturn';
 import { quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
-import { fileLayout, functionBodies, itemsMatching, mergeRanges, type FileLayout, type TextRange } from './regions';
+import { fileLayout, functionBodies, itemsMatching, mergeRanges, type Body, type FileLayout, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
 
@@ -101,8 +101,7 @@ const tagRe = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
  * global, an inline helper's name or a file-level constant. (The names used inside bodies, the
  * locals and calls every size expression is made of, never need the file parsed for them.)
  */
-function declarationWords(text: string): Set<string> {
-  const bodies = functionBodies(text);
+function declarationWords(text: string, bodies: Body[] | null): Set<string> {
   if (!bodies) return new Set(text.match(wordRe) ?? []);
   const out = new Set<string>();
   let at = 0;
@@ -114,11 +113,10 @@ function declarationWords(text: string): Set<string> {
 }
 
 /** Names of `const` objects with an initializer written outside function bodies (`static const size_t CHUNK = 4096;`). */
-function constNames(text: string): Set<string> {
+function constNames(text: string, bodies: Body[] | null): Set<string> {
   const out = new Set<string>();
-  const bodies = functionBodies(text) ?? [];
   let at = 0;
-  for (const b of [...bodies, { start: text.length, end: text.length }]) {
+  for (const b of [...(bodies ?? []), { start: text.length, end: text.length }]) {
     for (const m of text.slice(at, b.start).matchAll(/\bconst\b[^;={}()]*?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=(?!=)/g)) out.add(m[1]!);
     at = b.end;
   }
@@ -136,11 +134,11 @@ function enumWords(text: string): Set<string> {
 }
 
 /** The items of `layout` that hold a function body not declared inline. */
-function outOfLineFunctions(text: string, layout: FileLayout): Set<number> {
+function outOfLineFunctions(layout: FileLayout, bodies: Body[] | null): Set<number> {
   const out = new Set<number>();
-  const bodies = (functionBodies(text) ?? []).filter((b) => !b.inline);
   let k = 0;
-  for (const b of bodies) {
+  for (const b of bodies ?? []) {
+    if (b.inline) continue;
     while (k < layout.items.length && layout.items[k]!.end <= b.start) k++;
     if (k < layout.items.length && layout.items[k]!.start <= b.start) out.add(k);
   }
@@ -177,6 +175,39 @@ export function definedTypes(text: string): Set<string> {
 }
 
 /**
+ * What a lookup's parse keeps of the items that spell its name, by the map it asks: an entry of
+ * `types` comes from a `struct foo` followed by its body's `{`, or from a `typedef` followed by
+ * the name; one of `macros` from a `define` followed by the name. The items that cannot hold one
+ * (redis's server.h names `client` in 463 prototypes, and has one typedef of it) are not parsed
+ * for them. Other maps keep every item spelling the name.
+ */
+type ItemKind = 'type' | 'macro' | 'any';
+
+function itemCanDefine(text: string, item: TextRange, kind: ItemKind, key: string, word: RegExp): boolean {
+  if (kind === 'any') return true;
+  // First and last places the name is spelled in the item (`word` is global).
+  let first = -1;
+  let last = -1;
+  word.lastIndex = item.start;
+  for (let m = word.exec(text); m && m.index < item.end; m = word.exec(text)) {
+    if (first < 0) first = m.index;
+    last = m.index;
+  }
+  if (first < 0) return false;
+  if (kind === 'type' && key.includes(' ')) {
+    const brace = text.lastIndexOf('{', item.end - 1);
+    return brace > first;
+  }
+  const keyword = text.indexOf(kind === 'macro' ? 'define' : 'typedef', item.start);
+  return keyword >= 0 && keyword < last;
+}
+
+/** The conditional directives of `fixed` (not its comments, which hold no symbol). */
+function directivesOf(text: string, fixed: readonly TextRange[]): TextRange[] {
+  return fixed.filter((r) => text.charCodeAt(r.start) === 35 /* # */);
+}
+
+/**
  * FileSymbols for `text` whose maps parse it (through `build`) only when a name could be in it.
  * With `parseRanges`, a lookup parses only the top-level items that spell the name (a struct's
  * definition, a typedef, the `#define`s of a macro: every definition of a name spells it), with
@@ -193,43 +224,62 @@ export function lazyHeaderSymbols(
   let prepared: PreparedText | null = null;
   let layout: FileLayout | null | undefined;
   let functionItems: Set<number> | null = null;
+  let directives: TextRange[] | null = null;
+  // The text's function bodies, found once for every guard and lookup below that needs them.
+  let bodies: Body[] | null | undefined;
+  const bodiesOf = () => (bodies === undefined ? (bodies = functionBodies(text)) : bodies);
   const byWord = new Map<string, FileSymbols>();
-  // The symbols of the items spelling `key`'s name (`struct foo` → foo); null: parse the whole text.
-  const itemsFor = (key: string): FileSymbols | null => {
+  // Parses by the items they hold: words often pick the same items (every word of a file whose
+  // braces leave one item, like a header wrapped whole in `extern "C" {`).
+  const byItems = new Map<string, FileSymbols>();
+  // The symbols of the items spelling `key`'s name (`struct foo` → foo) that could hold its
+  // `kind` of entry; null: parse the whole text.
+  const itemsFor = (key: string, kind: ItemKind): FileSymbols | null => {
     if (!parseRanges) return null;
     if (layout === undefined) layout = fileLayout(text);
     if (!layout) return null;
     const word = key.slice(key.lastIndexOf(' ') + 1);
-    let hit = byWord.get(word);
+    const lookup = `${kind} ${kind === 'type' && key.includes(' ') ? 'tag ' : ''}${word}`;
+    let hit = byWord.get(lookup);
     if (!hit) {
+      const all = layout.items;
       // A function's body is no symbol (only an inline helper's is, which the evaluator reads).
-      functionItems ??= outOfLineFunctions(text, layout);
-      const items = itemsMatching(text, layout.items, new RegExp(`\\b${word}\\b`)).filter((k) => !functionItems!.has(k));
-      hit = parseRanges((prepared ??= new PreparedText(text)), mergeRanges([...layout.fixed, ...items.map((k) => layout!.items[k]!)]));
-      byWord.set(word, hit);
+      functionItems ??= outOfLineFunctions(layout, bodiesOf());
+      const spelled = new RegExp(`\\b${word}\\b`, 'g');
+      const items = itemsMatching(text, all, spelled)
+        .filter((k) => !functionItems!.has(k) && itemCanDefine(text, all[k]!, kind, key, spelled));
+      const parsed = items.join(',');
+      hit = byItems.get(parsed);
+      if (!hit) {
+        directives ??= directivesOf(text, layout.fixed);
+        hit = parseRanges((prepared ??= new PreparedText(text)), mergeRanges([...directives, ...items.map((k) => all[k]!)]));
+        byItems.set(parsed, hit);
+      }
+      byWord.set(lookup, hit);
     }
     return hit;
   };
-  const one = <K extends keyof FileSymbols>(field: K) => (key: string) => ((itemsFor(key) ?? symbols())[field] as Map<string, never> | undefined);
+  const one = <K extends keyof FileSymbols>(field: K, kind: ItemKind = 'any') => (key: string) =>
+    ((itemsFor(key, kind) ?? symbols())[field] as Map<string, never> | undefined);
   let defined: Set<string> | null = null;
   let words: Set<string> | null = null;
   let types: Set<string> | null = null;
   const symbols = () => (real ??= build());
   const isDefined: Guard = (name) => (defined ??= definedNames(text)).has(name);
   let enumerators: Set<string> | null = null;
-  const hasWord: Guard = (key) => (words ??= declarationWords(text)).has(key);
+  const hasWord: Guard = (key) => (words ??= declarationWords(text, bodiesOf())).has(key);
   const isEnumerator: Guard = (key) => (enumerators ??= enumWords(text)).has(key);
   let consts: Set<string> | null = null;
-  const isConst: Guard = (key) => (consts ??= constNames(text)).has(key);
+  const isConst: Guard = (key) => (consts ??= constNames(text, bodiesOf())).has(key);
   // Type keys are `struct foo`, `union u`, `enum e` or a typedef name.
   const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
   const guarded: FileSymbols = {
     file,
     includes: quotedIncludes(text),
-    macros: new GuardedMap(isDefined, () => symbols().macros, one('macros')),
-    macroVariants: new GuardedMap(isDefined, () => symbols().macroVariants, one('macroVariants')),
+    macros: new GuardedMap(isDefined, () => symbols().macros, one('macros', 'macro')),
+    macroVariants: new GuardedMap(isDefined, () => symbols().macroVariants, one('macroVariants', 'macro')),
     enums: new GuardedMap(isEnumerator, () => symbols().enums, one('enums')),
-    types: new GuardedMap(hasType, () => symbols().types, one('types')),
+    types: new GuardedMap(hasType, () => symbols().types, one('types', 'type')),
     globals: new GuardedMap(hasWord, () => symbols().globals, one('globals')),
     enumExprs: new GuardedMap(isEnumerator, () => symbols().enumExprs, one('enumExprs')),
     inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions, one('inlineFunctions')) as FileSymbols['inlineFunctions'],

@@ -106,6 +106,51 @@ describe('lazy header symbols', () => {
     assert.deepEqual([...lazy.macros.keys()], ['CHUNK']);
   });
 
+  it('parses for a type or macro only the items that can define it, with the same answers as the whole text', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = [
+      '/* notes',
+      '#if 0 (a directive-like line in a comment)',
+      '*/',
+      'void conn_open(conn *c);',
+      'void conn_close(conn *c, int how);',
+      '#ifdef WIDE',
+      '#define CONN_SLOTS (2 * 64)',
+      'typedef struct conn { long id; char buf[CONN_SLOTS]; } conn;',
+      '#else',
+      '#define CONN_SLOTS 64',
+      'typedef struct conn { int id; char buf[CONN_SLOTS]; } conn;',
+      '#endif',
+      'struct pool { struct conn *all; int n; };',
+      'int conn_count(struct conn *c) { return c->id; }',
+      '',
+    ].join('\n');
+    const whole = (() => {
+      const tree = parser.parse(text)!;
+      try {
+        return collectSymbols(tree.rootNode, 'conn.h');
+      } finally {
+        tree.delete();
+      }
+    })();
+    const parsed: string[] = [];
+    const lazy = lazyHeaderSymbols('conn.h', text, () => whole, (prepared, ranges) => {
+      parsed.push(ranges.map((r) => text.slice(r.start, r.end)).join(''));
+      return parseSymbolsIn(parser, 'conn.h', prepared, ranges);
+    });
+    for (const key of ['conn', 'struct conn', 'struct pool']) assert.deepEqual(lazy.types.get(key), whole.types.get(key), key);
+    assert.deepEqual(lazy.macros.get('CONN_SLOTS'), whole.macros.get('CONN_SLOTS'));
+    assert.deepEqual(lazy.macroVariants!.get('CONN_SLOTS'), whole.macroVariants!.get('CONN_SLOTS'));
+    // Neither the prototypes naming `conn` nor the comment are parsed for its typedef or its tag;
+    // `struct pool { struct conn ...` can hold no `struct conn` body (no `{` after the name), so
+    // `conn` and `struct conn` pick the same two typedefs: parsed once.
+    for (const p of parsed) assert.doesNotMatch(p, /conn_open|directive-like/);
+    assert.equal(parsed.length, 3);
+    assert.match(parsed[0]!, /^#ifdef WIDE\ntypedef[^\n]*;#else\ntypedef[^\n]*;#endif\n$/);
+    assert.match(parsed[1]!, /struct pool/);
+    assert.doesNotMatch(parsed[2]!, /typedef/, 'the macro lookup reads the #define lines');
+  });
+
   it('cuts a file into top-level items, keeping conditionals and directive-like comments apart', () => {
     const text = [
       '/* head comment */',

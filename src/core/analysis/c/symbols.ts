@@ -104,8 +104,12 @@ const COLLECTED = [
   'type_definition', 'struct_specifier', 'union_specifier', 'enum_specifier',
 ];
 
-/** Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read. */
-export function collectSymbols(root: Node, file: string): FileSymbols {
+/**
+ * Collects the symbols of one parsed file. Never throws on broken code; skips what it cannot read.
+ * `noReturn: false` leaves out `noReturn`, a pass over the root's whole text: a lookup parsing a
+ * few items of a header (lazySymbols.ts) reads it from the header's text instead.
+ */
+export function collectSymbols(root: Node, file: string, options: { noReturn?: boolean } = {}): FileSymbols {
   const c = collector(file);
   walkTopLevel(root, c.visit, c.specType, c.symbols, (fn, textOf) => {
     try {
@@ -116,7 +120,7 @@ export function collectSymbols(root: Node, file: string): FileSymbols {
     }
   });
   const out = c.finish();
-  out.noReturn = declaredNoReturn(root.text);
+  if (options.noReturn !== false) out.noReturn = declaredNoReturn(root.text);
   return out;
 }
 
