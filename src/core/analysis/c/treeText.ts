@@ -16,7 +16,7 @@
 // One character scan, no tree; the text comes back unchanged (the same string) when neither
 // shape occurs.
 import type { ParseOptions, Parser, Tree } from 'web-tree-sitter';
-import { endOfQuoted, lineStartsOf, toTreeSitterRanges, type TextRange } from '../../scan/regions';
+import { endOfQuoted, lineStartsOf, nextInBody, toTreeSitterRanges, type TextRange } from '../../scan/regions';
 import { C_KEYWORDS } from './syntax';
 
 
@@ -109,7 +109,7 @@ function rewrite(text: string): string {
         segments.push({ start: segStart, end: i + 1 });
         segStart = i + 1;
       }
-    }
+    } else i = nextInBody(text, i + 1) - 1;
   }
   if (!edits.length) return text;
   edits.sort((a, b) => a.start - b.start);
@@ -135,7 +135,7 @@ function directiveEnd(text: string, i: number, edits: Edit[]): number {
     let j = k;
     let openAt = -1;
     while (j < lineEnd) {
-      const s = text.indexOf('/*', j);
+      const s = commentOpenIn(text, j, lineEnd);
       const q = firstQuote(text, j, lineEnd);
       if (q >= 0 && (s < 0 || q < s)) {
         j = quotedEnd(text, q, text.charCodeAt(q)) + 1;
@@ -164,10 +164,10 @@ function directiveEnd(text: string, i: number, edits: Edit[]): number {
       k = nl + 1;
       continue;
     }
-    if (continued && !definesFunctions(text, i, nl, lineComments)) edits.push(...lineComments);
+    if (continued && lineComments.length && !definesFunctions(text, i, nl, lineComments)) edits.push(...lineComments);
     return nl - 1;
   }
-  if (continued && !definesFunctions(text, i, text.length, lineComments)) edits.push(...lineComments);
+  if (continued && lineComments.length && !definesFunctions(text, i, text.length, lineComments)) edits.push(...lineComments);
   return text.length - 1;
 }
 
@@ -195,6 +195,12 @@ function definesFunctions(text: string, start: number, end: number, comments: Ed
     if (!/\s/.test(ch)) last = ch;
   }
   return false;
+}
+
+/** Index of the first `/*` in text[from, to), or -1 (indexOf would look on to the next comment anywhere in the file). */
+function commentOpenIn(text: string, from: number, to: number): number {
+  for (let j = from; j + 1 < to; j++) if (text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42) return j;
+  return -1;
 }
 
 function firstQuote(text: string, from: number, to: number): number {
