@@ -29,10 +29,11 @@ export function resizersIn(
   text: string,
   file: string,
   known: readonly WrapperDef[],
-  extra: { passes?: readonly ArgumentPass[]; scope?: Scope } = {},
+  extra: { passes?: readonly ArgumentPass[]; scope?: Scope; news?: ReadonlySet<string> } = {},
 ): FileResizers {
   return findResizers(root, text, file, known, {
     ...(extra.passes ? { passes: extra.passes } : {}),
+    ...(extra.news ? { news: extra.news } : {}),
     ...(extra.scope ? { types: typeLookup(extra.scope) } : {}),
   });
 }

@@ -118,6 +118,8 @@ class Loaded {
   layout?: FileLayout | null;
   /** The items the current tree holds (they name something known when it was parsed). */
   kept = new Set<number>();
+  /** The wrapper round (index into ScanShard.roundNames) of the file's last analysis for wrappers; -1: none yet. */
+  analysedIn = -1;
   /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
   failed?: string;
   /**
@@ -166,6 +168,8 @@ export class ScanShard {
   private parser: Parser | null = null;
   private headerResolver: HeaderResolver | null = null;
   private readonly parsed = new Set<string>();
+  /** The names each wrapper round looked for, in order: what became known after a file's last analysis. */
+  private readonly roundNames: string[][] = [];
   private readonly tsLoader: TsAnalyzerLoader;
   /**
    * Called before each file of a pass: for progress, and as the place to pause (return a promise)
@@ -254,6 +258,7 @@ export class ScanShard {
     const pointers: PointerFact[] = [];
     const further: ArgumentPass[] = [];
     let parsed = 0;
+    const round = this.roundNames.push(names) - 1;
     // The parts of a file a tree needs: those naming a primitive or any known name (a field's too).
     const codePattern = namesPattern([...primitives, ...known.map((w) => w.name)]);
     const defsPattern = passNames.length ? new RegExp(`\\b(?:${passNames.join('|')})\\s*\\(`) : null;
@@ -274,13 +279,16 @@ export class ScanShard {
       // wrapper in the same file): then parse again with their names until nothing is left out.
       if (f.failed) continue;
       let found: ReturnType<typeof resizersIn> | null = null;
+      // Analysed in an earlier round: only what names a wrapper found since can be news.
+      const news = f.analysedIn >= 0 ? new Set(this.roundNames.slice(f.analysedIn + 1).flat()) : null;
+      f.analysedIn = round;
       try {
         for (let pass = 0; pass < 4; pass++) {
           const own = found?.wrappers.length ? namesPattern(found.wrappers.map((w) => w.name)) : null;
           // A tree made in an earlier round holds every item naming what was known then: only this round's names are news.
           const tree = await this.treeOf(f, f.tree && pass === 0 ? pattern : codePattern, receives ? defsPattern : null, own);
           const root = tree.rootNode;
-          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), scope: this.scopeFor(f, root) });
+          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), ...(news ? { news } : {}), scope: this.scopeFor(f, root) });
           if (!found.wrappers.length || !this.leftOutMentions(f, namesPattern(found.wrappers.map((w) => w.name)))) break;
         }
       } catch (e) {

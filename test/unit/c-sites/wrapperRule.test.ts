@@ -188,4 +188,28 @@ void collect(struct list *l) {
     assert.equal(r.sites.length, 1);
     assert.equal(r.sites[0]!.inLoop, true);
   });
+
+  it('looks again only at what names a wrapper found since the file was last analysed (`news`)', async () => {
+    const text = `
+void *first(void *p, size_t n) { return realloc(p, n); }
+void *second(void *p, size_t n) { return later(p, n * 2); }
+#define THIRD(p, n) later((p), (n))
+struct hooks { void *(*grow)(void *, size_t); } old_hook = { realloc }, new_hook = { later };
+`;
+    const p = await cParser();
+    const tree = p.parse(text)!;
+    try {
+      const later = { ...(await verdicts('void *later(void *p, size_t n) { return realloc(p, n); }')).wrappers[0]!, file: 'y.c' };
+      const full = resizersIn(tree.rootNode, text, 'x.c', [later], {});
+      assert.deepEqual(full.wrappers.map((w) => w.name).sort(), ['THIRD', 'first', 'second']);
+      assert.equal(full.pointers.length, 2);
+      // `first` and the store of `realloc` were seen when only the primitives were known.
+      const again = resizersIn(tree.rootNode, text, 'x.c', [later], { news: new Set(['later']) });
+      assert.deepEqual(again.wrappers.map((w) => w.name).sort(), ['THIRD', 'second']);
+      assert.deepEqual(again.pointers.map((f) => f.target), ['later']);
+      assert.deepEqual(resizersIn(tree.rootNode, text, 'x.c', [later], { news: new Set() }).wrappers, []);
+    } finally {
+      tree.delete();
+    }
+  });
 });

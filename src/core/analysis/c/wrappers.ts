@@ -569,10 +569,11 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
 }
 
 /** Macro definitions in `root` whose body mentions an indexed name (found by the same text scan). */
-export function macroCandidates(root: Node, text: string, index: CalleeIndex): Node[] {
+export function macroCandidates(root: Node, text: string, index: CalleeIndex, only: ReadonlySet<string> | null = null): Node[] {
+  if (only && !only.size) return [];
   const out: Node[] = [];
   const seen = new Set<number>();
-  const re = index.pattern;
+  const re = only ? new RegExp(`\\b(?:${[...only].map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).join('|')})\\b`, 'g') : index.pattern;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const n = root.descendantForIndex(m.index, m.index + m[0].length);
@@ -604,6 +605,12 @@ export interface FindResizersOptions extends FindWrappersOptions {
   passes?: readonly ArgumentPass[];
   /** Struct definitions visible from the file, for positional initializers (`{ malloc, realloc }`). */
   types?: TypeLookup;
+  /**
+   * The file was analysed before with every name of `known` except these: only functions, macros
+   * and references spelling one of them (or a wrapper this call finds) can give anything new, so
+   * the others are not looked at again. Absent: a first analysis, everything is looked at.
+   */
+  news?: ReadonlySet<string>;
 }
 
 /**
@@ -636,7 +643,7 @@ export function findResizers(
   // A function found not to be a wrapper is looked at again only when it calls a name that
   // became known since (wrappers of wrappers in this same file).
   const rejected = new Set<number>();
-  let fresh: Set<string> | null = null;
+  let fresh: ReadonlySet<string> | null = opts.news ?? null;
   let lastUses: NameUse[] = [];
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
@@ -657,6 +664,11 @@ export function findResizers(
     }
     for (const { fn, uses: fnUses } of byFn.values()) {
       if (rejected.has(fn.id) && !fnUses.some((u) => fresh!.has(u.name))) continue;
+      // A function of an earlier analysis that names nothing new has had its verdict.
+      if (round === 0 && opts.news && !fnUses.some((u) => opts.news!.has(u.name))) {
+        rejected.add(fn.id);
+        continue;
+      }
       if (index.targets.has(functionName(fn) ?? '')) continue;
       const v = functionVerdict(fn, fnUses, ctx);
       if (v.def) {
@@ -667,7 +679,8 @@ export function findResizers(
         if (v.helper) helpers.set(fn.id, v.helper);
       }
     }
-    for (const def of macroWrappers(macroCandidates(root, text, index), index, file, parser, text)) {
+    const candidates = macroCandidates(root, text, index, round === 0 && fresh ? fresh : null);
+    for (const def of macroWrappers(candidates, index, file, parser, text)) {
       // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
       if (!added.some((d) => d.name === def.name)) added.push(def);
     }
@@ -678,8 +691,11 @@ export function findResizers(
   // Stores of known functions into pointers, and hand-offs to functions that may store them.
   const pointers: PointerFact[] = [];
   const passes: ArgumentPass[] = [];
+  // References to names an earlier analysis knew were followed then.
+  const newNames = opts.news ? new Set([...opts.news, ...found.map((d) => d.name)]) : null;
   for (const u of lastUses) {
     if (u.role !== 'reference' || u.target.kind === 'helper') continue;
+    if (newNames && !newNames.has(u.name)) continue;
     if (u.target.kind === 'wrapper' && u.target.def.macroForm === 'object') continue;
     if (u.target.kind === 'wrapper' && u.target.def.kind === 'pointer') {
       // A pointer variable copied into a field or another variable (`m->resize = resize;`, after
