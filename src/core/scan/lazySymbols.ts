@@ -9,7 +9,7 @@
 // for most headers.
 import type { FileSymbols } from '../analysis/c/symbols';
 import { declaredNoReturn } from '../analysis/c/noReturn';
-import { quotedIncludes } from './paths';
+import { directiveOperands, quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
 import { fileLayout, functionBodies, itemsMatching, mergeRanges, type Body, type FileLayout, type TextRange } from './regions';
 
@@ -71,28 +71,16 @@ class GuardedMap<V> extends Map<string, V> {
  */
 export function definedNames(text: string): Set<string> {
   const out = new Set<string>();
-  const name = /[ \t]+([A-Za-z_][A-Za-z0-9_]*)/y;
-  for (let at = text.indexOf('define'); at >= 0; at = text.indexOf('define', at + 6)) {
-    let k = at - 1;
-    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
-    if (k < 0 || text.charCodeAt(k) !== 35 /* # */) continue;
-    k--;
-    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
-    if (k >= 0 && !isLineEnd(text.charCodeAt(k))) continue;
-    name.lastIndex = at + 6;
+  const name = /[A-Za-z_][A-Za-z0-9_]*/y;
+  for (const { after, at } of directiveOperands(text, 'define')) {
+    if (at === after) continue; // `#defineX`: no blank before the name
+    name.lastIndex = at;
     const m = name.exec(text);
-    if (m) out.add(m[1]!);
+    if (m) out.add(m[0]);
   }
   return out;
 }
 
-function isBlank(c: number): boolean {
-  return c === 32 || c === 9;
-}
-
-function isLineEnd(c: number): boolean {
-  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
-}
 const wordRe = /[A-Za-z_][A-Za-z0-9_]*/g;
 const tagRe = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 

@@ -29,18 +29,67 @@ export function normalizePath(path: string): string {
   return absolute ? `/${joined}` : joined || '.';
 }
 
-/** `#include "x.h"` targets as written (quoted includes only; `<...>` are system headers). */
-const includeRe = /^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm;
+/**
+ * Each `^[ \t]*#[ \t]*NAME[ \t]*` of a directive (lines ended as JavaScript's `^` ends them):
+ * where its line starts, where NAME ends and where the operand after the blanks starts. Found
+ * from each NAME the text spells rather than by a multi-line regex tried at every position: every
+ * header a file reaches is read for its includes and its #define names, and the regexes took
+ * most of that time.
+ */
+export function* directiveOperands(text: string, name: string): Generator<{ line: number; after: number; at: number }> {
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+    let k = at - 1;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    if (k < 0 || text.charCodeAt(k) !== 35 /* # */) continue;
+    k--;
+    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+    if (k >= 0 && !isLineEnd(text.charCodeAt(k))) continue;
+    const after = at + name.length;
+    let op = after;
+    while (op < text.length && isBlank(text.charCodeAt(op))) op++;
+    yield { line: k + 1, after, at: op };
+  }
+}
 
-export function quotedIncludes(text: string): string[] {
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function isLineEnd(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}
+
+/**
+ * The operands `open … close` of the include lines, as `^[ \t]*#[ \t]*include[ \t]*` + open +
+ * `([^close\n]+)` + close would match them with the `gm` flags: a match ends after its close, and
+ * the next one starts on a later line start.
+ */
+function delimitedIncludes(text: string, open: string, close: string, accept: (operand: string) => boolean): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(includeRe)) out.push(m[1]!);
+  let matchedTo = 0;
+  for (const { line, at } of directiveOperands(text, 'include')) {
+    if (line < matchedTo || text[at] !== open) continue;
+    const end = text.indexOf(close, at + 1);
+    const nl = text.indexOf('\n', at + 1);
+    if (end <= at + 1 || (nl >= 0 && nl < end)) continue;
+    const operand = text.slice(at + 1, end);
+    if (!accept(operand)) continue;
+    out.push(operand);
+    matchedTo = end + 1;
+  }
   return out;
 }
 
+/** `#include "x.h"` targets as written (quoted includes only; `<...>` are system headers). */
+export function quotedIncludes(text: string): string[] {
+  return delimitedIncludes(text, '"', '"', () => true);
+}
 
-/** `#include <dir/x.h>`: a path with a directory, which a project including itself this way (`-Iinclude`) may hold. */
-const angleIncludeRe = /^[ \t]*#[ \t]*include[ \t]*<([^>\n]+\/[^>\n]+)>/gm;
+/** `<dir/x.h>`: a path with a directory (a `/` with a character either side), which a project including itself this way (`-Iinclude`) may hold. */
+function hasDirectory(operand: string): boolean {
+  const slash = operand.indexOf('/', 1);
+  return slash > 0 && slash < operand.length - 1;
+}
 
 /**
  * The includes a scan follows into the project: the quoted ones as written, and the `<dir/x.h>`
@@ -49,6 +98,6 @@ const angleIncludeRe = /^[ \t]*#[ \t]*include[ \t]*<([^>\n]+\/[^>\n]+)>/gm;
  */
 export function projectIncludes(text: string): string[] {
   const out = quotedIncludes(text);
-  for (const m of text.matchAll(angleIncludeRe)) out.push(`<${m[1]!.trim()}`);
+  for (const operand of delimitedIncludes(text, '<', '>', hasDirectory)) out.push(`<${operand.trim()}`);
   return out;
 }

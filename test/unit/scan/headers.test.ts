@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { HeaderResolver, fetchHeaderTexts, maxHeadersPerFile } from '../../../src/core/scan/headers';
 import type { FileSymbols } from '../../../src/core/analysis/c/symbols';
+import { projectIncludes, quotedIncludes } from '../../../src/core/scan/paths';
 
 const files: Record<string, string> = {
   '/p/src/a.c': '#include "a.h"\n#include "common/defs.h"\n#include "missing.h"\n#include <stdio.h>\n',
@@ -79,5 +80,23 @@ describe('HeaderResolver', () => {
     assert.equal(new Set(fetched).size, fetched.length, 'each path fetched once');
     const fromFetched = new HeaderResolver({ roots: ['/p'] }, (p) => texts.get(p) ?? null, symbols);
     assert.deepEqual(fromFetched.headerPaths('/p/src/a.c', files['/p/src/a.c']!), ['/p/src/a.h', '/p/src/common/defs.h', '/p/src/b.h', '/p/src/c.h']);
+  });
+});
+
+describe('include lines', () => {
+  it('reads #include operands as the multi-line regexes did, without trying them at every position', () => {
+    const text = [
+      '#include "a.h"', '  #  include\t"b.h"', '#include"c.h"', 'x #include "no.h"', '#includefoo "no2.h"',
+      '#include ""', '#include "open', '"', '#include <sys/types.h>', '#include <stdio.h>', '#include </abs.h>',
+      '#include <dir/>', '# include < sp/x.h >', '#include <a/b\n>', '/* #include "c1.h" */ #include "c2.h"',
+      '#include "r\r#include "s.h"', '#include "t.h"\u2028#include <u/v.h>', '#include_next "w.h"', '#include "x.h" "y.h"',
+    ].join('\n');
+    const quoted = Array.from(text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm), (m) => m[1]!);
+    const angle = Array.from(text.matchAll(/^[ \t]*#[ \t]*include[ \t]*<([^>\n]+\/[^>\n]+)>/gm), (m) => `<${m[1]!.trim()}`);
+    assert.deepEqual(quotedIncludes(text), quoted);
+    assert.deepEqual(projectIncludes(text), [...quoted, ...angle]);
+    assert.deepEqual(quoted, ['a.h', 'b.h', 'c.h', 'r\r#include ', 't.h', 'x.h']);
+    assert.deepEqual(angle, ['<sys/types.h', '<sp/x.h', '<u/v.h']);
+    assert.deepEqual(projectIncludes(''), []);
   });
 });

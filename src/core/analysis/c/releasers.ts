@@ -73,7 +73,7 @@ export function releasersOf(text: string): Map<string, number> {
   if (!/free|munmap/.test(text)) return out;
   const bodies = functionBodies(text);
   if (!bodies) return out;
-  const candidates: { name: string; params: string[]; body: string }[] = [];
+  const candidates: { name: string; params: string[]; body: string; calls?: ReturnType<typeof callsIn> }[] = [];
   for (const b of bodies) {
     if (b.end - b.start > MAX_BODY) continue;
     // The head: back from the `{` to the previous `;`, `}` or `{` (declarations before it end there).
@@ -95,7 +95,10 @@ export function releasersOf(text: string): Map<string, number> {
     let added = false;
     for (const c of candidates) {
       if (out.has(c.name)) continue;
-      for (const call of callsIn(c.body)) {
+      // A body that spells no free and no releaser found so far has no call blockArg accepts.
+      if (!/free|munmap/i.test(c.body) && ![...out.keys()].some((n) => c.body.includes(n))) continue;
+      // Read once: later passes look at the same calls for the releasers the last one found.
+      for (const call of (c.calls ??= callsIn(c.body))) {
         if (call.callee === c.name) continue;
         const at = blockArg(call.callee, call.args.length);
         const arg = at >= 0 ? call.args[at] : undefined;

@@ -199,6 +199,9 @@ function savedBefore(text: string, from: number, before: number, target: string)
   const assigns = new RegExp(`${lvalueRe(target)}\\s*=(?!=)`, 'g');
   let saved: { copy: string; at: number } | null = null;
   for (let i = text.indexOf(base, from); i >= 0 && i < before; i = text.indexOf(base, i + 1)) {
+    // Both regexes below match the name whole: a line where it only ends or starts a longer
+    // word (`p` in `ptr`, the usual case for a one-letter pointer) has nothing for them.
+    if (!wholeWordAt(text, i, base.length, from, before)) continue;
     const ls = Math.max(from, text.lastIndexOf('\n', i) + 1);
     let le = text.indexOf('\n', i);
     if (le < 0 || le > before) le = before;
@@ -218,6 +221,12 @@ function savedBefore(text: string, from: number, before: number, target: string)
   // A copy that moves afterwards is a cursor into the block, not a pointer to it (`pos = buf;
   // fill(&pos, …); buf = realloc(buf, pos - buf + 1)`): nothing holds the block's start.
   return !!saved && !movedAfter(text.slice(text.indexOf(';', saved.at) + 1, before), saved.copy);
+}
+
+/** `text` spells a whole identifier at `i` (of `length`), as far as the span `from`…`before` shows. */
+function wholeWordAt(text: string, i: number, length: number, from: number, before: number): boolean {
+  const word = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return (i <= from || !word(text.charCodeAt(i - 1))) && (i + length >= before || !word(text.charCodeAt(i + length)));
 }
 
 /**
