@@ -29,9 +29,10 @@ export function resizersIn(
   text: string,
   file: string,
   known: readonly WrapperDef[],
-  extra: { passes?: readonly ArgumentPass[]; scope?: Scope; news?: ReadonlySet<string> } = {},
+  extra: { passes?: readonly ArgumentPass[]; scope?: Scope; news?: ReadonlySet<string>; mayName?: (name: string) => boolean } = {},
 ): FileResizers {
   return findResizers(root, text, file, known, {
+    ...(extra.mayName ? { mayName: extra.mayName } : {}),
     ...(extra.passes ? { passes: extra.passes } : {}),
     ...(extra.news ? { news: extra.news } : {}),
     ...(extra.scope ? { types: typeLookup(extra.scope) } : {}),
@@ -49,7 +50,8 @@ export function sitesIn(
   known: readonly WrapperDef[],
   scope: Scope,
   helpers: readonly ResizeHelper[] = [],
+  mayName?: (name: string) => boolean,
 ): CallSite[] {
-  const index = buildCalleeIndex(known, file, helpers.filter((h) => h.linearStep));
+  const index = buildCalleeIndex(known, file, helpers.filter((h) => h.linearStep), mayName);
   return buildSites(findNameUses(root, text, index), root, text, file, scope);
 }

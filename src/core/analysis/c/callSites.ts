@@ -48,6 +48,11 @@ export function buildCalleeIndex(
   wrappers: Iterable<WrapperDef>,
   file: string | null,
   helpers: Iterable<ResizeHelper> = [],
+  /**
+   * False for a name the text surely does not spell (the scan's NameFilter): it stays a target
+   * but leaves the pattern, so the scan of the text tries fewer names. Never a false "no".
+   */
+  mayName?: (name: string) => boolean,
 ): CalleeIndex {
   const targets = new Map<string, Target>();
   const fields = new Map<string, WrapperDef[]>();
@@ -68,9 +73,9 @@ export function buildCalleeIndex(
     if (h.fileLocal && file !== null && h.file !== file) continue;
     if (!targets.has(h.name)) targets.set(h.name, { kind: 'helper', name: h.name, helper: h });
   }
-  const names = [...new Set([...targets.keys(), ...fields.keys()])].sort((a, b) => b.length - a.length).map(escapeRe);
+  const names = [...new Set([...targets.keys(), ...fields.keys()])].filter((n) => !mayName || mayName(n)).sort((a, b) => b.length - a.length).map(escapeRe);
   // `\b` is fine: C identifiers are [A-Za-z0-9_], exactly the regex word characters.
-  const pattern = new RegExp(`\\b(?:${names.join('|')})\\b`, 'g');
+  const pattern = new RegExp(names.length ? `\\b(?:${names.join('|')})\\b` : '(?!)', 'g');
   return { targets, fields, pattern };
 }
 

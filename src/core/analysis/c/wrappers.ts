@@ -611,6 +611,8 @@ export interface FindResizersOptions extends FindWrappersOptions {
    * the others are not looked at again. Absent: a first analysis, everything is looked at.
    */
   news?: ReadonlySet<string>;
+  /** False for a name the file surely does not spell (buildCalleeIndex). */
+  mayName?: (name: string) => boolean;
 }
 
 /**
@@ -647,7 +649,7 @@ export function findResizers(
   let lastUses: NameUse[] = [];
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
-    const index = buildCalleeIndex([...found, ...known], file);
+    const index = buildCalleeIndex([...found, ...known], file, [], opts.mayName);
     const added: WrapperDef[] = [];
     const uses = findNameUses(root, text, index);
     lastUses = uses;
