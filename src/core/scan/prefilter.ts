@@ -16,7 +16,9 @@ export function namesPattern(names: Iterable<string>): RegExp {
     // Longest first is not needed with the identifier guards on both sides.
     const words = [...new Set(sorted.map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).filter(Boolean))];
     // `\\b` is exact here: C identifier characters are the regex word characters (no u flag).
-    re = new RegExp(`\\b(?:${words.join('|') || '(?!)'})\\b`);
+    // No name: a class irregexp knows to be empty, so nothing runs over the text (`(?!)` is
+    // tried at every position: slower over a text than a real name).
+    re = words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`) : /[^\s\S]/;
     namesOf.set(re, { names: words, hashes: words.map((w) => (IDENTIFIER.test(w) ? nameHashes([w])[0]! : null)) });
     if (cache.size > 64) cache.clear();
     cache.set(key, re);
@@ -34,6 +36,7 @@ export function namesPattern(names: Iterable<string>): RegExp {
 export function narrowed(pattern: RegExp, filter: NameFilter): RegExp | null {
   const of = namesOf.get(pattern);
   if (!of) return pattern;
+  if (!of.names.length) return null;
   const keep = of.names.filter((_, i) => of.hashes[i] === null || filter.mayHave(of.hashes[i]!));
   if (keep.length === of.names.length) return pattern;
   return keep.length ? namesPattern(keep) : null;

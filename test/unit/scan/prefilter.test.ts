@@ -58,6 +58,7 @@ describe('scan prefilter and paths', () => {
     assert.equal(cut.source, namesPattern(['mremap', 'xrealloc']).source);
     assert.equal(mentionsAny(text, all, filter), true);
     assert.equal(narrowed(namesPattern(['realloc', 'grow_buffer']), filter), null);
+    assert.equal(narrowed(namesPattern([]), filter), null, 'no names: nothing to run');
     assert.equal(mentionsAny(text, namesPattern(['realloc', 'grow_buffer']), filter), false);
     // Every name present: the same regex; a regex not made by namesPattern: untouched.
     const both = namesPattern(['xrealloc', 'other']);

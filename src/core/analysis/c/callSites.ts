@@ -75,7 +75,8 @@ export function buildCalleeIndex(
   }
   const names = [...new Set([...targets.keys(), ...fields.keys()])].filter((n) => !mayName || mayName(n)).sort((a, b) => b.length - a.length).map(escapeRe);
   // `\b` is fine: C identifiers are [A-Za-z0-9_], exactly the regex word characters.
-  const pattern = new RegExp(names.length ? `\\b(?:${names.join('|')})\\b` : '(?!)', 'g');
+  // No name: an empty class, which irregexp never runs over the text (`(?!)` is tried at every position).
+  const pattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`, 'g') : /[^\s\S]/g;
   return { targets, fields, pattern };
 }
 
