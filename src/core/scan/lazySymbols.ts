@@ -207,9 +207,11 @@ export function lazyHeaderSymbols(
   text: string,
   build: () => FileSymbols,
   parseRanges?: (text: PreparedText, ranges: TextRange[]) => FileSymbols,
+  /** `text` as the caller already prepared it for tree-sitter (a scanned file's own), to rewrite it no second time. */
+  preparedText?: PreparedText,
 ): FileSymbols {
   let real: FileSymbols | null = null;
-  let prepared: PreparedText | null = null;
+  let prepared: PreparedText | null = preparedText?.text === text ? preparedText : null;
   let layout: FileLayout | null | undefined;
   let functionItems: Set<number> | null = null;
   let directives: TextRange[] | null = null;

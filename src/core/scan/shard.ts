@@ -513,7 +513,7 @@ export class ScanShard {
     const scope = {
       get file() {
         return (symbols ??= f.layout
-          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r))
+          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r), f.parseText)
           : collectSymbols(root, f.ref.rel));
       },
       get headers() {
