@@ -129,8 +129,6 @@ class Loaded {
   encodingNote?: string;
   /** The evaluator's scope: one per file when its symbols are parsed apart, else one per tree. */
   scope?: { tree: Tree | null; scope: Scope };
-  /** Which identifiers the text may contain. */
-  readonly filter: NameFilter;
   private body: string | null;
   private prepared: PreparedText | null = null;
 
@@ -139,10 +137,11 @@ class Loaded {
     /** 'ts' for the TS/JS extensions (api.ts TS_EXTENSIONS); everything else is read as C. */
     readonly lang: 'c' | 'ts',
     text: string,
+    /** Which identifiers the text may contain (NameFilter.of the bytes read). */
+    readonly filter: NameFilter,
     private readonly reload: () => string,
   ) {
     this.body = text;
-    this.filter = NameFilter.of(text);
   }
 
   get text(): string {
@@ -222,7 +221,7 @@ export class ScanShard {
         // Judged by name and size before decoding: a declaration file or a big bundle is never read as text.
         const note = tsSkipNote(ref.rel, data.length, this.options.maxGeneratedBytes ?? defaultMaxGeneratedBytes);
         if (note) {
-          const f = new Loaded(ref, lang, '', () => '');
+          const f = new Loaded(ref, lang, '', NameFilter.of(''), () => '');
           f.note = note;
           this.files.push(f);
           continue;
@@ -234,7 +233,8 @@ export class ScanShard {
         continue;
       }
       if (decoded.note && lang === 'ts') errors.push({ file: ref.rel, message: decoded.note });
-      const f: Loaded = new Loaded(ref, lang, decoded.text, () => this.reread(f));
+      // The filter reads the bytes before the next read reuses their buffer.
+      const f: Loaded = new Loaded(ref, lang, decoded.text, NameFilter.of(data), () => this.reread(f));
       // Which names a C file spells is known only once the wrapper rounds are done (callSites).
       if (decoded.note && lang === 'c') f.encodingNote = decoded.note;
       f.release();

@@ -66,4 +66,15 @@ describe('scan prefilter and paths', () => {
     const defs = /\b(?:grow_buffer)\s*\(/;
     assert.equal(narrowed(defs, filter), defs);
   });
+
+  it('NameFilter of the bytes read holds the identifiers of the decoded text, around bytes invalid in UTF-8 too', () => {
+    // Latin-1 é (0xE9) before a name, a stray continuation byte after one, a BOM at the start.
+    const bytes = Uint8Array.from([0xef, 0xbb, 0xbf, ...Buffer.from('int x;\n/* caf'), 0xe9, ...Buffer.from('realloc */ p = grow(p);'), 0x80, ...Buffer.from('more\n')]);
+    const text = new TextDecoder('utf-8').decode(bytes);
+    for (const filter of [NameFilter.of(bytes), NameFilter.of(text)]) {
+      assert.deepEqual(filter.candidates(['realloc', 'grow', 'more', 'int'], nameHashes(['realloc', 'grow', 'more', 'int'])), ['realloc', 'grow', 'more', 'int']);
+      assert.equal(filter.mayHaveAny(nameHashes(['cafrealloc', 'growmore'])), false);
+    }
+  });
 });
+
