@@ -4,6 +4,8 @@ import type { FileError } from '../types';
 
 export const defaultMaxFileSize = 2 * 1024 * 1024;
 
+const BINARY = 'skipped: binary file (contains NUL bytes)';
+
 export type DecodeResult =
   | { ok: true; text: string; note: FileError['message'] | null }
   | { ok: false; message: string };
@@ -21,7 +23,7 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number): DecodeResult 
   if (bytes.length > maxBytes) return { ok: false, message: tooLargeMessage(bytes.length, maxBytes) };
   const head = bytes.subarray(0, Math.min(bytes.length, 8192));
   if (head.indexOf(0) !== -1) {
-    return { ok: false, message: 'skipped: binary file (contains NUL bytes)' };
+    return { ok: false, message: BINARY };
   }
   try {
     return { ok: true, text: stripBom(strictUtf8.decode(bytes)), note: null };
@@ -34,6 +36,16 @@ export function decodeSource(bytes: Uint8Array, maxBytes: number): DecodeResult 
       note: `not valid UTF-8 (first bad byte on line ${bad}); scanned with invalid bytes replaced — save the file as UTF-8 to silence this`,
     };
   }
+}
+
+/**
+ * decodeSource's verdict on bytes known to be all ASCII (NameFilter.ascii), without decoding
+ * them: null when they can be analysed (ASCII is valid UTF-8, and has no BOM), else why not.
+ * A scan's load judges every file and keeps few texts: it need not make them all.
+ */
+export function asciiSourceProblem(bytes: Uint8Array, maxBytes: number): string | null {
+  if (bytes.length > maxBytes) return tooLargeMessage(bytes.length, maxBytes);
+  return bytes.subarray(0, Math.min(bytes.length, 8192)).indexOf(0) !== -1 ? BINARY : null;
 }
 
 export function tooLargeMessage(size: number, maxBytes: number): string {

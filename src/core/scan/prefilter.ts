@@ -62,6 +62,8 @@ export class NameFilter {
   private constructor(
     private readonly bits: Uint32Array,
     private readonly mask: number,
+    /** Every byte is ASCII: the text is valid UTF-8 and decodes to itself (no decoder needed to judge it). */
+    readonly ascii: boolean,
   ) {}
 
   /**
@@ -83,6 +85,7 @@ export class NameFilter {
     // Every file of a scan passes here once (57 MB on the dense bench corpus): one table lookup
     // per byte, and the hash taken while the identifier is read.
     let i = 0;
+    let high = false;
     while (i < n) {
       const c = bytes[i]!;
       const kind = BYTE_KIND[c]!;
@@ -90,10 +93,15 @@ export class NameFilter {
         i++;
         continue;
       }
+      if (kind === HIGH) {
+        high = true;
+        i++;
+        continue;
+      }
       if (kind === DIGIT) {
         // A number, or the tail of something that is not an identifier: skip it whole.
         do i++;
-        while (i < n && BYTE_KIND[bytes[i]!] !== OTHER);
+        while (i < n && (BYTE_KIND[bytes[i]!]! & PART) !== 0);
         continue;
       }
       let h = 0x811c9dc5;
@@ -102,7 +110,7 @@ export class NameFilter {
         h = Math.imul(h ^ d, 0x01000193);
         if (++i >= n) break;
         d = bytes[i]!;
-        if (BYTE_KIND[d] === OTHER) break;
+        if ((BYTE_KIND[d]! & PART) === 0) break;
       }
       // Four positions by double hashing: h, h + g, h + 2g, h + 3g (g odd, from h's high bits).
       // `| 0` keeps the sums 32-bit: a sum past 2^31 would turn V8's integer code into floats (2× slower).
@@ -119,7 +127,7 @@ export class NameFilter {
       p = h & mask;
       bits[p >>> 5]! |= 1 << (p & 31);
     }
-    return new NameFilter(bits, mask);
+    return new NameFilter(bits, mask, !high);
   }
 
   /** False when the text surely does not contain the name (of this hash) as a whole identifier. */
@@ -166,8 +174,12 @@ export function nameHashes(names: Iterable<string>): number[] {
 const OTHER = 0;
 const START = 1;
 const DIGIT = 2;
-/** What each byte is to a C identifier: a start (letter, `_`), a digit, or neither (128 and up: a piece of a non-ASCII character). */
-const BYTE_KIND = new Uint8Array(256).map((_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? START : c >= 48 && c <= 57 ? DIGIT : OTHER));
+/** START or DIGIT: a byte that continues an identifier. */
+const PART = START | DIGIT;
+/** 128 and up: a piece of a non-ASCII character (never in an identifier). */
+const HIGH = 4;
+/** What each byte is to a C identifier: a start (letter, `_`), a digit, or neither (ASCII or not). */
+const BYTE_KIND = new Uint8Array(256).map((_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? START : c >= 48 && c <= 57 ? DIGIT : c >= 128 ? HIGH : OTHER));
 const utf8 = new TextEncoder();
 
 /** The stride between a name's filter positions: odd, so the four are distinct in any power-of-two size. */

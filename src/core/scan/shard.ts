@@ -14,7 +14,7 @@ import { createCParser, type GrammarFiles } from '../analysis/c/parser';
 import { parseCText, PreparedText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
-import { decodeSource, tooLargeMessage } from './input';
+import { asciiSourceProblem, decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
@@ -136,7 +136,8 @@ class Loaded {
     readonly ref: ScanFileRef,
     /** 'ts' for the TS/JS extensions (api.ts TS_EXTENSIONS); everything else is read as C. */
     readonly lang: 'c' | 'ts',
-    text: string,
+    /** Null: not read yet (see `text`). */
+    text: string | null,
     /** Which identifiers the text may contain (NameFilter.of the bytes read). */
     readonly filter: NameFilter,
     private readonly reload: () => string,
@@ -227,14 +228,26 @@ export class ScanShard {
           continue;
         }
       }
+      // The filter reads the bytes before the next read reuses their buffer.
+      const filter = NameFilter.of(data);
+      if (lang === 'c' && filter.ascii) {
+        // Valid UTF-8 as it is: not decoded now, only when a pass reads it (most never do).
+        const problem = asciiSourceProblem(data, this.options.maxFileSize);
+        if (problem) {
+          errors.push({ file: ref.rel, message: problem });
+          continue;
+        }
+        const f: Loaded = new Loaded(ref, lang, null, filter, () => this.reread(f));
+        this.files.push(f);
+        continue;
+      }
       const decoded = decodeSource(data, this.options.maxFileSize);
       if (!decoded.ok) {
         errors.push({ file: ref.rel, message: decoded.message });
         continue;
       }
       if (decoded.note && lang === 'ts') errors.push({ file: ref.rel, message: decoded.note });
-      // The filter reads the bytes before the next read reuses their buffer.
-      const f: Loaded = new Loaded(ref, lang, decoded.text, NameFilter.of(data), () => this.reread(f));
+      const f: Loaded = new Loaded(ref, lang, decoded.text, filter, () => this.reread(f));
       // Which names a C file spells is known only once the wrapper rounds are done (callSites).
       if (decoded.note && lang === 'c') f.encodingNote = decoded.note;
       f.release();

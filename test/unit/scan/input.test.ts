@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { decodeSource } from '../../../src/core/scan/input';
+import { asciiSourceProblem, decodeSource } from '../../../src/core/scan/input';
+import { NameFilter } from '../../../src/core/scan/prefilter';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 
@@ -30,4 +31,17 @@ describe('scan input checks', () => {
     assert.match(r.text, /caf\uFFFD/);
     assert.match(r.note ?? '', /not valid UTF-8 \(first bad byte on line 2\)/);
   });
+
+  it('judges an all-ASCII file as decodeSource would, without decoding it', () => {
+    const cases = [enc('int x = realloc(p, 8);\n'), enc(''), new Uint8Array([0x7f, 0x45, 0, 1]), enc('x'.repeat(11))];
+    for (const bytes of cases) {
+      assert.equal(NameFilter.of(bytes).ascii, true);
+      const d = decodeSource(bytes, 10 + (bytes.length > 10 ? 0 : 100));
+      assert.equal(asciiSourceProblem(bytes, 10 + (bytes.length > 10 ? 0 : 100)), d.ok ? null : d.message);
+    }
+    // One byte of 128 or more (a UTF-8 character, a Latin-1 one, a BOM): not ASCII, decoded as before.
+    assert.equal(NameFilter.of(enc('/* café */ int x;')).ascii, false);
+    assert.equal(NameFilter.of(new Uint8Array([0x69, 0x6e, 0x74, 0xe9])).ascii, false);
+  });
 });
+
