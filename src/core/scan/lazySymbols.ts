@@ -82,7 +82,6 @@ export function definedNames(text: string): Set<string> {
 }
 
 const wordRe = /[A-Za-z_][A-Za-z0-9_]*/g;
-const tagRe = /\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g;
 
 /**
  * Words written outside function bodies: the only place a file declares an enum constant, a
@@ -133,30 +132,75 @@ function outOfLineFunctions(layout: FileLayout, bodies: Body[] | null): Set<numb
   return out;
 }
 
+/**
+ * `struct|union|enum NAME {` keys (`struct foo`) in text order, as `\b(struct|union|enum)\s+
+ * ([A-Za-z_]\w*)\s*\{` would match them with the `g` flag (a match ends at its `{`), found from each keyword the text spells: the regex,
+ * tried at every position, was the largest part of reading a header's type names.
+ */
+function taggedBodies(text: string): string[] {
+  const found: { at: number; key: string; end: number }[] = [];
+  for (const keyword of ['struct', 'union', 'enum']) {
+    for (let at = text.indexOf(keyword); at >= 0; at = text.indexOf(keyword, at + keyword.length)) {
+      if (at > 0 && isWordChar(text.charCodeAt(at - 1))) continue;
+      tagBody.lastIndex = at + keyword.length;
+      const m = tagBody.exec(text);
+      if (m) found.push({ at, key: `${keyword} ${m[1]}`, end: tagBody.lastIndex });
+    }
+  }
+  found.sort((a, b) => a.at - b.at);
+  const out: string[] = [];
+  let matchedTo = 0;
+  for (const f of found) {
+    if (f.at < matchedTo) continue; // inside an earlier match (`struct enum {`)
+    out.push(f.key);
+    matchedTo = f.end;
+  }
+  return out;
+}
+
+/** After the keyword: `\s+NAME\s*{` (sticky). */
+const tagBody = /\s+([A-Za-z_]\w*)\s*\{/y;
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** `text` without what `{…}` and `[…]` hold, brackets included (runs at depth 0 joined). */
+function outsideBraces(text: string): string {
+  const runs: string[] = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const open = c === 123 /* { */ || c === 91; /* [ */
+    const close = c === 125 /* } */ || c === 93; /* ] */
+    if (!open && !close) continue;
+    if (depth === 0) runs.push(text.slice(from, i));
+    depth += open ? 1 : -1;
+    from = i + 1;
+  }
+  if (depth === 0) runs.push(text.slice(from));
+  return runs.join('');
+}
+
 /** Type names a text defines: `struct`/`union`/`enum` tags with a body, and typedef names. */
 export function definedTypes(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(tagRe)) out.add(`${m[1]} ${m[2]}`);
+  for (const tag of taggedBodies(text)) out.add(tag);
   for (const m of text.matchAll(/\btypedef\b/g)) {
     // The typedef runs to its `;` at depth 0; its names are the declarators there.
     let depth = 0;
     let end = m.index + 7;
     for (; end < text.length; end++) {
-      const c = text[end];
-      if (c === '{' || c === '(' || c === '[') depth++;
-      else if (c === '}' || c === ')' || c === ']') depth--;
-      else if (c === ';' && depth <= 0) break;
+      const c = text.charCodeAt(end);
+      if (c === 123 /* { */ || c === 40 /* ( */ || c === 91 /* [ */) depth++;
+      else if (c === 125 /* } */ || c === 41 /* ) */ || c === 93 /* ] */) depth--;
+      else if (c === 59 /* ; */ && depth <= 0) break;
     }
     const decl = text.slice(m.index + 7, end);
     for (const f of decl.matchAll(/\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g)) out.add(f[1]!);
     // Outside braces and brackets, the names stand before `,` or the end.
-    let flat = '';
-    depth = 0;
-    for (const c of decl) {
-      if (c === '{' || c === '[') depth++;
-      else if (c === '}' || c === ']') depth--;
-      else if (depth === 0) flat += c;
-    }
+    const flat = outsideBraces(decl);
     for (const n of flat.replace(/\([^()]*\)/g, ' ').matchAll(/([A-Za-z_]\w*)\s*(?=,|$)/g)) out.add(n[1]!);
   }
   return out;
@@ -265,7 +309,7 @@ export function lazyHeaderSymbols(
   const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
   const guarded: FileSymbols = {
     file,
-    includes: quotedIncludes(text),
+    includes: [], // a getter below
     macros: new GuardedMap(isDefined, () => symbols().macros, one('macros', 'macro')),
     macroVariants: new GuardedMap(isDefined, () => symbols().macroVariants, one('macroVariants', 'macro')),
     enums: new GuardedMap(isEnumerator, () => symbols().enums, one('enums')),
@@ -278,6 +322,9 @@ export function lazyHeaderSymbols(
   // Read from the text: asked for only when a failure check ends in a call of an unknown name.
   let noReturn: Set<string> | null = null;
   Object.defineProperty(guarded, 'noReturn', { enumerable: true, get: () => (noReturn ??= declaredNoReturn(text)) });
+  // Read when asked: the scan follows includes with projectIncludes, and only tests ask this.
+  let includes: string[] | null = null;
+  Object.defineProperty(guarded, 'includes', { enumerable: true, get: () => (includes ??= quotedIncludes(text)) });
   // A field FileSymbols gains later and this file does not know yet is read from the parsed
   // symbols: slower for that field, never wrong.
   return new Proxy(guarded, {

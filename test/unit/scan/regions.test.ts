@@ -5,7 +5,7 @@ import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
 import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
-import { definedNames, lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
+import { definedNames, definedTypes, lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
 import { collectSymbols } from '../../../src/core/analysis/c/symbols';
 import { PreparedText } from '../../../src/core/analysis/c/treeText';
 
@@ -74,6 +74,16 @@ describe('lazy header symbols', () => {
     assert.deepEqual([...definedNames(text)].sort(), ['A', 'B', 'C', 'G', 'H', 'M']);
     assert.deepEqual([...definedNames(text)].sort(), [...regex].sort());
     assert.deepEqual([...definedNames('#define')], []);
+  });
+
+  it('reads struct, union and enum tags with a body as the regex did, without trying it at every position', () => {
+    const text = 'struct a { int x; };\nunion\n  b\n{ };\nenum c{X};\nstruct d;\nxstruct e { };\nstructf g { };\nstruct enum { };\n'
+      + 'typedef struct h { struct i { int y; } in; } h_t;\nstruct j /* c */ { };\nenum  k  {';
+    const regex = Array.from(text.matchAll(/\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g), (m) => `${m[1]} ${m[2]}`);
+    const tags = [...definedTypes(text)].filter((t) => t.includes(' '));
+    assert.deepEqual(tags, regex);
+    assert.deepEqual(tags, ['struct a', 'union b', 'enum c', 'struct enum', 'struct h', 'struct i', 'enum k']);
+    assert.ok(definedTypes(text).has('h_t'));
   });
 
   it('answers from the text without parsing, and parses once when a name could be there', async () => {

@@ -212,7 +212,7 @@ function savedBefore(text: string, from: number, before: number, target: string)
     }
     for (const m of line.matchAll(assigns)) {
       // The site's own assignment (`p = realloc(…)`, `(p = realloc(…))`) is not a later one.
-      if (/^[\s(]*(?:\(\s*[\w\s*]+\)\s*)*$/.test(text.slice(ls + m.index + m[0].length, before))) continue;
+      if (onlyCastsBetween(text, ls + m.index + m[0].length, before)) continue;
       events.push({ at: m.index, copy: null });
     }
     for (const e of events.sort((a, b) => a.at - b.at)) saved = e.copy ? { copy: e.copy, at: ls + e.at } : null;
@@ -227,6 +227,17 @@ function savedBefore(text: string, from: number, before: number, target: string)
 function wholeWordAt(text: string, i: number, length: number, from: number, before: number): boolean {
   const word = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
   return (i <= from || !word(text.charCodeAt(i - 1))) && (i + length >= before || !word(text.charCodeAt(i + length)));
+}
+
+/**
+ * `text` from `start` to `end` holds only blanks, `(` and casts (`(void *)`), as between an
+ * assignment's `=` and the call it assigns. A character no cast has ends the test where it
+ * stands: the anchored regex alone was tried at every position of a span that can run to the
+ * end of a long function.
+ */
+function onlyCastsBetween(text: string, start: number, end: number): boolean {
+  const span = text.slice(start, end);
+  return !/[^\s()\w*]/.test(span) && /^[\s(]*(?:\(\s*[\w\s*]+\)\s*)*$/.test(span);
 }
 
 /**
