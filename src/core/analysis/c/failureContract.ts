@@ -46,10 +46,20 @@ export function lvalueRe(lvalue: string): string {
 
 /** Any use of `lvalue` (also `p->x`, `p[0]`): a looser match than lvalueRe. */
 function mentionRe(lvalue: string): RegExp {
-  const t = stripParensAndCasts(lvalue).replace(/\s+/g, '').replace(/[()]/g, '');
-  const parts = t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
-  return new RegExp(`(?<![\\w.>])${parts.map(escapeRe).join('\\s*')}(?!\\w)`);
+  let re = mentionRes.get(lvalue);
+  if (!re) {
+    const t = stripParensAndCasts(lvalue).replace(/\s+/g, '').replace(/[()]/g, '');
+    const parts = t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
+    re = new RegExp(`(?<![\\w.>])${parts.map(escapeRe).join('\\s*')}(?!\\w)`);
+    // A walk asks about the same few names at every statement: each is built once (a scan's
+    // pointers are a few thousand names; the map starts over past that).
+    if (mentionRes.size >= 4096) mentionRes.clear();
+    mentionRes.set(lvalue, re);
+  }
+  return re;
 }
+
+const mentionRes = new Map<string, RegExp>();
 
 const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0|MAP_FAILED|\(\s*void\s*\*\s*\)\s*-\s*1)$/;
 

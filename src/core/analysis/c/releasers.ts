@@ -67,6 +67,20 @@ function callsIn(body: string): { callee: string; args: string[] }[] {
   return out;
 }
 
+/**
+ * Where the head of the body opening at `open` starts: after the previous `;`, `}` or `{`, at
+ * most 400 characters back. Looked for in those 400 only (lastIndexOf ran back through the whole
+ * previous function when its last brace was far).
+ */
+function headStart(text: string, open: number): number {
+  const limit = open - 400;
+  for (let i = open - 1; i > limit && i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 59 /* ; */ || c === 125 /* } */ || c === 123 /* { */) return i + 1;
+  }
+  return Math.max(limit, -1) + 1;
+}
+
 /** Function name → the index of the parameter it frees, for the functions `text` defines. */
 export function releasersOf(text: string): Map<string, number> {
   const out = new Map<string, number>();
@@ -78,7 +92,7 @@ export function releasersOf(text: string): Map<string, number> {
     if (b.end - b.start > MAX_BODY) continue;
     // The head: back from the `{` to the previous `;`, `}` or `{` (declarations before it end there).
     const open = b.start - 1;
-    const from = Math.max(text.lastIndexOf(';', open - 1), text.lastIndexOf('}', open - 1), text.lastIndexOf('{', open - 1), open - 400) + 1;
+    const from = headStart(text, open);
     const head = text.slice(from, open).replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, ' ');
     const p = paramsOf(head.trim());
     if (p && p.params.some(Boolean)) candidates.push({ ...p, body: text.slice(b.start, b.end) });
