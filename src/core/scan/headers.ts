@@ -35,6 +35,8 @@ export class HeaderResolver {
   private readonly cache = new Map<string, Resolved | null>();
   /** Per header path: the `#include "..."` names it has (read once, not once per includer). */
   private readonly includes = new Map<string, string[]>();
+  /** Per folder and include name: the paths it may be at (candidatesFor). */
+  private readonly candidates = new Map<string, string[]>();
 
   constructor(
     private readonly options: HeaderOptions,
@@ -86,11 +88,25 @@ export class HeaderResolver {
     return out;
   }
 
+  /**
+   * Where `#include name` in `from` may be, nearest first. Kept by folder and name: every file's
+   * closure resolves the same includes of the same headers again.
+   */
+  private candidatesFor(from: string, name: string): string[] {
+    const angled = name.startsWith('<');
+    const key = angled ? name : `${dirnameOf(from)}\0${name}`;
+    let out = this.candidates.get(key);
+    if (!out) {
+      out = angled
+        ? this.options.roots.flatMap((r) => [joinPath(r, name.slice(1)), joinPath(r, `include/${name.slice(1)}`)])
+        : [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
+      this.candidates.set(key, out);
+    }
+    return out;
+  }
+
   private resolve(from: string, name: string, seen: Set<string>): Resolved | null {
-    const candidates = name.startsWith('<')
-      ? this.options.roots.flatMap((r) => [joinPath(r, name.slice(1)), joinPath(r, `include/${name.slice(1)}`)])
-      : [joinPath(dirnameOf(from), name), ...this.options.roots.map((r) => joinPath(r, name))];
-    for (const candidate of candidates) {
+    for (const candidate of this.candidatesFor(from, name)) {
       // The nearest candidate already in the chain wins, as it did where it was first met.
       if (seen.has(candidate)) return null;
       let hit = this.cache.get(candidate);
