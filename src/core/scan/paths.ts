@@ -41,14 +41,23 @@ export function* directiveOperands(text: string, name: string): Generator<{ line
     let k = at - 1;
     while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
     if (k < 0 || text.charCodeAt(k) !== 35 /* # */) continue;
-    k--;
-    while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
-    if (k >= 0 && !isLineEnd(text.charCodeAt(k))) continue;
+    const line = directiveLineStart(text, k);
+    if (line < 0) continue;
     const after = at + name.length;
     let op = after;
     while (op < text.length && isBlank(text.charCodeAt(op))) op++;
-    yield { line: k + 1, after, at: op };
+    yield { line, after, at: op };
   }
+}
+
+/**
+ * The start of the line whose first character other than blanks is the `#` at `hash` (where a
+ * multi-line `^[ \t]*#` matches), or -1 when something else comes before it on its line.
+ */
+export function directiveLineStart(text: string, hash: number): number {
+  let k = hash - 1;
+  while (k >= 0 && isBlank(text.charCodeAt(k))) k--;
+  return k >= 0 && !isLineEnd(text.charCodeAt(k)) ? -1 : k + 1;
 }
 
 function isBlank(c: number): boolean {

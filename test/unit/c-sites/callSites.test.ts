@@ -1,3 +1,4 @@
+import { directiveTable } from '../../../src/core/analysis/c/conditions';
 import { strict as assert } from 'node:assert';
 import { analyze, brief } from './helpers';
 
@@ -197,5 +198,22 @@ describe('C call sites: finding and classifying names', () => {
     const [s] = (await analyze('void f(char *p) { p = realloc(p); }')).sites;
     assert.equal(s!.newSize?.bytes, null);
     assert.match(s!.newSize!.note, /missing/);
+  });
+});
+
+describe('C conditions: the directive table', () => {
+  it('reads conditional directive lines as the multi-line regex did, without trying it at every position', () => {
+    const text = [
+      '#if A', '  #  ifdef\tB', 'x = 1; #if NOT_A_LINE', '#ifx', '#ifndef C // note', '#elif D && \\', '  E', '#if F \\',
+      '#endif (continued, not a directive)', '# # if G', '#else', '#endif', '#if H\r#if I', '#elifdef J\u2028#endif', '#endif',
+      '#if', '#endif',
+    ].join('\n');
+    const regex = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b((?:[^\n\\]|\\\r?\n|\\)*)/gm;
+    const offsets = Array.from(text.matchAll(regex), (m) => m.index);
+    const table = directiveTable(text);
+    assert.deepEqual(table.offsets, offsets);
+    assert.equal(offsets.length, 12); // `#if H\r#if I` and `#elifdef J\u2028#endif` are one match each, as for the regex
+    assert.deepEqual(table.stacks[1], ['#if A', '#ifdef B']);
+    assert.deepEqual(table.stacks[3], ['#if A', '#ifdef B', '#elif D && E (not: #ifndef C)']);
   });
 });

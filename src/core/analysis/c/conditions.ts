@@ -8,6 +8,7 @@
 // tree-sitter then parses them as ERROR nodes that no longer say which branch a call is in.
 // The preprocessor itself only looks at lines, so lines are the reliable source.
 import type { Node } from 'web-tree-sitter';
+import { directiveLineStart } from '../../scan/paths';
 
 export interface DirectiveTable {
   /** Offsets where the condition stack changes (the start of each conditional directive line), ascending. */
@@ -16,7 +17,26 @@ export interface DirectiveTable {
   stacks: string[][];
 }
 
-const DIRECTIVE = /^[ \t]*#[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b((?:[^\n\\]|\\\r?\n|\\)*)/gm;
+/** After a line's `#`: the conditional directive and the rest of its (continued) line (sticky). */
+const DIRECTIVE = /[ \t]*(ifdef|ifndef|if|elifdef|elifndef|elif|else|endif)\b((?:[^\n\\]|\\\r?\n|\\)*)/y;
+
+/**
+ * The conditional directive lines of `text`, as `^[ \t]*#` + DIRECTIVE with the `gm` flags would
+ * match them (a match runs to the end of its continued line; the next starts after it), found
+ * from each `#` rather than by trying the multi-line regex at every position.
+ */
+function* conditionalLines(text: string): Generator<{ at: number; kind: string; rest: string }> {
+  let matchedTo = 0;
+  for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', hash + 1)) {
+    const at = directiveLineStart(text, hash);
+    if (at < matchedTo) continue; // -1, or inside the last match's continuation lines
+    DIRECTIVE.lastIndex = hash + 1;
+    const m = DIRECTIVE.exec(text);
+    if (!m) continue;
+    matchedTo = DIRECTIVE.lastIndex;
+    yield { at, kind: m[1]!, rest: m[2] ?? '' };
+  }
+}
 
 const squash = (s: string) =>
   s
@@ -38,16 +58,13 @@ export function directiveTable(text: string, root?: Node): DirectiveTable {
   const offsets: number[] = [];
   const stacks: string[][] = [];
   const frames: Frame[] = [];
-  DIRECTIVE.lastIndex = 0;
-  for (let m = DIRECTIVE.exec(text); m; m = DIRECTIVE.exec(text)) {
-    const at = m.index;
+  for (const { at, kind, rest } of conditionalLines(text)) {
     if (root) {
       const hash = text.indexOf('#', at);
       const n = root.descendantForIndex(hash, hash + 1);
       if (n && (n.type === 'comment' || n.type === 'string_literal' || n.type === 'string_content')) continue;
     }
-    const kind = m[1]!;
-    const cond = squash(m[2] ?? '');
+    const cond = squash(rest);
     const header = cond ? `#${kind} ${cond}` : `#${kind}`;
     if (kind === 'if' || kind === 'ifdef' || kind === 'ifndef') {
       frames.push({ chain: [header], current: header });
