@@ -11,6 +11,7 @@
 // is not already known.
 import { functionBodies } from '../../scan/regions';
 import { releasersOf } from './releasers';
+import { directiveOperands } from '../../scan/paths';
 
 /** Never return, whatever their arguments. */
 const ALWAYS = new Set([
@@ -89,9 +90,33 @@ function declaredName(decl: string, skip: (name: string) => boolean): string | n
   return null;
 }
 
-const ATTRIBUTE = /\b\w*(?:[Nn]oreturn|NORETURN|NoReturn|NO_RETURN|_noret)\w*\b|\b__dead2?\b/g;
-const QUICK = /[Nn]oreturn|NORETURN|NoReturn|NO_RETURN|_noret|__dead/;
-const isAttribute = (name: string) => new RegExp(`^(?:${ATTRIBUTE.source})$`).test(name);
+/** A word that spells noreturn: holds one of these, or is `__dead`/`__dead2` (BSD). */
+const ATTRIBUTE = /\b\w*(?:[Nn]oreturn|NORETURN|NoReturn|NO_RETURN|_noret)\w*\b|\b__dead2?\b/;
+const ATTRIBUTE_WORD = new RegExp(`^(?:${ATTRIBUTE.source})$`);
+const isAttribute = (name: string) => ATTRIBUTE_WORD.test(name);
+/** Where such a word may be: every one holds a match of this. */
+const QUICK = /[Nn]oreturn|NORETURN|NoReturn|NO_RETURN|_noret|__dead/g;
+
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The start of each word of `text` that spells noreturn, in order: where ATTRIBUTE with the `g`
+ * flag matches (a whole word), found from the places QUICK matches (`\b\w*` tried at every word
+ * start backtracked through each word).
+ */
+function attributeWords(text: string): number[] {
+  const out: number[] = [];
+  QUICK.lastIndex = 0;
+  for (let m = QUICK.exec(text); m; m = QUICK.exec(text)) {
+    let start = m.index;
+    while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+    let end = m.index + m[0].length;
+    while (end < text.length && isWordChar(text.charCodeAt(end))) end++;
+    if (isAttribute(text.slice(start, end))) out.push(start);
+    QUICK.lastIndex = end; // one word, one answer
+  }
+  return out;
+}
 
 /** Start of the declaration around `at`: after the previous `;`, `{`, `}` or directive line. */
 function declarationStart(text: string, at: number): number {
@@ -118,14 +143,12 @@ function onDirectiveLine(text: string, at: number): boolean {
 /** Names the file declares or defines with a noreturn attribute (in any spelling). */
 export function declaredNoReturn(text: string): Set<string> {
   const out = new Set<string>();
-  if (!QUICK.test(text)) return out;
-  ATTRIBUTE.lastIndex = 0;
-  for (let m = ATTRIBUTE.exec(text); m; m = ATTRIBUTE.exec(text)) {
-    if (onDirectiveLine(text, m.index)) continue;
-    const start = declarationStart(text, m.index);
+  for (const at of attributeWords(text)) {
+    if (onDirectiveLine(text, at)) continue;
+    const start = declarationStart(text, at);
     let end = text.length;
     for (const ch of [';', '{']) {
-      const e = text.indexOf(ch, m.index);
+      const e = text.indexOf(ch, at);
       if (e >= 0 && e < end) end = e;
     }
     if (end - start > 1200) continue;
@@ -228,13 +251,23 @@ export function checkedArgument(m: MacroText, dies: (name: string) => boolean): 
   return -1;
 }
 
-const DEFINE = /^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/gm;
+/** After `#define` and its blanks: a function-like macro's name, parameters and (continued) body (sticky). */
+const FUNCTION_LIKE = /([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\r?\n)*[^\n]*)/y;
 
-/** The function-like macros a file defines, read from its text (the first definition of each name wins). */
+/**
+ * The function-like macros a file defines, read from its text (the first definition of each name
+ * wins): what `^[ \t]*#[ \t]*define[ \t]+` + FUNCTION_LIKE with the `gm` flags matches, found from
+ * each `define` the text spells rather than by the multi-line regex tried at every position.
+ */
 function macrosOf(text: string): Map<string, MacroText> {
   const out = new Map<string, MacroText>();
-  if (!text.includes('define')) return out;
-  for (const m of text.matchAll(DEFINE)) {
+  let matchedTo = 0;
+  for (const { line, after, at } of directiveOperands(text, 'define')) {
+    if (line < matchedTo || at === after) continue; // inside the last match, or no blank after `define`
+    FUNCTION_LIKE.lastIndex = at;
+    const m = FUNCTION_LIKE.exec(text);
+    if (!m) continue;
+    matchedTo = FUNCTION_LIKE.lastIndex;
     if (out.has(m[1]!)) continue;
     const params = m[2]!.split(',').map((x) => x.trim()).filter(Boolean);
     out.set(m[1]!, { params, body: m[3]!.replace(/\\\r?\n/g, ' ') });
