@@ -81,6 +81,12 @@ export type ShardResponse = { id: number; ok: true; result: unknown } | { id: nu
 
 export interface Pool {
   shards: ShardClient[];
+  /**
+   * Settles once this thread's shard has its grammar loaded and warmed up (parser.ts): awaited
+   * before the walk, so the grammar's code is optimised in the background while the files are
+   * listed and read, not after. Never rejects (a failure resurfaces on first use).
+   */
+  ready: Promise<void>;
   kind: 'workers' | 'in-process';
   close(): Promise<void>;
 }
@@ -127,12 +133,12 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
   };
   if (extras.local === false && haveWorkers) {
     const workers = Array.from({ length: Math.max(1, jobs) }, () => new WorkerShard(workerScript, init, extras.onProgress));
-    return { shards: workers, kind: 'workers', close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
+    return { shards: workers, kind: 'workers', ready: Promise.resolve(), close: async () => void (await Promise.all(workers.map((w) => w.close()))) };
   }
   // The main thread is one of the shards: it would otherwise only wait, and every worker costs
   // a Node start, a bundle load, a grammar compile and a cold JIT. So N jobs = main + N-1 workers.
   const local = new ScanShard(diskReader, grammar, options, nodeTsLoader());
-  local.warmUp().catch(() => {}); // a failure resurfaces on first use
+  const ready = local.warmUp().catch(() => {}); // a failure resurfaces on first use
   if (extras.onProgress || extras.control) {
     const flags = extras.control ? new Int32Array(extras.control.buffer) : null;
     local.onFile = (phase) => {
@@ -141,13 +147,14 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
     };
   }
   if (jobs <= 1 || !haveWorkers) {
-    return { shards: [local], kind: 'in-process', close: async () => local.dispose() };
+    return { shards: [local], kind: 'in-process', ready, close: async () => local.dispose() };
   }
   const workers = Array.from({ length: jobs - 1 }, () => new WorkerShard(workerScript, init, extras.onProgress));
   return {
     // This thread's shard first: a FileDealer with `soloFiles` gives a small project to it alone.
     shards: [local, ...workers],
     kind: 'workers',
+    ready,
     close: async () => {
       local.dispose();
       await Promise.all(workers.map((w) => w.close()));

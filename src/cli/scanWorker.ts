@@ -46,9 +46,12 @@ if (init.progress || init.control) {
   reportRest = flush;
 }
 // Compile the grammar while the main thread walks the tree; a failure resurfaces on first use.
-shard.warmUp().catch(() => {});
+// Every request waits for it (in order: they all wait on one promise), so the first files are
+// read after the grammar's warm-up parse, whose code is then optimised while they are read.
+const warmed = shard.warmUp().catch(() => {});
 
 parentPort!.on('message', async (req: ShardRequest) => {
+  await warmed;
   let res: ShardResponse;
   const started = Date.now();
   try {

@@ -2,6 +2,7 @@
 // .wasm files are (the extension's dist/, the CLI's dist/, node_modules in tests), so the engine
 // never guesses paths and never touches the network.
 import { Language, Parser } from 'web-tree-sitter';
+import { warmUpGrammar } from './warmUp';
 
 export interface GrammarFiles {
   /** web-tree-sitter's own runtime: a path (Node) or the bytes. */
@@ -22,7 +23,9 @@ export function loadCLanguage(files: GrammarFiles): Promise<Language> {
           ? { locateFile: () => runtime }
           : { wasmBinary: runtime },
       );
-      return Language.load(files.c);
+      const language = await Language.load(files.c);
+      warmUpGrammar(language);
+      return language;
     })();
     loading.catch(() => {
       loading = null; // let a later call retry with corrected paths
