@@ -343,6 +343,9 @@ export class ScanShard {
     const notes: FileNote[] = [];
     const helperCalls: [string, string, number][] = [];
     let tsFiles = 0;
+    // File-local helpers by file: each file asks for its own.
+    const localHelpers = new Map<string, ResizeHelper[]>();
+    for (const h of helpers) if (h.fileLocal) (localHelpers.get(h.file) ?? localHelpers.set(h.file, []).get(h.file)!).push(h);
     for (const f of this.files) {
       const hook = this.onFile?.('sites');
       if (hook) await hook;
@@ -361,7 +364,7 @@ export class ScanShard {
           if (stepped.has(name)) loops = true;
         }
       }
-      const own = helpers.filter((h) => h.fileLocal && h.file === f.ref.rel);
+      const own = localHelpers.get(f.ref.rel) ?? [];
       const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
       if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
       const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern, f.filter));
