@@ -96,17 +96,34 @@ function enclosingFunction(ctx: Context): Node | null {
   return null;
 }
 
+/** The text from each `const` of a function to the `;` after it: where a const object's name can be. */
+function constStatements(text: string): string[] {
+  const out: string[] = [];
+  for (let i = text.indexOf('const'); i >= 0; i = text.indexOf('const', i + 5)) {
+    const stmtEnd = text.indexOf(';', i);
+    out.push(text.slice(i, stmtEnd < 0 ? undefined : stmtEnd));
+  }
+  return out;
+}
+
+const functionConstWords = new WeakMap<Tree, Map<number, Set<string>>>();
+
 /** Whether the enclosing function's text could declare `name` as a const object. */
 function constInFunction(ctx: Context, name: string): boolean {
   const fn = enclosingFunction(ctx);
   if (!fn) return false;
-  const text = perNode(functionTexts, fn, () => fn.text);
-  for (let i = text.indexOf('const'); i >= 0; i = text.indexOf('const', i + 5)) {
-    const stmtEnd = text.indexOf(';', i);
-    const decl = text.slice(i, stmtEnd < 0 ? undefined : stmtEnd);
-    if (new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`).test(decl)) return true;
+  // Asked for most names of every size: the words of the function's const statements are read
+  // once (a name of word characters matches `\bname\b` exactly where it is a whole word there).
+  if (/^\w+$/.test(name)) {
+    const words = perNode(functionConstWords, fn, () => {
+      const set = new Set<string>();
+      for (const decl of constStatements(perNode(functionTexts, fn, () => fn.text))) for (const w of decl.match(/\w+/g) ?? []) set.add(w);
+      return set;
+    });
+    return words.has(name);
   }
-  return false;
+  const re = new RegExp(`\\b${name.replace(/\$/g, '\\$')}\\b`);
+  return constStatements(perNode(functionTexts, fn, () => fn.text)).some((decl) => re.test(decl));
 }
 
 function localSymbols(ctx: Context): FileSymbols | null {

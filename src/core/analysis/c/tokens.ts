@@ -22,9 +22,16 @@ const PUNCTUATORS = [
   '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##',
 ];
 const SINGLE = '+-*/%<>=!&|^~?:;,.()[]{}#';
+/** PUNCTUATORS by their first character, in the same order (the first that matches wins). */
+const PUNCTUATORS_BY_FIRST = new Map<string, string[]>();
+for (const p of PUNCTUATORS) PUNCTUATORS_BY_FIRST.set(p[0]!, [...(PUNCTUATORS_BY_FIRST.get(p[0]!) ?? []), p]);
 
-const isIdStart = (c: string) => /[A-Za-z_$]/.test(c);
-const isIdChar = (c: string) => /[A-Za-z0-9_$]/.test(c);
+// By char code: these run for every character of every expression the evaluator reads.
+const isIdStartCode = (k: number) => (k >= 65 && k <= 90) || (k >= 97 && k <= 122) || k === 95 || k === 36;
+const isIdStart = (c: string) => c.length === 1 && isIdStartCode(c.charCodeAt(0));
+const isIdChar = (c: string) => c.length === 1 && (isIdStartCode(c.charCodeAt(0)) || (c >= '0' && c <= '9'));
+/** Characters a string or character literal (with its `u8`, `L`, `u`, `U` prefix) can start with. */
+const LITERAL_START = new Set(['u', 'L', 'U', "'", '"']);
 const isDigit = (c: string) => c >= '0' && c <= '9';
 
 export function tokenize(text: string): Token[] {
@@ -52,7 +59,7 @@ export function tokenize(text: string): Token[] {
       continue;
     }
     // Character and string literals, with their encoding prefixes (L, u, U, u8).
-    const prefix = /^(u8|[LuU])?(['"])/.exec(text.slice(i, i + 3));
+    const prefix = LITERAL_START.has(c) ? /^(u8|[LuU])?(['"])/.exec(text.slice(i, i + 3)) : null;
     if (prefix) {
       const quote = prefix[2]!;
       let j = i + (prefix[1]?.length ?? 0) + 1;
@@ -82,7 +89,7 @@ export function tokenize(text: string): Token[] {
       i = j;
       continue;
     }
-    const p = PUNCTUATORS.find((q) => text.startsWith(q, i));
+    const p = PUNCTUATORS_BY_FIRST.get(c)?.find((q) => text.startsWith(q, i));
     if (p) {
       out.push({ kind: 'punct', text: p });
       i += p.length;
