@@ -69,7 +69,6 @@ export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
     maxFileSize: o.maxFileSize, size: o.size, roots: o.roots.map(toSlash), partialParse: o.partialParse,
     ...(o.maxGeneratedBytes !== undefined ? { maxGeneratedBytes: o.maxGeneratedBytes } : {}),
   });
-  await pool.ready;
   mark('walk');
   o.onProgress?.({ phase: 'reading', files: 0, message: 'listing files' });
   // Files go to the shards in batches while the walk goes on, so reading overlaps listing. The
@@ -84,6 +83,7 @@ export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
       gitignore: o.gitignore,
       ...(o.languages ? { languages: o.languages } : {}),
       onFiles: (batch) => dealer.deal(batch),
+      ready: pool.ready,
     });
   } catch (e) {
     await pool.close();

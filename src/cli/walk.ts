@@ -39,6 +39,11 @@ export interface WalkOptions {
   languages?: readonly ScanLanguage[];
   /** Called with files as they are found (batches), before the walk ends; for streaming to workers. */
   onFiles?: (batch: ScanFileRef[]) => void;
+  /**
+   * Waited for before the first file is handed out (the scan's grammar warm-up, pool.ts `ready`):
+   * it runs while git answers, and the reading it must come before starts after it.
+   */
+  ready?: Promise<unknown>;
 }
 
 const batchSize = 256;
@@ -98,12 +103,14 @@ export async function collectFiles(roots: string[], options: WalkOptions): Promi
       continue;
     }
     if (!st.isDirectory()) {
+      await options.ready;
       // A file named on the command line is scanned whatever its extension: the user chose it.
       methods.push('file');
       add(root);
       continue;
     }
     const listed = options.gitignore === false || options.useGit === false ? null : await gitListing(root);
+    await options.ready;
     if (listed) {
       methods.push('git');
       for (const rel of listed) {
