@@ -18,7 +18,8 @@ import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
 import { scanLanguages, type ScanLanguage } from './walk';
-import { scanJobs } from './pool';
+import { grammarFiles, scanJobs } from './pool';
+import { loadCLanguage } from '../core/analysis/c/parser';
 import { ConfigSyntaxError, loadProjectConfig, scanTree, toSlash } from './scanTree';
 import pkg from '../../package.json';
 
@@ -97,6 +98,9 @@ export const scan: Subcommand = async (argv, io) => {
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('scan: missing PATH (a file or directory to scan)');
+  // The grammar loads and warms up (parser.ts) while the config and the profile are read, so the
+  // walk rarely waits for it; the pool's shard gets the same language. A failure resurfaces there.
+  loadCLanguage(grammarFiles()).catch(() => {});
   const roots = positionals.map((p) => resolve(io.cwd, p));
   for (const [i, root] of roots.entries()) {
     if (!existsSync(root)) throw new UsageError(`scan: no such file or directory: '${positionals[i]}'`);
