@@ -273,7 +273,9 @@ function walkTopLevel(
   const base = root.startIndex;
   const textOf = (from: number, to: number) => source.slice(from - base, to - base);
   const specifiersIn = (n: Node | null) => {
-    if (!n) return;
+    // Only a specifier with a body declares something (a tag's fields, an enum's constants), and
+    // a body has a `{`: the text says so without a walk (most are `struct foo *` in prototypes).
+    if (!n || !textOf(n.startIndex, n.endIndex).includes('{')) return;
     if (SPECIFIERS.includes(n.type)) visit(n);
     if (n.childCount === 0) return;
     for (const d of n.descendantsOfType(SPECIFIERS)) if (d && d.id !== n.id) visit(d);
