@@ -12,7 +12,7 @@ import { loadRun, matchRuns, type LoadedRun } from '../core/record/observed';
 import type { ProjectConfig } from '../core/scan/config';
 import { defaultMaxFileSize } from '../core/scan/input';
 import type { ScanProgress } from '../core/scan/orchestrate';
-import { toJsonReport, toSarifLog, toText, errorsText, summaryText, type ScanStats } from '../core/report/index';
+import { toJsonReport, toSarifLog, toText, errorsText, summaryText, listedFindings, type ScanStats } from '../core/report/index';
 import { countedNoteStats, isCountedNote, relativeTo } from '../core/report/json';
 import type { FileNote } from '../core/scan/shard';
 import { parseArgs, type FlagSpec } from './args';
@@ -56,7 +56,9 @@ options:
   --quiet                    no progress or summary on stderr
   --verbose                  also list the regions tree-sitter could not parse where no call
                              can hide, and non-UTF-8 files that name no resize function
-                             (counted in the summary and in stats otherwise)
+                             (counted in the summary and in stats otherwise), and, in text
+                             output, the cost hints of sizes known only at run time (counted
+                             in the summary otherwise; JSON and SARIF always hold them)
   -h, --help                 this text
 `;
 
@@ -207,8 +209,10 @@ export const scan: Subcommand = async (argv, io) => {
     addSarifNotes(log, notes);
     io.stdout(`${JSON.stringify(log, null, 2)}\n`);
   } else {
-    io.stdout(toText(findings, errors, stats, rootSlash));
-    if (!quiet) io.stderr(errorsText(errors, rootSlash) + notesText(notes) + summaryText(findings, errors, stats));
+    // Cost hints of sizes known only at run time say the same crossover at every call: counted, listed with --verbose.
+    const listed = listedFindings(findings, flags.get('verbose') === true);
+    io.stdout(toText(listed, errors, stats, rootSlash));
+    if (!quiet) io.stderr(errorsText(errors, rootSlash) + notesText(notes) + summaryText(findings, errors, stats, findings.length - listed.length));
   }
   mark('output written');
   return exitCodeFor(findings, errors.length, flags.get('fail-on') as Severity | undefined, flags.get('fail-on-file-errors') === true);

@@ -428,6 +428,12 @@ export interface Finding {
   estimate: EstimateSummary | null;
   /** What the cheaper or usual alternative is modelled to cost. */
   alternative: EstimateSummary | null;
+  /**
+   * A cost hint for a size known only at run time: it gives the crossover, not a price. The
+   * CLI's text output counts these and lists them with --verbose (the editor's inlay hints show
+   * them only with pagecost.hints.unknownSizes). Not in the JSON output (the message says it).
+   */
+  unsized?: true;
   /** What a recorded run (`pagecost record`) saw at this site, when one covers it. */
   observed?: ObservedFacts;
   /**

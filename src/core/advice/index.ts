@@ -176,8 +176,8 @@ function adviseMremap(site: CallSite, r: Resolved): Finding[] {
       : ['mremap-grow', 'malloc-copy-free', 'allocating new memory and copying'];
     const c = cachedCrossover(r, mover, copier);
     const why = oldB === null ? whyUnknown(site.oldSize) : whyUnknown(site.newSize);
-    return [finding(site, RULES.mremapCost, 'hint',
-      `${name}: size not known statically (${why}). ${crossoverWords(c, 'mremap', copierWords)} (${where(r)}).`)];
+    return [{ ...finding(site, RULES.mremapCost, 'hint',
+      `${name}: size not known statically (${why}). ${crossoverWords(c, 'mremap', copierWords)} (${where(r)}).`), unsized: true }];
   }
 
   let op: Operation;
@@ -256,7 +256,7 @@ function adviseRealloc(site: CallSite, r: Resolved): Finding[] {
         : c.kind === 'never'
           ? `with ${alloc}, realloc copies like malloc + memcpy + free at every size, so growing geometrically is what keeps it cheap`
           : `with ${alloc}, realloc beats malloc + memcpy + free at every size here`;
-    out.push(finding(site, RULES.reallocCost, 'hint', `${name}: size not known statically (${why}); ${text} (${where(r)}).`));
+    out.push({ ...finding(site, RULES.reallocCost, 'hint', `${name}: size not known statically (${why}); ${text} (${where(r)}).`), unsized: true });
     return out;
   }
   const oldB = Math.max(1, Math.floor(N / 2));

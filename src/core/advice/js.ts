@@ -195,8 +195,11 @@ function unknownCost(site: CallSite, a: JsAdvice, why: string): Finding {
   const e = estimateJs(a.profile.params, a.ctx, g);
   const scale = callee === 'memory-grow' ? `adding ${formatBytes(SCALE_FROM)}` : `${formatBytes(SCALE_FROM)} → ${formatBytes(2 * SCALE_FROM)}`;
   const engine = callee === 'buffer-transfer' ? ' (engine behaviour not known: modelled as a copy)' : '';
-  return make(site, JS_RULES.jsGrowCost, 'hint',
-    `${name(site)}: size not known statically (${why}). For scale: ${scale} costs about ${formatNs(e.ns)} here${engine} (${a.where}).`);
+  return {
+    ...make(site, JS_RULES.jsGrowCost, 'hint',
+      `${name(site)}: size not known statically (${why}). For scale: ${scale} costs about ${formatNs(e.ns)} here${engine} (${a.where}).`),
+    unsized: true,
+  };
 }
 
 /** The finding's word on the quick fix: offered, or why not. */

@@ -18,7 +18,13 @@ export function errorsText(errors: FileError[], root: string): string {
   return errors.map((e) => `${relativeTo(root, e.file)}: problem: ${e.message}\n`).join('');
 }
 
-export function summaryText(findings: Finding[], errors: FileError[], stats: ScanStats): string {
+/** The findings text output lists: without `verbose`, not the cost hints of sizes known only at run time (Finding.unsized). */
+export function listedFindings(findings: Finding[], verbose: boolean): Finding[] {
+  return verbose ? findings : findings.filter((f) => !f.unsized || f.observed);
+}
+
+/** `unlisted`: findings left out of the text output (listedFindings), counted on a line of their own. */
+export function summaryText(findings: Finding[], errors: FileError[], stats: ScanStats, unlisted = 0): string {
   const counts = new Map<Severity, number>();
   for (const f of findings) counts.set(f.severity, (counts.get(f.severity) ?? 0) + 1);
   const bySeverity = (['error', 'warning', 'info', 'hint'] as Severity[])
@@ -34,6 +40,9 @@ export function summaryText(findings: Finding[], errors: FileError[], stats: Sca
       : '') +
     (stats.nonUtf8Files
       ? `pagecost: ${plural(stats.nonUtf8Files, 'file')} not valid UTF-8 but naming no resize function (--verbose lists them)\n`
+      : '') +
+    (unlisted
+      ? `pagecost: ${plural(unlisted, 'cost hint')} for ${unlisted === 1 ? 'a size' : 'sizes'} known only at run time not listed (--verbose lists ${unlisted === 1 ? 'it' : 'them'}; \`pagecost record\` measures sizes)\n`
       : '')
   );
 }

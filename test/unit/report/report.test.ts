@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { CallSite, Finding } from '../../../src/core/types';
-import { toJson, toText, toSarifLog, summaryText, errorsText } from '../../../src/core/report/index';
+import { toJson, toText, toSarifLog, summaryText, errorsText, listedFindings } from '../../../src/core/report/index';
 import { fingerprint } from '../../../src/core/report/fingerprint';
 import { assertValidSarif } from '../../support/sarif';
 
@@ -65,6 +65,19 @@ describe('scan reports', () => {
     assert.equal(text, 'src/a b.c:7:12: warning: copying is 2.7× cheaper [mremap-slower-than-memcpy]\n');
     assert.equal(errorsText(errors, '/root'), 'bin.c: problem: skipped: binary file (contains NUL bytes)\n');
     assert.equal(summaryText([finding()], errors, stats), 'pagecost: 1 finding (1 warning) in 3 files (2 parsed), 1 file problem, 56 ms\n');
+  });
+
+  it('text: cost hints of sizes known only at run time are counted, listed only when verbose', () => {
+    const unsized = finding({ rule: 'realloc-cost', severity: 'hint', message: 'size not known statically', estimate: null, unsized: true });
+    const measured = { ...unsized, observed: {} as Finding['observed'] };
+    const all = [finding(), unsized, measured];
+    assert.deepEqual(listedFindings(all, false), [all[0], measured], 'a hint a recorded run gave sizes to stays listed');
+    assert.deepEqual(listedFindings(all, true), all);
+    assert.equal(
+      summaryText(all, [], stats, 2),
+      'pagecost: 3 findings (1 warning, 2 hint) in 3 files (2 parsed), 56 ms\n' +
+        'pagecost: 2 cost hints for sizes known only at run time not listed (--verbose lists them; `pagecost record` measures sizes)\n',
+    );
   });
 
   it('SARIF: valid 2.1.0 with rules, levels, regions, notifications', () => {
