@@ -98,10 +98,13 @@ export function defaultJobs(): number {
 
 /**
  * Threads for `pagecost scan` when --jobs is not given: one per core (defaultJobs), except on two
- * cores or fewer, where this thread alone is faster. A worker is another V8 isolate that warms up
- * and compiles the scanner over again (0.6–1 s of CPU on the dense bench corpus, whose files the
- * shards otherwise split without parsing any twice), and V8's compiler threads need the second
- * core: on a 2-vCPU machine the dense corpus took 2.95 s with two threads and 2.46 s with one.
+ * cores or fewer, where this thread alone does about as well in less memory. A worker is another
+ * V8 isolate that runs the scanner cold and optimises it over again: V8's background compiler
+ * threads spend about 1 s of CPU per isolate on the dense bench corpus (per-thread CPU times; it
+ * moves to the main thread with --no-concurrent-recompilation), and with one scan thread they
+ * have the second core to themselves. On a 2-vCPU machine (2026-12-07, nearly idle) the dense
+ * corpus took 2.03 s and 230 MiB with one thread, 1.95 s and 249 MiB with two: 4% faster,
+ * above the 256 MB floor of issue #10.
  */
 export function scanJobs(): number {
   return availableParallelism() <= 2 ? 1 : defaultJobs();
