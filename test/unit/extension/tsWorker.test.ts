@@ -91,10 +91,11 @@ describe('TS/JS analysis worker service', function () {
   });
 
   it('a request over the time limit ends the worker and says which file; the queue goes on', async () => {
-    const s = service(300);
+    // 1 s, not less: the next request's fresh worker must start and answer within the limit on a busy machine too.
+    const s = service(1000);
     const hung = s.analyze(req('big.ts', 'HANG'));
     const next = s.analyze(req('b.ts', 'fine'));
-    await assert.rejects(hung, /TS\/JS analysis of big\.ts took longer than 0.3 s and was stopped/);
+    await assert.rejects(hung, /TS\/JS analysis of big\.ts took longer than 1.0 s and was stopped/);
     assert.deepEqual((await next)?.notes, ['b.ts:fine']);
     assert.equal(s.started, 2);
   });
