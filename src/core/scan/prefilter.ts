@@ -19,7 +19,7 @@ export function namesPattern(names: Iterable<string>): RegExp {
     // No name: a class irregexp knows to be empty, so nothing runs over the text (`(?!)` is
     // tried at every position: slower over a text than a real name).
     re = words.length ? new RegExp(`\\b(?:${words.join('|')})\\b`) : /[^\s\S]/;
-    namesOf.set(re, { names: words, hashes: words.map((w) => (IDENTIFIER.test(w) ? nameHashes([w])[0]! : null)) });
+    namesOf.set(re, { names: words, hashes: words.map(hashOfName) });
     if (cache.size > 64) cache.clear();
     cache.set(key, re);
   }
@@ -50,6 +50,17 @@ export function mentionsAny(text: string, pattern: RegExp, filter?: NameFilter):
 
 /** What the filter hashes: a name it can say "no" about (one that starts with a digit is a number's tail to it). */
 const IDENTIFIER = /^[A-Za-z_]\w*$/;
+
+const hashMemo = new Map<string, number | null>();
+/** A name's NameFilter hash, remembered (a scan asks about the same names in every file); null: never ruled out. */
+function hashOfName(name: string): number | null {
+  let h = hashMemo.get(name);
+  if (h === undefined) {
+    if (hashMemo.size > 4096) hashMemo.clear();
+    hashMemo.set(name, (h = IDENTIFIER.test(name) ? nameHashes([name])[0]! : null));
+  }
+  return h;
+}
 
 /**
  * Which identifiers a text may contain, as a Bloom filter built in one pass when the file is
@@ -145,6 +156,12 @@ export class NameFilter {
 
   private has(p: number): boolean {
     return (this.bits[p >>> 5]! & (1 << (p & 31))) !== 0;
+  }
+
+  /** False when the text surely does not contain `name` as a whole identifier. */
+  mayHaveName(name: string): boolean {
+    const h = hashOfName(name);
+    return h === null || this.mayHave(h);
   }
 
   mayHaveAny(hashes: readonly number[]): boolean {

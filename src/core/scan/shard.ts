@@ -168,8 +168,6 @@ export class ScanShard {
   private parser: Parser | null = null;
   private headerResolver: HeaderResolver | null = null;
   private readonly parsed = new Set<string>();
-  /** NameFilter hashes of the names the analysis looks for, made once per scan. */
-  private readonly hashes = new Map<string, number>();
   /** The names each wrapper round looked for, in order: what became known after a file's last analysis. */
   private readonly roundNames: string[][] = [];
   private readonly tsLoader: TsAnalyzerLoader;
@@ -303,7 +301,7 @@ export class ScanShard {
           // A tree made in an earlier round holds every item naming what was known then: only this round's names are news.
           const tree = await this.treeOf(f, f.tree && pass === 0 ? pattern : codePattern, receives ? defsPattern : null, own);
           const root = tree.rootNode;
-          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), ...(news ? { news } : {}), mayName: this.nameTest(f), scope: this.scopeFor(f, root) });
+          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), ...(news ? { news } : {}), mayName: (name) => f.filter.mayHaveName(name), scope: this.scopeFor(f, root) });
           if (!found.wrappers.length || !this.leftOutMentions(f, namesPattern(found.wrappers.map((w) => w.name)))) break;
         }
       } catch (e) {
@@ -380,7 +378,7 @@ export class ScanShard {
         try {
           const tree = await this.treeOf(f, f.tree ? newsPattern : codePattern);
           const root = tree.rootNode;
-          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers, this.nameTest(f));
+          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers, (name) => f.filter.mayHaveName(name));
           // A file parsed only for a helper's loop calls was not scanned for sites: its syntax is not news.
           if (wanted && root.hasError) this.unparsed(f, root, found, known, errors, notes);
           sites.push(...withRegionSuppressions(found, f.text));
@@ -469,15 +467,6 @@ export class ScanShard {
   private itemsNaming(f: Loaded, pattern: RegExp): number[] {
     const re = narrowed(pattern, f.filter);
     return re && f.layout ? itemsMatching(f.text, f.layout.items, re) : [];
-  }
-
-  /** Might the file spell `name`? (NameFilter: no false "no"); the name scans of the analysis try only those. */
-  private nameTest(f: Loaded): (name: string) => boolean {
-    return (name) => {
-      let h = this.hashes.get(name);
-      if (h === undefined) this.hashes.set(name, (h = nameHashes([name])[0]!));
-      return f.filter.mayHave(h);
-    };
   }
 
   /** Might the file name one of these names (NameFilter hashes)? No false "no". */

@@ -76,5 +76,12 @@ describe('scan prefilter and paths', () => {
       assert.equal(filter.mayHaveAny(nameHashes(['cafrealloc', 'growmore'])), false);
     }
   });
-});
 
+  it('NameFilter.mayHaveName: by name, as mayHave by hash; a name that is no identifier is never ruled out', () => {
+    const filter = NameFilter.of('void *grow(void *p, size_t n) { return xrealloc(p, n); }');
+    assert.equal(filter.mayHaveName('xrealloc'), true);
+    assert.equal(filter.mayHaveName('growmore'), filter.mayHaveAny(nameHashes(['growmore'])));
+    assert.equal(filter.mayHaveName('cafrealloc'), false);
+    assert.equal(filter.mayHaveName('9lives'), true);
+  });
+});

@@ -73,11 +73,16 @@ export function buildCalleeIndex(
     if (h.fileLocal && file !== null && h.file !== file) continue;
     if (!targets.has(h.name)) targets.set(h.name, { kind: 'helper', name: h.name, helper: h });
   }
-  const names = [...new Set([...targets.keys(), ...fields.keys()])].filter((n) => !mayName || mayName(n)).sort((a, b) => b.length - a.length).map(escapeRe);
+  const names = [...new Set([...targets.keys(), ...fields.keys()])].filter((n) => !mayName || mayName(n));
+  return { targets, fields, pattern: identifiersRegex(names) };
+}
+
+/** A global regex matching any of `names` as a whole C identifier (longest first). */
+export function identifiersRegex(names: Iterable<string>): RegExp {
+  const sorted = [...names].sort((a, b) => b.length - a.length).map(escapeRe);
   // `\b` is fine: C identifiers are [A-Za-z0-9_], exactly the regex word characters.
   // No name: an empty class, which irregexp never runs over the text (`(?!)` is tried at every position).
-  const pattern = names.length ? new RegExp(`\\b(?:${names.join('|')})\\b`, 'g') : /[^\s\S]/g;
-  return { targets, fields, pattern };
+  return sorted.length ? new RegExp(`\\b(?:${sorted.join('|')})\\b`, 'g') : /[^\s\S]/g;
 }
 
 /** One occurrence of an indexed name that is a real use (call or reference) of its target. */

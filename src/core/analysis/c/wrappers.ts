@@ -15,7 +15,7 @@
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../types';
-import { buildCalleeIndex, findNameUses, type CalleeIndex, type NameUse, type Target } from './callSites';
+import { buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
@@ -570,10 +570,9 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
 
 /** Macro definitions in `root` whose body mentions an indexed name (found by the same text scan). */
 export function macroCandidates(root: Node, text: string, index: CalleeIndex, only: ReadonlySet<string> | null = null): Node[] {
-  if (only && !only.size) return [];
   const out: Node[] = [];
   const seen = new Set<number>();
-  const re = only ? new RegExp(`\\b(?:${[...only].map((n) => n.replace(/[^A-Za-z0-9_]/g, '')).join('|')})\\b`, 'g') : index.pattern;
+  const re = only ? identifiersRegex(only) : index.pattern;
   re.lastIndex = 0;
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const n = root.descendantForIndex(m.index, m.index + m[0].length);
@@ -681,7 +680,7 @@ export function findResizers(
         if (v.helper) helpers.set(fn.id, v.helper);
       }
     }
-    const candidates = macroCandidates(root, text, index, round === 0 && fresh ? fresh : null);
+    const candidates = macroCandidates(root, text, index, round === 0 ? opts.news ?? null : null);
     for (const def of macroWrappers(candidates, index, file, parser, text)) {
       // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
       if (!added.some((d) => d.name === def.name)) added.push(def);
