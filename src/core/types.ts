@@ -232,6 +232,11 @@ export interface SiteFacts {
   uncheckedMultiply?: { left: string; right: string; range: Range };
   /** mremap: the pointer argument was set from `mmap(…, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_ANONYMOUS, …)` earlier in the function. */
   sourceAnonymousPrivate?: boolean;
+  /*
+   * failureEnds, oldBlockHeldBy, oldBlockFreed: what the failure path shows, read only where the
+   * leak rule could still fire (advice/correctness.ts `cannotLeakOnFailure` is false: not through
+   * a wrapper that dies, frees or hands back the old block, not reallocf, not a zero size).
+   */
   /**
    * The failure path of `p = f(p, n)` ends the program: a failure check then a call that does not
    * return (exit, abort, a `noreturn` function or one that ends in such a call), or an assertion

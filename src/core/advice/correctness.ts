@@ -82,17 +82,27 @@ function callShape(site: CallSite, lhs: string): string {
   return i > 0 ? `${site.name}(…, ${lhs}, …)` : `${site.name}(${lhs}, …)`;
 }
 
+/**
+ * What the callee and the size show, before any syntax around the call is read, that rules out a
+ * leak on failure. The call-site analysis asks it (siteFacts.ts) before walking the failure path,
+ * whose facts only the leak rule reads: most resizes go through a wrapper that dies on failure.
+ */
+export function cannotLeakOnFailure(site: CallSite): boolean {
+  if (site.diesOnFailure) return true;
+  // The wrapper's own body says it dies, frees the old block, or hands the old pointer back.
+  if (site.onFailure !== undefined && site.onFailure !== 'null') return true;
+  if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return true;
+  if (site.callee === 'reallocf') return true; // frees the old block itself on failure
+  return site.newSize?.bytes === 0; // realloc(p, 0): realloc-zero-size says what happens
+}
+
 function leak(site: CallSite, freeing: ReadonlySet<string>): Finding | null {
   const lhs = site.assignedBackTo;
   if (site.kind === 'wrapper-call' && site.via[0] !== undefined && freeing.has(site.via[0])) return null;
-  if (lhs === null || site.diesOnFailure || site.facts?.oldPointerSaved || site.facts?.assignedInWrapper) return null;
-  // The wrapper's own body says it dies, frees the old block, or hands the old pointer back.
-  if (site.onFailure !== undefined && site.onFailure !== 'null') return null;
+  if (lhs === null || site.facts?.oldPointerSaved || site.facts?.assignedInWrapper) return null;
+  if (cannotLeakOnFailure(site)) return null;
   // The failure path ends the program, or another pointer still holds the old block there.
   if (site.facts?.failureEnds || site.facts?.oldBlockHeldBy || site.facts?.oldBlockFreed) return null;
-  if ([site.name, ...site.via].some((n) => DIES_BY_NAME.test(n))) return null;
-  if (site.callee === 'reallocf') return null; // frees the old block itself on failure
-  if (site.newSize?.bytes === 0) return null; // realloc(p, 0): realloc-zero-size says what happens
   if (site.facts?.nextCheck?.dies) return null; // `if (!p) abort();` right after: the program ends, nothing leaks
   if (site.callee === 'mremap') {
     return make(site, CORRECTNESS_RULES.reallocLeakOnFailure,

@@ -452,6 +452,20 @@ void ends(char *s, size_t n) { s = realloc(s, n); assert(s); s = realloc(s, n + 
     const f = sites.map((s) => [s.enclosingFunction, s.facts?.failureEnds ?? s.facts?.oldBlockHeldBy ?? '-']);
     assert.deepEqual(f, [['ret', 'the caller'], ['copy', 'b->d'], ['ends', 'assertion'], ['ends', 'call']]);
   });
+
+  it('reads the failure path only where the leak rule could still fire: not through a wrapper that dies, nor for reallocf', async () => {
+    const { sites } = await analyze(`${HEAD}
+void *xre(void *p, size_t n) { void *q = realloc(p, n); if (!q) abort(); return q; }
+void *plain(void *p, size_t n) { return realloc(p, n); }
+void *reallocf(void *p, size_t n);
+void a(char *s, size_t n) { s = xre(s, n); assert(s); free(s); }
+void b(char *s, size_t n) { s = plain(s, n); assert(s); free(s); }
+void c(char *s, size_t n) { s = reallocf(s, n); assert(s); free(s); }
+`);
+    const f = sites.filter((s) => ['a', 'b', 'c'].includes(s.enclosingFunction ?? '')).map((s) => [s.enclosingFunction, s.facts?.failureEnds ?? '-']);
+    // The same `assert(s)` after each: only the call whose failure could leak has it read.
+    assert.deepEqual(f, [['a', '-'], ['b', 'assertion'], ['c', '-']]);
+  });
 });
 
 describe('the failure/ fixtures', () => {

@@ -15,6 +15,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { ArgFact, CallSite, Range, SiteFacts, TextReplacement } from '../../types';
 import { markersOn } from '../../advice/suppress';
+import { cannotLeakOnFailure } from '../../advice/correctness';
 import type { NameUse } from './callSites';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { declaratorName, enclosingFunctionNode, functionParams } from './syntax';
@@ -465,7 +466,8 @@ export function siteFacts(
       facts.assignedInWrapper = true;
     }
     if (site.assignedBackTo !== null && scope && savedBefore(text, scope.startIndex, call.startIndex, site.assignedBackTo)) facts.oldPointerSaved = true;
-    if (site.assignedBackTo !== null && !facts.oldPointerSaved && !facts.assignedInWrapper) {
+    // The failure path is read only where the leak rule, its one reader, could still fire.
+    if (site.assignedBackTo !== null && !facts.oldPointerSaved && !facts.assignedInWrapper && !cannotLeakOnFailure(site)) {
       const def = use.target.kind === 'wrapper' ? use.target.def : null;
       const f = siteFailure(call, site.assignedBackTo, text, scope, fn ? functionParams(fn) : [], !!def?.assignsBack, elsewhere);
       if (f.failureEnds) facts.failureEnds = f.failureEnds;
