@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { classifyGrowth } from '../../../src/core/analysis/c/evaluate';
+import { classifyGrowth, evaluateSizeKept } from '../../../src/core/analysis/c/evaluate';
 import type { Growth } from '../../../src/core/types';
 import { snippet } from './helpers';
 
@@ -9,7 +9,11 @@ struct buf { char *data; size_t len, cap; };
 void f(char *p, size_t n, size_t len, size_t size, size_t cap, size_t count, struct buf *b, long *q) {
   ${body}
 }`);
-  return classifyGrowth(s.args()[1]!, s.scope);
+  const node = s.args()[1]!;
+  const fresh = classifyGrowth(node, s.scope);
+  // The scan hands growth the size's own evaluation of the node (evaluateSizeKept): same answer.
+  assert.equal(classifyGrowth(node, s.scope, evaluateSizeKept(node, s.scope).kept ?? undefined), fresh, 'from the kept size evaluation');
+  return fresh;
 }
 
 describe('C sizes: growth shape', () => {

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { Node } from 'web-tree-sitter';
 import {
-  classifyGrowth, defaultSizeOptions, evaluateMremapFlags, evaluateSize, evaluateText, type Scope,
+  classifyGrowth, defaultSizeOptions, evaluateMremapFlags, evaluateSize, evaluateSizeKept, evaluateText, type Scope,
 } from '../../../src/core/analysis/c/evaluate';
 import { collectSymbols, type FileSymbols } from '../../../src/core/analysis/c/symbols';
 import { cParser } from './helpers';
@@ -90,7 +90,9 @@ describe('C sizes: properties', () => {
           assert.equal(typeof v.note, 'string');
           assert.ok(v.note.length > 0);
           evaluateMremapFlags(node, scope);
-          classifyGrowth(node, scope);
+          const kept = evaluateSizeKept(node, scope);
+          assert.deepEqual(kept.size, v);
+          assert.equal(classifyGrowth(node, scope, kept.kept ?? undefined), classifyGrowth(node, scope), `${arg}: growth from the kept evaluation`);
         }
         const direct = evaluateText(arg, scope);
         assert.ok(direct.value.ok || direct.value.why.length > 0);

@@ -9,7 +9,7 @@ import type { Node, Tree } from 'web-tree-sitter';
 import type { Bytes, Growth, SizeValue } from '../../types';
 import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
 import { Evaluator, type EvalEnv } from './exprEval';
-import { classifyGrowthAt } from './growth';
+import { classifyGrowthAt, type ParsedSize } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
 import { ancestorsOf, perNode } from './ancestry';
 import { variableResolver } from './locals';
@@ -353,7 +353,11 @@ const PLAIN_LITERAL = /^\s*(?:\d[\w']*|'(?:[^'\\]|\\.)+')\s*$/;
 
 /** Same as evaluateSize, for text (e.g. a size assembled from a wrapper's macro body). */
 export function evaluateSizeText(text: string, scope: Scope, at: Node | null = null): SizeValue {
-  const r = evaluateText(text, scope, at);
+  return sizeValueOf(text, evaluateText(text, scope, at));
+}
+
+/** The bytes and the note of an evaluation of size text. */
+function sizeValueOf(text: string, r: TextEvaluation): SizeValue {
   if (!r.value.ok) {
     // What did evaluate still helps the reader: "`n` is a runtime value; sizeof *p = 16 (...)".
     const why = r.value.why;
@@ -375,12 +379,21 @@ export function evaluateSizeText(text: string, scope: Scope, at: Node | null = n
 
 /** Bytes of a size expression (an argument node). Local variable types are found from the node's enclosing function. */
 export function evaluateSize(node: Node, scope: Scope): SizeValue {
+  return evaluateSizeKept(node, scope).size;
+}
+
+/**
+ * evaluateSize, with the evaluation it made (null when it failed), for classifyGrowth of the same
+ * node: growth starts from the same text evaluated at the same place, so one evaluation serves both.
+ */
+export function evaluateSizeKept(node: Node, scope: Scope): { size: SizeValue; kept: TextEvaluation | null } {
   let text = '';
   try {
     text = node.text;
-    return evaluateSizeText(text, scope, node);
+    const r = evaluateText(text, scope, node);
+    return { size: sizeValueOf(text, r), kept: r };
   } catch (e) {
-    return { bytes: null, text, note: `internal error while evaluating \`${text}\`: ${(e as Error).message}` };
+    return { size: { bytes: null, text, note: `internal error while evaluating \`${text}\`: ${(e as Error).message}` }, kept: null };
   }
 }
 
@@ -413,23 +426,28 @@ export function evaluateMremapFlags(node: Node, scope: Scope): string[] | null {
   }
 }
 
-/** Growth shape of a realloc size relative to the resized pointer, where the code shows it. */
-export function classifyGrowth(sizeNode: Node, scope: Scope): Growth | null {
+/**
+ * Growth shape of a realloc size relative to the resized pointer, where the code shows it.
+ * `kept`: evaluateSizeKept's evaluation of the same node, when the caller has it.
+ */
+export function classifyGrowth(sizeNode: Node, scope: Scope, kept?: TextEvaluation): Growth | null {
   try {
     // One function, one chain: statements before the call are read in the call's scope.
     const sizeChain = ancestorsOf(sizeNode);
-    return classifyGrowthAt(sizeNode, ancestorsOf, (text) => {
-      const r = evaluateText(text, scope, sizeNode, undefined, sizeChain);
-      const ev = r.evaluator;
-      return {
-        ast: r.ast,
-        valueOf: (e) => (ev ? ev.value(e) : fail('not evaluated')),
-        render: (e) => (ev ? ev.render(e) : ''),
-      };
-    });
+    const parse = (text: string) => parsedSize(evaluateText(text, scope, sizeNode, undefined, sizeChain));
+    return classifyGrowthAt(sizeNode, ancestorsOf, parse, kept && parsedSize(kept));
   } catch {
     return null;
   }
+}
+
+function parsedSize(r: TextEvaluation): ParsedSize {
+  const ev = r.evaluator;
+  return {
+    ast: r.ast,
+    valueOf: (e) => (ev ? ev.value(e) : fail('not evaluated')),
+    render: (e) => (ev ? ev.render(e) : ''),
+  };
 }
 
 /** An enum constant's value using only its own file (collectSymbols fills FileSymbols.enums with it). */

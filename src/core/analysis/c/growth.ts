@@ -273,8 +273,9 @@ function lookBack(at: Node, name: string, parse: ParseSize, chainOf: ChainOf, de
   return partial;
 }
 
-export function classifyGrowthAt(sizeNode: Node, chainOf: ChainOf, parse: ParseSize): Growth | null {
-  const ps = parse(sizeNode.text);
+/** `parsed`: the size node's own text already parsed (by the size evaluation), else it is parsed here. */
+export function classifyGrowthAt(sizeNode: Node, chainOf: ChainOf, parse: ParseSize, parsed?: ParsedSize): Growth | null {
+  const ps = parsed ?? parse(sizeNode.text);
   if (!ps.ast) return null;
   const g = refine(classifyExpr(ps.ast, ps), sizeNode, parse, chainOf, 0);
   return g === 'unknown' ? null : g;

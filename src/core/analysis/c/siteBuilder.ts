@@ -8,7 +8,7 @@
 // sites of one file share one incremental re-parse.
 import type { Node, Point, Tree } from 'web-tree-sitter';
 import type { CallSite, Growth, Range, ResizeHelper, SizeValue } from '../../types';
-import { classifyGrowth, evaluateMremapFlags, evaluateSize, type Scope } from './evaluate';
+import { classifyGrowth, evaluateMremapFlags, evaluateSize, evaluateSizeKept, type Scope, type TextEvaluation } from './evaluate';
 import type { NameUse } from './callSites';
 import { conditionsAt, directiveTable, type DirectiveTable } from './conditions';
 import { parserFor } from './parserCache';
@@ -58,16 +58,23 @@ function viaNote(use: NameUse): string {
   return `via ${[viaHead(use), ...use.target.def.via].join(' → ')}: `;
 }
 
-function sizeFrom(r: Resolved | undefined, scope: Scope, prefix: string): SizeValue {
-  if (!r) return unknown('', 'argument not available');
-  if (!r.node) return unknown(r.text, prefix + (r.note ?? `\`${r.text}\` could not be evaluated`));
+/** An argument's size, and the evaluation it came from (growth reads it again: see safeGrowth). */
+interface Sized {
+  v: SizeValue;
+  kept?: TextEvaluation | null;
+}
+
+function sizeFrom(r: Resolved | undefined, scope: Scope, prefix: string): Sized {
+  if (!r) return { v: unknown('', 'argument not available') };
+  if (!r.node) return { v: unknown(r.text, prefix + (r.note ?? `\`${r.text}\` could not be evaluated`)) };
   let v: SizeValue;
+  let kept: TextEvaluation | null = null;
   try {
-    v = evaluateSize(r.node, scope);
+    ({ size: v, kept } = evaluateSizeKept(r.node, scope));
   } catch (e) {
     v = unknown(r.text, `evaluator failed: ${(e as Error).message}`);
   }
-  return prefix ? { ...v, text: r.text, note: prefix + v.note } : v;
+  return { v: prefix ? { ...v, text: r.text, note: prefix + v.note } : v, kept };
 }
 
 /** Fills sizes, flags and growth of a site from its resolved arguments. */
@@ -78,20 +85,22 @@ function fill(p: Pending, resolved: Partial<Record<ArgRole, Resolved>>, scope: S
   const size = resolved.size;
   if (callee === 'reallocarray') {
     const count = resolved.count;
-    const c = sizeFrom(count, scope, '');
-    const s = sizeFrom(size, scope, '');
+    const counted = sizeFrom(count, scope, '');
+    const c = counted.v;
+    const s = sizeFrom(size, scope, '').v;
     const text = `${c.text} × ${s.text}`;
     site.newSize =
       c.bytes !== null && s.bytes !== null
         ? { bytes: c.bytes * s.bytes, text, note: `${prefix}nmemb × size = ${c.bytes} × ${s.bytes} (${c.note}; ${s.note})` }
         : unknown(text, `${prefix}nmemb × size: ${c.bytes === null ? c.note : s.note}`);
-    site.growth = count?.node ? safeGrowth(count.node, scope) : null;
+    site.growth = count?.node ? safeGrowth(count.node, scope, counted.kept) : null;
   } else {
-    site.newSize = sizeFrom(size, scope, prefix);
-    site.growth = size?.node ? safeGrowth(size.node, scope) : stepGrowth(p.use, scope);
+    const sized = sizeFrom(size, scope, prefix);
+    site.newSize = sized.v;
+    site.growth = size?.node ? safeGrowth(size.node, scope, sized.kept) : stepGrowth(p.use, scope);
   }
   if (callee === 'mremap') {
-    site.oldSize = sizeFrom(resolved.oldSize, scope, prefix);
+    site.oldSize = sizeFrom(resolved.oldSize, scope, prefix).v;
     const f = resolved.flags;
     site.flags = f?.node ? safeFlags(f.node, scope) : null;
   }
@@ -109,9 +118,10 @@ function stepGrowth(use: NameUse, scope: Scope): Growth | null {
 }
 
 // The evaluator is being written in parallel and must never take the finder down with it.
-function safeGrowth(node: Node, scope: Scope): Growth | null {
+// `kept`: the size's own evaluation of `node`, which growth starts from (one evaluation, not two).
+function safeGrowth(node: Node, scope: Scope, kept: TextEvaluation | null | undefined): Growth | null {
   try {
-    return classifyGrowth(node, scope);
+    return classifyGrowth(node, scope, kept ?? undefined);
   } catch {
     return null;
   }
