@@ -97,17 +97,21 @@ export function defaultJobs(): number {
 }
 
 /**
- * Threads for `pagecost scan` when --jobs is not given: one per core (defaultJobs), except on two
- * cores or fewer, where this thread alone does about as well in less memory. A worker is another
- * V8 isolate that runs the scanner cold and optimises it over again: V8's background compiler
- * threads spend about 1 s of CPU per isolate on the dense bench corpus (per-thread CPU times; it
- * moves to the main thread with --no-concurrent-recompilation), and with one scan thread they
- * have the second core to themselves. On a 2-vCPU machine (2026-12-07, nearly idle) the dense
- * corpus took 2.03 s and 230 MiB with one thread, 1.95 s and 249 MiB with two: 4% faster,
- * above the 256 MB floor of issue #10.
+ * Threads for `pagecost scan` (and `pagecost record`'s scan) when --jobs is not given: one on two
+ * cores or fewer, two on more. Two limits decide it:
+ * - Memory: each scan thread is another V8 isolate with its own heap, compiled code and
+ *   tree-sitter memory. On the dense bench corpus (2026-12-07) peak RSS was 229 MiB with one
+ *   thread, 241–249 with two, 290 with four and 363 with eight: more than two cannot fit issue
+ *   #10's 256 MB (244 MiB).
+ * - CPU: a worker runs the scanner cold and V8's background compiler optimises it over again,
+ *   about 1 s of CPU per isolate on that corpus (per-thread CPU times; it moves to the main thread
+ *   with --no-concurrent-recompilation). On two cores that compiling and the second thread share
+ *   one core: 2.03 s with one thread, 1.95 s with two (2-vCPU machine, nearly idle). From three
+ *   cores on, each has a core of its own.
+ * `--jobs N` still gives N (more speed on big trees, for memory).
  */
 export function scanJobs(): number {
-  return availableParallelism() <= 2 ? 1 : defaultJobs();
+  return availableParallelism() <= 2 ? 1 : Math.min(2, defaultJobs());
 }
 
 /** The .wasm files beside the bundle, else from node_modules (running from source). */

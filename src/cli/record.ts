@@ -21,7 +21,7 @@ import { relativeTo } from '../core/report/json';
 import { nodeBenchHost } from './benchHost';
 import { UsageError, type CliIO, type Subcommand } from './io';
 import { readThisMachine } from './machine';
-import { defaultJobs } from './pool';
+import { scanJobs } from './pool';
 import { exitCodeOf, fileReader, nodeSymbolizerHost, readRawDir, runProgram, type ProgramExit } from './recordHost';
 import { loadProjectConfig, scanTree, toSlash } from './scanTree';
 import pkg from '../../package.json';
@@ -185,7 +185,7 @@ function defaultDeps(): RecordDeps {
     run: runProgram,
     env: process.env,
     arch: process.arch,
-    jobs: defaultJobs(),
+    jobs: scanJobs(),
   };
 }
 

@@ -47,8 +47,9 @@ options:
   --force                    use a calibrated profile from another machine or model version
   --threads N                threads of the program on other CPUs (TLB shootdowns)
   --allocator A              what realloc does: glibc (default), musl, copying
-  --jobs N                   threads that scan (default: one per core, once the tree
-                             has more than 256 files; one on machines with two cores)
+  --jobs N                   threads that scan (default: two once the tree has more
+                             than 256 files, one on machines with two cores; each
+                             thread costs memory)
   --no-gitignore             scan files that .gitignore excludes too
   --run FILE|DIR             a run recorded by \`pagecost record\` (or a folder of *.run.json):
                              sites it covers get its sizes, counts and times, and their
