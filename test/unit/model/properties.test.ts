@@ -4,6 +4,15 @@ import fc from 'fast-check';
 import { DOUBLING, builtinProfile, estimateNamed, makeContext, namedNs, solveCrossover, OP_NAMES, type OpName } from '../../../src/core/model';
 import { arbAlignment, arbAllocator, arbBytes, arbOp, arbProfile, arbThreads } from './arbitraries';
 
+/**
+ * a ≤ b up to float rounding: sums of the same terms in another order may differ in the last
+ * bit (fast-check found 82360821.00086541 ns against …0008654 for 2 and 29 threads, where the
+ * shootdown's per-CPU term was 6.6e-11 ns).
+ */
+function notAbove(a: number, b: number): boolean {
+  return a <= b + 1e-12 * Math.abs(b);
+}
+
 const MREMAP_OPS: OpName[] = ['mremap-move', 'mremap-grow', 'mremap-grow-inplace', 'mremap-shrink', 'realloc-grow', 'munmap'];
 
 describe('model: properties (fast-check)', () => {
@@ -31,7 +40,7 @@ describe('model: properties (fast-check)', () => {
         const [lo, hi] = a <= b ? [a, b] : [b, a];
         const o = { untouched };
         const ctx = makeContext(p, o);
-        assert.ok(namedNs(p, ctx, op, lo, o) <= namedNs(p, ctx, op, hi, o), `${op} ${lo} vs ${hi}`);
+        assert.ok(notAbove(namedNs(p, ctx, op, lo, o), namedNs(p, ctx, op, hi, o)), `${op} ${lo} vs ${hi}`);
       }),
       { numRuns: 400 },
     );
@@ -55,7 +64,7 @@ describe('model: properties (fast-check)', () => {
       fc.property(arbProfile({ invlpgb: false }), fc.constantFrom(...MREMAP_OPS), arbBytes(2 ** 40), arbThreads(), arbThreads(), fc.boolean(), (p, op, n, t1, t2, untouched) => {
         const [lo, hi] = t1 <= t2 ? [t1, t2] : [t2, t1];
         assert.ok(
-          estimateNamed(p, op, n, { threads: lo, untouched }).ns <= estimateNamed(p, op, n, { threads: hi, untouched }).ns,
+          notAbove(estimateNamed(p, op, n, { threads: lo, untouched }).ns, estimateNamed(p, op, n, { threads: hi, untouched }).ns),
           `${op} ${n}: ${lo} vs ${hi} threads`,
         );
       }),
