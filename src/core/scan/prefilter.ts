@@ -2,6 +2,8 @@
 // known name (primitive or wrapper) as a whole word cannot contain a call site of it.
 // False positives (the name in a comment) only cost a parse; false negatives cannot happen for
 // names written literally. (A name built by token pasting, `x##alloc`, is not found: documented.)
+import { addIdentifiers, hasHash, identifierHash } from './nameHash';
+import { wasmNameScanner, type WasmNameScanner } from './nameScanWasm';
 
 const cache = new Map<string, RegExp>();
 /** The names of each namesPattern regex and their NameFilter hashes (null: not an identifier, never ruled out), for `narrowed`. */
@@ -92,70 +94,14 @@ export class NameFilter {
     while (size < 2 * bytes.length && size < 1 << 27) size <<= 1;
     const bits = new Uint32Array(size >>> 5);
     const mask = size - 1;
-    const n = bytes.length;
-    // Every file of a scan passes here once (57 MB on the dense bench corpus): one table lookup
-    // per byte, and the hash taken while the identifier is read.
-    let i = 0;
-    let high = false;
-    while (i < n) {
-      const c = bytes[i]!;
-      const kind = BYTE_KIND[c]!;
-      if (kind === OTHER) {
-        i++;
-        continue;
-      }
-      if (kind === HIGH) {
-        high = true;
-        i++;
-        continue;
-      }
-      if (kind === DIGIT) {
-        // A number, or the tail of something that is not an identifier: skip it whole.
-        do i++;
-        while (i < n && (BYTE_KIND[bytes[i]!]! & PART) !== 0);
-        continue;
-      }
-      let h = 0x811c9dc5;
-      let d = c;
-      for (;;) {
-        h = Math.imul(h ^ d, 0x01000193);
-        if (++i >= n) break;
-        d = bytes[i]!;
-        if ((BYTE_KIND[d]! & PART) === 0) break;
-      }
-      // Four positions by double hashing: h, h + g, h + 2g, h + 3g (g odd, from h's high bits).
-      // `| 0` keeps the sums 32-bit: a sum past 2^31 would turn V8's integer code into floats (2× slower).
-      const g = step(h);
-      let p = h & mask;
-      bits[p >>> 5]! |= 1 << (p & 31);
-      h = (h + g) | 0;
-      p = h & mask;
-      bits[p >>> 5]! |= 1 << (p & 31);
-      h = (h + g) | 0;
-      p = h & mask;
-      bits[p >>> 5]! |= 1 << (p & 31);
-      h = (h + g) | 0;
-      p = h & mask;
-      bits[p >>> 5]! |= 1 << (p & 31);
-    }
+    // Every file of a scan passes here once (49 MB on the dense bench corpus).
+    const high = (scanner ??= wasmNameScanner() ?? jsScanner).addIdentifiers(bytes, bits, mask);
     return new NameFilter(bits, mask, !high);
   }
 
   /** False when the text surely does not contain the name (of this hash) as a whole identifier. */
   mayHave(h: number): boolean {
-    const g = step(h);
-    const mask = this.mask;
-    if (!this.has(h & mask)) return false;
-    h = (h + g) | 0;
-    if (!this.has(h & mask)) return false;
-    h = (h + g) | 0;
-    if (!this.has(h & mask)) return false;
-    h = (h + g) | 0;
-    return this.has(h & mask);
-  }
-
-  private has(p: number): boolean {
-    return (this.bits[p >>> 5]! & (1 << (p & 31))) !== 0;
+    return hasHash(this.bits, this.mask, h);
   }
 
   /** False when the text surely does not contain `name` as a whole identifier. */
@@ -181,25 +127,13 @@ export class NameFilter {
 export function nameHashes(names: Iterable<string>): number[] {
   const out: number[] = [];
   for (const name of new Set(names)) {
-    let h = 0x811c9dc5;
-    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
-    out.push(h);
+    const bytes = utf8.encode(name);
+    out.push(identifierHash(bytes, 0, bytes.length));
   }
   return out;
 }
 
-const OTHER = 0;
-const START = 1;
-const DIGIT = 2;
-/** START or DIGIT: a byte that continues an identifier. */
-const PART = START | DIGIT;
-/** 128 and up: a piece of a non-ASCII character (never in an identifier). */
-const HIGH = 4;
-/** What each byte is to a C identifier: a start (letter, `_`), a digit, or neither (ASCII or not). */
-const BYTE_KIND = new Uint8Array(256).map((_, c) => ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 ? START : c >= 48 && c <= 57 ? DIGIT : c >= 128 ? HIGH : OTHER));
 const utf8 = new TextEncoder();
-
-/** The stride between a name's filter positions: odd, so the four are distinct in any power-of-two size. */
-function step(h: number): number {
-  return Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) | 1;
-}
+const jsScanner: WasmNameScanner = { addIdentifiers };
+/** The scanner of every filter: wasm where the host has WebAssembly SIMD, else the JS loop. */
+let scanner: WasmNameScanner | undefined;

@@ -1,0 +1,119 @@
+import { strict as assert } from 'node:assert';
+import { addHash, addIdentifiers, identifierHash } from '../../../src/core/scan/nameHash';
+import { newWasmNameScanner, scannerModule, type WasmNameScanner } from '../../../src/core/scan/nameScanWasm';
+import { nameHashes, NameFilter } from '../../../src/core/scan/prefilter';
+
+/** A filter's size for `n` bytes, as NameFilter.of picks it. */
+function filterSize(n: number): number {
+  let size = 2048;
+  while (size < 2 * n && size < 1 << 27) size <<= 1;
+  return size;
+}
+
+function bitsBy(scan: (text: Uint8Array, bits: Uint32Array, mask: number) => boolean, text: Uint8Array) {
+  const size = filterSize(text.length);
+  const bits = new Uint32Array(size >>> 5);
+  const high = scan(text, bits, size - 1);
+  return { bits, high };
+}
+
+/** The filter made from the identifiers a regex finds, each hashed on its own (the definition). */
+function referenceBits(text: Uint8Array) {
+  const size = filterSize(text.length);
+  const bits = new Uint32Array(size >>> 5);
+  // latin1: one char per byte; bytes of 128 and up are no word characters to the regex.
+  for (const m of Buffer.from(text).toString('latin1').matchAll(/\b[A-Za-z_]\w*/g)) addHash(bits, size - 1, identifierHash(text, m.index!, m[0].length));
+  return { bits, high: text.some((b) => b >= 128) };
+}
+
+/** Deterministic texts: random bytes, C-like soup with long names and high bytes, and runs around the 64-byte chunk edges. */
+function* texts(): Generator<Uint8Array> {
+  let seed = 11;
+  const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+  const soup = 'abcXYZ_0189 \n\t(){};.,*#"\'/\x80\xc3\xa9\xff';
+  for (let t = 0; t < 400; t++) {
+    const n = t < 130 ? t : rand(t < 300 ? 300 : 5000);
+    const b = new Uint8Array(n);
+    const kind = t % 3;
+    for (let i = 0; i < n; i++) b[i] = kind === 0 ? rand(256) : kind === 1 ? soup.charCodeAt(rand(soup.length)) : rand(24) === 0 ? 0x20 : 0x61 + rand(3);
+    yield b;
+  }
+  // One identifier of every length 1..200 starting at every offset around a chunk edge, and ending the text.
+  for (let len = 1; len <= 200; len += len < 40 ? 1 : 17) {
+    for (const at of [0, 1, 15, 16, 47, 48, 62, 63, 64, 65, 127, 128]) {
+      const b = new Uint8Array(at + len).fill(0x20);
+      for (let i = 0; i < len; i++) b[at + i] = i === 0 ? 0x5f : 0x41 + ((i * 7) % 26);
+      yield b;
+      yield Uint8Array.from([...b, 0x28]);
+    }
+  }
+}
+
+describe('name filter scanners (JS and WebAssembly)', () => {
+  const wasm = newWasmNameScanner();
+
+  it('Node has WebAssembly SIMD, so the scan uses the wasm scanner', () => {
+    assert.ok(wasm, 'newWasmNameScanner() is null on this Node');
+  });
+
+  it('the JS scanner sets the bits of the identifiers a regex finds, hashed one by one', () => {
+    let count = 0;
+    for (const text of texts()) {
+      assert.deepEqual(bitsBy(addIdentifiers, text), referenceBits(text), `text ${count} (${text.length} bytes)`);
+      count++;
+    }
+    assert.ok(count > 1000);
+  });
+
+  it('the wasm scanner sets exactly the bits the JS scanner sets, and says the same about high bytes', () => {
+    const scanner = wasm!;
+    let count = 0;
+    for (const text of texts()) {
+      assert.deepEqual(bitsBy((t, b, m) => scanner.addIdentifiers(t, b, m), text), bitsBy(addIdentifiers, text), `text ${count} (${text.length} bytes)`);
+      count++;
+    }
+  });
+
+  it('numbers and names glued to them are not identifiers, in both', () => {
+    const text = new TextEncoder().encode('x = 0x1f + 12ab + 9_lives; my_realloc(p, n)');
+    for (const scan of [addIdentifiers, (t: Uint8Array, b: Uint32Array, m: number) => wasm!.addIdentifiers(t, b, m)] as const) {
+      const { bits } = bitsBy(scan, text);
+      const has = (name: string) => {
+        const probe = new Uint32Array(bits.length);
+        const size = bits.length * 32;
+        addHash(probe, size - 1, nameHashes([name])[0]!);
+        return probe.every((w, i) => (bits[i]! & w) === w);
+      };
+      assert.equal(has('my_realloc'), true);
+      assert.equal(has('x'), true);
+      for (const name of ['ab', 'x1f', 'lives', '_lives', 'realloc']) assert.equal(has(name), false, name);
+    }
+  });
+
+  it('a text bigger than the memory it keeps is scanned right, and so is the next one', () => {
+    const scanner = newWasmNameScanner()!;
+    const big = new Uint8Array(9 << 20).fill(0x20);
+    for (let i = 0; i < big.length - 16; i += 4099) big.set(new TextEncoder().encode(`name${i}`), i);
+    big[big.length - 1] = 0xe9;
+    const small = new TextEncoder().encode('void *grow(void *p) { return xrealloc(p, 2); }');
+    for (const text of [small, big, small]) assert.deepEqual(bitsBy((t, b, m) => scanner.addIdentifiers(t, b, m), text), bitsBy(addIdentifiers, text));
+  });
+
+  it('without WebAssembly there is no wasm scanner, and NameFilter still works', () => {
+    const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly')!;
+    let scanner: WasmNameScanner | null;
+    try {
+      delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
+      scanner = newWasmNameScanner();
+    } finally {
+      Object.defineProperty(globalThis, 'WebAssembly', saved);
+    }
+    assert.equal(scanner, null);
+    assert.equal(NameFilter.of('p = realloc(p, n);').mayHaveName('realloc'), true);
+  });
+
+  it('the module is valid WebAssembly', () => {
+    const { WebAssembly } = globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } };
+    assert.equal(WebAssembly.validate(scannerModule()), true);
+  });
+});
