@@ -68,7 +68,8 @@ export function wrappersThatFree(sites: readonly CallSite[]): Set<string> {
     if (!fn || s.kind === 'reference') continue;
     const ptr = s.facts?.args?.[0]?.text.trim();
     const body = s.facts?.nextCheck?.body.text ?? '';
-    const frees = !!ptr && new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${ptr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[,)]`).test(body);
+    // Most sites have no check, or one that frees nothing: the regex (compiled on first use) is run only where it can match.
+    const frees = !!ptr && /free|munmap/.test(body) && new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${ptr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*[,)]`).test(body);
     const handled = s.callee === 'reallocf' || !!s.facts?.oldPointerSaved || frees;
     verdict.set(fn, (verdict.get(fn) ?? true) && handled);
   }

@@ -75,6 +75,43 @@ int *d(int *t, size_t n) { return realloc(t, n * sizeof (int)); }
     assert.deepEqual(sites.map((x) => [x.nameRange.start.line, x.facts?.uncheckedMultiply?.right ?? null]), [[3, null], [4, null], [5, null], [6, 'sizeof (int)']]);
   });
 
+  it('a saved old pointer is the last copy before the call, unless the pointer was set again after it (also on one line, in either order)', async () => {
+    const src = `#include <stdlib.h>
+#include <stdio.h>
+char *a(char *p, size_t n) { char *old = p; p = realloc(p, n); return old ? p : 0; }
+char *b(char *p, char *q, size_t n) {
+  char *old = p;
+  p = q;
+  p = realloc(p, n);
+  return old;
+}
+char *c(char *p, char *q, size_t n) {
+  p = q;
+  char *old = p;
+  p = realloc(p, n);
+  return old;
+}
+char *d(char *p, char *q, size_t n) {
+  char *old = p;
+  p = q;
+  old = p;
+  p = realloc(p, n);
+  return old;
+}
+char *e(char *p, char *q, size_t n) { char *old; old = p, p = q; p = realloc(p, n); return old; }
+char *f(char *p, char *q, size_t n) { char *old; p = q, old = p; p = realloc(p, n); return old; }
+char *g(char *p, size_t n) { p = realloc(p, n); if (!p) { free(p); return 0; } return p; }
+char *h(char *p, size_t n) { p = realloc(p, n); if (!p) { puts(p); return 0; } return p; }
+char *i(char *p, size_t n) { p = realloc(p, n); if (!p) { return 0; } return p; }
+`;
+    const { sites } = await analyze(src);
+    assert.deepEqual(sites.map((x) => [x.enclosingFunction, !!x.facts?.oldPointerSaved, x.facts?.nextCheck?.readsTarget ?? '-']), [
+      ['a', true, '-'], ['b', false, '-'], ['c', true, '-'], ['d', true, '-'], ['e', false, '-'], ['f', true, '-'],
+      // A free of the pointer in the check is not a read of it.
+      ['g', false, false], ['h', false, true], ['i', false, false],
+    ]);
+  });
+
   it('facts are plain data (they cross worker threads as JSON)', async () => {
     const { sites } = await analyze(SRC);
     assert.deepEqual(JSON.parse(JSON.stringify(sites)), sites);

@@ -36,12 +36,26 @@ export function innerContract(t: { kind: 'primitive'; name: Primitive } | { kind
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
+/** The pieces `lvalue` is written in: names, `->`, `.`, `[`, `]` and what the brackets hold. */
+function lvalueParts(lvalue: string): string[] {
+  const t = stripParensAndCasts(lvalue).replace(/\s+/g, '');
+  return t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
+}
+
 /** A regex source matching `lvalue` as written, with any spacing around `->`, `.`, `[`, `]`. */
 export function lvalueRe(lvalue: string): string {
-  const t = stripParensAndCasts(lvalue).replace(/\s+/g, '');
-  const parts = t.split(/(->|\.|\[|\])/).filter((p) => p !== '');
-  const body = parts.map(escapeRe).join('\\s*');
+  const body = lvalueParts(lvalue).map(escapeRe).join('\\s*');
   return `(?<![\\w.>])${body}(?![\\w\\[]|\\s*(?:->|\\.(?!\\.)))`;
+}
+
+/**
+ * The last piece lvalueRe(lvalue) spells literally (`items` of `a->items`, `]` of `a[i]`; '' when
+ * none): text without it has no match. A regex made for one lvalue is compiled on its first run,
+ * which costs far more than the run: a look for the piece first spares most of them.
+ */
+export function lvalueTail(lvalue: string): string {
+  const parts = lvalueParts(lvalue);
+  return parts[parts.length - 1] ?? '';
 }
 
 /** Any use of `lvalue` (also `p->x`, `p[0]`): a looser match than lvalueRe. */

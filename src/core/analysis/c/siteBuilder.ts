@@ -300,7 +300,7 @@ function stepFromOwnState(use: NameUse): boolean {
   if (!objects.size) return false;
   return use.args.some((a) => {
     const t = a.text;
-    return [...objects].some((o) => new RegExp(`(?<![\\w.>])${o}\\s*(?:->|\\.)\\s*[A-Za-z_]`).test(t));
+    return [...objects].some((o) => t.includes(o) && new RegExp(`(?<![\\w.>])${o}\\s*(?:->|\\.)\\s*[A-Za-z_]`).test(t));
   });
 }
 

@@ -6,7 +6,8 @@
 // Cost: every question is answered from the call's own statement, its neighbours, or a text
 // slice of its enclosing function (regexes over the function's text, node lookups only at their
 // matches), never by walking the whole tree. Sites are rare, so this stays well under the
-// call-site finder's own time.
+// call-site finder's own time. A regex made for one site's names is compiled on its first run,
+// which costs more than the run: each is run only where a plain text test says it can match.
 //
 // Invariant for the incremental document: every fact depends only on the site's enclosing
 // function (or, at file scope, on text whose edits re-analyse the whole file), so re-analysing
@@ -20,7 +21,7 @@ import type { NameUse } from './callSites';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { declaratorName, enclosingFunctionNode, functionParams } from './syntax';
 import { argTextAt } from './wrappers';
-import { inner, lvalueRe, outer, siteFailure } from './failureContract';
+import { inner, lvalueRe, lvalueTail, outer, siteFailure } from './failureContract';
 import { fileCalls, isAbortingAssertion, type Elsewhere } from './noReturn';
 
 function rangeOf(n: Node): Range {
@@ -95,12 +96,13 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, 
   const cond = next.childForFieldName('condition');
   const body = next.childForFieldName('consequence');
   if (!cond || !body || !testsFailure(cond, target, mremap)) return undefined;
-  const withoutFree = body.text.replace(new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${lvalueRe(target)}\\s*[,)]`, 'g'), '');
-  const reads = new RegExp(lvalueRe(target)).test(withoutFree);
+  const bodyText = body.text;
+  const withoutFree = /free|munmap/.test(bodyText) ? bodyText.replace(new RegExp(`\\b(?:free|munmap)\\s*\\(\\s*${lvalueRe(target)}\\s*[,)]`, 'g'), '') : bodyText;
+  const reads = withoutFree.includes(lvalueTail(target)) && new RegExp(lvalueRe(target)).test(withoutFree);
   const end = ending(body, text, elsewhere);
   return {
     range: rangeOf(next),
-    body: { text: body.text, range: rangeOf(body) },
+    body: { text: bodyText, range: rangeOf(body) },
     leaves: end !== 'falls',
     ...(end === 'dies' ? { dies: true } : {}),
     readsTarget: reads,
@@ -197,7 +199,7 @@ function savedBefore(text: string, from: number, before: number, target: string)
   const ids = stripParensAndCasts(target).match(/[A-Za-z_]\w*/g);
   const base = ids?.[ids.length - 1];
   if (!base) return false;
-  const assigns = new RegExp(`${lvalueRe(target)}\\s*=(?!=)`, 'g');
+  let assigns: RegExp | undefined;
   let saved: { copy: string; at: number } | null = null;
   for (let i = text.indexOf(base, from); i >= 0 && i < before; i = text.indexOf(base, i + 1)) {
     // Both regexes below match the name whole: a line where it only ends or starts a longer
@@ -211,10 +213,14 @@ function savedBefore(text: string, from: number, before: number, target: string)
     for (const m of line.matchAll(COPY_RE)) {
       if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: m[1]! });
     }
-    for (const m of line.matchAll(assigns)) {
-      // The site's own assignment (`p = realloc(…)`, `(p = realloc(…))`) is not a later one.
-      if (onlyCastsBetween(text, ls + m.index + m[0].length, before)) continue;
-      events.push({ at: m.index, copy: null });
+    // An assignment only forgets a copy: with none seen so far nor on this line, there is nothing
+    // to forget (the regex, new for each target, costs most on its first run: most sites skip it).
+    if (saved || events.length) {
+      for (const m of line.matchAll((assigns ??= new RegExp(`${lvalueRe(target)}\\s*=(?!=)`, 'g')))) {
+        // The site's own assignment (`p = realloc(…)`, `(p = realloc(…))`) is not a later one.
+        if (onlyCastsBetween(text, ls + m.index + m[0].length, before)) continue;
+        events.push({ at: m.index, copy: null });
+      }
     }
     for (const e of events.sort((a, b) => a.at - b.at)) saved = e.copy ? { copy: e.copy, at: ls + e.at } : null;
     i = le;
@@ -265,7 +271,8 @@ function sizeOfOne(x: Node, note: string): boolean {
   if (e.type !== 'sizeof_expression') return false;
   const spelled = e.text.replace(/\s+/g, '');
   if (/^sizeof\((?:(?:un)?signed)?char\)$/.test(spelled)) return true;
-  return new RegExp(`${escapeRe(spelled)}=1(?![\\d.xX])`).test(note.replace(/\s+/g, ''));
+  const squeezed = note.replace(/\s+/g, '');
+  return squeezed.includes(`${spelled}=1`) && new RegExp(`${escapeRe(spelled)}=1(?![\\d.xX])`).test(squeezed);
 }
 
 /** `realloc(p, n * size)` with runtime operands and no overflow check earlier in the function. */
@@ -284,10 +291,11 @@ function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null
   // `n * sizeof (char)`: a product by one cannot overflow (also a typedef of a one-byte type, as the size's note evaluated it).
   if ([l, r].some((x) => sizeOfOne(x, site.newSize?.note ?? ''))) return undefined;
   const at = size.startIndex;
-  const names = [...new Set(ids)].map((id) => new RegExp(`\\b${escapeRe(id)}\\b`));
+  const names = [...new Set(ids)];
+  const namesOperand = (t: string) => names.some((id) => t.includes(id) && new RegExp(`\\b${escapeRe(id)}\\b`).test(t));
   // A checked-multiply helper anywhere before, or `if (n > LIMIT / sizeof *p)`, `if (SIZE_MAX / size < n)`,
   // `assert(n <= max / 2)`: a comparison with a division, naming an operand, in a test before the call.
-  const guarded = idx?.guards.some((g) => g.at < at && (g.text === null || (/[<>]/.test(g.text) && names.some((re) => re.test(g.text!)))));
+  const guarded = idx?.guards.some((g) => g.at < at && (g.text === null || (/[<>]/.test(g.text) && namesOperand(g.text))));
   if (guarded) return undefined;
   return { left: l.text, right: r.text, range: rangeOf(e) };
 }
