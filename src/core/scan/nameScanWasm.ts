@@ -6,7 +6,7 @@
 // its length up to 16 bytes. Built from the module's source below at first use (no build step;
 // a synchronous compile of a module this small is allowed in a browser worker too); a host
 // without WebAssembly SIMD gets null and uses the JS scanner.
-import { block, br, br_if, i32, i32x4, i64, i8x16, local, loop, select, seq, v128, ValType, wasmModule, when, type Code } from '../wasm/encode';
+import { block, br, br_if, declareLocals, i32, i32x4, i64, i8x16, local, loop, select, seq, v128, ValType, wasmModule, when, type Code } from '../wasm/encode';
 import { addIdentifiers as addIdentifiersJs, LENGTH_MULTIPLIER, MIX_MULTIPLIER, WORD_MULTIPLIERS } from './nameHash';
 
 /**
@@ -96,16 +96,42 @@ class Scanner implements WasmNameScanner {
 
 /** The module's bytes: one exported function, addIdentifiers(text, n, mask) → high, and its memory. */
 export function scannerModule(): Uint8Array {
-  return wasmModule([{ name: 'addIdentifiers', params: [I32, I32, I32], results: [I32], locals: LOCALS, body: scanText }], 1);
+  return wasmModule([{ name: 'addIdentifiers', params: [I32, I32, I32], results: [I32], locals: locals.types, body: scanText }], 1);
 }
 
 const { i32: I32, i64: I64, v128: V128 } = ValType;
-// Parameters, then locals, by index.
-const [text, n, mask] = [0, 1, 2];
-const [o, end, pending, s, len, h, g, keep, at, rest, e, pos, addr, x] = [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16];
-const [m, mNext, starts, ends, carry, low] = [17, 18, 19, 20, 21, 22];
-const [v, hi, q] = [23, 24, 25];
-const LOCALS = [...Array<ValType>(14).fill(I32), ...Array<ValType>(6).fill(I64), ...Array<ValType>(3).fill(V128)];
+const [text, n, mask] = [0, 1, 2]; // the parameters
+const locals = declareLocals(3, {
+  /** The chunk's first byte, and the text's end. */
+  o: I32,
+  end: I32,
+  /** Where the run open at the chunk's start began. */
+  pending: I32,
+  /** The run: its start, length, hash, step between filter positions; a group's address and the bytes from there. */
+  s: I32,
+  len: I32,
+  h: I32,
+  g: I32,
+  at: I32,
+  rest: I32,
+  /** A run's end in the chunk, a filter position and its word's address, a group's sum. */
+  e: I32,
+  pos: I32,
+  addr: I32,
+  x: I32,
+  /** Identifier-byte masks of this chunk and the next; the runs' starts and ends in this one; the byte before it; starts up to a run's end. */
+  m: I64,
+  mNext: I64,
+  starts: I64,
+  ends: I64,
+  carry: I64,
+  low: I64,
+  /** 16 bytes, the high bits of all bytes so far, a group's products. */
+  v: V128,
+  hi: V128,
+  q: V128,
+});
+const { o, end, pending, s, len, h, g, at, rest, e, pos, addr, x, m, mNext, starts, ends, carry, low, v, hi, q } = locals.index;
 
 const get = local.get;
 const set = local.set;
@@ -177,24 +203,27 @@ const hashIdentifier = seq(
   set(h, i32.xor(get(h), i32.shr_u(get(h), c32(16)))),
 );
 
-/** Sets bit h & mask, unless keep is 0 (a number, not an identifier: no branch for it). */
+/** Sets bit h & mask of the filter (at address 0). */
 const setBit = seq(
   set(pos, i32.and(get(h), get(mask))),
   set(addr, i32.and(i32.shr_u(get(pos), c32(3)), c32(-4))),
-  i32.store(get(addr), i32.or(i32.load(get(addr)), i32.and(i32.shl(c32(1), get(pos)), get(keep)))),
+  i32.store(get(addr), i32.or(i32.load(get(addr)), i32.shl(c32(1), get(pos)))),
 );
 
-/** The run of identifier bytes ending at bit e of this chunk: its start s (in this chunk, or `pending`), length, hash, bits. */
+/** The run of identifier bytes ending at bit e of this chunk: its start s (in this chunk, or `pending`) and length; unless it starts with a digit (a number), its hash and bits. */
 const addRun = seq(
   set(low, i64.and(get(starts), i64.sub(i64.shl(i64.const(2), i64.extend_i32_u(get(e))), i64.const(1)))),
   set(s, select(i32.sub(i32.add(get(o), c32(63)), i32.wrap_i64(i64.clz(get(low)))), get(pending), i64.ne(get(low), i64.const(0)))),
   set(len, i32.sub(i32.add(i32.add(get(o), get(e)), c32(1)), get(s))),
-  hashIdentifier,
-  // addHash: four positions h + k·step(h).
-  set(g, i32.or(i32.mul(i32.xor(get(h), i32.shr_u(get(h), c32(15))), c32(MIX_MULTIPLIER)), c32(1))),
-  set(keep, i32.sub(i32.lt_u(i32.sub(i32.load8_u(get(s)), c32(0x30)), c32(10)), c32(1))),
-  setBit,
-  ...[1, 2, 3].map(() => seq(set(h, i32.add(get(h), get(g))), setBit)),
+  // A branch, not a mask on the bits: runs that are numbers are rare enough (8%) to predict.
+  when(
+    i32.ge_u(i32.sub(i32.load8_u(get(s)), c32(0x30)), c32(10)),
+    hashIdentifier,
+    // addHash: four positions h + k·step(h).
+    set(g, i32.or(i32.mul(i32.xor(get(h), i32.shr_u(get(h), c32(15))), c32(MIX_MULTIPLIER)), c32(1))),
+    setBit,
+    ...[1, 2, 3].map(() => seq(set(h, i32.add(get(h), get(g))), setBit)),
+  ),
 );
 
 const scanText = seq(

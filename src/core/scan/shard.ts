@@ -15,7 +15,7 @@ import { parseCText, PreparedText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { asciiSourceProblem, decodeSource, tooLargeMessage } from './input';
-import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from './prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, warmUpNameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callPattern, countCalls } from './callCount';
@@ -192,8 +192,9 @@ export class ScanShard {
     );
   }
 
-  /** Loads the grammar now, so a worker can do it while the main thread is still walking. */
+  /** Loads the grammar (and warms up the name filter) now, so a worker can do it while the main thread is still walking. */
   async warmUp(): Promise<void> {
+    warmUpNameFilter();
     this.parser ??= await createCParser(this.grammar);
   }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { block, br, br_if, i32, i64, local, loop, seq, sleb, uleb, ValType, wasmModule } from '../../../src/core/wasm/encode';
+import { block, br, br_if, emit, i32, i64, local, loop, seq, sleb, uleb, ValType, wasmModule } from '../../../src/core/wasm/encode';
 
 // The project's type libraries (ES2022, Node 20) declare no WebAssembly values.
 const { WebAssembly } = globalThis as unknown as {
@@ -44,6 +44,6 @@ describe('wasm encoding', () => {
   });
 
   it('refuses a branch to a block that does not enclose it', () => {
-    assert.throws(() => br('nowhere')([]), /no enclosing block 'nowhere'/);
+    assert.throws(() => emit(br('nowhere')), /no enclosing block 'nowhere'/);
   });
 });
