@@ -13,6 +13,7 @@
 // Text-level over the function's own tree: no types, no symbols from other files.
 import type { Node } from 'web-tree-sitter';
 import { isLoopNode } from './syntax';
+import { definedNames } from '../../scan/lazySymbols';
 
 /** What one function's body says about its variables, computed once per function. */
 interface FunctionFacts {
@@ -335,18 +336,48 @@ export function fileConstants(text: string): (name: string) => boolean {
   let names: Set<string> | null = null;
   return (name) => {
     if (!names) {
-      names = new Set();
-      for (const m of text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_]\w*)/gm)) names.add(m[1]!);
+      names = definedNames(text);
       for (const m of text.matchAll(/\benum\b[^{;()]*\{([^}]*)\}/g)) {
         for (const e of m[1]!.split(',')) {
           const id = /^\s*(?:\/\*[\s\S]*?\*\/\s*)*([A-Za-z_]\w*)/.exec(e);
           if (id) names.add(id[1]!);
         }
       }
-      for (const m of text.matchAll(/^(?:static[ \t]+)?const[ \t]+[\w \t*]*?\b([A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*=/gm)) names.add(m[1]!);
+      for (const n of constObjectNames(text)) names.add(n);
     }
     return names.has(name);
   };
+}
+
+/** After a line start: `const` (or `static const`) objects given a value, as `^` + this with the `gm` flags would match. */
+const CONST_OBJECT = /(?:static[ \t]+)?const[ \t]+[\w \t*]*?\b([A-Za-z_]\w*)[ \t]*(?:\[[^\]]*\])?[ \t]*=/y;
+
+/**
+ * Names of the `const` objects given a value on lines that start with `const` or `static const`.
+ * Tried at the start of each line that spells `const`, not by a multi-line regex tried at every
+ * position of the file (which took most of the wrapper round's constant-step test).
+ */
+function constObjectNames(text: string): string[] {
+  const out: string[] = [];
+  let matchedTo = 0;
+  let tried = -1;
+  for (let at = text.indexOf('const'); at >= 0; at = text.indexOf('const', at + 5)) {
+    let ls = at;
+    while (ls > 0 && !isLineEnd(text.charCodeAt(ls - 1))) ls--;
+    if (ls < matchedTo || ls === tried) continue; // inside the last match (its `[…]` may span lines), or a line tried
+    tried = ls;
+    CONST_OBJECT.lastIndex = ls;
+    const m = CONST_OBJECT.exec(text);
+    if (!m) continue;
+    out.push(m[1]!);
+    matchedTo = CONST_OBJECT.lastIndex;
+  }
+  return out;
+}
+
+/** Where a multi-line `^` sees a line end. */
+function isLineEnd(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
 const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
