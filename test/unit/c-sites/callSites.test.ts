@@ -1,8 +1,34 @@
 import { directiveTable } from '../../../src/core/analysis/c/conditions';
 import { strict as assert } from 'node:assert';
-import { analyze, brief } from './helpers';
+import { analyze, brief, cParser } from './helpers';
+import { enclosingFunctionNode, isInLoop, placeOf } from '../../../src/core/analysis/c/syntax';
 
 describe('C call sites: finding and classifying names', () => {
+  it('placeOf walks up once for what isInLoop and enclosingFunctionNode say, at every name', async () => {
+    const text = `void f(char *p, int n) {
+  p = realloc(p, 1);
+  for (int i = 0; i < n; i++) { p = realloc(p, i); if (i) { while (n--) p = realloc(p, n); } }
+  list_for_each(it, head) { p = realloc(p, 2); }
+  void g(void) { p = realloc(p, 3); for (;;) { void h(void) { p = realloc(p, 4); } } }
+  do p = realloc(p, 5); while (0);
+}
+int k = 1;
+`;
+    const tree = (await cParser()).parse(text)!;
+    const ids = tree.rootNode.descendantsOfType(['identifier', 'number_literal']).filter((n) => !!n);
+    assert.ok(ids.length > 30);
+    const seen = new Set<string>();
+    for (const n of ids) {
+      const got = placeOf(n!);
+      assert.equal(got.inLoop, isInLoop(n!), `${n!.text} at ${n!.startIndex}`);
+      assert.equal(got.fn?.id ?? null, enclosingFunctionNode(n!)?.id ?? null, `${n!.text} at ${n!.startIndex}`);
+      seen.add(`${got.inLoop}/${got.fn ? 'fn' : 'file'}`);
+    }
+    // Names in and out of loops, in and out of functions, were all asked.
+    assert.deepEqual([...seen].sort(), ['false/file', 'false/fn', 'true/fn']);
+    tree.delete();
+  });
+
   it('counts columns in UTF-16 units and gives offsets into the JS string', async () => {
     const text = '// größe 𝄞\nvoid f(char *p) { /* ü */ p = realloc(p, 8); }\n';
     const [site] = (await analyze(text)).sites;

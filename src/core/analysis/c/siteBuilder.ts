@@ -16,7 +16,7 @@ import { sameLvalue, stripParensAndCasts } from './substitute';
 import { siteFacts, type FunctionIndex } from './siteFacts';
 import { hintAnchor } from './hintAnchor';
 import type { Elsewhere } from './noReturn';
-import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression } from './syntax';
+import { declaratorName, enclosingFunctionNode, functionName, isInLoop, outerExpression, placeOf } from './syntax';
 import { allocatesFromNull, argTextAt, primitiveOf, type ArgRole } from './wrappers';
 import { storedAt, typeLookup, viaHead } from './functionPointers';
 
@@ -181,9 +181,10 @@ function splitAssignmentTarget(stmt: Node): string | null {
   return m ? m[1]!.trim() : null;
 }
 
-function enclosingName(node: Node): string | null {
+/** The name of `first` (the function around a site), or of the nearest named one around it. */
+function enclosingName(first: Node | null): string | null {
   // A definition error recovery made up (no name, or a keyword for one) is skipped for the one around it.
-  for (let fn = enclosingFunctionNode(node); fn; fn = enclosingFunctionNode(fn)) {
+  for (let fn = first; fn; fn = enclosingFunctionNode(fn)) {
     const name = functionName(fn) ?? declaratorName(fn.childForFieldName('declarator'))?.text ?? null;
     if (name) return name;
   }
@@ -205,7 +206,7 @@ export function buildSites(
   const sites: CallSite[] = [];
   let table = uses.some((u) => u.target.kind !== 'helper') ? directives ?? directiveTable(text, root) : null;
   const toSplice: { p: Pending; roles: ArgRole[]; texts: string[] }[] = [];
-  const built: [NameUse, CallSite][] = [];
+  const built: [NameUse, CallSite, Node | null][] = [];
   for (const use of uses) {
     if (use.target.kind === 'helper') {
       const h = use.target.helper;
@@ -215,6 +216,7 @@ export function buildSites(
     const def = use.target.kind === 'wrapper' ? use.target.def : null;
     // A pointer variable named as a value (`re = realloc;` assigns it, `f(re)` passes it on) is not a resize.
     if (def?.kind === 'pointer' && use.role !== 'call') continue;
+    const place = placeOf(use.nameNode);
     const objectMacroUse = use.role === 'reference' && def?.macroForm === 'object';
     const isCall = use.role === 'call' || objectMacroUse;
     const site: CallSite = {
@@ -230,10 +232,10 @@ export function buildSites(
       newSize: null,
       flags: null,
       growth: null,
-      inLoop: isInLoop(use.nameNode),
+      inLoop: place.inLoop,
       assignedBackTo: isCall ? assignedBack(use) : null,
       conditions: conditionsAt(table!, use.nameNode.startIndex),
-      enclosingFunction: enclosingName(use.nameNode),
+      enclosingFunction: enclosingName(place.fn),
     };
     if (def?.diesOnFailure) site.diesOnFailure = true;
     if (def?.onFailure) site.onFailure = def.onFailure;
@@ -248,7 +250,7 @@ export function buildSites(
       if (where.pass) site.passedTo = where.pass.fn;
     }
     sites.push(site);
-    built.push([use, site]);
+    built.push([use, site, place.fn]);
     if (!isCall) continue;
     const roles: ArgRole[] =
       site.callee === 'mremap' ? ['oldSize', 'size', 'flags'] : site.callee === 'reallocarray' ? ['count', 'size'] : ['size'];
@@ -270,8 +272,8 @@ export function buildSites(
   // After the sizes: a constant product is not an "unchecked multiply".
   const fnIndexes = new Map<number, FunctionIndex>();
   const inHeaders = headersOf(scope);
-  for (const [use, site] of built) {
-    const facts = siteFacts(use, site, root, text, fnIndexes, inHeaders);
+  for (const [use, site, fn] of built) {
+    const facts = siteFacts(use, site, root, text, fnIndexes, inHeaders, fn);
     if (facts) site.facts = facts;
   }
   return sites;
@@ -325,7 +327,7 @@ function helperSite(use: NameUse, h: ResizeHelper, table: DirectiveTable, file: 
     inLoop: true,
     assignedBackTo: null,
     conditions: conditionsAt(table, use.nameNode.startIndex),
-    enclosingFunction: enclosingName(use.nameNode),
+    enclosingFunction: enclosingName(enclosingFunctionNode(use.nameNode)),
   };
 }
 

@@ -429,7 +429,8 @@ function suppressedAt(site: CallSite, stmtStartLine: number, root: Node, fn: Nod
 
 /**
  * Facts for one site (built from `use`), or undefined when there is nothing to say.
- * `elsewhere`: functions declared noreturn in the headers the file includes.
+ * `elsewhere`: functions declared noreturn in the headers the file includes; `fn`: the function
+ * around the site, when the caller has it.
  */
 export function siteFacts(
   use: NameUse,
@@ -438,9 +439,9 @@ export function siteFacts(
   text: string,
   cache?: Map<number, FunctionIndex>,
   elsewhere?: Elsewhere,
+  fn: Node | null = enclosingFunctionNode(use.nameNode),
 ): SiteFacts | undefined {
   const facts: SiteFacts = {};
-  const fn = enclosingFunctionNode(use.nameNode);
   // Where the function's own text would be read: the function, or, when the grammar lost its
   // header (`#if` branches that each open a block), the top-level piece the call sits in.
   const scope = fn ?? topLevelPiece(use.nameNode);

@@ -103,9 +103,9 @@ const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
  * A loop: for/while/do, or the block of an iteration macro the grammar does not know
  * (`for_each_item(it, list) { … }` parses as a call statement missing its `;`, then a block).
  */
-export function isLoopNode(n: Node): boolean {
-  if (LOOPS.has(n.type)) return true;
-  if (n.type !== 'compound_statement') return false;
+export function isLoopNode(n: Node, type: string = n.type): boolean {
+  if (LOOPS.has(type)) return true;
+  if (type !== 'compound_statement') return false;
   let prev = n.previousSibling;
   while (prev && prev.type === 'comment') prev = prev.previousSibling;
   return prev?.type === 'expression_statement' && !!prev.lastChild?.isMissing && prev.namedChild(0)?.type === 'call_expression';
@@ -114,10 +114,25 @@ export function isLoopNode(n: Node): boolean {
 /** Inside a loop of the same function (a loop around a nested function does not count). */
 export function isInLoop(node: Node): boolean {
   for (let p = node.parent; p; p = p.parent) {
-    if (isLoopNode(p)) return true;
-    if (p.type === 'function_definition') return false;
+    const type = p.type;
+    if (isLoopNode(p, type)) return true;
+    if (type === 'function_definition') return false;
   }
   return false;
+}
+
+/**
+ * isInLoop and enclosingFunctionNode from one walk up (each step and each type is a call into
+ * the grammar's wasm; a call site asks both).
+ */
+export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
+  let inLoop = false;
+  for (let p = node.parent; p; p = p.parent) {
+    const type = p.type;
+    if (type === 'function_definition') return { inLoop, fn: p };
+    if (!inLoop && isLoopNode(p, type)) inLoop = true;
+  }
+  return { inLoop, fn: null };
 }
 
 /** Climbs from an expression through parentheses, casts and comma-free wrappers to its user. */
