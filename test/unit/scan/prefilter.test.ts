@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from '../../../src/core/scan/prefilter';
+import { folded, mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from '../../../src/core/scan/prefilter';
 import { dirnameOf, joinPath } from '../../../src/core/scan/paths';
 import { quotedIncludes } from '../../../src/core/scan/shard';
 
@@ -48,6 +48,41 @@ describe('scan prefilter and paths', () => {
     const other = NameFilter.of('x = 0x1f + 12ab; my_realloc(p, n);');
     assert.equal(other.mayHaveAny(nameHashes(['realloc'])), false);
     assert.equal(other.mayHaveAny(nameHashes(['my_realloc'])), true);
+  });
+
+  it('NameFilter of a big text that repeats its names is folded small, and still never says no to them', () => {
+    const names = Array.from({ length: 300 }, (_, i) => `name_${i}_${(i * 7919) % 1000}`);
+    const line = names.map((n, i) => `${n}(${i});`).join(' ');
+    const text = line.repeat(Math.ceil((400 << 10) / line.length)); // 400 KiB: 3.2 Mbit before folding
+    const filter = NameFilter.of(text);
+    assert.deepEqual(filter.candidates(names, nameHashes(names)), names);
+    const absent = Array.from({ length: 4000 }, (_, i) => `absent_${i}`);
+    const maybes = filter.candidates(absent, nameHashes(absent)).length;
+    assert.ok(maybes < 40, `${maybes} false maybes of 4000`);
+  });
+
+  it('folded: halves a sparse filter while its density stays low, keeping every bit at p & mask; leaves a dense one alone', () => {
+    let seed = 11;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const words = 1 << 14; // 524,288 bits
+    const bits = new Uint32Array(words);
+    const set: number[] = [];
+    for (let k = 0; k < 2000; k++) {
+      const p = rand(words * 32);
+      set.push(p);
+      bits[p >>> 5]! |= 1 << (p & 31);
+    }
+    const small = folded(bits);
+    assert.ok(small.length < words && small.length >= 64 && (small.length & (small.length - 1)) === 0, `${small.length} words`);
+    const mask = small.length * 32 - 1;
+    for (const p of set) assert.ok((small[(p & mask) >>> 5]! & (1 << (p & mask & 31))) !== 0, `bit ${p}`);
+    let ones = 0;
+    for (const w of small) for (let b = 0; b < 32; b++) ones += (w >>> b) & 1;
+    assert.ok(ones / (small.length * 32) <= 0.12, `density ${ones / (small.length * 32)}`);
+    const dense = new Uint32Array(words).fill(0x11111111); // 12.5% set: folding would pass 10%
+    assert.equal(folded(dense), dense);
+    const tiny = new Uint32Array(64);
+    assert.equal(folded(tiny), tiny);
   });
 
   it('narrows a names pattern to the names a text may hold, and says so when none', () => {
