@@ -3,17 +3,20 @@
 // pays a mispredicted branch at nearly every identifier's start and end (~10 M of them in the
 // dense bench corpus's 49 MB); this one classifies 64 bytes at a time into a bit mask, finds the
 // identifiers' ends in it with ctz, and hashes each identifier with a handful of loads whatever
-// its length up to 16 bytes. Built from the module's source below at first use (no build step;
+// its length up to 16 bytes. A filter position is marked by storing a byte in a map of one byte
+// per bit, packed into bits at the end: a load-or-store of the bit's word costs twice as much
+// (the same name twice in a row makes the next load wait for the store before it).
+// Built from the module's source below at first use (no build step;
 // a synchronous compile of a module this small is allowed in a browser worker too); a host
 // without WebAssembly SIMD gets null and uses the JS scanner.
 import { block, br, br_if, declareLocals, i32, i32x4, i64, i8x16, local, loop, select, seq, v128, ValType, wasmModule, when, type Code } from '../wasm/encode';
 import { addIdentifiers as addIdentifiersJs, LENGTH_MULTIPLIER, MIX_MULTIPLIER, WORD_MULTIPLIERS } from './nameHash';
 
 /**
- * Linear memory layout of one call: the filter's bits at 0 (its size in bytes, at least 256 and a
- * power of two, so the text starts 16-byte aligned), then the text, then PADDING zero bytes: the
- * scanner reads one 64-byte chunk ahead of the one it works on and 16 bytes from an identifier's
- * start, and zeros are not identifier bytes.
+ * Linear memory layout of one call: the byte map at 0 (mask + 1 bytes, a power of two of at least
+ * 2048: kept all zero between calls), the filter's bits (an eighth of that), then the text, then
+ * PADDING zero bytes: the scanner reads one 64-byte chunk ahead of the one it works on and 16
+ * bytes from an identifier's start, and zeros are not identifier bytes.
  */
 const PADDING = 128;
 /** Memory beyond this is given back after the call (a new instance next time): a huge file's text should not stay resident for the rest of the scan. */
@@ -48,9 +51,10 @@ export function wasmNameScanner(): WasmNameScanner | null {
 export function newWasmNameScanner(): WasmNameScanner | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm || new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) return null;
+  const bytes = scannerModule();
   let module: object;
   try {
-    module = new wasm.Module(scannerModule());
+    module = new wasm.Module(bytes);
   } catch {
     return null; // no SIMD: a CompileError
   }
@@ -59,6 +63,8 @@ export function newWasmNameScanner(): WasmNameScanner | null {
 
 class Scanner implements WasmNameScanner {
   private instance: { memory: WasmMemory; addIdentifiers: (at: number, n: number, mask: number) => number } | null = null;
+  /** Bytes from address 0 known to be zero. */
+  private clean = 0;
 
   constructor(
     private readonly wasm: WasmApi,
@@ -66,8 +72,9 @@ class Scanner implements WasmNameScanner {
   ) {}
 
   addIdentifiers(text: Uint8Array, bits: Uint32Array, mask: number): boolean {
-    const filterBytes = bits.length * 4;
-    const need = filterBytes + text.length + PADDING;
+    const mapBytes = mask + 1;
+    const textAt = mapBytes + mapBytes / 8;
+    const need = textAt + text.length + PADDING;
     if (need > MAX_BYTES) return addIdentifiersJs(text, bits, mask);
     const { memory, addIdentifiers } = (this.instance ??= this.instantiate());
     if (memory.buffer.byteLength < need) {
@@ -79,16 +86,19 @@ class Scanner implements WasmNameScanner {
       }
     }
     const mem = new Uint8Array(memory.buffer);
-    mem.fill(0, 0, filterBytes);
-    mem.set(text, filterBytes);
-    mem.fill(0, filterBytes + text.length, need);
-    const high = addIdentifiers(filterBytes, text.length, mask) !== 0;
-    bits.set(new Uint32Array(memory.buffer, 0, bits.length));
+    // The map must start all zero: the scan leaves it so, but a bigger map reaches over the last text.
+    if (this.clean < mapBytes) mem.fill(0, this.clean, mapBytes);
+    mem.set(text, textAt);
+    mem.fill(0, textAt + text.length, need);
+    const high = addIdentifiers(textAt, text.length, mask) !== 0;
+    this.clean = mapBytes;
+    bits.set(new Uint32Array(memory.buffer, mapBytes, bits.length));
     if (memory.buffer.byteLength > KEEP_BYTES) this.instance = null;
     return high;
   }
 
   private instantiate() {
+    this.clean = 0; // a new memory is all zero, but no length of it has been said to be
     const exports = new this.wasm.Instance(this.module).exports;
     return { memory: exports.memory as WasmMemory, addIdentifiers: exports.addIdentifiers as (at: number, n: number, mask: number) => number };
   }
@@ -114,10 +124,10 @@ const locals = declareLocals(3, {
   g: I32,
   at: I32,
   rest: I32,
-  /** A run's end in the chunk, a filter position and its word's address, a group's sum. */
+  /** A run's end in the chunk; a byte of the map, and where the filter's bits go; a group's sum. */
   e: I32,
-  pos: I32,
-  addr: I32,
+  at8: I32,
+  bitsAt: I32,
   x: I32,
   /** Identifier-byte masks of this chunk and the next; the runs' starts and ends in this one; the byte before it; starts up to a run's end. */
   m: I64,
@@ -131,7 +141,7 @@ const locals = declareLocals(3, {
   hi: V128,
   q: V128,
 });
-const { o, end, pending, s, len, h, g, at, rest, e, pos, addr, x, m, mNext, starts, ends, carry, low, v, hi, q } = locals.index;
+const { o, end, pending, s, len, h, g, at, rest, e, at8, bitsAt, x, m, mNext, starts, ends, carry, low, v, hi, q } = locals.index;
 
 const get = local.get;
 const set = local.set;
@@ -203,12 +213,8 @@ const hashIdentifier = seq(
   set(h, i32.xor(get(h), i32.shr_u(get(h), c32(16)))),
 );
 
-/** Sets bit h & mask of the filter (at address 0). */
-const setBit = seq(
-  set(pos, i32.and(get(h), get(mask))),
-  set(addr, i32.and(i32.shr_u(get(pos), c32(3)), c32(-4))),
-  i32.store(get(addr), i32.or(i32.load(get(addr)), i32.shl(c32(1), get(pos)))),
-);
+/** Marks position h & mask: byte h & mask of the byte map (at address 0) is set to 0x80. */
+const setBit = i32.store8(i32.and(get(h), get(mask)), c32(0x80));
 
 /** The run of identifier bytes ending at bit e of this chunk: its start s (in this chunk, or `pending`) and length; unless it starts with a digit (a number), its hash and bits. */
 const addRun = seq(
@@ -226,6 +232,29 @@ const addRun = seq(
   ),
 );
 
+const ZERO = v128.const(Array(16).fill(0));
+
+/**
+ * The byte map (mask + 1 bytes at 0) packed into the filter's bits right after it, 64 bytes into
+ * 64 bits at a time (each byte's high bit), and cleared for the next text.
+ */
+const packMap = seq(
+  set(bitsAt, i32.add(get(mask), c32(1))),
+  set(at8, c32(0)),
+  loop(
+    'pack',
+    i64.store(
+      i32.add(get(bitsAt), i32.shr_u(get(at8), c32(3))),
+      i64.or(
+        i64.or(i64.extend_i32_u(i8x16.bitmask(v128.load(get(at8), 0))), i64.shl(i64.extend_i32_u(i8x16.bitmask(v128.load(get(at8), 16))), i64.const(16))),
+        i64.or(i64.shl(i64.extend_i32_u(i8x16.bitmask(v128.load(get(at8), 32))), i64.const(32)), i64.shl(i64.extend_i32_u(i8x16.bitmask(v128.load(get(at8), 48))), i64.const(48))),
+      ),
+    ),
+    ...[0, 16, 32, 48].map((k) => v128.store(get(at8), ZERO, k)),
+    set(at8, i32.add(get(at8), c32(64))),
+    br_if('pack', i32.lt_u(get(at8), get(bitsAt))),
+  ),
+);
 const scanText = seq(
   set(end, i32.add(get(text), get(n))),
   set(o, get(text)),
@@ -259,5 +288,6 @@ const scanText = seq(
       br('chunks'),
     ),
   ),
+  packMap,
   i32.ne(i8x16.bitmask(get(hi)), c32(0)),
 );

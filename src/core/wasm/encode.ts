@@ -79,6 +79,7 @@ export const i32 = {
   load: (addr: Code, offset = 0): Code => seq(addr, bytes(0x28, ...memarg(offset))),
   load8_u: (addr: Code, offset = 0): Code => seq(addr, bytes(0x2d, ...memarg(offset))),
   store: (addr: Code, value: Code): Code => seq(addr, value, bytes(0x36, ...memarg(0))),
+  store8: (addr: Code, value: Code): Code => seq(addr, value, bytes(0x3a, ...memarg(0))),
   eqz: op([0x45]),
   ne: op([0x47]),
   lt_u: op([0x49]),
@@ -99,6 +100,7 @@ export const i32 = {
 
 export const i64 = {
   const: (n: number | bigint): Code => bytes(0x42, ...sleb(n)),
+  store: (addr: Code, value: Code): Code => seq(addr, value, bytes(0x37, ...memarg(0))),
   eqz: op([0x50]),
   ne: op([0x52]),
   clz: op([0x79]),
@@ -115,6 +117,7 @@ export const i64 = {
 
 export const v128 = {
   load: (addr: Code, offset = 0): Code => seq(addr, bytes(0xfd, 0x00, ...memarg(offset))),
+  store: (addr: Code, value: Code, offset = 0): Code => seq(addr, value, bytes(0xfd, 0x0b, ...memarg(offset))),
   /** Sixteen byte lanes. */
   const: (lanes: readonly number[]): Code => {
     if (lanes.length !== 16) throw new Error('v128.const takes 16 byte lanes');
