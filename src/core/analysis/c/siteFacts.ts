@@ -401,11 +401,11 @@ function topLevelPiece(n: Node): Node | null {
  * function as the site, or wholly at file scope: an edit there then re-analyses this site
  * (the incremental document's invariant).
  */
-function suppressedAt(site: CallSite, stmtStartLine: number, root: Node, fn: Node | null, text: string): string[] {
+function suppressedAt(site: CallSite, facts: SiteFacts, stmtStartLine: number, root: Node, fn: Node | null, text: string): string[] {
   const out: string[] = [];
   const lines = stmtStartLine < site.nameRange.start.line ? [site.nameRange.start.line, stmtStartLine] : [site.nameRange.start.line];
   for (const line of lines) {
-    const start = line === site.nameRange.start.line ? site.nameRange.startOffset : (site.facts?.statement?.range.startOffset ?? site.range.startOffset);
+    const start = line === site.nameRange.start.line ? site.nameRange.startOffset : (facts.statement?.range.startOffset ?? site.range.startOffset);
     const ls = text.lastIndexOf('\n', start - 1) + 1;
     let le = text.indexOf('\n', start);
     if (le < 0) le = text.length;
@@ -496,7 +496,7 @@ export function siteFacts(
       }
     }
   }
-  const sup = suppressedAt({ ...site, facts }, stmtStart, root, fn, text);
+  const sup = suppressedAt(site, facts, stmtStart, root, fn, text);
   if (sup.length) facts.suppressed = [...new Set(sup)];
   return Object.keys(facts).length ? facts : undefined;
 }
