@@ -10,6 +10,8 @@
 // every output bit depend on every input bit.
 
 /** Multipliers of a group's four words (xxHash's 32-bit primes: odd, their bits spread). */
+import { folded } from './nameFold';
+
 export const WORD_MULTIPLIERS = [0x9e3779b1, 0x85ebca77, 0xc2b2ae3d, 0x27d4eb2f] as const;
 /** Multiplier of the length, the hash's starting value. */
 export const LENGTH_MULTIPLIER = 0x165667b1;
@@ -85,6 +87,19 @@ export function hasHash(bits: Uint32Array, mask: number, h: number): boolean {
     if ((bits[p >>> 5]! & (1 << (p & 31))) === 0) return false;
   }
   return true;
+}
+
+/** A text's filter as made: its bits, and whether a byte is 128 or more (the text is not all ASCII). */
+export interface FilterBits {
+  bits: Uint32Array;
+  high: boolean;
+}
+
+/** The filter of `text` (`mask` + 1 bits, folded unless `fold` is false) by the JS scanner. */
+export function filterOfJs(text: Uint8Array, mask: number, fold = true): FilterBits {
+  const bits = new Uint32Array((mask + 1) >>> 5);
+  const high = addIdentifiers(text, bits, mask);
+  return { bits: fold ? folded(bits) : bits, high };
 }
 
 /**

@@ -10,7 +10,8 @@
 // a synchronous compile of a module this small is allowed in a browser worker too); a host
 // without WebAssembly SIMD gets null and uses the JS scanner.
 import { block, br, br_if, declareLocals, i32, i32x4, i64, i8x16, local, loop, select, seq, v128, ValType, wasmModule, when, type Code } from '../wasm/encode';
-import { addIdentifiers as addIdentifiersJs, LENGTH_MULTIPLIER, MIX_MULTIPLIER, WORD_MULTIPLIERS } from './nameHash';
+import { foldedWords, MIN_WORDS, SAMPLE_WORDS } from './nameFold';
+import { filterOfJs, LENGTH_MULTIPLIER, MIX_MULTIPLIER, WORD_MULTIPLIERS, type FilterBits } from './nameHash';
 
 /**
  * Linear memory layout of one call: the byte map at 0 (mask + 1 bytes, a power of two of at least
@@ -24,9 +25,9 @@ const KEEP_BYTES = 8 << 20;
 /** A text that needs more memory than this is scanned by the JS loop (wasm32 memory ends at 4 GiB, and growing can fail). */
 const MAX_BYTES = 1 << 30;
 
-export interface WasmNameScanner {
-  /** Adds the identifiers of `text` to `bits` (cleared first, `mask` + 1 bits); true when a byte is 128 or more. */
-  addIdentifiers(text: Uint8Array, bits: Uint32Array, mask: number): boolean;
+export interface NameScanner {
+  /** The filter of `text`'s identifiers (`mask` + 1 bits; folded unless `fold` is false), and whether a byte is 128 or more. */
+  filterOf(text: Uint8Array, mask: number, fold?: boolean): FilterBits;
 }
 
 // The few WebAssembly APIs used: the project's type libraries (ES2022, Node) do not declare them.
@@ -39,16 +40,16 @@ interface WasmApi {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
-let shared: WasmNameScanner | null | undefined;
+let shared: NameScanner | null | undefined;
 
 /** The wasm scanner (made once), or null where WebAssembly or its SIMD is missing. */
-export function wasmNameScanner(): WasmNameScanner | null {
+export function wasmNameScanner(): NameScanner | null {
   if (shared === undefined) shared = newWasmNameScanner();
   return shared;
 }
 
 /** A scanner with its own instance, or null where WebAssembly or its SIMD is missing (or memory is big-endian: the filter is read as a Uint32Array). */
-export function newWasmNameScanner(): WasmNameScanner | null {
+export function newWasmNameScanner(): NameScanner | null {
   const wasm = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
   if (!wasm || new Uint8Array(Uint32Array.of(1).buffer)[0] !== 1) return null;
   const bytes = scannerModule();
@@ -61,8 +62,8 @@ export function newWasmNameScanner(): WasmNameScanner | null {
   return new Scanner(wasm, module);
 }
 
-class Scanner implements WasmNameScanner {
-  private instance: { memory: WasmMemory; addIdentifiers: (at: number, n: number, mask: number) => number } | null = null;
+class Scanner implements NameScanner {
+  private instance: Instance | null = null;
   /** Bytes from address 0 known to be zero. */
   private clean = 0;
 
@@ -71,18 +72,20 @@ class Scanner implements WasmNameScanner {
     private readonly module: object,
   ) {}
 
-  addIdentifiers(text: Uint8Array, bits: Uint32Array, mask: number): boolean {
+  filterOf(text: Uint8Array, mask: number, fold = true): FilterBits {
     const mapBytes = mask + 1;
-    const textAt = mapBytes + mapBytes / 8;
+    const bitsAt = mapBytes;
+    const textAt = bitsAt + mapBytes / 8;
     const need = textAt + text.length + PADDING;
-    if (need > MAX_BYTES) return addIdentifiersJs(text, bits, mask);
-    const { memory, addIdentifiers } = (this.instance ??= this.instantiate());
+    if (need > MAX_BYTES) return filterOfJs(text, mask, fold);
+    const wasm = (this.instance ??= this.instantiate());
+    const { memory } = wasm;
     if (memory.buffer.byteLength < need) {
       try {
         memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
       } catch {
         this.instance = null;
-        return addIdentifiersJs(text, bits, mask);
+        return filterOfJs(text, mask, fold);
       }
     }
     const mem = new Uint8Array(memory.buffer);
@@ -90,23 +93,44 @@ class Scanner implements WasmNameScanner {
     if (this.clean < mapBytes) mem.fill(0, this.clean, mapBytes);
     mem.set(text, textAt);
     mem.fill(0, textAt + text.length, need);
-    const high = addIdentifiers(textAt, text.length, mask) !== 0;
+    const high = wasm.addIdentifiers(textAt, text.length, mask) !== 0;
     this.clean = mapBytes;
-    bits.set(new Uint32Array(memory.buffer, mapBytes, bits.length));
+    const words = mapBytes >>> 5;
+    const kept = !fold || words <= MIN_WORDS ? words : foldedWords(words, wasm.popcount(bitsAt, Math.min(words, SAMPLE_WORDS)));
+    if (kept < words) wasm.fold(bitsAt, words, kept);
+    const bits = new Uint32Array(kept);
+    bits.set(new Uint32Array(memory.buffer, bitsAt, kept));
     if (memory.buffer.byteLength > KEEP_BYTES) this.instance = null;
-    return high;
+    return { bits, high };
   }
 
-  private instantiate() {
+  private instantiate(): Instance {
     this.clean = 0; // a new memory is all zero, but no length of it has been said to be
-    const exports = new this.wasm.Instance(this.module).exports;
-    return { memory: exports.memory as WasmMemory, addIdentifiers: exports.addIdentifiers as (at: number, n: number, mask: number) => number };
+    return new this.wasm.Instance(this.module).exports as unknown as Instance;
   }
 }
 
-/** The module's bytes: one exported function, addIdentifiers(text, n, mask) → high, and its memory. */
+/** The module's exports (scannerModule). */
+interface Instance {
+  memory: WasmMemory;
+  /** Marks the identifiers of the n bytes of text at `text` in the map and packs it into bits at mask + 1; 1 when a byte is 128 or more. */
+  addIdentifiers(text: number, n: number, mask: number): number;
+  /** The bits set in `words` 32-bit words at `at` (an even number of them). */
+  popcount(at: number, words: number): number;
+  /** Ors words [n, words) at `at` into [0, n), word i into word i mod n (n a multiple of 4 dividing `words`). */
+  fold(at: number, words: number, n: number): void;
+}
+
+/** The module's bytes: its functions (Instance) and memory. */
 export function scannerModule(): Uint8Array {
-  return wasmModule([{ name: 'addIdentifiers', params: [I32, I32, I32], results: [I32], locals: locals.types, body: scanText }], 1);
+  return wasmModule(
+    [
+      { name: 'addIdentifiers', params: [I32, I32, I32], results: [I32], locals: locals.types, body: scanText },
+      { name: 'popcount', params: [I32, I32], results: [I32], locals: [I32, I32], body: popcountWords },
+      { name: 'fold', params: [I32, I32, I32], locals: [I32, I32], results: [], body: foldWords },
+    ],
+    1,
+  );
 }
 
 const { i32: I32, i64: I64, v128: V128 } = ValType;
@@ -291,3 +315,39 @@ const scanText = seq(
   packMap,
   i32.ne(i8x16.bitmask(get(hi)), c32(0)),
 );
+
+// popcount(at, words): the words as i64 pairs.
+const popcountWords = (() => {
+  const [at, words, end, count] = [0, 1, 2, 3];
+  return seq(
+    set(end, i32.add(get(at), i32.shl(get(words), c32(2)))),
+    loop(
+      'words',
+      set(count, i32.add(get(count), i32.wrap_i64(i64.popcnt(i64.load(get(at)))))),
+      set(at, i32.add(get(at), c32(8))),
+      br_if('words', i32.lt_u(get(at), get(end))),
+    ),
+    get(count),
+  );
+})();
+
+// fold(at, words, n): each later block of n words ored into the first, 16 bytes at a time.
+const foldWords = (() => {
+  const [at, words, n, from, to] = [0, 1, 2, 3, 4];
+  return seq(
+    set(from, i32.add(get(at), i32.shl(get(n), c32(2)))),
+    set(words, i32.add(get(at), i32.shl(get(words), c32(2)))), // now the end
+    loop(
+      'blocks',
+      set(to, get(at)),
+      loop(
+        'block',
+        v128.store(get(to), v128.or(v128.load(get(to)), v128.load(get(from)))),
+        set(to, i32.add(get(to), c32(16))),
+        set(from, i32.add(get(from), c32(16))),
+        br_if('block', i32.lt_u(get(to), i32.add(get(at), i32.shl(get(n), c32(2))))),
+      ),
+      br_if('blocks', i32.lt_u(get(from), get(words))),
+    ),
+  );
+})();

@@ -2,8 +2,8 @@
 // known name (primitive or wrapper) as a whole word cannot contain a call site of it.
 // False positives (the name in a comment) only cost a parse; false negatives cannot happen for
 // names written literally. (A name built by token pasting, `x##alloc`, is not found: documented.)
-import { addIdentifiers, hasHash, identifierHash } from './nameHash';
-import { wasmNameScanner, type WasmNameScanner } from './nameScanWasm';
+import { filterOfJs, hasHash, identifierHash } from './nameHash';
+import { wasmNameScanner, type NameScanner } from './nameScanWasm';
 
 const cache = new Map<string, RegExp>();
 /** The names of each namesPattern regex and their NameFilter hashes (null: not an identifier, never ruled out), for `narrowed`. */
@@ -92,12 +92,9 @@ export class NameFilter {
     // "maybe" in 379 files (each then read again from disk and searched); with these, in 12.
     let size = 2048;
     while (size < 2 * bytes.length && size < 1 << 27) size <<= 1;
-    const bits = new Uint32Array(size >>> 5);
-    const mask = size - 1;
     // Every file of a scan passes here once (49 MB on the dense bench corpus).
-    const high = (scanner ??= wasmNameScanner() ?? jsScanner).addIdentifiers(bytes, bits, mask);
-    const kept = folded(bits);
-    return new NameFilter(kept, kept.length * 32 - 1, !high);
+    const { bits, high } = (scanner ??= wasmNameScanner() ?? jsScanner).filterOf(bytes, size - 1);
+    return new NameFilter(bits, bits.length * 32 - 1, !high);
   }
 
   /** False when the text surely does not contain the name (of this hash) as a whole identifier. */
@@ -122,48 +119,6 @@ export class NameFilter {
     for (let i = 0; i < hashes.length; i++) if (this.mayHave(hashes[i]!)) out.push(names[i]!);
     return out;
   }
-}
-
-/**
- * Most of a filter's bits are 0 after the pass: two bits per byte of text are room for every
- * identifier of a file made only of distinct names, and a C file repeats its names (the dense
- * bench corpus: 1.1 million distinct names per file summed over 49 MB, 17.3 MiB of filters,
- * 2–4% of bits set). The filter is kept folded in halves (OR of the two; a position p is then
- * found at p & mask, so nothing set is lost) while at most FOLD_DENSITY of its bits would be set:
- * ~7 MiB on that corpus, a few percent of a scan's peak RSS. A name is a false "maybe" with
- * probability density⁴ (4 probes): 1 in 10,000 at 10%, and a "maybe" is checked on the text.
- */
-const FOLD_DENSITY = 0.1;
-/** The smallest filter: 2,048 bits, as `of` makes for a small text. */
-const MIN_WORDS = 64;
-/** Words sampled for the density: the hash spreads the bits evenly, so a sample tells it. */
-const SAMPLE_WORDS = 1024;
-
-export function folded(bits: Uint32Array): Uint32Array {
-  const words = bits.length;
-  if (words <= MIN_WORDS) return bits;
-  const sample = Math.min(words, SAMPLE_WORDS);
-  let set = 0;
-  for (let i = 0; i < sample; i++) set += popcount(bits[i]!);
-  let density = set / (sample * 32);
-  let n = words;
-  for (;;) {
-    const next = 1 - (1 - density) * (1 - density);
-    if (n <= MIN_WORDS || next > FOLD_DENSITY) break;
-    density = next;
-    n >>>= 1;
-  }
-  if (n === words) return bits;
-  const out = bits.slice(0, n);
-  for (let i = n; i < words; i++) out[i & (n - 1)]! |= bits[i]!;
-  return out;
-}
-
-function popcount(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /** The hashes NameFilter uses, for names asked about often. */
@@ -191,6 +146,6 @@ let warmedUp = false;
 const WARM_UP_TEXT = 'static void *grow_buffer(struct buf *b, size_t n) { if (n > b->cap) b->data = realloc(b->data, n * 2 + 0x10); return b->data; }\n';
 
 const utf8 = new TextEncoder();
-const jsScanner: WasmNameScanner = { addIdentifiers };
+const jsScanner: NameScanner = { filterOf: filterOfJs };
 /** The scanner of every filter: wasm where the host has WebAssembly SIMD, else the JS loop. */
-let scanner: WasmNameScanner | undefined;
+let scanner: NameScanner | undefined;

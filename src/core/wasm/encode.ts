@@ -100,11 +100,13 @@ export const i32 = {
 
 export const i64 = {
   const: (n: number | bigint): Code => bytes(0x42, ...sleb(n)),
+  load: (addr: Code, offset = 0): Code => seq(addr, bytes(0x29, ...memarg(offset))),
   store: (addr: Code, value: Code): Code => seq(addr, value, bytes(0x37, ...memarg(0))),
   eqz: op([0x50]),
   ne: op([0x52]),
   clz: op([0x79]),
   ctz: op([0x7a]),
+  popcnt: op([0x7b]),
   add: op([0x7c]),
   sub: op([0x7d]),
   and: op([0x83]),

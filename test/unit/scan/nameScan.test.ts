@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { addHash, addIdentifiers, identifierHash } from '../../../src/core/scan/nameHash';
-import { newWasmNameScanner, scannerModule, type WasmNameScanner } from '../../../src/core/scan/nameScanWasm';
+import { folded } from '../../../src/core/scan/nameFold';
+import { addHash, addIdentifiers, filterOfJs, identifierHash } from '../../../src/core/scan/nameHash';
+import { newWasmNameScanner, scannerModule, type NameScanner } from '../../../src/core/scan/nameScanWasm';
 import { nameHashes, NameFilter } from '../../../src/core/scan/prefilter';
 
 /** A filter's size for `n` bytes, as NameFilter.of picks it. */
@@ -38,6 +39,11 @@ function* texts(): Generator<Uint8Array> {
     for (let i = 0; i < n; i++) b[i] = kind === 0 ? rand(256) : kind === 1 ? soup.charCodeAt(rand(soup.length)) : rand(24) === 0 ? 0x20 : 0x61 + rand(3);
     yield b;
   }
+  // Names repeated over 64 KiB: sparse enough to be folded many times.
+  const line = new TextEncoder().encode('alpha_1 = beta(gamma, 0x10); delta->epsilon[zeta] += eta_theta_iota_kappa_lambda_mu;\n');
+  const repeated = new Uint8Array(64 << 10);
+  for (let i = 0; i < repeated.length; i += line.length) repeated.set(line.subarray(0, Math.min(line.length, repeated.length - i)), i);
+  yield repeated;
   // One identifier of every length 1..200 starting at every offset around a chunk edge, and ending the text.
   for (let len = 1; len <= 200; len += len < 40 ? 1 : 17) {
     for (const at of [0, 1, 15, 16, 47, 48, 62, 63, 64, 65, 127, 128]) {
@@ -65,19 +71,28 @@ describe('name filter scanners (JS and WebAssembly)', () => {
     assert.ok(count > 1000);
   });
 
-  it('the wasm scanner sets exactly the bits the JS scanner sets, and says the same about high bytes', () => {
+  it('the wasm scanner sets exactly the bits the JS scanner sets, says the same about high bytes, and folds the same', () => {
     const scanner = wasm!;
     let count = 0;
+    let foldedSome = 0;
     for (const text of texts()) {
-      assert.deepEqual(bitsBy((t, b, m) => scanner.addIdentifiers(t, b, m), text), bitsBy(addIdentifiers, text), `text ${count} (${text.length} bytes)`);
+      const mask = filterSize(text.length) - 1;
+      const js = bitsBy(addIdentifiers, text);
+      assert.deepEqual(scanner.filterOf(text, mask, false), js, `text ${count} (${text.length} bytes)`);
+      const kept = scanner.filterOf(text, mask);
+      assert.deepEqual(kept, { bits: folded(js.bits), high: js.high }, `text ${count} folded`);
+      assert.deepEqual(kept, filterOfJs(text, mask));
+      if (kept.bits.length < js.bits.length) foldedSome++;
       count++;
     }
+    assert.ok(foldedSome >= 30, `${foldedSome} texts folded`);
   });
 
   it('numbers and names glued to them are not identifiers, in both', () => {
     const text = new TextEncoder().encode('x = 0x1f + 12ab + 9_lives; my_realloc(p, n)');
-    for (const scan of [addIdentifiers, (t: Uint8Array, b: Uint32Array, m: number) => wasm!.addIdentifiers(t, b, m)] as const) {
-      const { bits } = bitsBy(scan, text);
+    const mask = filterSize(text.length) - 1;
+    for (const scan of [(t: Uint8Array) => filterOfJs(t, mask), (t: Uint8Array) => wasm!.filterOf(t, mask)]) {
+      const { bits } = scan(text);
       const has = (name: string) => {
         const probe = new Uint32Array(bits.length);
         const size = bits.length * 32;
@@ -96,12 +111,16 @@ describe('name filter scanners (JS and WebAssembly)', () => {
     for (let i = 0; i < big.length - 16; i += 4099) big.set(new TextEncoder().encode(`name${i}`), i);
     big[big.length - 1] = 0xe9;
     const small = new TextEncoder().encode('void *grow(void *p) { return xrealloc(p, 2); }');
-    for (const text of [small, big, small]) assert.deepEqual(bitsBy((t, b, m) => scanner.addIdentifiers(t, b, m), text), bitsBy(addIdentifiers, text));
+    for (const text of [small, big, small]) {
+      const mask = filterSize(text.length) - 1;
+      assert.deepEqual(scanner.filterOf(text, mask, false), filterOfJs(text, mask, false));
+      assert.deepEqual(scanner.filterOf(text, mask), filterOfJs(text, mask));
+    }
   });
 
   it('without WebAssembly there is no wasm scanner, and NameFilter still works', () => {
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly')!;
-    let scanner: WasmNameScanner | null;
+    let scanner: NameScanner | null;
     try {
       delete (globalThis as { WebAssembly?: unknown }).WebAssembly;
       scanner = newWasmNameScanner();

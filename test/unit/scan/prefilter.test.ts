@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { folded, mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from '../../../src/core/scan/prefilter';
+import { folded } from '../../../src/core/scan/nameFold';
+import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed } from '../../../src/core/scan/prefilter';
 import { dirnameOf, joinPath } from '../../../src/core/scan/paths';
 import { quotedIncludes } from '../../../src/core/scan/shard';
 
