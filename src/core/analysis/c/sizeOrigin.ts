@@ -362,9 +362,8 @@ function constObjectNames(text: string): string[] {
   let matchedTo = 0;
   let tried = -1;
   for (let at = text.indexOf('const'); at >= 0; at = text.indexOf('const', at + 5)) {
-    let ls = at;
-    while (ls > 0 && !isLineEnd(text.charCodeAt(ls - 1))) ls--;
-    if (ls < matchedTo || ls === tried) continue; // inside the last match (its `[…]` may span lines), or a line tried
+    const ls = lineOpening(text, at);
+    if (ls < 0 || ls < matchedTo || ls === tried) continue; // inside the last match (its `[…]` may span lines), or a line tried
     tried = ls;
     CONST_OBJECT.lastIndex = ls;
     const m = CONST_OBJECT.exec(text);
@@ -373,6 +372,15 @@ function constObjectNames(text: string): string[] {
     matchedTo = CONST_OBJECT.lastIndex;
   }
   return out;
+}
+
+/** The start of the line when the `const` at `at` opens it, alone or after `static` and blanks; else -1. */
+function lineOpening(text: string, at: number): number {
+  const starts = (i: number) => i === 0 || isLineEnd(text.charCodeAt(i - 1));
+  if (starts(at)) return at;
+  let k = at;
+  while (k > 0 && (text.charCodeAt(k - 1) === 32 || text.charCodeAt(k - 1) === 9)) k--;
+  return k < at && k >= 6 && text.startsWith('static', k - 6) && starts(k - 6) ? k - 6 : -1;
 }
 
 /** Where a multi-line `^` sees a line end. */
