@@ -116,6 +116,28 @@ describe('lazy header symbols', () => {
     assert.deepEqual([...lazy.macros.keys()], ['CHUNK']);
   });
 
+  it('asks a parse for a global or an inline helper only when the name is written outside function bodies', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = 'static inline unsigned long twice(unsigned long n) { return n * 2; }\nstatic unsigned long count_all(void) { unsigned long local_only = 3; return local_only; }\nint counter;\n';
+    let parses = 0;
+    const lazy = lazyHeaderSymbols('g.h', text, () => {
+      parses++;
+      const tree = parser.parse(text)!;
+      try {
+        return collectSymbols(tree.rootNode, 'g.h');
+      } finally {
+        tree.delete();
+      }
+    });
+    assert.equal(lazy.globals.get('local_only'), undefined);
+    assert.equal(lazy.inlineFunctions.has('local_only'), false);
+    assert.equal(lazy.globals.has('absent_everywhere'), false);
+    assert.equal(parses, 0, 'a word only inside a body, or nowhere, needs no parse');
+    assert.equal(lazy.inlineFunctions.has('twice'), true);
+    assert.equal(parses, 1);
+    assert.equal(lazy.globals.has('counter'), true);
+  });
+
   it('parses for a type or macro only the items that can define it, with the same answers as the whole text', async () => {
     const parser = await createCParser(grammarFiles);
     const text = [
