@@ -6,7 +6,8 @@ import { createCParser } from '../../../src/core/analysis/c/parser';
 import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
 import { definedNames, definedTypes, lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
-import { collectSymbols } from '../../../src/core/analysis/c/symbols';
+import { collectSymbols, type FileSymbols } from '../../../src/core/analysis/c/symbols';
+import type { Parser } from 'web-tree-sitter';
 import { PreparedText } from '../../../src/core/analysis/c/treeText';
 
 const src = `#include <stdlib.h>
@@ -20,6 +21,16 @@ void *grow(void *p) {
 }
 int main(void) { return quiet(1); }
 `;
+
+/** The symbols of `text` parsed whole. */
+function symbolsOf(parser: Parser, file: string, text: string): FileSymbols {
+  const tree = parser.parse(text)!;
+  try {
+    return collectSymbols(tree.rootNode, file);
+  } finally {
+    tree.delete();
+  }
+}
 
 describe('partial parsing regions', () => {
   it('finds function bodies past strings, characters, comments and directives', () => {
@@ -90,15 +101,7 @@ describe('lazy header symbols', () => {
     const parser = await createCParser(grammarFiles);
     const text = '#include "other.h"\n#define CHUNK (4 * 4096)\nenum { SLOTS = 8 };\nstruct node { int a; long b; };\nvoid *grow(void *p, unsigned long n);\n';
     let parses = 0;
-    const lazy = lazyHeaderSymbols('h.h', text, () => {
-      parses++;
-      const tree = parser.parse(text)!;
-      try {
-        return collectSymbols(tree.rootNode, 'h.h');
-      } finally {
-        tree.delete();
-      }
-    });
+    const lazy = lazyHeaderSymbols('h.h', text, () => (parses++, symbolsOf(parser, 'h.h', text)));
     assert.deepEqual(lazy.includes, ['other.h']);
     // `newsize` is in no #define and no word of the text; `n` is a word but not a macro.
     assert.equal(lazy.macros.get('newsize'), undefined);
@@ -120,22 +123,14 @@ describe('lazy header symbols', () => {
     const parser = await createCParser(grammarFiles);
     const text = 'static inline unsigned long twice(unsigned long n) { return n * 2; }\nstatic unsigned long count_all(void) { unsigned long local_only = 3; return local_only; }\nint counter;\n';
     let parses = 0;
-    const lazy = lazyHeaderSymbols('g.h', text, () => {
-      parses++;
-      const tree = parser.parse(text)!;
-      try {
-        return collectSymbols(tree.rootNode, 'g.h');
-      } finally {
-        tree.delete();
-      }
-    });
-    assert.equal(lazy.globals.get('local_only'), undefined);
-    assert.equal(lazy.inlineFunctions.has('local_only'), false);
-    assert.equal(lazy.globals.has('absent_everywhere'), false);
+    const lazy = lazyHeaderSymbols('g.h', text, () => (parses++, symbolsOf(parser, 'g.h', text)));
+    assert.equal(lazy.globals!.get('local_only'), undefined);
+    assert.equal(lazy.inlineFunctions!.has('local_only'), false);
+    assert.equal(lazy.globals!.has('absent_everywhere'), false);
     assert.equal(parses, 0, 'a word only inside a body, or nowhere, needs no parse');
-    assert.equal(lazy.inlineFunctions.has('twice'), true);
+    assert.equal(lazy.inlineFunctions!.has('twice'), true);
     assert.equal(parses, 1);
-    assert.equal(lazy.globals.has('counter'), true);
+    assert.equal(lazy.globals!.has('counter'), true);
   });
 
   it('parses for a type or macro only the items that can define it, with the same answers as the whole text', async () => {
