@@ -3,6 +3,7 @@
 import { runAll } from './harness';
 import './extension.test';
 import './panel.test';
+import './nameFilter.test';
 
 export async function run(): Promise<void> {
   const { failed } = await runAll();
