@@ -65,6 +65,9 @@ export function newWasmNameScanner(): NameScanner | null {
 
 class Scanner implements NameScanner {
   private instance: Instance | null = null;
+  /** Views of the instance's memory, made again when it grows (asking a Memory for its buffer costs more than a small file's scan). */
+  private bytes = new Uint8Array(0);
+  private words = new Uint32Array(0);
   /** Bytes from address 0 known to be zero. */
   private clean = 0;
 
@@ -80,16 +83,16 @@ class Scanner implements NameScanner {
     const need = textAt + text.length + PADDING;
     if (need > MAX_BYTES) return filterOfJs(text, mask, fold);
     const wasm = (this.instance ??= this.instantiate());
-    const { memory } = wasm;
-    if (memory.buffer.byteLength < need) {
+    if (this.bytes.length < need) {
       try {
-        memory.grow(Math.ceil((need - memory.buffer.byteLength) / 65536));
+        wasm.memory.grow(Math.ceil((need - this.bytes.length) / 65536));
       } catch {
         this.instance = null;
         return filterOfJs(text, mask, fold);
       }
+      this.viewMemory(wasm.memory);
     }
-    const mem = new Uint8Array(memory.buffer);
+    const mem = this.bytes;
     // The map must start all zero: the scan leaves it so, but a bigger map reaches over the last text.
     if (this.clean < mapBytes) mem.fill(0, this.clean, mapBytes);
     mem.set(text, textAt);
@@ -99,15 +102,21 @@ class Scanner implements NameScanner {
     const words = mapBytes >>> 5;
     const kept = !fold || words <= MIN_WORDS ? words : foldedWords(words, wasm.popcount(bitsAt, Math.min(words, SAMPLE_WORDS)));
     if (kept < words) wasm.fold(bitsAt, words, kept);
-    const bits = new Uint32Array(kept);
-    bits.set(new Uint32Array(memory.buffer, bitsAt, kept));
-    if (memory.buffer.byteLength > KEEP_BYTES) this.instance = null;
+    const bits = this.words.slice(bitsAt >>> 2, (bitsAt >>> 2) + kept);
+    if (mem.length > KEEP_BYTES) this.instance = null;
     return { bits, high };
   }
 
   private instantiate(): Instance {
     this.clean = 0; // a new memory is zero: clearing its map once more is cheap and keeps this simple
-    return new this.wasm.Instance(this.module).exports as unknown as Instance;
+    const instance = new this.wasm.Instance(this.module).exports as unknown as Instance;
+    this.viewMemory(instance.memory);
+    return instance;
+  }
+
+  private viewMemory(memory: WasmMemory): void {
+    this.bytes = new Uint8Array(memory.buffer);
+    this.words = new Uint32Array(memory.buffer);
   }
 }
 
