@@ -12,7 +12,7 @@ import { declaredNoReturn } from '../analysis/c/noReturn';
 import { directiveOperands, quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
 import { NameFilter } from './prefilter';
-import { fileLayout, functionBodies, itemsMatching, mergeRanges, type Body, type FileLayout, type TextRange } from './regions';
+import { conditionalsAround, fileLayout, functionBodies, itemsMatching, mergeRanges, type Body, type FileLayout, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
 
@@ -249,8 +249,8 @@ function directivesOf(text: string, fixed: readonly TextRange[]): TextRange[] {
  * FileSymbols for `text` whose maps parse it (through `build`) only when a name could be in it.
  * With `parseRanges`, a lookup parses only the top-level items that spell the name (a struct's
  * definition, a typedef, the `#define`s of a macro: every definition of a name spells it), with
- * the conditional directives around them, instead of the whole text: looking up one struct of a
- * 4,000-line header parses that struct.
+ * the conditional directives around them (conditionalsAround), instead of the whole text:
+ * looking up one struct of a 4,000-line header parses that struct.
  */
 export function lazyHeaderSymbols(
   file: string,
@@ -292,7 +292,8 @@ export function lazyHeaderSymbols(
       hit = byItems.get(parsed);
       if (!hit) {
         directives ??= directivesOf(text, layout.fixed);
-        hit = parseRanges((prepared ??= new PreparedText(text)), mergeRanges([...directives, ...items.map((k) => all[k]!)]));
+        const chosen = items.map((k) => all[k]!);
+        hit = parseRanges((prepared ??= new PreparedText(text)), mergeRanges([...conditionalsAround(text, directives, chosen), ...chosen]));
         byItems.set(parsed, hit);
       }
       byWord.set(lookup, hit);

@@ -208,6 +208,50 @@ function scanLayout(text: string): FileLayout | null {
   return { items, fixed };
 }
 
+/**
+ * Of `directives` (a layout's conditional directive lines, in text order), those a parse of
+ * `items` (sorted, none overlapping a directive) needs: every line of an `#if … #endif` group that
+ * holds one of them (its conditions), and every line that pairs with no other among `directives`
+ * (an `#ifdef __cplusplus` whose `#endif` is inside an item). A group around none of the items is
+ * a run of lines balanced among themselves with nothing else parsed between them: leaving it out
+ * changes nothing else, and git-compat-util.h has 259 such lines where one lookup reads a few items.
+ */
+export function conditionalsAround(text: string, directives: readonly TextRange[], items: readonly TextRange[]): TextRange[] {
+  const keep = new Uint8Array(directives.length);
+  const open: { members: number[]; itemsBefore: number }[] = [];
+  let k = 0; // items before the current directive
+  for (let d = 0; d < directives.length; d++) {
+    const at = directives[d]!.start;
+    while (k < items.length && items[k]!.start < at) k++;
+    const kind = conditionalKind(text, at);
+    if (kind === 'open') {
+      open.push({ members: [d], itemsBefore: k });
+      continue;
+    }
+    const group = open[open.length - 1];
+    if (!group) {
+      keep[d] = 1; // its group starts inside an item
+      continue;
+    }
+    group.members.push(d);
+    if (kind === 'close') {
+      open.pop();
+      if (k > group.itemsBefore) for (const m of group.members) keep[m] = 1;
+    }
+  }
+  // Groups whose `#endif` is inside an item.
+  for (const group of open) for (const m of group.members) keep[m] = 1;
+  return directives.filter((_, d) => keep[d] === 1);
+}
+
+/** `#if`, `#ifdef`, `#ifndef` open a group, `#endif` closes it; `#elif…`/`#else` go on with it. */
+function conditionalKind(text: string, hash: number): 'open' | 'close' | 'middle' {
+  let i = hash + 1;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.startsWith('endif', i)) return 'close';
+  return text.startsWith('if', i) ? 'open' : 'middle';
+}
+
 /** Merges sorted-or-not ranges into sorted, non-overlapping ones. */
 export function mergeRanges(ranges: TextRange[]): TextRange[] {
   const sorted = [...ranges].sort((a, b) => a.start - b.start);

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bodiesWithout, fileLayout, functionBodies, includedRanges, itemsMatching, mergeRanges } from '../../../src/core/scan/regions';
+import { bodiesWithout, conditionalsAround, fileLayout, functionBodies, includedRanges, itemsMatching, mergeRanges } from '../../../src/core/scan/regions';
 import { parseSymbolsIn } from '../../../src/core/scan/headers';
 import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
@@ -209,6 +209,50 @@ describe('lazy header symbols', () => {
     assert.deepEqual(itemsMatching(text, layout.items, /\bhead\b/), [], 'a comment between items is in none');
     assert.equal(fileLayout('void f() { if (x) { }'), null, 'unbalanced braces: parse whole');
     assert.deepEqual(mergeRanges([{ start: 10, end: 20 }, { start: 0, end: 5 }, { start: 15, end: 30 }]), [{ start: 0, end: 5 }, { start: 10, end: 30 }]);
+  });
+
+  it('keeps the conditionals of the groups around the parsed items, and every line that pairs with none', () => {
+    const text = [
+      'int split',
+      '#ifdef PACKED',
+      ';',
+      '#endif', // its #ifdef is inside the declaration: unpaired, kept
+      '#ifndef GUARD_H',
+      '#if defined(X)', // nothing parsed inside: dropped with its #elif and #endif
+      'int unrelated;',
+      '#elif defined(Y)',
+      '#if Z', // nested, empty of parsed items: dropped
+      '#endif',
+      '#endif',
+      '#if WIDE',
+      'long wanted;',
+      '#else',
+      '#if INNER', // nested around nothing: dropped
+      'int other;',
+      '#endif',
+      'int wanted_too;',
+      '#endif',
+      '#endif',
+      '#if LONG_IDS', // its #else and #endif are inside the declaration: unpaired, kept
+      'long id',
+      '#else',
+      'int id',
+      '#endif',
+      ';',
+      '',
+    ].join('\n');
+    const layout = fileLayout(text)!;
+    const directives = layout.fixed.filter((r) => text[r.start] === '#');
+    const line = (r: { start: number; end: number }) => text.slice(r.start, r.end).split('\n')[0];
+    const items = itemsMatching(text, layout.items, /\bwanted\w*\b/).map((k) => layout.items[k]!);
+    assert.deepEqual(items.map(line), ['long wanted;', 'int wanted_too;']);
+    assert.deepEqual(conditionalsAround(text, directives, items).map(line), ['#endif', '#ifndef GUARD_H', '#if WIDE', '#else', '#endif', '#endif', '#if LONG_IDS']);
+    // No item: only the unpaired lines.
+    assert.deepEqual(conditionalsAround(text, directives, []).map(line), ['#endif', '#if LONG_IDS']);
+    // Every item: every line but those of the group around none (`#if Z`).
+    const all = conditionalsAround(text, directives, layout.items);
+    assert.equal(all.length, directives.length - 2);
+    assert.ok(!all.map(line).includes('#if Z'));
   });
 
   it('reads symbols of items parsed apart, an inline helper included, when the parse starts mid-file', async () => {
