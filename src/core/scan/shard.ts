@@ -18,7 +18,7 @@ import { asciiSourceProblem, decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, warmUpNameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
-import { callPattern, countCalls } from './callCount';
+import { callNames, countCalls } from './callCount';
 import { fileLayout, itemsMatching, mergeRanges, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
@@ -356,7 +356,7 @@ export class ScanShard {
       let loops = false;
       // The filter names the few helpers a file may call; the text is read only for those.
       const maybe = f.filter.candidates(countedNames, countedHashes);
-      const counted = maybe.length ? callPattern(maybe) : null;
+      const counted = maybe.length ? callNames(maybe) : null;
       if (counted) {
         for (const [name, n] of countCalls(f.text, counted)) {
           helperCalls.push([f.ref.rel, name, n]);
@@ -364,8 +364,8 @@ export class ScanShard {
         }
       }
       const own = localHelpers.get(f.ref.rel) ?? [];
-      const ownPattern = own.length ? callPattern(own.map((h) => h.name)) : null;
-      if (ownPattern) for (const [name, n] of countCalls(f.text, ownPattern)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
+      const ownNames = own.length ? callNames(own.map((h) => h.name)) : null;
+      if (ownNames) for (const [name, n] of countCalls(f.text, ownNames)) helperCalls.push([f.ref.rel, `${f.ref.rel}\u0000${name}`, n]);
       const wanted = f.mentioned || (pattern !== null && this.mayName(f, untestedHashes) && mentionsAny(f.text, pattern, f.filter));
       if (f.encodingNote) {
         if (wanted) errors.push({ file: f.ref.rel, message: f.encodingNote });
