@@ -56,6 +56,11 @@ export class HeaderResolver {
     return this.closure(path, text).map((r) => r.path);
   }
 
+  /** The text of `path` if it was read as a header (kept with its symbols): a caller need not read it again. */
+  textOf(path: string): string | undefined {
+    return this.cache.get(path)?.text;
+  }
+
   /** Forgets what is known about `path` (its text changed, or it appeared or went away). */
   forget(path: string): void {
     this.cache.delete(path);

@@ -149,6 +149,11 @@ class Loaded {
     return (this.body ??= this.reload());
   }
 
+  /** The text if the file holds it now (not let go, read as it was), else null: never reads. */
+  get heldText(): string | null {
+    return this.lang === 'c' && !this.failed ? this.body : null;
+  }
+
   /** The text as the parses of its parts want it (rewritten once, line starts once). */
   get parseText(): PreparedText {
     return (this.prepared ??= new PreparedText(this.text));
@@ -165,6 +170,8 @@ class Loaded {
 
 export class ScanShard {
   private readonly files: Loaded[] = [];
+  /** The files by reader path: a header the include resolver asks for may be one the shard holds. */
+  private readonly byPath = new Map<string, Loaded>();
   private parser: Parser | null = null;
   private headerResolver: HeaderResolver | null = null;
   private readonly parsed = new Set<string>();
@@ -223,7 +230,7 @@ export class ScanShard {
         if (note) {
           const f = new Loaded(ref, lang, '', NameFilter.of(''), () => '');
           f.note = note;
-          this.files.push(f);
+          this.add(f);
           continue;
         }
       }
@@ -237,7 +244,7 @@ export class ScanShard {
           continue;
         }
         const f: Loaded = new Loaded(ref, lang, null, filter, () => this.reread(f));
-        this.files.push(f);
+        this.add(f);
         continue;
       }
       const decoded = decodeSource(data, this.options.maxFileSize);
@@ -250,7 +257,7 @@ export class ScanShard {
       // Which names a C file spells is known only once the wrapper rounds are done (callSites).
       if (decoded.note && lang === 'c') f.encodingNote = decoded.note;
       f.release();
-      this.files.push(f);
+      this.add(f);
     }
     return { errors, files: files.length, bytes };
   }
@@ -435,6 +442,7 @@ export class ScanShard {
   dispose(): void {
     for (const f of this.files) f.tree?.delete();
     this.files.length = 0;
+    this.byPath.clear();
     this.parser?.delete();
     this.parser = null;
   }
@@ -475,8 +483,18 @@ export class ScanShard {
     return f.filter.mayHaveAny(hashes);
   }
 
-  /** A released file's text, read again; if it cannot be read as it was, the file is skipped with why. */
+  private add(f: Loaded): void {
+    this.files.push(f);
+    this.byPath.set(f.ref.path, f);
+  }
+
+  /**
+   * A released file's text, read again; if it cannot be read as it was, the file is skipped with
+   * why. A header the include resolver read is not read again: the resolver keeps its text.
+   */
   private reread(f: Loaded): string {
+    const kept = this.headerResolver?.textOf(f.ref.path);
+    if (kept !== undefined) return kept;
     try {
       const data = this.reader.read(f.ref.path, this.options.maxFileSize);
       const decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;
@@ -536,6 +554,9 @@ export class ScanShard {
     return (this.headerResolver ??= new HeaderResolver(
       this.options,
       (path) => {
+        // A file of the shard that holds its text (it has a tree) is not read again.
+        const held = this.byPath.get(path)?.heldText;
+        if (held != null) return this.parser ? held : null;
         try {
           const data = this.reader.read(path, this.options.maxFileSize);
           const decoded = data instanceof Uint8Array ? decodeSource(data, this.options.maxFileSize) : null;

@@ -132,6 +132,28 @@ void use(void) { buf = grow2(buf); }
     assert.match(s.newSize?.note ?? '', /CHUNK/);
   });
 
+  it('reads a header the shard holds, or the include resolver read, no more than once more', async () => {
+    const r = await scan({
+      // Before its header in the call-site pass: the resolver reads both headers for CHUNK and STEP.
+      '/p/a.c': [
+        '#include <stdlib.h>', '#include "sizes.h"', '#include "step.h"', 'static char *buf;', 'static size_t cap = 8;',
+        'void grow_all(void) { cap *= 2; buf = realloc(buf, cap); }',
+        'void first(void) { buf = realloc(buf, CHUNK * 2); buf = realloc(buf, STEP * 4); }', '',
+      ].join('\n'),
+      // Released after load; read again to count its grow_all: the resolver has its text by then.
+      '/p/sizes.h': '#define CHUNK 64\nvoid grow_all(void);\n',
+      // A realloc: it has a tree and holds its text from the first round to its call-site pass.
+      '/p/step.h': '#include <stdlib.h>\n#define STEP 32\nstatic char *g;\nstatic void step_once(void) { g = realloc(g, STEP); }\n',
+      '/p/b.c': '#include "sizes.h"\nvoid use(void) { grow_all(); grow_all(); }\n',
+    });
+    const a = r.sites.filter((x) => x.file === 'a.c' && x.enclosingFunction === 'first');
+    assert.deepEqual(a.map((x) => x.newSize?.bytes), [128, 128]);
+    assert.equal(r.sites.find((x) => x.enclosingFunction === 'grow_all')?.callers, 2);
+    const readsOf = (p: string) => r.reads.filter((x) => x === p).length;
+    // sizes.h: load, the resolver; step.h: load, the first round (a realloc: it is parsed).
+    assert.deepEqual([readsOf('/p/sizes.h'), readsOf('/p/step.h')], [2, 2]);
+  });
+
   it('goes on past bad files and lists each problem', async () => {
     const r = await scan(
       {
