@@ -1,0 +1,123 @@
+// The text guards of a header's lookups (lazySymbols.ts): each says "maybe" for every name its map
+// can hold. Read from the words the text spells rather than by regexes tried at every position —
+// with the answers of those regexes, which a missed name would silently turn into "unknown" sizes.
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { constNames, definedNames, definedTypes } from '../../../src/core/scan/lazySymbols';
+import { directiveOperands, projectIncludes } from '../../../src/core/scan/paths';
+import { functionBodies, type Body } from '../../../src/core/scan/regions';
+
+/** What constNames answered with one lazy regex per stretch between bodies. */
+function constNamesByRegex(text: string, bodies: Body[] | null): Set<string> {
+  const out = new Set<string>();
+  let at = 0;
+  for (const b of [...(bodies ?? []), { start: text.length, end: text.length }]) {
+    for (const m of text.slice(at, b.start).matchAll(/\bconst\b[^;={}()]*?([A-Za-z_]\w*)\s*(?:\[[^\]]*\]\s*)?=(?!=)/g)) out.add(m[1]!);
+    at = b.end;
+  }
+  return out;
+}
+
+/** What definedTypes answered with a regex for the tags and one for `typedef`. */
+function definedTypesByRegex(text: string): Set<string> {
+  const out = new Set(Array.from(text.matchAll(/\b(struct|union|enum)\s+([A-Za-z_]\w*)\s*\{/g), (m) => `${m[1]} ${m[2]}`));
+  for (const m of text.matchAll(/\btypedef\b/g)) {
+    let depth = 0;
+    let end = m.index + 7;
+    for (; end < text.length; end++) {
+      const c = text[end];
+      if (c === '{' || c === '(' || c === '[') depth++;
+      else if (c === '}' || c === ')' || c === ']') depth--;
+      else if (c === ';' && depth <= 0) break;
+    }
+    const decl = text.slice(m.index + 7, end);
+    for (const f of decl.matchAll(/\(\s*\*\s*([A-Za-z_]\w*)\s*\)/g)) out.add(f[1]!);
+    let flat = '';
+    let level = 0;
+    for (const c of decl) {
+      if (c === '{' || c === '[') level++;
+      else if (c === '}' || c === ']') level--;
+      else if (level === 0) flat += c;
+    }
+    for (const n of flat.replace(/\([^()]*\)/g, ' ').matchAll(/([A-Za-z_]\w*)\s*(?=,|$)/g)) out.add(n[1]!);
+  }
+  return out;
+}
+
+const sorted = (s: Set<string>) => [...s].sort();
+
+describe('header lookup guards', () => {
+  it('names the const objects with an initializer outside function bodies, and nothing else', () => {
+    const text = [
+      'static const size_t CHUNK = 4096;',
+      'const char *const names[] = { "a" };',
+      'const int grid [ 4 ]\t= { 0 };',
+      'int f(const int e) { const int local = 2; return e; }',
+      'const int cmp == 1;', // a comparison, no initializer
+      'const int twice[2][2] = { 0 };', // two brackets: the regex never read these
+      'xconst int glued = 1;',
+      'const int spaced\u00a0= 1;', // \s includes the no-break space
+      'const_t notkw = 1;',
+      'const struct pool *const shared = &p; const long tail = 1;',
+      'const',
+    ].join('\n');
+    const bodies = functionBodies(text);
+    assert.deepEqual(sorted(constNames(text, bodies)), ['CHUNK', 'grid', 'names', 'shared', 'spaced', 'tail']);
+    assert.deepEqual(sorted(constNames(text, bodies)), sorted(constNamesByRegex(text, bodies)));
+    // Without bodies (braces that do not balance), the whole text is one stretch.
+    assert.ok(constNames(text, null).has('local'));
+  });
+
+  it('constNames answers as the lazy regex did on any text and bodies (property)', () => {
+    const piece = fc.constantFrom(
+      'const', 'static', 'int', 'char', '*', 'x', 'y1', '_N', '=', '==', '[', ']', '4', ';', '{', '}', ',', '(', ')', 'constx', 'xconst',
+      ' ', '\t', '\n', '\u00a0', '\u2028', 'é', 'const int z = 1;', 'static const long w[] =', 'f(void) { const int q = 2; }',
+      'const a[', '] =', 'const b ', '= 1', '=',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 4 }), (parts, cuts) => {
+        const text = parts.join('');
+        // The text's own bodies, and made-up ones: stretches that end mid-word or mid-match.
+        const made = [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b);
+        const bodies: Body[] = [];
+        for (let k = 0; k + 1 < made.length; k += 2) bodies.push({ start: made[k]!, end: made[k + 1]!, inline: false });
+        for (const b of [functionBodies(text), bodies, null]) assert.deepEqual(sorted(constNames(text, b)), sorted(constNamesByRegex(text, b)), JSON.stringify({ text, b }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads directive names and include operands as the multi-line regexes did on any text (property)', () => {
+    const piece = fc.constantFrom(
+      '#', '##', ' ', '\t', '\n', '\r', '\u2028', 'define', 'include', 'defined', 'A', '_b1', '9', '"', '<', '>', '/', 'x.h', 'd/y.h',
+      '#define N 1\n', '  #  include "z.h"\n', '#include <s/t.h>\n', '/* #define C */',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const defines = new Set(Array.from(text.matchAll(/^[ \t]*#[ \t]*define[ \t]+([A-Za-z_][A-Za-z0-9_]*)/gm), (m) => m[1]!));
+        assert.deepEqual(sorted(definedNames(text)), sorted(defines), JSON.stringify(text));
+        const operands = Array.from(text.matchAll(/^[ \t]*#[ \t]*include[ \t]*/gm), (m) => m.index + m[0].length);
+        assert.deepEqual(Array.from(directiveOperands(text, 'include'), (d) => d.at), operands, JSON.stringify(text));
+        const quoted = Array.from(text.matchAll(/^[ \t]*#[ \t]*include[ \t]*"([^"\n]+)"/gm), (m) => m[1]!);
+        const angle = Array.from(text.matchAll(/^[ \t]*#[ \t]*include[ \t]*<([^>\n]+\/[^>\n]+)>/gm), (m) => `<${m[1]!.trim()}`);
+        assert.deepEqual(projectIncludes(text), [...quoted, ...angle], JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads the type names a text defines as the regexes did on any text (property)', () => {
+    const piece = fc.constantFrom(
+      'struct', 'union', 'enum', 'typedef', 'xstruct', 'enumx', ' ', '\t', '\n', '\u00a0', '\u2028', 'a', '_b2', '9c', '{', '}', '(', ')', '[', ']',
+      '*', ',', ';', '/* c */', 'typedef struct s { int x; } s_t;', 'typedef int (*fn)(void);', 'struct t {', 'enum e {',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        assert.deepEqual(sorted(definedTypes(text)), sorted(definedTypesByRegex(text)), JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
