@@ -331,12 +331,12 @@ function itemCanDefine(text: string, item: TextRange, kind: ItemKind, key: strin
     last = m.index;
   }
   if (first < 0) return false;
-  if (kind === 'type' && key.includes(' ')) {
-    const brace = text.lastIndexOf('{', item.end - 1);
-    return brace > first;
-  }
-  const keyword = text.indexOf(kind === 'macro' ? 'define' : 'typedef', item.start);
-  return keyword >= 0 && keyword < last;
+  // Searched within the item: a search of the text from it runs on to the next `{` or keyword
+  // anywhere (redis's server.h: 463 prototypes of `client`, 13.7 M characters searched past
+  // items for keywords and 6.7 M before them for braces on the dense corpus).
+  if (kind === 'type' && key.includes(' ')) return text.slice(first + 1, item.end).includes('{');
+  // (A keyword that starts before the name ends before it: the name is a whole word.)
+  return text.slice(item.start, last).includes(kind === 'macro' ? 'define' : 'typedef');
 }
 
 /** The conditional directives of `fixed` (not its comments, which hold no symbol). */
