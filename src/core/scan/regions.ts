@@ -264,6 +264,18 @@ export function mergeRanges(ranges: TextRange[]): TextRange[] {
   return out;
 }
 
+/** The first index from `from` where the identifier `word` stands whole (`\bword\b`), or -1. */
+export function wordIndex(text: string, word: string, from: number): number {
+  for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
+    if ((at === 0 || !isWordCode(text.charCodeAt(at - 1))) && !isWordCode(text.charCodeAt(at + word.length))) return at;
+  }
+  return -1;
+}
+
+function isWordCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
 /** Indexes of the items that contain a match of `pattern` (any flags; run globally). */
 export function itemsMatching(text: string, items: readonly TextRange[], pattern: RegExp): number[] {
   const re = new RegExp(pattern.source, 'g');

@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { constNames, definedNames, definedTypes } from '../../../src/core/scan/lazySymbols';
 import { directiveOperands, projectIncludes } from '../../../src/core/scan/paths';
-import { functionBodies, type Body } from '../../../src/core/scan/regions';
+import { functionBodies, wordIndex, type Body } from '../../../src/core/scan/regions';
 
 /** What constNames answered with one lazy regex per stretch between bodies. */
 function constNamesByRegex(text: string, bodies: Body[] | null): Set<string> {
@@ -116,6 +116,23 @@ describe('header lookup guards', () => {
       fc.property(fc.array(piece, { maxLength: 40 }), (parts) => {
         const text = parts.join('');
         assert.deepEqual(sorted(definedTypes(text)), sorted(definedTypesByRegex(text)), JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds a name where it stands whole, as `\\bNAME\\b` does, from any index (property)', () => {
+    assert.equal(wordIndex('conn_open(conn *c)', 'conn', 0), 10);
+    assert.equal(wordIndex('conn', 'conn', 0), 0);
+    assert.equal(wordIndex('xconn conn2', 'conn', 0), -1);
+    const piece = fc.constantFrom('conn', 'con', 'n', '_', '1', ' ', '*', '(', ')', '\n', 'é', 'conn_t');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 20 }), fc.nat(), fc.constantFrom('conn', 'n', 'conn_t'), (parts, from, word) => {
+        const text = parts.join('');
+        const at = from % (text.length + 1);
+        const re = new RegExp(`\\b${word}\\b`, 'g');
+        re.lastIndex = at;
+        assert.equal(wordIndex(text, word, at), re.exec(text)?.index ?? -1, JSON.stringify({ text, at, word }));
       }),
       { numRuns: 3000 },
     );
