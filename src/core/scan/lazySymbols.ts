@@ -182,14 +182,31 @@ function isRegexSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
-/** Words inside `enum … { … }` bodies: the only place an enum constant is declared. */
-function enumWords(text: string): Set<string> {
+/**
+ * Words inside `enum … { … }` bodies: the only place an enum constant is declared. The bodies are
+ * those `\benum\b[^;{}()]*\{` opens (with the `g` flag; each runs to the next `}`), found from
+ * each `enum` the text spells, by its `m` (see wholeWords).
+ */
+export function enumWords(text: string): Set<string> {
   const out = new Set<string>();
-  for (const m of text.matchAll(/\benum\b[^;{}()]*\{/g)) {
-    const end = text.indexOf('}', m.index + m[0].length);
-    for (const w of text.slice(m.index + m[0].length, end < 0 ? text.length : end).match(wordRe) ?? []) out.add(w);
+  // (An `enum` inside the last match, `enum a enum {`, opens the same body: the same words.)
+  for (const at of wholeWords(text, 'enum', 3)) {
+    const open = enumBodyOpen(text, at + 4);
+    if (open < 0) continue;
+    const end = text.indexOf('}', open + 1);
+    for (const w of text.slice(open + 1, end < 0 ? text.length : end).match(wordRe) ?? []) out.add(w);
   }
   return out;
+}
+
+/** After `enum`, `[^;{}()]*\{`: the index of its `{`, or -1 when one of `;})(` comes first. */
+function enumBodyOpen(text: string, at: number): number {
+  for (let k = at; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 123) return k;
+    if (c === 59 || c === 125 || c === 40 || c === 41) return -1;
+  }
+  return -1;
 }
 
 /** The items of `layout` that hold a function body not declared inline. */

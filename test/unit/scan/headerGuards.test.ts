@@ -3,7 +3,7 @@
 // with the answers of those regexes, which a missed name would silently turn into "unknown" sizes.
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { constNames, definedNames, definedTypes } from '../../../src/core/scan/lazySymbols';
+import { constNames, definedNames, definedTypes, enumWords } from '../../../src/core/scan/lazySymbols';
 import { directiveOperands, projectIncludes } from '../../../src/core/scan/paths';
 import { functionBodies, wordIndex, type Body } from '../../../src/core/scan/regions';
 
@@ -133,6 +133,28 @@ describe('header lookup guards', () => {
         const re = new RegExp(`\\b${word}\\b`, 'g');
         re.lastIndex = at;
         assert.equal(wordIndex(text, word, at), re.exec(text)?.index ?? -1, JSON.stringify({ text, at, word }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('reads the words of enum bodies as the regex did on any text (property)', () => {
+    const byRegex = (text: string) => {
+      const out = new Set<string>();
+      for (const m of text.matchAll(/\benum\b[^;{}()]*\{/g)) {
+        const end = text.indexOf('}', m.index + m[0].length);
+        for (const w of text.slice(m.index + m[0].length, end < 0 ? text.length : end).match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []) out.add(w);
+      }
+      return out;
+    };
+    const text = 'enum e { A, B = 2 };\nenum f;\nxenum { C };\nenum a enum { D };\nenum (x) { E };\nenumx { F };';
+    assert.deepEqual(sorted(enumWords(text)), ['A', 'B', 'D']);
+    assert.deepEqual(sorted(enumWords(text)), sorted(byRegex(text)));
+    const piece = fc.constantFrom('enum', 'xenum', 'enumx', ' ', '\n', 'A', 'b_1', '9', '{', '}', '(', ')', ';', ',', '=', 'enum e { X, Y };');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        assert.deepEqual(sorted(enumWords(text)), sorted(byRegex(text)), JSON.stringify(text));
       }),
       { numRuns: 3000 },
     );
