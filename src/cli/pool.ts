@@ -101,13 +101,14 @@ export function defaultJobs(): number {
  * cores or fewer, two on more. Two limits decide it:
  * - Memory: each scan thread is another V8 isolate with its own heap, compiled code and
  *   tree-sitter memory. On the dense bench corpus (2-vCPU machine, 2026-12-07 08:55 UTC) peak RSS
- *   was 210–215 MiB with one thread, 230–237 with two and 282–286 with four (eight took 363 MiB
+ *   was 210–215 MiB with one thread, 222–237 with two and 282–286 with four (eight took 363 MiB
  *   earlier that day): more than two cannot fit issue #10's 256 MB (244 MiB).
  * - CPU: a worker runs the scanner cold and V8's background compiler optimises it over again,
  *   about 1 s of CPU per isolate on that corpus (per-thread CPU times; it moves to the main thread
  *   with --no-concurrent-recompilation). On two cores that compiling and the second thread share
- *   one core: 1.72 s with one thread, 1.67 s with two (medians of 5 alternating runs, load ~2),
- *   for 20 MiB more. From three cores on, each has a core of its own.
+ *   one core: 1.72 s with one thread, 1.67 s with two (medians of 5 alternating runs, load ~2);
+ *   at 09:35, 1.52 s with one and 1.55–1.62 s with two, for ~15–20 MiB more. From three cores
+ *   on, each has a core of its own.
  * `--jobs N` still gives N (more speed on big trees, for memory).
  */
 export function scanJobs(): number {
