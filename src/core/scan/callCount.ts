@@ -8,6 +8,8 @@
 // for a name or two, but a C text has a `(` every ~75 characters, and finding them is a fast
 // one-character search where a regex (or indexOf of each name) tries every position.
 
+import { isRegexSpace, isWordChar } from './chars';
+
 const NOT_A_TYPE = new Set(['return', 'else', 'case', 'do', 'sizeof', 'goto']);
 
 /** The names `countCalls` looks for: identifiers only, each once. */
@@ -60,16 +62,4 @@ function isCountedCall(text: string, at: number): boolean {
     if (/[A-Za-z_]\w*[\s*]*$/.test(lineAbove) && !/[;{}]\s*$/.test(tail)) return false;
   }
   return true;
-}
-
-/** The regex word characters without the u flag: [A-Za-z0-9_]. */
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
-
-/** What `\s` matches in a JS regex (white space and line terminators). */
-function isRegexSpace(c: number): boolean {
-  if (c === 32 || (c >= 9 && c <= 13)) return true;
-  if (c < 0xa0) return false;
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }

@@ -12,6 +12,7 @@ import { declaredNoReturn } from '../analysis/c/noReturn';
 import { directiveOperands, quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
 import { NameFilter } from './prefilter';
+import { isRegexSpace, isWordChar } from './chars';
 import { conditionalsAround, fileLayout, functionBodies, mergeRanges, wordIndex, type Body, type FileLayout, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
@@ -177,11 +178,6 @@ function skipRegexSpace(text: string, at: number, to: number): number {
   return at;
 }
 
-function isRegexSpace(c: number): boolean {
-  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
-  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
-}
-
 /**
  * Words inside `enum … { … }` bodies: the only place an enum constant is declared. The bodies are
  * those `\benum\b[^;{}()]*\{` opens (with the `g` flag; each runs to the next `}`), found from
@@ -281,10 +277,6 @@ function wholeWords(text: string, word: string, anchor: number): number[] {
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** `text` without what `{…}` and `[…]` hold, brackets included (runs at depth 0 joined). */

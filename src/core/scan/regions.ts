@@ -12,6 +12,8 @@
 // open a function, a stray brace — it gives up and the whole file is parsed: never wrong,
 // only slower.
 
+import { isWordChar } from './chars';
+
 export interface TextRange {
   start: number;
   end: number;
@@ -267,13 +269,9 @@ export function mergeRanges(ranges: TextRange[]): TextRange[] {
 /** The first index from `from` where the identifier `word` stands whole (`\bword\b`), or -1. */
 export function wordIndex(text: string, word: string, from: number): number {
   for (let at = text.indexOf(word, from); at >= 0; at = text.indexOf(word, at + 1)) {
-    if ((at === 0 || !isWordCode(text.charCodeAt(at - 1))) && !isWordCode(text.charCodeAt(at + word.length))) return at;
+    if ((at === 0 || !isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(at + word.length))) return at;
   }
   return -1;
-}
-
-function isWordCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /** Indexes of the items that contain a match of `pattern` (any flags; run globally). */

@@ -12,6 +12,7 @@
 import { functionBodies } from '../../scan/regions';
 import { releasersOf } from './releasers';
 import { directiveOperands } from '../../scan/paths';
+import { isWordChar } from '../../scan/chars';
 
 /** Never return, whatever their arguments. */
 const ALWAYS = new Set([
@@ -96,8 +97,6 @@ const ATTRIBUTE_WORD = new RegExp(`^(?:${ATTRIBUTE.source})$`);
 const isAttribute = (name: string) => ATTRIBUTE_WORD.test(name);
 /** Where such a word may be: every one holds a match of this. */
 const QUICK = /[Nn]oreturn|NORETURN|NoReturn|NO_RETURN|_noret|__dead/g;
-
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
 /**
  * The start of each word of `text` that spells noreturn, in order: where ATTRIBUTE with the `g`

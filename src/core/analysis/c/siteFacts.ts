@@ -23,6 +23,7 @@ import { declaratorName, enclosingFunctionNode, functionParams } from './syntax'
 import { argTextAt } from './wrappers';
 import { inner, lvalueRe, lvalueTail, outer, siteFailure } from './failureContract';
 import { fileCalls, isAbortingAssertion, type Elsewhere } from './noReturn';
+import { isWordChar } from '../../scan/chars';
 
 function rangeOf(n: Node): Range {
   return {
@@ -232,8 +233,7 @@ function savedBefore(text: string, from: number, before: number, target: string)
 
 /** `text` spells a whole identifier at `i` (of `length`), as far as the span `from`…`before` shows. */
 function wholeWordAt(text: string, i: number, length: number, from: number, before: number): boolean {
-  const word = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
-  return (i <= from || !word(text.charCodeAt(i - 1))) && (i + length >= before || !word(text.charCodeAt(i + length)));
+  return (i <= from || !isWordChar(text.charCodeAt(i - 1))) && (i + length >= before || !isWordChar(text.charCodeAt(i + length)));
 }
 
 /**
