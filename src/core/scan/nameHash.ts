@@ -46,19 +46,19 @@ function wordValue(word: number, j: number): number {
 }
 
 /** The chain from one group to the next (0 stays 0: the first group's sum is the hash so far). */
-export function mixGroups(h: number): number {
+function mixGroups(h: number): number {
   return Math.imul(h ^ (h >>> 15), MIX_MULTIPLIER);
 }
 
 /** MurmurHash3's fmix32. */
-export function finish(h: number): number {
+function finish(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return h ^ (h >>> 16);
 }
 
 /** The stride between a name's filter positions: odd, so the four are distinct in any power-of-two size. */
-export function step(h: number): number {
+function step(h: number): number {
   return Math.imul(h ^ (h >>> 15), MIX_MULTIPLIER) | 1;
 }
 
