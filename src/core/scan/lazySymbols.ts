@@ -13,7 +13,7 @@ import { directiveOperands, quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
 import { NameFilter } from './prefilter';
 import { isRegexSpace, isWordChar } from './chars';
-import { conditionalsAround, fileLayout, functionBodies, mergeRanges, wordIndex, type Body, type FileLayout, type TextRange } from './regions';
+import { conditionalsAround, fileLayout, functionBodies, itemsSpelling, mergeRanges, regexSpelling, wordSpelling, type Body, type FileLayout, type Spelling, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
 
@@ -344,49 +344,12 @@ function itemCanDefine(text: string, item: TextRange, kind: ItemKind, key: strin
   return text.slice(item.start, last).includes(kind === 'macro' ? 'define' : 'typedef');
 }
 
-/** Where a looked-up name is spelled (`\bNAME\b`): the first place from an index, and its length there. */
-interface Spelling {
-  from(at: number): number;
-  length(at: number): number;
-}
-
 /**
- * An identifier is found by indexOf and a check of the characters either side; anything else by
- * the regex. A regex made for one lookup runs in V8's regex interpreter (it is compiled to machine
- * code only once it has run a while): over the 12 M characters the dense corpus's lookups search,
- * several times slower than indexOf.
+ * Where a looked-up name is spelled (`\bNAME\b`). An identifier is found by indexOf and a check
+ * of the characters either side (wordSpelling); anything else by the regex.
  */
 function spellingOf(text: string, word: string): Spelling {
-  if (/^[A-Za-z_]\w*$/.test(word)) return { from: (at) => wordIndex(text, word, at), length: () => word.length };
-  const re = new RegExp(`\\b${word}\\b`, 'g');
-  let matched = '';
-  return {
-    from: (at) => {
-      re.lastIndex = at;
-      const m = re.exec(text);
-      matched = m?.[0] ?? '';
-      return m ? m.index : -1;
-    },
-    length: () => Math.max(1, matched.length),
-  };
-}
-
-/** Indexes of `items` that spell the name (regions.ts itemsMatching, for a Spelling). */
-function itemsSpelling(items: readonly TextRange[], spelled: Spelling): number[] {
-  const out: number[] = [];
-  let k = 0;
-  for (let at = spelled.from(0); at >= 0; ) {
-    while (k < items.length && items[k]!.end <= at) k++;
-    if (k >= items.length) break;
-    let next = at + spelled.length(at);
-    if (items[k]!.start <= at) {
-      out.push(k);
-      // One place is enough: on to the next item.
-      next = Math.max(next, items[k]!.end);
-    }
-    at = spelled.from(next);
-  }
-  return out;
+  return /^[A-Za-z_]\w*$/.test(word) ? wordSpelling(text, word) : regexSpelling(text, new RegExp(`\\b${word}\\b`));
 }
 
 /** The conditional directives of `fixed` (not its comments, which hold no symbol). */
