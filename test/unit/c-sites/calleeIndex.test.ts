@@ -1,8 +1,8 @@
 // The callee index's name scan: a name the file surely does not spell (the scan's NameFilter says
 // so) leaves the pattern — fewer names to try on every text — but stays a target.
 import { strict as assert } from 'node:assert';
-import { buildCalleeIndex, findNameUses } from '../../../src/core/analysis/c/callSites';
-import { configWrapper } from '../../../src/core/analysis/c/wrappers';
+import { buildCalleeIndex, findNameUses, type MacroBodyMention } from '../../../src/core/analysis/c/callSites';
+import { configWrapper, macroCandidates } from '../../../src/core/analysis/c/wrappers';
 import { cParser } from './helpers';
 
 describe('callee index narrowed to the names a file may spell', () => {
@@ -24,6 +24,53 @@ describe('callee index narrowed to the names a file may spell', () => {
       // Nothing left to look for: a pattern that matches nothing, not one that matches everywhere.
       const none = buildCalleeIndex(wrappers, 'a.c', [], () => false);
       assert.deepEqual(findNameUses(tree.rootNode, text, none), []);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
+describe('macro candidates from the mentions the use scan found', () => {
+  const wrappers = [configWrapper('grow_buf', 'realloc'), configWrapper('xrealloc', 'realloc')];
+  const text = [
+    '#define GROW(p, n) ((p) = grow_buf((p), (n)))',
+    '#define BOTH(p, n) xrealloc(grow_buf((p), (n)), (n) * 2)',
+    '#define PLAIN(p, n) ((p) = realloc((p), (n))) /* realloc */',
+    '#define NONE(x) ((x) + 1)',
+    'void f(char **p, size_t n) { *p = xrealloc(*p, n); GROW(*p, n); }',
+    '',
+  ].join('\n');
+  const names = (defs: { childForFieldName(f: string): { text: string } | null }[]) => defs.map((d) => d.childForFieldName('name')!.text);
+
+  it('gives the macros a scan of the text gives, for every name and for the newly known ones', async () => {
+    const p = await cParser();
+    const tree = p.parse(text)!;
+    try {
+      const index = buildCalleeIndex(wrappers, 'a.c');
+      const mentions: MacroBodyMention[] = [];
+      findNameUses(tree.rootNode, text, index, { macroBodyMentions: mentions });
+      assert.deepEqual(mentions.map((m) => m.name), ['grow_buf', 'xrealloc', 'grow_buf', 'realloc']);
+      for (const only of [null, new Set(['grow_buf']), new Set(['xrealloc']), new Set(['realloc', 'xrealloc'])]) {
+        const scanned = names(macroCandidates(tree.rootNode, text, index, only));
+        assert.deepEqual(names(macroCandidates(tree.rootNode, text, index, only, mentions)), scanned, `only ${[...(only ?? [])]}`);
+      }
+      assert.deepEqual(names(macroCandidates(tree.rootNode, text, index, null, mentions)), ['GROW', 'BOTH', 'PLAIN']);
+      assert.deepEqual(names(macroCandidates(tree.rootNode, text, index, new Set(['xrealloc']), mentions)), ['BOTH']);
+      // A name the index does not hold, or one that is no plain word: the mentions may miss it, the text is scanned.
+      const other = '#define SHRINK(p) shrink_buf((p), 0)\n';
+      const t2 = p.parse(other)!;
+      try {
+        const m2: MacroBodyMention[] = [];
+        findNameUses(t2.rootNode, other, index, { macroBodyMentions: m2 });
+        assert.deepEqual(m2, []);
+        assert.deepEqual(names(macroCandidates(t2.rootNode, other, index, new Set(['shrink_buf']), m2)), ['SHRINK']);
+      } finally {
+        t2.delete();
+      }
+      assert.equal(index.wholeWords, true);
+      const odd = buildCalleeIndex([...wrappers, configWrapper('odd$name', 'realloc')], 'a.c');
+      assert.equal(odd.wholeWords, false, 'odd$name is not made of word characters');
+      assert.deepEqual(names(macroCandidates(tree.rootNode, text, odd, new Set(['xrealloc']), mentions)), ['BOTH']);
     } finally {
       tree.delete();
     }

@@ -15,7 +15,7 @@
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../types';
-import { buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type NameUse, type Target } from './callSites';
+import { buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type MacroBodyMention, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
@@ -568,21 +568,51 @@ function macroWrappers(defs: Node[], index: CalleeIndex, file: string, parser: P
   return out;
 }
 
-/** Macro definitions in `root` whose body mentions an indexed name (found by the same text scan). */
-export function macroCandidates(root: Node, text: string, index: CalleeIndex, only: ReadonlySet<string> | null = null): Node[] {
+/**
+ * Macro definitions in `root` whose body mentions an indexed name (or one of `only`). `mentions`:
+ * the body mentions findNameUses found over the whole text with this index, which spare a scan
+ * of the text when they hold every mention wanted.
+ */
+export function macroCandidates(
+  root: Node,
+  text: string,
+  index: CalleeIndex,
+  only: ReadonlySet<string> | null = null,
+  mentions: readonly MacroBodyMention[] | null = null,
+): Node[] {
   const out: Node[] = [];
   const seen = new Set<number>();
-  const re = only ? identifiersRegex(only) : index.pattern;
-  re.lastIndex = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    const n = root.descendantForIndex(m.index, m.index + m[0].length);
-    if (n?.type !== 'preproc_arg') continue;
+  for (const n of mentions && coversMentions(index, only) ? mentionNodes(mentions, only) : macroBodyNodes(root, text, only ? identifiersRegex(only) : index.pattern)) {
     // Through the ERROR a comment before a line continuation makes inside the body (macroFromText).
     let d = n.parent;
     while (d?.type === 'ERROR') d = d.parent;
     if (!d || (d.type !== 'preproc_def' && d.type !== 'preproc_function_def') || seen.has(d.id)) continue;
     seen.add(d.id);
     out.push(d);
+  }
+  return out;
+}
+
+/** The index's matches hold every mention of `only` (all of them when null): whole words of names it indexes. */
+function coversMentions(index: CalleeIndex, only: ReadonlySet<string> | null): boolean {
+  if (!only) return true;
+  if (!index.wholeWords) return false;
+  // A name the index holds but leaves out of its pattern is surely not in the text (buildCalleeIndex).
+  for (const n of only) if (!/^\w+$/.test(n) || !(index.targets.has(n) || index.fields.has(n))) return false;
+  return true;
+}
+
+function mentionNodes(mentions: readonly MacroBodyMention[], only: ReadonlySet<string> | null): Node[] {
+  return (only ? mentions.filter((m) => only.has(m.name)) : mentions).map((m) => m.node);
+}
+
+/** The `#define` bodies (preproc_arg nodes) at each match of `re` in the text, in text order. */
+function macroBodyNodes(root: Node, text: string, re: RegExp): Node[] {
+  const out: Node[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const n = root.descendantForIndex(m.index, m.index + m[0].length);
+    if (n?.type === 'preproc_arg') out.push(n);
   }
   return out;
 }
@@ -650,7 +680,8 @@ export function findResizers(
     // This file's finds go first so they win over same-named defs elsewhere.
     const index = buildCalleeIndex([...found, ...known], file, [], opts.mayName);
     const added: WrapperDef[] = [];
-    const uses = findNameUses(root, text, index);
+    const mentions: MacroBodyMention[] = [];
+    const uses = findNameUses(root, text, index, { macroBodyMentions: mentions });
     lastUses = uses;
     const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
     for (const u of uses) {
@@ -680,7 +711,7 @@ export function findResizers(
         if (v.helper) helpers.set(fn.id, v.helper);
       }
     }
-    const candidates = macroCandidates(root, text, index, round === 0 ? opts.news ?? null : null);
+    const candidates = macroCandidates(root, text, index, round === 0 ? opts.news ?? null : null, mentions);
     for (const def of macroWrappers(candidates, index, file, parser, text)) {
       // `#if A / #define W … / #else / #define W … / #endif`: the first definition speaks for W.
       if (!added.some((d) => d.name === def.name)) added.push(def);
