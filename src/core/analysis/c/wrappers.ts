@@ -21,6 +21,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
+import { assignsTo } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
 export type ArgRole = 'ptr' | 'size' | 'count' | 'oldSize' | 'flags';
@@ -92,6 +93,7 @@ function diesAfter(fnBody: Node, use: NameUse): boolean {
   if (holder?.type === 'assignment_expression') resultVar = holder.childForFieldName('left')?.text ?? null;
   else if (holder?.type === 'init_declarator') resultVar = holder.childForFieldName('declarator')?.text.replace(/^[*\s]+/, '') ?? null;
   const callStart = use.exprNode.startIndex;
+  const failureTests = resultVar ? failureTestsOf(resultVar) : null;
   for (const ifs of fnBody.descendantsOfType('if_statement')) {
     if (!ifs) continue;
     const cond = ifs.childForFieldName('condition');
@@ -99,13 +101,8 @@ function diesAfter(fnBody: Node, use: NameUse): boolean {
     if (!cond || !then || ifs.endIndex < callStart) continue;
     const c = cond.text.replace(/\s+/g, ' ');
     let tests = cond.startIndex <= callStart && callStart < cond.endIndex; // if (!(p = realloc(p, n)))
-    if (!tests && resultVar) {
-      const v = resultVar.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      const failed = '(?:NULL|0|MAP_FAILED|\\(\\s*void\\s*\\*\\s*\\)\\s*-1)';
-      tests =
-        new RegExp(`!\\s*\\(?\\s*${v}\\s*\\)?(?![\\w.\\->])`).test(c) ||
-        new RegExp(`\\b${v}\\s*==\\s*${failed}`).test(c) ||
-        new RegExp(`${failed}\\s*==\\s*${v}\\b`).test(c);
+    if (!tests && resultVar && failureTests) {
+      tests = failureTests.some((re) => re.test(c));
       // `if (!ret && n)` still dies whenever a real request fails; `if (!ret && !size)` only
       // for zero-byte requests (git's retry), so a negated or `== 0` conjunct disqualifies it.
       if (tests && /&&/.test(c)) {
@@ -116,6 +113,13 @@ function diesAfter(fnBody: Node, use: NameUse): boolean {
     if (tests && NORETURN.test(then.text)) return true;
   }
   return false;
+}
+
+/** Conditions that test `v` for failure: `!v`, `v == NULL`, `MAP_FAILED == v` (made once per call, not per `if`). */
+function failureTestsOf(resultVar: string): RegExp[] {
+  const v = resultVar.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const failed = '(?:NULL|0|MAP_FAILED|\\(\\s*void\\s*\\*\\s*\\)\\s*-1)';
+  return [new RegExp(`!\\s*\\(?\\s*${v}\\s*\\)?(?![\\w.\\->])`), new RegExp(`\\b${v}\\s*==\\s*${failed}`), new RegExp(`${failed}\\s*==\\s*${v}\\b`)];
 }
 
 /**
@@ -133,11 +137,7 @@ function statementStart(call: Node): number {
 
 /** A param reassigned in `scope` before `before`: its value at the call is not the caller's argument. */
 function reassignedBefore(scopeText: string, scopeStart: number, before: number, name: string): boolean {
-  const head = scopeText.slice(0, Math.max(0, before - scopeStart));
-  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(
-    `(?<![.>\\w]\\s*)\\b${n}\\s*\\)*\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
-  ).test(head);
+  return assignsTo(scopeText.slice(0, Math.max(0, before - scopeStart)), name);
 }
 
 interface Body {
@@ -188,6 +188,11 @@ function pointerParam(body: Body, ptrText: string, before: number, bodyText: () 
 }
 
 const OFFSET = String.raw`\s*[-+]\s*(?:[A-Za-z_]\w*|\d+|sizeof\s*\(?[^;]*?\)?)`;
+// Made once, not for each of headerParam's calls (676 on the dense bench corpus).
+/** A name and a constant offset from it: `p - HDR`. */
+const NAME_OFFSET = new RegExp(`^([A-Za-z_]\\w*)${OFFSET}$`);
+/** A name, with or without a constant offset. */
+const NAME_MAYBE_OFFSET = new RegExp(`^([A-Za-z_]\\w*)(?:${OFFSET})?$`);
 
 /**
  * The parameter a pointer is derived from by a constant offset — `(char *)p - HDR`, or a local
@@ -195,7 +200,7 @@ const OFFSET = String.raw`\s*[-+]\s*(?:[A-Za-z_]\w*|\d+|sizeof\s*\(?[^;]*?\)?)`;
  * resize the block starting there; the caller's pointer still decides which block.
  */
 function headerParam(body: Body, ptr: string, before: number, bodyText: () => string): number {
-  const inline = new RegExp(`^([A-Za-z_]\\w*)${OFFSET}$`).exec(stripParensAndCasts(ptr.replace(/^\(\s*[^()]*\*\s*\)\s*/, '')).replace(/^\((.*)\)$/, '$1'));
+  const inline = NAME_OFFSET.exec(stripParensAndCasts(ptr.replace(/^\(\s*[^()]*\*\s*\)\s*/, '')).replace(/^\((.*)\)$/, '$1'));
   const direct = inline ? body.params.indexOf(stripParensAndCasts(inline[1]!)) : -1;
   if (direct >= 0 && !reassignedBefore(bodyText(), body.node.startIndex, before, inline![1]!)) return direct;
   if (!/^[A-Za-z_]\w*$/.test(ptr) || body.params.includes(ptr)) return -1;
@@ -205,7 +210,7 @@ function headerParam(body: Body, ptr: string, before: number, bodyText: () => st
   const sets = [...head.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*(=(?!=)|[-+]=|\\+\\+|--)([^;]*)`, 'g'))];
   if (!sets.length || sets[0]![1] !== '=') return -1;
   const from = stripParensAndCasts(sets[0]![2]!);
-  const first = new RegExp(`^([A-Za-z_]\\w*)(?:${OFFSET})?$`).exec(from);
+  const first = NAME_MAYBE_OFFSET.exec(from);
   const param = first ? body.params.indexOf(first[1]!) : -1;
   if (param < 0 || sets.slice(1).some((m) => m[1] === '=')) return -1;
   return reassignedBefore(head, 0, head.length, body.params[param]!) ? -1 : param;
