@@ -2,6 +2,8 @@
 // exit code. Stack traces only with PAGECOST_DEBUG=1: users get words, developers get details.
 import { UsageError, isUsageError, type CliIO, type Subcommand } from './io';
 import pkg from '../../package.json';
+import { availableParallelism } from 'node:os';
+import { isDirectory, relaunch, relaunchPoolSize } from './relaunch';
 
 export const usage = `usage: pagecost <command> [options]
 
@@ -139,7 +141,17 @@ if (require.main === module || /[\\/]dist[\\/]cli\.js$/.test(__filename)) {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  main(process.argv.slice(2), processIO).then((code) => {
-    process.exitCode = code;
-  }, last);
+  const argv = process.argv.slice(2);
+  const run = () =>
+    main(argv, processIO).then((code) => {
+      process.exitCode = code;
+    }, last);
+  const poolSize = relaunchPoolSize({ argv, env: process.env, execArgv: process.execArgv, cores: availableParallelism(), isDirectory });
+  if (poolSize === null) void run();
+  else {
+    relaunch(__filename, argv, poolSize).then((code) => {
+      if (code === null) return run();
+      process.exitCode = code;
+    }, last);
+  }
 }

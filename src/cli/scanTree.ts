@@ -64,7 +64,9 @@ export interface TreeScan {
 export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
   const mark = o.mark ?? (() => undefined);
   // This thread's grammar loads while the walk goes on; a worker starts when first dealt files.
-  mark(`starting ${o.jobs} job(s)`);
+  // node's own --v8-pool-size, when it was set (relaunch.ts): it changes the figures that follow.
+  const v8Pool = process.execArgv.find((a) => a.startsWith('--v8-pool-size='));
+  mark(`starting ${o.jobs} job(s)${v8Pool ? ` (${v8Pool})` : ''}`);
   const pool = createPool(o.jobs, {
     maxFileSize: o.maxFileSize, size: o.size, roots: o.roots.map(toSlash), partialParse: o.partialParse,
     ...(o.maxGeneratedBytes !== undefined ? { maxGeneratedBytes: o.maxGeneratedBytes } : {}),

@@ -1,0 +1,82 @@
+// `pagecost scan DIR` on a machine with one or two cores starts node again with one V8
+// background thread instead of Node's four. Those threads run the optimising compiler and the
+// garbage collector's helpers; a tree scan keeps them busy (~0.9 s of CPU beside ~1.3 s on the
+// scan's thread on the dense bench corpus), and four of them on two cores preempt the scan's
+// thread, the one the user waits for. Measured on an AMD EPYC 2-vCPU VM, 2026-12-07, medians of
+// alternating runs: 1.49 s with four, 1.35 s with one (`--v8-pool-size=1`); under a load of ~4
+// from other processes 2.36 s against 1.54 s. Lowering the four threads' priority instead
+// (niceness 19 or 10) kept half of that on a quiet machine and lost it under load: they then
+// starve and the optimised code comes late.
+// The second start costs ~50 ms, so a single file (where one thread also compiles the grammar's
+// code more slowly) is scanned in this process as before. With more cores each thread has one.
+// A user who sets --v8-pool-size (NODE_OPTIONS or node's own arguments) keeps it.
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { constants } from 'node:os';
+
+/** Set in the relaunched process: it never relaunches again. */
+export const relaunchedEnv = 'PAGECOST_RELAUNCHED';
+
+export interface RelaunchContext {
+  /** The CLI's arguments (after the script). */
+  argv: readonly string[];
+  env: NodeJS.ProcessEnv;
+  /** node's own arguments (process.execArgv). */
+  execArgv: readonly string[];
+  /** os.availableParallelism(). */
+  cores: number;
+  /** Is this argument an existing directory? */
+  isDirectory: (path: string) => boolean;
+}
+
+/** The V8 thread pool to relaunch with, or null: run here as started. */
+export function relaunchPoolSize(c: RelaunchContext): number | null {
+  if (c.env[relaunchedEnv] || c.cores > 2) return null;
+  if (c.argv[0] !== 'scan' || c.argv.includes('--help') || c.argv.includes('-h')) return null;
+  if ([...c.execArgv, c.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--v8-pool-size'))) return null;
+  // Any argument naming a directory (a PATH, or --run DIR: a relaunch then costs only its start).
+  return c.argv.slice(1).some((a) => !a.startsWith('-') && c.isDirectory(a)) ? 1 : null;
+}
+
+export function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `script` with `args` in a new node with `poolSize` V8 background threads, the same stdio,
+ * and signals passed on; settles with the exit code to leave with, or null when node could not
+ * be started (then the caller runs the command itself).
+ */
+export function relaunch(script: string, args: readonly string[], poolSize: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, `--v8-pool-size=${poolSize}`, script, ...args], {
+      stdio: 'inherit',
+      env: { ...process.env, [relaunchedEnv]: '1' },
+    });
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    // Ctrl-C reaches both processes; a `kill` of this one must reach the scan too.
+    const pass = (s: NodeJS.Signals) => void child.kill(s);
+    let started = false;
+    child.once('spawn', () => {
+      started = true;
+      for (const s of signals) process.on(s, pass);
+    });
+    child.once('error', () => {
+      if (!started) resolve(null);
+    });
+    child.once('exit', (code, signal) => {
+      for (const s of signals) process.off(s, pass);
+      if (signal) {
+        // Ended by a signal: end the same way, so the shell and CI see what happened.
+        if (process.platform !== 'win32') process.kill(process.pid, signal);
+        resolve(128 + (constants.signals[signal] ?? 0));
+        return;
+      }
+      resolve(code ?? 1);
+    });
+  });
+}
