@@ -36,12 +36,16 @@ const inlineRe = /\b(?:__)?inline(?:__)?\b/;
  * code tree and its own symbols). The answers are shared: callers never change them.
  */
 function recentByText<T>(scan: (text: string) => T): (text: string) => T {
-  const recent = new Map<string, T>();
+  // Compared with ===, not kept in a Map: a Map hashes every new text in full (V8 caches the hash
+  // on the string, but most texts are asked about once), ~1 ns a character — ~10–18 ms of the
+  // dense corpus's 26 M characters, where === rejects another text at its length or first
+  // differing character.
+  const recent: { text: string; answer: T }[] = [];
   return (text) => {
-    if (recent.has(text)) return recent.get(text)!;
+    for (const r of recent) if (r.text === text) return r.answer;
     const answer = scan(text);
-    if (recent.size >= 8) recent.delete(recent.keys().next().value!);
-    recent.set(text, answer);
+    if (recent.length >= 8) recent.shift();
+    recent.push({ text, answer });
     return answer;
   };
 }

@@ -63,6 +63,19 @@ describe('partial parsing regions', () => {
     assert.equal(includedRanges(src, []), null);
   });
 
+  it('answers a text asked again from the last eight texts, an equal copy too, and scans it again after', () => {
+    const copy = (t: string) => [...t].join('');
+    const first = fileLayout(src);
+    assert.equal(fileLayout(copy(src)), first, 'an equal text (another string) gets the kept answer');
+    assert.equal(functionBodies(copy(src)), functionBodies(src));
+    for (let i = 0; i < 7; i++) fileLayout(`int x${i};`);
+    assert.equal(fileLayout(src), first, 'still among the last eight');
+    for (let i = 0; i < 8; i++) fileLayout(`int y${i};`);
+    const again = fileLayout(src);
+    assert.notEqual(again, first, 'scanned again once eight others came after it');
+    assert.deepEqual(again, first);
+  });
+
   it('a partial parse puts nodes at their places in the whole file', async () => {
     const parser = await createCParser(grammarFiles);
     const skip = bodiesWithout(src, functionBodies(src)!, namesPattern(['realloc']));
