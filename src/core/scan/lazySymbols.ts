@@ -371,10 +371,16 @@ export function lazyHeaderSymbols(
   parseRanges?: (text: PreparedText, ranges: TextRange[]) => FileSymbols,
   /** `text` as the caller already prepared it for tree-sitter (a scanned file's own), to rewrite it no second time. */
   preparedText?: PreparedText,
+  /**
+   * fileLayout(text) when the caller has it (a scanned file's own, cut for its code tree): by the
+   * time a size asks, the headers' layouts have pushed it out of fileLayout's few recent answers,
+   * and the dense corpus's files were cut again, 60 of them, 3.6 M characters.
+   */
+  knownLayout?: FileLayout | null,
 ): FileSymbols {
   let real: FileSymbols | null = null;
   let prepared: PreparedText | null = preparedText?.text === text ? preparedText : null;
-  let layout: FileLayout | null | undefined;
+  let layout: FileLayout | null | undefined = knownLayout;
   let functionItems: Set<number> | null = null;
   let directives: TextRange[] | null = null;
   // The text's function bodies, found once for every guard and lookup below that needs them.

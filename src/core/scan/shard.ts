@@ -537,7 +537,8 @@ export class ScanShard {
     const scope = {
       get file() {
         return (symbols ??= f.layout
-          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r), f.parseText)
+          ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r), f.parseText,
+            f.parseText.treeText === f.text ? f.layout : undefined)
           : collectSymbols(root, f.ref.rel));
       },
       get headers() {

@@ -191,6 +191,25 @@ describe('lazy header symbols', () => {
     assert.doesNotMatch(parsed[2]!, /typedef/, 'the macro lookup reads the #define lines');
   });
 
+  it('cuts the text with the layout its caller already has (a scanned file cut for its code tree)', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = 'struct pool { int n; };\nstruct conn { long id; };\nvoid conn_open(struct conn *c);\n';
+    const parsed: string[] = [];
+    const ranges = (prepared: PreparedText, r: { start: number; end: number }[]) => {
+      parsed.push(r.map((x) => text.slice(x.start, x.end)).join(''));
+      return parseSymbolsIn(parser, 'c.c', prepared, r);
+    };
+    const whole = () => symbolsOf(parser, 'c.c', text);
+    // The caller's layout holds one item for the whole text: the lookup parses that item.
+    const given = lazyHeaderSymbols('c.c', text, whole, ranges, undefined, { items: [{ start: 0, end: text.length }], fixed: [] });
+    assert.equal((given.types.get('struct conn') as { k: string } | undefined)?.k, 'record');
+    assert.deepEqual(parsed, [text]);
+    parsed.length = 0;
+    const own = lazyHeaderSymbols('c.c', text, whole, ranges);
+    assert.equal((own.types.get('struct conn') as { k: string } | undefined)?.k, 'record');
+    assert.deepEqual(parsed, ['struct conn { long id; };'], 'its own cut: the one item defining the tag');
+  });
+
   it('cuts a file into top-level items, keeping conditionals and directive-like comments apart', () => {
     const text = [
       '/* head comment */',
