@@ -5,7 +5,8 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { constNames, definedNames, definedTypes, enumWords } from '../../../src/core/scan/lazySymbols';
 import { directiveOperands, projectIncludes } from '../../../src/core/scan/paths';
-import { functionBodies, wordIndex, type Body } from '../../../src/core/scan/regions';
+import { fileLayout, functionBodies, nextInBody, wordIndex, type Body } from '../../../src/core/scan/regions';
+import { treeSitterText } from '../../../src/core/analysis/c/treeText';
 
 /** What constNames answered with one lazy regex per stretch between bodies. */
 function constNamesByRegex(text: string, bodies: Body[] | null): Set<string> {
@@ -136,6 +137,38 @@ describe('header lookup guards', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('steps through a body to the next quote, slash or brace, or the line break before a directive (property)', () => {
+    // What the scanners' loops need to see of a body: every line break stopped there before.
+    const reference = (text: string, from: number) => {
+      for (let j = from; j < text.length; j++) {
+        if ('"\'/{}'.includes(text[j]!)) return j;
+        if (text[j] === '\n' && /^[\t\n\v\f\r ]*#/.test(text.slice(j + 1))) return j;
+      }
+      return text.length;
+    };
+    assert.equal(nextInBody('a = b;\n  c = d;\n}', 0), 16);
+    assert.equal(nextInBody('a = b;\n \t\n  #if X\n}', 0), 6);
+    assert.equal(nextInBody('x = 1;', 0), 6);
+    const piece = fc.constantFrom('a', 'x_1', ' ', '\t', '\r', '\f', '\v', '\n', '#', '"', "'", '/', '*', '{', '}', '(', ';', 'é', '\\');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 40 }), fc.nat(), (parts, from) => {
+        const text = parts.join('');
+        const at = from % (text.length + 1);
+        assert.equal(nextInBody(text, at), reference(text, at), JSON.stringify({ text, at }));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('still reads a directive inside a body as one line, after blank lines too: its braces are not counted', () => {
+    const text = 'int f(void)\n{\n  int a = 1;\n\n \t\n  #define OPEN {\n  return a;\n}\nint g;\n';
+    assert.deepEqual(functionBodies(text)?.length, 1);
+    assert.deepEqual(fileLayout(text)?.items.map((r) => text.slice(r.start, r.end).split('\n')[0]), ['int f(void)', 'int g;']);
+    const continued = 'void g(void) {\n  x = 1;\n  #define M(a) \\\n    { a; /* c */ \\\n    }\n}\n';
+    assert.notEqual(treeSitterText(continued), continued, 'the comment in the continued directive is blanked');
+    assert.equal(functionBodies(continued)?.length, 1);
   });
 
   it('reads the words of enum bodies as the regex did on any text (property)', () => {
