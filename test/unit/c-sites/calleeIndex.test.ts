@@ -3,6 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { buildCalleeIndex, findNameUses, type MacroBodyMention } from '../../../src/core/analysis/c/callSites';
 import { configWrapper, macroCandidates } from '../../../src/core/analysis/c/wrappers';
+import type { ResizeHelper, WrapperDef } from '../../../src/core/types';
 import { cParser } from './helpers';
 
 describe('callee index narrowed to the names a file may spell', () => {
@@ -73,6 +74,59 @@ describe('macro candidates from the mentions the use scan found', () => {
       assert.deepEqual(names(macroCandidates(tree.rootNode, text, odd, new Set(['xrealloc']), mentions)), ['BOTH']);
     } finally {
       tree.delete();
+    }
+  });
+});
+
+describe('callee index parts shared by the files of a round', () => {
+  const local = (name: string, file: string) => ({ ...configWrapper(name, 'realloc'), fileLocal: true, file });
+  const field = { ...configWrapper('frealloc', 'realloc'), pointer: { form: 'field' as const, target: 'realloc' } } as WrapperDef;
+  const helper = (name: string, file: string, fileLocal: boolean): ResizeHelper => ({ name, file, line: 1, callee: 'realloc', via: [], why: 'owns it', ...(fileLocal ? { fileLocal: true } : {}) });
+  const list: WrapperDef[] = [local('grow', 'a.c'), configWrapper('xrealloc', 'realloc'), local('grow', 'b.c'), field, configWrapper('grow', 'realloc'), configWrapper('x_re', 'realloc')];
+  const helpers = [helper('append', 'a.c', true), helper('push', 'c.c', false)];
+  /** What an index says, as plain data. */
+  const seen = (i: ReturnType<typeof buildCalleeIndex>) => ({
+    targets: [...i.targets].map(([n, t]) => [n, t.kind, t.kind === 'wrapper' ? t.def.file : t.kind === 'helper' ? t.helper.file : null]),
+    fields: [...i.fields.keys()],
+    pattern: i.pattern.source,
+    wholeWords: i.wholeWords,
+  });
+
+  it('gives each file what a build of its own gives, its own file-local names included', () => {
+    const mayName = (n: string) => n !== 'x_re';
+    for (const file of ['a.c', 'b.c', 'c.c', 'd.c']) {
+      for (const m of [undefined, mayName]) {
+        const fresh = seen(buildCalleeIndex(list.values(), file, helpers.values(), m)); // an iterable: never shared
+        assert.deepEqual(seen(buildCalleeIndex(list, file, helpers, m)), fresh, file);
+        assert.deepEqual(seen(buildCalleeIndex(list, file, helpers.slice(), m)), fresh, `${file}, a copy of the helpers`);
+      }
+    }
+    assert.equal((buildCalleeIndex(list, 'a.c', helpers).targets.get('grow') as { def: WrapperDef }).def.file, 'a.c');
+    assert.equal((buildCalleeIndex(list, 'd.c', helpers).targets.get('grow') as { def: WrapperDef }).def.file, null);
+    assert.equal(buildCalleeIndex(list, 'd.c', helpers).targets.has('append'), false);
+    assert.equal(buildCalleeIndex(list, 'a.c', helpers).targets.get('append')?.kind, 'helper');
+    // No file (an editor buffer's index): every file-local name applies, the first one of a name wins.
+    const anyFile = buildCalleeIndex(list, null, helpers);
+    assert.equal((anyFile.targets.get('grow') as { def: WrapperDef }).def.file, 'a.c');
+    assert.equal(anyFile.targets.get('append')?.kind, 'helper');
+    assert.match('x_re(', buildCalleeIndex(list, 'd.c', helpers).pattern);
+    assert.doesNotMatch('x_re(', buildCalleeIndex(list, 'd.c', helpers, mayName).pattern);
+  });
+
+  it('is built again for a list that changed, even in place', () => {
+    const changing = list.slice();
+    assert.ok(buildCalleeIndex(changing, 'd.c').targets.has('x_re'));
+    changing[5] = configWrapper('y_re', 'realloc');
+    const after = buildCalleeIndex(changing, 'd.c');
+    assert.ok(after.targets.has('y_re') && !after.targets.has('x_re'));
+    assert.deepEqual(seen(after), seen(buildCalleeIndex(changing.values(), 'd.c')));
+    changing.push(configWrapper('z_re', 'realloc'));
+    assert.ok(buildCalleeIndex(changing, 'd.c').targets.has('z_re'));
+    assert.equal(buildCalleeIndex([], 'd.c').targets.size, 4, 'the primitives only');
+    // A round's list asked for between others (a file's own finds first): each answer its own.
+    const own = [configWrapper('mine', 'realloc'), ...list];
+    for (const [l, file] of [[list, 'd.c'], [own, 'a.c'], [list, 'a.c'], [own, 'd.c'], [list.slice(), 'd.c'], [[...own], 'b.c'], [list, 'c.c']] as const) {
+      assert.deepEqual(seen(buildCalleeIndex(l, file, helpers)), seen(buildCalleeIndex(l.values(), file, helpers.values())), `${l.length} names, ${file}`);
     }
   });
 });

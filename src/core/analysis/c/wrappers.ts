@@ -683,7 +683,8 @@ export function findResizers(
   let lastUses: NameUse[] = [];
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
-    const index = buildCalleeIndex([...found, ...known], file, [], opts.mayName);
+    // The list itself when nothing is found yet: every file of a round then shares its index parts.
+    const index = buildCalleeIndex(found.length ? [...found, ...known] : known, file, [], opts.mayName);
     const added: WrapperDef[] = [];
     const mentions: MacroBodyMention[] = [];
     const uses = findNameUses(root, text, index, { macroBodyMentions: mentions });
