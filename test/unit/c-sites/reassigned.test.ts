@@ -1,10 +1,11 @@
-// assignsTo (reassigned.ts) answers as the regex wrapper detection made for each name did: a
-// parameter it wrongly thinks reassigned would turn a wrapper into no wrapper, and the reverse.
+// assignsTo and writesOf (reassigned.ts) answer as the regexes wrapper detection made for each
+// name did: a parameter it wrongly thinks reassigned would turn a wrapper into no wrapper, and
+// the reverse.
 import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { assignmentRegex, assignsTo } from '../../../src/core/analysis/c/reassigned';
+import { assignmentRegex, assignsTo, writesOf } from '../../../src/core/analysis/c/reassigned';
 
 /** The regex as wrappers.ts wrote it, spelled out here so a change to assignmentRegex shows. */
 function byRegex(code: string, name: string): boolean {
@@ -13,6 +14,39 @@ function byRegex(code: string, name: string): boolean {
     `(?<![.>\\w]\\s*)\\b${n}\\s*\\)*\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
   ).test(code);
 }
+
+/** headerParam's regex for the writes of a local, spelled out as it was. */
+function writesByRegex(code: string, name: string): { op: string; value: string }[] {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return Array.from(code.matchAll(new RegExp(`(?<![\\w.>])${n}\\s*(=(?!=)|[-+]=|\\+\\+|--)([^;]*)`, 'g')), (m) => ({ op: m[1]!, value: m[2]! }));
+}
+
+const PIECES = [
+  'n', 'size', 'nsize', 'n_', 'x', ' ', '  ', '\t', '\n', '\u00a0', '\u2028', '(', ')', '=', '==', '+', '-', '++', '--',
+  '<', '>', '<<', '>>', '*', '/', '%', '&', '|', '^', '!', '.', '->', ';', ',', '1', '_', '[', ']',
+];
+
+describe('writesOf: the writes of a name', () => {
+  it('lists each write with the text it stores, and skips the name inside a stored value', () => {
+    assert.deepEqual(writesOf('m = (char *)p; m -= HDR; x = m == q; m++; s->m = 1; m = m - 4', 'm'), [
+      { op: '=', value: ' (char *)p' },
+      { op: '-=', value: ' HDR' },
+      { op: '++', value: '' },
+      { op: '=', value: ' m - 4' },
+    ]);
+    assert.deepEqual(writesOf('a.b = 1;', 'a.b'), [{ op: '=', value: ' 1' }], 'a name that is no identifier goes to the regex');
+  });
+
+  it('answers as the regex on generated code', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...PIECES), { maxLength: 30 }), fc.constantFrom('n', 'size', 'x'), (parts, name) => {
+        const code = parts.join('');
+        assert.deepEqual(writesOf(code, name), writesByRegex(code, name), JSON.stringify({ code, name }));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});
 
 describe('assignsTo: whether code writes a name', () => {
   it('tells writes from reads, comparisons and members', () => {
@@ -27,10 +61,7 @@ describe('assignsTo: whether code writes a name', () => {
   });
 
   it('answers as the regex on generated code', () => {
-    const piece = fc.constantFrom(
-      'n', 'size', 'nsize', 'n_', 'x', ' ', '  ', '\t', '\n', '\u00a0', '\u2028', '(', ')', '=', '==', '+', '-', '++', '--',
-      '<', '>', '<<', '>>', '*', '/', '%', '&', '|', '^', '!', '.', '->', ';', ',', '1', '_', '[', ']',
-    );
+    const piece = fc.constantFrom(...PIECES);
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 30 }), fc.constantFrom('n', 'size', 'x'), (parts, name) => {
         const code = parts.join('');
@@ -40,7 +71,7 @@ describe('assignsTo: whether code writes a name', () => {
     );
   });
 
-  it('answers as the regex on every prefix cut of the C fixtures', () => {
+  it('answers as the regexes on every prefix cut of the C fixtures', () => {
     const dir = join(__dirname, '../../fixtures/c');
     const names = ['p', 'ptr', 'n', 'size', 'len', 'cap', 'nmemb', 'old', 'new_size', 'alloc', 'nr'];
     let files = 0;
@@ -49,7 +80,10 @@ describe('assignsTo: whether code writes a name', () => {
       files++;
       for (let cut = 0; cut < text.length; cut += 97) {
         const head = text.slice(0, cut);
-        for (const name of names) assert.equal(assignsTo(head, name), byRegex(head, name), `${f} up to ${cut}, ${name}`);
+        for (const name of names) {
+          assert.equal(assignsTo(head, name), byRegex(head, name), `${f} up to ${cut}, ${name}`);
+          assert.deepEqual(writesOf(head, name), writesByRegex(head, name), `${f} up to ${cut}, ${name}`);
+        }
       }
     }
     assert.ok(files > 10, `read ${files} fixtures`);

@@ -1,5 +1,6 @@
-// Whether a stretch of code assigns to, increments or decrements a name: wrapper detection asks it
-// of the body before a resize, for each parameter that would pass the caller's pointer or size.
+// Whether a stretch of code assigns to, increments or decrements a name, and where: wrapper
+// detection asks it of the body before a resize, for each parameter that would pass the caller's
+// pointer or size, and for a local copy of a parameter moved back over a block's header.
 // A regex made for each name ran in V8's interpreter and tried its look-behind at every position
 // of the body (~16 ms of main-thread CPU on the dense bench corpus, 371 bodies); finding the name
 // with indexOf and reading the characters around it gives the same answer (a property test
@@ -28,6 +29,53 @@ export function assignmentRegex(name: string): RegExp {
   return new RegExp(
     `(?<![.>\\w]\\s*)\\b${n}\\s*\\)*\\s*(?:[-+*/%&|^]|<<|>>)?=(?!=)|(?:\\+\\+|--)\\s*${n}\\b|(?<![.>\\w]\\s*)\\b${n}\\s*(?:\\+\\+|--)`,
   );
+}
+
+/** One write of a name: its operator (`=`, `+=`, `-=`, `++`, `--`) and the text after it up to the next `;`. */
+export interface Write {
+  op: string;
+  value: string;
+}
+
+/**
+ * The writes of `name` in `code`, as the global regex
+ * `(?<![\w.>])NAME\s*(=(?!=)|[-+]=|\+\+|--)([^;]*)` matches them (groups 1 and 2): a write's
+ * value can hold the name again (`m = m - 4`) without that being a write.
+ */
+export function writesOf(code: string, name: string): Write[] {
+  if (!IDENTIFIER.test(name)) return Array.from(code.matchAll(writesRegex(name)), (m) => ({ op: m[1]!, value: m[2]! }));
+  const out: Write[] = [];
+  for (let i = code.indexOf(name); i >= 0; ) {
+    const prev = i > 0 ? code.charCodeAt(i - 1) : -1;
+    const p = skipSpaces(code, i + name.length);
+    const op = prev === 46 || prev === 62 || (prev >= 0 && isWordChar(prev)) ? null : writeOperator(code, p);
+    if (!op) {
+      i = code.indexOf(name, i + 1);
+      continue;
+    }
+    const from = p + op.length;
+    const semi = code.indexOf(';', from);
+    const end = semi < 0 ? code.length : semi;
+    out.push({ op, value: code.slice(from, end) });
+    i = code.indexOf(name, end);
+  }
+  return out;
+}
+
+/** The regex writesOf answers for; a name that is no identifier is still looked for with it. */
+export function writesRegex(name: string): RegExp {
+  const n = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![\\w.>])${n}\\s*(=(?!=)|[-+]=|\\+\\+|--)([^;]*)`, 'g');
+}
+
+/** `=` (not `==`), `+=`, `-=`, `++` or `--` at `p`, else null. */
+function writeOperator(code: string, p: number): string | null {
+  const c = code.charCodeAt(p);
+  const next = code.charCodeAt(p + 1);
+  if (c === 61) return next === 61 ? null : '=';
+  if (c !== 43 && c !== 45) return null; // + -
+  if (next === 61) return c === 43 ? '+=' : '-=';
+  return next === c ? (c === 43 ? '++' : '--') : null;
 }
 
 /** `++ name`, `--name` ending at a word's end. */

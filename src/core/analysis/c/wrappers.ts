@@ -21,7 +21,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
-import { assignsTo } from './reassigned';
+import { assignsTo, writesOf } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
 export type ArgRole = 'ptr' | 'size' | 'count' | 'oldSize' | 'flags';
@@ -206,13 +206,12 @@ function headerParam(body: Body, ptr: string, before: number, bodyText: () => st
   if (!/^[A-Za-z_]\w*$/.test(ptr) || body.params.includes(ptr)) return -1;
   // A local copy of a parameter, only stepped by offsets before the call.
   const head = bodyText().slice(0, Math.max(0, before - body.node.startIndex));
-  const name = ptr.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  const sets = [...head.matchAll(new RegExp(`(?<![\\w.>])${name}\\s*(=(?!=)|[-+]=|\\+\\+|--)([^;]*)`, 'g'))];
-  if (!sets.length || sets[0]![1] !== '=') return -1;
-  const from = stripParensAndCasts(sets[0]![2]!);
+  const sets = writesOf(head, ptr);
+  if (!sets.length || sets[0]!.op !== '=') return -1;
+  const from = stripParensAndCasts(sets[0]!.value);
   const first = NAME_MAYBE_OFFSET.exec(from);
   const param = first ? body.params.indexOf(first[1]!) : -1;
-  if (param < 0 || sets.slice(1).some((m) => m[1] === '=')) return -1;
+  if (param < 0 || sets.slice(1).some((m) => m.op === '=')) return -1;
   return reassignedBefore(head, 0, head.length, body.params[param]!) ? -1 : param;
 }
 
