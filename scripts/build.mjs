@@ -59,11 +59,30 @@ const nodeCommon = {
   external: ['vscode'],
   // web-tree-sitter's ESM build (picked for our `import`s) asks `import.meta.url` where it lives;
   // in a CommonJS bundle that is empty and Parser.init() throws, so give it the bundle's own URL.
-  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  // __nodeRequire: the module's own require, for code whose function declares another (below).
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href; const __nodeRequire = require;" },
   define: { 'import.meta.url': '__importMetaUrl' },
   logLevel: 'warning',
 };
-const nodeBuild = await esbuild.build({ ...nodeCommon, entryPoints: nodeEntries, plugins: [splitSubcommands], metafile: true });
+// web-tree-sitter loads two Node modules with `await import(...)`; a bundle compiled from a V8 code
+// cache (src/cli/codeCache.ts) has no dynamic-import host behind it, so they come from the
+// banner's `__nodeRequire` instead. (esbuild's own rewrite to `require` would meet the `var require`
+// the Emscripten glue declares in the same function.) The build fails if the text moved.
+const staticNodeImports = {
+  name: 'static-node-imports',
+  setup(build) {
+    build.onLoad({ filter: /web-tree-sitter[\\/]tree-sitter\.js$/ }, async (args) => {
+      const { readFile } = await import('node:fs/promises');
+      let text = await readFile(args.path, 'utf8');
+      for (const [from, to] of [['await import("fs/promises")', '__nodeRequire("fs/promises")'], ['await import("module")', '__nodeRequire("module")']]) {
+        if (!text.includes(from)) throw new Error(`build: ${args.path} no longer holds ${from}: see static-node-imports in scripts/build.mjs`);
+        text = text.split(from).join(to);
+      }
+      return { contents: text, loader: 'js' };
+    });
+  },
+};
+const nodeBuild = await esbuild.build({ ...nodeCommon, entryPoints: nodeEntries, plugins: [splitSubcommands, staticNodeImports], metafile: true });
 
 // The TS/JS analysis carries ts-morph and the TypeScript compiler (~12 MB): its own bundle,
 // required at run time by path (src/cli/tsLoader.ts) only when a TS/JS file is met, so the CLI,

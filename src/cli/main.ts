@@ -4,6 +4,9 @@ import { UsageError, isUsageError, type CliIO, type Subcommand } from './io';
 import pkg from '../../package.json';
 import { availableParallelism } from 'node:os';
 import { isDirectory, relaunch, relaunchPoolSize } from './relaunch';
+import { requireBundle } from './codeCache';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const usage = `usage: pagecost <command> [options]
 
@@ -28,30 +31,37 @@ interface Command {
 }
 
 // Loaded on demand (require, so that both the bundle and tsx in tests keep it synchronous and
-// lazy): `explain` should not pay for the scanner's parser and worker pool at start-up.
+// lazy): `explain` should not pay for the scanner's parser and worker pool at start-up. From the
+// bundle, a subcommand's own bundle (dist/cli-<name>.js) is compiled from a code cache
+// (codeCache.ts); from source, `fromSource` requires the module.
+function subcommand<T>(name: string, fromSource: () => T): T {
+  const bundle = join(__dirname, `cli-${name}.js`);
+  return /[\\/]dist[\\/]cli\.js$/.test(__filename) && existsSync(bundle) ? (requireBundle(bundle) as T) : fromSource();
+}
+
 const commands: Record<string, () => Promise<Command>> = {
   scan: async () => {
-    const m = require('./scan') as typeof import('./scan');
+    const m = subcommand('scan', () => require('./scan') as typeof import('./scan'));
     return { run: m.scan, usage: m.scanUsage };
   },
   explain: async () => {
-    const m = require('./explain') as typeof import('./explain');
+    const m = subcommand('explain', () => require('./explain') as typeof import('./explain'));
     return { run: m.explain, usage: m.EXPLAIN_USAGE };
   },
   bench: async () => {
-    const m = require('./bench') as typeof import('./bench');
+    const m = subcommand('bench', () => require('./bench') as typeof import('./bench'));
     return { run: m.bench, usage: m.BENCH_USAGE };
   },
   calibrate: async () => {
-    const m = require('./bench') as typeof import('./bench');
+    const m = subcommand('bench', () => require('./bench') as typeof import('./bench'));
     return { run: m.calibrate, usage: m.BENCH_USAGE };
   },
   probe: async () => {
-    const m = require('./probe') as typeof import('./probe');
+    const m = subcommand('probe', () => require('./probe') as typeof import('./probe'));
     return { run: m.probe, usage: m.PROBE_USAGE };
   },
   record: async () => {
-    const m = require('./record') as typeof import('./record');
+    const m = subcommand('record', () => require('./record') as typeof import('./record'));
     return { run: m.record, usage: m.RECORD_USAGE };
   },
 };
