@@ -9,7 +9,7 @@
 // Any failure (no cache folder, a read-only one, a refused cache) falls back to compiling as
 // `require` does. NODE_DISABLE_COMPILE_CACHE=1 turns it off, as it does Node 22's.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
@@ -53,16 +53,21 @@ export function requireBundle(file: string, dir: string = codeCacheDir()): unkno
   return mod.exports;
 }
 
-/** Writes the cache (whole or not at all: another pagecost may read it meanwhile) and drops this bundle's older ones. */
+/** Caches kept per bundle: two installs of pagecost (or two node versions) each keep theirs. */
+const KEPT_PER_BUNDLE = 4;
+
+/** Writes the cache (whole or not at all: another pagecost may read it meanwhile) and drops this bundle's oldest ones. */
 function keep(data: Buffer, dir: string, name: string, cacheFile: string): void {
   try {
     mkdirSync(dir, { recursive: true });
     const tmp = `${cacheFile}.${process.pid}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, cacheFile);
-    for (const f of readdirSync(dir)) {
-      if (f.startsWith(`${name}-`) && f.endsWith('.bin') && join(dir, f) !== cacheFile) rmSync(join(dir, f), { force: true });
-    }
+    const mine = readdirSync(dir)
+      .filter((f) => f.startsWith(`${name}-`) && f.endsWith('.bin'))
+      .map((f) => ({ path: join(dir, f), at: statSync(join(dir, f)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of mine.slice(KEPT_PER_BUNDLE)) rmSync(old.path, { force: true });
   } catch {
     // A cache folder we cannot write: the next run compiles again.
   }
