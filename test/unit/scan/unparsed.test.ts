@@ -171,6 +171,33 @@ void put_all(struct out *o, const char *s) { while (*s) OUT_CHAR(*s++, o); }
   });
 });
 
+describe('unparsed regions: what the walk asks tree-sitter', () => {
+  // errorNodes asks a child `hasError || isError`: MISSING nodes must count as having an error,
+  // and a lone ERROR leaf (a character the grammar cannot read) need not.
+  it('a MISSING node has an error; an ERROR leaf has none, so it is asked whether it is one', async () => {
+    const p = await cParser();
+    const text = 'int f(void) { return 1 }\nint g(void) { int a = 1 @ 2; return a; }\n';
+    const tree = p.parse(text)!;
+    try {
+      const missing: boolean[] = [];
+      const leaves: boolean[] = [];
+      const walk = (n: import('web-tree-sitter').Node) => {
+        if (n.isMissing) missing.push(n.hasError);
+        if (n.isError && n.childCount === 0) leaves.push(n.hasError);
+        for (const c of n.children) if (c) walk(c);
+      };
+      walk(tree.rootNode);
+      assert.ok(missing.length > 0, 'the missing `;` is a MISSING node');
+      assert.ok(missing.every((h) => h), 'every MISSING node has an error');
+      assert.deepEqual(leaves, [false], 'the `@` is an ERROR leaf without an error cost');
+      const regions = unparsedRegions(tree.rootNode, text, namesPattern(['realloc']), new Set());
+      assert.deepEqual(regions.map((r) => [r.startLine, r.endLine]), [[1, 1], [2, 2]]);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
 describe('pagecost scan: unparsed regions', function () {
   this.timeout(60_000);
   const macroHeavy = join(FIXTURE_ROOT, 'macro-heavy', 'list.c');

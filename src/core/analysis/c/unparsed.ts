@@ -55,18 +55,23 @@ function errorNodes(root: Node): { node: Node; outer: number }[] {
   let seen = 0;
   while (stack.length && ++seen < MAX_NODES) {
     const { node: n, outer: o } = stack.pop()!;
-    const outer = o < 0 && (n.isError || n.isMissing) ? n.id : o;
-    if (n.isMissing) {
+    // Each of these asks wasm: once per node, not once per child.
+    const isError = n.isError;
+    const isMissing = n.isMissing;
+    const outer = o < 0 && (isError || isMissing) ? n.id : o;
+    if (isMissing) {
       out.push({ node: n, outer });
       continue;
     }
     for (const c of n.children) {
       if (!c) continue;
-      if (c.isError || c.isMissing || c.hasError) stack.push({ node: c, outer });
-      else if (n.isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer });
+      // hasError holds for every MISSING node (tree-sitter gives it an error cost) but not for an
+      // ERROR leaf (one character it could not read): two questions per child, not three.
+      if (c.hasError || c.isError) stack.push({ node: c, outer });
+      else if (isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer });
     }
     // An ERROR with nothing of its own to show (all read whole) still did not parse somewhere: itself.
-    if (n.isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer });
+    if (isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
