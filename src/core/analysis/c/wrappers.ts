@@ -428,8 +428,7 @@ function argIndexOf(use: NameUse, role: ArgRole): number {
 }
 
 /** The verdict on a function_definition, given the name uses inside it. */
-export function functionVerdict(fn: Node, uses: NameUse[], ctx: VerdictContext): Verdict {
-  const name = functionName(fn);
+export function functionVerdict(fn: Node, uses: NameUse[], ctx: VerdictContext, name: string | null = functionName(fn)): Verdict {
   if (!name) return { def: null, helper: null };
   return defFrom({ node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1, fileText: ctx.fileText }, uses, ctx);
 }
@@ -680,6 +679,13 @@ export function findResizers(
   const rejected = new Set<number>();
   let fresh: ReadonlySet<string> | null = opts.news ?? null;
   let lastUses: NameUse[] = [];
+  // Each function's name is read from its declarator once, not for each use and round.
+  const fnNames = new Map<number, string | null>();
+  const nameOf = (fn: Node): string | null => {
+    let n = fnNames.get(fn.id);
+    if (n === undefined) fnNames.set(fn.id, (n = functionName(fn)));
+    return n;
+  };
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
     // The list itself when nothing is found yet: every file of a round then shares its index parts.
@@ -693,7 +699,7 @@ export function findResizers(
       if (u.role !== 'call') continue;
       let fn: Node | null = u.exprNode.parent;
       // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
-      while (fn && (fn.type !== 'function_definition' || !functionName(fn))) fn = fn.parent;
+      while (fn && (fn.type !== 'function_definition' || !nameOf(fn))) fn = fn.parent;
       if (!fn) continue;
       const entry = byFn.get(fn.id) ?? { fn, uses: [] };
       entry.uses.push(u);
@@ -706,8 +712,8 @@ export function findResizers(
         rejected.add(fn.id);
         continue;
       }
-      if (index.targets.has(functionName(fn) ?? '')) continue;
-      const v = functionVerdict(fn, fnUses, ctx);
+      if (index.targets.has(nameOf(fn) ?? '')) continue;
+      const v = functionVerdict(fn, fnUses, ctx, nameOf(fn));
       if (v.def) {
         added.push(v.def);
         helpers.delete(fn.id);
