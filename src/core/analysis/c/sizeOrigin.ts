@@ -14,6 +14,7 @@
 import type { Node } from 'web-tree-sitter';
 import { isLoopNode } from './syntax';
 import { definedNames } from '../../scan/lazySymbols';
+import { bumpedIn, firstValue, multipliedIn, storedIn } from './reassigned';
 
 /** What one function's body says about its variables, computed once per function. */
 interface FunctionFacts {
@@ -388,8 +389,6 @@ function isLineEnd(c: number): boolean {
   return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
 }
 
-const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 /** A value read as written: a name or member chain (`v->len`, `*count`), or null for anything else. */
 function chainOf(toks: Tok[]): string | null {
   let i = 0;
@@ -444,8 +443,8 @@ export function constantStep(sizeText: string, fn: Node, callStart: number, call
   let toks = stripOuterParens(tokens(sizeText));
   // A lone local stands for its value (one level).
   if (toks.length === 1 && IDENT.test(toks[0]!.text) && !params.includes(toks[0]!.text)) {
-    const init = new RegExp(`\\b${esc(toks[0]!.text)}\\s*=(?!=)\\s*([^;]+);`).exec(body.slice(0, at));
-    if (init) toks = stripOuterParens(tokens(init[1]!));
+    const init = firstValue(body.slice(0, at), toks[0]!.text);
+    if (init !== null) toks = stripOuterParens(tokens(init));
   }
   const isFixed = (piece: Tok[]): boolean => {
     // sizeof, numbers, macro names, parameters (what the caller passes is fixed per call), and calls of those.
@@ -482,24 +481,14 @@ export function constantStep(sizeText: string, fn: Node, callStart: number, call
   if (!base || !step) return false;
   // The count is kept: bumped before the resize, or stored after it.
   const bases = new Set([base]);
-  const local = /^[A-Za-z_]\w*$/.test(base) ? new RegExp(`\\b${esc(base)}\\s*=(?!=)\\s*([^;]+);`).exec(body.slice(0, at)) : null;
-  if (local) for (const v of valuesRead(local[1]!)) bases.add(v);
+  const local = /^[A-Za-z_]\w*$/.test(base) ? firstValue(body.slice(0, at), base) : null;
+  if (local !== null) for (const v of valuesRead(local)) bases.add(v);
   const after = body.slice(callEnd - fn.startIndex);
   const before = body.slice(0, at);
+  const chains = [...bases].map((b) => b.replace(/^\*/, '').split(/->|\./));
   // Growth is geometric when any path multiplies (`if (n < MAX) n *= 2; else n += MAX;`).
-  for (const b of bases) {
-    const name = b.replace(/^\*/, '').split(/->|\./).map(esc).join('\\s*(?:->|\\.)\\s*');
-    const multiplied = new RegExp(`(?<![\\w.>])${name}\\s*(?:\\*=|<<=|=(?!=)\\s*[^;]*?(?<!sizeof\\s*)(?:\\*|<<)\\s*(?:\\d|[A-Z_]{2}))`);
-    if (multiplied.test(before)) return false;
-  }
-  for (const b of bases) {
-    const name = b.replace(/^\*/, '').split(/->|\./).map(esc).join('\\s*(?:->|\\.)\\s*');
-    const lead = '(?<![\\w.>])';
-    const bumped = new RegExp(`${lead}${name}\\s*(?:\\+\\+|\\+=)|\\+\\+\\s*${name}\\b`);
-    const stored = new RegExp(`${lead}${name}\\s*(?:\\+\\+|--|[-+*/|&]?=(?!=))|(?:\\+\\+|--)\\s*${name}\\b`);
-    if (bumped.test(before) || stored.test(after)) return true;
-  }
-  return false;
+  if (chains.some((c) => multipliedIn(before, c))) return false;
+  return chains.some((c) => bumpedIn(before, c) || storedIn(after, c));
 }
 
 /** The values a size reads (names and member chains such as `v->len`, `*count`), outside `sizeof`. */
