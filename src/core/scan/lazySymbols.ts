@@ -13,7 +13,7 @@ import { directiveOperands, quotedIncludes } from './paths';
 import { PreparedText } from '../analysis/c/treeText';
 import { NameFilter } from './prefilter';
 import { isRegexSpace, isWordChar } from './chars';
-import { conditionalsAround, fileLayout, functionBodies, itemsSpelling, mergeRanges, regexSpelling, wordSpelling, type Body, type FileLayout, type Spelling, type TextRange } from './regions';
+import { conditionalsAround, fileLayout, functionBodies, itemsSpelling, layoutBodies, mergeRanges, regexSpelling, wordSpelling, type Body, type FileLayout, type Spelling, type TextRange } from './regions';
 
 type Guard = (key: string) => boolean;
 
@@ -374,7 +374,8 @@ export function lazyHeaderSymbols(
   /**
    * fileLayout(text) when the caller has it (a scanned file's own, cut for its code tree): by the
    * time a size asks, the headers' layouts have pushed it out of fileLayout's few recent answers,
-   * and the dense corpus's files were cut again, 60 of them, 3.6 M characters.
+   * and the dense corpus's files were cut again, 60 of them, 3.6 M characters. Its bodies serve
+   * the guards too (layoutBodies).
    */
   knownLayout?: FileLayout | null,
 ): FileSymbols {
@@ -385,7 +386,7 @@ export function lazyHeaderSymbols(
   let directives: TextRange[] | null = null;
   // The text's function bodies, found once for every guard and lookup below that needs them.
   let bodies: Body[] | null | undefined;
-  const bodiesOf = () => (bodies === undefined ? (bodies = functionBodies(text)) : bodies);
+  const bodiesOf = () => (bodies === undefined ? (bodies = knownLayout === undefined ? functionBodies(text) : layoutBodies(text, knownLayout)) : bodies);
   const byWord = new Map<string, FileSymbols>();
   // Parses by the items they hold: words often pick the same items (every word of a file whose
   // braces leave one item, like a header wrapped whole in `extern "C" {`).

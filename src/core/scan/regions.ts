@@ -131,6 +131,14 @@ function scanBodies(text: string): Body[] | null {
 export interface FileLayout {
   items: TextRange[];
   fixed: TextRange[];
+  /** The function bodies functionBodies finds, read in the same pass (layoutBodies adds their `inline`). */
+  bodies?: BodySpan[];
+}
+
+/** A function body found by scanLayout, and where functionBodies' `inline` test starts before it. */
+export interface BodySpan extends TextRange {
+  /** After the last `;`, `}` or directive line at the top level before the body. */
+  declarationStart: number;
 }
 
 const CONDITIONAL = /^#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/;
@@ -146,6 +154,10 @@ function scanLayout(text: string): FileLayout | null {
   let lastSignificant = 0;
   let inBody = false;
   let atLineStart = true;
+  // functionBodies' own bookkeeping (see scanBodies), for the bodies a scanned file's symbols need.
+  const bodies: BodySpan[] = [];
+  let declarationStart = 0;
+  let bodyStart = -1;
   const close = (end: number) => {
     items.push({ start: itemStart, end });
     itemStart = -1;
@@ -169,6 +181,7 @@ function scanLayout(text: string): FileLayout | null {
         if (CONDITIONAL.test(text.slice(i, Math.min(n, i + 16)))) fixed.push(range);
         else items.push(range);
       }
+      if (depth === 0) declarationStart = end + 1;
       i = end;
       continue;
     }
@@ -195,23 +208,44 @@ function scanLayout(text: string): FileLayout | null {
       continue;
     }
     if (c === 123 /* { */) {
-      if (depth === 0) inBody = lastSignificant === 41 /* ) */;
+      if (depth === 0) {
+        inBody = lastSignificant === 41 /* ) */;
+        bodyStart = i + 1;
+      }
       depth++;
     } else if (c === 125 /* } */) {
       depth--;
       if (depth < 0) return null;
       if (depth === 0) {
         lastSignificant = c;
-        if (inBody) close(i + 1);
+        if (inBody) {
+          bodies.push({ start: bodyStart, end: i, declarationStart });
+          close(i + 1);
+        }
+        declarationStart = i + 1;
       }
     } else if (depth === 0) {
       lastSignificant = c;
-      if (c === 59 /* ; */) close(i + 1);
+      if (c === 59 /* ; */) {
+        close(i + 1);
+        declarationStart = i + 1;
+      }
     } else i = nextInBody(text, i + 1) - 1;
   }
   if (depth !== 0) return null;
   if (itemStart >= 0) close(n);
-  return { items, fixed };
+  return { items, fixed, bodies };
+}
+
+/**
+ * functionBodies(text) from `layout` (scanLayout's of the same text), without a second scan when
+ * the layout holds its bodies: a scanned file is cut for its code tree first, and its symbols' guards
+ * ask for its bodies after (177 files, 6.7 M characters scanned again on the dense corpus).
+ */
+export function layoutBodies(text: string, layout: FileLayout | null): Body[] | null {
+  if (!layout) return null;
+  if (!layout.bodies) return functionBodies(text);
+  return layout.bodies.map((b) => ({ start: b.start, end: b.end, inline: inlineRe.test(text.slice(b.declarationStart, b.start - 1)) }));
 }
 
 /**

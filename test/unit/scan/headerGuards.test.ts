@@ -5,7 +5,7 @@ import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { constNames, definedNames, definedTypes, enumWords } from '../../../src/core/scan/lazySymbols';
 import { directiveOperands, projectIncludes } from '../../../src/core/scan/paths';
-import { fileLayout, functionBodies, nextInBody, wordIndex, type Body } from '../../../src/core/scan/regions';
+import { fileLayout, functionBodies, layoutBodies, nextInBody, wordIndex, type Body } from '../../../src/core/scan/regions';
 import { treeSitterText } from '../../../src/core/analysis/c/treeText';
 
 /** What constNames answered with one lazy regex per stretch between bodies. */
@@ -169,6 +169,28 @@ describe('header lookup guards', () => {
     const continued = 'void g(void) {\n  x = 1;\n  #define M(a) \\\n    { a; /* c */ \\\n    }\n}\n';
     assert.notEqual(treeSitterText(continued), continued, 'the comment in the continued directive is blanked');
     assert.equal(functionBodies(continued)?.length, 1);
+  });
+
+  it('finds in the layout pass the function bodies functionBodies finds, inline flags too, on any text (property)', () => {
+    const text = '#define F(x) { x }\nstatic inline int twice(int n) { return 2 * n; }\nstruct s { int a; };\n/* inline */ int f(void)\n{ if (1) { } }\nint g;\n';
+    const bodies = functionBodies(text)!;
+    assert.deepEqual(bodies.map((b) => b.inline), [true, true]);
+    assert.deepEqual(layoutBodies(text, fileLayout(text)), bodies);
+    const { items, fixed } = fileLayout(text)!;
+    assert.deepEqual(layoutBodies(text, { items, fixed }), bodies, 'a layout without its bodies asks functionBodies');
+    assert.equal(layoutBodies('int f() {', fileLayout('int f() {')), null);
+    // The inline test reads from the last `;`, `}` or directive line before the body.
+    const after = 'static inline int g(void);\nint f(void) { }\nstatic inline\n#if X\n#endif\nint h(void) { }\n';
+    assert.deepEqual(functionBodies(after)!.map((b) => b.inline), [false, false]);
+    assert.deepEqual(layoutBodies(after, fileLayout(after)), functionBodies(after));
+    const piece = fc.constantFrom('int f(void)', 'static inline ', '__inline__ ', ')', '(', '{', '}', ';', ' ', '\n', '\n#if X\n', '\n#define D {\n', '"{"', "'}'", '/* { */', '// }\n', 'x = 1;', 'struct s ', '=', 'int f(void) { }', 'inline int g(void);');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const t = parts.join('');
+        assert.deepEqual(layoutBodies(t, fileLayout(t)), functionBodies(t), JSON.stringify(t));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('reads the words of enum bodies as the regex did on any text (property)', () => {
