@@ -21,6 +21,8 @@ export interface WorkerInit {
   control?: SharedArrayBuffer;
   /** Niceness of the worker thread (Linux: per thread), so a background index yields the CPU to the editor. */
   nice?: number;
+  /** Compile the TS/JS analysis bundle from the code cache (codeCache.ts): the CLI's scans, not the editor's. */
+  codeCache?: boolean;
 }
 
 /** Files a worker has finished since its last report, by pass; posted without an id. */
@@ -37,6 +39,8 @@ export interface PoolExtras {
   workerDir?: string;
   /** Run the worker threads at this niceness (0–19; a background index asks for 10). */
   nice?: number;
+  /** The TS/JS analysis bundle from the code cache (codeCache.ts): the command line says so; the editor's host does not write caches. */
+  codeCache?: boolean;
 }
 
 /**
@@ -138,6 +142,7 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
     ...(extras.onProgress ? { progress: true } : {}),
     ...(extras.control ? { control: extras.control.buffer } : {}),
     ...(extras.nice ? { nice: extras.nice } : {}),
+    ...(extras.codeCache ? { codeCache: true } : {}),
   };
   if (extras.local === false && haveWorkers) {
     const workers = Array.from({ length: Math.max(1, jobs) }, () => new WorkerShard(workerScript, init, extras.onProgress));
@@ -145,7 +150,7 @@ export function createPool(jobs: number, options: ShardOptions, extras: PoolExtr
   }
   // The main thread is one of the shards: it would otherwise only wait, and every worker costs
   // a Node start, a bundle load, a grammar compile and a cold JIT. So N jobs = main + N-1 workers.
-  const local = new ScanShard(diskReader, grammar, options, nodeTsLoader());
+  const local = new ScanShard(diskReader, grammar, options, nodeTsLoader(undefined, extras.codeCache === true));
   const ready = local.warmUp().catch(() => {}); // a failure resurfaces on first use
   if (extras.onProgress || extras.control) {
     const flags = extras.control ? new Int32Array(extras.control.buffer) : null;

@@ -70,7 +70,7 @@ export async function scanTree(o: TreeScanOptions): Promise<TreeScan> {
   const pool = createPool(o.jobs, {
     maxFileSize: o.maxFileSize, size: o.size, roots: o.roots.map(toSlash), partialParse: o.partialParse,
     ...(o.maxGeneratedBytes !== undefined ? { maxGeneratedBytes: o.maxGeneratedBytes } : {}),
-  });
+  }, { codeCache: true });
   mark('walk');
   o.onProgress?.({ phase: 'reading', files: 0, message: 'listing files' });
   // Files go to the shards in batches while the walk goes on, so reading overlaps listing. The

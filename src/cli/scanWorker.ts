@@ -20,7 +20,7 @@ if (init.nice) {
 }
 // PAGECOST_TIMING=1: each request's time in this worker, to see how even the shards are.
 const timing = process.env.PAGECOST_TIMING === '1';
-const shard = new ScanShard(diskReader, init.grammar, init.options, nodeTsLoader());
+const shard = new ScanShard(diskReader, init.grammar, init.options, nodeTsLoader(undefined, init.codeCache === true));
 let reportRest: () => void = () => {};
 if (init.progress || init.control) {
   // The workspace index: files done are reported at most every 50 ms, and a pause or stop asked

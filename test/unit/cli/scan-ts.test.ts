@@ -37,8 +37,11 @@ function loadProbe(dir: string): string {
   const probe = join(dir, 'probe.cjs');
   writeFileSync(
     probe,
-    "const M = require('module'); const load = M._load;\n" +
-      "M._load = function (request) { if (/ts-analysis\\.js$/.test(request)) process.stderr.write('PROBE: ts-analysis loaded\\n'); return load.apply(this, arguments); };\n",
+    // Required, or read to be compiled from the code cache (src/cli/codeCache.ts).
+    "const M = require('module'); const load = M._load; const fs = require('fs'); const read = fs.readFileSync;\n" +
+      "const seen = (p) => { if (/ts-analysis\\.js$/.test(String(p))) process.stderr.write('PROBE: ts-analysis loaded\\n'); };\n" +
+      "M._load = function (request) { seen(request); return load.apply(this, arguments); };\n" +
+      "fs.readFileSync = function (p) { seen(p); return read.apply(this, arguments); };\n",
   );
   return probe;
 }
