@@ -224,26 +224,30 @@ function isField(parent: Node, field: string, child: Node): boolean {
 function classify(node: Node): Classified {
   const parent = node.parent;
   if (!parent) return { role: 'none' };
-  if (NOT_A_USE_PARENTS.has(parent.type)) return { role: 'none' };
+  // Each `type` asks wasm (web-tree-sitter keeps no copy): a node's is read once here.
+  const parentType = parent.type;
+  if (NOT_A_USE_PARENTS.has(parentType)) return { role: 'none' };
   // A `#define` the grammar split (a comment before a line continuation): its name and body are read from the text.
-  if (parent.type === 'ERROR' && /^preproc_(?:function_)?def$/.test(parent.parent?.type ?? '')) return { role: 'none' };
+  if (parentType === 'ERROR' && /^preproc_(?:function_)?def$/.test(parent.parent?.type ?? '')) return { role: 'none' };
 
   // Declarator chain: `void *realloc(void *, size_t);`, `void *(*realloc)(void *, size_t)`, `int realloc = 0;`
-  if (DECLARATOR_CHAIN.has(parent.type) || DECLARATION_TYPES.has(parent.type)) {
+  if (DECLARATOR_CHAIN.has(parentType) || DECLARATION_TYPES.has(parentType)) {
     let cur = node;
     let p: Node | null = parent;
+    let pType = parentType;
     let sawPointer = false;
     let declaresFunction = false;
-    while (p && DECLARATOR_CHAIN.has(p.type)) {
+    while (p && DECLARATOR_CHAIN.has(pType)) {
       // Came from a parameter list, array size or initialiser? (A parenthesised declarator has no field names.)
-      if (p.type !== 'parenthesized_declarator' && !isField(p, 'declarator', cur)) break;
-      if (p.type === 'pointer_declarator') sawPointer = true;
-      if (p.type === 'function_declarator' && !sawPointer) declaresFunction = true;
+      if (pType !== 'parenthesized_declarator' && !isField(p, 'declarator', cur)) break;
+      if (pType === 'pointer_declarator') sawPointer = true;
+      if (pType === 'function_declarator' && !sawPointer) declaresFunction = true;
       cur = p;
       p = p.parent;
+      pType = p?.type ?? '';
     }
-    if (p && DECLARATION_TYPES.has(p.type) && isField(p, 'declarator', cur)) {
-      if (declaresFunction || p.type === 'field_declaration' || p.type === 'type_definition') {
+    if (p && DECLARATION_TYPES.has(pType) && isField(p, 'declarator', cur)) {
+      if (declaresFunction || pType === 'field_declaration' || pType === 'type_definition') {
         return { role: 'none' }; // a prototype, a definition, a struct member or a typedef name
       }
       return shadowOf(p);
@@ -254,25 +258,23 @@ function classify(node: Node): Classified {
   // A call: `realloc(...)`, `(realloc)(...)`, `(*realloc)(...)`.
   let cur = node;
   let p: Node | null = parent;
-  while (
-    p &&
-    (p.type === 'parenthesized_expression' ||
-      (p.type === 'pointer_expression' && p.childForFieldName('operator')?.type === '*'))
-  ) {
+  let pType = parentType;
+  while (p && (pType === 'parenthesized_expression' || (pType === 'pointer_expression' && p.childForFieldName('operator')?.type === '*'))) {
     cur = p;
     p = p.parent;
+    pType = p?.type ?? '';
   }
-  if (p && p.type === 'call_expression' && isField(p, 'function', cur)) {
+  if (p && pType === 'call_expression' && isField(p, 'function', cur)) {
     return inDeclaratorPart(p) ? { role: 'none' } : { role: 'call', callNode: p };
   }
   if (inDeclaratorPart(node)) return { role: 'none' };
 
   // Broken code: `realloc (` left inside an ERROR node is still a call as far as a reader can tell.
   // Its arguments cannot be trusted, so the "call" is just the name.
-  if (parent.type === 'ERROR' && node.nextSibling?.type === '(') return { role: 'call', callNode: node };
+  if (parentType === 'ERROR' && node.nextSibling?.type === '(') return { role: 'call', callNode: node };
 
   // `&realloc` is a reference; report the whole `&realloc`.
-  if (parent.type === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&') {
+  if (parentType === 'pointer_expression' && parent.childForFieldName('operator')?.type === '&') {
     return { role: 'reference', exprNode: parent };
   }
   if (declarationMacroArgument(node)) return { role: 'none' };
@@ -309,9 +311,10 @@ const DECLARATOR_PARTS = new Set([
 function inDeclaratorPart(node: Node): boolean {
   let cur = node;
   for (let p = node.parent, i = 0; p && i < 24; cur = p, p = p.parent, i++) {
-    if (p.type === 'init_declarator') return !isField(p, 'value', cur);
-    if (STOP_AT.has(p.type) || p.type.endsWith('_statement')) return false;
-    if (DECLARATOR_PARTS.has(p.type)) return true;
+    const type = p.type;
+    if (type === 'init_declarator') return !isField(p, 'value', cur);
+    if (STOP_AT.has(type) || type.endsWith('_statement')) return false;
+    if (DECLARATOR_PARTS.has(type)) return true;
   }
   return false;
 }
@@ -376,9 +379,11 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
   for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) {
     const name = m[0];
     const node = root.descendantForIndex(m.index, m.index + name.length);
-    if (node?.type === 'preproc_arg') opts.macroBodyMentions?.push({ name, node });
-    if (!node || node.startIndex !== m.index || node.endIndex !== m.index + name.length) continue;
-    if (node.type === 'field_identifier') {
+    if (!node) continue;
+    const type = node.type;
+    if (type === 'preproc_arg') opts.macroBodyMentions?.push({ name, node });
+    if (node.startIndex !== m.index || node.endIndex !== m.index + name.length) continue;
+    if (type === 'field_identifier') {
       const defs = index.fields.get(name);
       const fc = defs ? fieldCall(node) : null;
       if (!fc) continue;
@@ -391,7 +396,7 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
       fieldUses.push(use);
       continue;
     }
-    if (node.type !== 'identifier') {
+    if (type !== 'identifier') {
       continue; // comment, string, macro body, field or type name
     }
     const c = classify(node);
@@ -425,7 +430,8 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
 function argsOf(call: Node): Node[] {
   const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
   if (!argList) return [];
-  const named = argList.namedChildren.filter((a) => a && a.type !== 'comment') as Node[];
+  // A comment starts with `/`: a list without one holds none, and asking each argument its type asks wasm.
+  const named = (argList.text.includes('/') ? argList.namedChildren.filter((a) => a && a.type !== 'comment') : argList.namedChildren.filter((a) => !!a)) as Node[];
   if (!argList.hasError) return named;
   // A macro's type argument (`GROW (p, unsigned char, n)`, `re_dfastate_t *, n + 1`) is no
   // expression, and error recovery splits it or swallows the comma after it: the commas of the

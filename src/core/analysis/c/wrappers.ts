@@ -686,6 +686,23 @@ export function findResizers(
     if (n === undefined) fnNames.set(fn.id, (n = functionName(fn)));
     return n;
   };
+  // The named function at or above each node walked through: the calls of one function share
+  // their ancestors, and each step up asks wasm for the node and its type.
+  const above = new Map<number, Node | null>();
+  const functionAbove = (from: Node | null): Node | null => {
+    const path: number[] = [];
+    let fn = from;
+    let found: Node | null | undefined;
+    for (; fn && found === undefined; fn = fn.parent) {
+      found = above.get(fn.id);
+      if (found !== undefined) break;
+      path.push(fn.id);
+      // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
+      if (fn.type === 'function_definition' && nameOf(fn)) found = fn;
+    }
+    for (const id of path) above.set(id, found ?? null);
+    return found ?? null;
+  };
   for (let round = 0; round < 8; round++) {
     // This file's finds go first so they win over same-named defs elsewhere.
     // The list itself when nothing is found yet: every file of a round then shares its index parts.
@@ -697,9 +714,7 @@ export function findResizers(
     const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
     for (const u of uses) {
       if (u.role !== 'call') continue;
-      let fn: Node | null = u.exprNode.parent;
-      // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
-      while (fn && (fn.type !== 'function_definition' || !nameOf(fn))) fn = fn.parent;
+      const fn = functionAbove(u.exprNode.parent);
       if (!fn) continue;
       const entry = byFn.get(fn.id) ?? { fn, uses: [] };
       entry.uses.push(u);
