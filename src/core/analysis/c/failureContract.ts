@@ -81,11 +81,12 @@ const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0|MAP_FAILED|\(
 export function inner(expr: Node): Node {
   let cur: Node = expr;
   for (let guard = 0; guard < 16; guard++) {
-    if (cur.type === 'parenthesized_expression') {
+    const type = cur.type; // a call into wasm: once per node
+    if (type === 'parenthesized_expression') {
       const c = cur.namedChildren.find((x) => x && x.type !== 'comment');
       if (!c) break;
       cur = c;
-    } else if (cur.type === 'cast_expression') {
+    } else if (type === 'cast_expression') {
       const v = cur.childForFieldName('value');
       if (!v) break;
       cur = v;
@@ -97,9 +98,11 @@ export function inner(expr: Node): Node {
 /** Climbs parentheses and casts. */
 export function outer(expr: Node): Node {
   let cur = expr;
-  for (let p = cur.parent; p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = p.parent) cur = p;
+  for (let p = cur.parent; p && WRAPPING.has(p.type); p = p.parent) cur = p;
   return cur;
 }
+
+const WRAPPING = new Set(['parenthesized_expression', 'cast_expression']);
 
 /** How the code after a failed resize ends, as far as the walker can tell. */
 export type FailureOutcome =

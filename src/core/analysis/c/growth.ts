@@ -173,9 +173,9 @@ function mergeGrowth(a: Growth | 'unknown' | null, b: Growth | 'unknown' | null)
   return 'unknown';
 }
 
-/** How a statement updates `name`, if it does (null: it does not). */
-function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Update | null {
-  if (stmt.type === 'if_statement') {
+/** How a statement updates `name`, if it does (null: it does not). `type`: the statement's, read once (each read asks wasm). */
+function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number, type = stmt.type): Update | null {
+  if (type === 'if_statement') {
     // Both branches count: `if (n < MAX) n *= 2; else n += MAX;` is geometric (one path multiplies).
     const inBranch = (body: Node | null | undefined): Update | null => {
       if (!body) return null;
@@ -194,13 +194,13 @@ function updateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, 
     if (!cons && !alt) return null;
     return { growth: mergeGrowth(cons?.growth ?? null, alt?.growth ?? null)!, complete: !!cons?.complete && !!alt?.complete };
   }
-  const g = plainUpdateOf(stmt, name, parse, chainOf, depth);
+  const g = plainUpdateOf(stmt, name, parse, chainOf, depth, type);
   return g === null ? null : { growth: g, complete: true };
 }
 
 /** The update a declaration or expression statement makes to `name`. */
-function plainUpdateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
-  if (stmt.type === 'declaration') {
+function plainUpdateOf(stmt: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number, type = stmt.type): Growth | 'unknown' | null {
+  if (type === 'declaration') {
     for (const d of stmt.childrenForFieldName('declarator')) {
       if (d?.type !== 'init_declarator') continue;
       if (norm(d.childForFieldName('declarator')?.text ?? '') !== name) continue;
@@ -209,16 +209,20 @@ function plainUpdateOf(stmt: Node, name: string, parse: ParseSize, chainOf: Chai
     }
     return null;
   }
-  if (stmt.type !== 'expression_statement') return null;
+  if (type !== 'expression_statement') return null;
   let e = stmt.namedChildren[0];
-  while (e && e.type === 'parenthesized_expression') e = e.namedChildren[0] ?? null;
+  let eType = e?.type;
+  while (e && eType === 'parenthesized_expression') {
+    e = e.namedChildren[0] ?? null;
+    eType = e?.type;
+  }
   if (!e) return null;
-  if (e.type === 'update_expression') {
+  if (eType === 'update_expression') {
     const arg = e.childForFieldName('argument');
     if (arg && norm(arg.text) === name) return e.text.includes('++') ? 'linear' : 'unknown';
     return null;
   }
-  if (e.type !== 'assignment_expression') return null;
+  if (eType !== 'assignment_expression') return null;
   const left = e.childForFieldName('left');
   const right = e.childForFieldName('right');
   if (!left || !right || norm(left.text) !== name) return null;

@@ -15,16 +15,17 @@ const CONTAINERS = new Set(['compound_statement', 'translation_unit', 'case_stat
 export function hintAnchor(call: Node): { start: Node; end: Node } {
   let n = call;
   for (let p = n.parent; p; n = p, p = p.parent) {
-    if (STATEMENTS.has(p.type)) return { start: p, end: p };
+    const type = p.type; // a call into wasm: once per node
+    if (STATEMENTS.has(type)) return { start: p, end: p };
     // The condition itself, or the body statement (a call there was met as a statement first).
-    if (CONDITIONED.has(p.type)) return { start: n, end: n };
-    if (p.type === 'for_statement') {
+    if (CONDITIONED.has(type)) return { start: n, end: n };
+    if (type === 'for_statement') {
       if (p.childForFieldName('body')?.id === n.id) return { start: n, end: n };
       // In the `for (…; …; …)` header: after its closing parenthesis.
       const close = p.children.find((c) => c?.type === ')');
       return close ? { start: p, end: close } : { start: n, end: n };
     }
-    if (CONTAINERS.has(p.type) || p.type.startsWith('preproc_')) return { start: n, end: n };
+    if (CONTAINERS.has(type) || type.startsWith('preproc_')) return { start: n, end: n };
   }
   return { start: n, end: n };
 }

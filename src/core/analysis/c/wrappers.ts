@@ -129,8 +129,10 @@ function failureTestsOf(resultVar: string): RegExp[] {
  */
 function statementStart(call: Node): number {
   let start = call.startIndex;
-  for (let p = call.parent; p && !p.type.endsWith('statement') && p.type !== 'declaration' && p.type !== 'function_definition'; p = p.parent) {
-    if (p.type === 'assignment_expression') start = p.startIndex;
+  for (let p = call.parent; p; p = p.parent) {
+    const type = p.type; // a call into wasm: once per node
+    if (type.endsWith('statement') || type === 'declaration' || type === 'function_definition') break;
+    if (type === 'assignment_expression') start = p.startIndex;
   }
   return start;
 }
