@@ -411,7 +411,10 @@ export class ScanShard {
    */
   private unparsed(f: Loaded, root: Node, found: CallSite[], known: WrapperDef[], errors: FileError[], notes: FileNote[]): void {
     const visible = known.filter((w) => !w.fileLocal || w.file === f.ref.rel).map((w) => w.name);
-    const regions = unparsedRegions(root, f.text, namesPattern([...primitives, ...visible]), new Set(found.map((s) => s.nameRange.startOffset)));
+    // Only the names the file may spell: the others match nowhere in it, and a regex of every
+    // wrapper name is slow to make and to run.
+    const spelled = [...primitives, ...visible].filter((n) => f.filter.mayHaveName(n));
+    const regions = unparsedRegions(root, f.text, namesPattern(spelled), new Set(found.map((s) => s.nameRange.startOffset)));
     const problem = hiddenCallProblem(regions);
     if (problem) errors.push({ file: f.ref.rel, message: problem });
     const note = harmlessNote(regions);
