@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
+import { threadId } from 'node:worker_threads';
 
 /** Where the caches go: $XDG_CACHE_HOME/pagecost/code-cache, else ~/.cache/pagecost/code-cache (as bench's defaultCacheDir). */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -60,7 +61,8 @@ const KEPT_PER_BUNDLE = 4;
 function keep(data: Buffer, dir: string, name: string, cacheFile: string): void {
   try {
     mkdirSync(dir, { recursive: true });
-    const tmp = `${cacheFile}.${process.pid}.tmp`;
+    // Scan workers are threads of one process: the thread is part of the name.
+    const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, cacheFile);
     const mine = readdirSync(dir)
