@@ -9,7 +9,8 @@
 // starve and the optimised code comes late.
 // The second start costs ~50 ms, so a single file (where one thread also compiles the grammar's
 // code more slowly) is scanned in this process as before. With more cores each thread has one.
-// A user who sets --v8-pool-size (NODE_OPTIONS or node's own arguments) keeps it.
+// A user who sets --v8-pool-size (NODE_OPTIONS or node's own arguments) keeps it, and a node
+// started with --inspect is not started again.
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -33,7 +34,8 @@ export interface RelaunchContext {
 export function relaunchPoolSize(c: RelaunchContext): number | null {
   if (c.env[relaunchedEnv] || c.cores > 2) return null;
   if (c.argv[0] !== 'scan' || c.argv.includes('--help') || c.argv.includes('-h')) return null;
-  if ([...c.execArgv, c.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--v8-pool-size'))) return null;
+  // The user's own pool size stays; so does a debugger's port, which two nodes cannot both hold.
+  if ([...c.execArgv, c.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--v8-pool-size') || a.includes('--inspect'))) return null;
   // Any argument naming a directory (a PATH, or --run DIR: a relaunch then costs only its start).
   return c.argv.slice(1).some((a) => !a.startsWith('-') && c.isDirectory(a)) ? 1 : null;
 }

@@ -25,10 +25,13 @@ describe('relaunchPoolSize', () => {
     assert.equal(relaunchPoolSize({ ...base, env: { PAGECOST_RELAUNCHED: '1' } }), null);
   });
 
-  it('keeps a pool size the user chose', () => {
+  it('keeps a pool size the user chose, and a debugger', () => {
     assert.equal(relaunchPoolSize({ ...base, execArgv: ['--v8-pool-size=4'] }), null);
     assert.equal(relaunchPoolSize({ ...base, env: { NODE_OPTIONS: '--max-old-space-size=512 --v8-pool-size=2' } }), null);
     assert.equal(relaunchPoolSize({ ...base, env: { NODE_OPTIONS: '--max-old-space-size=512' } }), 1);
+    // A debugger's port cannot be held by two nodes.
+    assert.equal(relaunchPoolSize({ ...base, execArgv: ['--inspect-brk=9229'] }), null);
+    assert.equal(relaunchPoolSize({ ...base, env: { NODE_OPTIONS: '--inspect' } }), null);
   });
 });
 
