@@ -36,6 +36,8 @@ export function relaunchPoolSize(c: RelaunchContext): number | null {
   if (c.argv[0] !== 'scan' || c.argv.includes('--help') || c.argv.includes('-h')) return null;
   // The user's own pool size stays; so does a debugger's port, which two nodes cannot both hold.
   if ([...c.execArgv, c.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--v8-pool-size') || a.includes('--inspect'))) return null;
+  // Code given to node itself (`node -e 'require(…/cli.js)'`) is not a script node can start again.
+  if (c.execArgv.some((a) => /^(?:-[ep]|--eval|--print|-i|--interactive)(?:=|$)/.test(a))) return null;
   // Any argument naming a directory (a PATH, or --run DIR: a relaunch then costs only its start).
   return c.argv.slice(1).some((a) => !a.startsWith('-') && c.isDirectory(a)) ? 1 : null;
 }

@@ -32,6 +32,9 @@ describe('relaunchPoolSize', () => {
     // A debugger's port cannot be held by two nodes.
     assert.equal(relaunchPoolSize({ ...base, execArgv: ['--inspect-brk=9229'] }), null);
     assert.equal(relaunchPoolSize({ ...base, env: { NODE_OPTIONS: '--inspect' } }), null);
+    assert.equal(relaunchPoolSize({ ...base, execArgv: ['-e', "require('./dist/cli.js')"] }), null);
+    assert.equal(relaunchPoolSize({ ...base, execArgv: ['--eval=x'] }), null);
+    assert.equal(relaunchPoolSize({ ...base, execArgv: ['--enable-source-maps'] }), 1);
   });
 });
 
