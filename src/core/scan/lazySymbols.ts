@@ -433,7 +433,9 @@ export function lazyHeaderSymbols(
   const isConst: Guard = (key) => (consts ??= constNames(text, bodiesOf())).has(key);
   // Type keys are `struct foo`, `union u`, `enum e` or a typedef name.
   const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
-  const guarded: FileSymbols = {
+  const guarded = {
+    __proto__: readsParsed,
+    [wholeParse]: symbols,
     file,
     includes: [], // a getter below
     macros: new GuardedMap(isDefined, () => symbols().macros, one('macros', 'macro')),
@@ -444,17 +446,28 @@ export function lazyHeaderSymbols(
     enumExprs: new GuardedMap(isEnumerator, () => symbols().enumExprs, one('enumExprs')),
     inlineFunctions: new GuardedMap(hasWord, () => symbols().inlineFunctions, one('inlineFunctions')) as FileSymbols['inlineFunctions'],
     constants: new GuardedMap(isConst, () => symbols().constants, one('constants')),
-  };
+  } as unknown as FileSymbols;
   // Read from the text: asked for only when a failure check ends in a call of an unknown name.
   let noReturn: Set<string> | null = null;
   Object.defineProperty(guarded, 'noReturn', { enumerable: true, get: () => (noReturn ??= declaredNoReturn(text)) });
   // Read when asked: the scan follows includes with projectIncludes, and only tests ask this.
   let includes: string[] | null = null;
   Object.defineProperty(guarded, 'includes', { enumerable: true, get: () => (includes ??= quotedIncludes(text)) });
-  // A field FileSymbols gains later and this file does not know yet is read from the parsed
-  // symbols: slower for that field, never wrong. Only what the object does not hold reaches the
-  // Proxy, its prototype: a Proxy around it made every read of a map a trap (~5 ms of the dense
-  // corpus's scan in the trap alone, with ~170 K map reads by the lookups).
-  Object.setPrototypeOf(guarded, new Proxy({}, { get: (_target, prop) => Reflect.get(symbols(), prop) }));
   return guarded;
 }
+
+/** Where an object of lazyHeaderSymbols keeps how to parse its whole text. */
+const wholeParse = Symbol('wholeParse');
+
+/**
+ * The prototype of every object lazyHeaderSymbols makes: a field FileSymbols gains later and this
+ * file does not know yet is read from the parsed symbols (slower for that field, never wrong).
+ * Only what the object does not hold reaches this Proxy: one around each object made every read
+ * of a map a trap (~5 ms of the dense corpus's scan in the trap alone, ~170 K map reads by the
+ * lookups). One prototype for all, so that the objects share one shape: the evaluator reads
+ * their maps where it reads those of plain FileSymbols.
+ */
+const readsParsed: object = new Proxy(
+  {},
+  { get: (_target, prop, receiver: { [wholeParse]: () => FileSymbols }) => Reflect.get(receiver[wholeParse](), prop) },
+);
