@@ -29,6 +29,15 @@ describe('HeaderResolver', () => {
     assert.equal(reads.length, before, 'texts are read once');
   });
 
+  it('resolves the same include name from files of different folders, and of one folder, each from where it is', () => {
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => files[p] ?? null, symbols);
+    const inSrc = '#include "common/defs.h"\n';
+    assert.deepEqual(r.headerPaths('/p/src/a.c', inSrc), ['/p/src/common/defs.h']);
+    assert.deepEqual(r.headerPaths('/p/top.c', inSrc), ['/p/common/defs.h'], 'beside /p/top.c, not the file asked before');
+    assert.deepEqual(r.headerPaths('/p/src/other.c', inSrc), ['/p/src/common/defs.h']);
+    assert.deepEqual(r.headerPaths('/p/top.c', inSrc), ['/p/common/defs.h'], 'asked again');
+  });
+
   it('falls back to the roots, and parses a header only when a name could be in it', () => {
     let parsed = 0;
     const texts = { '/p/src/x.c': '#include "defs.h"\n', '/p/defs.h': '#define CHUNK 4096\n' } as Record<string, string>;
