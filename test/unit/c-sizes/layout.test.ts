@@ -78,6 +78,21 @@ describe('C sizes: sizeof of types and layouts', () => {
     });
   }
 
+  it('reads a struct, enum or union defined inside another one, at any depth, and one alone', async () => {
+    const prelude = [
+      'struct outer { long a; struct inner { char c[12]; } in; union { int i; struct deep { long d[3]; } dp; } u; };',
+      'typedef struct { enum colour { RED, GREEN = 40 } c; } painted_t;',
+      'struct solo { short s; };',
+      'struct spaced /* { */ { int x; struct tail { char t[5]; } tl; };',
+    ].join('\n');
+    assert.equal(await bytesOf('sizeof(struct inner)', prelude), 12);
+    assert.equal(await bytesOf('sizeof(struct deep)', prelude), 24);
+    assert.equal(await bytesOf('sizeof(struct outer)', prelude), 8 + 16 + 24);
+    assert.equal(await bytesOf('GREEN + sizeof(enum colour)', prelude), 44);
+    assert.equal(await bytesOf('sizeof(struct solo)', prelude), 2);
+    assert.equal(await bytesOf('sizeof(struct tail)', prelude), 5);
+  });
+
   it('follows typedef chains, including typedefs of anonymous structs and pointers', async () => {
     const prelude = `
       typedef struct { char c; double d; } pair_t;

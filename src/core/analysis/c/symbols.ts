@@ -275,8 +275,16 @@ function walkTopLevel(
   const specifiersIn = (n: Node | null) => {
     // Only a specifier with a body declares something (a tag's fields, an enum's constants), and
     // a body has a `{`: the text says so without a walk (most are `struct foo *` in prototypes).
-    if (!n || !textOf(n.startIndex, n.endIndex).includes('{')) return;
-    if (SPECIFIERS.includes(n.type)) visit(n);
+    if (!n) return;
+    const text = textOf(n.startIndex, n.endIndex);
+    const brace = text.indexOf('{');
+    if (brace < 0) return;
+    if (SPECIFIERS.includes(n.type)) {
+      visit(n);
+      // When its own body holds the only `{`, nothing inside has a body: no walk through its
+      // fields (the walks were a fifth of reading the symbols of a lookup's items).
+      if (text.indexOf('{', brace + 1) < 0 && n.childForFieldName('body')?.startIndex === n.startIndex + brace) return;
+    }
     if (n.childCount === 0) return;
     for (const d of n.descendantsOfType(SPECIFIERS)) if (d && d.id !== n.id) visit(d);
   };
