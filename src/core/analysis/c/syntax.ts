@@ -27,8 +27,9 @@ export const C_KEYWORDS: ReadonlySet<string> = new Set([
 export function declaratorName(decl: Node | null): Node | null {
   let d = decl;
   for (let guard = 0; d && guard < 32; guard++) {
-    if (d.type === 'identifier' || d.type === 'field_identifier') return C_KEYWORDS.has(d.text) ? null : d;
-    if (!DECLARATOR_CHAIN.has(d.type)) return null;
+    const type = d.type; // each read asks wasm: once per node
+    if (type === 'identifier' || type === 'field_identifier') return C_KEYWORDS.has(d.text) ? null : d;
+    if (!DECLARATOR_CHAIN.has(type)) return null;
     d = d.childForFieldName('declarator') ?? d.namedChild(0);
   }
   return null;
@@ -38,7 +39,8 @@ export function declaratorName(decl: Node | null): Node | null {
 export function functionDeclarator(def: Node): Node | null {
   let d = def.childForFieldName('declarator');
   for (let guard = 0; d && guard < 32; guard++) {
-    if (d.type === 'function_declarator') {
+    const type = d.type;
+    if (type === 'function_declarator') {
       // `int (*getfn(void))(int)`: the outermost function_declarator declares the returned type;
       // the defined function is the innermost one that names an identifier.
       const inner = d.childForFieldName('declarator');
@@ -48,7 +50,7 @@ export function functionDeclarator(def: Node): Node | null {
       }
       return d;
     }
-    if (!DECLARATOR_CHAIN.has(d.type)) return null;
+    if (!DECLARATOR_CHAIN.has(type)) return null;
     d = d.childForFieldName('declarator') ?? d.namedChild(0);
   }
   return null;
@@ -56,8 +58,9 @@ export function functionDeclarator(def: Node): Node | null {
 
 function functionDeclaratorIn(d: Node): boolean {
   for (let x: Node | null = d, guard = 0; x && guard < 32; guard++) {
-    if (x.type === 'function_declarator') return true;
-    if (!DECLARATOR_CHAIN.has(x.type)) return false;
+    const type = x.type;
+    if (type === 'function_declarator') return true;
+    if (!DECLARATOR_CHAIN.has(type)) return false;
     x = x.childForFieldName('declarator') ?? x.namedChild(0);
   }
   return false;
@@ -107,8 +110,12 @@ export function isLoopNode(n: Node, type: string = n.type): boolean {
   if (LOOPS.has(type)) return true;
   if (type !== 'compound_statement') return false;
   let prev = n.previousSibling;
-  while (prev && prev.type === 'comment') prev = prev.previousSibling;
-  return prev?.type === 'expression_statement' && !!prev.lastChild?.isMissing && prev.namedChild(0)?.type === 'call_expression';
+  let prevType = prev?.type;
+  while (prev && prevType === 'comment') {
+    prev = prev.previousSibling;
+    prevType = prev?.type;
+  }
+  return prevType === 'expression_statement' && !!prev!.lastChild?.isMissing && prev!.namedChild(0)?.type === 'call_expression';
 }
 
 /** Inside a loop of the same function (a loop around a nested function does not count). */
