@@ -11,7 +11,7 @@
 // code more slowly) is scanned in this process as before. With more cores each thread has one.
 // A user who sets --v8-pool-size (NODE_OPTIONS or node's own arguments) keeps it, and a node
 // started with --inspect is not started again.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { constants } from 'node:os';
 
@@ -57,29 +57,40 @@ export function isDirectory(path: string): boolean {
  */
 export function relaunch(script: string, args: readonly string[], poolSize: number): Promise<number | null> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, `--v8-pool-size=${poolSize}`, script, ...args], {
+    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+    // Ctrl-C reaches both processes; a `kill` of this one must reach the scan too. The handlers
+    // are in place before the child exists: a signal in between would end this process alone.
+    let child: ChildProcess | null = null;
+    let early: NodeJS.Signals | null = null;
+    const pass = (s: NodeJS.Signals) => {
+      if (child?.pid !== undefined) child.kill(s);
+      else early ??= s;
+    };
+    const stopPassing = () => {
+      for (const s of signals) process.off(s, pass);
+    };
+    /** Leaves as `signal` would have ended this process. */
+    const endBy = (signal: NodeJS.Signals) => {
+      stopPassing();
+      if (process.platform !== 'win32') process.kill(process.pid, signal);
+      resolve(128 + (constants.signals[signal] ?? 0));
+    };
+    for (const s of signals) process.on(s, pass);
+    child = spawn(process.execPath, [...process.execArgv, `--v8-pool-size=${poolSize}`, script, ...args], {
       stdio: 'inherit',
       env: { ...process.env, [relaunchedEnv]: '1' },
     });
-    const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
-    // Ctrl-C reaches both processes; a `kill` of this one must reach the scan too.
-    const pass = (s: NodeJS.Signals) => void child.kill(s);
-    let started = false;
-    child.once('spawn', () => {
-      started = true;
-      for (const s of signals) process.on(s, pass);
-    });
+    if (early && child.pid !== undefined) child.kill(early);
     child.once('error', () => {
-      if (!started) resolve(null);
+      if (child?.pid !== undefined) return; // started: 'exit' settles
+      if (early) return endBy(early);
+      stopPassing();
+      resolve(null);
     });
     child.once('exit', (code, signal) => {
-      for (const s of signals) process.off(s, pass);
-      if (signal) {
-        // Ended by a signal: end the same way, so the shell and CI see what happened.
-        if (process.platform !== 'win32') process.kill(process.pid, signal);
-        resolve(128 + (constants.signals[signal] ?? 0));
-        return;
-      }
+      // Ended by a signal: end the same way, so the shell and CI see what happened.
+      if (signal) return endBy(signal);
+      stopPassing();
       resolve(code ?? 1);
     });
   });
