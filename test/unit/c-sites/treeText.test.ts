@@ -1,7 +1,8 @@
 // What tree-sitter reads (treeText.ts): K&R headers as prototypes, comments inside continued
 // directives as spaces, every other character where it was.
 import { strict as assert } from 'node:assert';
-import { treeSitterText } from '../../../src/core/analysis/c/treeText';
+import { PreparedText, rangeReader, treeSitterText } from '../../../src/core/analysis/c/treeText';
+import { toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { CDocument } from '../../../src/core/analysis/c/document';
 import { analyze, brief, cParser, wrappersOf } from './helpers';
 
@@ -136,5 +137,43 @@ describe('C text as tree-sitter reads it', () => {
     } finally {
       doc.dispose();
     }
+  });
+});
+
+describe('rangeReader: what tree-sitter reads of a text parsed in ranges', () => {
+  const text = 'int a;\n/* gap */\nint f(void) { return 1; }\n/* gap */\nint g(void) { return 2; }\n';
+  const f = { start: text.indexOf('int f'), end: text.indexOf('}') + 1 };
+  const g = { start: text.indexOf('int g'), end: text.lastIndexOf('}') + 1 };
+
+  it('reads to the end of the range that holds the index, never nothing before the end of the text', () => {
+    const read = rangeReader(text, [f, g]);
+    assert.equal(read(f.start), text.slice(f.start, f.end));
+    assert.equal(read(f.start + 4), text.slice(f.start + 4, f.end));
+    assert.equal(read(g.start), text.slice(g.start, g.end));
+    // Stepping back (a reused subtree, node.text afterwards) and into gaps still gives text.
+    assert.equal(read(f.start + 1), text.slice(f.start + 1, f.end));
+    assert.equal(read(0), text.slice(0, f.start));
+    assert.equal(read(f.end), text.slice(f.end, g.start));
+    assert.equal(read(g.end), text.slice(g.end));
+    assert.equal(read(text.length), '');
+    for (let i = 0; i < text.length; i++) assert.ok(read(i).length > 0 && text.startsWith(read(i), i), `at ${i}`);
+  });
+
+  it('a parse of ranges through it gives the tree the whole text gives', async () => {
+    const parser = await cParser();
+    const prepared = new PreparedText(text);
+    const tree = prepared.parseRanges(parser, [f, g])!;
+    const whole = parser.parse(text, null, { includedRanges: toTreeSitterRanges(text, [f, g]) })!;
+    assert.equal(tree.rootNode.toString(), whole.rootNode.toString());
+    assert.equal(tree.rootNode.namedChildren.map((n) => n!.text).join('|'), 'int f(void) { return 1; }|int g(void) { return 2; }');
+    tree.delete();
+    whole.delete();
+  });
+
+  it('a long range is read in pieces of at most 5,120 characters', () => {
+    const long = `int h(void) {${' x;'.repeat(4000)} }`;
+    const read = rangeReader(long, [{ start: 0, end: long.length }]);
+    assert.equal(read(0).length, 5120);
+    assert.equal(read(long.length - 3), ' x; }'.slice(2));
   });
 });
