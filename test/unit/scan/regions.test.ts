@@ -191,6 +191,40 @@ describe('lazy header symbols', () => {
     assert.doesNotMatch(parsed[2]!, /typedef/, 'the macro lookup reads the #define lines');
   });
 
+  it('parses no #define or #include line for a type, global or enum: only macros come from one', async () => {
+    const parser = await createCParser(grammarFiles);
+    const text = [
+      '#define SLOTS_OF(h) ((h)->n)',
+      '#include "h.h"',
+      '  #  define H_MAX 64',
+      'struct holder { int n; };',
+      'extern struct holder *h;',
+      'void use(struct holder *h);',
+      '#define ONLY_MACRO(h) (h)',
+      'enum { H_MIN = 1 };',
+      '',
+    ].join('\n');
+    const whole = symbolsOf(parser, 'h2.h', text);
+    const parsed: string[] = [];
+    const lazy = lazyHeaderSymbols('h2.h', text, () => whole, (prepared, ranges) => {
+      // (No ranges: parseSymbolsIn answers without a parse.)
+      if (ranges.length) parsed.push(ranges.map((r) => text.slice(r.start, r.end)).join(''));
+      return parseSymbolsIn(parser, 'h2.h', prepared, ranges);
+    });
+    assert.deepEqual(lazy.globals!.get('h'), whole.globals!.get('h'));
+    assert.ok(lazy.globals!.get('h'));
+    assert.equal(parsed.length, 1);
+    assert.doesNotMatch(parsed[0]!, /#/, 'the #define lines naming h are not parsed for a global');
+    assert.match(parsed[0]!, /extern struct holder \*h;/);
+    // Named in #define lines only: nothing to parse for a global or an enum constant.
+    assert.equal(lazy.globals!.get('H_MAX'), undefined);
+    assert.equal(lazy.enums.has('H_MAX'), false);
+    assert.equal(parsed.length, 1);
+    assert.equal(lazy.macros.get('H_MAX')?.body, '64');
+    assert.equal(lazy.enums.get('H_MIN'), 1);
+    assert.deepEqual(lazy.types.get('struct holder'), whole.types.get('struct holder'));
+  });
+
   it('cuts the text with the layout its caller already has (a scanned file cut for its code tree)', async () => {
     const parser = await createCParser(grammarFiles);
     const text = 'struct pool { int n; };\nstruct conn { long id; };\nvoid conn_open(struct conn *c);\n';
