@@ -1,6 +1,7 @@
 // Small questions about the C syntax tree asked by the call-site finder and wrapper detection.
 // Each walks up (parents) or along one declarator chain: O(depth), never the whole tree.
 import type { Node } from 'web-tree-sitter';
+import { ancestorsOf } from './ancestry';
 
 /** Node types that wrap a declared name: `*name`, `name(...)`, `(name)`, `name[3]`, `name = ...`. */
 export const DECLARATOR_CHAIN: ReadonlySet<string> = new Set([
@@ -96,7 +97,8 @@ export function isStatic(def: Node): boolean {
 }
 
 export function enclosingFunctionNode(node: Node): Node | null {
-  for (let p = node.parent; p; p = p.parent) if (p.type === 'function_definition') return p;
+  const up = ancestorsOf(node);
+  for (let i = up.length - 2; i >= 0; i--) if (up[i]!.type === 'function_definition') return up[i]!;
   return null;
 }
 
@@ -120,7 +122,9 @@ export function isLoopNode(n: Node, type: string = n.type): boolean {
 
 /** Inside a loop of the same function (a loop around a nested function does not count). */
 export function isInLoop(node: Node): boolean {
-  for (let p = node.parent; p; p = p.parent) {
+  const up = ancestorsOf(node);
+  for (let i = up.length - 2; i >= 0; i--) {
+    const p = up[i]!;
     const type = p.type;
     if (isLoopNode(p, type)) return true;
     if (type === 'function_definition') return false;
@@ -130,11 +134,14 @@ export function isInLoop(node: Node): boolean {
 
 /**
  * isInLoop and enclosingFunctionNode from one walk up (each step and each type is a call into
- * the grammar's wasm; a call site asks both).
+ * the grammar's wasm; a call site asks both). The walks up go along the shared ancestor chain:
+ * one `parent` step costs as much as finding the whole chain (ancestry.ts).
  */
 export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
   let inLoop = false;
-  for (let p = node.parent; p; p = p.parent) {
+  const up = ancestorsOf(node);
+  for (let i = up.length - 2; i >= 0; i--) {
+    const p = up[i]!;
     const type = p.type;
     if (type === 'function_definition') return { inLoop, fn: p };
     if (!inLoop && isLoopNode(p, type)) inLoop = true;

@@ -21,6 +21,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
+import { ancestorsOf } from './ancestry';
 import { assignsTo, writesOf } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
@@ -690,17 +691,26 @@ export function findResizers(
   };
   // The named function at or above each node walked through: the calls of one function share
   // their ancestors, and each step up asks wasm for the node and its type.
+  // The walk goes along the name's ancestor chain (ancestry.ts), which the site builder reuses.
   const above = new Map<number, Node | null>();
-  const functionAbove = (from: Node | null): Node | null => {
+  const functionAbove = (u: NameUse): Node | null => {
+    let up = ancestorsOf(u.nameNode);
+    let i = up.length - 1;
+    while (i >= 0 && up[i]!.id !== u.exprNode.id) i--;
+    // A call holds its name; should one not, its own chain.
+    if (i < 0) i = (up = ancestorsOf(u.exprNode)).length - 1;
     const path: number[] = [];
-    let fn = from;
     let found: Node | null | undefined;
-    for (; fn && found === undefined; fn = fn.parent) {
+    for (let j = i - 1; j >= 0; j--) {
+      const fn = up[j]!;
       found = above.get(fn.id);
       if (found !== undefined) break;
       path.push(fn.id);
       // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
-      if (fn.type === 'function_definition' && nameOf(fn)) found = fn;
+      if (fn.type === 'function_definition' && nameOf(fn)) {
+        found = fn;
+        break;
+      }
     }
     for (const id of path) above.set(id, found ?? null);
     return found ?? null;
@@ -716,7 +726,7 @@ export function findResizers(
     const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
     for (const u of uses) {
       if (u.role !== 'call') continue;
-      const fn = functionAbove(u.exprNode.parent);
+      const fn = functionAbove(u);
       if (!fn) continue;
       const entry = byFn.get(fn.id) ?? { fn, uses: [] };
       entry.uses.push(u);

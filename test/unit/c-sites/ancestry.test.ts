@@ -1,0 +1,78 @@
+// Ancestor chains (src/core/analysis/c/ancestry.ts) are found from the root down: they must be
+// exactly the chains `Node.parent` climbs, for every node of real-looking and broken C (MISSING
+// tokens are empty, ERROR nodes nest), or the scopes, loops and functions read from them move.
+import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Node } from 'web-tree-sitter';
+import { cParser } from './helpers';
+import { ancestorsOf } from '../../../src/core/analysis/c/ancestry';
+import { enclosingFunctionNode, isInLoop, placeOf } from '../../../src/core/analysis/c/syntax';
+import { FIXTURE_ROOT } from './fixtureProject';
+
+function climbed(at: Node): number[] {
+  const up: number[] = [at.id];
+  for (let p = at.parent; p; p = p.parent) up.push(p.id);
+  return up.reverse();
+}
+
+function allNodes(root: Node): Node[] {
+  const out: Node[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
+    out.push(n);
+    for (const c of n.children) if (c) stack.push(c);
+  }
+  return out;
+}
+
+const BROKEN = [
+  'void f(char *p) { if (p) { p = realloc(p, 8) } else { for (;;) grow(p) }\n',
+  'int g(void) { return (1 + ; }\nstatic int h(int a) { while (a--) { a = a * 2 } return a }\n',
+  '#ifdef X\nvoid k(void) {\n#else\nvoid k(int a) {\n#endif\n  for_each(x) { q = realloc(q, n); }\n}\n',
+];
+
+describe('ancestor chains', () => {
+  for (const name of ['growth.c', 'broken.c', 'conditions.c', 'macros.c']) {
+    it(`are the parent chains of every node of the ${name} fixture`, async () => {
+      const text = readFileSync(join(FIXTURE_ROOT, name), 'utf8');
+      await sameChains(text);
+    });
+  }
+  BROKEN.forEach((text, i) => {
+    it(`are the parent chains of every node of broken snippet ${i + 1} (ERROR and MISSING nodes)`, async () => {
+      await sameChains(text);
+    });
+  });
+
+  it('place, loop and function of a call read from the chain', async () => {
+    const p = await cParser();
+    const text = 'void f(char *p) {\n  while (p) { p = realloc(p, 8); }\n  p = realloc(p, 4);\n}\n';
+    const tree = p.parse(text)!;
+    try {
+      const inLoop = tree.rootNode.descendantForIndex(text.indexOf('realloc'), text.indexOf('realloc') + 1)!;
+      const after = tree.rootNode.descendantForIndex(text.lastIndexOf('realloc'), text.lastIndexOf('realloc') + 1)!;
+      assert.equal(isInLoop(inLoop), true);
+      assert.equal(isInLoop(after), false);
+      assert.equal(placeOf(inLoop).inLoop, true);
+      assert.equal(placeOf(after).fn?.type, 'function_definition');
+      assert.equal(enclosingFunctionNode(after)?.startIndex, 0);
+      assert.equal(enclosingFunctionNode(tree.rootNode), null);
+    } finally {
+      tree.delete();
+    }
+  });
+});
+
+async function sameChains(text: string): Promise<void> {
+  const p = await cParser();
+  const tree = p.parse(text)!;
+  try {
+    const nodes = allNodes(tree.rootNode);
+    assert.ok(nodes.length > 20);
+    for (const n of nodes) assert.deepEqual(ancestorsOf(n).map((a) => a.id), climbed(n), `${n.type} at ${n.startIndex}`);
+  } finally {
+    tree.delete();
+  }
+}
