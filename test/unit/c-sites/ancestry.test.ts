@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { cParser } from './helpers';
 import { ancestorsOf } from '../../../src/core/analysis/c/ancestry';
-import { enclosingFunctionNode, isInLoop, placeOf } from '../../../src/core/analysis/c/syntax';
+import { enclosingFunctionNode, isInLoop, isLoopNode, placeOf } from '../../../src/core/analysis/c/syntax';
 import { FIXTURE_ROOT } from './fixtureProject';
 
 function climbed(at: Node): number[] {
@@ -31,6 +31,8 @@ const BROKEN = [
   'void f(char *p) { if (p) { p = realloc(p, 8) } else { for (;;) grow(p) }\n',
   'int g(void) { return (1 + ; }\nstatic int h(int a) { while (a--) { a = a * 2 } return a }\n',
   '#ifdef X\nvoid k(void) {\n#else\nvoid k(int a) {\n#endif\n  for_each(x) { q = realloc(q, n); }\n}\n',
+  // An iteration macro: a call statement missing its `;`, then the block.
+  'void m(void) {\n  list_for_each(pos, &head) { q = realloc(q, n); }\n  if (a) { b(); } else { c(); }\n  { d(); }\n}\n',
 ];
 
 describe('ancestor chains', () => {
@@ -44,6 +46,42 @@ describe('ancestor chains', () => {
     it(`are the parent chains of every node of broken snippet ${i + 1} (ERROR and MISSING nodes)`, async () => {
       await sameChains(text);
     });
+  });
+
+  it('a block under a body parent is no macro loop, as asking its previous sibling says', async () => {
+    const p = await cParser();
+    let spared = 0;
+    let macroLoops = 0;
+    for (const text of [...BROKEN, ...['growth.c', 'broken.c', 'macros.c'].map((n) => readFileSync(join(FIXTURE_ROOT, n), 'utf8'))]) {
+      const tree = p.parse(text)!;
+      try {
+        for (const n of allNodes(tree.rootNode)) {
+          if (n.type !== 'compound_statement' || !n.parent) continue;
+          const asked = isLoopNode(n);
+          const told = isLoopNode(n, 'compound_statement', n.parent.type);
+          assert.equal(told, asked, `block at ${n.startIndex} under ${n.parent.type}`);
+          if (['function_definition', 'if_statement', 'else_clause', 'for_statement', 'while_statement'].includes(n.parent.type)) spared++;
+          if (asked) macroLoops++;
+        }
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(spared > 10 && macroLoops > 0, `${spared} spared, ${macroLoops} macro loops`);
+  });
+
+  it('a call in the block of an iteration macro is in a loop', async () => {
+    const p = await cParser();
+    const text = BROKEN[3]!;
+    const tree = p.parse(text)!;
+    try {
+      const at = text.indexOf('realloc');
+      const name = tree.rootNode.descendantForIndex(at, at + 1)!;
+      assert.equal(isInLoop(name), true);
+      assert.equal(placeOf(name).inLoop, true);
+    } finally {
+      tree.delete();
+    }
   });
 
   it('place, loop and function of a call read from the chain', async () => {

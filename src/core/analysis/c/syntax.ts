@@ -105,12 +105,25 @@ export function enclosingFunctionNode(node: Node): Node | null {
 const LOOPS = new Set(['for_statement', 'while_statement', 'do_statement']);
 
 /**
+ * Parents whose block is their body: a condition, a declarator, `else`, `do` or a label's `:`
+ * stands before it, never a statement, so no iteration macro heads it and its previous sibling
+ * need not be asked — previousSibling climbs from the root inside wasm like parent (2,880 asked
+ * on the dense bench corpus, most of them for bodies).
+ */
+const BODY_PARENTS: ReadonlySet<string> = new Set([
+  'function_definition', 'if_statement', 'else_clause', 'for_statement', 'while_statement', 'do_statement',
+  'switch_statement', 'labeled_statement',
+]);
+
+/**
  * A loop: for/while/do, or the block of an iteration macro the grammar does not know
  * (`for_each_item(it, list) { … }` parses as a call statement missing its `;`, then a block).
+ * `parentType`, when the caller knows it, spares the question for a body.
  */
-export function isLoopNode(n: Node, type: string = n.type): boolean {
+export function isLoopNode(n: Node, type: string = n.type, parentType?: string): boolean {
   if (LOOPS.has(type)) return true;
   if (type !== 'compound_statement') return false;
+  if (parentType !== undefined && BODY_PARENTS.has(parentType)) return false;
   let prev = n.previousSibling;
   let prevType = prev?.type;
   while (prev && prevType === 'comment') {
@@ -123,10 +136,11 @@ export function isLoopNode(n: Node, type: string = n.type): boolean {
 /** Inside a loop of the same function (a loop around a nested function does not count). */
 export function isInLoop(node: Node): boolean {
   const up = ancestorsOf(node);
+  let known: string | undefined; // a block's parent's type, read for the block: the next step's own
   for (let i = up.length - 2; i >= 0; i--) {
-    const p = up[i]!;
-    const type = p.type;
-    if (isLoopNode(p, type)) return true;
+    const type = known ?? up[i]!.type;
+    known = type === 'compound_statement' && i > 0 ? up[i - 1]!.type : undefined;
+    if (isLoopNode(up[i]!, type, known)) return true;
     if (type === 'function_definition') return false;
   }
   return false;
@@ -140,11 +154,13 @@ export function isInLoop(node: Node): boolean {
 export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
   let inLoop = false;
   const up = ancestorsOf(node);
+  let known: string | undefined; // as in isInLoop
   for (let i = up.length - 2; i >= 0; i--) {
     const p = up[i]!;
-    const type = p.type;
+    const type = known ?? p.type;
     if (type === 'function_definition') return { inLoop, fn: p };
-    if (!inLoop && isLoopNode(p, type)) inLoop = true;
+    known = type === 'compound_statement' && i > 0 ? up[i - 1]!.type : undefined;
+    if (!inLoop && isLoopNode(p, type, known)) inLoop = true;
   }
   return { inLoop, fn: null };
 }
