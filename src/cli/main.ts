@@ -156,7 +156,7 @@ if (require.main === module || /[\\/]dist[\\/]cli\.js$/.test(__filename)) {
     main(argv, processIO).then((code) => {
       process.exitCode = code;
     }, last);
-  const poolSize = relaunchPoolSize({ argv, env: process.env, execArgv: process.execArgv, cores: availableParallelism(), isDirectory });
+  const poolSize = relaunchPoolSize({ argv, env: process.env, execArgv: process.execArgv, cores: availableParallelism(), platform: process.platform, isDirectory });
   if (poolSize === null) void run();
   else {
     relaunch(__filename, argv, poolSize).then((code) => {

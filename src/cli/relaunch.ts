@@ -1,4 +1,5 @@
-// `pagecost scan DIR` on a machine with one or two cores starts node again with one V8
+// `pagecost scan DIR` on a machine with one or two cores, other than Linux (which binds the
+// threads to one core instead: backgroundThreads.ts), starts node again with one V8
 // background thread instead of Node's four. Those threads run the optimising compiler and the
 // garbage collector's helpers; a tree scan keeps them busy (~0.9 s of CPU beside ~1.3 s on the
 // scan's thread on the dense bench corpus), and four of them on two cores preempt the scan's
@@ -26,13 +27,15 @@ export interface RelaunchContext {
   execArgv: readonly string[];
   /** os.availableParallelism(). */
   cores: number;
+  /** process.platform: Linux binds the background threads instead (backgroundThreads.ts). */
+  platform: NodeJS.Platform;
   /** Is this argument an existing directory? */
   isDirectory: (path: string) => boolean;
 }
 
 /** The V8 thread pool to relaunch with, or null: run here as started. */
 export function relaunchPoolSize(c: RelaunchContext): number | null {
-  if (c.env[relaunchedEnv] || c.cores > 2) return null;
+  if (c.env[relaunchedEnv] || c.cores > 2 || c.platform === 'linux') return null;
   if (c.argv[0] !== 'scan' || c.argv.includes('--help') || c.argv.includes('-h')) return null;
   // The user's own pool size stays; so does a debugger's port, which two nodes cannot both hold.
   if ([...c.execArgv, c.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--v8-pool-size') || a.includes('--inspect'))) return null;

@@ -19,6 +19,7 @@ import { parseArgs, type FlagSpec } from './args';
 import { UsageError, type Subcommand } from './io';
 import { scanLanguages, type ScanLanguage } from './walk';
 import { grammarFiles, scanJobs } from './pool';
+import { pinBackgroundThreads } from './backgroundThreads';
 import { loadCLanguage } from '../core/analysis/c/parser';
 import { ConfigSyntaxError, loadProjectConfig, scanTree, toSlash } from './scanTree';
 import pkg from '../../package.json';
@@ -162,6 +163,10 @@ export const scan: Subcommand = async (argv, io) => {
   const singleFile = roots.length === 1 && !statSync(roots[0]!).isDirectory();
   const askedJobs = flags.get('jobs') as number | undefined;
   const jobs = askedJobs ?? (singleFile ? 1 : scanJobs());
+  // A tree scanned by this thread alone: V8's background threads get one core of two
+  // (backgroundThreads.ts). Not for one file (its compiling wants them all), nor with workers,
+  // which would inherit a core while the binding is under way.
+  const pinned = !singleFile && jobs === 1 ? pinBackgroundThreads() : Promise.resolve(false);
   // PAGECOST_FULL_PARSE=1 parses whole files (to check that partial parsing changes nothing).
   const partialParse = process.env.PAGECOST_FULL_PARSE !== '1';
   let walked;
@@ -188,6 +193,7 @@ export const scan: Subcommand = async (argv, io) => {
     runNotes.push(...runs.problems.map((message) => ({ file: String(flags.get('run')), message })));
     for (const st of match.stale) runNotes.push({ file: st.file, message: `record ${st.run}: line ${st.line} not shown: ${st.why}` });
   }
+  if (timing && (await pinned)) mark('background threads bound to one core');
   mark('advice');
   const findings = adviseSites(result.sites, adviceOptions);
 
