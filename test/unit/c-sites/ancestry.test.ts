@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { cParser } from './helpers';
-import { ancestorsOf } from '../../../src/core/analysis/c/ancestry';
+import { ancestorsOf, parentOf } from '../../../src/core/analysis/c/ancestry';
 import { enclosingFunctionNode, isInLoop, isLoopNode, placeOf } from '../../../src/core/analysis/c/syntax';
 import { FIXTURE_ROOT } from './fixtureProject';
 
@@ -109,7 +109,11 @@ async function sameChains(text: string): Promise<void> {
   try {
     const nodes = allNodes(tree.rootNode);
     assert.ok(nodes.length > 20);
+    // Before any chain passes through a node, and after: parentOf is the parent.
+    const parentId = (n: Node) => n.parent?.id ?? null;
+    for (const n of nodes) assert.equal(parentOf(n)?.id ?? null, parentId(n), `${n.type} at ${n.startIndex}`);
     for (const n of nodes) assert.deepEqual(ancestorsOf(n).map((a) => a.id), climbed(n), `${n.type} at ${n.startIndex}`);
+    for (const n of nodes) assert.equal(parentOf(n)?.id ?? null, parentId(n), `${n.type} at ${n.startIndex}`);
   } finally {
     tree.delete();
   }

@@ -18,6 +18,7 @@ export function ancestorsOf(at: Node): Node[] {
   const hit = perTree?.get(at.id);
   if (hit) return hit;
   const chain = descend(at) ?? climb(at);
+  rememberParents(chain);
   if (!perTree) chains.set(at.tree, (perTree = new Map()));
   if (perTree.size >= MAX_CHAINS_PER_TREE) perTree.clear();
   perTree.set(at.id, chain);
@@ -48,6 +49,25 @@ function climb(at: Node): Node[] {
   const up: Node[] = [at];
   for (let p = at.parent, guard = 0; p && guard < 1024; p = p.parent, guard++) up.push(p);
   return up.reverse();
+}
+
+// Each node's parent as the chains found so far give it: the walks up that start from a call
+// (its statement, its hint's anchor, the role of its name) then take their steps from here.
+const parents = new WeakMap<Tree, Map<number, Node>>();
+const MAX_PARENTS_PER_TREE = 16384;
+
+function rememberParents(chain: Node[]): void {
+  const at = chain[chain.length - 1];
+  if (!at) return;
+  let perTree = parents.get(at.tree);
+  if (!perTree) parents.set(at.tree, (perTree = new Map()));
+  if (perTree.size >= MAX_PARENTS_PER_TREE) perTree.clear();
+  for (let i = 1; i < chain.length; i++) perTree.set(chain[i]!.id, chain[i - 1]!);
+}
+
+/** `node.parent`, without the climb inside wasm when a chain found before passes through it. */
+export function parentOf(node: Node): Node | null {
+  return parents.get(node.tree)?.get(node.id) ?? node.parent;
 }
 
 /** A value computed once per (tree, node), e.g. the types declared inside a function. */

@@ -16,6 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { DECLARATOR_CHAIN } from './syntax';
 import { declarationMacroArgument, fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
+import { parentOf } from './ancestry';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
 
@@ -222,13 +223,13 @@ function isField(parent: Node, field: string, child: Node): boolean {
 
 /** Classifies one identifier node that spells an indexed name. */
 function classify(node: Node): Classified {
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (!parent) return { role: 'none' };
   // Each `type` asks wasm (web-tree-sitter keeps no copy): a node's is read once here.
   const parentType = parent.type;
   if (NOT_A_USE_PARENTS.has(parentType)) return { role: 'none' };
   // A `#define` the grammar split (a comment before a line continuation): its name and body are read from the text.
-  if (parentType === 'ERROR' && /^preproc_(?:function_)?def$/.test(parent.parent?.type ?? '')) return { role: 'none' };
+  if (parentType === 'ERROR' && /^preproc_(?:function_)?def$/.test(parentOf(parent)?.type ?? '')) return { role: 'none' };
 
   // Declarator chain: `void *realloc(void *, size_t);`, `void *(*realloc)(void *, size_t)`, `int realloc = 0;`
   if (DECLARATOR_CHAIN.has(parentType) || DECLARATION_TYPES.has(parentType)) {
@@ -243,7 +244,7 @@ function classify(node: Node): Classified {
       if (pType === 'pointer_declarator') sawPointer = true;
       if (pType === 'function_declarator' && !sawPointer) declaresFunction = true;
       cur = p;
-      p = p.parent;
+      p = parentOf(p);
       pType = p?.type ?? '';
     }
     if (p && DECLARATION_TYPES.has(pType) && isField(p, 'declarator', cur)) {
@@ -261,7 +262,7 @@ function classify(node: Node): Classified {
   let pType = parentType;
   while (p && (pType === 'parenthesized_expression' || (pType === 'pointer_expression' && p.childForFieldName('operator')?.type === '*'))) {
     cur = p;
-    p = p.parent;
+    p = parentOf(p);
     pType = p?.type ?? '';
   }
   if (p && pType === 'call_expression' && isField(p, 'function', cur)) {
@@ -310,7 +311,7 @@ const DECLARATOR_PARTS = new Set([
  */
 function inDeclaratorPart(node: Node): boolean {
   let cur = node;
-  for (let p = node.parent, i = 0; p && i < 24; cur = p, p = p.parent, i++) {
+  for (let p = parentOf(node), i = 0; p && i < 24; cur = p, p = parentOf(p), i++) {
     const type = p.type;
     if (type === 'init_declarator') return !isField(p, 'value', cur);
     if (STOP_AT.has(type) || type.endsWith('_statement')) return false;

@@ -22,6 +22,7 @@ import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type Elsew
 import { isFreeName } from './releasers';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { isLoopNode } from './syntax';
+import { parentOf } from './ancestry';
 
 /** What a failing primitive does: realloc keeps the old block, reallocf frees it. */
 export function primitiveContract(p: Primitive): FailureContract {
@@ -98,7 +99,7 @@ export function inner(expr: Node): Node {
 /** Climbs parentheses and casts. */
 export function outer(expr: Node): Node {
   let cur = expr;
-  for (let p = cur.parent; p && WRAPPING.has(p.type); p = p.parent) cur = p;
+  for (let p = parentOf(cur); p && WRAPPING.has(p.type); p = parentOf(p)) cur = p;
   return cur;
 }
 
@@ -491,11 +492,11 @@ function walkFrom(start: Node, st: State): FailureOutcome {
       const r = step(list[i]!, st, i === list.length - 1);
       if (r) return r;
     }
-    const parent = cur.parent;
+    const parent = parentOf(cur);
     if (!parent) return { kind: 'ends' };
     switch (parent.type) {
       case 'compound_statement':
-        if (parent.parent?.type === 'function_definition') return { kind: 'ends' };
+        if (parentOf(parent)?.type === 'function_definition') return { kind: 'ends' };
         cur = parent;
         continue;
       case 'if_statement':
@@ -536,11 +537,11 @@ export function startOf(call: Node): { start: Node; result: string } | { returne
   let o = outer(call);
   // `t = p ? realloc(p, n) : malloc(n)`: the conditional's value is the call's on its path.
   while (o.parent?.type === 'conditional_expression' && o.parent.childForFieldName('condition')?.id !== o.id) o = outer(o.parent);
-  let holder = o.parent;
+  let holder = parentOf(o);
   if (!holder) return null;
   if (holder.type === 'return_statement') return { returned: true };
   if (holder.type === 'init_declarator') {
-    const decl = holder.parent;
+    const decl = parentOf(holder);
     const value = holder.childForFieldName('value');
     let d = holder.childForFieldName('declarator');
     while (d && d.type !== 'identifier') d = d.childForFieldName('declarator') ?? null;
@@ -553,8 +554,8 @@ export function startOf(call: Node): { start: Node; result: string } | { returne
   const result = left.text;
   // Up from the assignment through parentheses (a macro's `((p) = realloc((p), (n)))`).
   let top: Node = holder;
-  while (top.parent?.type === 'parenthesized_expression') top = top.parent;
-  holder = top.parent;
+  for (let up = parentOf(top); up?.type === 'parenthesized_expression'; up = parentOf(top)) top = up;
+  holder = parentOf(top);
   if (holder?.type === 'expression_statement') return { start: holder, result };
   // `if (!(r = f(…)))`, `if ((r = f(…)) == NULL)`: the if is the first step.
   for (let n: Node | null = holder; n; n = n.parent) {

@@ -3,6 +3,7 @@
 // lp_realloc(lp, n)) == NULL) return NULL;` gets its hint after the condition's `)`, `p =
 // realloc(p, n);` after the `;`, a call in an argument list after its statement's `;`.
 import type { Node } from 'web-tree-sitter';
+import { parentOf } from './ancestry';
 
 /** Statements whose end is where a hint for a call inside them goes. */
 const STATEMENTS = new Set(['expression_statement', 'declaration', 'return_statement', 'field_declaration', 'goto_statement']);
@@ -14,7 +15,7 @@ const CONTAINERS = new Set(['compound_statement', 'translation_unit', 'case_stat
 /** The span (first and last node) whose end the call's hint follows. */
 export function hintAnchor(call: Node): { start: Node; end: Node } {
   let n = call;
-  for (let p = n.parent; p; n = p, p = p.parent) {
+  for (let p = parentOf(n); p; n = p, p = parentOf(p)) {
     const type = p.type; // a call into wasm: once per node
     if (STATEMENTS.has(type)) return { start: p, end: p };
     // The condition itself, or the body statement (a call there was met as a statement first).

@@ -24,6 +24,7 @@ import { argTextAt } from './wrappers';
 import { inner, lvalueRe, lvalueTail, outer, siteFailure } from './failureContract';
 import { fileCalls, isAbortingAssertion, type Elsewhere } from './noReturn';
 import { isWordChar } from '../../scan/chars';
+import { parentOf } from './ancestry';
 
 function rangeOf(n: Node): Range {
   return {
@@ -112,7 +113,7 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, 
 
 function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable<SiteFacts['statement']> } | null {
   const o = outer(call);
-  const holder = o.parent;
+  const holder = parentOf(o);
   if (!holder) return null;
   let stmt: Node | null = null;
   let form: 'assign' | 'declare' | 'call';
@@ -121,13 +122,14 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
     const right = holder.childForFieldName('right');
     const left = holder.childForFieldName('left');
     if (holder.childForFieldName('operator')?.text !== '=' || !right || !left || right.id !== o.id) return null;
-    if (holder.parent?.type !== 'expression_statement') return null;
-    stmt = holder.parent;
+    const up = parentOf(holder);
+    if (up?.type !== 'expression_statement') return null;
+    stmt = up;
     form = 'assign';
     target = left.text;
   } else if (holder.type === 'init_declarator') {
     const value = holder.childForFieldName('value');
-    const decl = holder.parent;
+    const decl = parentOf(holder);
     if (!value || value.id !== o.id || decl?.type !== 'declaration') return null;
     if (decl.childrenForFieldName('declarator').length !== 1) return null;
     const name = declaratorName(holder.childForFieldName('declarator'));
@@ -146,7 +148,7 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
       range: rangeOf(stmt),
       indent: indentAt(text, stmt.startIndex),
       ...(target !== undefined ? { target } : {}),
-      inBlock: stmt.parent?.type === 'compound_statement',
+      inBlock: parentOf(stmt)?.type === 'compound_statement',
       callRange: rangeOf(call),
     },
   };
@@ -303,7 +305,7 @@ function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null
 /** A NULL/0/truth test of the value `e` (an mremap result or a variable holding it), as a replacement with MAP_FAILED. */
 function nullTestOf(e: Node): { kind: 'null'; fix: TextReplacement } | { kind: 'map-failed' } | null {
   const o = outer(e);
-  const p = o.parent;
+  const p = parentOf(o);
   if (!p) return null;
   const op = p.type === 'binary_expression' ? p.childForFieldName('operator')?.text : undefined;
   if (op === '==' || op === '!=') {
@@ -317,7 +319,7 @@ function nullTestOf(e: Node): { kind: 'null'; fix: TextReplacement } | { kind: '
     return null;
   }
   const wrap = (s: string, at: Node) => {
-    const up = at.parent;
+    const up = parentOf(at);
     const bare =
       !up ||
       up.type === 'parenthesized_expression' ||
@@ -353,7 +355,7 @@ function mremapChecks(call: Node, fn: Node | null, text: string, facts: SiteFact
   const o = outer(call);
   let variable: string | null = null;
   let from = o.endIndex;
-  const holder = o.parent;
+  const holder = parentOf(o);
   if (holder?.type === 'assignment_expression' && holder.childForFieldName('operator')?.text === '=') {
     variable = holder.childForFieldName('left')?.text ?? null;
     note(nullTestOf(holder)); // if ((q = mremap(…)) == NULL)
@@ -370,7 +372,7 @@ function mremapChecks(call: Node, fn: Node | null, text: string, facts: SiteFact
       const at = from + m.index;
       const node = fn.descendantForIndex(at, at + m[0].length);
       if (!node || node.startIndex !== at || node.endIndex !== at + m[0].length) continue; // comment, string, part of a longer name
-      const up = node.parent;
+      const up = parentOf(node);
       if (up?.type === 'assignment_expression' && up.childForFieldName('left')?.id === node.id) break; // reassigned: later tests are about another value
       if (up?.type === 'pointer_expression' && up.childForFieldName('operator')?.text === '&') break;
       note(nullTestOf(node));

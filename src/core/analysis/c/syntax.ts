@@ -1,7 +1,7 @@
 // Small questions about the C syntax tree asked by the call-site finder and wrapper detection.
 // Each walks up (parents) or along one declarator chain: O(depth), never the whole tree.
 import type { Node } from 'web-tree-sitter';
-import { ancestorsOf } from './ancestry';
+import { ancestorsOf, parentOf } from './ancestry';
 
 /** Node types that wrap a declared name: `*name`, `name(...)`, `(name)`, `name[3]`, `name = ...`. */
 export const DECLARATOR_CHAIN: ReadonlySet<string> = new Set([
@@ -168,7 +168,7 @@ export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
 /** Climbs from an expression through parentheses, casts and comma-free wrappers to its user. */
 export function outerExpression(expr: Node): Node {
   let cur = expr;
-  for (let p = cur.parent; p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = p.parent) {
+  for (let p = parentOf(cur); p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = parentOf(p)) {
     cur = p;
   }
   return cur;

@@ -21,7 +21,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
-import { ancestorsOf } from './ancestry';
+import { ancestorsOf, parentOf } from './ancestry';
 import { assignsTo, writesOf } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
@@ -89,7 +89,7 @@ const NORETURN =
  */
 function diesAfter(fnBody: Node, use: NameUse): boolean {
   const outer = outerExpression(use.exprNode);
-  const holder = outer.parent;
+  const holder = parentOf(outer);
   let resultVar: string | null = null;
   if (holder?.type === 'assignment_expression') resultVar = holder.childForFieldName('left')?.text ?? null;
   else if (holder?.type === 'init_declarator') resultVar = holder.childForFieldName('declarator')?.text.replace(/^[*\s]+/, '') ?? null;
@@ -130,7 +130,7 @@ function failureTestsOf(resultVar: string): RegExp[] {
  */
 function statementStart(call: Node): number {
   let start = call.startIndex;
-  for (let p = call.parent; p; p = p.parent) {
+  for (let p = parentOf(call); p; p = parentOf(p)) {
     const type = p.type; // a call into wasm: once per node
     if (type.endsWith('statement') || type === 'declaration' || type === 'function_definition') break;
     if (type === 'assignment_expression') start = p.startIndex;
@@ -318,7 +318,7 @@ function defFrom(body: Body, uses: NameUse[], ctx: VerdictContext): Verdict {
 
     const inner = use.target.kind === 'wrapper' ? use.target.def : null;
     const outer = outerExpression(use.exprNode);
-    const holder = outer.parent;
+    const holder = parentOf(outer);
     let assignsBack = false;
     if (body.kind === 'macro' || throughPointer) {
       if (holder?.type === 'assignment_expression' && 'text' in ptr) {
