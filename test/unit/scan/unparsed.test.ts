@@ -24,6 +24,11 @@ async function regionsOf(text: string, names = ['realloc', 'xrealloc']) {
 }
 
 describe('unparsed regions', () => {
+  it('a MISSING token stands for the statement it completes, all its lines', async () => {
+    const regions = await regionsOf('void f(void) {\n  int x = g(1,\n            2)\n  h();\n}\n');
+    assert.deepEqual(regions.map((r) => [r.startLine, r.endLine]), [[2, 3]]);
+  });
+
   it('a name the parser lost is a problem naming the line and the name', async () => {
     const regions = await regionsOf('char *b;\nvoid f(void) { int x = 1 2 xrealloc(b, 8) 3; }\n');
     assert.deepEqual(regions.map((r) => [r.startLine, r.endLine, r.names]), [[2, 2, ['xrealloc']]]);

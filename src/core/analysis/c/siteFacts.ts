@@ -27,9 +27,10 @@ import { isWordChar } from '../../scan/chars';
 import { parentOf } from './ancestry';
 
 function rangeOf(n: Node): Range {
+  const end = n.endPosition; // a call into wasm, and a new object, at each read
   return {
     start: { line: n.startPosition.row + 1, column: n.startPosition.column + 1 },
-    end: { line: n.endPosition.row + 1, column: n.endPosition.column + 1 },
+    end: { line: end.row + 1, column: end.column + 1 },
     startOffset: n.startIndex,
     endOffset: n.endIndex,
   };

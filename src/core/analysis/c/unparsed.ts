@@ -48,8 +48,10 @@ const READ_WHOLE = new Set([
  * definitions and directives it read whole. One stray `#if` inside a condition can make a
  * thousand-line ERROR of a whole `#ifdef` block; the places that did not parse are a few lines.
  */
-function errorNodes(root: Node): { node: Node; outer: number }[] {
-  const out: { node: Node; outer: number }[] = [];
+function errorNodes(root: Node): { node: Node; outer: number; missing: boolean }[] {
+  // `missing` is known here for every piece (a child with no error is not MISSING: MISSING has
+  // one), so unparsedRegions need not ask wasm again.
+  const out: { node: Node; outer: number; missing: boolean }[] = [];
   // Each piece keeps the outermost ERROR it came from: pieces of one ERROR on touching lines are one region.
   const stack: { node: Node; outer: number }[] = [{ node: root, outer: -1 }];
   let seen = 0;
@@ -60,7 +62,7 @@ function errorNodes(root: Node): { node: Node; outer: number }[] {
     const isMissing = n.isMissing;
     const outer = o < 0 && (isError || isMissing) ? n.id : o;
     if (isMissing) {
-      out.push({ node: n, outer });
+      out.push({ node: n, outer, missing: true });
       continue;
     }
     for (const c of n.children) {
@@ -68,10 +70,10 @@ function errorNodes(root: Node): { node: Node; outer: number }[] {
       // hasError holds for every MISSING node (tree-sitter gives it an error cost) but not for an
       // ERROR leaf (one character it could not read): two questions per child, not three.
       if (c.hasError || c.isError) stack.push({ node: c, outer });
-      else if (isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer });
+      else if (isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer, missing: false });
     }
     // An ERROR with nothing of its own to show (all read whole) still did not parse somewhere: itself.
-    if (isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer });
+    if (isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer, missing: false });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
@@ -168,9 +170,9 @@ function pointerDeclarator(text: string, at: number, length: number): boolean {
 export function unparsedRegions(root: Node, text: string, names: RegExp, found: ReadonlySet<number>): UnparsedRegion[] {
   if (!root.hasError) return [];
   const spans: { start: number; end: number; first: number; last: number; outer: number }[] = [];
-  for (const { node: n, outer } of errorNodes(root)) {
+  for (const { node: n, outer, missing } of errorNodes(root)) {
     // A MISSING token (an inserted `;` or `)`) stands for the node it completes.
-    const at = n.isMissing ? n.parent ?? n : n;
+    const at = missing ? n.parent ?? n : n;
     const end = at.endPosition;
     // A node that ends at the start of a line ends on the line before.
     const last = end.column === 0 && end.row > at.startPosition.row ? end.row : end.row + 1;
