@@ -59,10 +59,10 @@ const KEPT_PER_BUNDLE = 4;
 
 /** Writes the cache (whole or not at all: another pagecost may read it meanwhile) and drops this bundle's oldest ones. */
 function keep(data: Buffer, dir: string, name: string, cacheFile: string): void {
+  // Scan workers are threads of one process: the thread is part of the name.
+  const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
   try {
     mkdirSync(dir, { recursive: true });
-    // Scan workers are threads of one process: the thread is part of the name.
-    const tmp = `${cacheFile}.${process.pid}-${threadId}.tmp`;
     writeFileSync(tmp, data);
     renameSync(tmp, cacheFile);
     const mine = readdirSync(dir)
@@ -71,6 +71,11 @@ function keep(data: Buffer, dir: string, name: string, cacheFile: string): void 
       .sort((a, b) => b.at - a.at);
     for (const old of mine.slice(KEPT_PER_BUNDLE)) rmSync(old.path, { force: true });
   } catch {
-    // A cache folder we cannot write: the next run compiles again.
+    // A cache folder we cannot write (or a full disk): the next run compiles again.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // no folder, no file
+    }
   }
 }
