@@ -15,11 +15,11 @@ import { homedir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import { threadId } from 'node:worker_threads';
+import { defaultCacheDir } from '../core/bench/cacheDir';
 
-/** Where the caches go: $XDG_CACHE_HOME/pagecost/code-cache, else ~/.cache/pagecost/code-cache (as bench's defaultCacheDir). */
+/** Where the caches go: code-cache/ in pagecost's cache folder ($XDG_CACHE_HOME/pagecost, else ~/.cache/pagecost). */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CACHE_HOME;
-  return join(xdg && xdg.startsWith('/') ? xdg : join(homedir(), '.cache'), 'pagecost', 'code-cache');
+  return join(defaultCacheDir({ env, homedir, join }), 'code-cache');
 }
 
 /**

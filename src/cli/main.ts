@@ -36,8 +36,11 @@ interface Command {
 // (codeCache.ts); from source, `fromSource` requires the module.
 function subcommand<T>(name: string, fromSource: () => T): T {
   const bundle = join(__dirname, `cli-${name}.js`);
-  return /[\\/]dist[\\/]cli\.js$/.test(__filename) && existsSync(bundle) ? (requireBundle(bundle) as T) : fromSource();
+  return runningAsBundle && existsSync(bundle) ? (requireBundle(bundle) as T) : fromSource();
 }
+
+/** This module is dist/cli.js (bin/pagecost.js requires it), not the source a test imports. */
+const runningAsBundle = /[\\/]dist[\\/]cli\.js$/.test(__filename);
 
 const commands: Record<string, () => Promise<Command>> = {
   scan: async () => {
@@ -139,7 +142,7 @@ export const processIO: CliIO = {
 
 // Run when loaded as the CLI bundle (bin/pagecost.js requires dist/cli.js) or directly; not
 // when a test imports this module.
-if (require.main === module || /[\\/]dist[\\/]cli\.js$/.test(__filename)) {
+if (require.main === module || runningAsBundle) {
   const last = (e: unknown) => {
     process.stderr.write(`pagecost: internal error: ${oneLine(e)}\n`);
     if (debug() && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);

@@ -15,6 +15,7 @@ import {
   type ParsedOutput,
 } from './protocol';
 import { harnessArgs, validateSweep, type Sweep } from './sweep';
+import { defaultCacheDir } from './cacheDir';
 
 export interface ExecResult {
   /** Exit code, or null when the process was killed by a signal. */
@@ -99,12 +100,7 @@ export function checkPlatform(platform: string): void {
   }
 }
 
-/** The default cache folder: $XDG_CACHE_HOME/pagecost, else ~/.cache/pagecost. */
-export function defaultCacheDir(host: Pick<BenchHost, 'env' | 'homedir' | 'join'>): string {
-  const xdg = host.env.XDG_CACHE_HOME;
-  if (xdg && xdg.startsWith('/')) return host.join(xdg, 'pagecost');
-  return host.join(host.homedir(), '.cache', 'pagecost');
-}
+export { defaultCacheDir };
 
 export interface Compiler {
   path: string;
