@@ -11,6 +11,8 @@ import { PRIMITIVES, buildCalleeIndex, findNameUses } from '../analysis/c/callSi
 import { buildSites } from '../analysis/c/siteBuilder';
 import { findResizers, type FileResizers } from '../analysis/c/wrappers';
 import { typeLookup, type ArgumentPass } from '../analysis/c/functionPointers';
+import type { NameMatches } from '../analysis/c/nameMatches';
+export { NameMatches } from '../analysis/c/nameMatches';
 
 export const primitives: readonly Primitive[] = PRIMITIVES;
 export type { ArgumentPass, PointerFact } from '../analysis/c/functionPointers';
@@ -29,9 +31,10 @@ export function resizersIn(
   text: string,
   file: string,
   known: readonly WrapperDef[],
-  extra: { passes?: readonly ArgumentPass[]; scope?: Scope; news?: ReadonlySet<string>; mayName?: (name: string) => boolean } = {},
+  extra: { passes?: readonly ArgumentPass[]; scope?: Scope; news?: ReadonlySet<string>; mayName?: (name: string) => boolean; matches?: NameMatches } = {},
 ): FileResizers {
   return findResizers(root, text, file, known, {
+    ...(extra.matches ? { matches: extra.matches } : {}),
     ...(extra.mayName ? { mayName: extra.mayName } : {}),
     ...(extra.passes ? { passes: extra.passes } : {}),
     ...(extra.news ? { news: extra.news } : {}),
@@ -51,7 +54,9 @@ export function sitesIn(
   scope: Scope,
   helpers: readonly ResizeHelper[] = [],
   mayName?: (name: string) => boolean,
+  /** The text's name occurrences found by the wrapper rounds. */
+  matches?: NameMatches,
 ): CallSite[] {
   const index = buildCalleeIndex(known, file, helpers.filter((h) => h.linearStep), mayName);
-  return buildSites(findNameUses(root, text, index), root, text, file, scope);
+  return buildSites(findNameUses(root, text, index, matches ? { matches } : {}), root, text, file, scope);
 }

@@ -17,7 +17,7 @@ import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/
 import { asciiSourceProblem, decodeSource, tooLargeMessage } from './input';
 import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, warmUpNameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
-import { primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
+import { NameMatches, primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callNames, countCalls } from './callCount';
 import { fileLayout, itemsMatching, mergeRanges, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
@@ -131,6 +131,7 @@ class Loaded {
   scope?: { tree: Tree | null; scope: Scope };
   private body: string | null;
   private prepared: PreparedText | null = null;
+  private occurrences: NameMatches | null = null;
 
   constructor(
     readonly ref: ScanFileRef,
@@ -159,11 +160,17 @@ class Loaded {
     return (this.prepared ??= new PreparedText(this.text));
   }
 
+  /** Where the text spells each name looked for so far: the rounds look for mostly the same names. */
+  get matches(): NameMatches {
+    return (this.occurrences ??= new NameMatches());
+  }
+
   /** Lets the text go until a pass needs it again (never for a file with a tree: the passes after need it). */
   release(): void {
     if (this.lang === 'c' && !this.tree) {
       this.body = null;
       this.prepared = null;
+      this.occurrences = null;
     }
   }
 }
@@ -309,7 +316,7 @@ export class ScanShard {
           // A tree made in an earlier round holds every item naming what was known then: only this round's names are news.
           const tree = await this.treeOf(f, f.tree && pass === 0 ? pattern : codePattern, receives ? defsPattern : null, own);
           const root = tree.rootNode;
-          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), ...(news ? { news } : {}), mayName: (name) => f.filter.mayHaveName(name), scope: this.scopeFor(f, root) });
+          found = resizersIn(root, f.text, f.ref.rel, known, { ...(receives ? { passes } : {}), ...(news ? { news } : {}), mayName: (name) => f.filter.mayHaveName(name), scope: this.scopeFor(f, root), matches: f.matches });
           if (!found.wrappers.length || !this.leftOutMentions(f, namesPattern(found.wrappers.map((w) => w.name)))) break;
         }
       } catch (e) {
@@ -386,7 +393,7 @@ export class ScanShard {
         try {
           const tree = await this.treeOf(f, f.tree ? newsPattern : codePattern);
           const root = tree.rootNode;
-          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers, (name) => f.filter.mayHaveName(name));
+          const found = sitesIn(root, f.text, f.ref.rel, known, this.scopeFor(f, root), helpers, (name) => f.filter.mayHaveName(name), f.matches);
           // A file parsed only for a helper's loop calls was not scanned for sites: its syntax is not news.
           if (wanted && root.hasError) this.unparsed(f, root, found, known, errors, notes);
           sites.push(...withRegionSuppressions(found, f.text));

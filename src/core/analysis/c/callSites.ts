@@ -17,6 +17,7 @@ import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { DECLARATOR_CHAIN } from './syntax';
 import { declarationMacroArgument, fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
 import { parentOf } from './ancestry';
+import type { NameAt, NameMatches } from './nameMatches';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
 
@@ -36,6 +37,8 @@ export interface CalleeIndex {
   fields: Map<string, WrapperDef[]>;
   /** One regex matching any indexed name as a whole word (global flag: reset lastIndex before use). */
   pattern: RegExp;
+  /** The names of the pattern. */
+  names: readonly string[];
   /**
    * Every name of the pattern is made of word characters, so each match is a whole identifier of
    * the text: the matches of a subset of the names are the pattern's matches of those names.
@@ -63,7 +66,13 @@ export function buildCalleeIndex(
 ): CalleeIndex {
   const parts = sharedParts(wrappers, file, helpers) ?? indexParts(wrappers, (local) => local === file, helpers, file === null);
   const names = mayName ? parts.names.filter((n) => mayName(n.name)) : parts.names;
-  return { targets: parts.targets, fields: parts.fields, pattern: namesRegex(names.map((n) => n.pattern)), wholeWords: names.every((n) => WORD.test(n.name)) };
+  return {
+    targets: parts.targets,
+    fields: parts.fields,
+    pattern: namesRegex(names.map((n) => n.pattern)),
+    names: names.map((n) => n.name),
+    wholeWords: names.every((n) => WORD.test(n.name)),
+  };
 }
 
 /** What an index holds before a file's name filter narrows its pattern. */
@@ -356,6 +365,8 @@ export interface FindOptions {
    * the text for them cost ~30 ms of the dense corpus's ~28 MB of rounds).
    */
   macroBodyMentions?: MacroBodyMention[];
+  /** The text's occurrences found by earlier scans (by its holder, across rounds): only new names are looked for. */
+  matches?: NameMatches;
 }
 
 /** An indexed name spelled in a `#define` body (the tree's `preproc_arg`). */
@@ -370,20 +381,15 @@ export interface MacroBodyMention {
  * a local declaration are left out.
  */
 export function findNameUses(root: Node, text: string, index: CalleeIndex, opts: FindOptions = {}): NameUse[] {
-  const start = opts.start ?? 0;
-  const end = opts.end ?? text.length;
-  const pattern = index.pattern;
-  pattern.lastIndex = start;
   const found: { node: Node; name: string; c: Classified }[] = [];
   const fieldUses: NameUse[] = [];
   const shadows: Shadow[] = [];
-  for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) {
-    const name = m[0];
-    const node = root.descendantForIndex(m.index, m.index + name.length);
+  for (const { at, name } of occurrences(text, index, opts)) {
+    const node = root.descendantForIndex(at, at + name.length);
     if (!node) continue;
     const type = node.type;
     if (type === 'preproc_arg') opts.macroBodyMentions?.push({ name, node });
-    if (node.startIndex !== m.index || node.endIndex !== m.index + name.length) continue;
+    if (node.startIndex !== at || node.endIndex !== at + name.length) continue;
     if (type === 'field_identifier') {
       const defs = index.fields.get(name);
       const fc = defs ? fieldCall(node) : null;
@@ -426,6 +432,21 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
   }
   if (!fieldUses.length) return uses;
   return uses.concat(fieldUses).sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
+}
+
+/** The index's names in [start, end) of the text, in text order (a match may run past `end`). */
+function occurrences(text: string, index: CalleeIndex, opts: FindOptions): NameAt[] {
+  const start = opts.start ?? 0;
+  const end = opts.end ?? text.length;
+  if (opts.matches && index.wholeWords) {
+    const all = opts.matches.in(text, index.names);
+    return start === 0 && end >= text.length ? all : all.filter((o) => o.at >= start && o.at < end);
+  }
+  const out: NameAt[] = [];
+  const pattern = index.pattern;
+  pattern.lastIndex = start;
+  for (let m = pattern.exec(text); m && m.index < end; m = pattern.exec(text)) out.push({ at: m.index, name: m[0] });
+  return out;
 }
 
 function argsOf(call: Node): Node[] {

@@ -15,6 +15,7 @@
 //   iterates files to a fixed point; within one file this module iterates itself.
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../types';
+import { NameMatches } from './nameMatches';
 import { buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type MacroBodyMention, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
@@ -648,6 +649,8 @@ export interface FindResizersOptions extends FindWrappersOptions {
   news?: ReadonlySet<string>;
   /** False for a name the file surely does not spell (buildCalleeIndex). */
   mayName?: (name: string) => boolean;
+  /** The text's name occurrences found before (findNameUses). */
+  matches?: NameMatches;
 }
 
 /**
@@ -675,6 +678,7 @@ export function findResizers(
 ): FileResizers {
   const found: WrapperDef[] = [];
   const helpers = new Map<number, ResizeHelper>();
+  const matches = opts.matches ?? new NameMatches();
   const parser = opts.parser ?? parserFor(root.tree.language);
   const ctx: VerdictContext = { file, fileText: text, isConstant: fileConstants(text), cache: new Map() };
   // A function found not to be a wrapper is looked at again only when it calls a name that
@@ -721,7 +725,8 @@ export function findResizers(
     const index = buildCalleeIndex(found.length ? [...found, ...known] : known, file, [], opts.mayName);
     const added: WrapperDef[] = [];
     const mentions: MacroBodyMention[] = [];
-    const uses = findNameUses(root, text, index, { macroBodyMentions: mentions });
+    // Without a holder's memo, the rounds here still share one: each round adds its finds' names only.
+    const uses = findNameUses(root, text, index, { macroBodyMentions: mentions, matches });
     lastUses = uses;
     const byFn = new Map<number, { fn: Node; uses: NameUse[] }>();
     for (const u of uses) {

@@ -1,0 +1,66 @@
+// The per-text memo of name occurrences: what it gives must be what a scan of the text with a
+// regex of the same names gives, however the names were asked for before, and a different text
+// must never get the occurrences of the one before.
+import { strict as assert } from 'node:assert';
+import { NameMatches } from '../../../src/core/analysis/c/nameMatches';
+import { buildCalleeIndex, findNameUses } from '../../../src/core/analysis/c/callSites';
+import { configWrapper } from '../../../src/core/analysis/c/wrappers';
+import { cParser } from './helpers';
+
+/** What a fresh regex finds: the reference. */
+function scanned(text: string, names: string[]): string[] {
+  if (!names.length) return [];
+  const re = new RegExp(`\\b(?:${[...names].sort((a, b) => b.length - a.length).join('|')})\\b`, 'g');
+  return [...text.matchAll(re)].map((m) => `${m[0]}@${m.index}`);
+}
+const shown = (list: { at: number; name: string }[]) => list.map((o) => `${o.name}@${o.at}`);
+
+describe('name occurrences remembered per text', () => {
+  const text = [
+    'p = realloc(p, n); q = reallocarray(q, 2, n); // realloc in a comment',
+    'xrealloc_big(p); my_realloc(p); realloc2(p); grow(p, 1); grow_more(p);',
+    '#define GROW(p) realloc((p), 8)',
+  ].join('\n');
+
+  it('gives what a scan gives, in text order, whichever names were asked for before', () => {
+    const asks = [['realloc'], ['realloc', 'grow'], ['grow_more', 'realloc', 'reallocarray'], ['my_realloc', 'grow'], [], ['realloc2', 'nowhere', 'realloc']];
+    const memo = new NameMatches();
+    for (const names of asks) assert.deepEqual(shown(memo.in(text, names)), scanned(text, names), names.join(','));
+    // Asked in the other order, with a fresh memo: the same.
+    const fresh = new NameMatches();
+    for (const names of [...asks].reverse()) assert.deepEqual(shown(fresh.in(text, names)), scanned(text, names), names.join(','));
+    assert.deepEqual(shown(memo.in(text, ['realloc'])).length, 3, 'two calls and the comment: a memo is no filter of comments');
+  });
+
+  it('forgets a text for another one, even of the same length', () => {
+    const memo = new NameMatches();
+    const a = 'realloc(p, 1); grow(q);';
+    const b = 'grow(q); realloc(p, 1);';
+    assert.equal(a.length, b.length);
+    assert.deepEqual(shown(memo.in(a, ['realloc', 'grow'])), ['realloc@0', 'grow@15']);
+    assert.deepEqual(shown(memo.in(b, ['realloc', 'grow'])), ['grow@0', 'realloc@9']);
+    // The same content read again (another string object): still right.
+    const again = [b.slice(0, 5), b.slice(5)].join('');
+    assert.deepEqual(shown(memo.in(again, ['realloc'])), ['realloc@9']);
+  });
+
+  it('lets findNameUses find the same uses with and without it, over a range too', async () => {
+    const p = await cParser();
+    const src = 'void f(char **p, size_t n) { *p = xrealloc(*p, n); }\nvoid g(char **p) { *p = realloc(*p, 8); *p = grow_buf(*p, 1); }\n';
+    const tree = p.parse(src)!;
+    try {
+      const memo = new NameMatches();
+      const small = buildCalleeIndex([], 'a.c');
+      const big = buildCalleeIndex([configWrapper('xrealloc', 'realloc'), configWrapper('grow_buf', 'realloc')], 'a.c');
+      const uses = (index: typeof big, opts = {}) => findNameUses(tree.rootNode, src, index, opts).map((u) => `${u.name}@${u.nameNode.startIndex}:${u.role}`);
+      assert.deepEqual(uses(small, { matches: memo }), uses(small));
+      assert.deepEqual(uses(big, { matches: memo }), uses(big));
+      assert.deepEqual(uses(big, { matches: memo }).map((s) => s.split('@')[0]), ['xrealloc', 'realloc', 'grow_buf']);
+      const g = src.indexOf('void g');
+      assert.deepEqual(uses(big, { matches: memo, start: g, end: src.length }), uses(big, { start: g, end: src.length }));
+      assert.deepEqual(uses(big, { matches: memo, start: 0, end: g }), ['xrealloc@34:call']);
+    } finally {
+      tree.delete();
+    }
+  });
+});
