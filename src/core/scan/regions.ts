@@ -85,7 +85,7 @@ function scanBodies(text: string): Body[] | null {
         continue;
       }
       if (d === 47) {
-        i = endOfLineComment(text, i);
+        i = endOfLineComment(text, text.indexOf('\n', i));
         continue;
       }
     }
@@ -133,6 +133,12 @@ export interface FileLayout {
   fixed: TextRange[];
   /** The function bodies functionBodies finds, read in the same pass (layoutBodies adds their `inline`). */
   bodies?: BodySpan[];
+  /**
+   * The text holds neither shape treeText.ts rewrites for tree-sitter (no `/*` in a directive,
+   * no `{` after a top-level `;`) and the two scans read it alike (no line comment continued by a
+   * backslash): its tree text is the text itself, without the rewrite's own pass over it.
+   */
+  plain?: boolean;
 }
 
 /** A function body found by scanLayout, and where functionBodies' `inline` test starts before it. */
@@ -158,6 +164,7 @@ function scanLayout(text: string): FileLayout | null {
   const bodies: BodySpan[] = [];
   let declarationStart = 0;
   let bodyStart = -1;
+  let plain = true;
   const close = (end: number) => {
     items.push({ start: itemStart, end });
     itemStart = -1;
@@ -182,6 +189,12 @@ function scanLayout(text: string): FileLayout | null {
         else items.push(range);
       }
       if (depth === 0) declarationStart = end + 1;
+      // A comment in a directive of several lines is what the rewrite blanks (and it reads such a
+      // directive with quotes in mind, where endOfDirective does not); on one line, both end it there.
+      if (plain) {
+        const nl = text.indexOf('\n', i);
+        if (nl >= 0 && nl <= end && commentOpenIn(text, i, end)) plain = false;
+      }
       i = end;
       continue;
     }
@@ -189,8 +202,16 @@ function scanLayout(text: string): FileLayout | null {
     if (c === 47 /* / */ && i + 1 < n) {
       const d = text.charCodeAt(i + 1);
       if (d === 42 || d === 47) {
-        const end = d === 42 ? text.indexOf('*/', i + 2) : endOfLineComment(text, i);
-        if (d === 42 && end < 0) return null;
+        let end: number;
+        if (d === 42) {
+          end = text.indexOf('*/', i + 2);
+          if (end < 0) return null;
+        } else {
+          const nl = text.indexOf('\n', i);
+          end = endOfLineComment(text, nl);
+          // The rewrite ends a line comment at its first line break, continued or not.
+          if (end !== (nl < 0 ? n : nl - 1)) plain = false;
+        }
         const last = d === 42 ? end + 1 : end;
         // A comment matters to the tree only when a line in it looks like a directive: conditions.ts
         // asks the tree whether such a line is in a comment.
@@ -211,6 +232,7 @@ function scanLayout(text: string): FileLayout | null {
       if (depth === 0) {
         inBody = lastSignificant === 41 /* ) */;
         bodyStart = i + 1;
+        if (lastSignificant === 59 /* ; */) plain = false; // maybe a K&R header: `grow(p, n) char *p; int n; {`
       }
       depth++;
     } else if (c === 125 /* } */) {
@@ -234,7 +256,7 @@ function scanLayout(text: string): FileLayout | null {
   }
   if (depth !== 0) return null;
   if (itemStart >= 0) close(n);
-  return { items, fixed, bodies };
+  return { items, fixed, bodies, plain };
 }
 
 /**
@@ -405,14 +427,20 @@ function endOfDirective(text: string, i: number): number {
   }
 }
 
-function endOfLineComment(text: string, i: number): number {
+/** Whether `/*` starts in text[from, to]. */
+function commentOpenIn(text: string, from: number, to: number): boolean {
+  for (let j = from; j < to; j++) if (text.charCodeAt(j) === 47 && text.charCodeAt(j + 1) === 42) return true;
+  return false;
+}
+
+/** The last character of a line comment whose first line ends at `nl` (its line break, or -1), backslash-continued lines included. */
+function endOfLineComment(text: string, nl: number): number {
   for (;;) {
-    const nl = text.indexOf('\n', i);
     if (nl < 0) return text.length;
     let k = nl - 1;
     if (k >= 0 && text.charCodeAt(k) === 13) k--;
     if (k >= 0 && text.charCodeAt(k) === 92) {
-      i = nl + 1;
+      nl = text.indexOf('\n', nl + 1);
       continue;
     }
     return nl - 1;

@@ -2,7 +2,8 @@
 // directives as spaces, every other character where it was.
 import { strict as assert } from 'node:assert';
 import { PreparedText, rangeReader, treeSitterText } from '../../../src/core/analysis/c/treeText';
-import { toTreeSitterRanges } from '../../../src/core/scan/regions';
+import fc from 'fast-check';
+import { fileLayout, toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { CDocument } from '../../../src/core/analysis/c/document';
 import { analyze, brief, cParser, wrappersOf } from './helpers';
 
@@ -137,6 +138,36 @@ describe('C text as tree-sitter reads it', () => {
     } finally {
       doc.dispose();
     }
+  });
+});
+
+describe('PreparedText: the rewrite skipped where the layout finds nothing to rewrite', () => {
+  it('calls plain the texts the rewrite leaves as they are, and only those it reads as the rewrite does', () => {
+    const plain = (t: string) => fileLayout(t)?.plain;
+    assert.equal(plain('#include <a.h> /* why */\nint f(void) { return 0; }\n#endif /* A */\n'), true, 'a comment on a one-line directive');
+    assert.equal(plain(KR), false, 'a `{` after a top-level `;`: maybe a K&R header');
+    assert.equal(plain('#define M(a) \\\n  (a) /* c */ \\\n  + 1\nint x;\n'), false, 'a comment in a continued directive');
+    assert.equal(plain('#define M(a) /* one\n two */ (a)\n'), false, 'a directive running on in its comment');
+    assert.equal(plain('int a; // no \\\nint b;\n'), false, 'a line comment continued: the rewrite reads the next line as code');
+    assert.equal(plain('#define Q "/* a */" /* b */\nint x;\n'), true, 'one line, where both scans end the directive');
+    for (const t of [KR, PROTO, '#define M(a) \\\n  (a) /* c */ \\\n  + 1\nint x;\n']) assert.equal(new PreparedText(t).treeText, treeSitterText(t));
+  });
+
+  it('gives what treeSitterText gives on any text (property)', () => {
+    // Whole pieces (balanced, closed) more than loose characters: a layout is null, and claims nothing, where braces, quotes or comments do not close.
+    const piece = fc.constantFrom(
+      '#define M(a) \\\n', '#define N ', '#define C /* c */ \\\n', '#if X\n', '#endif /* X */\n', '  (a) /* c */ \\\n', ' /* open\n', ' */ ', '/* c */', '// line \\\n', '// line\n',
+      'char *grow (p, n) char *p; int n;', 'grow (p, n)\n', 'char *p;', ' int n;', '{ return p; }', 'int f(void) { x = 1; }', '{', '}', ')', ';', ' ', '\n', '\r\n', '\\',
+      '"', "'", '"/*"', '"/* a */"', "'*/'", 'x = 1;', 'struct s { int a; };', '#',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const t = parts.join('');
+        if (fileLayout(t)?.plain) assert.equal(treeSitterText(t), t, JSON.stringify(t));
+        assert.equal(new PreparedText(t).treeText, treeSitterText(t), JSON.stringify(t));
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
 
