@@ -63,4 +63,36 @@ describe('name occurrences remembered per text', () => {
       tree.delete();
     }
   });
+
+  it('keeps what it learnt at each occurrence for one tree only', async () => {
+    const p = await cParser();
+    const src = 'void f(char **p, size_t n) { *p = realloc(*p, n); }\n';
+    const edited = 'void f(char **p, size_t n) { realloc(*p, n); }\n';
+    const a = p.parse(src)!;
+    const b = p.parse(src)!;
+    try {
+      const memo = new NameMatches();
+      const index = buildCalleeIndex([], 'a.c');
+      const first = findNameUses(a.rootNode, src, index, { matches: memo });
+      assert.equal(memo.perTree(a).size, 1);
+      // The same tree again: the same nodes, and fresh argument lists a caller may change.
+      const again = findNameUses(a.rootNode, src, index, { matches: memo });
+      assert.equal(again[0]!.exprNode, first[0]!.exprNode);
+      assert.notEqual(again[0]!.args, first[0]!.args);
+      // Another tree of the same text: its own nodes, never the first tree's.
+      const other = findNameUses(b.rootNode, src, index, { matches: memo });
+      assert.equal(other[0]!.exprNode.tree, b);
+      assert.equal(memo.perTree(a).size, 0, 'a tree of its own forgets the other one');
+      // Another text forgets both.
+      const c = p.parse(edited)!;
+      try {
+        assert.deepEqual(findNameUses(c.rootNode, edited, index, { matches: memo }).map((u) => u.exprNode.text), ['realloc(*p, n)']);
+      } finally {
+        c.delete();
+      }
+    } finally {
+      a.delete();
+      b.delete();
+    }
+  });
 });

@@ -385,15 +385,22 @@ export interface MacroBodyMention {
  * a local declaration are left out.
  */
 export function findNameUses(root: Node, text: string, index: CalleeIndex, opts: FindOptions = {}): NameUse[] {
-  const found: { node: Node; name: string; c: Classified }[] = [];
+  const found: { node: Node; name: string; c: Classified; seen: Located }[] = [];
   const fieldUses: NameUse[] = [];
   const shadows: Shadow[] = [];
-  for (const { at, name } of occurrences(text, index, opts)) {
-    const node = root.descendantForIndex(at, at + name.length);
+  const list = occurrences(text, index, opts);
+  // After the text's occurrences: a text of its own forgets the tree too.
+  const known = opts.matches?.perTree<Located>(root.tree);
+  for (const { at, name } of list) {
+    let seen = known?.get(at);
+    if (seen?.name !== name) {
+      seen = locate(root, at, name);
+      known?.set(at, seen);
+    }
+    const { node, type } = seen;
     if (!node) continue;
-    const type = node.type;
     if (type === 'preproc_arg') opts.macroBodyMentions?.push({ name, node });
-    if (node.startIndex !== at || node.endIndex !== at + name.length) continue;
+    if (!seen.exact) continue;
     if (type === 'field_identifier') {
       const defs = index.fields.get(name);
       const fc = defs ? fieldCall(node) : null;
@@ -410,10 +417,10 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
     if (type !== 'identifier') {
       continue; // comment, string, macro body, field or type name
     }
-    const c = classify(node);
+    const c = (seen.c ??= classify(node));
     if (c.role === 'none') continue;
     if (c.role === 'shadow') shadows.push({ name, ...c.shadow });
-    else found.push({ node, name, c });
+    else found.push({ node, name, c, seen });
   }
   // A shadow can only sit inside the function being scanned, so shadows outside [start, end)
   // never matter for uses inside it as long as callers scan whole functions.
@@ -429,13 +436,32 @@ export function findNameUses(root: Node, text: string, index: CalleeIndex, opts:
     if (isPointer && !inPointerScope(target.def, f.node)) continue;
     if (f.c.role === 'call') {
       const call = f.c.callNode;
-      uses.push({ nameNode: f.node, name: f.name, target, role: 'call', exprNode: call, args: argsOf(call) });
+      uses.push({ nameNode: f.node, name: f.name, target, role: 'call', exprNode: call, args: (f.seen.args ??= argsOf(call)).slice() });
     } else if (f.c.role === 'reference') {
       uses.push({ nameNode: f.node, name: f.name, target, role: 'reference', exprNode: f.c.exprNode, args: [] });
     }
   }
   if (!fieldUses.length) return uses;
   return uses.concat(fieldUses).sort((a, b) => a.nameNode.startIndex - b.nameNode.startIndex);
+}
+
+/** What the tree holds at an occurrence of a name: the same for every index (see NameMatches.perTree). */
+interface Located {
+  name: string;
+  node: Node | null;
+  type: string;
+  /** The node spans the name exactly (an identifier, a field name), not something around it. */
+  exact: boolean;
+  c?: Classified;
+  /** The call's arguments, for a call. */
+  args?: Node[];
+}
+
+function locate(root: Node, at: number, name: string): Located {
+  const node = root.descendantForIndex(at, at + name.length);
+  if (!node) return { name, node, type: '', exact: false };
+  // Each `type` and `endIndex` asks wasm: read once per occurrence and tree.
+  return { name, node, type: node.type, exact: node.startIndex === at && node.endIndex === at + name.length };
 }
 
 /** The index's names in [start, end) of the text, in text order (a match may run past `end`). */
