@@ -12,7 +12,7 @@
 // is read, and tells a device that never ends (`/dev/zero`) or is empty (`/dev/null`) from a file.
 // (A device that pread reads as a few bytes and then an end would pass for a file: none of the
 // usual ones does.)
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import type { SourceReader } from '../core/scan/shard';
 import { describeFsError } from './fsErrors';
 
@@ -40,6 +40,7 @@ export const diskReader: SourceReader = {
       closeSync(fd);
     }
   },
+  exists: existsSync,
 };
 
 function readOpen(fd: number, maxBytes: number | undefined): Uint8Array | { size: number } {

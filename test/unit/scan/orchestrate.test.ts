@@ -154,6 +154,33 @@ void use(void) { buf = grow2(buf); }
     assert.deepEqual([readsOf('/p/sizes.h'), readsOf('/p/step.h')], [2, 2]);
   });
 
+  it('a header looked for where it is not: with the reader\'s `exists`, not read there, and found all the same', async () => {
+    const files: Record<string, string> = {
+      // "sizes.h" is not beside src/a.c but under the root; "gone.h" is nowhere.
+      '/p/src/a.c': '#include <stdlib.h>\n#include "gone.h"\n#include "sizes.h"\nstatic char *buf;\nvoid f(void) { buf = realloc(buf, CHUNK); }\n',
+      '/p/sizes.h': '#define CHUNK 96\n',
+    };
+    const sizes: (number | null | undefined)[] = [];
+    for (const withExists of [false, true]) {
+      const reader = memoryReader(files);
+      const checked: string[] = [];
+      if (withExists) reader.exists = (path) => (checked.push(path), path in files);
+      const shard = new ScanShard(reader, grammarFiles, { maxFileSize: 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: ['/p'] });
+      try {
+        const r = await scanProject([{ path: '/p/src/a.c', rel: 'src/a.c' }], [shard]);
+        sizes.push(r.sites[0]?.newSize?.bytes);
+      } finally {
+        shard.dispose();
+      }
+      const missing = reader.reads.filter((p) => !(p in files));
+      if (withExists) {
+        assert.deepEqual(missing, [], 'no read where nothing is');
+        assert.deepEqual([...new Set(checked)].sort(), ['/p/gone.h', '/p/sizes.h', '/p/src/gone.h', '/p/src/sizes.h']);
+      } else assert.deepEqual([...new Set(missing)].sort(), ['/p/gone.h', '/p/src/gone.h', '/p/src/sizes.h']);
+    }
+    assert.deepEqual(sizes, [96, 96]);
+  });
+
   it('goes on past bad files and lists each problem', async () => {
     const r = await scan(
       {
