@@ -27,6 +27,7 @@ export function callNames(names: Iterable<string>): CallNames | null {
  * first counted call, as a regex's left-to-right matches would give them.
  */
 export function countCalls(text: string, names: CallNames): Map<string, number> {
+  if (names.length === 1) return countCallsOf(text, names[0]!);
   const out = new Map<string, number>();
   for (let paren = text.indexOf('('); paren !== -1; paren = text.indexOf('(', paren + 1)) {
     let end = paren;
@@ -35,6 +36,22 @@ export function countCalls(text: string, names: CallNames): Map<string, number> 
     if (name !== null && isCountedCall(text, end - name.length)) out.set(name, (out.get(name) ?? 0) + 1);
   }
   return out;
+}
+
+/**
+ * countCalls for one name, from each place the name is spelled: an indexOf of a whole name
+ * skips ahead faster than one of every `(` (the dense bench corpus's files, one name: 2.7–4.6
+ * vs 5.9 ms per 14 M characters); with two names or more, two searches cost more than one.
+ */
+function countCallsOf(text: string, name: string): Map<string, number> {
+  let n = 0;
+  for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + name.length))) continue;
+    let paren = at + name.length;
+    while (isRegexSpace(text.charCodeAt(paren))) paren++;
+    if (text.charCodeAt(paren) === 40 /* ( */ && isCountedCall(text, at)) n++;
+  }
+  return n ? new Map([[name, n]]) : new Map();
 }
 
 /** The one of `names` that is the whole word ending at `end`, if any. */
