@@ -133,6 +133,8 @@ export function regionPatternsAt(regions: readonly SuppressedRegion[], line: num
  * the text; the editor goes through applySuppressions instead). Sites outside regions are kept as they are.
  */
 export function withRegionSuppressions<S extends { nameRange: { start: { line: number } }; facts?: { suppressed?: string[] } }>(sites: S[], text: string): S[] {
+  // No site, nothing to add to: the text is not searched (82 of the dense bench corpus's 377 files).
+  if (!sites.length) return sites;
   const regions = suppressedRegions(text);
   if (!regions.length) return sites;
   return sites.map((s) => {

@@ -104,5 +104,6 @@ void d(char *s, size_t n) { char *t = realloc(s, n); free(t); }
     assert.deepEqual(marked.map((s) => s.facts?.suppressed ?? []), [['realloc-cost'], ['realloc-*'], [], []]);
     assert.deepEqual(lines(adviseSites(marked, { correctness: true })), ['9 realloc-cost', '12 realloc-cost']);
     assert.equal(withRegionSuppressions(sites, '// nothing here\n'), sites, 'no regions: the same sites');
+    assert.deepEqual(withRegionSuppressions([], REGIONS), [], 'no sites: none');
   });
 });
