@@ -118,6 +118,25 @@ describe('name filter scanners (JS and WebAssembly)', () => {
     }
   });
 
+  it('filters kept side by side stay as they were made, whatever is made after them (a big one included)', () => {
+    const scanner = newWasmNameScanner()!;
+    const made: { text: Uint8Array; bits: Uint32Array; copy: Uint32Array }[] = [];
+    let sizes = 0;
+    for (const text of texts()) {
+      const { bits } = scanner.filterOf(text, filterSize(text.length) - 1);
+      made.push({ text, bits, copy: bits.slice() });
+      sizes += bits.length;
+    }
+    // Big enough for a buffer of its own (over 32 KiB of filter), between the small ones.
+    const big = new TextEncoder().encode(Array.from({ length: 100_000 }, (_, i) => `name${i}`).join(' '));
+    const bigBits = scanner.filterOf(big, filterSize(big.length) - 1).bits;
+    assert.ok(bigBits.length > 8192, `${bigBits.length} words`);
+    for (const text of texts()) scanner.filterOf(text, filterSize(text.length) - 1);
+    assert.ok(sizes > 1 << 16, 'the filters fill more than one block');
+    for (const [i, m] of made.entries()) assert.deepEqual(m.bits, m.copy, `filter ${i}`);
+    assert.deepEqual(bigBits, filterOfJs(big, filterSize(big.length) - 1).bits);
+  });
+
   it('without WebAssembly there is no wasm scanner, and NameFilter still works', () => {
     const saved = Object.getOwnPropertyDescriptor(globalThis, 'WebAssembly')!;
     let scanner: NameScanner | null;
