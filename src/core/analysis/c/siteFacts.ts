@@ -24,7 +24,7 @@ import { argTextAt } from './wrappers';
 import { inner, lvalueRe, lvalueTail, outer, siteFailure } from './failureContract';
 import { fileCalls, isAbortingAssertion, type Elsewhere } from './noReturn';
 import { isWordChar } from '../../scan/chars';
-import { parentOf } from './ancestry';
+import { parentOf, typeOf } from './ancestry';
 
 function rangeOf(n: Node): Range {
   const end = n.endPosition; // a call into wasm, and a new object, at each read
@@ -119,26 +119,27 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
   let stmt: Node | null = null;
   let form: 'assign' | 'declare' | 'call';
   let target: string | undefined;
-  if (holder.type === 'assignment_expression') {
+  const holderType = typeOf(holder);
+  if (holderType === 'assignment_expression') {
     const right = holder.childForFieldName('right');
     const left = holder.childForFieldName('left');
     if (holder.childForFieldName('operator')?.text !== '=' || !right || !left || right.id !== o.id) return null;
     const up = parentOf(holder);
-    if (up?.type !== 'expression_statement') return null;
+    if (!up || typeOf(up) !== 'expression_statement') return null;
     stmt = up;
     form = 'assign';
     target = left.text;
-  } else if (holder.type === 'init_declarator') {
+  } else if (holderType === 'init_declarator') {
     const value = holder.childForFieldName('value');
     const decl = parentOf(holder);
-    if (!value || value.id !== o.id || decl?.type !== 'declaration') return null;
+    if (!value || value.id !== o.id || !decl || typeOf(decl) !== 'declaration') return null;
     if (decl.childrenForFieldName('declarator').length !== 1) return null;
     const name = declaratorName(holder.childForFieldName('declarator'));
     if (!name) return null;
     stmt = decl;
     form = 'declare';
     target = name.text;
-  } else if (holder.type === 'expression_statement') {
+  } else if (holderType === 'expression_statement') {
     stmt = holder;
     form = 'call';
   } else return null;

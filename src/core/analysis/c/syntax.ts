@@ -1,7 +1,7 @@
 // Small questions about the C syntax tree asked by the call-site finder and wrapper detection.
 // Each walks up (parents) or along one declarator chain: O(depth), never the whole tree.
 import type { Node, Tree } from 'web-tree-sitter';
-import { ancestorsOf, parentOf, perNode } from './ancestry';
+import { ancestorsOf, parentOf, perNode, typeOf } from './ancestry';
 
 /** Node types that wrap a declared name: `*name`, `name(...)`, `(name)`, `name[3]`, `name = ...`. */
 export const DECLARATOR_CHAIN: ReadonlySet<string> = new Set([
@@ -108,7 +108,7 @@ export function isStatic(def: Node): boolean {
 
 export function enclosingFunctionNode(node: Node): Node | null {
   const up = ancestorsOf(node);
-  for (let i = up.length - 2; i >= 0; i--) if (up[i]!.type === 'function_definition') return up[i]!;
+  for (let i = up.length - 2; i >= 0; i--) if (typeOf(up[i]!) === 'function_definition') return up[i]!;
   return null;
 }
 
@@ -130,7 +130,7 @@ const BODY_PARENTS: ReadonlySet<string> = new Set([
  * (`for_each_item(it, list) { … }` parses as a call statement missing its `;`, then a block).
  * `parentType`, when the caller knows it, spares the question for a body.
  */
-export function isLoopNode(n: Node, type: string = n.type, parentType?: string): boolean {
+export function isLoopNode(n: Node, type: string = typeOf(n), parentType?: string): boolean {
   if (LOOPS.has(type)) return true;
   if (type !== 'compound_statement') return false;
   if (parentType !== undefined && BODY_PARENTS.has(parentType)) return false;
@@ -148,8 +148,8 @@ export function isInLoop(node: Node): boolean {
   const up = ancestorsOf(node);
   let known: string | undefined; // a block's parent's type, read for the block: the next step's own
   for (let i = up.length - 2; i >= 0; i--) {
-    const type = known ?? up[i]!.type;
-    known = type === 'compound_statement' && i > 0 ? up[i - 1]!.type : undefined;
+    const type = known ?? typeOf(up[i]!);
+    known = type === 'compound_statement' && i > 0 ? typeOf(up[i - 1]!) : undefined;
     if (isLoopNode(up[i]!, type, known)) return true;
     if (type === 'function_definition') return false;
   }
@@ -167,9 +167,9 @@ export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
   let known: string | undefined; // as in isInLoop
   for (let i = up.length - 2; i >= 0; i--) {
     const p = up[i]!;
-    const type = known ?? p.type;
+    const type = known ?? typeOf(p);
     if (type === 'function_definition') return { inLoop, fn: p };
-    known = type === 'compound_statement' && i > 0 ? up[i - 1]!.type : undefined;
+    known = type === 'compound_statement' && i > 0 ? typeOf(up[i - 1]!) : undefined;
     if (!inLoop && isLoopNode(p, type, known)) inLoop = true;
   }
   return { inLoop, fn: null };
@@ -178,7 +178,7 @@ export function placeOf(node: Node): { inLoop: boolean; fn: Node | null } {
 /** Climbs from an expression through parentheses, casts and comma-free wrappers to its user. */
 export function outerExpression(expr: Node): Node {
   let cur = expr;
-  for (let p = parentOf(cur); p && (p.type === 'parenthesized_expression' || p.type === 'cast_expression'); p = parentOf(p)) {
+  for (let p = parentOf(cur); p && (typeOf(p) === 'parenthesized_expression' || typeOf(p) === 'cast_expression'); p = parentOf(p)) {
     cur = p;
   }
   return cur;

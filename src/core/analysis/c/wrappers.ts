@@ -22,7 +22,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
-import { ancestorsOf, parentOf } from './ancestry';
+import { ancestorsOf, parentOf, typeOf } from './ancestry';
 import { assignsTo, writesOf } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
@@ -132,7 +132,7 @@ function failureTestsOf(resultVar: string): RegExp[] {
 function statementStart(call: Node): number {
   let start = call.startIndex;
   for (let p = parentOf(call); p; p = parentOf(p)) {
-    const type = p.type; // a call into wasm: once per node
+    const type = typeOf(p);
     if (type.endsWith('statement') || type === 'declaration' || type === 'function_definition') break;
     if (type === 'assignment_expression') start = p.startIndex;
   }
@@ -711,7 +711,7 @@ export function findResizers(
       if (found !== undefined) break;
       path.push(fn.id);
       // A nameless definition (error recovery's `else if (…) {`) gets no verdict: the one around it does.
-      if (fn.type === 'function_definition' && nameOf(fn)) {
+      if (typeOf(fn) === 'function_definition' && nameOf(fn)) {
         found = fn;
         break;
       }
