@@ -39,16 +39,24 @@ export function normalizePath(path: string): string {
  */
 export function* directiveOperands(text: string, name: string): Generator<{ line: number; after: number; at: number }> {
   for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', hash + 1)) {
-    let k = hash + 1;
-    while (k < text.length && isBlank(text.charCodeAt(k))) k++;
-    if (!text.startsWith(name, k)) continue;
+    const after = nameAfterHash(text, hash, name);
+    if (after < 0) continue;
     const line = directiveLineStart(text, hash);
     if (line < 0) continue;
-    const after = k + name.length;
-    let op = after;
-    while (op < text.length && isBlank(text.charCodeAt(op))) op++;
-    yield { line, after, at: op };
+    yield { line, after, at: blanksFrom(text, after) };
   }
+}
+
+/** Where `name` ends when it follows the `#` at `hash` (blanks between allowed); else -1. */
+function nameAfterHash(text: string, hash: number, name: string): number {
+  const k = blanksFrom(text, hash + 1);
+  return text.startsWith(name, k) ? k + name.length : -1;
+}
+
+/** The first position from `k` on that is not a blank. */
+function blanksFrom(text: string, k: number): number {
+  while (k < text.length && isBlank(text.charCodeAt(k))) k++;
+  return k;
 }
 
 /**
@@ -72,27 +80,51 @@ function isLineEnd(c: number): boolean {
 /**
  * The operands `open … close` of the include lines, as `^[ \t]*#[ \t]*include[ \t]*` + open +
  * `([^close\n]+)` + close would match them with the `gm` flags: a match ends after its close, and
- * the next one starts on a later line start.
+ * the next one starts on a later line start. `quoted` and `angled` are two such searches (for
+ * `"…"`, and for `<…>` operands that `angled` accepts) made in one pass over the directives, each
+ * with its own matches: their results are those of two passes.
  */
-function delimitedIncludes(text: string, open: string, close: string, accept: (operand: string) => boolean): string[] {
-  const out: string[] = [];
-  let matchedTo = 0;
-  for (const { line, at } of directiveOperands(text, 'include')) {
-    if (line < matchedTo || text[at] !== open) continue;
-    const end = text.indexOf(close, at + 1);
-    const nl = text.indexOf('\n', at + 1);
-    if (end <= at + 1 || (nl >= 0 && nl < end)) continue;
-    const operand = text.slice(at + 1, end);
-    if (!accept(operand)) continue;
-    out.push(operand);
-    matchedTo = end + 1;
+function includeOperands(text: string, angled: ((operand: string) => boolean) | null): { quoted: string[]; angled: string[] } {
+  const out = { quoted: [] as string[], angled: [] as string[] };
+  let quotedTo = 0;
+  let angledTo = 0;
+  // directiveOperands' loop, without a generator's steps: over the dense bench corpus's 4,053
+  // files 4.0 ms instead of 4.4 (and 7.2 with a pass for each kind of operand; mins of 15).
+  for (let hash = text.indexOf('#'); hash >= 0; hash = text.indexOf('#', hash + 1)) {
+    const after = nameAfterHash(text, hash, 'include');
+    if (after < 0) continue;
+    const line = directiveLineStart(text, hash);
+    if (line < 0) continue;
+    const at = blanksFrom(text, after);
+    const open = text.charCodeAt(at);
+    if (open === 34 /* " */ && line >= quotedTo) {
+      const end = operandEnd(text, at, '"');
+      if (end < 0) continue;
+      out.quoted.push(text.slice(at + 1, end));
+      quotedTo = end + 1;
+    } else if (open === 60 /* < */ && angled && line >= angledTo) {
+      const end = operandEnd(text, at, '>');
+      if (end < 0) continue;
+      const operand = text.slice(at + 1, end);
+      if (!angled(operand)) continue;
+      out.angled.push(operand);
+      angledTo = end + 1;
+    }
   }
   return out;
 }
 
+/** Where the operand opened at `at` closes with `close` on its line, after at least one character; -1 when it does not. */
+function operandEnd(text: string, at: number, close: string): number {
+  const end = text.indexOf(close, at + 1);
+  if (end <= at + 1) return -1;
+  const nl = text.indexOf('\n', at + 1);
+  return nl >= 0 && nl < end ? -1 : end;
+}
+
 /** `#include "x.h"` targets as written (quoted includes only; `<...>` are system headers). */
 export function quotedIncludes(text: string): string[] {
-  return delimitedIncludes(text, '"', '"', () => true);
+  return includeOperands(text, null).quoted;
 }
 
 /** `<dir/x.h>`: a path with a directory (a `/` with a character either side), which a project including itself this way (`-Iinclude`) may hold. */
@@ -104,10 +136,12 @@ function hasDirectory(operand: string): boolean {
 /**
  * The includes a scan follows into the project: the quoted ones as written, and the `<dir/x.h>`
  * ones marked with a leading `<` (looked for under each root and its `include/`, never beside
- * the file: `<stdio.h>` and other system headers without a directory are left alone).
+ * the file: `<stdio.h>` and other system headers without a directory are left alone). One pass
+ * over the text's directives for both: a scan of the dense bench corpus reads 10.8 M characters
+ * here, in 605 texts (files and the headers they reach).
  */
 export function projectIncludes(text: string): string[] {
-  const out = quotedIncludes(text);
-  for (const operand of delimitedIncludes(text, '<', '>', hasDirectory)) out.push(`<${operand.trim()}`);
-  return out;
+  const { quoted, angled } = includeOperands(text, hasDirectory);
+  for (const operand of angled) quoted.push(`<${operand.trim()}`);
+  return quoted;
 }
