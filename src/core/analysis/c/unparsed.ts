@@ -12,6 +12,7 @@
 import type { Node } from 'web-tree-sitter';
 import { functionBodies } from '../../scan/regions';
 import { treeSitterText } from './treeText';
+import { typeOf } from './ancestry';
 
 export interface UnparsedRegion {
   /** 1-based lines, inclusive. */
@@ -53,13 +54,14 @@ function errorNodes(root: Node): { node: Node; outer: number; missing: boolean }
   // one), so unparsedRegions need not ask wasm again.
   const out: { node: Node; outer: number; missing: boolean }[] = [];
   // Each piece keeps the outermost ERROR it came from: pieces of one ERROR on touching lines are one region.
-  const stack: { node: Node; outer: number }[] = [{ node: root, outer: -1 }];
+  // `leaf`: an ERROR pushed for being one (it has no error below it: not MISSING, nothing to ask).
+  const stack: { node: Node; outer: number; leaf: boolean }[] = [{ node: root, outer: -1, leaf: false }];
   let seen = 0;
   while (stack.length && ++seen < MAX_NODES) {
-    const { node: n, outer: o } = stack.pop()!;
+    const { node: n, outer: o, leaf } = stack.pop()!;
     // Each of these asks wasm: once per node, not once per child.
-    const isError = n.isError;
-    const isMissing = n.isMissing;
+    const isError = leaf || n.isError;
+    const isMissing = !leaf && n.isMissing;
     const outer = o < 0 && (isError || isMissing) ? n.id : o;
     if (isMissing) {
       out.push({ node: n, outer, missing: true });
@@ -69,11 +71,12 @@ function errorNodes(root: Node): { node: Node; outer: number; missing: boolean }
       if (!c) continue;
       // hasError holds for every MISSING node (tree-sitter gives it an error cost) but not for an
       // ERROR leaf (one character it could not read): two questions per child, not three.
-      if (c.hasError || c.isError) stack.push({ node: c, outer });
-      else if (isError && !READ_WHOLE.has(c.type)) out.push({ node: c, outer, missing: false });
+      if (c.hasError) stack.push({ node: c, outer, leaf: false });
+      else if (c.isError) stack.push({ node: c, outer, leaf: true });
+      else if (isError && !READ_WHOLE.has(typeOf(c))) out.push({ node: c, outer, missing: false });
     }
     // An ERROR with nothing of its own to show (all read whole) still did not parse somewhere: itself.
-    if (isError && !n.children.some((c) => c && !READ_WHOLE.has(c.type))) out.push({ node: n, outer, missing: false });
+    if (isError && !n.children.some((c) => c && !READ_WHOLE.has(typeOf(c)))) out.push({ node: n, outer, missing: false });
   }
   return out.sort((a, b) => a.node.startIndex - b.node.startIndex);
 }
