@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
-import { parseCharLiteral, parseIntLiteral, tokenize } from '../../../src/core/analysis/c/tokens';
+import fc from 'fast-check';
+import { parseCharLiteral, parseIntLiteral, tokenize, type Token } from '../../../src/core/analysis/c/tokens';
 import { bytesOf, sizeOf } from './helpers';
 
 describe('C sizes: integer and character literals', () => {
@@ -70,4 +71,86 @@ describe('C sizes: integer and character literals', () => {
     const toks = tokenize('a /* x */ <<= b // tail\n ->\\\nc');
     assert.deepEqual(toks.map((t) => t.text), ['a', '<<=', 'b', '->', 'c']);
   });
+
+  it('tokenizes any text as the tokenizer written with one-character strings did (property)', () => {
+    const pieces = fc.constantFrom('a', 'u', 'L', 'U', 'u8', '$x', '_1', '0x1f', '1e+5', '0x1p-3', '0X1P+3', '1E-2', "1'000", '.5', '.', '...', '"s"', "'c'", '"', "'", '\\', '\\"', '\\\n', '\\\r\n', '\\\r', ' ', '\t', '\n', '\r', '\f', '\v', '/*', '*/', '//', '/', '<<=', '>>=', '->', '##', '#', '+', '-', '=', '!', '<', '>', '&', '|', '(', ')', '@', 'é', '\u00a0', '\ud83d\ude00', '\ud83d', '`');
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 30 }), (parts) => {
+        const text = parts.join('');
+        assert.deepEqual(tokenize(text), tokenizeByStrings(text), JSON.stringify(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
 });
+
+/** The tokenizer as it was written before it read character codes (one-character strings, a Set, a regex per literal): the reference. */
+function tokenizeByStrings(text: string): Token[] {
+  const PUNCTUATORS = ['...', '<<=', '>>=', '->', '++', '--', '<<', '>>', '<=', '>=', '==', '!=', '&&', '||', '*=', '/=', '%=', '+=', '-=', '&=', '^=', '|=', '##'];
+  const SINGLE = '+-*/%<>=!&|^~?:;,.()[]{}#';
+  const isIdStart = (c: string) => /^[A-Za-z_$]$/.test(c);
+  const isIdChar = (c: string) => /^[A-Za-z0-9_$]$/.test(c);
+  const isDigit = (c: string) => c >= '0' && c <= '9';
+  const out: Token[] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    const c = text[i]!;
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === '\f' || c === '\v') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && (text[i + 1] === '\n' || text[i + 1] === '\r')) {
+      i += text[i + 1] === '\r' && text[i + 2] === '\n' ? 3 : 2;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '*') {
+      const end = text.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      continue;
+    }
+    if (c === '/' && text[i + 1] === '/') {
+      const end = text.indexOf('\n', i + 2);
+      i = end < 0 ? n : end + 1;
+      continue;
+    }
+    const prefix = /^(u8|[LuU])?(['"])/.exec(text.slice(i, i + 3));
+    if (prefix) {
+      const quote = prefix[2]!;
+      let j = i + (prefix[1]?.length ?? 0) + 1;
+      while (j < n && text[j] !== quote && text[j] !== '\n') j += text[j] === '\\' ? 2 : 1;
+      j = Math.min(j + 1, n);
+      out.push({ kind: quote === "'" ? 'char' : 'str', text: text.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (isIdStart(c)) {
+      let j = i + 1;
+      while (j < n && isIdChar(text[j]!)) j++;
+      out.push({ kind: 'id', text: text.slice(i, j) });
+      i = j;
+      continue;
+    }
+    if (isDigit(c) || (c === '.' && isDigit(text[i + 1] ?? ''))) {
+      let j = i + 1;
+      while (j < n) {
+        const d = text[j]!;
+        if ((d === '+' || d === '-') && /[eEpP]/.test(text[j - 1]!)) j++;
+        else if (isIdChar(d) || d === '.' || (d === "'" && isIdChar(text[j + 1] ?? ''))) j++;
+        else break;
+      }
+      out.push({ kind: 'num', text: text.slice(i, j) });
+      i = j;
+      continue;
+    }
+    const p = PUNCTUATORS.find((q) => text.startsWith(q, i));
+    if (p) {
+      out.push({ kind: 'punct', text: p });
+      i += p.length;
+      continue;
+    }
+    out.push({ kind: SINGLE.includes(c) ? 'punct' : 'other', text: c });
+    i++;
+  }
+  return out;
+}
