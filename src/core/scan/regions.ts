@@ -165,6 +165,7 @@ function scanLayout(text: string): FileLayout | null {
   let declarationStart = 0;
   let bodyStart = -1;
   let plain = true;
+  let nextHash = -2; // the first `#` at or after the latest comment between items (-1: none; -2: not looked for)
   const close = (end: number) => {
     items.push({ start: itemStart, end });
     itemStart = -1;
@@ -212,7 +213,10 @@ function scanLayout(text: string): FileLayout | null {
         const last = d === 42 ? end + 1 : end;
         // A comment matters to the tree only when a line in it looks like a directive: conditions.ts
         // asks the tree whether such a line is in a comment.
-        if (depth === 0 && itemStart < 0 && d === 42 && /\n[ \t]*#/.test(text.slice(i, last))) fixed.push({ start: i, end: Math.min(n, last + 1) });
+        if (depth === 0 && itemStart < 0 && d === 42 && nextHash !== -1) {
+          if (nextHash < i) nextHash = text.indexOf('#', i);
+          if (nextHash >= 0 && nextHash < last && /\n[ \t]*#/.test(text.slice(i, last))) fixed.push({ start: i, end: Math.min(n, last + 1) });
+        }
         i = last;
         continue;
       }

@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
 import { bodiesWithout, conditionalsAround, fileLayout, functionBodies, includedRanges, itemsMatching, mergeRanges } from '../../../src/core/scan/regions';
 import { parseSymbolsIn } from '../../../src/core/scan/headers';
 import { namesPattern } from '../../../src/core/scan/prefilter';
@@ -275,6 +276,26 @@ describe('lazy header symbols', () => {
     assert.deepEqual(itemsMatching(text, layout.items, /\bhead\b/), [], 'a comment between items is in none');
     assert.equal(fileLayout('void f() { if (x) { }'), null, 'unbalanced braces: parse whole');
     assert.deepEqual(mergeRanges([{ start: 10, end: 20 }, { start: 0, end: 5 }, { start: 15, end: 30 }]), [{ start: 0, end: 5 }, { start: 10, end: 30 }]);
+  });
+
+  it('keeps apart exactly the comments between items that hold a directive-like line, a `#` elsewhere in them or not (property)', () => {
+    const comments = ['/* a */', '/* #x */', '/* a\n  # b */', '/* a\n#\n */', '/* a # b\n c */', '/*\n\t#if 0\n*/', '/* x\n */'];
+    const items = ['int a;', 'int f(void) { x = 1; }', 'int g(void) { /* x\n#y */ }', '\n#define X 1 /* # */\n', '\n#if A\n', '\n#endif\n', 'char *s = "#";', 'struct s { int a; };'];
+    const piece = fc.oneof(fc.constantFrom(...comments).map((text) => ({ text, comment: true })), fc.constantFrom(...items).map((text) => ({ text, comment: false })));
+    fc.assert(
+      fc.property(fc.array(fc.tuple(piece, fc.constantFrom('', '\n', ' ')), { maxLength: 20 }), (parts) => {
+        let text = '';
+        const expected: number[] = [];
+        for (const [p, gap] of parts) {
+          if (p.comment && /\n[ \t]*#/.test(p.text)) expected.push(text.length);
+          text += p.text + gap;
+        }
+        const layout = fileLayout(text)!;
+        const kept = layout.fixed.filter((r) => text.startsWith('/*', r.start)).map((r) => r.start);
+        assert.deepEqual(kept, expected, JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('keeps the conditionals of the groups around the parsed items, and every line that pairs with none', () => {
