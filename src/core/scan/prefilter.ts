@@ -2,7 +2,7 @@
 // known name (primitive or wrapper) as a whole word cannot contain a call site of it.
 // False positives (the name in a comment) only cost a parse; false negatives cannot happen for
 // names written literally. (A name built by token pasting, `x##alloc`, is not found: documented.)
-import { filterOfJs, hasHash, identifierHash } from './nameHash';
+import { filterOfJs, hasHash, identifierHash, identifierHashOf } from './nameHash';
 import { wasmNameScanner, type NameScanner } from './nameScanWasm';
 
 const cache = new Map<string, RegExp>();
@@ -50,19 +50,12 @@ export function mentionsAny(text: string, pattern: RegExp, filter?: NameFilter):
   return re !== null && re.test(text);
 }
 
-/** What the filter hashes: a name it can say "no" about (one that starts with a digit is a number's tail to it). */
-const IDENTIFIER = /^[A-Za-z_]\w*$/;
-
-const hashMemo = new Map<string, number | null>();
-/** A name's NameFilter hash, remembered (a scan asks about the same names in every file); null: never ruled out. */
-function hashOfName(name: string): number | null {
-  let h = hashMemo.get(name);
-  if (h === undefined) {
-    if (hashMemo.size > 4096) hashMemo.clear();
-    hashMemo.set(name, (h = IDENTIFIER.test(name) ? nameHashes([name])[0]! : null));
-  }
-  return h;
-}
+/**
+ * A name's NameFilter hash; null for a name the filter never rules out (not an identifier: one
+ * that starts with a digit is a number's tail to it). Worked out from the name each time: cheaper
+ * than remembering it by name (identifierHashOf).
+ */
+const hashOfName = identifierHashOf;
 
 /**
  * Which identifiers a text may contain, as a Bloom filter built in one pass when the file is

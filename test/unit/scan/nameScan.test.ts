@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { folded } from '../../../src/core/scan/nameFold';
-import { addHash, addIdentifiers, filterOfJs, identifierHash } from '../../../src/core/scan/nameHash';
+import { addHash, addIdentifiers, filterOfJs, identifierHash, identifierHashOf } from '../../../src/core/scan/nameHash';
 import { newWasmNameScanner, scannerModule, type NameScanner } from '../../../src/core/scan/nameScanWasm';
 import { nameHashes, NameFilter } from '../../../src/core/scan/prefilter';
 
@@ -86,6 +86,22 @@ describe('name filter scanners (JS and WebAssembly)', () => {
       count++;
     }
     assert.ok(foldedSome >= 30, `${foldedSome} texts folded`);
+  });
+
+  it('a name given as a string hashes as its bytes do, and one that is no identifier has no hash', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % n;
+    const chars = 'abcxyzABCXYZ_0189 -.$\u00e9\u4e2d';
+    const names = ['a', '_', 'x1', 'realloc', 'my_realloc_wrapper_of_17_chars', 'A'.repeat(16), 'b'.repeat(32), 'c'.repeat(33), '', '1x', 'a-b', 'caf\u00e9', '\u00e9t\u00e9'];
+    // Half of them from identifier characters only (most then are identifiers), half from all.
+    for (let t = 0; t < 3000; t++) names.push(Array.from({ length: 1 + rand(40) }, () => chars[rand(t % 2 ? chars.length : 17)]).join(''));
+    let identifiers = 0;
+    for (const name of names) {
+      const expected = /^[A-Za-z_]\w*$/.test(name) ? identifierHash(new TextEncoder().encode(name), 0, name.length) : null;
+      assert.equal(identifierHashOf(name), expected, JSON.stringify(name));
+      if (expected !== null) identifiers++;
+    }
+    assert.ok(identifiers > 300, `${identifiers} identifiers`);
   });
 
   it('numbers and names glued to them are not identifiers, in both', () => {
