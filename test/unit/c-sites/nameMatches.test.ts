@@ -3,7 +3,7 @@
 // must never get the occurrences of the one before.
 import { strict as assert } from 'node:assert';
 import { NameMatches } from '../../../src/core/analysis/c/nameMatches';
-import { buildCalleeIndex, findNameUses } from '../../../src/core/analysis/c/callSites';
+import { argTexts, buildCalleeIndex, findNameUses } from '../../../src/core/analysis/c/callSites';
 import { configWrapper } from '../../../src/core/analysis/c/wrappers';
 import { cParser } from './helpers';
 
@@ -59,6 +59,24 @@ describe('name occurrences remembered per text', () => {
       const g = src.indexOf('void g');
       assert.deepEqual(uses(big, { matches: memo, start: g, end: src.length }), uses(big, { start: g, end: src.length }));
       assert.deepEqual(uses(big, { matches: memo, start: 0, end: g }), ['xrealloc@34:call']);
+    } finally {
+      tree.delete();
+    }
+  });
+
+  it('gives the argument texts the nodes give, also for arguments recovery split (a type passed to a macro)', async () => {
+    const p = await cParser();
+    const src = 'void f(char **p, size_t n) {\n  *p = realloc(*p /* old */, n * 2);\n  GROW (p, unsigned char, n);\n}\n';
+    const tree = p.parse(src)!;
+    try {
+      const memo = new NameMatches();
+      const index = buildCalleeIndex([configWrapper('GROW', 'realloc', { ptr: 0, size: 2 })], 'a.c');
+      for (let round = 0; round < 2; round++) {
+        const uses = findNameUses(tree.rootNode, src, index, { matches: memo });
+        assert.deepEqual(uses.map((u) => u.name), ['realloc', 'GROW']);
+        for (const u of uses) assert.deepEqual(argTexts(u), u.args.map((a) => a.text), `${u.name}, round ${round}`);
+        assert.deepEqual(argTexts(uses[1]!), ['p', 'unsigned char', 'n']);
+      }
     } finally {
       tree.delete();
     }

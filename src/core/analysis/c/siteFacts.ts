@@ -17,7 +17,7 @@ import type { Node } from 'web-tree-sitter';
 import type { ArgFact, CallSite, Range, SiteFacts, TextReplacement } from '../../types';
 import { markersOn } from '../../advice/suppress';
 import { cannotLeakOnFailure } from '../../advice/correctness';
-import type { NameUse } from './callSites';
+import { argTexts, type NameUse } from './callSites';
 import { sameLvalue, stripParensAndCasts } from './substitute';
 import { declaratorName, enclosingFunctionNode, functionParams } from './syntax';
 import { argTextAt } from './wrappers';
@@ -464,7 +464,8 @@ export function siteFacts(
   let stmtStart = site.range.start.line;
   if (isCall) {
     const call = use.exprNode;
-    facts.args = use.args.map((a): ArgFact => ({ text: a.text, range: rangeOf(a) }));
+    const texts = argTexts(use);
+    facts.args = use.args.map((a, i): ArgFact => ({ text: texts[i]!, range: rangeOf(a) }));
     const st = statementOf(call, text);
     if (st) {
       facts.statement = st.facts;

@@ -16,7 +16,7 @@
 import type { Node, Parser, Tree } from 'web-tree-sitter';
 import type { FieldCallFacts, Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { NameMatches } from './nameMatches';
-import { buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type MacroBodyMention, type NameUse, type Target } from './callSites';
+import { argTexts, buildCalleeIndex, findNameUses, identifiersRegex, type CalleeIndex, type MacroBodyMention, type NameUse, type Target } from './callSites';
 import { functionName, functionParams, isInLoop, isStatic, localNames, outerExpression } from './syntax';
 import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
@@ -58,19 +58,18 @@ export function argTextAt(use: NameUse, role: ArgRole): { text: string; node: No
     const i = PRIMITIVE_ARGS[t.name][role];
     if (i === undefined) return { note: `${t.name} has no ${role} argument` };
     const node = use.args[i];
-    return node ? { text: node.text, node } : { note: `argument ${i + 1} of ${t.name} is missing` };
+    return node ? { text: argTexts(use)[i]!, node } : { note: `argument ${i + 1} of ${t.name} is missing` };
   }
   if (t.kind === 'helper') return { note: `${t.name} computes its ${role} argument from what it owns` };
   const def = t.def;
   const idx = def.params[role];
   if (idx !== undefined && idx >= 0) {
     const node = use.args[idx];
-    return node ? { text: node.text, node } : { note: `argument ${idx + 1} of ${def.name} is missing` };
+    return node ? { text: argTexts(use)[idx]!, node } : { note: `argument ${idx + 1} of ${def.name} is missing` };
   }
   const expr = role === 'ptr' ? undefined : def.argExprs?.[role];
   if (expr !== undefined) {
-    const argTexts = use.args.map((a) => a.text);
-    return { text: substituteParams(expr, def.paramNames ?? [], argTexts, pastesRaw(def)), node: null };
+    return { text: substituteParams(expr, def.paramNames ?? [], argTexts(use), pastesRaw(def)), node: null };
   }
   return { note: (role === 'ptr' ? undefined : def.argNotes?.[role]) ?? `${def.name} computes its ${role} argument internally` };
 }
