@@ -139,6 +139,13 @@ export interface FileLayout {
    * backslash): its tree text is the text itself, without the rewrite's own pass over it.
    */
   plain?: boolean;
+  /**
+   * When the only doubt is directives of several lines holding a comment: each one's `#` and its
+   * last character as endOfDirective found it ([hash, end, …]). The text is plain if the
+   * rewrite's own reader of each ends it there and blanks nothing (treeText.ts asks): most are a
+   * `#define` whose trailing comment runs over lines, which it leaves as it is.
+   */
+  plainUnless?: number[] | null;
 }
 
 /** A function body found by scanLayout, and where functionBodies' `inline` test starts before it. */
@@ -165,6 +172,7 @@ function scanLayout(text: string): FileLayout | null {
   let declarationStart = 0;
   let bodyStart = -1;
   let plain = true;
+  let doubtful: number[] | null = null;
   let nextHash = -2; // the first `#` at or after the latest comment between items (-1: none; -2: not looked for)
   const close = (end: number) => {
     items.push({ start: itemStart, end });
@@ -192,7 +200,7 @@ function scanLayout(text: string): FileLayout | null {
       if (depth === 0) declarationStart = end + 1;
       // A comment in a directive of several lines is what the rewrite blanks (and it reads such a
       // directive with quotes in mind, where endOfDirective does not); on one line, both end it there.
-      if (plain && commentInLongDirective(text, i, end)) plain = false;
+      if (plain && commentInLongDirective(text, i, end)) (doubtful ??= []).push(i, end);
       i = end;
       continue;
     }
@@ -257,7 +265,7 @@ function scanLayout(text: string): FileLayout | null {
   }
   if (depth !== 0) return null;
   if (itemStart >= 0) close(n);
-  return { items, fixed, bodies, plain };
+  return { items, fixed, bodies, plain: plain && !doubtful, plainUnless: plain ? doubtful : null };
 }
 
 /**

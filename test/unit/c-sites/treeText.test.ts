@@ -156,7 +156,7 @@ describe('PreparedText: the rewrite skipped where the layout finds nothing to re
   it('gives what treeSitterText gives on any text (property)', () => {
     // Whole pieces (balanced, closed) more than loose characters: a layout is null, and claims nothing, where braces, quotes or comments do not close.
     const piece = fc.constantFrom(
-      '#define M(a) \\\n', '#define N ', '#define C /* c */ \\\n', '#if X\n', '#endif /* X */\n', '  (a) /* c */ \\\n', ' /* open\n', ' */ ', '/* c */', '// line \\\n', '// line\n',
+      '#define M(a) \\\n', '#define N ', '#define C /* c */ \\\n', '#define Q /* a */ "/*" q\n', '#define R 1 /* r\n r */\n', '#if X\n', '#endif /* X */\n', '  (a) /* c */ \\\n', ' /* open\n', ' */ ', '/* c */', '// line \\\n', '// line\n',
       'char *grow (p, n) char *p; int n;', 'grow (p, n)\n', 'char *p;', ' int n;', '{ return p; }', 'int f(void) { x = 1; }', '{', '}', ')', ';', ' ', '\n', '\r\n', '\\',
       '"', "'", '"/*"', '"/* a */"', "'*/'", 'x = 1;', 'struct s { int a; };', '#',
     );
