@@ -109,6 +109,8 @@ export interface SitesReport {
   helperCalls?: [string, string, number][];
 }
 
+const NOTHING_KEPT: ReadonlySet<number> = new Set();
+
 /**
  * One file of the shard. Its text is let go once the file's NameFilter is made and read again
  * (through the shard's reader) only when a pass needs it: most files of a big tree name nothing
@@ -122,8 +124,8 @@ class Loaded {
   mentioned = false;
   /** The file's top-level items (computed on first parse); null when the file must be parsed whole. */
   layout?: FileLayout | null;
-  /** The items the current tree holds (they name something known when it was parsed). */
-  kept = new Set<number>();
+  /** The items the current tree holds (they name something known when it was parsed); one shared empty set until a parse (most files never have one). */
+  kept: ReadonlySet<number> = NOTHING_KEPT;
   /** The wrapper round (index into ScanShard.roundNames) of the file's last analysis for wrappers; -1: none yet. */
   analysedIn = -1;
   /** Set when the analysis threw on this file: the message for `errors`; the file is skipped after. */
@@ -236,7 +238,8 @@ export class ScanShard {
         continue;
       }
       bytes += data.length;
-      const lang = isTsFile(ref.rel) ? 'ts' : 'c';
+      // Most files are C: their extension says so without isTsFile's lower-cased copy of the path.
+      const lang = ref.rel.endsWith('.c') || ref.rel.endsWith('.h') || !isTsFile(ref.rel) ? 'c' : 'ts';
       if (lang === 'ts') {
         // Judged by name and size before decoding: a declaration file or a big bundle is never read as text.
         const note = tsSkipNote(ref.rel, data.length, this.options.maxGeneratedBytes ?? defaultMaxGeneratedBytes);
