@@ -133,4 +133,18 @@ async function sameChains(text: string): Promise<void> {
   } finally {
     tree.delete();
   }
+  // A descent starts from the last chain's deepest node that holds the target: asked in a
+  // scrambled order (a fresh tree, nothing cached), each chain must still be the climbed one.
+  const again = p.parse(text)!;
+  try {
+    const nodes = allNodes(again.rootNode);
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % nodes.length;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[next()]!;
+      assert.deepEqual(ancestorsOf(n).map((a) => a.id), climbed(n), `${n.type} at ${n.startIndex} (scrambled)`);
+    }
+  } finally {
+    again.delete();
+  }
 }
