@@ -21,6 +21,7 @@ import { NameMatches, primitives, resizersIn, sitesIn, type ArgumentPass, type P
 import { callNames, countCalls } from './callCount';
 import { fileLayout, itemsMatching, mergeRanges, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
+import { spelledInCode } from './codeSpelling';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
 import { defaultMaxGeneratedBytes, isTsFile, onceLoader, tsMayHaveSites, tsSkipNote, type TsAnalyzerLoader } from './tsAnalyzer';
 
@@ -491,10 +492,15 @@ export class ScanShard {
     return f.tree!;
   }
 
-  /** Indexes of the file's items matching `pattern`; a namesPattern is first cut to the names the file may hold. */
+  /**
+   * Indexes of the file's items matching `pattern` in their code (not only in comments or
+   * literals: codeSpelling.ts); a namesPattern is first cut to the names the file may hold.
+   */
   private itemsNaming(f: Loaded, pattern: RegExp): number[] {
     const re = narrowed(pattern, f.filter);
-    return re && f.layout ? itemsMatching(f.text, f.layout.items, re) : [];
+    const layout = f.layout;
+    if (!re || !layout) return [];
+    return itemsMatching(f.text, layout.items, re).filter((k) => spelledInCode(f.text, layout.items[k]!, re));
   }
 
   /** Might the file name one of these names (NameFilter hashes)? No false "no". */
