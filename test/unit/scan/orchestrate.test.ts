@@ -42,6 +42,17 @@ void *xrealloc(void *p, size_t n)
 `;
 
 describe('project scan orchestration', () => {
+  it('records BEGIN/END regions on the sites of the files that write them, in either spelling', async () => {
+    const body = 'void f(char *s, size_t n) { char *t = realloc(s, n); free(t); }\n';
+    const r = await scan({
+      '/p/tidy.c': `#include <stdlib.h>\n// NOLINTBEGIN\n${body}// NOLINTEND\n`,
+      '/p/ours.c': `#include <stdlib.h>\n/* pagecost-ignore-begin realloc-* */\n${body}/* pagecost-ignore-end */\n`,
+      '/p/none.c': `#include <stdlib.h>\n${body}`,
+    });
+    const suppressed = Object.fromEntries(r.sites.map((s) => [s.file, s.facts?.suppressed ?? []]));
+    assert.deepEqual(suppressed, { 'none.c': [], 'ours.c': ['realloc-*'], 'tidy.c': ['*'] });
+  });
+
   it('recognises a wrapper defined in one file at call sites in others, across shards', async () => {
     const files: Record<string, string> = { '/p/wrapper.c': wrapperC };
     // A global buffer, not a parameter: a function resizing its own parameter would be a wrapper itself.
