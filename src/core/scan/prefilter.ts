@@ -44,6 +44,11 @@ export function narrowed(pattern: RegExp, filter: NameFilter): RegExp | null {
   return keep.length ? namesPattern(keep) : null;
 }
 
+/** The names of a namesPattern regex (whole words of word characters), or undefined for another regex. */
+export function patternNames(pattern: RegExp): readonly string[] | undefined {
+  return namesOf.get(pattern)?.names;
+}
+
 /** Does `text` spell one of `pattern`'s names? With the text's filter, only the names it may hold are looked for. */
 export function mentionsAny(text: string, pattern: RegExp, filter?: NameFilter): boolean {
   const re = filter ? narrowed(pattern, filter) : pattern;

@@ -374,6 +374,29 @@ export function regexSpelling(text: string, pattern: RegExp): Spelling {
   };
 }
 
+/**
+ * The places of names a text is known to spell (offsets in text order, with the name at each: a
+ * NameMatches answer), as a Spelling: the items naming them are found without a scan of the text.
+ */
+export function placesSpelling(places: readonly { at: number; name: string }[]): Spelling {
+  let k = 0;
+  return {
+    from: (at) => {
+      // The first place at or after `at` (itemsSpelling asks in ascending order; any order works).
+      let lo = 0;
+      let hi = places.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (places[mid]!.at < at) lo = mid + 1;
+        else hi = mid;
+      }
+      k = lo;
+      return k < places.length ? places[k]!.at : -1;
+    },
+    length: () => places[k]!.name.length,
+  };
+}
+
 /** Indexes of `items` that hold a place of `spelled` (one place is enough for an item). */
 export function itemsSpelling(items: readonly TextRange[], spelled: Spelling): number[] {
   const out: number[] = [];

@@ -15,11 +15,11 @@ import { parseCText, PreparedText } from '../analysis/c/treeText';
 import { collectSymbols, type FileSymbols } from '../analysis/c/symbols';
 import { defaultSizeOptions, type Scope, type SizeOptions } from '../analysis/c/evaluate';
 import { asciiSourceProblem, decodeSource, tooLargeMessage } from './input';
-import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, warmUpNameFilter } from './prefilter';
+import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, patternNames, warmUpNameFilter } from './prefilter';
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { NameMatches, primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callNames, countCalls } from './callCount';
-import { fileLayout, itemsMatching, mergeRanges, type FileLayout } from './regions';
+import { fileLayout, itemsSpelling, mergeRanges, placesSpelling, regexSpelling, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { spelledInCode } from './codeSpelling';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
@@ -496,13 +496,18 @@ export class ScanShard {
 
   /**
    * Indexes of the file's items matching `pattern` in their code (not only in comments or
-   * literals: codeSpelling.ts); a namesPattern is first cut to the names the file may hold.
+   * literals: codeSpelling.ts); a namesPattern is first cut to the names the file may hold, and
+   * its names are found through the file's NameMatches, which the analysis asks for the same
+   * names (768 of the 782 item searches of the dense bench corpus, 31 M characters the regex
+   * read again).
    */
   private itemsNaming(f: Loaded, pattern: RegExp): number[] {
     const re = narrowed(pattern, f.filter);
     const layout = f.layout;
     if (!re || !layout) return [];
-    return itemsMatching(f.text, layout.items, re).filter((k) => spelledInCode(f.text, layout.items[k]!, re));
+    const names = patternNames(re);
+    const items = itemsSpelling(layout.items, names ? placesSpelling(f.matches.in(f.text, names)) : regexSpelling(f.text, re));
+    return items.filter((k) => spelledInCode(f.text, layout.items[k]!, re));
   }
 
   /** Might the file name one of these names (NameFilter hashes)? No false "no". */
