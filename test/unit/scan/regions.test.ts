@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
-import { bodiesWithout, conditionalsAround, fileLayout, functionBodies, includedRanges, itemsMatching, mergeRanges } from '../../../src/core/scan/regions';
+import { bodiesWithout, conditionalsAround, fileLayout, functionBodies, includedRanges, itemsMatching, itemsSpelling, mergeRanges, placesSpelling } from '../../../src/core/scan/regions';
+import { NameMatches } from '../../../src/core/analysis/c/nameMatches';
 import { parseSymbolsIn } from '../../../src/core/scan/headers';
 import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
@@ -293,6 +294,20 @@ describe('lazy header symbols', () => {
         const layout = fileLayout(text)!;
         const kept = layout.fixed.filter((r) => text.startsWith('/*', r.start)).map((r) => r.start);
         assert.deepEqual(kept, expected, JSON.stringify(text));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('finds the items naming a set of names from their known places as the regex finds them (property)', () => {
+    const piece = fc.constantFrom('grow', 'grow2', 'xgrow', 'g', 'gr', ' ', '\n', ';', 'int a;', 'void f(void) { grow(p); }', '/* grow */', '{', '}', '(', ')', '_', '1');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), fc.subarray(['grow', 'g', 'gr', 'grow2']), (parts, names) => {
+        const text = parts.join('');
+        const layout = fileLayout(text);
+        if (!layout || !names.length) return;
+        const places = new NameMatches().in(text, names);
+        assert.deepEqual(itemsSpelling(layout.items, placesSpelling(places)), itemsMatching(text, layout.items, namesPattern(names)), JSON.stringify({ text, names }));
       }),
       { numRuns: 3000 },
     );
