@@ -3,13 +3,15 @@
 // Struct bodies become records here, once; layout happens later and only when asked.
 import type { Node } from 'web-tree-sitter';
 import { basicType } from './constExpr';
+import { typeOf } from './ancestry';
 import type { CType, Field } from './layout';
 
 const BASIC_WORDS = new Set(['void', 'char', 'short', 'int', 'long', 'float', 'double', 'signed', 'unsigned', '_Bool', 'bool']);
 
 export function specifierType(spec: Node | null): CType {
   if (!spec) return { k: 'int', rank: 'int', unsigned: false }; // implicit int (K&R)
-  switch (spec.type) {
+  const specType = typeOf(spec);
+  switch (specType) {
     case 'primitive_type':
     case 'sized_type_specifier': {
       const words = spec.text.split(/\s+/).filter(Boolean);
@@ -22,7 +24,7 @@ export function specifierType(spec: Node | null): CType {
       return { k: 'named', name: spec.text };
     case 'struct_specifier':
     case 'union_specifier': {
-      const tag = spec.type === 'struct_specifier' ? 'struct' : 'union';
+      const tag = specType === 'struct_specifier' ? 'struct' : 'union';
       const body = spec.childForFieldName('body');
       const name = spec.childForFieldName('name')?.text ?? null;
       if (!body) return name ? { k: 'tag', tag, name } : { k: 'unknown', why: `\`${tag}\` without a name or body` };
@@ -51,15 +53,16 @@ export function recordType(spec: Node, body: Node, tag: 'struct' | 'union', name
   }
   const fields: Field[] = [];
   for (const fd of body.namedChildren) {
-    if (!fd || fd.type === 'comment') continue;
-    if (fd.type !== 'field_declaration') {
-      if (fd.type.startsWith('preproc_')) {
+    const fdType = fd ? typeOf(fd) : null;
+    if (!fd || fdType === 'comment') continue;
+    if (fdType !== 'field_declaration') {
+      if (fdType!.startsWith('preproc_')) {
         return { k: 'unknown', why: `${label} has members inside #if/#ifdef, so its layout depends on the build configuration` };
       }
       continue;
     }
     const base = specifierType(fd.childForFieldName('type'));
-    const bitsNode = fd.namedChildren.find((c) => c?.type === 'bitfield_clause');
+    const bitsNode = fd.namedChildren.find((c) => !!c && typeOf(c) === 'bitfield_clause');
     const bits = bitsNode ? (bitsNode.namedChildren[0]?.text ?? null) : null;
     const declarators = fd.childrenForFieldName('declarator').filter((d): d is Node => !!d);
     if (declarators.length === 0) {
@@ -79,7 +82,7 @@ export function declaratorType(d: Node, base: CType): { name: string | null; typ
   let node: Node | null = d;
   let type = base;
   for (let guard = 0; node && guard < 64; guard++) {
-    switch (node.type) {
+    switch (typeOf(node)) {
       case 'identifier':
       case 'field_identifier':
       case 'type_identifier':
@@ -103,7 +106,7 @@ export function declaratorType(d: Node, base: CType): { name: string | null; typ
         break;
       case 'parenthesized_declarator':
       case 'attributed_declarator':
-        node = node.namedChildren.find((c) => !!c && c.type !== 'attribute_declaration' && c.type !== 'ms_call_modifier') ?? null;
+        node = node.namedChildren.find((c) => !!c && typeOf(c) !== 'attribute_declaration' && typeOf(c) !== 'ms_call_modifier') ?? null;
         break;
       default:
         return { name: null, type };
@@ -116,8 +119,9 @@ export function declaratorType(d: Node, base: CType): { name: string | null; typ
 export function declaratorName(d: Node): string | null {
   let node: Node | null = d;
   for (let guard = 0; node && guard < 64; guard++) {
-    if (node.type === 'identifier' || node.type === 'field_identifier' || node.type === 'type_identifier') return node.text;
-    node = node.childForFieldName('declarator') ?? node.namedChildren.find((c) => !!c && c.type.endsWith('declarator')) ?? null;
+    const type = typeOf(node);
+    if (type === 'identifier' || type === 'field_identifier' || type === 'type_identifier') return node.text;
+    node = node.childForFieldName('declarator') ?? node.namedChildren.find((c) => !!c && typeOf(c).endsWith('declarator')) ?? null;
   }
   return null;
 }

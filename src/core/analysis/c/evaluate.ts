@@ -11,7 +11,7 @@ import { ParseError, parseExpression, tokenText, type Expr } from './constExpr';
 import { Evaluator, type EvalEnv } from './exprEval';
 import { classifyGrowthAt, type ParsedSize } from './growth';
 import { isLibraryTypedef, type CType, type Result, type Shape } from './layout';
-import { ancestorsOf, perNode } from './ancestry';
+import { ancestorsOf, perNode, typeOf } from './ancestry';
 import { variableResolver } from './locals';
 import { ExpandError, createExpander, type Expander } from './macroExpand';
 import { collectFunctionSymbols, type FileSymbols, type InlineFunction, type MacroDef } from './symbols';
@@ -131,7 +131,7 @@ function enclosingFunction(ctx: Context): Node | null {
   let fn = chainFunctions.get(chain);
   if (fn === undefined) {
     fn = null;
-    for (let i = chain.length - 1; i >= 0 && !fn; i--) if (chain[i]!.type === 'function_definition') fn = chain[i]!;
+    for (let i = chain.length - 1; i >= 0 && !fn; i--) if (typeOf(chain[i]!) === 'function_definition') fn = chain[i]!;
     chainFunctions.set(chain, fn);
   }
   return fn;

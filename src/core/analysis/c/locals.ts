@@ -4,6 +4,7 @@
 // their direct children, and only when an expression actually asks for a variable's type.
 import type { Node } from 'web-tree-sitter';
 import { constInitializer, declaratorName, declaratorType, specifierType } from './declTypes';
+import { typeOf } from './ancestry';
 import type { CType } from './layout';
 import type { FileSymbols } from './symbols';
 
@@ -39,13 +40,13 @@ function wordIn(text: string, name: string): boolean {
 
 function fromParameters(fn: Node, name: string): VarInfo | undefined {
   let d: Node | null = fn.childForFieldName('declarator');
-  for (let guard = 0; d && d.type !== 'function_declarator' && guard < 16; guard++) {
+  for (let guard = 0; d && typeOf(d) !== 'function_declarator' && guard < 16; guard++) {
     d = d.childForFieldName('declarator');
   }
   const params = d?.childForFieldName('parameters');
   if (!params) return undefined;
   for (const p of params.namedChildren) {
-    if (!p || p.type !== 'parameter_declaration') continue;
+    if (!p || typeOf(p) !== 'parameter_declaration') continue;
     const pd = p.childForFieldName('declarator');
     if (!pd || declaratorName(pd) !== name) continue;
     const t = declaratorType(pd, specifierType(p.childForFieldName('type'))).type;
@@ -59,22 +60,24 @@ function localVar(chain: Node[], name: string): VarInfo | undefined {
   for (let i = chain.length - 2; i >= 0; i--) {
     const cur = chain[i]!;
     const child = chain[i + 1]!;
-    if (cur.type === 'compound_statement') {
+    // The same ancestors are asked about for each name a site's sizes look up.
+    const type = typeOf(cur);
+    if (type === 'compound_statement') {
       let found: VarInfo | undefined;
       for (const item of cur.namedChildren) {
         // `T *q = realloc(0, sizeof *q)` is valid C: a name is in scope from its own declarator on,
         // so the declaration holding the node counts too.
         if (!item || item.startIndex > child.startIndex) break;
-        if (item.type === 'declaration') found = fromDeclaration(item, name) ?? found;
+        if (typeOf(item) === 'declaration') found = fromDeclaration(item, name) ?? found;
       }
       if (found) return found;
-    } else if (cur.type === 'for_statement') {
+    } else if (type === 'for_statement') {
       const init = cur.childForFieldName('initializer');
-      if (init?.type === 'declaration') {
+      if (init && typeOf(init) === 'declaration') {
         const t = fromDeclaration(init, name);
         if (t) return t;
       }
-    } else if (cur.type === 'function_definition') {
+    } else if (type === 'function_definition') {
       return fromParameters(cur, name);
     }
   }
