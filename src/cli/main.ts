@@ -140,6 +140,16 @@ export const processIO: CliIO = {
   stderrIsTTY: !!process.stderr.isTTY,
 };
 
+/**
+ * Ends the process once what the command wrote has gone out. Left to itself, Node would then take
+ * V8's heap apart page by page and wait for its background compiles: ~20–25 ms of a 1.25 s scan
+ * of the dense bench corpus (quiet machine, 8 alternating runs). The 'exit' listeners (the code
+ * cache) still run.
+ */
+function exitOnceWritten(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 // Run when loaded as the CLI bundle (bin/pagecost.js requires dist/cli.js) or directly; not
 // when a test imports this module.
 if (require.main === module || runningAsBundle) {
@@ -158,6 +168,7 @@ if (require.main === module || runningAsBundle) {
   const run = () =>
     main(argv, processIO).then((code) => {
       process.exitCode = code;
+      exitOnceWritten(code);
     }, last);
   const poolSize = relaunchPoolSize({ argv, env: process.env, execArgv: process.execArgv, cores: availableParallelism(), platform: process.platform, isDirectory });
   if (poolSize === null) void run();
