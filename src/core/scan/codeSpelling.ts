@@ -18,25 +18,29 @@ function searching(pattern: RegExp): RegExp {
 
 /** Does `pattern` (a names pattern: matches hold no `/`, quote or line break) match in `item` outside comments and literals? */
 export function spelledInCode(text: string, item: TextRange, pattern: RegExp): boolean {
+  // The item alone (a slice shares the text's characters): a search that finds nothing in it must
+  // not run on through the rest of the file, once per item. Its ends are no word characters (an
+  // item starts at code after a separator and ends at `;`, `}` or a line's end), so `\b` holds there.
+  const part = text.slice(item.start, item.end);
   const re = searching(pattern);
   let match = -1; // the first match at or after `from`, once searched
   const nextMatch = (from: number): number => {
     if (match >= from) return match;
     re.lastIndex = from;
-    const m = re.exec(text);
+    const m = re.exec(part);
     match = m ? m.index : Infinity;
     return match;
   };
-  let i = item.start;
-  while (i < item.end) {
+  let i = 0;
+  while (i < part.length) {
     const hit = nextMatch(i);
-    if (hit >= item.end) return false;
+    if (hit >= part.length) return false;
     COMMENT_OR_QUOTE.lastIndex = i;
-    const special = COMMENT_OR_QUOTE.exec(text);
-    const stop = special && special.index < item.end ? special.index : item.end;
+    const special = COMMENT_OR_QUOTE.exec(part);
+    const stop = special ? special.index : part.length;
     if (hit < stop) return true;
-    if (stop >= item.end) return false;
-    i = afterCommentOrLiteral(text, stop);
+    if (stop >= part.length) return false;
+    i = afterCommentOrLiteral(part, stop);
   }
   return false;
 }

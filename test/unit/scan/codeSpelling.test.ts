@@ -74,8 +74,13 @@ describe('names spelled in code, not only in comments or literals', () => {
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), fc.nat(), fc.nat(), (pieces, a, b) => {
         const text = pieces.join('');
-        const start = text.length ? a % (text.length + 1) : 0;
-        const end = start + (text.length - start ? b % (text.length - start + 1) : 0);
+        // An item starts after a character no word goes on from and ends where no word goes on
+        // (the layout's items start at code after a separator and end at `;`, `}` or a line's end).
+        const word = (i: number) => i >= 0 && i < text.length && /\w/.test(text[i]!);
+        const starts = [...Array(text.length + 1).keys()].filter((i) => !word(i - 1));
+        const start = starts[a % starts.length]!;
+        const ends = [...Array(text.length + 1).keys()].filter((i) => i >= start && !word(i));
+        const end = ends[b % ends.length]!;
         // An item starts at code (the layout's items do): the reference lexes from its start. A
         // name counts where it starts in the item (as the layout's itemsMatching places it).
         const blanked = text.slice(0, start) + codeOnly(text, start, text.length);
