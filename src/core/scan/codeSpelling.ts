@@ -4,7 +4,7 @@
 // for a name (358 K of their 1.5 M characters) spelled it only in a comment or a string.
 // Literals and comments are read as the layout's scanner reads them (regions.ts): a line break
 // ends a broken literal, and a backslash at a line's end continues a `//` comment.
-import type { TextRange } from './regions';
+import { endOfLineComment, endOfQuoted, type TextRange } from './regions';
 
 const COMMENT_OR_QUOTE = /\/[*/]|["']/g;
 const globals = new WeakMap<RegExp, RegExp>();
@@ -45,7 +45,7 @@ export function spelledInCode(text: string, item: TextRange, pattern: RegExp): b
   return false;
 }
 
-/** The index after the comment or literal starting at `at` (a `/` of `/*` or `//`, or a quote). */
+/** The index after the comment or literal starting at `at` (a `/` of `/*` or `//`, or a quote), read by the layout's own readers. */
 function afterCommentOrLiteral(text: string, at: number): number {
   const c = text.charCodeAt(at);
   if (c === 47 /* / */) {
@@ -53,24 +53,8 @@ function afterCommentOrLiteral(text: string, at: number): number {
       const end = text.indexOf('*/', at + 2);
       return end < 0 ? text.length : end + 2;
     }
-    // A line comment: to the line's end, further while a backslash ends the line.
-    let nl = text.indexOf('\n', at);
-    for (;;) {
-      if (nl < 0) return text.length;
-      let k = nl - 1;
-      if (k >= 0 && text.charCodeAt(k) === 13) k--;
-      if (k >= at && text.charCodeAt(k) === 92 /* \ */) {
-        nl = text.indexOf('\n', nl + 1);
-        continue;
-      }
-      return nl;
-    }
+    return endOfLineComment(text, text.indexOf('\n', at)) + 1;
   }
-  for (let k = at + 1; k < text.length; k++) {
-    const d = text.charCodeAt(k);
-    if (d === 92) k++;
-    else if (d === c) return k + 1;
-    else if (d === 10) return k; // a line break ends a broken literal
-  }
-  return text.length;
+  const end = endOfQuoted(text, at, c);
+  return end < 0 ? text.length : end + 1;
 }

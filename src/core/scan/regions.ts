@@ -475,7 +475,7 @@ function commentInLongDirective(text: string, hash: number, end: number): boolea
 }
 
 /** The last character of a line comment whose first line ends at `nl` (its line break, or -1), backslash-continued lines included. */
-function endOfLineComment(text: string, nl: number): number {
+export function endOfLineComment(text: string, nl: number): number {
   for (;;) {
     if (nl < 0) return text.length;
     let k = nl - 1;
