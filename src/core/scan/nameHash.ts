@@ -52,6 +52,11 @@ export function identifierHashOf(name: string): number | null {
       }
     }
   }
+  return lastSteps(h, sum, word, n);
+}
+
+/** The hash's steps after an identifier's last byte: its partial word, its partial group, its length. */
+function lastSteps(h: number, sum: number, word: number, n: number): number {
   const partial = n & 3;
   if (partial !== 0) sum = (sum + wordValue(word >>> (32 - 8 * partial), (n >>> 2) & 3)) | 0;
   if ((n & 15) !== 0) h = mixGroups(h) ^ sum;
@@ -177,10 +182,7 @@ export function addIdentifiers(bytes: Uint8Array, bits: Uint32Array, mask: numbe
       c = bytes[i]!;
       if ((BYTE_KIND[c]! & PART) === 0) break;
     }
-    const partial = k & 3;
-    if (partial !== 0) sum = (sum + wordValue(word >>> (32 - 8 * partial), (k >>> 2) & 3)) | 0;
-    if ((k & 15) !== 0) h = mixGroups(h) ^ sum;
-    addHash(bits, mask, finish(h ^ Math.imul(k, LENGTH_MULTIPLIER)));
+    addHash(bits, mask, lastSteps(h, sum, word, k));
   }
   return high;
 }
