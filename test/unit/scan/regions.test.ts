@@ -78,6 +78,26 @@ describe('partial parsing regions', () => {
     assert.deepEqual(again, first);
   });
 
+  it('gives each range boundary the row and column of its place, sorted ranges or not (property)', () => {
+    const piece = fc.constantFrom('a', ' ', '\n', '\r\n', 'bc', '\n\n');
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 5 }), fc.boolean(), (parts, ends, sort) => {
+        const text = parts.join('');
+        let ranges = ends.map(([a, b]) => [a % (text.length + 1), b % (text.length + 1)].sort((x, y) => x - y)).map(([start, end]) => ({ start: start!, end: end! }));
+        if (sort) ranges = ranges.sort((x, y) => x.start - y.start);
+        const expected = (i: number) => {
+          const before = text.slice(0, i);
+          return { row: before.split('\n').length - 1, column: i - (before.lastIndexOf('\n') + 1) };
+        };
+        for (const r of toTreeSitterRanges(text, ranges)) {
+          assert.deepEqual(r.startPosition, expected(r.startIndex), JSON.stringify({ text, ranges }));
+          assert.deepEqual(r.endPosition, expected(r.endIndex), JSON.stringify({ text, ranges }));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('a partial parse puts nodes at their places in the whole file', async () => {
     const parser = await createCParser(grammarFiles);
     const skip = bodiesWithout(src, functionBodies(src)!, namesPattern(['realloc']));

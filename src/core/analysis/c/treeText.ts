@@ -16,7 +16,7 @@
 // One character scan, no tree; the text comes back unchanged (the same string) when neither
 // shape occurs.
 import type { ParseOptions, Parser, Tree } from 'web-tree-sitter';
-import { endOfQuoted, fileLayout, lineStartsOf, nextInBody, toTreeSitterRanges, type FileLayout, type TextRange } from '../../scan/regions';
+import { endOfQuoted, fileLayout, nextInBody, toTreeSitterRanges, type FileLayout, type TextRange } from '../../scan/regions';
 import { C_KEYWORDS } from './syntax';
 
 
@@ -373,13 +373,12 @@ export function parseCText(parser: Parser, text: string, options?: ParseOptions)
 
 /**
  * A C text parsed in parts many times (a file in each wrapper round that needs more of it, a
- * header for each name looked up in it): the rewritten text and the line starts are worked out
- * once for all its parses, not once per parse (on the dense bench corpus that was 21 million
+ * header for each name looked up in it): the rewritten text is worked out once for all its
+ * parses, not once per parse (on the dense bench corpus that was 21 million
  * characters rewritten for 3 million parsed).
  */
 export class PreparedText {
   private rewritten: string | null = null;
-  private lines: number[] | null = null;
 
   constructor(readonly text: string) {}
 
@@ -399,7 +398,7 @@ export class PreparedText {
    */
   parseRanges(parser: Parser, ranges: readonly TextRange[], old: Tree | null = null): Tree | null {
     if (!ranges.length) return parser.parse('');
-    return parser.parse(rangeReader(this.treeText, ranges), old, { includedRanges: toTreeSitterRanges(this.text, ranges, (this.lines ??= lineStartsOf(this.text))) });
+    return parser.parse(rangeReader(this.treeText, ranges), old, { includedRanges: toTreeSitterRanges(this.text, ranges) });
   }
 }
 
