@@ -107,6 +107,17 @@ void *xrealloc(void *ptr, size_t size) { void *r = realloc(ptr, size); if (!r) d
     assert.match(ag.argNotes?.size ?? '', /changes `alloc`/);
   });
 
+  it('dies on failure only where the failing branch calls what does not return, not elsewhere in the function', async () => {
+    const text = `
+void *grow_or_die(void *p, size_t n) { void *r = realloc(p, n); if (r == NULL) my_fatal("grow"); return r; }
+void *grow_logged(void *p, size_t n) { if (!n) abort(); void *r = realloc(p, n); if (!r) log_it("grow"); return r; }
+void *grow_plain(void *p, size_t n) { void *r = realloc(p, n); if (!r) return p; return r; }
+`;
+    const defs = await wrappersOf(text, 'g.c');
+    const dies = (name: string) => defs.find((d) => d.name === name)!.diesOnFailure;
+    assert.deepEqual([dies('grow_or_die'), dies('grow_logged'), dies('grow_plain')], [true, false, false]);
+  });
+
   it('maps all four mremap arguments and a reallocarray wrapper’s count and size', async () => {
     const text = `
 void *move(void *old, size_t from, size_t to, int flags) { return mremap(old, from, to, flags); }
