@@ -536,27 +536,47 @@ export function bodiesWithout(text: string, bodies: readonly Body[], pattern: Re
 
 /** Offsets where the lines of `text` start. */
 /**
- * Row/column of every range boundary, as tree-sitter's includedRanges wants them: the line breaks
- * are counted up to each boundary in turn, from the one before when the ranges are sorted (they
- * are: mergeRanges). An array of every line start, made for this before, was the scan's largest
- * allocation after the texts themselves (11.5 MB on the dense bench corpus) for a few points a file.
+ * Rows and columns of offsets in one text, as tree-sitter's includedRanges wants them: the line
+ * breaks are counted from the nearest offset asked before, so a text parsed in parts many times
+ * (a header for each name looked up in it) is read about once. An array of every line start did
+ * this before: the scan's largest allocation after the texts themselves (11.5 MB on the dense
+ * bench corpus) for a few points a parse.
  */
-export function toTreeSitterRanges(text: string, ranges: readonly TextRange[]) {
-  let row = 0;
-  let lineStart = 0;
-  let counted = 0; // the line breaks before this index are counted in `row`
-  const point = (index: number) => {
-    if (index < counted) {
-      row = 0;
-      lineStart = 0;
-      counted = 0;
+export class LinePoints {
+  // The offsets asked so far, ascending, with their rows and line starts.
+  private readonly offsets = [0];
+  private readonly rows = [0];
+  private readonly lineStarts = [0];
+
+  constructor(private readonly text: string) {}
+
+  point(index: number): { row: number; column: number } {
+    const offsets = this.offsets;
+    let k = offsets.length - 1;
+    if (offsets[k]! > index) {
+      let lo = 0;
+      while (lo < k) {
+        const mid = (lo + k + 1) >> 1;
+        if (offsets[mid]! <= index) lo = mid;
+        else k = mid - 1;
+      }
     }
-    for (let nl = text.indexOf('\n', counted); nl >= 0 && nl < index; nl = text.indexOf('\n', nl + 1)) {
-      row++;
-      lineStart = nl + 1;
+    let row = this.rows[k]!;
+    let lineStart = this.lineStarts[k]!;
+    if (offsets[k] !== index) {
+      for (let nl = this.text.indexOf('\n', offsets[k]!); nl >= 0 && nl < index; nl = this.text.indexOf('\n', nl + 1)) {
+        row++;
+        lineStart = nl + 1;
+      }
+      offsets.splice(k + 1, 0, index);
+      this.rows.splice(k + 1, 0, row);
+      this.lineStarts.splice(k + 1, 0, lineStart);
     }
-    counted = index;
     return { row, column: index - lineStart };
-  };
-  return ranges.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: point(r.start), endPosition: point(r.end) }));
+  }
+}
+
+/** Row/column of every range boundary, as tree-sitter's includedRanges wants them. */
+export function toTreeSitterRanges(text: string, ranges: readonly TextRange[], points = new LinePoints(text)) {
+  return ranges.map((r) => ({ startIndex: r.start, endIndex: r.end, startPosition: points.point(r.start), endPosition: points.point(r.end) }));
 }

@@ -164,7 +164,7 @@ class Loaded {
     return this.lang === 'c' && !this.failed ? this.body : null;
   }
 
-  /** The text as the parses of its parts want it (rewritten once). */
+  /** The text as the parses of its parts want it (rewritten once, line breaks counted once). */
   get parseText(): PreparedText {
     return (this.prepared ??= new PreparedText(this.text));
   }

@@ -5,7 +5,7 @@ import { NameMatches } from '../../../src/core/analysis/c/nameMatches';
 import { parseSymbolsIn } from '../../../src/core/scan/headers';
 import { namesPattern } from '../../../src/core/scan/prefilter';
 import { createCParser } from '../../../src/core/analysis/c/parser';
-import { toTreeSitterRanges } from '../../../src/core/scan/regions';
+import { LinePoints, toTreeSitterRanges } from '../../../src/core/scan/regions';
 import { grammarFiles } from '../../support/grammar';
 import { definedNames, definedTypes, lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
 import { collectSymbols, type FileSymbols } from '../../../src/core/analysis/c/symbols';
@@ -78,20 +78,27 @@ describe('partial parsing regions', () => {
     assert.deepEqual(again, first);
   });
 
-  it('gives each range boundary the row and column of its place, sorted ranges or not (property)', () => {
+  it('gives each range boundary the row and column of its place, sorted ranges or not, one text asked many times (property)', () => {
     const piece = fc.constantFrom('a', ' ', '\n', '\r\n', 'bc', '\n\n');
+    const rangeSet = fc.tuple(fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 5 }), fc.boolean());
     fc.assert(
-      fc.property(fc.array(piece, { maxLength: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 5 }), fc.boolean(), (parts, ends, sort) => {
+      fc.property(fc.array(piece, { maxLength: 60 }), fc.array(rangeSet, { minLength: 1, maxLength: 4 }), (parts, sets) => {
         const text = parts.join('');
-        let ranges = ends.map(([a, b]) => [a % (text.length + 1), b % (text.length + 1)].sort((x, y) => x - y)).map(([start, end]) => ({ start: start!, end: end! }));
-        if (sort) ranges = ranges.sort((x, y) => x.start - y.start);
         const expected = (i: number) => {
           const before = text.slice(0, i);
           return { row: before.split('\n').length - 1, column: i - (before.lastIndexOf('\n') + 1) };
         };
-        for (const r of toTreeSitterRanges(text, ranges)) {
-          assert.deepEqual(r.startPosition, expected(r.startIndex), JSON.stringify({ text, ranges }));
-          assert.deepEqual(r.endPosition, expected(r.endIndex), JSON.stringify({ text, ranges }));
+        // One LinePoints for every parse of the text (as a prepared text keeps it), and a fresh one.
+        const shared = new LinePoints(text);
+        for (const [ends, sort] of sets) {
+          let ranges = ends.map(([a, b]) => [a % (text.length + 1), b % (text.length + 1)].sort((x, y) => x - y)).map(([start, end]) => ({ start: start!, end: end! }));
+          if (sort) ranges = ranges.sort((x, y) => x.start - y.start);
+          for (const got of [toTreeSitterRanges(text, ranges, shared), toTreeSitterRanges(text, ranges)]) {
+            for (const r of got) {
+              assert.deepEqual(r.startPosition, expected(r.startIndex), JSON.stringify({ text, ranges }));
+              assert.deepEqual(r.endPosition, expected(r.endIndex), JSON.stringify({ text, ranges }));
+            }
+          }
         }
       }),
       { numRuns: 2000 },

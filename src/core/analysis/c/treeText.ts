@@ -16,7 +16,7 @@
 // One character scan, no tree; the text comes back unchanged (the same string) when neither
 // shape occurs.
 import type { ParseOptions, Parser, Tree } from 'web-tree-sitter';
-import { endOfQuoted, fileLayout, nextInBody, toTreeSitterRanges, type FileLayout, type TextRange } from '../../scan/regions';
+import { endOfQuoted, fileLayout, LinePoints, nextInBody, toTreeSitterRanges, type FileLayout, type TextRange } from '../../scan/regions';
 import { C_KEYWORDS } from './syntax';
 
 
@@ -373,12 +373,13 @@ export function parseCText(parser: Parser, text: string, options?: ParseOptions)
 
 /**
  * A C text parsed in parts many times (a file in each wrapper round that needs more of it, a
- * header for each name looked up in it): the rewritten text is worked out once for all its
- * parses, not once per parse (on the dense bench corpus that was 21 million
+ * header for each name looked up in it): the rewritten text and the points of the ranges'
+ * boundaries are worked out once for all its parses, not once per parse (on the dense bench corpus that was 21 million
  * characters rewritten for 3 million parsed).
  */
 export class PreparedText {
   private rewritten: string | null = null;
+  private points: LinePoints | null = null;
 
   constructor(readonly text: string) {}
 
@@ -398,7 +399,7 @@ export class PreparedText {
    */
   parseRanges(parser: Parser, ranges: readonly TextRange[], old: Tree | null = null): Tree | null {
     if (!ranges.length) return parser.parse('');
-    return parser.parse(rangeReader(this.treeText, ranges), old, { includedRanges: toTreeSitterRanges(this.text, ranges) });
+    return parser.parse(rangeReader(this.treeText, ranges), old, { includedRanges: toTreeSitterRanges(this.text, ranges, (this.points ??= new LinePoints(this.text))) });
   }
 }
 
