@@ -12,6 +12,7 @@ import { lazyHeaderSymbols } from './lazySymbols';
 import { functionBodies, includedRanges, toTreeSitterRanges, type TextRange } from './regions';
 import { dirnameOf, joinPath, projectIncludes } from './paths';
 import { parseCText, PreparedText } from '../analysis/c/treeText';
+import type { NameFilter } from './prefilter';
 
 export interface HeaderOptions {
   /** Scan roots (reader paths): `#include "x.h"` falls back to `<root>/x.h`. */
@@ -46,6 +47,8 @@ export class HeaderResolver {
     private readonly parse: (path: string, text: string) => FileSymbols,
     /** Symbols of just these ranges of a header (lazySymbols.ts parses only the items a lookup needs); absent: whole headers. */
     private readonly parseRanges?: (path: string, text: PreparedText, ranges: TextRange[]) => FileSymbols,
+    /** The words of the text `source` gives for a path, when the caller has them (lazyHeaderSymbols's `textWords`). */
+    private readonly wordsOf?: (path: string) => NameFilter | undefined,
   ) {}
 
   /** Symbols of the headers reachable from `path` (whose text is `text`), nearest first, each once. */
@@ -132,7 +135,7 @@ export class HeaderResolver {
         const ranges = this.parseRanges;
         hit = text === null ? null : {
           path: candidate, text,
-          symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text), ranges && ((p, r) => ranges(candidate, p, r))),
+          symbols: lazyHeaderSymbols(candidate, text, () => this.parse(candidate, text), ranges && ((p, r) => ranges(candidate, p, r)), undefined, undefined, this.wordsOf?.(candidate)),
         };
         this.cache.set(candidate, hit);
       }

@@ -571,7 +571,7 @@ export class ScanShard {
       get file() {
         return (symbols ??= f.layout
           ? lazyHeaderSymbols(f.ref.rel, f.text, () => self.parseHeaderSymbols(f.ref.rel, f.text), (p, r) => parseSymbolsIn(self.parser!, f.ref.rel, p, r), f.parseText,
-            f.parseText.treeText === f.text ? f.layout : undefined)
+            f.parseText.treeText === f.text ? f.layout : undefined, f.filter)
           : collectSymbols(root, f.ref.rel));
       },
       get headers() {
@@ -602,6 +602,8 @@ export class ScanShard {
       },
       (path, text) => this.parseHeaderSymbols(path, text),
       this.options.partialParse === false ? undefined : (path, text, ranges) => parseSymbolsIn(this.parser!, path, text, ranges),
+      // A file the scan read has the filter of its words, made then from the text `source` gives.
+      (path) => this.byPath.get(path)?.filter,
     ));
   }
 
