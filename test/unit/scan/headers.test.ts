@@ -73,6 +73,26 @@ describe('HeaderResolver', () => {
     assert.equal(r.headerPaths('/p/src/c.h', texts['/p/src/c.h']!).length, 0);
   });
 
+  it('forget() of a header that appears makes every includer find it, nearer than the one it found before', () => {
+    const texts: Record<string, string> = { '/p/src/x.c': '#include "defs.h"\n', '/p/src/y.c': '#include "defs.h"\n', '/p/defs.h': '' };
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => texts[p] ?? null, symbols);
+    assert.deepEqual(r.headerPaths('/p/src/x.c', texts['/p/src/x.c']!), ['/p/defs.h']);
+    texts['/p/src/defs.h'] = '#define NEAR 1\n';
+    r.forget('/p/src/defs.h');
+    assert.deepEqual(r.headerPaths('/p/src/y.c', texts['/p/src/y.c']!), ['/p/src/defs.h']);
+    assert.deepEqual(r.headerPaths('/p/src/x.c', texts['/p/src/x.c']!), ['/p/src/defs.h']);
+  });
+
+  it('an include naming the file being read stops there, whether or not a source has that file (an unsaved one)', () => {
+    // The editor's unsaved /p/src/self.h includes "self.h": beside it is itself, not /p/self.h.
+    const texts: Record<string, string> = { '/p/self.h': '#define ELSEWHERE 1\n', '/p/src/other.c': '#include "self.h"\n' };
+    const r = new HeaderResolver({ roots: ['/p'] }, (p) => texts[p] ?? null, symbols);
+    assert.deepEqual(r.headerPaths('/p/src/self.h', '#include "self.h"\n'), []);
+    // The same include from a file of that folder that is not it finds the root's header.
+    assert.deepEqual(r.headerPaths('/p/src/other.c', texts['/p/src/other.c']!), ['/p/self.h']);
+    assert.deepEqual(r.headerPaths('/p/src/self.h', '#include "self.h"\n'), [], 'asked again after the include was resolved for another file');
+  });
+
   it('stops at maxHeadersPerFile', () => {
     const many: Record<string, string> = { '/p/m.c': Array.from({ length: 60 }, (_, i) => `#include "h${i}.h"`).join('\n') };
     for (let i = 0; i < 60; i++) many[`/p/h${i}.h`] = '';
