@@ -329,22 +329,56 @@ export function definedTypes(text: string): Set<string> {
  */
 type ItemKind = 'type' | 'macro' | 'any';
 
-function itemCanDefine(text: string, item: TextRange, kind: ItemKind, key: string, spelled: Spelling): boolean {
+/** An item that spells a looked-up name, with the first and last places it does. */
+interface SpellingItem {
+  k: number;
+  first: number;
+  last: number;
+}
+
+function itemCanDefine(text: string, item: TextRange, kind: ItemKind, key: string, { first, last }: SpellingItem): boolean {
   // A directive line the layout made an item (a #define, an #include) declares macros only: of
   // the dense corpus's 36 parses for a global that found none, most read #define lines naming it.
   if (kind !== 'macro' && isDirectiveItem(text, item)) return false;
   if (kind === 'any') return true;
-  // First and last places the name is spelled in the item.
-  const first = spelled.from(item.start);
-  if (first < 0 || first >= item.end) return false;
-  let last = first;
-  for (let at = spelled.from(first + spelled.length(first)); at >= 0 && at < item.end; at = spelled.from(at + spelled.length(at))) last = at;
   // Searched within the item: a search of the text from it runs on to the next `{` or keyword
   // anywhere (redis's server.h: 463 prototypes of `client`, 13.7 M characters searched past
   // items for keywords and 6.7 M before them for braces on the dense corpus).
   if (kind === 'type' && key.includes(' ')) return text.slice(first + 1, item.end).includes('{');
   // (A keyword that starts before the name ends before it: the name is a whole word.)
   return text.slice(item.start, last).includes(kind === 'macro' ? 'define' : 'typedef');
+}
+
+/**
+ * The items where `word` is spelled, with the first and last places in each. A whole identifier
+ * is found wherever a search starts (wordSpelling reads the characters either side), so one pass
+ * over the text finds them all: searched again from each item, the last place's search ran on to
+ * the next place past the item, most of the text again (15.1 M characters searched for 242
+ * lookups of the dense bench corpus, counted). Any other word is searched from each item, as the
+ * regex it is found by may match from there what a search from before it passed over.
+ */
+export function spellingItems(items: readonly TextRange[], word: string, spelled: Spelling): SpellingItem[] {
+  const out: SpellingItem[] = [];
+  if (!/^[A-Za-z_]\w*$/.test(word)) {
+    for (const k of itemsSpelling(items, spelled)) {
+      const first = spelled.from(items[k]!.start);
+      if (first < 0 || first >= items[k]!.end) continue;
+      let last = first;
+      for (let at = spelled.from(first + spelled.length(first)); at >= 0 && at < items[k]!.end; at = spelled.from(at + spelled.length(at))) last = at;
+      out.push({ k, first, last });
+    }
+    return out;
+  }
+  let k = 0;
+  for (let at = spelled.from(0); at >= 0; at = spelled.from(at + word.length)) {
+    while (k < items.length && items[k]!.end <= at) k++;
+    if (k >= items.length) break;
+    if (items[k]!.start > at) continue; // between items
+    const current = out[out.length - 1];
+    if (current?.k === k) current.last = at;
+    else out.push({ k, first: at, last: at });
+  }
+  return out;
 }
 
 /** Whether `item` is a `#…` line: its `#` starts a line, after blanks at most (as fileLayout reads one). */
@@ -427,8 +461,10 @@ export function lazyHeaderSymbols(
       // A function's body is no symbol (only an inline helper's is, which the evaluator reads).
       functionItems ??= outOfLineFunctions(layout, bodiesOf());
       const spelled = spellingOf(text, word);
-      const items = itemsSpelling(all, spelled)
-        .filter((k) => !functionItems!.has(k) && itemCanDefine(text, all[k]!, kind, key, spelled));
+      // Every item spelling the name is parsed for the other maps: found skipping the rest of each.
+      const items = kind === 'any'
+        ? itemsSpelling(all, spelled).filter((k) => !functionItems!.has(k) && !isDirectiveItem(text, all[k]!))
+        : spellingItems(all, word, spelled).filter((p) => !functionItems!.has(p.k) && itemCanDefine(text, all[p.k]!, kind, key, p)).map((p) => p.k);
       const parsed = items.join(',');
       hit = byItems.get(parsed);
       if (!hit) {

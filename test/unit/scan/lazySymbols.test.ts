@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { Parser } from 'web-tree-sitter';
-import { lazyHeaderSymbols } from '../../../src/core/scan/lazySymbols';
+import { lazyHeaderSymbols, spellingItems } from '../../../src/core/scan/lazySymbols';
+import { itemsSpelling, wordSpelling, type TextRange } from '../../../src/core/scan/regions';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from '../../../src/core/scan/headers';
 import { NameFilter } from '../../../src/core/scan/prefilter';
 import type { FileSymbols } from '../../../src/core/analysis/c/symbols';
@@ -48,6 +49,33 @@ describe('header lookups with the words of the text', () => {
         for (const name of names) assert.deepEqual(answers(withWords, name), answers(plain, name), `${name} in ${JSON.stringify(text)}`);
       }),
       { numRuns: 60 },
+    );
+  });
+
+  it('finds in one pass the items spelling an identifier and their first and last places, as a search from each item does (property)', () => {
+    const word = fc.constantFrom('n', 'len', 'node');
+    const chunk = fc.constantFrom('n', 'len', 'node', 'nn', 'len2', '_node', ' ', ';', '(', '\n', 'x');
+    fc.assert(
+      fc.property(fc.array(fc.array(chunk, { maxLength: 8 }), { maxLength: 8 }), fc.array(fc.boolean(), { maxLength: 8 }), word, (parts, gaps, w) => {
+        // Items are the parts, some with a gap of text between them (places there belong to no item).
+        let text = '';
+        const items: TextRange[] = [];
+        parts.forEach((p, i) => {
+          if (gaps[i]) text += ' n len node ';
+          const start = text.length;
+          text += p.join('');
+          if (text.length > start) items.push({ start, end: text.length });
+        });
+        const spelled = wordSpelling(text, w);
+        const expected = itemsSpelling(items, spelled).map((k) => {
+          const first = spelled.from(items[k]!.start);
+          let last = first;
+          for (let at = spelled.from(first + w.length); at >= 0 && at < items[k]!.end; at = spelled.from(at + w.length)) last = at;
+          return { k, first, last };
+        });
+        assert.deepEqual(spellingItems(items, w, wordSpelling(text, w)), expected);
+      }),
+      { numRuns: 300 },
     );
   });
 
