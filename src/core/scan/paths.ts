@@ -13,7 +13,13 @@ export function joinPath(dir: string, rel: string): string {
   return normalizePath(dir === '' ? rel : `${dir}/${rel}`);
 }
 
+/** A `.` or `..` part, an empty one (`//`), or a `/` at the end after something: what normalizePath changes. */
+const NOT_NORMAL = /(?:^|\/)\.\.?(?:\/|$)|\/\/|.\/$/;
+
 export function normalizePath(path: string): string {
+  // Most paths are normal already (each header candidate of a scan: 1,758 on the dense bench
+  // corpus, in code run too rarely to be optimised): a test, not a split and a join.
+  if (path !== '' && !NOT_NORMAL.test(path)) return path;
   const absolute = path.startsWith('/');
   const out: string[] = [];
   for (const part of path.split('/')) {

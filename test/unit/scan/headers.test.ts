@@ -3,7 +3,9 @@
 import { strict as assert } from 'node:assert';
 import { HeaderResolver, fetchHeaderTexts, maxHeadersPerFile } from '../../../src/core/scan/headers';
 import type { FileSymbols } from '../../../src/core/analysis/c/symbols';
-import { projectIncludes, quotedIncludes } from '../../../src/core/scan/paths';
+import { normalizePath, projectIncludes, quotedIncludes } from '../../../src/core/scan/paths';
+import { posix } from 'node:path';
+import fc from 'fast-check';
 
 const files: Record<string, string> = {
   '/p/src/a.c': '#include "a.h"\n#include "common/defs.h"\n#include "missing.h"\n#include <stdio.h>\n',
@@ -109,6 +111,22 @@ describe('HeaderResolver', () => {
     assert.equal(new Set(fetched).size, fetched.length, 'each path fetched once');
     const fromFetched = new HeaderResolver({ roots: ['/p'] }, (p) => texts.get(p) ?? null, symbols);
     assert.deepEqual(fromFetched.headerPaths('/p/src/a.c', files['/p/src/a.c']!), ['/p/src/a.h', '/p/src/common/defs.h', '/p/src/b.h', '/p/src/c.h']);
+  });
+});
+
+describe('candidate paths', () => {
+  it('normalizePath folds `.`, `..` and empty parts as POSIX does (without a trailing slash), leaving a normal path as it is (property)', () => {
+    const part = fc.constantFrom('a', 'src', 'x.h', '.', '..', '', '.h', '..a', 'a.');
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(part, { maxLength: 7 }), (absolute, parts) => {
+        const path = (absolute ? '/' : '') + parts.join('/');
+        const posixForm = posix.normalize(path);
+        const expected = posixForm.length > 1 && posixForm.endsWith('/') ? posixForm.slice(0, -1) : posixForm;
+        assert.equal(normalizePath(path), expected, JSON.stringify(path));
+        assert.equal(normalizePath(expected), expected);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
