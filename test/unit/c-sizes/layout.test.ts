@@ -170,4 +170,13 @@ describe('C sizes: sizeof of types and layouts', () => {
     assert.equal(await bytesOf("sizeof 'x'"), 4);
     assert.equal(await bytesOf('_Alignof(double)', '', ILP32), 4);
   });
+
+  it('every spelling of alignof takes a type; one of an expression is said to be unsupported', async () => {
+    for (const op of ['_Alignof', 'alignof', '__alignof__', '__alignof']) {
+      assert.equal(await bytesOf(`${op}(long)`), 8, op);
+      assert.match((await sizeOf(`${op}(n)`)).note, /of an expression is not supported/, op);
+    }
+    // A name that only starts like one is a value.
+    assert.match((await sizeOf('alignof_x(long)')).note, /alignof_x/);
+  });
 });

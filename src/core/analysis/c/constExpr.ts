@@ -39,6 +39,10 @@ const BINARY: Record<string, number> = {
   '*': 13, '/': 13, '%': 13,
 };
 const ASSIGN = new Set(['=', '*=', '/=', '%=', '+=', '-=', '<<=', '>>=', '&=', '^=', '|=']);
+// Sets, not an array made and a regex run at each operand: every identifier of every size
+// expression (and of each macro expansion tried on its own) passes through unary().
+const PREFIX_OPS = new Set(['-', '+', '~', '!', '*', '&', '++', '--']);
+const ALIGNOF = new Set(['_Alignof', 'alignof', '__alignof__', '__alignof']);
 const COND_BP = 3;
 const ASSIGN_BP = 2;
 
@@ -153,11 +157,11 @@ class Parser {
   private unary(): Expr {
     const t = this.peek();
     if (!t) throw new ParseError('expression ends too early');
-    if (t.kind === 'punct' && ['-', '+', '~', '!', '*', '&', '++', '--'].includes(t.text)) {
+    if (t.kind === 'punct' && PREFIX_OPS.has(t.text)) {
       this.pos++;
       return { k: 'unary', op: t.text, e: this.unary() };
     }
-    if (t.kind === 'id' && (t.text === 'sizeof' || /^(_Alignof|alignof|__alignof__|__alignof)$/.test(t.text))) {
+    if (t.kind === 'id' && (t.text === 'sizeof' || ALIGNOF.has(t.text))) {
       this.pos++;
       const isSizeof = t.text === 'sizeof';
       if (this.isPunct('(') && (this.startsType(1) || this.unseenPointerType(1))) {
