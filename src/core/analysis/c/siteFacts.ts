@@ -215,8 +215,13 @@ function savedBefore(text: string, from: number, before: number, target: string)
     if (le < 0 || le > before) le = before;
     const line = text.slice(ls, le);
     const events: { at: number; copy: string | null }[] = [];
-    for (const m of line.matchAll(COPY_RE)) {
-      if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: m[1]! });
+    // A copy of the pointer spells its name after an `=`: the regex, tried at every position of
+    // the line, is spared the lines where none does (2.7 µs a line on the dense bench corpus).
+    const eq = line.indexOf('=');
+    if (eq >= 0 && line.lastIndexOf(base) > eq) {
+      for (const m of line.matchAll(COPY_RE)) {
+        if (sameLvalue(m[2]!, target) && !sameLvalue(m[1]!, target)) events.push({ at: m.index, copy: m[1]! });
+      }
     }
     // An assignment only forgets a copy: with none seen so far nor on this line, there is nothing
     // to forget (the regex, new for each target, costs most on its first run: most sites skip it).
