@@ -19,7 +19,7 @@ import { mentionsAny, nameHashes, namesPattern, NameFilter, narrowed, patternNam
 import { harmlessNote, hiddenCallProblem, unparsedRegions } from '../analysis/c/unparsed';
 import { NameMatches, primitives, resizersIn, sitesIn, type ArgumentPass, type PointerFact } from './analysis';
 import { callNames, countCalls } from './callCount';
-import { fileLayout, itemsSpelling, mergeRanges, placesSpelling, regexSpelling, type FileLayout } from './regions';
+import { conditionalsAround, fileLayout, itemsSpelling, mergeRanges, placesSpelling, regexSpelling, type FileLayout } from './regions';
 import { lazyHeaderSymbols } from './lazySymbols';
 import { spelledInCode } from './codeSpelling';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from './headers';
@@ -488,7 +488,11 @@ export class ScanShard {
     const want = new Set(f.kept);
     for (const re of [pattern, defs, extra]) if (re) for (const k of this.itemsNaming(f, re, want)) want.add(k);
     if (f.tree && want.size === f.kept.size) return f.tree;
-    const ranges = mergeRanges([...layout.fixed, ...[...want].map((k) => layout.items[k]!)]);
+    const chosen = [...want].sort((a, b) => a - b).map((k) => layout.items[k]!);
+    const text = f.parseText.treeText;
+    const directives = layout.fixed.filter((r) => text.charCodeAt(r.start) === 35);
+    const comments = layout.fixed.filter((r) => text.charCodeAt(r.start) !== 35);
+    const ranges = mergeRanges([...comments, ...conditionalsAround(text, directives, chosen), ...chosen]);
     const tree = f.parseText.parseRanges(this.parser, ranges, f.tree);
     this.adopt(f, tree, want);
     return f.tree!;
