@@ -174,6 +174,7 @@ function scanLayout(text: string): FileLayout | null {
   let plain = true;
   let doubtful: number[] | null = null;
   let nextHash = -2; // the first `#` at or after the latest comment between items (-1: none; -2: not looked for)
+  let linkage = 0; // open `extern "C" {` blocks, read as top level
   const close = (end: number) => {
     items.push({ start: itemStart, end });
     itemStart = -1;
@@ -239,18 +240,38 @@ function scanLayout(text: string): FileLayout | null {
     }
     if (c === 123 /* { */) {
       if (depth === 0) {
+        if (lastSignificant === 34 /* " */ && isLinkageOpen(text, itemStart, i)) {
+          // `extern "C" {`: what it holds are items of their own, and the line is no item (C
+          // never reads it: it stands in `#ifdef __cplusplus`). Kept whole, it made a header's
+          // every declaration one item (curl.h: 124 K characters parsed for one function).
+          linkage++;
+          itemStart = -1;
+          lastSignificant = c;
+          declarationStart = i + 1;
+          continue;
+        }
         inBody = lastSignificant === 41 /* ) */;
         bodyStart = i + 1;
         if (lastSignificant === 59 /* ; */) plain = false; // maybe a K&R header: `grow(p, n) char *p; int n; {`
       }
       depth++;
     } else if (c === 125 /* } */) {
+      if (depth === 0 && linkage > 0) {
+        // The `extern "C"` block's own `}`: it ends what ran on without a `;` and is no item.
+        linkage--;
+        if (itemStart < i) close(i);
+        itemStart = -1;
+        lastSignificant = c;
+        declarationStart = i + 1;
+        continue;
+      }
       depth--;
       if (depth < 0) return null;
       if (depth === 0) {
         lastSignificant = c;
         if (inBody) {
-          bodies.push({ start: bodyStart, end: i, declarationStart });
+          // functionBodies leaves out a body inside `extern "C" {` (it reads the block as one): so does this.
+          if (linkage === 0) bodies.push({ start: bodyStart, end: i, declarationStart });
           close(i + 1);
         }
         declarationStart = i + 1;
@@ -263,9 +284,14 @@ function scanLayout(text: string): FileLayout | null {
       }
     } else i = nextInBody(text, i + 1) - 1;
   }
-  if (depth !== 0) return null;
+  if (depth !== 0 || linkage !== 0) return null;
   if (itemStart >= 0) close(n);
   return { items, fixed, bodies, plain: plain && !doubtful, plainUnless: plain ? doubtful : null };
+}
+
+/** `text[start, brace)` is `extern "C"` (or `"C++"`): the `{` at `brace` opens a linkage block. */
+function isLinkageOpen(text: string, start: number, brace: number): boolean {
+  return start >= 0 && text.startsWith('extern', start) && /^extern\s*"C(?:\+\+)?"\s*$/.test(text.slice(start, brace));
 }
 
 /**

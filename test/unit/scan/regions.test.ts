@@ -306,6 +306,32 @@ describe('lazy header symbols', () => {
     assert.deepEqual(mergeRanges([{ start: 10, end: 20 }, { start: 0, end: 5 }, { start: 15, end: 30 }]), [{ start: 0, end: 5 }, { start: 10, end: 30 }]);
   });
 
+  it('reads what an `extern "C" {` block holds as items of their own, its bodies left to functionBodies', () => {
+    const text = [
+      '#ifdef __cplusplus',
+      'extern "C" {',
+      '#endif',
+      'struct buf { char *p; };',
+      'static void *grow(void *p, int n) { return realloc(p, n); }',
+      'DECLARE_THING(x)',
+      '#ifdef __cplusplus',
+      '}',
+      '#endif',
+      'int after(void) { return 0; }',
+      '',
+    ].join('\n');
+    const layout = fileLayout(text)!;
+    const items = layout.items.map((r) => text.slice(r.start, r.end));
+    assert.deepEqual(items, ['struct buf { char *p; };', 'static void *grow(void *p, int n) { return realloc(p, n); }', 'DECLARE_THING(x)\n#ifdef __cplusplus\n', 'int after(void) { return 0; }']);
+    // A line without its `;` runs on to the block's `}` (the `#ifdef` before it is the item's).
+    assert.deepEqual(layout.fixed.map((r) => text.slice(r.start, r.end).trim()), ['#ifdef __cplusplus', '#endif', '#endif']);
+    // functionBodies reads the block as one brace pair (no body inside it); the layout's bodies agree.
+    assert.deepEqual(layout.bodies!.map((b) => text.slice(b.start, b.end)), [' return 0; ']);
+    assert.deepEqual(functionBodies(text)!.map((b) => text.slice(b.start, b.end)), [' return 0; ']);
+    assert.equal(fileLayout('extern "C" {\nint x;\n'), null, 'an unclosed block: parse whole');
+    assert.equal(fileLayout('int x;\n}\n'), null, 'a stray `}`: parse whole');
+  });
+
   it('keeps apart exactly the comments between items that hold a directive-like line, a `#` elsewhere in them or not (property)', () => {
     const comments = ['/* a */', '/* #x */', '/* a\n  # b */', '/* a\n#\n */', '/* a # b\n c */', '/*\n\t#if 0\n*/', '/* x\n */'];
     const items = ['int a;', 'int f(void) { x = 1; }', 'int g(void) { /* x\n#y */ }', '\n#define X 1 /* # */\n', '\n#if A\n', '\n#endif\n', 'char *s = "#";', 'struct s { int a; };'];
