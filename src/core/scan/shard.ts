@@ -396,6 +396,8 @@ export class ScanShard {
         else notes.push({ file: f.ref.rel, message: `${f.encodingNote.replace(/ — save the file.*$/, '')}; it names no resize function, so no call can be missed`, nonUtf8: true });
       }
       if (!wanted && !loops) {
+        // Read again only to count helper calls: a file gone by then is still said to be skipped.
+        if (f.failed) errors.push({ file: f.ref.rel, message: f.failed });
         f.release();
         continue;
       }

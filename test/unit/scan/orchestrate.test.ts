@@ -238,6 +238,41 @@ void use(void) { buf = grow2(buf); }
     assert.match(r.errors[0]!.message, /^analysis failed \(boom\); the file was skipped/);
   });
 
+  it('a file that goes away before its helper calls are counted is listed, not dropped in silence', async () => {
+    const files: Record<string, string> = {
+      '/p/list.c': `#include <stdlib.h>
+struct list { int *v; size_t n, cap; };
+int list_push(struct list *l, int x)
+{
+  if (l->n == l->cap) {
+    size_t c = l->cap ? l->cap * 2 : 8;
+    int *v = realloc(l->v, c * sizeof *v);
+    if (!v) return -1;
+    l->v = v;
+    l->cap = c;
+  }
+  l->v[l->n++] = x;
+  return 0;
+}
+`,
+      '/p/use.c': 'struct list;\nint list_push(struct list *l, int x);\nvoid fill(struct list *l) { list_push(l, 1); list_push(l, 2); }\n',
+    };
+    const reader = memoryReader(files);
+    const shard = new ScanShard(reader, grammarFiles, { maxFileSize: 1 << 20, size: { pageSize: 4096, target: 'lp64' }, roots: ['/p'] });
+    // use.c names no resize function: the load lets its text go, and only the helper count reads it again.
+    shard.onFile = (phase) => {
+      if (phase === 'sites') delete files['/p/use.c'];
+    };
+    try {
+      const r = await scanProject([{ path: '/p/list.c', rel: 'list.c' }, { path: '/p/use.c', rel: 'use.c' }], [shard]);
+      assert.deepEqual(r.helpers.map((h) => h.name), ['list_push']);
+      assert.deepEqual(r.errors.map((e) => [e.file, e.message]), [['use.c', 'the file changed or went away while it was scanned; the file was skipped']]);
+      assert.equal(r.helperCalls['use.c'], undefined);
+    } finally {
+      shard.dispose();
+    }
+  });
+
   it('a loop calling a step helper with the object\'s own size as the step grows geometrically: no constant-step site', async () => {
     const src = `#include <stdlib.h>
 struct pool { char *mem; size_t room; size_t taken; };
