@@ -491,7 +491,18 @@ export function lazyHeaderSymbols(
   const isConst: Guard = (key) => (consts ??= constNames(text, bodiesOf())).has(key);
   // Type keys are `struct foo`, `union u`, `enum e` or a typedef name.
   const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
-  const ifSpelled = (guard: Guard): Guard => (textWords ? (key) => textWords.mayHaveName(key.slice(key.lastIndexOf(' ') + 1)) && guard(key) : guard);
+  // The maps are asked about one name in turn (an enum constant's two maps, then a const's, a
+  // global's... for each header): the last answer serves the next map's question.
+  let lastKey: string | null = null;
+  let lastSpelled = false;
+  const spelledHere = (key: string): boolean => {
+    if (key !== lastKey) {
+      lastKey = key;
+      lastSpelled = textWords!.mayHaveName(key.slice(key.lastIndexOf(' ') + 1));
+    }
+    return lastSpelled;
+  };
+  const ifSpelled = (guard: Guard): Guard => (textWords ? (key) => spelledHere(key) && guard(key) : guard);
   const guarded = {
     __proto__: readsParsed,
     [wholeParse]: symbols,
