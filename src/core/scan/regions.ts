@@ -9,8 +9,9 @@
 //
 // The split is a plain character scan (comments, strings, character literals and directive
 // lines are skipped; braces counted). When the braces do not balance — #if branches that each
-// open a function, a stray brace — it gives up and the whole file is parsed: never wrong,
-// only slower.
+// open a block, a stray brace — the layout counts them again following the first branch of each
+// conditional group, as a compiler sees one configuration (FirstBranches); if they still do not
+// balance, it gives up and the whole file is parsed: never wrong, only slower.
 
 import { isWordChar } from './chars';
 
@@ -126,7 +127,7 @@ function scanBodies(text: string): Body[] | null {
  * between items that hold a directive-like line). The code tree parses `fixed` plus the items that
  * name something relevant; everything else a scan needs of the file (macros, types, globals) comes
  * from its symbols, parsed apart and only when a size asks (see shard.ts). Null when the braces
- * do not balance (then the file is parsed whole).
+ * do not balance, even following one branch of each conditional group (then the file is parsed whole).
  */
 export interface FileLayout {
   items: TextRange[];
@@ -156,9 +157,15 @@ export interface BodySpan extends TextRange {
 
 const CONDITIONAL = /^#[ \t]*(?:if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b/;
 
-export const fileLayout: (text: string) => FileLayout | null = recentByText(scanLayout);
+export const fileLayout: (text: string) => FileLayout | null = recentByText((text) => scanLayout(text, null) ?? scanLayout(text, new FirstBranches()));
 
-function scanLayout(text: string): FileLayout | null {
+/**
+ * With `branches`, braces are counted along the first branch of each conditional group (the
+ * second pass, for a text whose braces do not balance otherwise); the layout then has no
+ * `bodies` (functionBodies still says null for such a text) and is not `plain` (the rewrite's
+ * own brace count, which treeText.ts trusts for plain, is the plain one).
+ */
+function scanLayout(text: string, branches: FirstBranches | null): FileLayout | null {
   const items: TextRange[] = [];
   const fixed: TextRange[] = [];
   const n = text.length;
@@ -202,6 +209,10 @@ function scanLayout(text: string): FileLayout | null {
       // A comment in a directive of several lines is what the rewrite blanks (and it reads such a
       // directive with quotes in mind, where endOfDirective does not); on one line, both end it there.
       if (plain && commentInLongDirective(text, i, end)) (doubtful ??= []).push(i, end);
+      if (branches !== null && branches.directive(text, i, depth, linkage)) {
+        depth = branches.depth;
+        linkage = branches.linkage;
+      }
       i = end;
       continue;
     }
@@ -240,7 +251,7 @@ function scanLayout(text: string): FileLayout | null {
     }
     if (c === 123 /* { */) {
       if (depth === 0) {
-        if (lastSignificant === 34 /* " */ && isLinkageOpen(text, itemStart, i)) {
+        if ((lastSignificant === 34 /* " */ && isLinkageOpen(text, itemStart, i)) || (branches !== null && isNamespaceOpen(text, itemStart, i))) {
           // `extern "C" {`: what it holds are items of their own, and the line is no item (C
           // never reads it: it stands in `#ifdef __cplusplus`). Kept whole, it made a header's
           // every declaration one item (curl.h: 124 K characters parsed for one function).
@@ -286,7 +297,59 @@ function scanLayout(text: string): FileLayout | null {
   }
   if (depth !== 0 || linkage !== 0) return null;
   if (itemStart >= 0) close(n);
+  if (branches !== null) return { items, fixed, plain: false, plainUnless: null };
   return { items, fixed, bodies, plain: plain && !doubtful, plainUnless: plain ? doubtful : null };
+}
+
+/**
+ * Brace depths along the first branch of each `#if … #elif/#else … #endif` group. Code that
+ * compiles balances its braces in every configuration, but not always across the branches of
+ * one group: `#ifdef A` / `if (a(x)) {` / `#else` / `if (b(x)) {` / `#endif` opens one block
+ * for the compiler and two for a plain count. Each later branch starts again from the depth
+ * (and open `extern "C"` blocks) at the group's `#if`, and after the `#endif` the count goes on
+ * from where the first branch ended. Every branch's text still lands in an item or between
+ * items as the count reads it, so nothing is left out of the parse: only the cut differs.
+ */
+class FirstBranches {
+  depth = 0;
+  linkage = 0;
+  // Per open group: depth and linkage at its `#if`, then at the end of its first branch (-1: not ended).
+  private readonly open: number[] = [];
+
+  /** Reads the directive at `hash`; true when the count goes on from `depth` and `linkage` here. */
+  directive(text: string, hash: number, depth: number, linkage: number): boolean {
+    if (!CONDITIONAL.test(text.slice(hash, hash + 16))) return false;
+    const kind = conditionalKind(text, hash);
+    const open = this.open;
+    if (kind === 'open') {
+      open.push(depth, linkage, -1, 0);
+      return false;
+    }
+    const g = open.length - 4;
+    if (g < 0) return false; // its `#if` is in no text read here
+    if (open[g + 2]! < 0) {
+      open[g + 2] = depth;
+      open[g + 3] = linkage;
+    }
+    if (kind === 'close') {
+      this.depth = open[g + 2]!;
+      this.linkage = open[g + 3]!;
+      open.length = g;
+    } else {
+      this.depth = open[g]!;
+      this.linkage = open[g + 1]!;
+    }
+    return true;
+  }
+}
+
+/**
+ * `text[start, brace)` is `namespace NAME`: C++ only, in a `#ifdef __cplusplus` branch, which
+ * FirstBranches follows (nedmalloc's `namespace nedalloc {` / `#else` / `extern "C" {`): read
+ * like the `extern "C" {` of the other branch, so the file's items stay items.
+ */
+function isNamespaceOpen(text: string, start: number, brace: number): boolean {
+  return start >= 0 && text.startsWith('namespace', start) && /^namespace\s+[A-Za-z_]\w*\s*$/.test(text.slice(start, brace));
 }
 
 /** `text[start, brace)` is `extern "C"` (or `"C++"`): the `{` at `brace` opens a linkage block. */

@@ -332,6 +332,59 @@ describe('lazy header symbols', () => {
     assert.equal(fileLayout('int x;\n}\n'), null, 'a stray `}`: parse whole');
   });
 
+  it('cuts a file whose #if branches each open a block by following the first branch of each group', async () => {
+    const text = [
+      '#include <stdlib.h>',
+      'static int width(const char *s)',
+      '{',
+      '#ifdef HAVE_WIDE',
+      '  if (wide_width(s) > 0) {',
+      '#else',
+      '  if (narrow_width(s) > 0) {',
+      '#endif',
+      '    return 2;',
+      '  }',
+      '  return 1;',
+      '}',
+      '#if defined(__cplusplus)',
+      'namespace alloc {',
+      '#else',
+      '#define EXTRA 1',
+      '#endif',
+      'static void *grow(void *p, size_t n) { return realloc(p, n); }',
+      '#if defined(__cplusplus)',
+      '}',
+      '#endif',
+      '',
+    ].join('\n');
+    assert.equal(functionBodies(text), null, 'a plain count opens two blocks in width()');
+    const layout = fileLayout(text)!;
+    const line = (r: { start: number; end: number }) => text.slice(r.start, r.end).split('\n')[0];
+    assert.deepEqual(layout.items.map(line), ['#include <stdlib.h>', 'static int width(const char *s)', '#define EXTRA 1', 'static void *grow(void *p, size_t n) { return realloc(p, n); }']);
+    // Both branches of width()'s #ifdef are in its item; `namespace alloc {` and its `}` (C++ only) are no items.
+    assert.match(text.slice(layout.items[1]!.start, layout.items[1]!.end), /narrow_width[\s\S]*return 1;\n\}$/);
+    assert.deepEqual(layout.fixed.map(line), ['#if defined(__cplusplus)', '#else', '#endif', '#if defined(__cplusplus)', '#endif']);
+    // What the second count leaves to the plain one: functionBodies' bodies (null here) and the rewrite (not plain).
+    assert.equal(layout.bodies, undefined);
+    assert.equal(layout.plain, false);
+    // grow() parsed alone, as a code tree naming realloc parses it: the call at its place, no error.
+    const parser = await createCParser(grammarFiles);
+    const grow = layout.items[3]!;
+    const directives = layout.fixed.filter((r) => text[r.start] === '#');
+    const tree = new PreparedText(text).parseRanges(parser, mergeRanges([...conditionalsAround(text, directives, [grow]), grow]))!;
+    try {
+      assert.equal(tree.rootNode.hasError, false);
+      const call = tree.rootNode.descendantsOfType('call_expression')[0]!;
+      assert.equal(call.startIndex, text.indexOf('realloc(p, n)'));
+      assert.equal(tree.rootNode.descendantsOfType('call_expression').length, 1, 'width() was not parsed');
+    } finally {
+      tree.delete();
+    }
+    // Braces that do not balance along the first branches either: parse whole.
+    assert.equal(fileLayout('#ifdef A\nvoid f(void) {\n#endif\n}\n}\n'), null);
+    assert.equal(fileLayout('#if A\nint x;\n#else\nint y;\n#endif\nvoid f(void) {\n'), null);
+  });
+
   it('keeps apart exactly the comments between items that hold a directive-like line, a `#` elsewhere in them or not (property)', () => {
     const comments = ['/* a */', '/* #x */', '/* a\n  # b */', '/* a\n#\n */', '/* a # b\n c */', '/*\n\t#if 0\n*/', '/* x\n */'];
     const items = ['int a;', 'int f(void) { x = 1; }', 'int g(void) { /* x\n#y */ }', '\n#define X 1 /* # */\n', '\n#if A\n', '\n#endif\n', 'char *s = "#";', 'struct s { int a; };'];
