@@ -10,7 +10,7 @@
 // The split is a plain character scan (comments, strings, character literals and directive
 // lines are skipped; braces counted). When the braces do not balance — #if branches that each
 // open a block, a stray brace — the layout counts them again following the first branch of each
-// conditional group, as a compiler sees one configuration (FirstBranches); if they still do not
+// conditional group (not an `#if 0`), as a compiler sees one configuration (FirstBranches); if they still do not
 // balance, it gives up and the whole file is parsed: never wrong, only slower.
 
 import { isWordChar } from './chars';
@@ -302,46 +302,55 @@ function scanLayout(text: string, branches: FirstBranches | null): FileLayout | 
 }
 
 /**
- * Brace depths along the first branch of each `#if … #elif/#else … #endif` group. Code that
- * compiles balances its braces in every configuration, but not always across the branches of
- * one group: `#ifdef A` / `if (a(x)) {` / `#else` / `if (b(x)) {` / `#endif` opens one block
- * for the compiler and two for a plain count. Each later branch starts again from the depth
- * (and open `extern "C"` blocks) at the group's `#if`, and after the `#endif` the count goes on
- * from where the first branch ended. Every branch's text still lands in an item or between
- * items as the count reads it, so nothing is left out of the parse: only the cut differs.
+ * Brace depths along the first branch of each `#if … #elif/#else … #endif` group (the second
+ * after an `#if 0`, which no configuration compiles). Code that compiles balances its braces in
+ * every configuration, but not always across the branches of one group: `#ifdef A` /
+ * `if (a(x)) {` / `#else` / `if (b(x)) {` / `#endif` opens one block for the compiler and two
+ * for a plain count. Each branch starts again from the depth (and open `extern "C"` blocks) at
+ * the group's `#if`, and after the `#endif` the count goes on from where the followed branch
+ * ended. Every branch's text still lands in an item or between items as the count reads it, so
+ * nothing is left out of the parse: only the cut differs.
  */
 class FirstBranches {
   depth = 0;
   linkage = 0;
-  // Per open group: depth and linkage at its `#if`, then at the end of its first branch (-1: not ended).
+  // Per open group, GROUP_FIELDS numbers: depth and linkage at its `#if`, then at the end of the
+  // followed branch (-1: not ended), the branch read now and the one followed (0, or 1 after `#if 0`).
   private readonly open: number[] = [];
 
   /** Reads the directive at `hash`; true when the count goes on from `depth` and `linkage` here. */
   directive(text: string, hash: number, depth: number, linkage: number): boolean {
-    if (!CONDITIONAL.test(text.slice(hash, hash + 16))) return false;
+    const line = text.slice(hash, hash + 16);
+    if (!CONDITIONAL.test(line)) return false;
     const kind = conditionalKind(text, hash);
     const open = this.open;
     if (kind === 'open') {
-      open.push(depth, linkage, -1, 0);
+      open.push(depth, linkage, -1, 0, 0, IF_ZERO.test(line) ? 1 : 0);
       return false;
     }
-    const g = open.length - 4;
+    const g = open.length - GROUP_FIELDS;
     if (g < 0) return false; // its `#if` is in no text read here
-    if (open[g + 2]! < 0) {
+    if (open[g + 4] === open[g + 5] && open[g + 2]! < 0) {
       open[g + 2] = depth;
       open[g + 3] = linkage;
     }
     if (kind === 'close') {
-      this.depth = open[g + 2]!;
-      this.linkage = open[g + 3]!;
+      // No branch followed (`#if 0` without `#else`): on from the `#if`.
+      const ended = open[g + 2]! >= 0;
+      this.depth = ended ? open[g + 2]! : open[g]!;
+      this.linkage = ended ? open[g + 3]! : open[g + 1]!;
       open.length = g;
     } else {
+      open[g + 4] = open[g + 4]! + 1;
       this.depth = open[g]!;
       this.linkage = open[g + 1]!;
     }
     return true;
   }
 }
+
+const GROUP_FIELDS = 6;
+const IF_ZERO = /^#[ \t]*if[ \t]+0(?![\w.])/;
 
 /**
  * `text[start, brace)` is `namespace NAME`: C++ only, in a `#ifdef __cplusplus` branch, which

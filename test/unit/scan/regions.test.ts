@@ -346,6 +346,16 @@ describe('lazy header symbols', () => {
       '  }',
       '  return 1;',
       '}',
+      'static int home(void)',
+      '{',
+      '#if 0', // never compiled: the count follows the empty branch after it
+      '  if (old_home()) {',
+      '#endif',
+      '  if (new_home()) {',
+      '    return 1;',
+      '  }',
+      '  return 0;',
+      '}',
       '#if defined(__cplusplus)',
       'namespace alloc {',
       '#else',
@@ -360,16 +370,17 @@ describe('lazy header symbols', () => {
     assert.equal(functionBodies(text), null, 'a plain count opens two blocks in width()');
     const layout = fileLayout(text)!;
     const line = (r: { start: number; end: number }) => text.slice(r.start, r.end).split('\n')[0];
-    assert.deepEqual(layout.items.map(line), ['#include <stdlib.h>', 'static int width(const char *s)', '#define EXTRA 1', 'static void *grow(void *p, size_t n) { return realloc(p, n); }']);
+    assert.deepEqual(layout.items.map(line), ['#include <stdlib.h>', 'static int width(const char *s)', 'static int home(void)', '#define EXTRA 1', 'static void *grow(void *p, size_t n) { return realloc(p, n); }']);
     // Both branches of width()'s #ifdef are in its item; `namespace alloc {` and its `}` (C++ only) are no items.
     assert.match(text.slice(layout.items[1]!.start, layout.items[1]!.end), /narrow_width[\s\S]*return 1;\n\}$/);
+    assert.match(text.slice(layout.items[2]!.start, layout.items[2]!.end), /old_home[\s\S]*return 0;\n\}$/);
     assert.deepEqual(layout.fixed.map(line), ['#if defined(__cplusplus)', '#else', '#endif', '#if defined(__cplusplus)', '#endif']);
     // What the second count leaves to the plain one: functionBodies' bodies (null here) and the rewrite (not plain).
     assert.equal(layout.bodies, undefined);
     assert.equal(layout.plain, false);
     // grow() parsed alone, as a code tree naming realloc parses it: the call at its place, no error.
     const parser = await createCParser(grammarFiles);
-    const grow = layout.items[3]!;
+    const grow = layout.items[4]!;
     const directives = layout.fixed.filter((r) => text[r.start] === '#');
     const tree = new PreparedText(text).parseRanges(parser, mergeRanges([...conditionalsAround(text, directives, [grow]), grow]))!;
     try {
@@ -383,6 +394,7 @@ describe('lazy header symbols', () => {
     // Braces that do not balance along the first branches either: parse whole.
     assert.equal(fileLayout('#ifdef A\nvoid f(void) {\n#endif\n}\n}\n'), null);
     assert.equal(fileLayout('#if A\nint x;\n#else\nint y;\n#endif\nvoid f(void) {\n'), null);
+    assert.equal(fileLayout('#if 0\nint x;\n#else\nvoid f(void) {\n#endif\n'), null, 'the branch after #if 0 is the one followed');
   });
 
   it('keeps apart exactly the comments between items that hold a directive-like line, a `#` elsewhere in them or not (property)', () => {
