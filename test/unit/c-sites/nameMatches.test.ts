@@ -44,6 +44,26 @@ describe('name occurrences remembered per text', () => {
     assert.deepEqual(shown(memo.in(again, ['realloc'])), ['realloc@9']);
   });
 
+  it('computes what is derived from a text once per text and key, and anew for another text', () => {
+    const memo = new NameMatches();
+    const made: string[] = [];
+    const derive = (text: string, key: string) => memo.forText(key, text, () => (made.push(`${key}:${text}`), `${key} of ${text}`));
+    const a = 'enum { A = 1 };';
+    const b = 'enum { B = 2 };';
+    assert.equal(derive(a, 'constants'), 'constants of enum { A = 1 };');
+    assert.equal(derive(a, 'constants'), 'constants of enum { A = 1 };');
+    assert.equal(derive(a, 'other'), 'other of enum { A = 1 };');
+    assert.deepEqual(made, [`constants:${a}`, `other:${a}`]);
+    // Asking about another text (for occurrences or derived values) forgets the first one's.
+    assert.equal(derive(b, 'constants'), 'constants of enum { B = 2 };');
+    memo.in(a, ['A']);
+    assert.equal(derive(a, 'constants'), 'constants of enum { A = 1 };');
+    assert.deepEqual(made, [`constants:${a}`, `other:${a}`, `constants:${b}`, `constants:${a}`]);
+    // The same content in another string object is the same text.
+    assert.equal(derive([a.slice(0, 3), a.slice(3)].join(''), 'constants'), 'constants of enum { A = 1 };');
+    assert.equal(made.length, 4);
+  });
+
   it('lets findNameUses find the same uses with and without it, over a range too', async () => {
     const p = await cParser();
     const src = 'void f(char **p, size_t n) { *p = xrealloc(*p, n); }\nvoid g(char **p) { *p = realloc(*p, 8); *p = grow_buf(*p, 1); }\n';

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
-import { configWrapper } from '../../../src/core/analysis/c/wrappers';
-import { analyze, brief, wrappersOf } from './helpers';
+import { configWrapper, functionVerdict } from '../../../src/core/analysis/c/wrappers';
+import { buildCalleeIndex, findNameUses } from '../../../src/core/analysis/c/callSites';
+import { analyze, brief, cParser, wrappersOf } from './helpers';
 
 const XREALLOC = `
 void *xrealloc(void *ptr, size_t size)
@@ -157,5 +158,25 @@ void use(struct pt *pts) { pts = grow_n(pts, 1 + 2, sizeof *pts); }
     const site = r.sites.find((s) => s.kind === 'wrapper-call')!;
     assert.equal(site.newSize?.bytes, 3 * 16 + 16);
     assert.match(site.newSize!.note, /via grow_n/);
+  });
+  it('judges a function again from its parameters as read the first time, each def with its own list', async () => {
+    const p = await cParser();
+    const src = 'static void *grow(void *buf, size_t n) { return realloc(buf, n * 2); }\n';
+    const tree = p.parse(src)!;
+    try {
+      const uses = findNameUses(tree.rootNode, src, buildCalleeIndex([], 'a.c'));
+      const fn = tree.rootNode.namedChildren.find((c) => c?.type === 'function_definition')!;
+      const ctx = () => ({ file: 'a.c', fileText: src, isConstant: () => false, cache: new Map() });
+      const first = functionVerdict(fn, uses, ctx()).def!;
+      const again = functionVerdict(fn, uses, ctx()).def!;
+      assert.deepEqual(first.paramNames, ['buf', 'n']);
+      assert.deepEqual({ params: again.params, fileLocal: again.fileLocal }, { params: { ptr: 0, size: -1 }, fileLocal: true });
+      assert.deepEqual(again.argExprs, { size: 'n * 2' });
+      // The remembered list is not handed out: a def that changes its own leaves the next one's alone.
+      first.paramNames!.push('changed');
+      assert.deepEqual(functionVerdict(fn, uses, ctx()).def!.paramNames, ['buf', 'n']);
+    } finally {
+      tree.delete();
+    }
   });
 });

@@ -22,7 +22,7 @@ import { constantStep, fileConstants, sizeOrigin } from './sizeOrigin';
 import { fieldCall, followPasses, nestedInDeclared, receiverType, storedAt, viaHead, type ArgumentPass, type PointerFact, type TypeLookup } from './functionPointers';
 import { identifiersIn, stripParensAndCasts, substituteParams } from './substitute';
 import { parserFor } from './parserCache';
-import { ancestorsOf, parentOf, typeOf } from './ancestry';
+import { ancestorsOf, parentOf, perNode, typeOf } from './ancestry';
 import { assignsTo, writesOf } from './reassigned';
 import { innerContract, primitiveContract, wrapperContract } from './failureContract';
 
@@ -434,10 +434,17 @@ function argIndexOf(use: NameUse, role: ArgRole): number {
   return -1;
 }
 
+// A function's parameters and linkage, read once per tree: a function is judged again at each
+// round of findResizers that names something new in it, and its parameters cost ~10 calls into
+// wasm each (on the dense bench corpus 7.3 K of functionVerdict's 18 K such calls repeated one).
+const signatures = new WeakMap<Tree, Map<number, { params: readonly string[]; isStatic: boolean }>>();
+
 /** The verdict on a function_definition, given the name uses inside it. */
 export function functionVerdict(fn: Node, uses: NameUse[], ctx: VerdictContext, name: string | null = functionName(fn)): Verdict {
   if (!name) return { def: null, helper: null };
-  return defFrom({ node: fn, name, params: functionParams(fn), kind: 'function', isStatic: isStatic(fn), line: fn.startPosition.row + 1, fileText: ctx.fileText }, uses, ctx);
+  const sig = perNode(signatures, fn, () => ({ params: functionParams(fn), isStatic: isStatic(fn) }));
+  // A copy: the def keeps its own (paramNames).
+  return defFrom({ node: fn, name, params: [...sig.params], kind: 'function', isStatic: sig.isStatic, line: fn.startPosition.row + 1, fileText: ctx.fileText }, uses, ctx);
 }
 
 /** The WrapperDef a function_definition makes, given the name uses inside it; null when it is not a wrapper. */
@@ -683,7 +690,7 @@ export function findResizers(
   const helpers = new Map<number, ResizeHelper>();
   const matches = opts.matches ?? new NameMatches();
   const parser = opts.parser ?? parserFor(root.tree.language);
-  const ctx: VerdictContext = { file, fileText: text, isConstant: fileConstants(text), cache: new Map() };
+  const ctx: VerdictContext = { file, fileText: text, isConstant: matches.forText('constants', text, () => fileConstants(text)), cache: new Map() };
   // A function found not to be a wrapper is looked at again only when it calls a name that
   // became known since (wrappers of wrappers in this same file).
   const rejected = new Set<number>();
