@@ -112,7 +112,13 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, 
   };
 }
 
-function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable<SiteFacts['statement']> } | null {
+/** A copy of `r` (facts and site do not share Range objects). */
+function copyRange(r: Range): Range {
+  return { start: { ...r.start }, end: { ...r.end }, startOffset: r.startOffset, endOffset: r.endOffset };
+}
+
+/** `callRange`: the call's range when the caller has it (the site's), which spares two calls into wasm. */
+function statementOf(call: Node, text: string, callRange?: Range): { stmt: Node; facts: NonNullable<SiteFacts['statement']> } | null {
   const o = outer(call);
   const holder = parentOf(o);
   if (!holder) return null;
@@ -151,7 +157,7 @@ function statementOf(call: Node, text: string): { stmt: Node; facts: NonNullable
       indent: indentAt(text, stmt.startIndex),
       ...(target !== undefined ? { target } : {}),
       inBlock: parentOf(stmt)?.type === 'compound_statement',
-      callRange: rangeOf(call),
+      callRange: callRange ? copyRange(callRange) : rangeOf(call),
     },
   };
 }
@@ -465,13 +471,14 @@ export function siteFacts(
     }
     return (idxMemo = i);
   };
-  const isCall = site.kind !== 'reference' && use.exprNode.type === 'call_expression';
+  const isCall = site.kind !== 'reference' && typeOf(use.exprNode) === 'call_expression';
   let stmtStart = site.range.start.line;
   if (isCall) {
     const call = use.exprNode;
     const texts = argTexts(use);
     facts.args = use.args.map((a, i): ArgFact => ({ text: texts[i]!, range: rangeOf(a) }));
-    const st = statementOf(call, text);
+    // The site's range is its call's (siteBuilder): read from wasm once, for the site.
+    const st = statementOf(call, text, site.range.startOffset === call.startIndex ? site.range : undefined);
     if (st) {
       facts.statement = st.facts;
       stmtStart = st.facts.range.start.line;
