@@ -147,7 +147,7 @@ export function previousNamedSiblings(chain: Node[], i: number, max: number): No
   const out: Node[] = [];
   for (let j = k - 1; j >= 0 && out.length < max; j--) {
     const c = kids[j];
-    if (c && c.type !== 'comment') out.push(c);
+    if (c && typeOf(c) !== 'comment') out.push(c);
   }
   return out;
 }

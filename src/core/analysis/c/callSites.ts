@@ -16,7 +16,7 @@ import type { Node } from 'web-tree-sitter';
 import type { Primitive, ResizeHelper, WrapperDef } from '../../types';
 import { DECLARATOR_CHAIN } from './syntax';
 import { declarationMacroArgument, fieldCall, inPointerScope, pickFieldPointer } from './functionPointers';
-import { parentOf } from './ancestry';
+import { parentOf, typeOf } from './ancestry';
 import type { NameAt, NameMatches } from './nameMatches';
 
 export const PRIMITIVES: readonly Primitive[] = ['realloc', 'reallocarray', 'reallocf', 'mremap'];
@@ -496,7 +496,7 @@ function occurrences(text: string, index: CalleeIndex, opts: FindOptions): NameA
 }
 
 function argsOf(call: Node): Node[] {
-  const argList = call.type === 'call_expression' ? call.childForFieldName('arguments') : null;
+  const argList = typeOf(call) === 'call_expression' ? call.childForFieldName('arguments') : null;
   if (!argList) return [];
   // A comment starts with `/`: a list without one holds none, and asking each argument its type asks wasm.
   const named = (argList.text.includes('/') ? argList.namedChildren.filter((a) => a && a.type !== 'comment') : argList.namedChildren.filter((a) => !!a)) as Node[];

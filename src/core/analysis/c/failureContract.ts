@@ -476,25 +476,26 @@ function block(stmts: Node[], st: State): FailureOutcome | null {
  */
 function walkFrom(start: Node, st: State): FailureOutcome {
   let cur: Node = start;
-  if (start.type === 'if_statement') {
+  if (typeOf(start) === 'if_statement') {
     const r = step(start, st, false);
     if (r) return r;
   }
   for (let guard = 0; guard < 64; guard++) {
     const following: Node[] = [];
     for (let s = cur.nextNamedSibling; s; s = s.nextNamedSibling) {
-      if (BRANCH_TYPES.has(s.type)) break; // the other branch of an #if around us
-      if (s.type === 'else_clause') break; // the if's other branch: the path goes on after the if
+      const type = typeOf(s);
+      if (BRANCH_TYPES.has(type)) break; // the other branch of an #if around us
+      if (type === 'else_clause') break; // the if's other branch: the path goes on after the if
       following.push(s);
     }
-    const list = following.filter((s) => s.type !== 'comment');
+    const list = following.filter((s) => typeOf(s) !== 'comment');
     for (let i = 0; i < list.length; i++) {
       const r = step(list[i]!, st, i === list.length - 1);
       if (r) return r;
     }
     const parent = parentOf(cur);
     if (!parent) return { kind: 'ends' };
-    switch (parent.type) {
+    switch (typeOf(parent)) {
       case 'compound_statement':
         if (parentOf(parent)?.type === 'function_definition') return { kind: 'ends' };
         cur = parent;

@@ -112,6 +112,8 @@ function nextCheckOf(stmt: Node, target: string, text: string, mremap: boolean, 
   };
 }
 
+const isBlock = (n: Node | null): boolean => !!n && typeOf(n) === 'compound_statement';
+
 /** A copy of `r` (facts and site do not share Range objects). */
 function copyRange(r: Range): Range {
   return { start: { ...r.start }, end: { ...r.end }, startOffset: r.startOffset, endOffset: r.endOffset };
@@ -156,7 +158,7 @@ function statementOf(call: Node, text: string, callRange?: Range): { stmt: Node;
       range: rangeOf(stmt),
       indent: indentAt(text, stmt.startIndex),
       ...(target !== undefined ? { target } : {}),
-      inBlock: parentOf(stmt)?.type === 'compound_statement',
+      inBlock: isBlock(parentOf(stmt)),
       callRange: callRange ? copyRange(callRange) : rangeOf(call),
     },
   };
@@ -294,7 +296,7 @@ function sizeOfOne(x: Node, note: string): boolean {
 function uncheckedMultiply(size: Node, site: CallSite, idx: FunctionIndex | null): SiteFacts['uncheckedMultiply'] {
   if (site.newSize?.bytes !== null && site.newSize?.bytes !== undefined) return undefined; // a constant product
   const e = inner(size);
-  if (e.type !== 'binary_expression' || e.childForFieldName('operator')?.text !== '*') return undefined;
+  if (typeOf(e) !== 'binary_expression' || e.childForFieldName('operator')?.text !== '*') return undefined;
   const l = e.childForFieldName('left');
   const r = e.childForFieldName('right');
   if (!l || !r) return undefined;
@@ -402,13 +404,16 @@ function fromAnonymousMmap(idx: FunctionIndex, before: number, ptr: string): boo
   return /\bPROT_READ\b/.test(last) && /\bPROT_WRITE\b/.test(last) && /\bMAP_PRIVATE\b/.test(last) && /\bMAP_ANON(?:YMOUS)?\b/.test(last) && !/\bMAP_SHARED/.test(last);
 }
 
+const PIECE_PARENTS: ReadonlySet<string> = new Set(['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef']);
+
 /** The outermost node below the file (or an #if around it) that holds `n`: a function whose header did not parse. */
 function topLevelPiece(n: Node): Node | null {
-  let cur: Node | null = n;
-  while (cur?.parent && !['translation_unit', 'preproc_if', 'preproc_ifdef', 'preproc_else', 'preproc_elif', 'preproc_elifdef'].includes(cur.parent.type)) {
-    cur = cur.parent;
+  let cur: Node = n;
+  for (let up = parentOf(cur); up; up = parentOf(cur)) {
+    if (PIECE_PARENTS.has(typeOf(up))) return cur;
+    cur = up;
   }
-  return cur?.parent ? cur : null;
+  return null;
 }
 
 /**

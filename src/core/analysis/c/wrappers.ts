@@ -601,9 +601,9 @@ export function macroCandidates(
   const seen = new Set<number>();
   for (const n of mentions && coversMentions(index, only) ? mentionNodes(mentions, only) : macroBodyNodes(root, text, only ? identifiersRegex(only) : index.pattern)) {
     // Through the ERROR a comment before a line continuation makes inside the body (macroFromText).
-    let d = n.parent;
-    while (d?.type === 'ERROR') d = d.parent;
-    if (!d || (d.type !== 'preproc_def' && d.type !== 'preproc_function_def') || seen.has(d.id)) continue;
+    let d = parentOf(n);
+    while (d && typeOf(d) === 'ERROR') d = parentOf(d);
+    if (!d || (typeOf(d) !== 'preproc_def' && typeOf(d) !== 'preproc_function_def') || seen.has(d.id)) continue;
     seen.add(d.id);
     out.push(d);
   }
