@@ -26,18 +26,44 @@ export const C_KEYWORDS: ReadonlySet<string> = new Set([
 
 /** The identifier a declarator declares (`*(*name)[3]` → `name`), or null (also for a keyword). */
 export function declaratorName(decl: Node | null): Node | null {
+  return declaratorLeaf(decl)?.node ?? null;
+}
+
+/**
+ * The name a declarator declares, as text (declaratorName's `.text`): the keyword check has read
+ * it already, and each `.text` asks wasm again (1,748 parameter names read twice on the dense
+ * bench corpus).
+ */
+export function declaratorNameText(decl: Node | null): string | null {
+  return declaratorLeaf(decl)?.text ?? null;
+}
+
+function declaratorLeaf(decl: Node | null): { node: Node; text: string } | null {
   let d = decl;
   for (let guard = 0; d && guard < 32; guard++) {
     const type = d.type; // each read asks wasm: once per node
-    if (type === 'identifier' || type === 'field_identifier') return C_KEYWORDS.has(d.text) ? null : d;
+    if (type === 'identifier' || type === 'field_identifier') {
+      const text = d.text;
+      return C_KEYWORDS.has(text) ? null : { node: d, text };
+    }
     if (!DECLARATOR_CHAIN.has(type)) return null;
     d = d.childForFieldName('declarator') ?? d.namedChild(0);
   }
   return null;
 }
 
-/** The function_declarator of a function definition (through `*`, parentheses, attributes). */
+const functionDeclarators = new WeakMap<Tree, Map<number, Node | null>>();
+
+/**
+ * The function_declarator of a function definition (through `*`, parentheses, attributes).
+ * Found once per tree: a function's name and its parameters each ask for it (~3 K calls into
+ * wasm repeated on the dense bench corpus).
+ */
 export function functionDeclarator(def: Node): Node | null {
+  return perNode(functionDeclarators, def, () => findFunctionDeclarator(def));
+}
+
+function findFunctionDeclarator(def: Node): Node | null {
   let d = def.childForFieldName('declarator');
   for (let guard = 0; d && guard < 32; guard++) {
     const type = d.type;
@@ -80,8 +106,7 @@ export function functionName(def: Node): string | null {
 
 function readFunctionName(def: Node): string | null {
   const fd = functionDeclarator(def);
-  const n = fd ? declaratorName(fd.childForFieldName('declarator')) : null;
-  return n ? n.text : null;
+  return fd ? declaratorNameText(fd.childForFieldName('declarator')) : null;
 }
 
 /** Parameter names of a function_definition in order; unnamed parameters as ''. `(void)` gives []. */
@@ -93,7 +118,7 @@ export function functionParams(def: Node): string[] {
     if (!p || p.type !== 'parameter_declaration') continue;
     const decl = p.childForFieldName('declarator');
     if (!decl && p.text.trim() === 'void') continue;
-    names.push(declaratorName(decl)?.text ?? '');
+    names.push(declaratorNameText(decl) ?? '');
   }
   return names;
 }
@@ -101,7 +126,8 @@ export function functionParams(def: Node): string[] {
 /** True for `static` definitions (file-local linkage). */
 export function isStatic(def: Node): boolean {
   for (const c of def.namedChildren) {
-    if (c && c.type === 'storage_class_specifier' && c.text === 'static') return true;
+    // typeOf: the definition's children (its type, declarator, body) are asked again by others.
+    if (c && typeOf(c) === 'storage_class_specifier' && c.text === 'static') return true;
   }
   return false;
 }
@@ -190,8 +216,8 @@ export function localNames(body: Node): Set<string> {
   for (const d of body.descendantsOfType('declaration')) {
     if (!d) continue;
     for (const decl of d.childrenForFieldName('declarator')) {
-      const n = declaratorName(decl);
-      if (n) names.add(n.text);
+      const n = declaratorNameText(decl);
+      if (n) names.add(n);
     }
   }
   return names;
