@@ -11,7 +11,8 @@
 // - a global variable or a local set from anything else (`n = strlen(line)` from a read),
 // - a value the function changes in its own loop around the call (a line reader's `cap *= 2`).
 // Text-level over the function's own tree: no types, no symbols from other files.
-import type { Node } from 'web-tree-sitter';
+import type { Node, Tree } from 'web-tree-sitter';
+import { perNode } from './ancestry';
 import { isLoopNode } from './syntax';
 import { definedNames } from '../../scan/lazySymbols';
 import { bumpedIn, firstValue, multipliedIn, storedIn } from './reassigned';
@@ -149,27 +150,43 @@ function castEnd(toks: Tok[], i: number, isConstant: (n: string) => boolean): nu
   return j + 1;
 }
 
+// A function's facts, kept per tree as well: each wrapper round brings its own `ctx.cache`, and
+// ~30% of the facts' calls into wasm on the dense bench corpus re-read a function of the same tree.
+const factsByTree = new WeakMap<Tree, Map<number, FunctionFacts>>();
+
 function factsOf(ctx: OriginContext): FunctionFacts {
   const hit = ctx.cache.get(ctx.fn.id);
   if (hit) return hit;
+  const facts = perNode(factsByTree, ctx.fn, () => readFacts(ctx.fn));
+  ctx.cache.set(ctx.fn.id, facts);
+  return facts;
+}
+
+/** Read only, once made: shared by every round that asks about the function in the same tree. */
+function readFacts(fn: Node): FunctionFacts {
   const facts: FunctionFacts = { locals: new Set(), writes: new Map(), loops: [] };
   const write = (name: string, w: Write) => {
     const list = facts.writes.get(name);
     if (list) list.push(w);
     else facts.writes.set(name, [w]);
   };
+  // Each `type` and `text` read asks wasm: every one is read once here.
   const nameOf = (n: Node | null): string | null => {
-    while (n && n.type === 'parenthesized_expression') n = n.namedChild(0);
+    let type = n?.type;
+    while (n && type === 'parenthesized_expression') {
+      n = n.namedChild(0);
+      type = n?.type;
+    }
     if (!n) return null;
-    if (n.type === 'identifier') return n.text;
-    if (n.type === 'pointer_expression' && n.childForFieldName('operator')?.text === '*') {
+    if (type === 'identifier') return n.text;
+    if (type === 'pointer_expression' && n.childForFieldName('operator')?.text === '*') {
       const inner = nameOf(n.childForFieldName('argument'));
       return inner && !inner.startsWith('*') ? `*${inner}` : null;
     }
     return null;
   };
   const kinds = ['assignment_expression', 'update_expression', 'declaration', 'pointer_expression', 'for_statement', 'while_statement', 'do_statement', 'compound_statement'];
-  for (const n of ctx.fn.descendantsOfType(kinds)) {
+  for (const n of fn.descendantsOfType(kinds)) {
     if (!n) continue;
     switch (n.type) {
       case 'assignment_expression': {
@@ -186,12 +203,14 @@ function factsOf(ctx: OriginContext): FunctionFacts {
       case 'declaration':
         for (const d of n.childrenForFieldName('declarator')) {
           if (!d) continue;
+          const declType = d.type;
           let id: Node | null = d;
-          while (id && id.type !== 'identifier') id = id.childForFieldName('declarator');
+          for (let type: string | undefined = declType; id && type !== 'identifier'; type = id?.type) id = id.childForFieldName('declarator');
           if (!id) continue;
-          facts.locals.add(id.text);
-          const value = d.type === 'init_declarator' ? d.childForFieldName('value') : null;
-          write(id.text, value ? { at: n.startIndex, op: 'init', rhs: value.text } : { at: n.startIndex, op: 'decl' });
+          const name = id.text;
+          facts.locals.add(name);
+          const value = declType === 'init_declarator' ? d.childForFieldName('value') : null;
+          write(name, value ? { at: n.startIndex, op: 'init', rhs: value.text } : { at: n.startIndex, op: 'decl' });
         }
         break;
       case 'pointer_expression':
@@ -210,7 +229,6 @@ function factsOf(ctx: OriginContext): FunctionFacts {
         facts.loops.push({ start: n.startIndex, end: n.endIndex, cond: n.childForFieldName('condition')?.text ?? '1' });
     }
   }
-  ctx.cache.set(ctx.fn.id, facts);
   return facts;
 }
 
