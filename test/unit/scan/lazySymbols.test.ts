@@ -4,7 +4,8 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import type { Parser } from 'web-tree-sitter';
-import { lazyHeaderSymbols, spellingItems } from '../../../src/core/scan/lazySymbols';
+import { hashOfKeyWord, lazyHeaderSymbols, spellingItems } from '../../../src/core/scan/lazySymbols';
+import { identifierHashOf } from '../../../src/core/scan/nameHash';
 import { itemsSpelling, wordSpelling, type TextRange } from '../../../src/core/scan/regions';
 import { HeaderResolver, parseHeaderSymbols, parseSymbolsIn } from '../../../src/core/scan/headers';
 import { NameFilter } from '../../../src/core/scan/prefilter';
@@ -99,6 +100,28 @@ describe('header lookups with the words of the text', () => {
     assert.equal(own.constants!.get('LIMIT')?.text, '3');
     assert.equal(own.globals!.has('counter'), true);
     assert.equal(parses, 1);
+  });
+
+  it('asks each filter about the name of the key it is given, when texts and names alternate', () => {
+    const a = '#define A_SIZE 16\n';
+    const b = '#define B_SIZE 32\nstruct b_node { int n; };\n';
+    const whole = (text: string) => () => symbolsOf(parser, 'h.h', text);
+    const inA = lazyHeaderSymbols('a.h', a, whole(a), undefined, undefined, undefined, NameFilter.of(a));
+    const inB = lazyHeaderSymbols('b.h', b, whole(b), undefined, undefined, undefined, NameFilter.of(b));
+    // One name asked of both texts, then the next: the name's hash is kept from one text to the next.
+    for (let round = 0; round < 2; round++) {
+      assert.equal(inA.macros.get('A_SIZE')?.body, '16');
+      assert.equal(inB.macros.get('A_SIZE'), undefined);
+      assert.equal(inA.macros.get('B_SIZE'), undefined);
+      assert.equal(inB.macros.get('B_SIZE')?.body, '32');
+      assert.equal(inA.types.has('struct b_node'), false);
+      assert.equal(inB.types.has('struct b_node'), true);
+    }
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('n', 'len', 'struct node', 'enum len', 'node', '', 'struct 9x', 'é'), { maxLength: 12 }), (keys) => {
+        for (const k of keys) assert.equal(hashOfKeyWord(k), identifierHashOf(k.slice(k.lastIndexOf(' ') + 1)), k);
+      }),
+    );
   });
 
   it('the resolver gives each header the words its caller has for that path, asked once', () => {
