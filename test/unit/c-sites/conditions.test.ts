@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cParser } from './helpers';
 import { FIXTURE_ROOT } from './fixtureProject';
-import { directiveTable, quotedSuspects } from '../../../src/core/analysis/c/conditions';
+import { conditionsAt, directiveTable, fullDirectiveTable, quotedSuspects } from '../../../src/core/analysis/c/conditions';
 import { directiveLineStart } from '../../../src/core/scan/paths';
 
 const PIECES = [
@@ -72,12 +72,38 @@ describe('directives inside comments and strings', () => {
       const read = directiveTable(text, tree.rootNode);
       assert.ok(read.offsets.length > 3);
       // No comment of the fixture holds a directive: reading with the tree drops none.
-      assert.deepEqual(read, plain);
+      assert.deepEqual({ offsets: read.offsets, stacks: read.stacks }, { offsets: plain.offsets, stacks: plain.stacks });
       const suspect = quotedSuspects(text);
       assert.ok(read.offsets.some((at) => !suspect(text.indexOf('#', at), at)), 'some directive is cleared by the text alone');
     } finally {
       tree.delete();
     }
+  });
+
+  it('a table read as far as asked answers as the whole table, asked in any order', async () => {
+    const p = await cParser();
+    let x = 11;
+    const next = () => (x = (x * 1103515245 + 12345) & 0x7fffffff) / 0x80000000;
+    let asked = 0;
+    for (const text of texts(150, 11)) {
+      const tree = p.parse(text)!;
+      try {
+        const full = fullDirectiveTable(text, tree.rootNode);
+        const lazy = directiveTable(text, tree.rootNode);
+        // Offsets on, before and after directive lines, out of order, and past the end.
+        const offsets = Array.from({ length: 12 }, () => Math.floor(next() * (text.length + 2)));
+        for (const o of [...full.offsets, ...full.offsets.map((x) => x + 1)]) if (next() < 0.3) offsets.push(o);
+        for (const o of offsets) {
+          assert.deepEqual(conditionsAt(lazy, o), conditionsAt(full, o), `${JSON.stringify(text)} at ${o}`);
+          asked++;
+        }
+        // Read to the end after partial reads: the same table.
+        assert.deepEqual([lazy.offsets, lazy.stacks], [full.offsets, full.stacks], JSON.stringify(text));
+      } finally {
+        tree.delete();
+      }
+    }
+    assert.ok(asked > 1500);
   });
 
   it('a directive in a block comment, a continued line comment or a string is skipped', async () => {

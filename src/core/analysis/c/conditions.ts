@@ -86,19 +86,67 @@ export function quotedSuspects(text: string): (hash: number, at: number) => bool
   };
 }
 
-/** Scans the conditional directives of `text` (skipping ones inside comments when `root` is given). */
+/**
+ * The directive table of `text` (skipping directives inside comments when `root` is given), read
+ * as far as it is asked: the conditions at an offset need only the directives before it, so the
+ * lines after a file's last call site are never read (on the dense bench corpus 37% of the 11 M
+ * characters of the 295 tables built, ~2 ms). `root`'s
+ * tree must stay as it is while the table is read: a holder that edits it takes `fullDirectiveTable`.
+ */
 export function directiveTable(text: string, root?: Node): DirectiveTable {
-  const offsets: number[] = [];
-  const stacks: string[][] = [];
-  const frames: Frame[] = [];
-  const mayBeQuoted = root ? quotedSuspects(text) : () => false;
-  for (const { at, kind, rest } of conditionalLines(text)) {
+  return new DirectiveReader(text, root);
+}
+
+/** The whole directive table of `text`, read now (as `directiveTable`). */
+export function fullDirectiveTable(text: string, root?: Node): DirectiveTable {
+  const reader = new DirectiveReader(text, root);
+  return { offsets: reader.offsets, stacks: reader.stacks };
+}
+
+/** A DirectiveTable read on demand: `offsets` and `stacks` read to the end; `readBeyond` as far as needed. */
+class DirectiveReader implements DirectiveTable {
+  private readonly read = { offsets: [] as number[], stacks: [] as string[][] };
+  private readonly frames: Frame[] = [];
+  private lines: Generator<{ at: number; kind: string; rest: string }> | null;
+  private readonly mayBeQuoted: (hash: number, at: number) => boolean;
+
+  constructor(
+    private readonly text: string,
+    private readonly root: Node | undefined,
+  ) {
+    this.lines = conditionalLines(text);
+    this.mayBeQuoted = root ? quotedSuspects(text) : () => false;
+  }
+
+  get offsets(): number[] {
+    this.readBeyond(Infinity);
+    return this.read.offsets;
+  }
+
+  get stacks(): string[][] {
+    this.readBeyond(Infinity);
+    return this.read.stacks;
+  }
+
+  /** The table read until a directive at or after `offset` (or the end): all conditionsAt(offset) needs. */
+  readBeyond(offset: number): { offsets: number[]; stacks: string[][] } {
+    const { offsets } = this.read;
+    while (this.lines && !(offsets.length && offsets[offsets.length - 1]! >= offset)) {
+      const next = this.lines.next();
+      if (next.done) this.lines = null;
+      else this.take(next.value);
+    }
+    return this.read;
+  }
+
+  private take({ at, kind, rest }: { at: number; kind: string; rest: string }): void {
+    const { text, root, frames } = this;
     if (root) {
       const hash = text.indexOf('#', at);
-      if (mayBeQuoted(hash, at)) {
+      if (this.mayBeQuoted(hash, at)) {
         const n = root.descendantForIndex(hash, hash + 1);
         const type = n?.type; // each read asks wasm
-        if (type === 'comment' || type === 'string_literal' || type === 'string_content') continue;
+        if (type === 'comment' || type === 'string_literal' || type === 'string_content') return;
       }
     }
     const cond = squash(rest);
@@ -109,19 +157,18 @@ export function directiveTable(text: string, root?: Node): DirectiveTable {
       frames.pop();
     } else {
       const top = frames[frames.length - 1];
-      if (!top) continue; // a stray #else/#elif: nothing to attach it to
+      if (!top) return; // a stray #else/#elif: nothing to attach it to
       top.current = kind === 'else' ? `#else (not: ${top.chain.join(', ')})` : `${header} (not: ${top.chain.join(', ')})`;
       if (kind !== 'else') top.chain.push(header);
     }
-    offsets.push(at);
-    stacks.push(frames.map((f) => f.current));
+    this.read.offsets.push(at);
+    this.read.stacks.push(frames.map((f) => f.current));
   }
-  return { offsets, stacks };
 }
 
 /** Conditions in force at `offset` (which must not be on a directive line itself). */
 export function conditionsAt(table: DirectiveTable, offset: number): string[] {
-  const { offsets } = table;
+  const { offsets, stacks } = table instanceof DirectiveReader ? table.readBeyond(offset) : table;
   let lo = 0;
   let hi = offsets.length - 1;
   let found = -1;
@@ -132,5 +179,5 @@ export function conditionsAt(table: DirectiveTable, offset: number): string[] {
       lo = mid + 1;
     } else hi = mid - 1;
   }
-  return found < 0 ? [] : [...table.stacks[found]!];
+  return found < 0 ? [] : [...stacks[found]!];
 }

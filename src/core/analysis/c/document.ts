@@ -15,7 +15,7 @@ import type { CallSite, Position, Range, WrapperDef } from '../../types';
 import { analyzeCFile, type AnalyzeCOptions } from './analyzeFile';
 import { buildCalleeIndex, findNameUses, type CalleeIndex } from './callSites';
 import { defaultSizeOptions, type Scope } from './evaluate';
-import { directiveTable, type DirectiveTable } from './conditions';
+import { fullDirectiveTable, type DirectiveTable } from './conditions';
 import { buildSites } from './siteBuilder';
 import { parseCText, treeSitterText } from './treeText';
 import { mapFactRanges } from './siteFacts';
@@ -301,7 +301,7 @@ export class CDocument {
     this.symTree?.delete();
     this.symTree = this.tree.copy();
     const symbols = collectSymbols(this.symTree.rootNode, this.file);
-    this.directives = directiveTable(this.text, this.tree.rootNode);
+    this.directives = fullDirectiveTable(this.text, this.tree.rootNode);
     const calls = fileCalls(this.text);
     this.noReturn = { names: calls.names(), byAttribute: calls.declaredByAttribute() };
     const result = analyzeCFile(this.tree.rootNode, this.text, this.file, { ...this.options, symbols, directives: this.directives });
