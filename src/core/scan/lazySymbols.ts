@@ -492,19 +492,12 @@ export function lazyHeaderSymbols(
   const isConst: Guard = (key) => (consts ??= constNames(text, bodiesOf())).has(key);
   // Type keys are `struct foo`, `union u`, `enum e` or a typedef name.
   const hasType: Guard = (key) => (types ??= definedTypes(text)).has(key);
-  // The maps are asked about one name in turn (an enum constant's two maps, then a const's, a
-  // global's... for each header): the last answer serves the next map's question.
-  let lastKey: string | null = null;
-  let lastSpelled = false;
-  const spelledHere = (key: string): boolean => {
-    if (key !== lastKey) {
-      lastKey = key;
-      const h = hashOfKeyWord(key);
-      lastSpelled = h === null || textWords!.mayHave(h); // NameFilter.mayHaveName, hashed once
-    }
-    return lastSpelled;
+  // NameFilter.mayHaveName, with the name's hash kept from the last question (hashOfKeyWord).
+  const spelledHere = (words: NameFilter, key: string): boolean => {
+    const h = hashOfKeyWord(key);
+    return h === null || words.mayHave(h);
   };
-  const ifSpelled = (guard: Guard): Guard => (textWords ? (key) => spelledHere(key) && guard(key) : guard);
+  const ifSpelled = (guard: Guard): Guard => (textWords ? (key) => spelledHere(textWords, key) && guard(key) : guard);
   const guarded = {
     __proto__: readsParsed,
     [wholeParse]: symbols,

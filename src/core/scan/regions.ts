@@ -632,7 +632,6 @@ export function bodiesWithout(text: string, bodies: readonly Body[], pattern: Re
   return out;
 }
 
-/** Offsets where the lines of `text` start. */
 /**
  * Rows and columns of offsets in one text, as tree-sitter's includedRanges wants them: the line
  * breaks are counted from the nearest offset asked before, so a text parsed in parts many times
